@@ -282,14 +282,14 @@ def _eval_table(result: dict) -> str:
 
 
 def cmd_serve(args, cfg: Config) -> int:
-    from rag.ui import serve
-
     auth = None
     if args.auth:
         user, sep, password = args.auth.partition(":")
         if not sep or not user or not password:
             raise UserError("--auth takes USER:PASSWORD")
         auth = (user, password)
+    from rag.ui import serve
+
     serve(cfg, host=args.host, port=args.port, auth=auth)
     return 0
 
