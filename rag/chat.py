@@ -1,0 +1,356 @@
+"""The chat's routing: summary requests, the corpus overview, follow-up questions and plain questions.
+
+`respond(engine, message, conversation) -> (reply, conversation)` where the reply is an
+`rag.answer.Answer`, a `rag.summary.Summary`, or a `Clarification` asking which article was meant.
+`Conversation` is plain immutable data (the UI keeps it in gr.State); every call returns a new one.
+
+Article references in summary requests, tried in this order: `/summarize all` and overview phrasings
+(这些文章讲了什么, summarize all); an id or id prefix (`/summarize 003`); an ordinal (第3篇, the 3rd
+article, article 3), counted from 1 in shelf order, i.e. the order of `engine.articles` (files in
+sorted order, JSONL records in file order); 这篇/this article/it (the article the conversation is on);
+then a title fragment or any words of the article (a place: 青岛, 渠岸镇), Latin words read as pinyin
+(summarize the Qingdao article). A reference that fits several articles gets a Clarification, and so
+does one that fits none (listing the articles retrieval finds closest to its words).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
+
+from rag.answer import Answer, answer_question, article_text, is_follow_up, latin_names, pinyin_index, tokens
+from rag.articles import Article
+from rag.summary import Summary
+from rag.text import has_han, normalize, script_of, to_script
+
+MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
+MAX_OPTIONS = 8  # articles listed in a clarification
+
+
+@dataclass(frozen=True)
+class Turn:
+    message: str
+    kind: str  # 'answer' | 'refusal' | 'summary' | 'overview' | 'clarification'
+    article_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """What follow-ups need: earlier messages, the articles the last reply was about, a pending choice."""
+
+    turns: tuple[Turn, ...] = ()
+    pending: tuple[str, ...] = ()  # article ids offered by the last Clarification
+
+    @property
+    def questions(self) -> list[str]:
+        return [t.message for t in self.turns if t.kind in ("answer", "refusal")]
+
+    @property
+    def last_articles(self) -> tuple[str, ...]:
+        """The articles the most recent answer or summary was about (an overview is about none)."""
+        for t in reversed(self.turns):
+            if t.kind in ("answer", "summary"):
+                return t.article_ids
+            if t.kind == "overview":
+                return ()
+        return ()
+
+    @property
+    def last_question(self) -> str | None:
+        for t in reversed(self.turns):
+            if t.kind in ("answer", "refusal"):
+                return t.message
+        return None
+
+    def add(self, turn: Turn, pending: Sequence[str] = ()) -> "Conversation":
+        return Conversation((self.turns + (turn,))[-MAX_TURNS:], tuple(pending))
+
+    def to_json(self) -> dict:
+        return {"turns": [[t.message, t.kind, list(t.article_ids)] for t in self.turns], "pending": list(self.pending)}
+
+    @classmethod
+    def from_json(cls, obj: Mapping | None) -> "Conversation":
+        if not obj:
+            return cls()
+        turns = tuple(Turn(m, k, tuple(ids)) for m, k, ids in obj.get("turns", []))
+        return cls(turns, tuple(obj.get("pending", [])))
+
+
+@dataclass
+class Clarification:
+    """A question back to the user: which of these articles did you mean?"""
+
+    text: str
+    candidates: list[dict] = field(default_factory=list)  # {article_id, title}, numbered from 1 in `options`
+
+    @property
+    def options(self) -> list[str]:
+        return [f"{i}. {c['title']} ({c['article_id']})" for i, c in enumerate(self.candidates, start=1)]
+
+    def to_json(self) -> dict:
+        return {"clarification": self.text, "candidates": list(self.candidates)}
+
+
+Reply = Answer | Summary | Clarification
+
+
+# ---- recognising summary requests ----------------------------------------------------------------------
+
+_SLASH = re.compile(r"^\s*/(summari[sz]e|summary|sum|总结|摘要)\b\s*(.*)$", re.I | re.S)
+_OVERVIEW = re.compile(
+    r"(这些|所有|全部|各篇|每篇|每一篇)(的)?(文章|报道|新闻)|所有的|全部的|文章都|都讲了|都说了|概览|"
+    r"\b(summari[sz]e|summary of)\s+(all|everything|every article|the (whole )?corpus|them all)\b|"
+    r"\ball (the )?articles\b|\bwhat are (these|the|all) (articles|stories)\b|\boverview\b|"
+    r"^\s*(all|everything|全部|所有)\s*$",
+    re.I,
+)
+_STRONG = re.compile(r"总结|概括|摘要|归纳|概述|综述|简述|简介|梳理|\bsummar(y|ies|i[sz]e|i[sz]ing)\b|\btl;?dr\b|\bgist\b|\brecap\b", re.I)
+_WEAK = re.compile(r"讲了什么|说了什么|讲的是什么|讲什么|说的是什么|写了什么|主要内容|大意|内容是什么|讲些什么|\bwhat('s| is| are| does| do)\b.*\babout\b", re.I)
+_ARTICLE_NOUN = re.compile(r"篇|文章|报道|新闻|稿子|\b(article|story|piece|report)s?\b", re.I)
+# Words of a request that are not part of the reference.
+_REQUEST_WORDS = re.compile(
+    r"/?\b(summari[sz]e|summary|summaries|summarising|summarizing|tl;?dr|gist|recap|please|could|can|would|you|"
+    r"give|me|write|make|the|a|an|of|on|about|article|articles|story|stories|piece|report|what|is|are|does|do|"
+    r"say|says|tell|us)\b|"
+    r"请|帮我|帮忙|给我|一下|总结|概括|摘要|归纳|概述|综述|简述|简介|梳理|讲了什么|说了什么|讲的是什么|讲什么|"
+    r"说的是什么|写了什么|主要内容|大意|内容是什么|讲些什么|那篇|这篇|一篇|篇|文章|报道|新闻|关于|有关|的|了|吧|呢|吗|"
+    r"[\s,.!?;:，。！？；：、“”\"'《》]",
+    re.I,
+)
+_THIS = re.compile(r"这篇|此文|本文|该文|上一篇|刚才那篇|它|\b(this|that|it|the same)\b( article| one| story)?", re.I)
+_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_ORDINAL = re.compile(
+    r"第\s*([0-9]+|[一二两三四五六七八九十]+)\s*(篇|个|条|则)?|"
+    r"\b([0-9]+)(st|nd|rd|th)\b|\b(article|story|number|no\.?|#)\s*([0-9]+)\b|#\s*([0-9]+)\b|"
+    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b|最后一篇",
+    re.I,
+)
+_EN_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
+
+
+@dataclass(frozen=True)
+class SummaryRequest:
+    all: bool  # the corpus overview
+    reference: str  # what names the article (may be empty)
+
+
+def summary_request(message: str) -> SummaryRequest | None:
+    """A summary or overview request, with the text that names the article; None for a question."""
+    text = message.strip()
+    m = _SLASH.match(text)
+    if m:
+        ref = m.group(2).strip()
+        return SummaryRequest(ref.lower() in ("all", "everything", "全部", "所有", "*"), ref)
+    simplified = normalize(text)
+    strong = bool(_STRONG.search(simplified))
+    weak = bool(_WEAK.search(simplified))
+    if not strong and not weak:
+        return None
+    overview = bool(_OVERVIEW.search(simplified))
+    if weak and not strong and not overview and not _ARTICLE_NOUN.search(simplified):
+        return None  # "王刚讲了什么？" asks about a person, not for a summary
+    return SummaryRequest(overview, text)
+
+
+def _chinese_number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text == "十":
+        return 10
+    if "十" in text:
+        tens, _, ones = text.partition("十")
+        return _CN_DIGITS.get(tens, 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
+    return _CN_DIGITS.get(text)
+
+
+def ordinal(reference: str) -> int | None:
+    """1-based position named in the reference (第3篇, 3rd, article 3, #3, third); -1 for 'last'."""
+    m = _ORDINAL.search(reference)
+    if not m:
+        return None
+    if m.group(1):
+        return _chinese_number(m.group(1))
+    for g in (3, 6, 7):
+        if m.group(g):
+            return int(m.group(g))
+    word = (m.group(8) or "").lower()
+    if word == "last" or m.group(0) == "最后一篇":
+        return -1
+    return _EN_ORDINALS.get(word)
+
+
+def _residue(reference: str) -> str:
+    """The reference without request words, ordinals and punctuation: a title fragment or a place."""
+    return _REQUEST_WORDS.sub(" ", normalize(reference)).strip()
+
+
+PINYIN_BODY_LIMIT = 50  # Latin words are matched as pinyin against whole texts on shelves this small, else titles
+
+
+def _by_words(residue: str, articles: Sequence[Article]) -> list[tuple[str, float]]:
+    """Articles scored by how much the residue's words appear in their title (most) and text.
+
+    Latin words are also read as pinyin ("qingdao" → 青岛), so English requests can name a place.
+    """
+    norm = normalize(residue)
+    words = [w for w in dict.fromkeys(tokens(residue)) if len(w) >= 2 and has_han(w)]
+    names = latin_names(residue, capitalised=False)
+    out = []
+    for a in articles:
+        title = normalize(a.title)
+        text = article_text(a)
+        score = 10.0 if len(norm) >= 2 and has_han(norm) and norm in title else 0.0
+        spelt = pinyin_index(text if len(articles) <= PINYIN_BODY_LIMIT else title) if names else {}
+        for w in words + [w for name in names for w in spelt.get(name, ())]:
+            score += 3.0 * (w in title) + min(text.count(w), 5) / 5
+        if score:
+            out.append((a.id, score))
+    return sorted(out, key=lambda t: -t[1])
+
+
+def resolve(reference: str, articles: Sequence[Article], conversation: Conversation) -> list[str]:
+    """Ids of the articles a reference may mean: one when clear, several when ambiguous, none when unknown."""
+    ids = [a.id for a in articles]
+    ref = reference.strip()
+    lowered = ref.lower()
+    # An id or a prefix of one (at least 3 characters, as `rag articles` shows them).
+    for word in re.findall(r"[0-9a-z_\-]{3,}", lowered):
+        exact = [i for i in ids if i.lower() == word]
+        if exact:
+            return exact
+        prefixed = [i for i in ids if i.lower().startswith(word)]
+        if prefixed and (word[0].isdigit() or len(word) >= 6):
+            return prefixed
+    n = ordinal(ref)
+    if n == -1:
+        return ids[-1:]
+    if n is not None and 1 <= n <= len(ids):
+        return [ids[n - 1]]
+    # (an ordinal past the shelf may belong to a title, 第二十一期 …: read the words)
+    residue = _residue(ref)
+    if not residue or _THIS.fullmatch(residue) or (_THIS.search(ref) and len(residue) <= 2):
+        return list(conversation.last_articles) or (ids if len(ids) == 1 else [])
+    scored = _by_words(residue, articles)
+    if not scored:
+        return []
+    top = scored[0][1]
+    return [aid for aid, s in scored if s >= top / 2][:MAX_OPTIONS]
+
+
+# ---- replies -------------------------------------------------------------------------------------------
+
+
+def _reply_script(message: str) -> str:
+    """The script a reply is shown in: the message's, when it has Chinese in it; else as the articles are."""
+    return script_of(message) if has_han(message) else "en"
+
+
+def _say(text_hans: str, text_en: str, message: str) -> str:
+    script = script_of(message)
+    return text_en if script == "en" else to_script(text_hans, script)
+
+
+def _clarify(message: str, ids: Sequence[str], articles: Mapping[str, Article], unknown: bool = False) -> Clarification:
+    cands = [{"article_id": i, "title": articles[i].title} for i in ids[:MAX_OPTIONS]]
+    if unknown:
+        text = _say("没有找到你说的那篇文章。你指的是哪一篇？可以回复序号、标题中的词或文章编号。",
+                    "I could not tell which article you mean. Reply with its number, words from its title, or its id.", message)
+    else:
+        text = _say("你指的是哪一篇文章？请回复序号或标题中的词。",
+                    "Which article do you mean? Reply with its number or words from its title.", message)
+    return Clarification(text, cands)
+
+
+def _summary_reply(engine, message: str, ids: Sequence[str], conversation: Conversation, reference: str = ""):
+    """The summary when one article is meant; otherwise a Clarification listing the candidates."""
+    if len(ids) == 1:
+        summary = engine.summarize(ids[0]).in_script(_reply_script(message))
+        return summary, conversation.add(Turn(message, "summary", (ids[0],)))
+    articles = engine.articles
+    unknown = not ids
+    if unknown:
+        # Nothing named it: offer the articles retrieval finds closest to the words (never guess one).
+        residue = _residue(reference)
+        found = [a for a, _ in engine.retriever.search_articles(residue, k=MAX_OPTIONS)] if residue else []
+        ids = list(dict.fromkeys([a for a in found if a in articles] + list(articles)))
+    ids = list(ids)[:MAX_OPTIONS]
+    return _clarify(message, ids, articles, unknown), conversation.add(Turn(message, "clarification"), ids)
+
+
+def _pick_pending(message: str, conversation: Conversation, articles: Mapping[str, Article]) -> list[str]:
+    """The answer to a clarification: a number from its list, or words that single out one candidate."""
+    pending = [i for i in conversation.pending if i in articles]
+    n = ordinal(message)
+    if n is None and message.strip().isdigit():
+        n = int(message.strip())
+    if n is not None:
+        return [pending[n - 1]] if 1 <= n <= len(pending) else ([pending[-1]] if n == -1 and pending else [])
+    return resolve(message, [articles[i] for i in pending], Conversation())
+
+
+def answer_in_conversation(engine, question: str, conversation: Conversation | None = None, k: int | None = None) -> Answer:
+    """A cited answer; a follow-up (pronoun, or almost no words of its own) stays on the last answer's articles."""
+    conversation = conversation or Conversation()
+    config = engine.config.with_(k=k) if k else engine.config
+    focus: tuple[str, ...] = ()
+    previous = None
+    if conversation.last_articles and is_follow_up(question):
+        focus = conversation.last_articles
+        previous = conversation.last_question
+    return answer_question(question, engine.retriever, engine.articles, config, focus=focus, previous=previous)
+
+
+def respond(engine, message: str, conversation: Conversation | None = None, k: int | None = None) -> tuple[Reply, Conversation]:
+    """Route one chat message; returns the reply and the conversation with this turn added."""
+    conversation = conversation if isinstance(conversation, Conversation) else Conversation.from_json(conversation)
+    message = (message or "").strip()
+    articles = engine.articles
+    if not message:
+        return Clarification("请输入问题，或者说“总结第1篇”。Type a question, or “summarize article 1”."), conversation
+    if not articles:
+        return (
+            Answer(message, _say("还没有文章：请先添加文章。", "There are no articles yet: add some first.", message), True, note="empty corpus"),
+            conversation,
+        )
+    if conversation.pending and not re.search(r"[?？]", message):
+        chosen = _pick_pending(message, conversation, articles)
+        if len(chosen) == 1:
+            return _summary_reply(engine, message, chosen, conversation)
+    request = summary_request(message)
+    if request is None:
+        answer = answer_in_conversation(engine, message, conversation, k)
+        kind = "refusal" if answer.refused else "answer"
+        return answer, conversation.add(Turn(message, kind, tuple(answer.article_ids)))
+    shelf = list(articles.values())
+    if request.all:
+        return _overview_reply(engine, message, conversation)
+    ids = resolve(request.reference, shelf, conversation)
+    if not ids and not _residue(request.reference) and ordinal(request.reference) is None:
+        # "总结一下" with nothing to go on: the only article, or the overview when asked about all,
+        # else ask which one.
+        if len(shelf) == 1:
+            return _summary_reply(engine, message, [shelf[0].id], conversation)
+        if _OVERVIEW.search(normalize(message)):
+            return _overview_reply(engine, message, conversation)
+        ids = [a.id for a in shelf]
+        return _clarify(message, ids, articles), conversation.add(Turn(message, "clarification"), ids[:MAX_OPTIONS])
+    return _summary_reply(engine, message, ids, conversation, request.reference)
+
+
+def _overview_reply(engine, message: str, conversation: Conversation):
+    return engine.overview().in_script(_reply_script(message)), conversation.add(Turn(message, "overview"))
+
+
+__all__ = [
+    "Clarification",
+    "Conversation",
+    "Reply",
+    "SummaryRequest",
+    "Turn",
+    "answer_in_conversation",
+    "ordinal",
+    "resolve",
+    "respond",
+    "summary_request",
+]

@@ -1,0 +1,202 @@
+"""Chat routing: summary requests however phrased, the overview, clarifications, follow-ups and questions.
+
+Fast tests drive `respond` with an engine made of the real seed articles, a real BM25 index (no embedder)
+and a real summary cache; slow tests drive the real engine."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rag import evaluate as ev
+from rag.answer import Answer
+from rag.chat import Clarification, Conversation, Turn, ordinal, resolve, respond, summary_request
+from rag.chunks import chunk_articles
+from rag.config import Config
+from rag.summary import Summary, SummaryCache, overview, summarize_article
+from rag.text import script_of
+
+SHIMA = "000_049c7ef42d054db3"
+JINJIANG = "001_75c24a0883477bc4"
+QINGSHAN = "002_e44c29edbf155723"
+QINGDAO = "003_149da1c9ea8086b3"
+QUAN = "004_7e177a0353be72cf"
+
+
+class LexicalRetriever:
+    """The retriever contract over real BM25 (rag.lexical), no embedder."""
+
+    def __init__(self, articles):
+        from rag.lexical import LexicalIndex, tokenize
+
+        self.chunks = chunk_articles(articles, 160)
+        self.index = LexicalIndex.from_tokens([tokenize(c.text) for c in self.chunks])
+
+    def search(self, query, k=10, article_ids=None):
+        from rag.lexical import tokenize, top_k
+        from rag.retrieve import Hit
+
+        mask = None if article_ids is None else np.array([c.article_id in set(article_ids) for c in self.chunks])
+        scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)
+        return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
+
+    def search_articles(self, query, k=10):
+        best: dict[str, float] = {}
+        for hit in self.search(query, k=50):
+            best.setdefault(hit.chunk.article_id, hit.score)
+        return list(best.items())[:k]
+
+
+class LexicalEngine:
+    """What chat needs of an Engine: articles, retriever, config, summarize, overview."""
+
+    def __init__(self, articles, folder):
+        self.articles = articles
+        self.retriever = LexicalRetriever(list(articles.values()))
+        self.config = Config(index_dir=folder)
+        self.summaries = SummaryCache(folder)
+
+    def summarize(self, article_id):
+        return self.summaries.get_or_make(self.articles[article_id], summarize_article)
+
+    def overview(self):
+        return overview(list(self.articles.values()), self.summaries)
+
+
+@pytest.fixture(scope="module")
+def engine(seed_articles, tmp_path_factory):
+    return LexicalEngine(seed_articles, tmp_path_factory.mktemp("chat-index"))
+
+
+def say(engine, *messages):
+    """Send messages in one conversation; returns the replies and the final conversation."""
+    conversation, replies = None, []
+    for m in messages:
+        reply, conversation = respond(engine, m, conversation)
+        replies.append(reply)
+    return replies, conversation
+
+
+# ---- recognising requests ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "message, wanted",
+    [
+        ("总结第3篇", [QINGSHAN]),
+        ("總結第二篇", [JINJIANG]),
+        ("summarize the 2nd article", [JINJIANG]),
+        ("Summarize article 5", [QUAN]),
+        ("概括一下青岛那篇", [QINGDAO]),
+        ("总结一下石马镇那篇", [SHIMA]),
+        ("总结一下渠岸镇镇村干部大会那篇文章", [QUAN]),
+        ("summarize the Qingdao article", [QINGDAO]),
+        ("summarize the Jinjiang one", [JINJIANG]),
+        ("/summarize 003", [QINGDAO]),
+        ("/summarize 004_7e177a0353be72cf", [QUAN]),
+        ("睦邻党建共同体那篇讲了什么", [QINGSHAN]),
+    ],
+)
+def test_summary_requests_name_their_article(message, wanted, seed_articles):
+    request = summary_request(message)
+    assert request is not None and not request.all
+    assert resolve(request.reference, list(seed_articles.values()), Conversation()) == wanted
+
+
+@pytest.mark.parametrize("message", ["这些文章讲了什么？", "这些文章主要讲了什么？", "summarize all", "/summarize all", "What are these articles about?"])
+def test_overview_requests(message):
+    request = summary_request(message)
+    assert request is not None and request.all
+
+
+@pytest.mark.parametrize("message", ["王刚讲了什么？", "石马镇和小枧镇开展的是什么行动？", "這些文章提到了哪些會議？", "Who is the Party secretary of Shima town?"])
+def test_questions_are_not_summary_requests(message):
+    assert summary_request(message) is None
+
+
+def test_ordinals():
+    assert [ordinal(x) for x in ("第3篇", "第十二篇", "the 2nd one", "article 4", "#5", "the third", "最后一篇", "青岛")] == [3, 12, 2, 4, 5, 3, -1, None]
+
+
+# ---- conversations ----------------------------------------------------------------------------------------
+
+
+def test_conversation_is_plain_immutable_data():
+    c0 = Conversation()
+    c1 = c0.add(Turn("石马镇和小枧镇开展的是什么行动？", "answer", (SHIMA,)))
+    assert c0.turns == () and c1.last_articles == (SHIMA,) and c1.last_question == "石马镇和小枧镇开展的是什么行动？"
+    assert Conversation.from_json(c1.to_json()) == c1
+    assert c1.add(Turn("这些文章讲了什么？", "overview")).last_articles == ()
+
+
+def test_summary_reply_and_the_conversation_it_returns(engine):
+    (reply,), conversation = say(engine, "总结第3篇")
+    assert isinstance(reply, Summary) and reply.article_id == QINGSHAN
+    assert conversation.turns[-1] == Turn("总结第3篇", "summary", (QINGSHAN,))
+    assert script_of(reply.summary) == "hans" and reply.original  # the article is Traditional
+    for c in reply.citations:
+        assert engine.articles[c.article_id].paragraph(c.paragraph)[c.start : c.end] == c.quote
+
+
+def test_overview_reply(engine):
+    (reply,), _ = say(engine, "这些文章讲了什么？")
+    assert isinstance(reply, Summary) and reply.article_id is None
+    assert len(reply.citations) == len(engine.articles)
+
+
+def test_ambiguous_reference_asks_and_the_answer_picks(engine):
+    (ask, picked), conversation = say(engine, "总结街道那篇", "2")
+    assert isinstance(ask, Clarification) and len(ask.candidates) >= 2 and ask.options
+    assert isinstance(picked, Summary) and picked.article_id == ask.candidates[1]["article_id"]
+    assert conversation.pending == ()
+
+
+def test_unknown_reference_asks_rather_than_guesses(engine):
+    (reply,), conversation = say(engine, "summarize the Mars article")
+    assert isinstance(reply, Clarification) and reply.text.startswith("I could not tell")
+    assert set(conversation.pending) <= set(engine.articles)
+
+
+def test_bare_summary_request_uses_the_article_under_discussion(engine):
+    (_, reply), _ = say(engine, "渠岸镇党委书记是谁？", "总结一下这篇")
+    assert isinstance(reply, Summary) and reply.article_id == QUAN
+
+
+def test_follow_up_stays_on_the_article(engine):
+    (first, follow), conversation = say(engine, "石马镇和小枧镇开展的是什么行动？", "他们签了什么？")
+    assert first.article_ids == [SHIMA]
+    assert isinstance(follow, Answer) and not follow.refused and follow.article_ids == [SHIMA]
+    assert ev.covers(follow.answer, [["共建合作协议"]])
+    assert conversation.questions == ["石马镇和小枧镇开展的是什么行动？", "他们签了什么？"]
+
+
+def test_a_new_question_is_not_a_follow_up(engine):
+    (_, second), _ = say(engine, "石马镇和小枧镇开展的是什么行动？", "渠岸镇纪委书记王海星宣读了什么决定？")
+    assert second.article_ids == [QUAN]
+
+
+def test_empty_message_gets_a_prompt_not_an_error(engine):
+    reply, conversation = respond(engine, "  ", None)
+    assert isinstance(reply, Clarification) and conversation == Conversation()
+
+
+# ---- slow: the real engine --------------------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_real_engine_conversation(seed_engine):
+    replies, conversation = say(
+        seed_engine,
+        "石马镇和小枧镇开展的是什么行动？",
+        "他们签了什么？",
+        "summarize the Qingdao article",
+        "這些文章講了什麼？",
+        "Which library hosted the Qingshan district meeting?",
+    )
+    first, follow, summary, everything, english = replies
+    assert first.article_ids == [SHIMA] and follow.article_ids == [SHIMA] and "签署" in follow.answer
+    assert isinstance(summary, Summary) and summary.article_id == QINGDAO
+    assert isinstance(everything, Summary) and script_of(everything.summary) == "hant"
+    assert len(everything.citations) == len(seed_engine.articles)
+    assert english.answer.startswith("From “") and ev.covers(english.answer, [["青山区图书馆"]])
+    assert [t.kind for t in conversation.turns] == ["answer", "answer", "summary", "overview", "answer"]
