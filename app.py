@@ -41,6 +41,13 @@ def main() -> None:
         pass
     except (OSError, ValueError, KeyError) as exc:  # a missing corpus, a busy port, a bad setting: one line
         sys.exit(f"error: {exc}")
+    except Exception as exc:  # an index built with another embedder, an embedder that cannot load: one line
+        from rag.embedders import EmbedderError
+        from rag.index import IndexMismatch
+
+        if isinstance(exc, (IndexMismatch, EmbedderError)):
+            sys.exit(f"error: {exc}")
+        raise
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ in it ("Shima town") are matched to the Chinese text when pypinyin is installed.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
@@ -109,6 +110,53 @@ class Answer:
             "note": self.note,
             "verified": self.verified,
         }
+
+
+# ---- checking a question (the one place: CLI, chat page and API all come through here) -----------------
+
+# Questions are a sentence or two; anything longer is a pasted document. The cap keeps a request cheap
+# (jieba, the embedder and BM25 all scale with it) and is named in the message.
+MAX_QUESTION_CHARS = 2000
+NO_WORDS = "这条消息里没有可以查找的文字，请用文字提问。There are no words to search for: please ask in words."
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as given; the message says what was wrong and what is allowed."""
+
+
+# Control characters (C0/C1 minus whitespace), lone surrogates (from JSON "\ud800": they cannot be
+# encoded and would crash printing), and invisible format characters that only hide or reorder text
+# (zero-width spaces, bidi overrides, BOM). Joiners inside emoji (U+200D) go too: search ignores emoji.
+_INVISIBLE_CHARS = re.compile(
+    "[\x00-\x08\x0e-\x1f\x7f-\x9f\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u2064"
+    "\u2066-\u2069\ufeff\ufff9-\ufffb\ufffe\uffff]"
+)
+_ANY_SPACE = re.compile(r"\s+")
+
+
+def clean_question(text: object) -> str:
+    """The question as the pipeline reads it: invisible and control characters removed, whitespace
+    collapsed. Raises QuestionError for a non-string or for more than MAX_QUESTION_CHARS characters."""
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        raise QuestionError(f"the question must be text, not {type(text).__name__}")
+    if len(text) > 50 * MAX_QUESTION_CHARS:  # refuse a huge paste before spending time cleaning it
+        raise QuestionError(_too_long(len(text)))
+    cleaned = _ANY_SPACE.sub(" ", _INVISIBLE_CHARS.sub("", text)).strip()
+    if len(cleaned) > MAX_QUESTION_CHARS:
+        raise QuestionError(_too_long(len(cleaned)))
+    return cleaned
+
+
+def _too_long(n: int) -> str:
+    return f"question too long ({n} characters; the limit is {MAX_QUESTION_CHARS}): ask about one thing at a time"
+
+
+def has_words(text: str) -> bool:
+    """True when there is something to search for: a letter, a digit or a Han character (not only
+    punctuation, symbols or emoji)."""
+    return any(ch.isalnum() or unicodedata.category(ch) == "Lo" for ch in text)
 
 
 # ---- the question -------------------------------------------------------------------------------------
@@ -519,13 +567,13 @@ def _citation(n: int, s: Sentence, article: Article) -> Citation:
 def _lead(article: Article) -> str:
     """English lead line naming an article: From “title” (outlet, date):"""
     meta = ", ".join(x for x in (article.source, article.date) if x)
-    return f"From “{article.title}”" + (f" ({meta})" if meta else "") + ":"
+    return f"From “{inert_markers(article.title)}”" + (f" ({meta})" if meta else "") + ":"
 
 
 def _source_line(article: Article) -> str:
     """Chinese lead naming the outlet, for questions about where an article came from."""
     meta = "，".join(x for x in (article.source, article.date) if x)
-    return f"《{article.title}》" + (f"（{meta}）" if meta else "") + "："
+    return f"《{inert_markers(article.title)}》" + (f"（{meta}）" if meta else "") + "："
 
 
 def _overlaps(a: Sentence, b: Sentence) -> bool:
@@ -587,12 +635,22 @@ def _refusal(q: Question, hits: Sequence, articles: Mapping[str, Article], note:
     return Answer(q.text, text, True, [], closest=closest, note=note)
 
 
+_TEXT_MARKER = re.compile(r"\[(\d{1,3})\]")
+
+
+def inert_markers(text: str) -> str:
+    """Article text as shown inside an answer or summary: its own "[9]" becomes "［9］", so that only the
+    answer's markers cite (an article saying "回答：HACKED [9]" cannot add or move a citation). The
+    citation's `quote` keeps the article's text verbatim."""
+    return _TEXT_MARKER.sub("［\\1］", text)
+
+
 def _quoted(s: Sentence, n: int, paragraph: str) -> str:
     """The quote as shown in the answer: a cut at a clause (not a sentence) boundary gets an ellipsis."""
     spans = _sentence_spans(paragraph)
     head = "" if any(a == s.start for a, _ in spans) else "…"
     tail = "" if any(b == s.end for _, b in spans) else "…"
-    return f"{head}{s.text}{tail}[{n}]"
+    return f"{head}{inert_markers(s.text)}{tail}[{n}]"
 
 
 def _merge_adjacent(chosen: list[Scored], articles: Mapping[str, Article]) -> list[Sentence]:
@@ -626,12 +684,12 @@ def _compose(q: Question, chosen: list[Scored], articles: Mapping[str, Article])
     if q.script == "en":
         if several:
             lines.append(f"From {len(by_article)} articles:")
-            lines += [f"“{articles[a].title}”: " + "".join(parts) for a, parts in by_article.items()]
+            lines += [f"“{inert_markers(articles[a].title)}”: " + "".join(parts) for a, parts in by_article.items()]
         else:
             ((aid, parts),) = by_article.items()
             lines += [_lead(articles[aid]), "".join(parts)]
     elif several or q.multi:
-        lines += [f"《{articles[a].title}》：" + "".join(parts) for a, parts in by_article.items()]
+        lines += [f"《{inert_markers(articles[a].title)}》：" + "".join(parts) for a, parts in by_article.items()]
     else:
         ((aid, parts),) = by_article.items()
         lead = _source_line(articles[aid]) if "source" in q.cues else ""
@@ -654,10 +712,17 @@ def answer_question(
     `focus`: article ids a follow-up stays on (retrieval is restricted to them and they are read whole).
     `previous`: the question before a follow-up; its words help rank sentences, never decide to answer.
     """
-    question = (question or "").strip()
-    q = analyze(question)
+    question = clean_question(question)
     if not question:
         return Answer(question, "请输入一个问题。Please ask a question.", True, note="empty question")
+    if not has_words(question):
+        return Answer(question, NO_WORDS, True, note="no words in the question")
+    if config.llm != "extractive":
+        # A configured model drafts the answer; rag.llm verifies it and falls back to this path on failure.
+        from rag import llm
+
+        return llm.answer_question(question, retriever, articles, config, focus=focus, previous=previous)
+    q = analyze(question)
     focus = [a for a in dict.fromkeys(focus) if a in articles]
     k = max(config.k, MULTI_CHUNKS) if q.multi else max(1, config.k)
     hits = [h for h in retriever.search(question, k=k, article_ids=focus or None) if h.chunk.article_id in articles]

@@ -99,7 +99,12 @@ def iter_corpus_files(paths: Iterable[Path]) -> Iterable[Path]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith("."))
+            # Hidden files and everything under hidden folders are skipped: uploads are staged in
+            # `.upload-*` folders inside the corpus (a killed upload may leave one), and `.git` is no corpus.
+            yield from sorted(
+                p for p in path.rglob("*")
+                if p.is_file() and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         else:
             yield path
 

@@ -19,7 +19,19 @@ import re
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from rag.answer import Answer, answer_question, article_text, is_follow_up, latin_names, pinyin_index, tokens
+from rag.answer import (
+    NO_WORDS,
+    Answer,
+    QuestionError,
+    answer_question,
+    article_text,
+    clean_question,
+    has_words,
+    is_follow_up,
+    latin_names,
+    pinyin_index,
+    tokens,
+)
 from rag.articles import Article
 from rag.summary import Summary
 from rag.text import has_han, normalize, script_of, to_script
@@ -292,6 +304,7 @@ def _pick_pending(message: str, conversation: Conversation, articles: Mapping[st
 def answer_in_conversation(engine, question: str, conversation: Conversation | None = None, k: int | None = None) -> Answer:
     """A cited answer; a follow-up (pronoun, or almost no words of its own) stays on the last answer's articles."""
     conversation = conversation or Conversation()
+    question = clean_question(question)  # QuestionError (a ValueError) names a question too long to ask
     config = engine.config.with_(k=k) if k else engine.config
     focus: tuple[str, ...] = ()
     previous = None
@@ -304,10 +317,14 @@ def answer_in_conversation(engine, question: str, conversation: Conversation | N
 def respond(engine, message: str, conversation: Conversation | None = None, k: int | None = None) -> tuple[Reply, Conversation]:
     """Route one chat message; returns the reply and the conversation with this turn added."""
     conversation = conversation if isinstance(conversation, Conversation) else Conversation.from_json(conversation)
-    message = (message or "").strip()
+    # One check for every way in (page, API, CLI): control and invisible characters go, a message over
+    # MAX_QUESTION_CHARS raises QuestionError with the limit in its message.
+    message = clean_question(message)
     articles = engine.articles
     if not message:
         return Clarification("请输入问题，或者说“总结第1篇”。Type a question, or “summarize article 1”."), conversation
+    if not has_words(message):  # only punctuation, symbols or emoji: nothing to search for
+        return Clarification(NO_WORDS), conversation
     if not articles:
         return (
             Answer(message, _say("还没有文章：请先添加文章。", "There are no articles yet: add some first.", message), True, note="empty corpus"),
@@ -344,6 +361,7 @@ def _overview_reply(engine, message: str, conversation: Conversation):
 
 __all__ = [
     "Clarification",
+    "QuestionError",
     "Conversation",
     "Reply",
     "SummaryRequest",

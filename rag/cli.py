@@ -133,11 +133,16 @@ def cmd_show(args, cfg: Config) -> int:
 
 
 def cmd_ingest(args, cfg: Config) -> int:
+    from rag.articles import LoadReport
     from rag.embedders import make_embedder
+    from rag.engine import update_index
     from rag.index import ingest
 
     articles = _load_articles(cfg)
-    report = ingest(articles, cfg, make_embedder(cfg), progress=not args.quiet, rebuild=args.rebuild)
+    if args.rebuild:
+        report = ingest(articles, cfg, make_embedder(cfg), progress=not args.quiet, rebuild=True)
+    else:  # a damaged index, or one of another format, is rebuilt with a message (rag.engine)
+        report = update_index(LoadReport(articles), cfg, make_embedder(cfg), progress=not args.quiet)
     print(report.summary())
     return 0
 
@@ -180,23 +185,38 @@ def _print_reply(obj: dict) -> None:
 
 
 def cmd_ask(args, cfg: Config) -> int:
+    from rag.answer import QuestionError, clean_question
     from rag.evaluate import read_jsonl
 
-    if bool(args.question) == bool(args.batch):
+    if (args.question is not None) == bool(args.batch):
         raise UserError("give either a QUESTION or --batch FILE.jsonl")
-    records = read_jsonl(args.batch) if args.batch else [{"question": args.question}]
-    for i, rec in enumerate(records, start=1):
-        if not isinstance(rec.get("question"), str):
-            raise UserError(f"{args.batch}:{i}: each line needs a 'question' string")
+    if args.batch:
+        records = read_jsonl(args.batch)
+        for i, rec in enumerate(records, start=1):
+            if not isinstance(rec, dict) or not isinstance(rec.get("question"), str):
+                raise UserError(f"{args.batch}:{i}: each line needs a 'question' string")
+    else:
+        # Checked before the index is loaded: a bad question is a one-line error, at once.
+        if not clean_question(args.question):
+            raise UserError("the question is empty: ask something, e.g. rag ask \"渠岸镇党委书记是谁？\"")
+        records = [{"question": args.question}]
     engine = _engine(args, cfg)
+    failed = 0
     for rec in records:
-        obj = engine.ask(rec["question"]).to_json()
+        try:
+            obj = engine.ask(rec["question"]).to_json()
+        except QuestionError as exc:  # one bad line of a batch does not lose the others
+            if not args.batch:
+                raise
+            failed += 1
+            obj = {"question": rec["question"][:200], "error": str(exc)}
+            print(f"error: {rec.get('id') or 'line'}: {exc}", file=sys.stderr)
         obj["id"] = rec.get("id")
         if args.json:
             print(json.dumps(obj, ensure_ascii=False, indent=None if args.batch else 2))
-        else:
+        elif "error" not in obj:
             _print_reply(obj)
-    return 0
+    return 1 if failed else 0
 
 
 def cmd_summarize(args, cfg: Config) -> int:
@@ -318,9 +338,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: one clear line, no traceback
+        from rag.embedders import EmbedderError
         from rag.index import IndexMismatch
 
-        if isinstance(exc, (IndexMismatch, FileNotFoundError, ValueError, KeyError, OSError)):
+        if isinstance(exc, (IndexMismatch, EmbedderError, FileNotFoundError, ValueError, KeyError, OSError)):
             print(f"error: {exc}", file=sys.stderr)
             return 2
         raise

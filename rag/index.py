@@ -12,6 +12,7 @@ manifest pointing at a complete previous generation.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -191,6 +192,7 @@ class VectorIndex:
         index_dir = Path(index_dir)
         manifest = read_manifest(index_dir)
         data = index_dir / manifest["data"]
+        _check_digests(data, manifest.get("files"), index_dir)
         try:
             table = json.loads((data / "chunks.json").read_text(encoding="utf-8"))
             vectors = np.load(data / "vectors.npy", allow_pickle=False)
@@ -198,6 +200,8 @@ class VectorIndex:
         except (OSError, ValueError, KeyError) as exc:
             raise IndexMismatch(f"index at {index_dir} is damaged ({exc}). Rebuild with: rag ingest --rebuild") from exc
         article_ids = table["articles"]
+        if not all(0 <= a < len(article_ids) for a in table["article"]):
+            raise IndexMismatch(f"index at {index_dir} is damaged (chunk table). Rebuild with: rag ingest --rebuild")
         chunks = [
             Chunk(article_ids[a], p, s, e, t)
             for a, p, s, e, t in zip(table["article"], table["paragraph"], table["start"], table["end"], table["text"])
@@ -413,61 +417,71 @@ def _write_generation(index_dir: Path, parts: list[_Part], embedder: Embedder, c
     gen = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
     tmp = index_dir / f".tmp-{gen}"
     tmp.mkdir()
+    try:
+        article_ids = [p.article.id for p in parts]
+        chunks = [c for p in parts for c in p.chunks]
+        owner = [i for i, p in enumerate(parts) for _ in p.chunks]
+        vectors = np.concatenate([p.vectors for p in parts]) if parts else np.zeros((0, embedder.dim), np.float32)
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        chunk_tokens = [t for p in parts for t in p.tokens]
+        titles = {p.article.id: p.title_tokens for p in parts}
+        chunk_titles = [p.title_tokens for p in parts for _ in p.chunks]
 
-    article_ids = [p.article.id for p in parts]
-    chunks = [c for p in parts for c in p.chunks]
-    owner = [i for i, p in enumerate(parts) for _ in p.chunks]
-    vectors = np.concatenate([p.vectors for p in parts]) if parts else np.zeros((0, embedder.dim), np.float32)
-    vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-    chunk_tokens = [t for p in parts for t in p.tokens]
-    titles = {p.article.id: p.title_tokens for p in parts}
-    chunk_titles = [p.title_tokens for p in parts for _ in p.chunks]
+        table = {
+            "articles": article_ids,
+            "article": owner,
+            "paragraph": [c.paragraph for c in chunks],
+            "start": [c.start for c in chunks],
+            "end": [c.end for c in chunks],
+            "text": [c.text for c in chunks],
+        }
+        _write_json(tmp / "chunks.json", table)
+        _write_json(tmp / "tokens.json", {"chunks": chunk_tokens, "titles": titles})
+        with open(tmp / "vectors.npy", "wb") as f:
+            np.save(f, vectors, allow_pickle=False)
+            _fsync(f)
+        say("building the keyword index")
+        LexicalIndex.from_tokens(lexical_documents(chunk_tokens, chunk_titles)).save(tmp / "lexical")
+        ann = {"type": "flat"}
+        if len(chunks) >= ANN_MIN_CHUNKS:
+            _write_ann(tmp / "ann.faiss", vectors)
+            ann = {"type": "hnsw", "M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
 
-    table = {
-        "articles": article_ids,
-        "article": owner,
-        "paragraph": [c.paragraph for c in chunks],
-        "start": [c.start for c in chunks],
-        "end": [c.end for c in chunks],
-        "text": [c.text for c in chunks],
-    }
-    _write_json(tmp / "chunks.json", table)
-    _write_json(tmp / "tokens.json", {"chunks": chunk_tokens, "titles": titles})
-    with open(tmp / "vectors.npy", "wb") as f:
-        np.save(f, vectors, allow_pickle=False)
-        _fsync(f)
-    say("building the keyword index")
-    LexicalIndex.from_tokens(lexical_documents(chunk_tokens, chunk_titles)).save(tmp / "lexical")
-    ann = {"type": "flat"}
-    if len(chunks) >= ANN_MIN_CHUNKS:
-        _write_ann(tmp / "ann.faiss", vectors)
-        ann = {"type": "hnsw", "M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
-
-    rows, start = {}, 0
-    for p in parts:
-        rows[p.article.id] = (start, start + len(p.chunks))
-        start += len(p.chunks)
-    manifest = {
-        "format": FORMAT,
-        "data": gen,
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-        "embedder": {"id": embedder.id, "dim": int(embedder.dim)},
-        "chunking": chunk_settings(config),
-        "lexical": {"tokenizer": TOKENIZER_VERSION, "documents": "title+chunk"},
-        "ann": ann,
-        "versions": _versions(),
-        "counts": {"articles": len(parts), "chunks": len(chunks)},
-        "articles": {
-            p.article.id: {"hash": p.article.content_hash, "title": p.article.title,
-                           "rows": list(rows[p.article.id]), "chars": p.article.chars}
-            for p in parts
-        },
-    }
-    say("swapping the new index in")
-    os.replace(tmp, index_dir / gen)  # the generation is complete before any manifest names it
-    _write_json(index_dir / f".{MANIFEST}.{gen}.tmp", manifest)
-    os.replace(index_dir / f".{MANIFEST}.{gen}.tmp", index_dir / MANIFEST)  # the atomic swap
-    _fsync_dir(index_dir)
+        rows, start = {}, 0
+        for p in parts:
+            rows[p.article.id] = (start, start + len(p.chunks))
+            start += len(p.chunks)
+        manifest = {
+            "format": FORMAT,
+            "data": gen,
+            # Checked on every load: a damaged or truncated file is refused (and rebuilt), never searched.
+            "files": _digests(tmp),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+            "embedder": {"id": embedder.id, "dim": int(embedder.dim)},
+            "chunking": chunk_settings(config),
+            "lexical": {"tokenizer": TOKENIZER_VERSION, "documents": "title+chunk"},
+            "ann": ann,
+            "versions": _versions(),
+            "counts": {"articles": len(parts), "chunks": len(chunks)},
+            "articles": {
+                p.article.id: {"hash": p.article.content_hash, "title": p.article.title,
+                               "rows": list(rows[p.article.id]), "chars": p.article.chars}
+                for p in parts
+            },
+        }
+        say("swapping the new index in")
+        os.replace(tmp, index_dir / gen)  # the generation is complete before any manifest names it
+        _write_json(index_dir / f".{MANIFEST}.{gen}.tmp", manifest)
+        os.replace(index_dir / f".{MANIFEST}.{gen}.tmp", index_dir / MANIFEST)  # the atomic swap
+        _fsync_dir(index_dir)
+    except BaseException:
+        # A failed write (disk full, a killed process's siblings, ...) leaves no half-written folder behind;
+        # the previous manifest still names the previous generation, which is untouched.
+        shutil.rmtree(tmp, ignore_errors=True)
+        if read_manifest_quiet(index_dir).get("data") != gen:
+            shutil.rmtree(index_dir / gen, ignore_errors=True)
+        (index_dir / f".{MANIFEST}.{gen}.tmp").unlink(missing_ok=True)
+        raise
     _remove_old_generations(index_dir, keep=gen)
 
 
@@ -553,3 +567,39 @@ def _phase_reporter(progress: bool | ProgressFn) -> Callable[[str], None]:
     if callable(progress):
         return lambda message: progress(0, 0, message)
     return lambda message: None
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _digests(folder: Path) -> dict[str, str]:
+    """sha256 of every file in a generation folder, by path relative to it."""
+    return {p.relative_to(folder).as_posix(): _sha256(p) for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _check_digests(data: Path, expected: dict[str, str] | None, index_dir: Path) -> None:
+    """Refuse a generation whose files differ from what its manifest recorded."""
+    if expected is None:
+        return  # written before digests were recorded
+    try:
+        actual = _digests(data)
+    except OSError as exc:
+        raise IndexMismatch(f"index at {index_dir} is damaged ({exc}). Rebuild with: rag ingest --rebuild") from exc
+    bad = sorted(k for k in expected.keys() | actual.keys() if expected.get(k) != actual.get(k))
+    if bad:
+        raise IndexMismatch(
+            f"index at {index_dir} is damaged ({', '.join(bad[:3])} changed or missing). Rebuild with: rag ingest --rebuild"
+        )
+
+
+def read_manifest_quiet(index_dir: Path) -> dict:
+    """The manifest, or {} when it cannot be read (used while cleaning up after a failed write)."""
+    try:
+        return read_manifest(index_dir)
+    except Exception:  # noqa: BLE001 - cleanup must not raise a second error over the first
+        return {}

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from rag.answer import Citation, tokens
+from rag.answer import Citation, inert_markers, tokens
 from rag.articles import Article
 from rag.chunks import split_sentences
 from rag.text import to_script
@@ -226,7 +226,7 @@ def summarize_article(article: Article) -> Summary:
     """A 3–5 sentence cited summary of one article, from its own sentences."""
     chosen = select(article)
     citations = [_citation(i, article, u) for i, u in enumerate(chosen, start=1)]
-    text = "".join(f"{c.quote}[{c.n}]" for c in citations)
+    text = "".join(f"{inert_markers(c.quote)}[{c.n}]" for c in citations)  # the article's own "[9]" cites nothing
     note = None if citations else "the article has no sentences to summarise"
     return Summary(article.id, article.title, text, citations, note=note)
 
@@ -249,7 +249,7 @@ def overview(articles: Sequence[Article], cache: "SummaryCache | None" = None) -
             continue
         c = Citation(len(citations) + 1, **{k: v for k, v in first.to_json().items() if k != "n"})
         citations.append(c)
-        lines.append(f"《{article.title}》：{c.quote}[{c.n}]")
+        lines.append(f"《{inert_markers(article.title)}》：{inert_markers(c.quote)}[{c.n}]")
     note = None
     if len(articles) > len(shown):
         note = f"showing {len(shown)} of {len(articles)} articles"

@@ -22,6 +22,7 @@ from urllib.parse import urlparse
 
 import gradio as gr
 
+from rag.answer import QuestionError, clean_question
 from rag.config import Config
 
 log = logging.getLogger(__name__)
@@ -487,7 +488,12 @@ def examples_for(article_ids: Iterable[str]) -> tuple[tuple[str, str], ...]:
 # ---- the app --------------------------------------------------------------------------------------
 
 
+SHOWN_MESSAGE_CHARS = 600  # a pasted document is shown cut, with its length, not echoed whole
+
+
 def _user_bubble(text: str) -> dict:
+    if len(text) > SHOWN_MESSAGE_CHARS:
+        text = f"{text[:SHOWN_MESSAGE_CHARS]}… ({len(text)} characters)"
     return {"role": "user", "content": f'<div class="rag-user">{_one_line(esc(text))}</div>'}
 
 
@@ -533,6 +539,11 @@ class ChatApp:
         turn = len(sections) + 1
         try:
             reply, conversation = self.engine.respond(message, conversation, k=int(k) if k else None)
+        except QuestionError as exc:  # the user's to fix (too long ...): the message says how, no traceback
+            history.append(_bot_bubble(render_error(str(exc))))
+            sections.append("")
+            yield "", history, conversation, sections, render_sources_panel(sections)
+            return
         except Exception as exc:  # noqa: BLE001 - shown as a message; the traceback goes to the log
             log.exception("chat failed")
             history.append(_bot_bubble(render_error(f"Could not answer: {exc}")))
@@ -611,10 +622,12 @@ class ChatApp:
     # -- API (same JSON objects as the CLI's --json) --
     def api_ask(self, question: str) -> dict:
         """A cited answer to one question: the `rag ask --json` object."""
-        question = (question or "").strip()
-        if not question:
-            raise gr.Error("question is empty")
-        return self.engine.ask(question).to_json()
+        try:
+            if not clean_question(question):
+                raise gr.Error("question is empty")
+            return self.engine.ask(question).to_json()
+        except QuestionError as exc:  # too long, not text: the client gets the reason, not a traceback
+            raise gr.Error(str(exc)) from None
 
     def api_summarize(self, article_id: str) -> dict:
         """The cited summary of one article (`rag summarize ID --json`); 'all' gives the overview."""
@@ -802,6 +815,10 @@ def serve(
     # The first answer loads the tokenizer dictionary and the embedding model (~4 s on 2 cores): do it
     # while the page loads rather than on the first user's question.
     threading.Thread(target=warm_up, args=(engine,), name="rag-warm-up", daemon=True).start()
+    if config.llm != "extractive":
+        from rag.llm import preload
+
+        preload(config, log=lambda m: print(m, file=sys.stderr, flush=True))  # load the model before the first question
     app = build_app(engine, max_upload_mb=limit)
     app.launch(**launch_options(host, port, auth, limit, share), prevent_thread_lock=True, quiet=True)
     everywhere = host in ("0.0.0.0", "::")

@@ -288,6 +288,8 @@ def test_refusal_looks_different_from_an_answer(page):
     assert "No sources for" in page.locator("#rag-sources .rag-turn").first.inner_text()
     shot(page, "refusal.png", docs=True)
     page.click("#rag-clear")  # a new conversation empties the chat and the sources
+    # (a refusal's own section also has .rag-sources-empty: wait for the chat itself to empty)
+    page.wait_for_function("() => document.querySelectorAll('#rag-chat .rag-reply').length === 0")
     page.locator("#rag-sources .rag-sources-empty").wait_for()
     assert replies(page).count() == 0
 

