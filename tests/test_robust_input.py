@@ -440,3 +440,12 @@ def test_hidden_folders_in_the_corpus_are_not_read(tmp_path):
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(f"标题{rel}\n这是一篇用来测试的稿件，讲述了一件事情的经过。\n", encoding="utf-8")
     assert sorted(a.id for a in load_corpus([corpus]).articles) == ["a", "d"]
+
+
+def test_a_long_question_costs_the_embedder_no_more_than_a_short_paragraph():
+    """The embedder reads at most QUERY_CHARS of a question (its cost grows with length); BM25 reads it all."""
+    from rag.index import QUERY_CHARS, query_input
+
+    long = "渠岸镇党委书记是谁？" + "啊" * (MAX_QUESTION_CHARS - 10)
+    assert len(query_input(long)) == QUERY_CHARS <= 512
+    assert query_input("渠岸鎮黨委書記是誰？") == "渠岸镇党委书记是谁?"
