@@ -1,7 +1,7 @@
 """Fusion variants through the real Retriever on an index built from cached vectors.
 
     python bench/fusion_grid.py subset|crudonly|crud [--size 200]
-Writes bench/out/fusion-<set>.json (gitignored) and prints a table; bench_retrieval.py reports the chosen one.
+Prints a table and keeps it in bench/results_retrieval.json (section fusion_grid_<set>_<size>_<split>).
 """
 
 from __future__ import annotations
@@ -57,6 +57,27 @@ def build(which: str, size: int) -> tuple[VectorIndex, CachedEmbedder, Config]:
     return VectorIndex.load(config.index_dir), emb, config
 
 
+def ceiling(index, emb, config, qs) -> dict:
+    """What the two signals allow: hit@k of an oracle taking, per question, the better of BM25 and dense,
+    and how many fused misses at 5 every method ranks below 10th."""
+    ranks = {}
+    for name, fusion in (("dense", Fusion(mode="dense")), ("lexical", Fusion(mode="lexical")), ("fused", Fusion())):
+        r = Retriever(index, emb, config, fusion)
+        ranks[name] = []
+        for q in qs:
+            ids = [a for a, _ in r.search_articles(q["question"], 50)]
+            ranks[name].append(next((i for i, a in enumerate(ids) if a in set(q["articles"])), 99))
+    n = len(qs)
+    best = [min(d, l) for d, l in zip(ranks["dense"], ranks["lexical"])]
+    every = [min(d, l, f) for d, l, f in zip(ranks["dense"], ranks["lexical"], ranks["fused"])]
+    return {
+        "oracle_hit@1": sum(b < 1 for b in best) / n,
+        "oracle_hit@5": sum(b < 5 for b in best) / n,
+        "fused_misses@5": sum(f >= 5 for f in ranks["fused"]),
+        "misses_below_10th_by_every_method": sum(e >= 10 for e in every),
+    }
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("which", choices=["subset", "crudonly", "crud"])
@@ -72,9 +93,14 @@ def main() -> None:
         m = retrieval_metrics(qs, lambda q: [a for a, _ in r.search_articles(q, 10)])
         out[name] = m
         print(f"{name:42s} hit@1 {m['hit@1']:.3f}  hit@5 {m['hit@5']:.3f}  mrr {m['mrr']:.3f}", flush=True)
-    dest = Path(__file__).resolve().parent / "out"
-    dest.mkdir(exist_ok=True)
-    (dest / f"fusion-{args.which}-{args.size}-{args.split}.json").write_text(json.dumps(out, indent=1))
+    # beside the other retrieval figures (bench/results_retrieval.json), one section per index and split
+    results_file = Path(__file__).resolve().parent / "results_retrieval.json"
+    results = json.loads(results_file.read_text(encoding="utf-8")) if results_file.exists() else {}
+    results[f"fusion_grid_{args.which}_{args.size}_{args.split}"] = {
+        "index": {"articles": len(index.article_ids), "chunks": len(index), "questions": len(qs)}, "rows": out,
+        "ceiling": (limit := ceiling(index, emb, config, qs))}
+    print("ceiling:", limit)
+    results_file.write_text(json.dumps(results, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Mapping, Sequence
+from typing import Iterator, Mapping, Sequence
 
 from rag.answer import (
     NO_WORDS,
@@ -303,6 +303,12 @@ def _pick_pending(message: str, conversation: Conversation, articles: Mapping[st
 
 def answer_in_conversation(engine, question: str, conversation: Conversation | None = None, k: int | None = None) -> Answer:
     """A cited answer; a follow-up (pronoun, or almost no words of its own) stays on the last answer's articles."""
+    *_drafts, final = answer_stream(engine, question, conversation, k)
+    return final
+
+
+def answer_stream(engine, question: str, conversation: Conversation | None = None, k: int | None = None) -> Iterator[str | Answer]:
+    """`answer_in_conversation` as it happens: a model's draft as it grows (str), then the Answer."""
     conversation = conversation or Conversation()
     question = clean_question(question)  # QuestionError (a ValueError) names a question too long to ask
     config = engine.config.with_(k=k) if k else engine.config
@@ -311,15 +317,45 @@ def answer_in_conversation(engine, question: str, conversation: Conversation | N
     if conversation.last_articles and is_follow_up(question):
         focus = conversation.last_articles
         previous = conversation.last_question
-    return answer_question(question, engine.retriever, engine.articles, config, focus=focus, previous=previous)
+    if config.llm == "extractive":
+        yield answer_question(question, engine.retriever, engine.articles, config, focus=focus, previous=previous)
+        return
+    from rag import llm  # only when a model is configured
+
+    yield from llm.stream_answer(question, engine.retriever, engine.articles, config, focus=focus, previous=previous)
 
 
 def respond(engine, message: str, conversation: Conversation | None = None, k: int | None = None) -> tuple[Reply, Conversation]:
     """Route one chat message; returns the reply and the conversation with this turn added."""
+    *_drafts, final = respond_stream(engine, message, conversation, k)
+    return final
+
+
+def respond_stream(
+    engine, message: str, conversation: Conversation | None = None, k: int | None = None
+) -> Iterator[str | tuple[Reply, Conversation]]:
+    """`respond` as it happens: a language model's unverified draft as it grows (str), when one is
+    configured and the message is a question, then (reply, conversation) as the last item."""
     conversation = conversation if isinstance(conversation, Conversation) else Conversation.from_json(conversation)
     # One check for every way in (page, API, CLI): control and invisible characters go, a message over
     # MAX_QUESTION_CHARS raises QuestionError with the limit in its message.
     message = clean_question(message)
+    routed = _route(engine, message, conversation)
+    if routed is not None:
+        yield routed
+        return
+    answer = None
+    for item in answer_stream(engine, message, conversation, k):
+        if isinstance(item, str):
+            yield item
+        else:
+            answer = item
+    kind = "refusal" if answer.refused else "answer"
+    yield answer, conversation.add(Turn(message, kind, tuple(answer.article_ids)))
+
+
+def _route(engine, message: str, conversation: Conversation) -> tuple[Reply, Conversation] | None:
+    """The reply to anything but a question (None for a question: `answer_stream` answers it)."""
     articles = engine.articles
     if not message:
         return Clarification("请输入问题，或者说“总结第1篇”。Type a question, or “summarize article 1”."), conversation
@@ -336,9 +372,7 @@ def respond(engine, message: str, conversation: Conversation | None = None, k: i
             return _summary_reply(engine, message, chosen, conversation)
     request = summary_request(message)
     if request is None:
-        answer = answer_in_conversation(engine, message, conversation, k)
-        kind = "refusal" if answer.refused else "answer"
-        return answer, conversation.add(Turn(message, kind, tuple(answer.article_ids)))
+        return None
     shelf = list(articles.values())
     if request.all:
         return _overview_reply(engine, message, conversation)
@@ -370,5 +404,6 @@ __all__ = [
     "ordinal",
     "resolve",
     "respond",
+    "respond_stream",
     "summary_request",
 ]

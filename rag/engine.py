@@ -139,6 +139,12 @@ class Engine:
 
         return respond(self.view(), message, conversation, k)
 
+    def respond_stream(self, message: str, conversation=None, k: int | None = None):
+        """`respond` as it happens: a model's unverified draft as it grows (str), then (reply, conversation)."""
+        from rag.chat import respond_stream
+
+        return respond_stream(self.view(), message, conversation, k)
+
     @property
     def summaries(self) -> "GuardedSummaries":
         if self._summaries is None:
@@ -465,8 +471,11 @@ def _mismatch(index, articles: dict[str, Article]) -> str | None:
         paras = articles[chunk.article_id].paragraphs
         if not 1 <= chunk.paragraph <= len(paras) or paras[chunk.paragraph - 1][chunk.start : chunk.end] != chunk.text:
             return f"chunk of {chunk.article_id} ¶{chunk.paragraph} is not the article's text"
-    if len(index.vectors) and not np.isfinite(index.vectors).all():
-        return "vectors that are not numbers"
+    # in blocks: the vectors may be memory-mapped (a large index), and a whole-array check would allocate
+    # a temporary as large as they are
+    for start in range(0, len(index.vectors), 65_536):
+        if not np.isfinite(index.vectors[start : start + 65_536]).all():
+            return "vectors that are not numbers"
     for i, aid in enumerate(index.article_ids):
         rows = index.article_rows(aid)
         if rows.stop > len(index.chunks) or (len(rows) and not (index.chunk_article[rows.start : rows.stop] == i).all()):

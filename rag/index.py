@@ -39,12 +39,22 @@ SPLITTER = "sentences-v1"  # rag.chunks rules; bump when they change what a chun
 # the title is indexed for BM25 instead, where it helps (see bench/README.md).
 PASSAGE_INPUT = "simplified-halfwidth-v1"
 PASSAGE_TITLE = False
-# From this many chunks on, search goes through an HNSW graph instead of exact search; below it exact
-# search is faster than a graph lookup would save (bench/results_retrieval.json, "ann").
-ANN_MIN_CHUNKS = 200_000
+# From this many chunks on (Config.ann_min_chunks), search goes through an HNSW graph instead of exact
+# search; below it exact search is fast enough (bench/results_scale.json).
+ANN_MIN_CHUNKS = Config.ann_min_chunks
+# The graph stores 8-bit scalar-quantised vectors (384 bytes a vector instead of 1,536: 1M chunks take
+# ~0.65 GB instead of ~1.8 GB beside the float32 vectors); its best HNSW_RESCORE candidates (at least k)
+# are then rescored exactly against the float32 vectors, which are memory-mapped, not read into memory.
+# Measured on 1M chunks in bench/bench_scale.py: recall@10 against exact search 0.893 / 0.935 / 0.964 at
+# efSearch 128 / 256 / 512, median 1.0 / 1.9 / 3.7 ms a question (exact search: 149 ms).
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 128
+HNSW_EF_SEARCH = 512
+HNSW_STORAGE = "sq8"
+HNSW_RESCORE = 64
+# A query or a few are searched on one thread: on shared cores a two-thread OpenMP call waits on its
+# barriers (exact search of 100k vectors, one query: median 90 ms with two threads, 33 ms with one).
+FEW_QUERIES = 4
 
 
 class IndexMismatch(Exception):
@@ -177,18 +187,17 @@ class VectorIndex:
             return _exact_subset(self.vectors, q, k, np.asarray(rows, dtype=np.int64))
         if len(self) == 0:
             return np.zeros((len(q), 0), np.float32), np.zeros((len(q), 0), np.int64)
-        index = self.ann if self.ann is not None else self.flat
-        scores, ids = index.search(q, min(k, len(self)))
-        return scores, ids.astype(np.int64)
+        k = min(k, len(self))
+        if self.ann is None:
+            return self.flat.search(q, k)
+        return _ann_search(self.ann, self.vectors, q, k)
 
     @property
     def flat(self):
-        """Exact inner-product FAISS index over all vectors (built in memory on first use)."""
+        """Exact inner-product search over all vectors: `.search(q, k)` → (scores, ids), like a FAISS index,
+        but over the index's own array (no second copy of the vectors)."""
         if self._flat is None:
-            import faiss
-
-            self._flat = faiss.IndexFlatIP(self.dim)
-            self._flat.add(self.vectors)
+            self._flat = ExactSearch(self.vectors)
         return self._flat
 
     # -- loading -------------------------------------------------------------------------------
@@ -201,8 +210,13 @@ class VectorIndex:
         _check_digests(data, manifest.get("files"), index_dir)
         try:
             table = json.loads((data / "chunks.json").read_text(encoding="utf-8"))
-            vectors = np.load(data / "vectors.npy", allow_pickle=False)
-            ann = _read_ann(data / "ann.faiss") if manifest["ann"]["type"] == "hnsw" else None
+            has_ann = manifest["ann"]["type"] == "hnsw"
+            # With a graph, only the rows a search rescores are read: the vectors stay on disk (page cache)
+            # instead of in the process's memory (1M chunks: 1.5 GB).
+            vectors = np.load(data / "vectors.npy", allow_pickle=False, mmap_mode="r" if has_ann else None)
+            if has_ann:
+                _advise_random(vectors)
+            ann = _read_ann(data / "ann.faiss") if has_ann else None
         except (OSError, ValueError, KeyError) as exc:
             raise IndexMismatch(f"index at {index_dir} is damaged ({exc}). Rebuild with: rag ingest --rebuild") from exc
         article_ids = table["articles"]
@@ -449,9 +463,9 @@ def _write_generation(index_dir: Path, parts: list[_Part], embedder: Embedder, c
         say("building the keyword index")
         LexicalIndex.from_tokens(lexical_documents(chunk_tokens, chunk_titles)).save(tmp / "lexical")
         ann = {"type": "flat"}
-        if len(chunks) >= ANN_MIN_CHUNKS:
-            _write_ann(tmp / "ann.faiss", vectors)
-            ann = {"type": "hnsw", "M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION, "ef_search": HNSW_EF_SEARCH}
+        if len(chunks) >= config.ann_min_chunks:
+            say("building the approximate search graph")
+            ann = _write_ann(tmp / "ann.faiss", vectors)
 
         rows, start = {}, 0
         for p in parts:
@@ -491,21 +505,95 @@ def _write_generation(index_dir: Path, parts: list[_Part], embedder: Embedder, c
     _remove_old_generations(index_dir, keep=gen)
 
 
-def _write_ann(path: Path, vectors: np.ndarray) -> None:
+def _write_ann(path: Path, vectors: np.ndarray) -> dict:
+    """Build the HNSW graph over 8-bit quantised vectors, write it to `path`; its manifest entry."""
     import faiss
 
-    index = faiss.IndexHNSWFlat(vectors.shape[1], HNSW_M, faiss.METRIC_INNER_PRODUCT)
+    index = faiss.IndexHNSWSQ(vectors.shape[1], faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
     index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
+    index.train(vectors)  # the quantiser's per-dimension ranges (one pass)
     index.add(vectors)
     faiss.write_index(index, str(path))
+    with open(path, "rb+") as f:  # durable before the manifest names it
+        _fsync(f)
+    return {"type": "hnsw", "storage": HNSW_STORAGE, "M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION,
+            "ef_search": HNSW_EF_SEARCH, "rescore": HNSW_RESCORE}
 
 
 def _read_ann(path: Path):
+    """The graph (any FAISS HNSW index: older generations stored float32 vectors in it), ready to search."""
     import faiss
 
     index = faiss.read_index(str(path))
-    index.hnsw.efSearch = HNSW_EF_SEARCH
+    index.hnsw.efSearch = HNSW_EF_SEARCH  # a search-time setting: the current one applies
     return index
+
+
+def _advise_random(vectors: np.ndarray) -> None:
+    """Rescoring reads scattered rows: without this hint each one faults in the kernel's readahead window too
+    (1M chunks: 1.5 GB of the file resident after a few thousand searches instead of the rows read)."""
+    import mmap
+
+    mm = getattr(vectors, "_mmap", None)
+    if mm is not None and hasattr(mm, "madvise") and hasattr(mmap, "MADV_RANDOM"):
+        mm.madvise(mmap.MADV_RANDOM)
+
+
+def _ann_search(ann, vectors: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The graph's best max(k, HNSW_RESCORE) candidates per query, rescored exactly on the float32 vectors."""
+    want = min(max(k, HNSW_RESCORE), len(vectors))
+    with _threads_for(len(q)):
+        _, cand = ann.search(q, want)
+    scores = np.full((len(q), k), -np.inf, dtype=np.float32)
+    ids = np.full((len(q), k), -1, dtype=np.int64)
+    for i, row in enumerate(cand):
+        row = np.sort(row[row >= 0])  # ascending rows: the memory-mapped file is read in order
+        if not len(row):
+            continue
+        exact = vectors[row] @ q[i]
+        top = np.argsort(-exact, kind="stable")[:k]
+        scores[i, : len(top)], ids[i, : len(top)] = exact[top], row[top]
+    return scores, ids
+
+
+class ExactSearch:
+    """Exact inner-product top-k over an array of vectors (faiss.knn: no copy of the vectors)."""
+
+    def __init__(self, vectors: np.ndarray):
+        self.vectors = vectors
+
+    def search(self, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        import faiss
+
+        q = np.ascontiguousarray(np.atleast_2d(q), dtype=np.float32)
+        k = min(k, len(self.vectors))
+        if k == 0:
+            return np.zeros((len(q), 0), np.float32), np.zeros((len(q), 0), np.int64)
+        with _threads_for(len(q)):
+            scores, ids = faiss.knn(q, self.vectors, k, metric=faiss.METRIC_INNER_PRODUCT)
+        return scores, ids.astype(np.int64)
+
+
+class _threads_for:
+    """FAISS on one OpenMP thread for a few queries (restored after). OpenMP's thread count belongs to the
+    calling thread, so concurrent searches and an ingest in another thread are not affected."""
+
+    def __init__(self, n_queries: int):
+        self.one = n_queries <= FEW_QUERIES
+
+    def __enter__(self):
+        if self.one:
+            import faiss
+
+            self.before = faiss.omp_get_max_threads()
+            faiss.omp_set_num_threads(1)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.one:
+            import faiss
+
+            faiss.omp_set_num_threads(self.before)
 
 
 def _remove_old_generations(index_dir: Path, keep: str) -> None:

@@ -418,10 +418,11 @@ class Source:
     text: str
 
     def header(self) -> str:
-        meta = " | ".join(
+        # The title, outlet and date come from the article too: data, like its text.
+        meta = _as_data(" | ".join(
             [f"title: {self.article.title}", f"outlet: {self.article.source or 'unknown'}",
              f"date: {self.article.date or 'unknown'}", f"paragraph {self.paragraph}"]
-        )
+        ))
         return f"[{self.n}] {meta}"
 
 
@@ -503,9 +504,9 @@ def _map_messages(article: Article, piece: Sequence[tuple[int, str]], part: int,
         "- End every sentence with the number of the paragraph it comes from in square brackets, like [2]."
     )
     where = f"part {part} of {parts} of " if parts > 1 else ""
-    meta = ", ".join(x for x in (article.source, article.date) if x)
+    meta = _as_data(", ".join(x for x in (article.source, article.date) if x))
     body = "\n".join(f"[{p}] {_as_data(text)}" for p, text in piece)
-    user = f"Summarize {where}this article: {article.title}" + (f" ({meta})" if meta else "")
+    user = f"Summarize {where}this article: {_as_data(article.title)}" + (f" ({meta})" if meta else "")
     user += f"\n{_OPEN_ARTICLE}\n{body}\n{_CLOSE_ARTICLE}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
@@ -518,7 +519,7 @@ def _reduce_messages(article: Article, partials: Sequence[str], language: str) -
         "- Keep the paragraph numbers in square brackets, like [2], after every sentence."
     )
     body = "\n".join(f"- {_as_data(p)}" for p in partials)
-    user = f"Article: {article.title}\n{_OPEN_ARTICLE}\n{body}\n{_CLOSE_ARTICLE}"
+    user = f"Article: {_as_data(article.title)}\n{_OPEN_ARTICLE}\n{body}\n{_CLOSE_ARTICLE}"
     return [{"role": "system", "content": system}, {"role": "user", "content": user}]
 
 

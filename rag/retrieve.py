@@ -96,8 +96,9 @@ class Retriever:
         return sorted(best.items(), key=lambda item: -item[1])[: max(k, 0)]
 
     def warm_up(self) -> None:
-        """Load what the first question would otherwise wait for: the model, jieba's dictionary, BM25, FAISS."""
-        from rag.lexical import tokenize
+        """Load what the first question would otherwise wait for: the model, jieba's dictionary, BM25, FAISS,
+        and the pinyin tables an English question naming a place needs (~0.6 s the first time)."""
+        from rag.lexical import _char_readings, tokenize
 
         if self.fusion.mode != "lexical":
             self.embedder.embed_query("warm up")
@@ -106,6 +107,10 @@ class Retriever:
         if self.fusion.mode != "dense":
             self.index.lexical  # noqa: B018 - loads the BM25 arrays
             tokenize("预热")  # loads jieba's dictionary
+            try:
+                _char_readings()
+            except ImportError:  # pypinyin absent: English names are not romanised
+                pass
 
     # -- ranking ---------------------------------------------------------------------------------
     def _ranked(self, query: str, article_ids: Collection[str] | None) -> tuple[list[Hit], dict[str, float] | None]:

@@ -72,6 +72,8 @@ a.rag-cite:hover { background: #bfdbfe; }
 .rag-error { border-left: 4px solid #dc2626; background: #fef2f2; padding: .4em .7em; border-radius: 4px;
   color: #991b1b; }
 .rag-summary .rag-badge, .rag-answer .rag-badge { color: #1d4ed8; }
+.rag-draft { color: #6b7280; font-style: italic; }
+.rag-draft .rag-badge { color: #6b7280; font-style: normal; }
 .rag-clarification { border-left: 4px solid #6b7280; padding: .2em .7em; }
 .rag-badge { font-weight: 700; font-size: .85em; display: block; margin-bottom: .2em; }
 .rag-note { display: block; font-size: .8em; color: #6b7280; margin-top: .4em; }
@@ -297,6 +299,13 @@ def render_error(message: str) -> str:
     return f'<div class="rag-reply rag-error rag-done"><span class="rag-badge">⛔ Error</span>{_one_line(esc(message))}</div>'
 
 
+def render_draft(text: str) -> str:
+    """A language model's answer while it is being written: shown as a draft (no citations yet, not final)
+    until the verified answer replaces it."""
+    badge = '<span class="rag-badge">✎ Draft: being checked against the sources</span>'
+    return f'<div class="rag-reply rag-draft">{badge}<div class="rag-text">{_one_line(esc(text))}</div></div>'
+
+
 def quote_span(paragraph: str, quote: str, start: int | None, end: int | None) -> tuple[int, int] | None:
     """Where the quote sits in the paragraph: its offsets when they hold, else a search; None if absent."""
     if start is not None and end is not None and 0 <= start < end <= len(paragraph):
@@ -504,9 +513,12 @@ def _bot_bubble(content: str) -> dict:
 class ChatApp:
     """Event handlers over one shared engine; per-user state lives in gr.State values."""
 
-    def __init__(self, engine: Any, max_upload_mb: int):
+    def __init__(self, engine: Any, max_upload_mb: int, upload_root: Path | None = None):
         self.engine = engine
         self.max_upload_mb = max_upload_mb
+        # Where the web server puts uploads: a path from the page outside it is refused (Gradio checks this
+        # too; this keeps it true whatever Gradio does). None: any path (the command line, unit tests).
+        self.upload_root = Path(upload_root).resolve() if upload_root else None
 
     # -- chat --
     def chat(self, message: str, history: list, conversation: Any, sections: list, k: int | None):
@@ -537,19 +549,35 @@ class ChatApp:
         history.append(_user_bubble(shown))
         yield "", history, conversation, sections, render_sources_panel(sections)
         turn = len(sections) + 1
+        drafting = False  # a model's draft is on show (it streams tokens; the verified reply replaces it)
         try:
-            reply, conversation = self.engine.respond(message, conversation, k=int(k) if k else None)
+            for item in self.engine.respond_stream(message, conversation, k=int(k) if k else None):
+                if not isinstance(item, str):
+                    reply, conversation = item
+                    continue
+                if drafting:
+                    history[-1] = _bot_bubble(render_draft(item))
+                else:
+                    history.append(_bot_bubble(render_draft(item)))
+                    drafting = True
+                yield "", history, conversation, sections, render_sources_panel(sections)
         except QuestionError as exc:  # the user's to fix (too long ...): the message says how, no traceback
+            if drafting:
+                history.pop()
             history.append(_bot_bubble(render_error(str(exc))))
             sections.append("")
             yield "", history, conversation, sections, render_sources_panel(sections)
             return
         except Exception as exc:  # noqa: BLE001 - shown as a message; the traceback goes to the log
             log.exception("chat failed")
+            if drafting:
+                history.pop()
             history.append(_bot_bubble(render_error(f"Could not answer: {exc}")))
             sections.append("")
             yield "", history, conversation, sections, render_sources_panel(sections)
             return
+        if drafting:
+            history.pop()
         history.append(_bot_bubble(""))
         for prefix in stream_prefixes(reply_text(reply)):
             history[-1] = _bot_bubble(render_reply(reply, turn, prefix))
@@ -584,7 +612,9 @@ class ChatApp:
         limit = self.max_upload_mb * 1024 * 1024
         for raw in paths:
             path = Path(raw)
-            if path.suffix.lower() not in UPLOAD_SUFFIXES:
+            if self.upload_root and not path.resolve().is_relative_to(self.upload_root):
+                problems.append((path.name, "not an uploaded file"))
+            elif path.suffix.lower() not in UPLOAD_SUFFIXES:
                 problems.append((path.name, f"unsupported file type {path.suffix or '(none)'}; use {', '.join(UPLOAD_SUFFIXES)}"))
             elif not path.is_file():
                 problems.append((path.name, "the upload did not arrive; try again"))
@@ -653,7 +683,9 @@ def _constant(value: str):
 def build_app(engine: Any, max_upload_mb: int | None = None) -> gr.Blocks:
     """The chat page over `engine` (launch it with `launch_options()`)."""
     config: Config = engine.config
-    ui = ChatApp(engine, max_upload_mb or config.max_upload_mb)
+    from gradio.utils import get_upload_folder
+
+    ui = ChatApp(engine, max_upload_mb or config.max_upload_mb, upload_root=Path(get_upload_folder()))
     articles = list(engine.articles.values())
     private = {"api_visibility": "private"}
     with gr.Blocks(title="News chat · 新闻问答", analytics_enabled=False, fill_width=True) as app:

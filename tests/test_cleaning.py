@@ -325,7 +325,7 @@ def test_credit_grammar_is_linear_on_long_runs() -> None:
     start = time.perf_counter()
     c.is_credit_block(tail)
     c.strip_trailing_credits("守护好自己和家人的生命财产安全。" + tail)
-    assert time.perf_counter() - start < 0.2
+    assert time.perf_counter() - start < 1.0  # milliseconds when linear; wide margin for a busy machine
 
 
 # --------------------------------------------------------------------------------------------------

@@ -293,10 +293,7 @@ def test_killed_ingest_leaves_the_previous_index_working(cfg, seeds, embedder, t
 # -- approximate search ------------------------------------------------------------------------
 
 
-def test_hnsw_index_past_the_threshold(tmp_path, monkeypatch):
-    import rag.index as rag_index
-
-    monkeypatch.setattr(rag_index, "ANN_MIN_CHUNKS", 50)
+def test_hnsw_index_past_the_threshold(tmp_path):
     rng = np.random.default_rng(0)
     words = ["港口", "芯片", "暴雨", "稻谷", "高铁", "医保", "电影", "足球", "疫苗", "光伏"]
     arts = [
@@ -304,12 +301,45 @@ def test_hnsw_index_past_the_threshold(tmp_path, monkeypatch):
             "".join(rng.choice(words, 6)) + "。" for _ in range(3)))
         for i in range(40)
     ]
-    cfg = Config(index_dir=tmp_path / "index")
+    cfg = Config(index_dir=tmp_path / "index", ann_min_chunks=50)
     ingest(arts, cfg, HashEmbedder(), progress=False)
     index = VectorIndex.load(cfg.index_dir)
-    assert index.manifest["ann"]["type"] == "hnsw" and index.ann is not None
+    assert index.manifest["ann"]["type"] == "hnsw" and index.manifest["ann"]["storage"] == "sq8"
+    assert index.ann is not None and "ann.faiss" in index.manifest["files"]
+    # the float32 vectors stay on disk (memory-mapped); the graph holds 8-bit codes
+    assert isinstance(index.vectors, np.memmap) and index.vectors.dtype == np.float32
     q = index.vectors[rng.choice(len(index), 20, replace=False)]
-    _, approx = index.search(q, 10)
-    _, exact = index.flat.search(q, 10)
+    scores, approx = index.search(q, 10)
+    exact_scores, exact = index.flat.search(q, 10)
     recall = np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)])
     assert recall >= 0.9
+    # returned scores are exact inner products of the float32 vectors, best first
+    for qi, row, sc in zip(q, approx, scores):
+        np.testing.assert_allclose(sc, index.vectors[row] @ qi, rtol=1e-5, atol=1e-6)
+        assert (np.diff(sc) <= 1e-6).all()
+    # one query (one OpenMP thread) and more than the rescoring pool both work; ids are real rows
+    s1, i1 = index.search(q[0], len(index) + 5)
+    assert i1.shape == (1, len(index)) and (i1 >= -1).all() and s1[0, 0] == pytest.approx(exact_scores[0, 0], abs=1e-5)
+    # the same corpus below the threshold: exact search, vectors in memory
+    flat_cfg = Config(index_dir=tmp_path / "flat")
+    ingest(arts, flat_cfg, HashEmbedder(), progress=False)
+    flat = VectorIndex.load(flat_cfg.index_dir)
+    assert flat.manifest["ann"] == {"type": "flat"} and flat.ann is None and not isinstance(flat.vectors, np.memmap)
+    fs, fi = flat.search(q, 10)
+    np.testing.assert_allclose(fs, exact_scores, rtol=1e-5, atol=1e-6)
+
+
+def test_hnsw_index_damage_is_refused(tmp_path):
+    from rag.index import IndexMismatch
+
+    arts = [Article(id=f"a{i}", title=f"新闻{i}", paragraphs=(f"第{i}条消息。港口芯片{i}。", f"暴雨稻谷{i}。"))
+            for i in range(30)]
+    cfg = Config(index_dir=tmp_path / "index", ann_min_chunks=10)
+    ingest(arts, cfg, HashEmbedder(), progress=False)
+    index = VectorIndex.load(cfg.index_dir)
+    path = index.data_folder / "ann.faiss"
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    path.write_bytes(bytes(data))
+    with pytest.raises(IndexMismatch, match="ann.faiss"):
+        VectorIndex.load(cfg.index_dir)

@@ -452,6 +452,19 @@ def test_transformers_answer_is_verified_and_cited(smol, news_engine, news_confi
 
 @pytest.mark.slow
 @needs_model
+def test_the_chat_streams_the_model_draft_then_the_verified_reply(smol, news_engine):
+    """What the web page shows while SmolLM2 writes: growing drafts, then the checked, cited reply."""
+    items = list(news_engine.respond_stream("How many books does the Oakfield library hold?"))
+    drafts, (reply, conversation) = items[:-1], items[-1]
+    assert len(drafts) > 3 and all(isinstance(d, str) for d in drafts)
+    assert all(b.startswith(a) for a, b in zip(drafts, drafts[1:]))  # each draft extends the last
+    assert reply.backend == "transformers", reply.note
+    assert "40,000" in reply.answer and conversation.last_articles == ("library",)
+    assert_grounded(reply, news_engine.articles)
+
+
+@pytest.mark.slow
+@needs_model
 def test_transformers_prompt_injection_changes_nothing(smol, news_engine, news_config):
     ans = L.answer_question("How many visitors did the Millbrook fair draw?", news_engine.retriever,
                             news_engine.articles, news_config, max_tokens=MAX_TOKENS)

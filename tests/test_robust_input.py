@@ -296,6 +296,8 @@ def test_files_of_every_bad_kind_get_a_reason_and_the_good_ones_are_added(engine
     (up / "archive_renamed.txt").write_bytes(buf.getvalue())  # a zip dressed as text
     (up / "paper.pdf").write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n")
     (up / "setup.exe").write_bytes(b"MZ\x90\x00\x03" + bytes(200))
+    # Text in UTF-16 without a byte-order mark: valid UTF-8 byte for byte ("T\0o\0w\0n\0"), only its NULs show.
+    (up / "utf16_no_bom.txt").write_bytes("Town fair opens\nThe town fair opened on Sunday with 5,000 visitors.\n".encode("utf-16-le"))
     with open(up / "huge.txt", "wb") as f:  # 200 MB, sparse: it takes no disk and must never be read
         f.truncate(200 * 1024 * 1024)
     (up / "liuxi_gbk.txt").write_bytes(GBK_ARTICLE.encode("gbk"))
@@ -320,8 +322,9 @@ def test_files_of_every_bad_kind_get_a_reason_and_the_good_ones_are_added(engine
                for s in report.skipped}
     assert reasons["empty.txt"] == "empty file"
     assert "binary" in reasons["noise.txt"] and "binary" in reasons["archive_renamed.txt"]
-    for name in ("archive.zip", "paper.pdf", "setup.exe"):
-        assert reasons[name].startswith(f"unsupported file type {Path(name).suffix}")
+    assert reasons["utf16_no_bom.txt"] == "binary file (contains NUL bytes)"
+    for name in ("archive.zip", "paper.pdf", "setup.exe"):  # refused by type, with the types that are accepted
+        assert reasons[name] == f"unsupported file type {Path(name).suffix}; use .txt, .md, .html, .htm, .jsonl"
     assert reasons["huge.txt"] == "200.0 MB is over the 20 MB limit"
     assert read and not any(Path(f).name == "huge.txt" for f in read)  # refused by its size, never opened
     assert reasons["steal.jsonl"].startswith(f"ids already used by other articles: {QUAN}")

@@ -55,11 +55,16 @@ class FakeReport:
 class FakeEngine:
     """What the UI calls on an Engine, answering from one article."""
 
-    def __init__(self, articles=None, fail: bool = False):
+    def __init__(self, articles=None, fail: bool = False, drafts: tuple[str, ...] = ()):
         self.config = Config(corpus=(Path("corpus"),), index_dir=Path("ix"))
         self.articles = {a.id: a for a in (articles or [make_article()])}
         self.fail = fail
+        self.drafts = drafts  # what a streaming model "writes" before the verified reply
         self.calls: list = []
+
+    def respond_stream(self, message, conversation=None, k=None):
+        yield from self.drafts
+        yield self.respond(message, conversation, k)
 
     def respond(self, message, conversation=None, k=None):
         self.calls.append((message, conversation, k))
@@ -229,6 +234,37 @@ def test_chat_streams_then_fills_sources_and_keeps_the_conversation():
     # The second turn gets its own ids, the first stays reachable (folded).
     *_, (_, history, conversation, sections, panel) = app.chat("再问", history, conversation, sections, 5)
     assert conversation == 2 and "rag-src-2-1" in panel and "rag-src-1-1" in panel
+
+
+def test_a_model_draft_streams_escaped_then_the_verified_reply_replaces_it():
+    engine = FakeEngine(drafts=("两镇", "两镇签约<script>x()</script>", "两镇签约<script>x()</script>了。[1]"))
+    app = ui.ChatApp(engine, max_upload_mb=1)
+    seen = [[m["content"] for m in history] for _box, history, *_ in app.chat("两镇签约了吗？", [], None, [], 5)]
+    drafts = [shown[-1] for shown in seen if "rag-draft" in shown[-1]]
+    assert len(drafts) == 3 and "being checked" in drafts[0]
+    assert "<script>" not in drafts[1] and "&lt;script&gt;" in drafts[1] and "rag-done" not in drafts[2]
+    final = seen[-1]
+    assert len(final) == 2 and "rag-answer" in final[1] and not any("rag-draft" in c for c in final)
+
+
+def test_a_failure_after_a_draft_leaves_an_error_not_the_draft():
+    engine = FakeEngine(fail=True, drafts=("半句",))
+    app = ui.ChatApp(engine, max_upload_mb=1)
+    *_, (_, history, _, sections, _) = app.chat("问", [], None, [], 5)
+    assert [m["role"] for m in history] == ["user", "assistant"] and "rag-error" in history[-1]["content"]
+
+
+def test_an_upload_path_outside_the_upload_folder_is_refused_unread(tmp_path):
+    root = tmp_path / "uploads"
+    (root / "abc").mkdir(parents=True)
+    inside = root / "abc" / "news.txt"
+    inside.write_text("标题\n正文一句。\n", encoding="utf-8")
+    outside = tmp_path / "secret.txt"
+    outside.write_text("not for the index", encoding="utf-8")
+    sneaky = root / "abc" / ".." / ".." / "secret.txt"
+    app = ui.ChatApp(FakeEngine(), max_upload_mb=1, upload_root=root)
+    ok, problems = app.check_uploads([str(inside), str(outside), str(sneaky)])
+    assert ok == [inside] and [why for _, why in problems] == ["not an uploaded file"] * 2
 
 
 def test_chat_passes_the_chosen_number_of_sources_and_ignores_blank_messages():
