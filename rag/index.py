@@ -45,8 +45,8 @@ ANN_MIN_CHUNKS = Config.ann_min_chunks
 # The graph stores 8-bit scalar-quantised vectors (384 bytes a vector instead of 1,536: 1M chunks take
 # ~0.65 GB instead of ~1.8 GB beside the float32 vectors); its best HNSW_RESCORE candidates (at least k)
 # are then rescored exactly against the float32 vectors, which are memory-mapped, not read into memory.
-# Measured on 1M chunks in bench/bench_scale.py: recall@10 against exact search 0.893 / 0.935 / 0.964 at
-# efSearch 128 / 256 / 512, median 1.0 / 1.9 / 3.7 ms a question (exact search: 149 ms).
+# Measured on 1M chunks in bench/bench_scale.py: recall@10 against exact search 0.888 / 0.932 / 0.961 at
+# efSearch 128 / 256 / 512, median 1.2 / 2.2 / 4.2 ms a question (exact search: 150 ms).
 HNSW_M = 32
 HNSW_EF_CONSTRUCTION = 80
 HNSW_EF_SEARCH = 512

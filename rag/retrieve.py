@@ -31,6 +31,43 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Ranking:
+    """Fused candidates, best first, as arrays: Hit objects are made only for the ones asked for (a question
+    has hundreds of candidates and needs a handful)."""
+
+    index: VectorIndex
+    rows: np.ndarray  # chunk ids, best first
+    scores: np.ndarray  # their fused scores
+    article_scores: np.ndarray | None  # (article-level fusion) each row's article score
+    dense_ids: np.ndarray  # the dense and lexical top lists, for each hit's rank in them
+    lexical_ids: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def hits(self, n: int) -> list[Hit]:
+        """The n best as Hits."""
+        dense_rank = {int(c): r for r, c in enumerate(self.dense_ids)}
+        lex_rank = {int(c): r for r, c in enumerate(self.lexical_ids)}
+        chunks = self.index.chunks
+        return [Hit(chunks[c], float(s), dense_rank.get(c), lex_rank.get(c))
+                for c, s in zip(self.rows[: max(n, 0)].tolist(), self.scores[: max(n, 0)].tolist())]
+
+    def articles(self, k: int) -> list[tuple[str, float]]:
+        """The k best distinct articles: by their article score, or by their best chunk."""
+        owners = self.index.chunk_article[self.rows]
+        _, first = np.unique(owners, return_index=True)
+        first.sort()  # each article at its best chunk's place
+        scores = self.scores[first] if self.article_scores is None else self.article_scores[first]
+        order = np.argsort(-scores, kind="stable")[: max(k, 0)]  # stable: chunk order among equal scores
+        ids = self.index.article_ids
+        return [(ids[owners[first[i]]], float(scores[i])) for i in order]
+
+
+EMPTY = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True)
 class Fusion:
     """How dense and lexical evidence are combined (the defaults are the measured best on CRUD qa_dev).
 
@@ -72,28 +109,27 @@ class Retriever:
         self.fusion = fusion or Fusion()
         self.timings: dict[str, float] = {}
         self._reranker = None
+        self._spans: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- public ----------------------------------------------------------------------------------
     def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None) -> list[Hit]:
         """The k best chunks for a question, best first; `article_ids` restricts the search to those articles."""
-        hits, _ = self._ranked(query, article_ids)
-        if self.config.reranker and hits:
+        ranking = self._ranked(query, article_ids)
+        if self.config.reranker and len(ranking):
             t0 = time.perf_counter()
-            hits = self._rerank(query, hits[: max(k, RERANK_CANDIDATES)])
+            hits = self._rerank(query, ranking.hits(max(k, RERANK_CANDIDATES)))
             self.timings["rerank"] = round((time.perf_counter() - t0) * 1000, 3)
-        return hits[: max(k, 0)]
+            return hits[: max(k, 0)]
+        return ranking.hits(k)
 
     def search_articles(self, query: str, k: int = 10) -> list[tuple[str, float]]:
         """Distinct articles, best first: by the article-level fused score, or by their best chunk."""
-        if self.config.reranker:
-            hits, articles = self.search(query, k=RERANK_CANDIDATES), None
-        else:
-            hits, articles = self._ranked(query, None)
+        if not self.config.reranker:
+            return self._ranked(query, None).articles(k)
         best: dict[str, float] = {}
-        for hit in hits:
-            best.setdefault(hit.article_id, hit.score if articles is None else articles[hit.article_id])
-        # a stable sort keeps the chunk order among equal article scores
-        return sorted(best.items(), key=lambda item: -item[1])[: max(k, 0)]
+        for hit in self.search(query, k=RERANK_CANDIDATES):
+            best.setdefault(hit.article_id, hit.score)
+        return list(best.items())[: max(k, 0)]
 
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the model, jieba's dictionary, BM25, FAISS,
@@ -113,7 +149,7 @@ class Retriever:
                 pass
 
     # -- ranking ---------------------------------------------------------------------------------
-    def _ranked(self, query: str, article_ids: Collection[str] | None) -> tuple[list[Hit], dict[str, float] | None]:
+    def _ranked(self, query: str, article_ids: Collection[str] | None) -> Ranking:
         """Every candidate chunk (dense top `pool` ∪ lexical top `pool`; at article level, every chunk of
         their articles), fused, best first, with the article scores when fusion is article-level."""
         t = {"embed": 0.0, "dense": 0.0, "lexical": 0.0, "fusion": 0.0, "rerank": 0.0}
@@ -121,7 +157,7 @@ class Retriever:
         query = (query or "").strip()
         rows = self.index.rows_for(article_ids) if article_ids is not None else None
         if not query or len(self.index) == 0 or (rows is not None and len(rows) == 0):
-            return [], None
+            return Ranking(self.index, EMPTY, np.zeros(0), None, EMPTY, EMPTY)
         f = self.fusion
         clock = time.perf_counter()
 
@@ -150,17 +186,10 @@ class Retriever:
         scores, article_scores = self._fuse(candidates, dense_ids, lex_ids, dense_cos,
                                             None if lex is None else lex[candidates])
         order = np.argsort(-scores, kind="stable")
-        dense_rank = {int(c): r for r, c in enumerate(dense_ids)}
-        lex_rank = {int(c): r for r, c in enumerate(lex_ids)}
-        hits = []
-        for i in order:
-            c = int(candidates[i])
-            hits.append(Hit(self.index.chunks[c], float(scores[i]), dense_rank.get(c), lex_rank.get(c)))
-        articles = None
-        if article_scores is not None:
-            articles = {self.index.article_of(int(c)): float(a) for c, a in zip(candidates, article_scores)}
+        ranking = Ranking(self.index, candidates[order], scores[order],
+                          None if article_scores is None else article_scores[order], dense_ids, lex_ids)
         lap("fusion")
-        return hits, articles
+        return ranking
 
     def _lexical(self, query: str, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """BM25 score of every chunk, and the top `pool` chunk ids (within `rows` when given)."""
@@ -200,7 +229,19 @@ class Retriever:
     def _whole_articles(self, candidates: np.ndarray) -> np.ndarray:
         """Every chunk of every article that has a candidate chunk."""
         owners = np.unique(self.index.chunk_article[candidates])
-        return self.index.rows_for(self.index.article_ids[i] for i in owners)
+        starts, stops = self._article_spans()
+        lengths = stops[owners] - starts[owners]
+        # each article's rows are one range: start + 0..length-1, for all of them at once
+        offsets = np.repeat(starts[owners] - (np.cumsum(lengths) - lengths), lengths)
+        return offsets + np.arange(int(lengths.sum()), dtype=np.int64)
+
+    def _article_spans(self) -> tuple[np.ndarray, np.ndarray]:
+        """First and past-last chunk row of every article, by article number (computed once)."""
+        if self._spans is None:
+            ranges = [self.index.article_rows(a) for a in self.index.article_ids]
+            self._spans = (np.array([r.start for r in ranges], dtype=np.int64),
+                           np.array([r.stop for r in ranges], dtype=np.int64))
+        return self._spans
 
     def _fuse_articles(self, candidates, core, dense_cos, lex_scores, scale) -> tuple[np.ndarray, np.ndarray]:
         """Article score = weighted sum of the article's best dense and best lexical chunk scores, each scaled
