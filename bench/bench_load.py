@@ -107,10 +107,17 @@ def upload_through_the_page(url: str, path: Path, timeout: float) -> dict:
 
     with open(path, "rb") as fh:
         uploaded = httpx.post(url + "gradio_api/upload", files=[("files", (path.name, fh, "text/plain"))], timeout=60).json()
-    config = httpx.get(url + "config", timeout=30).json()
-    fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == "upload")
-    session = uuid.uuid4().hex[:12]
     data = [[{"path": p, "orig_name": path.name, "meta": {"_type": "gradio.FileData"}} for p in uploaded]]
+    return gradio_event(url, "upload", data, timeout)
+
+
+def gradio_event(url: str, api_name: str, data: list, timeout: float) -> dict:
+    """Run one of the page's events the way the page does (queue/join, then read the stream to the end)."""
+    import httpx
+
+    config = httpx.get(url + "config", timeout=30).json()
+    fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == api_name)
+    session = uuid.uuid4().hex[:12]
     httpx.post(url + "gradio_api/queue/join", json={"data": data, "fn_index": fn_index, "session_hash": session}, timeout=30)
     with httpx.stream("GET", url + f"gradio_api/queue/data?session_hash={session}", timeout=timeout) as stream:
         for line in stream.iter_lines():
@@ -118,7 +125,7 @@ def upload_through_the_page(url: str, path: Path, timeout: float) -> dict:
                 msg = json.loads(line[5:])
                 if msg.get("msg") == "process_completed":
                     return msg
-    raise RuntimeError("the upload event did not complete")
+    raise RuntimeError(f"the {api_name} event did not complete")
 
 
 def percentiles(values: list[float]) -> dict:

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
-from typing import Iterable, Mapping, Sequence
+from typing import Iterable, Iterator, Mapping, Sequence
 
 from rag.articles import Article
 from rag.chunks import split_sentences
@@ -789,16 +789,37 @@ def answer_question(
     `focus`: article ids a follow-up stays on (retrieval is restricted to them and they are read whole).
     `previous`: the question before a follow-up; its words help rank sentences, never decide to answer.
     """
+    *_drafts, final = stream_question(question, retriever, articles, config, focus, previous)
+    return final
+
+
+def stream_question(
+    question: str,
+    retriever,
+    articles: Mapping[str, Article],
+    config: Config,
+    focus: Sequence[str] = (),
+    previous: str | None = None,
+) -> Iterator[str | Answer]:
+    """`answer_question` as it happens: a configured model's unverified draft as it grows (str), then the
+    Answer (always the last item; the only one without a model)."""
     question = clean_question(question)
     if not question:
-        return Answer(question, "请输入一个问题。Please ask a question.", True, note="empty question")
-    if not has_words(question):
-        return Answer(question, NO_WORDS, True, note="no words in the question")
-    if config.llm != "extractive":
+        yield Answer(question, "请输入一个问题。Please ask a question.", True, note="empty question")
+    elif not has_words(question):
+        yield Answer(question, NO_WORDS, True, note="no words in the question")
+    elif config.llm != "extractive":
         # A configured model drafts the answer; rag.llm verifies it and falls back to this path on failure.
         from rag import llm
 
-        return llm.answer_question(question, retriever, articles, config, focus=focus, previous=previous)
+        yield from llm.stream_answer(question, retriever, articles, config, focus=focus, previous=previous)
+    else:
+        yield _extractive(question, retriever, articles, config, focus, previous)
+
+
+def _extractive(question: str, retriever, articles: Mapping[str, Article], config: Config,
+                focus: Sequence[str], previous: str | None) -> Answer:
+    """The answer made of the articles' own sentences (the default, and every model's fallback)."""
     q = analyze(question)
     focus = [a for a in dict.fromkeys(focus) if a in articles]
     k = max(config.k, MULTI_CHUNKS) if q.multi else max(1, config.k)

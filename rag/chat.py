@@ -23,13 +23,13 @@ from rag.answer import (
     NO_WORDS,
     Answer,
     QuestionError,
-    answer_question,
     article_text,
     clean_question,
     has_words,
     is_follow_up,
     latin_names,
     pinyin_index,
+    stream_question,
     tokens,
 )
 from rag.articles import Article
@@ -317,12 +317,7 @@ def answer_stream(engine, question: str, conversation: Conversation | None = Non
     if conversation.last_articles and is_follow_up(question):
         focus = conversation.last_articles
         previous = conversation.last_question
-    if config.llm == "extractive":
-        yield answer_question(question, engine.retriever, engine.articles, config, focus=focus, previous=previous)
-        return
-    from rag import llm  # only when a model is configured
-
-    yield from llm.stream_answer(question, engine.retriever, engine.articles, config, focus=focus, previous=previous)
+    yield from stream_question(question, engine.retriever, engine.articles, config, focus=focus, previous=previous)
 
 
 def respond(engine, message: str, conversation: Conversation | None = None, k: int | None = None) -> tuple[Reply, Conversation]:

@@ -54,14 +54,10 @@ class Snapshot:
     retriever: "object"  # rag.retrieve.Retriever
 
 
-class EngineView:
-    """One request's view of the engine: every read comes from the same snapshot, even when an ingest
-    swaps in a new one meanwhile (articles and retriever never come from two different indexes)."""
+class _SnapshotReads:
+    """Reads from `self._snapshot` (an Engine's current one, or the one a view pinned)."""
 
-    def __init__(self, engine: "Engine", snapshot: Snapshot):
-        self._engine = engine
-        self._snapshot = snapshot
-        self.config = engine.config
+    _snapshot: Snapshot
 
     @property
     def articles(self) -> dict[str, Article]:
@@ -74,6 +70,16 @@ class EngineView:
     def search(self, query: str, k: int = 10):
         return self._snapshot.retriever.search(query, k=k)
 
+
+class EngineView(_SnapshotReads):
+    """One request's view of the engine: every read comes from the same snapshot, even when an ingest
+    swaps in a new one meanwhile (articles and retriever never come from two different indexes)."""
+
+    def __init__(self, engine: "Engine", snapshot: Snapshot):
+        self._engine = engine
+        self._snapshot = snapshot
+        self.config = engine.config
+
     def summarize(self, article_id: str):
         article = self.articles.get(article_id)
         if article is None:
@@ -84,7 +90,7 @@ class EngineView:
         return self._engine._overview_of(list(self.articles.values()))
 
 
-class Engine:
+class Engine(_SnapshotReads):
     def __init__(self, config: Config, snapshot: Snapshot, embedder, log: Log = stderr_log):
         self.config = config
         self._snapshot = snapshot
@@ -111,17 +117,6 @@ class Engine:
     def view(self) -> EngineView:
         """The current snapshot, pinned for one request."""
         return EngineView(self, self._snapshot)
-
-    @property
-    def articles(self) -> dict[str, Article]:
-        return self._snapshot.articles
-
-    @property
-    def retriever(self):
-        return self._snapshot.retriever
-
-    def search(self, query: str, k: int = 10):
-        return self._snapshot.retriever.search(query, k=k)
 
     def ask(self, question: str, conversation=None, k: int | None = None):
         """A cited answer (rag.answer.Answer) to one question, following up on `conversation` if given.

@@ -1,4 +1,5 @@
-"""Shared fixtures: the bundled seeds, and one real engine over them per test session."""
+"""Shared fixtures: the bundled seeds, and one real engine over them per test session; and a BM25-only
+retriever fake for unit tests of answers and chat."""
 
 from __future__ import annotations
 
@@ -10,6 +11,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "corpus"
 SHARED = ROOT.parent / "shared"
+# Debian's Chromium, never a downloaded browser
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -51,3 +58,45 @@ def dev_questions() -> list[dict]:
     if not path.exists():
         pytest.skip("../shared/eval/dev_qa.jsonl is not beside this checkout")
     return read_jsonl(path)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Chromium driven by Playwright (one per test module)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+class LexicalRetriever:
+    """The retriever contract (`search(query, k, article_ids)`, `search_articles`) over real BM25
+    (rag.lexical), no embedder; `titles`: each chunk's article title is indexed with it, as the product does."""
+
+    def __init__(self, articles, chunk_chars: int = 160, titles: bool = True):
+        from rag.chunks import chunk_articles
+        from rag.lexical import LexicalIndex, tokenize
+
+        self.chunks = chunk_articles(articles, chunk_chars)
+        title = {a.id: a.title + "\n" if titles else "" for a in articles}
+        self.index = LexicalIndex.from_tokens([tokenize(title[c.article_id] + c.text) for c in self.chunks])
+
+    def search(self, query, k=10, article_ids=None):
+        import numpy as np
+
+        from rag.lexical import tokenize, top_k
+        from rag.retrieve import Hit
+
+        mask = None if article_ids is None else np.array([c.article_id in set(article_ids) for c in self.chunks])
+        scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)
+        return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
+
+    def search_articles(self, query, k=10):
+        best: dict[str, float] = {}
+        for hit in self.search(query, k=50):
+            best.setdefault(hit.chunk.article_id, hit.score)
+        return list(best.items())[:k]

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pytest
 
+from tests.conftest import LexicalRetriever
 from rag import evaluate as ev
 from rag.answer import Answer, analyze, answer_question, is_follow_up
 from rag.chunks import chunk_articles, split_sentences
@@ -19,31 +19,6 @@ JINJIANG = "001_75c24a0883477bc4"
 QINGSHAN = "002_e44c29edbf155723"
 QINGDAO = "003_149da1c9ea8086b3"
 QUAN = "004_7e177a0353be72cf"
-
-
-class LexicalRetriever:
-    """The retriever contract (`search(query, k, article_ids)`) over real BM25 (rag.lexical), no embedder."""
-
-    def __init__(self, articles, chunk_chars: int = 160):
-        from rag.lexical import LexicalIndex, tokenize
-
-        self.chunks = chunk_articles(articles, chunk_chars)
-        titles = {a.id: a.title for a in articles}
-        self.index = LexicalIndex.from_tokens([tokenize(titles[c.article_id] + "\n" + c.text) for c in self.chunks])
-
-    def search(self, query, k=10, article_ids=None):
-        from rag.lexical import tokenize, top_k
-        from rag.retrieve import Hit
-
-        mask = None if article_ids is None else np.array([c.article_id in set(article_ids) for c in self.chunks])
-        scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)
-        return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
-
-    def search_articles(self, query, k=10):
-        best: dict[str, float] = {}
-        for hit in self.search(query, k=50):
-            best.setdefault(hit.chunk.article_id, hit.score)
-        return list(best.items())[:k]
 
 
 class FixedRetriever:

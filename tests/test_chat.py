@@ -5,13 +5,12 @@ and a real summary cache; slow tests drive the real engine."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 
+from tests.conftest import LexicalRetriever
 from rag import evaluate as ev
 from rag.answer import Answer
 from rag.chat import Clarification, Conversation, Turn, ordinal, resolve, respond, summary_request
-from rag.chunks import chunk_articles
 from rag.config import Config
 from rag.summary import Summary, SummaryCache, overview, summarize_article
 from rag.text import script_of
@@ -23,36 +22,12 @@ QINGDAO = "003_149da1c9ea8086b3"
 QUAN = "004_7e177a0353be72cf"
 
 
-class LexicalRetriever:
-    """The retriever contract over real BM25 (rag.lexical), no embedder."""
-
-    def __init__(self, articles):
-        from rag.lexical import LexicalIndex, tokenize
-
-        self.chunks = chunk_articles(articles, 160)
-        self.index = LexicalIndex.from_tokens([tokenize(c.text) for c in self.chunks])
-
-    def search(self, query, k=10, article_ids=None):
-        from rag.lexical import tokenize, top_k
-        from rag.retrieve import Hit
-
-        mask = None if article_ids is None else np.array([c.article_id in set(article_ids) for c in self.chunks])
-        scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)
-        return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
-
-    def search_articles(self, query, k=10):
-        best: dict[str, float] = {}
-        for hit in self.search(query, k=50):
-            best.setdefault(hit.chunk.article_id, hit.score)
-        return list(best.items())[:k]
-
-
 class LexicalEngine:
     """What chat needs of an Engine: articles, retriever, config, summarize, overview."""
 
     def __init__(self, articles, folder):
         self.articles = articles
-        self.retriever = LexicalRetriever(list(articles.values()))
+        self.retriever = LexicalRetriever(list(articles.values()), titles=False)
         self.config = Config(index_dir=folder)
         self.summaries = SummaryCache(folder)
 

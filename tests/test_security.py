@@ -16,7 +16,6 @@ import json
 import re
 import shutil
 import sys
-import uuid
 from pathlib import Path
 
 import pytest
@@ -198,20 +197,9 @@ def snapshot_tree(root: Path, skip: tuple[str, ...] = ("gradio", "index")) -> di
 
 def gradio_event(base: str, fn_name: str, data: list, timeout: float = 180) -> dict:
     """Run one of the page's events the way the page does (queue/join, then read the stream)."""
-    import httpx
+    from bench.bench_load import gradio_event as run
 
-    config = httpx.get(base + "config", timeout=30).json()
-    fn_index = next(d["id"] for d in config["dependencies"] if d.get("api_name") == fn_name)
-    session = uuid.uuid4().hex[:12]
-    api = base + "gradio_api"
-    httpx.post(api + "/queue/join", json={"data": data, "fn_index": fn_index, "session_hash": session}, timeout=30)
-    with httpx.stream("GET", api + f"/queue/data?session_hash={session}", timeout=timeout) as stream:
-        for line in stream.iter_lines():
-            if line.startswith("data:"):
-                msg = json.loads(line[5:])
-                if msg.get("msg") == "process_completed":
-                    return msg
-    raise AssertionError("no answer from the event")
+    return run(base, fn_name, data, timeout)
 
 
 @pytest.mark.slow
@@ -388,17 +376,3 @@ def test_no_script_from_an_article_or_an_upload_runs_in_the_page(hostile_server,
     assert "onerror" in shown or "<script>" in shown or "onerror" in text
     assert replies(page).count() >= 7
     context.close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS
-
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()

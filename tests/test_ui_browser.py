@@ -17,11 +17,6 @@ from tests.test_ui_api import Server, free_port, private_corpus_and_index, serve
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 DOCS = ROOT / "docs"
 UPLOAD_LIMIT_MB = 1
@@ -69,18 +64,6 @@ def server(seed_engine, seed_config, tmp_path_factory):
     yield srv
     srv.stop()
     assert "Traceback" not in srv.output(), srv.output()[-3000:]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"needs Debian's chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield b
-        b.close()
 
 
 @pytest.fixture
@@ -224,17 +207,10 @@ def test_upload_a_new_article_then_ask_about_it(page, server, tmp_path):
 
 
 def long_article(paragraphs: int = 60) -> str:
-    """A made-up article long enough that indexing it takes several seconds."""
-    towns = "东湖 西岭 南塘 北坡 中和 长乐 永安 太平 新民 兴隆".split()
-    lines = ["长河县水利建设三年行动全面铺开", "2024-05-01 09:00 来源：长河报"]
-    for i in range(paragraphs):
-        town = towns[i % len(towns)]
-        lines.append(
-            f"{town}镇第{i + 1}批工程中，施工队新修渠道{3 + i}公里、加固堤坝{i % 7 + 2}处，惠及农户{500 + 37 * i}户。"
-            f"镇水利站站长介绍，今年汛期前还将完成{i % 5 + 1}座泵站改造，确保{1000 + 11 * i}亩农田灌溉。"
-        )
-    lines.append("长河县水利局局长赵永明表示，全县三年内将投入水利资金四点二亿元。")
-    return "\n".join(lines) + "\n"
+    """A made-up article long enough that indexing it takes several seconds (the load benchmark's)."""
+    from bench.bench_load import new_article
+
+    return new_article(paragraphs)
 
 
 def test_another_user_is_answered_while_an_upload_is_indexed(browser, server, tmp_path):
