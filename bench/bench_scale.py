@@ -151,7 +151,8 @@ def realism(real: np.ndarray, x: np.ndarray, queries: np.ndarray, exact_ids: np.
 def build(n: int, folder: Path) -> dict:
     """A complete generation folder of n chunks (CRUD chunks repeated, synthetic vectors, the product's graph),
     the exact top-10 of every question, and the graph's build time."""
-    from rag.index import ANN_MIN_CHUNKS, FORMAT, MANIFEST, VectorIndex, _digests, _write_ann, _write_json
+    from rag.config import Config
+    from rag.index import FORMAT, MANIFEST, VectorIndex, _digests, _write_ann, _write_json
 
     shutil.rmtree(folder, ignore_errors=True)
     gen = "gen-scale"
@@ -204,7 +205,7 @@ def build(n: int, folder: Path) -> dict:
     _write_json(folder / MANIFEST, manifest)
     return {
         "chunks": n, "queries": len(queries), "synthesis_s": round(synth_s, 1), "realism": facts,
-        "ann_build_s": round(build_s, 1), "ann": ann, "product_threshold": ANN_MIN_CHUNKS,
+        "ann_build_s": round(build_s, 1), "ann": ann, "product_threshold": Config().ann_min_chunks,
         "build_process_rss_mib": {"before_graph": before, "after_graph": after},
         "files_bytes": dir_bytes(data), "manifest_bytes": (folder / MANIFEST).stat().st_size,
     }

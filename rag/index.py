@@ -39,9 +39,8 @@ SPLITTER = "sentences-v1"  # rag.chunks rules; bump when they change what a chun
 # the title is indexed for BM25 instead, where it helps (see bench/README.md).
 PASSAGE_INPUT = "simplified-halfwidth-v1"
 PASSAGE_TITLE = False
-# From this many chunks on (Config.ann_min_chunks), search goes through an HNSW graph instead of exact
-# search; below it exact search is fast enough (bench/results_scale.json).
-ANN_MIN_CHUNKS = Config.ann_min_chunks
+# From Config.ann_min_chunks chunks on, search goes through an HNSW graph instead of exact search; below it
+# exact search is fast enough (bench/results_scale.json).
 # The graph stores 8-bit scalar-quantised vectors (384 bytes a vector instead of 1,536: 1M chunks take
 # ~0.65 GB instead of ~1.8 GB beside the float32 vectors); its best HNSW_RESCORE candidates (at least k)
 # are then rescored exactly against the float32 vectors, which are memory-mapped, not read into memory.
