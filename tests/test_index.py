@@ -411,6 +411,8 @@ def test_a_graph_built_with_other_settings_is_rebuilt(tmp_path):
     moved = np.arange(60)
     assert hnsw.update(g, hnsw.settings() | {"M": 16}, moved, vectors[:0], np.zeros(0, np.int64)) is None
     assert hnsw.update(None, None, moved, vectors[:0], np.zeros(0, np.int64)) is None
+    # a search-time setting is not a reason to rebuild
+    assert hnsw.update(g, hnsw.settings() | {"ef_search": 64}, moved, vectors[:0], np.zeros(0, np.int64)) is not None
     same = hnsw.update(g, hnsw.settings(), moved, vectors[:2], np.array([60, 61]))
     assert same is not None and same.nodes == 62 and same.deleted == 0
 
