@@ -602,8 +602,8 @@ def stream_answer(
     focus = [a for a in dict.fromkeys(focus) if a in articles]
     hits = [h for h in retriever.search(question, k=max(config.k, 1) * 2, article_ids=focus or None) if h.chunk.article_id in articles]
     sources = gather_sources(hits, articles, max(config.k, 1))
-    if not sources:
-        yield fallback()
+    if not sources or _unmet(question, sources, previous):
+        yield fallback()  # nothing to give the model; the extractive path refuses, saying what is missing
         return
     language = answer_language(question, sources)
     messages = answer_messages(question, sources, language, previous)
@@ -616,6 +616,16 @@ def stream_answer(
         yield _fallback(fallback(), f"{llm.backend}:{llm.label} failed: {exc}")
         return
     yield compose_answer(question, draft, sources, language, llm, fallback, previous)
+
+
+def _unmet(question: str, sources: Sequence[Source], previous: str | None) -> bool:
+    """An English question that names what its sources never mention, or none of whose words they hold."""
+    if script_of(question) != "en":
+        return False
+    from rag.answer import analyze, article_text, unmet_english
+
+    texts = [article_text(a) for a in {s.article.id: s.article for s in sources}.values()]
+    return unmet_english(analyze(question), texts, previous) is not None
 
 
 def answer_question(

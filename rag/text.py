@@ -68,3 +68,32 @@ def to_script(text: str, script: str) -> str:
     if script == "hant":
         return to_traditional(text)
     return text
+
+
+# Common news words of English questions → the Simplified words articles use for them. An English question
+# meets Chinese text through its pinyin names and these words (a secretary, a library): BM25 searches them
+# (rag.lexical), and an English question none of whose words meets its articles is refused (rag.answer).
+GLOSSARY: dict[str, tuple[str, ...]] = {
+    "secretary": ("书记",), "party": ("党委", "党组织"), "mayor": ("镇长", "市长", "县长", "区长"),
+    "library": ("图书馆",), "museum": ("博物馆",), "school": ("学校",), "hospital": ("医院",),
+    "meeting": ("会议", "大会"), "conference": ("会议", "大会"), "forum": ("论坛",), "festival": ("文化节", "节"),
+    "agreement": ("协议",), "signed": ("签署", "签订"), "sign": ("签署", "签订"), "cooperation": ("合作",),
+    "committee": ("委员会", "党委"), "government": ("政府",), "company": ("公司", "企业"), "companies": ("企业",),
+    "farmers": ("农民",), "tourists": ("游客",), "visitors": ("游客",), "income": ("收入",), "revenue": ("收入",),
+    "area": ("面积",), "population": ("人口",), "hosted": ("举办", "承办"), "held": ("举办", "举行", "召开"),
+    "campaign": ("行动",), "activity": ("活动",), "activities": ("活动",), "project": ("项目",),
+    "investment": ("投资",), "bridge": ("大桥",), "community": ("社区",), "cadres": ("干部",),
+    "officials": ("干部", "官员"), "director": ("主任", "局长"), "chairman": ("主席", "董事长"),
+    "minister": ("部长",), "police": ("警方", "公安"), "court": ("法院",), "typhoon": ("台风",),
+    "flood": ("洪水", "防汛"), "rainfall": ("降雨", "降水"), "earthquake": ("地震",), "fire": ("火灾",),
+    "died": ("死亡", "遇难"), "deaths": ("死亡", "遇难"), "injured": ("受伤",), "price": ("价格",),
+    "sales": ("销售",), "exports": ("出口",), "imports": ("进口",), "growth": ("增长",), "training": ("培训",),
+    "chaired": ("主持",), "presided": ("主持",), "fiscal": ("财政",), "shaanxi": ("陕西",),
+    "speech": ("讲话",), "study": ("学习",), "volunteers": ("志愿者",), "students": ("学生",),
+}
+
+
+def glossary_words(text: str) -> list[str]:
+    """The Chinese words GLOSSARY gives for the English words of `text`, in order, once each."""
+    words = re.findall(r"[a-z]+", text.lower())
+    return list(dict.fromkeys(han for w in words for han in GLOSSARY.get(w, ())))

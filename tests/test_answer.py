@@ -237,6 +237,70 @@ def test_english_news_words_add_the_chinese_words_the_articles_use():
     assert glossary_terms(zh, [text]) == zh  # only English questions are translated
 
 
+@pytest.mark.parametrize(("question", "missing"), [
+    ("What is the population of Mars?", "Mars"),
+    ("Who won the 2022 World Cup?", "World Cup"),
+    ("How do I bake bread?", "any word of the question"),
+])
+def test_an_english_question_the_articles_never_mention_is_refused(question, missing, articles, config):
+    # Dense retrieval always ranks some article first: here two that say nothing of the question
+    retriever = FixedRetriever(list(articles.values()), {QINGSHAN, QINGDAO})
+    answer = answer_question(question, retriever, articles, config)
+    assert answer.refused and answer.citations == [] and answer.note == "the articles never mention " + missing
+    named = missing != "any word of the question"  # the reply says what is missing when it is a name
+    assert answer.answer.startswith(f"The articles do not mention {missing}." if named else "The articles do not answer")
+    assert answer.closest and answer.closest[0]["article_id"] in {QINGSHAN, QINGDAO}
+
+
+def test_an_english_question_whose_news_word_the_article_uses_is_answered(articles, config):
+    retriever = FixedRetriever(list(articles.values()), {QINGSHAN})
+    answer = answer_question("Who chaired the meeting?", retriever, articles, config)
+    assert not answer.refused and "主持" in answer.answer  # chaired → 主持
+    assert_well_cited(answer, articles)
+
+
+def test_an_english_follow_up_leans_on_the_previous_question_but_not_for_names(articles, config):
+    retriever = FixedRetriever(list(articles.values()), {SHIMA})
+    previous = "Which towns signed the pairing agreement?"
+    follow = answer_question("What else did they do?", retriever, articles, config, focus=[SHIMA], previous=previous)
+    assert not follow.refused and follow.article_ids == [SHIMA]
+    mars = answer_question("And what about Mars?", retriever, articles, config, focus=[SHIMA], previous=previous)
+    assert mars.refused and mars.note == "the articles never mention Mars"
+
+
+def test_what_an_english_question_asks_about_is_looked_for_in_english_articles_too():
+    from rag.answer import unmet_english
+    from rag.text import normalize
+
+    text = normalize("Contoso announced a merger with Fabrikam on Monday.")
+    assert unmet_english(analyze("What did Contoso announce?"), [text]) is None
+    assert unmet_english(analyze("Who bought Contoso's rival Northwind?"), [text]) == "Northwind"
+    assert unmet_english(analyze("What is the weather like today?"), [text]) == ""
+    assert unmet_english(analyze("When was the merger?"), [text]) is None
+    assert unmet_english(analyze("What did the Contoso Board decide?"), [text]) is None  # one word of a name meets
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "What is the capital of France?", "Who is the CEO of Apple?", "How do vaccines work?",
+    "What is the exchange rate of the yuan?", "How many shares did Xiaomi buy back?",
+])
+def test_off_topic_english_questions_are_refused_by_the_real_engine(seed_engine, question):
+    answer = seed_engine.ask(question)
+    assert answer.refused and answer.citations == [], answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "article"), [
+    ("Who is the Party secretary of Qu'an town?", QUAN),
+    ("Who chaired the Qingshan district meeting?", QINGSHAN),
+    ("What video was released at the Jinjiang event?", JINJIANG),
+])
+def test_on_topic_english_questions_are_answered_by_the_real_engine(seed_engine, question, article):
+    answer = seed_engine.ask(question)
+    assert not answer.refused and answer.article_ids[0] == article, answer.answer
+
+
 @pytest.mark.slow
 def test_an_english_question_finds_the_sentence_its_news_words_name(seed_engine):
     a = seed_engine.ask("Which library hosted the Qingshan district meeting?")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from rag.lexical import LexicalIndex, han_bigrams, tokenize, tokenize_query, top_k, words
 
@@ -72,3 +73,14 @@ def test_top_k_orders_and_skips_zeros():
     scores, ids = top_k(np.array([0.0, 3.0, 1.0, 2.0, 0.0]), 2)
     assert list(ids) == [1, 3] and list(scores) == [3.0, 2.0]
     assert list(top_k(np.array([0.0, 1.0]), 5)[1]) == [1]
+
+
+def test_an_english_question_searches_its_pinyin_names_and_news_words():
+    pytest.importorskip("pypinyin")
+    index = LexicalIndex.from_tokens([tokenize("渠岸镇召开干部大会，镇党委书记王刚主持"), tokenize("青岛城投集团举办擂台赛")])
+    english = index.query_tokens("Who chaired the cadres meeting in Qu'an town?")
+    assert "渠岸" in english  # the syllable break is kept out of the spelling: qu'an → quan
+    assert {"主持", "干部", "大会"} <= set(english)  # news words, as the index spells them
+    assert "会议" not in english  # a translation the articles never use adds nothing
+    assert index.search("Who chaired the cadres meeting in Qu'an town?", 1)[1][0] == 0
+    assert "大会" not in index.query_tokens("谁在 meeting 上发言？")  # a Chinese question is searched as written

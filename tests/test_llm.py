@@ -232,6 +232,14 @@ def test_env_selects_backend():
     assert isinstance(model, L.OpenAIChat) and model.api_key == "k" and model.url.endswith("/v1/chat/completions")
 
 
+def test_an_english_question_its_sources_never_mention_is_refused_before_the_model(news_engine, news_config):
+    model = Scripted("The Harbor Bridge reopened on Monday after eight months of repairs. [1]")
+    ans = L.answer_question("Who won the Millbrook chess final in Paris?", news_engine.retriever, news_engine.articles,
+                            news_config, llm=model)
+    assert ans.refused and ans.citations == [] and model.calls == []  # no model call for it
+    assert ans.answer.startswith("The articles do not mention Paris.")
+
+
 def test_prompt_marks_sources_as_data(news_engine):
     hits = news_engine.retriever.search("Millbrook fair visitors", k=9, article_ids=["fair"])
     sources = L.gather_sources(hits, news_engine.articles, 5)
