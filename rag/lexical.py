@@ -146,6 +146,20 @@ def pinyin_map(words: Iterable[str]) -> dict[str, list[str]]:
     return out
 
 
+def spelt_words(name: str, pinyin: dict[str, list[str]]) -> list[str]:
+    """The index's words that a romanised name spells: whole (shima → 石马), or, for a three-syllable name
+    jieba never made a word of, its two overlapping pairs (honggangcheng → 红钢 + 钢城, which share 钢)."""
+    if name in pinyin:
+        return pinyin[name]
+    for j in range(4, len(name)):  # name[:j] spells the first pair ...
+        for first in pinyin.get(name[:j], ()):
+            for i in range(2, j - 1):  # ... name[i:] the second; they overlap by one syllable, name[i:j]
+                second = [w for w in pinyin.get(name[i:], ()) if w[0] == first[-1] and len(first) == len(w) == 2]
+                if second:
+                    return [first, *second]
+    return []
+
+
 # bm25s's file names inside the index's lexical folder: indexes written before this reader still load.
 _ARRAYS = ("data", "indices", "indptr")
 _VOCAB_FILE = "vocab.index.json"
@@ -187,7 +201,7 @@ class LexicalIndex:
         names = [n for n in (m.group().replace("'", "").lower() for m in _CAPITALISED.finditer(query)) if len(n) >= 4]
         if names:
             pinyin = self.pinyin()
-            tokens += [w for name in names for w in pinyin.get(name, [])]
+            tokens += [w for name in names for w in spelt_words(name, pinyin)]
         if has_han(query):
             return tokens
         return tokens + [w for w in glossary_words(query) if w in self.vocab]

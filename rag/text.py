@@ -90,6 +90,17 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
     "sales": ("销售",), "exports": ("出口",), "imports": ("进口",), "growth": ("增长",), "training": ("培训",),
     "chaired": ("主持",), "presided": ("主持",), "fiscal": ("财政",), "shaanxi": ("陕西",),
     "speech": ("讲话",), "study": ("学习",), "volunteers": ("志愿者",), "students": ("学生",),
+    "professor": ("教授",), "lecture": ("宣讲", "讲座", "报告"), "lectures": ("宣讲", "讲座"), "teacher": ("教师", "老师"),
+    "award": ("获奖", "表彰"), "awards": ("获奖", "表彰"), "prize": ("奖项", "获奖"), "commendation": ("表彰",), "honoured": ("表彰",),
+    "leader": ("组长", "负责人", "领导"), "leads": ("组长", "牵头"), "head": ("负责人", "部长", "主任"),
+    "spring": ("春季", "春节"), "summer": ("夏季", "暑期"), "autumn": ("秋季",), "winter": ("冬季",),
+    "villagers": ("村民",), "residents": ("居民",), "enterprises": ("企业",),
+    "economy": ("经济",), "economic": ("经济",), "tourism": ("旅游",), "agriculture": ("农业",), "grain": ("粮食",),
+    "environment": ("环境", "生态"), "pollution": ("污染",), "safety": ("安全",), "security": ("安全",),
+    "video": ("视频",), "film": ("电影", "视频"), "book": ("图书",), "books": ("图书",), "report": ("报告",),
+    "budget": ("预算",), "tax": ("税收", "税务"), "taxes": ("税收",), "loan": ("贷款",), "bank": ("银行",), "market": ("市场",),
+    "vaccine": ("疫苗",), "epidemic": ("疫情",), "patients": ("患者", "病人"), "doctor": ("医生",), "doctors": ("医生",),
+    "road": ("道路", "公路"), "railway": ("铁路",), "airport": ("机场",), "port": ("港口",), "station": ("车站",),
 }
 
 

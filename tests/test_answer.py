@@ -257,6 +257,9 @@ def test_an_english_question_whose_news_word_the_article_uses_is_answered(articl
     answer = answer_question("Who chaired the meeting?", retriever, articles, config)
     assert not answer.refused and "主持" in answer.answer  # chaired → 主持
     assert_well_cited(answer, articles)
+    # "Party" is capitalised but names nothing (this article says 党工委); the street's name meets 红钢城
+    deputy = answer_question("Who is the deputy Party secretary of Honggangcheng street?", retriever, articles, config)
+    assert not deputy.refused and "陶勝旺" in deputy.answer
 
 
 def test_an_english_follow_up_leans_on_the_previous_question_but_not_for_names(articles, config):

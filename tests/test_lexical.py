@@ -84,3 +84,13 @@ def test_an_english_question_searches_its_pinyin_names_and_news_words():
     assert "会议" not in english  # a translation the articles never use adds nothing
     assert index.search("Who chaired the cadres meeting in Qu'an town?", 1)[1][0] == 0
     assert "大会" not in index.query_tokens("谁在 meeting 上发言？")  # a Chinese question is searched as written
+
+
+def test_a_three_syllable_name_jieba_never_made_a_word_spells_its_two_pairs():
+    from rag.lexical import spelt_words
+
+    pinyin = {"honggang": ["红钢"], "gangcheng": ["钢城"], "shima": ["石马"], "chengdu": ["成都"]}
+    assert spelt_words("shima", pinyin) == ["石马"]
+    assert spelt_words("honggangcheng", pinyin) == ["红钢", "钢城"]  # the pairs share 钢
+    assert spelt_words("shimachengdu", pinyin) == []  # two names side by side share no character
+    assert spelt_words("paris", pinyin) == []
