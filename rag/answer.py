@@ -23,7 +23,7 @@ from typing import Iterable, Iterator, Mapping, Sequence
 from rag.articles import Article
 from rag.chunks import split_sentences
 from rag.config import Config
-from rag.text import GLOSSARY, glossary_words, has_han, normalize, script_of, to_script
+from rag.text import GLOSSARY, glossary_words, has_han, normalize, romanised_names, script_of, to_script
 
 # ---- tuning (measured on ../shared/eval/dev_qa.jsonl and CRUD qa_dev; see bench/bench_answer.py) --------
 # config.k retrieved chunks compete for an answer (3, 5 and 10 measure the same on CRUD qa_dev: the best
@@ -324,8 +324,6 @@ def analyze(question: str) -> Question:
     )
 
 
-# A capitalised word, with a pinyin syllable break kept (Qu'an, Xi'an) and a possessive 's left off
-_LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:'[aeo][a-z]*)?")
 _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 
 
@@ -354,9 +352,8 @@ def pinyin_index(text: str) -> dict[str, frozenset[str]]:
 
 def latin_names(text: str, capitalised: bool = True) -> list[str]:
     """Latin words that may be pinyin names, lower-cased (capitalised ones only, unless told otherwise)."""
-    words = _LATIN_NAME.findall(text) if capitalised else re.findall(r"[A-Za-z]{3,}", text)
-    names = (w.replace("'", "").lower() for w in words)
-    return [w for w in dict.fromkeys(names) if len(w) >= 3 and w not in _EN_STOP]
+    names = romanised_names(text) if capitalised else [w.lower() for w in re.findall(r"[A-Za-z]{3,}", text)]
+    return [w for w in dict.fromkeys(names) if w not in _EN_STOP]
 
 
 def pinyin_terms(q: Question, texts: Iterable[str]) -> Question:

@@ -412,19 +412,24 @@ def _tokenise_parts(parts: list[_Part]) -> None:
             part.title_tokens = tokenize(part.article.title)
 
 
-def _next_graph(prev: VectorIndex | None, parts: list[_Part], vectors: np.ndarray,
+def _row_spans(parts: list[_Part]) -> list[range]:
+    """Each part's rows in the new generation (parts are stored one after another)."""
+    stops = np.cumsum([len(p.chunks) for p in parts], dtype=np.int64).tolist()
+    return [range(stop - len(p.chunks), stop) for p, stop in zip(parts, stops)]
+
+
+def _next_graph(prev: VectorIndex | None, parts: list[_Part], spans: list[range], vectors: np.ndarray,
                 say: Callable[[str], None]) -> hnsw.Graph:
     """The previous generation's graph with this ingest's changes (rag.graph), or a new one."""
     if prev is not None and prev.ann is not None:
         moved = np.full(len(prev), -1, dtype=np.int64)  # old row → new row (-1: changed or removed)
-        added_rows, start = [], 0
-        for part in parts:
-            new = np.arange(start, start + len(part.chunks), dtype=np.int64)
+        added_rows = []
+        for part, span in zip(parts, spans):
+            new = np.arange(span.start, span.stop, dtype=np.int64)
             if part.prev_rows is not None:
                 moved[part.prev_rows.start : part.prev_rows.stop] = new
             else:
                 added_rows.append(new)
-            start += len(part.chunks)
         added = np.concatenate(added_rows) if added_rows else np.zeros(0, dtype=np.int64)
         say(f"adding {len(added):,} chunks to the approximate search graph")
         graph = hnsw.update(prev.ann, prev.manifest.get("ann"), moved, vectors[added], added)
@@ -468,19 +473,14 @@ def _write_generation(index_dir: Path, parts: list[_Part], prev: VectorIndex | N
         }
         _write_json(tmp / "chunks.json", table)
         _write_json(tmp / "tokens.json", {"chunks": chunk_tokens, "titles": titles})
-        with open(tmp / "vectors.npy", "wb") as f:
-            np.save(f, vectors, allow_pickle=False)
-            _fsync(f)
+        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)  # (made durable with the rest below)
         say("building the keyword index")
         LexicalIndex.from_tokens(lexical_documents(chunk_tokens, chunk_titles)).save(tmp / "lexical")
+        spans = _row_spans(parts)
         ann = {"type": "flat"}
         if len(chunks) >= config.ann_min_chunks:
-            ann = hnsw.write(_next_graph(prev, parts, vectors, say), tmp)
+            ann = hnsw.write(_next_graph(prev, parts, spans, vectors, say), tmp)
 
-        rows, start = {}, 0
-        for p in parts:
-            rows[p.article.id] = (start, start + len(p.chunks))
-            start += len(p.chunks)
         manifest = {
             "format": FORMAT,
             "data": gen,
@@ -495,8 +495,8 @@ def _write_generation(index_dir: Path, parts: list[_Part], prev: VectorIndex | N
             "counts": {"articles": len(parts), "chunks": len(chunks)},
             "articles": {
                 p.article.id: {"hash": p.article.content_hash, "title": p.article.title,
-                               "rows": list(rows[p.article.id]), "chars": p.article.chars}
-                for p in parts
+                               "rows": [span.start, span.stop], "chars": p.article.chars}
+                for p, span in zip(parts, spans)
             },
         }
         _fsync_tree(tmp)  # the graph and keyword files too: all durable before the manifest names them

@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from rag.text import glossary_words, has_han, normalize
+from rag.text import glossary_words, has_han, normalize, romanised_names
 
 TOKENIZER_VERSION = "jieba-search+bigrams-v2"  # stored in the manifest: a change means re-tokenising
 
@@ -41,9 +41,6 @@ _HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _QUESTION_WORDS = re.compile(
     r"什么样|什么时候|什么|哪一天|哪一年|哪些|哪个|哪家|哪种|哪类|哪里|哪儿|哪|是谁|谁|多少|几|如何|怎么样|怎么|怎样|为什么|为何|何时|是否|吗|呢"
 )
-# Capitalised Latin words in a question may be romanised Chinese names (Shima, Jinjiang, Qingdao, Qu'an: the
-# syllable break is kept in the match and dropped from the spelling; a possessive 's is left off).
-_CAPITALISED = re.compile(r"\b[A-Z][a-z]+(?:'[aeo][a-z]*)?")
 PINYIN_FILE = "pinyin.json"
 
 
@@ -198,7 +195,7 @@ class LexicalIndex:
         """The question's words, plus the Han words its capitalised Latin words spell in pinyin (Shima → 石马)
         and, for a question without Chinese, those its news words translate to (secretary → 书记)."""
         tokens = tokenize_query(query)
-        names = [n for n in (m.group().replace("'", "").lower() for m in _CAPITALISED.finditer(query)) if len(n) >= 4]
+        names = romanised_names(query, min_len=4)  # capitalised Latin words may be pinyin names
         if names:
             pinyin = self.pinyin()
             tokens += [w for name in names for w in spelt_words(name, pinyin)]

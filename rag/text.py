@@ -70,6 +70,17 @@ def to_script(text: str, script: str) -> str:
     return text
 
 
+# A capitalised Latin word that may be a romanised Chinese name (Shima, Qingdao, Qu'an): a pinyin syllable
+# break is kept in the match and dropped from the spelling; a possessive 's is left off.
+_LATIN_NAME = re.compile(r"\b[A-Z][a-z]+(?:'[aeo][a-z]*)?")
+
+
+def romanised_names(text: str, min_len: int = 3) -> list[str]:
+    """The capitalised Latin words of `text` as pinyin spellings (lower-cased, no apostrophe), in order."""
+    names = (m.group().replace("'", "").lower() for m in _LATIN_NAME.finditer(text))
+    return [n for n in names if len(n) >= min_len]
+
+
 # Common news words of English questions → the Simplified words articles use for them. An English question
 # meets Chinese text through its pinyin names and these words (a secretary, a library): BM25 searches them
 # (rag.lexical), and an English question none of whose words meets its articles is refused (rag.answer).
