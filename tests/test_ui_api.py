@@ -97,12 +97,12 @@ def server_env(**extra: str) -> dict:
 
 @pytest.fixture(scope="module")
 def app_server(seed_engine, seed_config, tmp_path_factory):
-    """`python app.py`, configured only through the environment, as a user would run it."""
+    """`python app.py --port N`, the rest configured through the environment, as a user would run it."""
     tmp = tmp_path_factory.mktemp("ui_api")
     corpus, index = private_corpus_and_index(tmp, seed_config)
     port = free_port()
-    env = server_env(RAG_CORPUS=str(corpus), RAG_INDEX=str(index), RAG_PORT=str(port))
-    server = Server([sys.executable, "app.py"], env, port, tmp / "server.log").wait_ready()
+    env = server_env(RAG_CORPUS=str(corpus), RAG_INDEX=str(index), RAG_PORT=str(free_port()))  # the flag wins
+    server = Server([sys.executable, "app.py", "--port", str(port)], env, port, tmp / "server.log").wait_ready()
     yield server
     server.stop()
 
@@ -195,15 +195,43 @@ def test_server_listens_on_localhost_only(app_server):
 
 @pytest.fixture(scope="module")
 def auth_server(seed_engine, seed_config, tmp_path_factory):
-    """`rag serve --auth USER:PASSWORD`: the page and the API need a login."""
+    """`python app.py --auth USER:PASSWORD`, on the port Gradio's own GRADIO_SERVER_PORT names."""
     tmp = tmp_path_factory.mktemp("ui_auth")
     corpus, index = private_corpus_and_index(tmp, seed_config)
     port = free_port()
-    cmd = [sys.executable, "-m", "rag", "serve", "--corpus", str(corpus), "--index", str(index),
-           "--port", str(port), "--auth", "tester:s3cret-pw"]
-    server = Server(cmd, server_env(), port, tmp / "server.log")
+    cmd = [sys.executable, "app.py", "--corpus", str(corpus), "--index", str(index), "--auth", "tester:s3cret-pw"]
+    server = Server(cmd, server_env(GRADIO_SERVER_PORT=str(port)), port, tmp / "server.log")
     yield server.wait_ready(expect_status=401)
     server.stop()
+
+
+def _status(url: str, method: str = "GET", body: bytes | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, data=body, method=method, headers={"Content-Type": "application/json"})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status, r.read(200_000)
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read(2000)
+
+
+def test_every_route_refuses_anonymous_requests(auth_server):
+    base = auth_server.url.rstrip("/")
+    refused = {401, 403}
+    for path in ("/config", "/gradio_api/info", "/gradio_api/file=README.md", "/gradio_api/queue/status",
+                 "/gradio_api/upload_progress?upload_id=x", "/gradio_api/queue/data?session_hash=x"):
+        code, _ = _status(base + path)
+        assert code in refused, (path, code)
+    body = json.dumps({"data": ["渠岸镇党委书记是谁？"], "fn_index": 0, "session_hash": "x"}).encode()
+    for path in ("/gradio_api/queue/join", "/gradio_api/call/ask", "/gradio_api/call/articles",
+                 "/gradio_api/run/predict", "/gradio_api/upload", "/gradio_api/component_server"):
+        code, _ = _status(base + path, "POST", body)
+        assert code in refused, (path, code)
+    # The page itself is the login form: no components, no endpoints, no API description, no article text.
+    code, page = _status(base + "/")
+    assert code == 200 and b'"auth_required":true' in page
+    assert b'"components":[]' in page and b"window.gradio_api_info = null" in page
+    for secret in (b"/ask", b"/summarize", "渠岸".encode(), b"named_endpoints"):
+        assert secret not in page, secret
 
 
 def test_login_is_required_when_auth_is_set(auth_server):
@@ -218,3 +246,17 @@ def test_login_is_required_when_auth_is_set(auth_server):
     client = Client(auth_server.url, verbose=False, auth=("tester", "s3cret-pw"))
     rows = client.predict(api_name="/articles")
     assert len(rows) == len(list(SEEDS.glob("*.txt")))
+    assert "(login required)" in auth_server.output()  # the start-up line says so
+
+
+def test_app_py_refuses_an_unknown_flag_with_usage():
+    out = subprocess.run([sys.executable, "app.py", "--prot", "7999"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, env=server_env())
+    assert out.returncode == 2 and "usage: app.py" in out.stderr and "--prot" in out.stderr
+    out = subprocess.run([sys.executable, "app.py", "--auth", "nopassword"], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, env=server_env())
+    assert out.returncode == 2 and "USER:PASSWORD" in out.stderr and "Traceback" not in out.stderr
+    out = subprocess.run([sys.executable, "app.py", "--help"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=120, env=server_env())
+    for flag in ("--auth", "--port", "--host", "--max-upload-mb", "--llm", "--corpus"):
+        assert flag in out.stdout
