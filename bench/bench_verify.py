@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from verify_data import build, seed_articles  # noqa: E402
 
-from rag import verify as V  # noqa: E402
+from rag.answering import verify as V  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 GRID = {

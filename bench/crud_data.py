@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from rag.articles import Article, load_corpus
+from rag.ingest.articles import Article, load_corpus
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CRUD = SHARED / "crud"
@@ -31,13 +31,13 @@ def crud_paths(n_distractors: int = 2000) -> list[Path]:
 
 
 def loader_is_real() -> bool:
-    """True once rag.articles parses JSONL records (the placeholder reads raw lines)."""
+    """True once rag.ingest.articles parses JSONL records (the placeholder reads raw lines)."""
     arts = load_corpus([CRUD / "articles.jsonl"]).articles
     return len(arts) > 1
 
 
 def load_crud(n_distractors: int = 2000) -> list[Article]:
-    """The CRUD index's articles, through rag.articles when it reads JSONL, else a tiny fallback."""
+    """The CRUD index's articles, through rag.ingest.articles when it reads JSONL, else a tiny fallback."""
     paths = crud_paths(n_distractors)
     if loader_is_real():
         return load_corpus(paths).articles

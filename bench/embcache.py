@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.embedders import Embedder
+from rag.index.embedders import Embedder
 
 
 class CachedEmbedder(Embedder):

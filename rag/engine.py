@@ -29,7 +29,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
 
-from rag.articles import SUPPORTED_SUFFIXES, Article, LoadReport, Skipped, load_corpus
+from rag.ingest.articles import SUPPORTED_SUFFIXES, Article, LoadReport, Skipped, load_corpus
 from rag.config import Config
 
 Log = Callable[[str], None]
@@ -103,10 +103,10 @@ class Engine(_SnapshotReads):
     @classmethod
     def open(cls, config: Config, progress=True, log: Log = stderr_log) -> "Engine":
         """Load the corpus, build or update the index when missing, stale or damaged, and load it."""
-        from rag.embedders import make_embedder
+        from rag.index.embedders import make_embedder
 
         if config.llm != "extractive":
-            from rag.llm import check_config
+            from rag.answering.llm import check_config
 
             check_config(config)  # a bad --llm fails here, in one line, before any index work
         embedder = make_embedder(config)
@@ -119,9 +119,9 @@ class Engine(_SnapshotReads):
         return EngineView(self, self._snapshot)
 
     def ask(self, question: str, conversation=None, k: int | None = None):
-        """A cited answer (rag.answer.Answer) to one question, following up on `conversation` if given.
+        """A cited answer (rag.answering.extractive.Answer) to one question, following up on `conversation` if given.
 
-        Raises rag.answer.QuestionError (a ValueError) for a question too long to ask."""
+        Raises rag.answering.extractive.QuestionError (a ValueError) for a question too long to ask."""
         from rag.chat import answer_in_conversation
 
         return answer_in_conversation(self.view(), question, conversation, k)
@@ -147,7 +147,7 @@ class Engine(_SnapshotReads):
         return self._summaries
 
     def summarize(self, article_id: str):
-        """The cited summary (rag.summary.Summary) of one article; KeyError names unknown ids."""
+        """The cited summary (rag.answering.summaries.Summary) of one article; KeyError names unknown ids."""
         return self.view().summarize(article_id)
 
     def overview(self):
@@ -156,15 +156,15 @@ class Engine(_SnapshotReads):
 
     def _summary_of(self, article: Article):
         if self.config.llm != "extractive":
-            from rag import llm
+            from rag.answering import llm
 
             return llm.summarize_article(article, self.config, self.summaries)
-        from rag.summary import summarize_article
+        from rag.answering.summaries import summarize_article
 
         return self.summaries.get_or_make(article, summarize_article)
 
     def _overview_of(self, articles: list[Article]):
-        from rag.summary import overview
+        from rag.answering.summaries import overview
 
         return overview(articles, self.summaries)
 
@@ -193,7 +193,7 @@ class Engine(_SnapshotReads):
                     rejected.append(problem)
             if not placed:
                 # Nothing new to index: report without touching the index.
-                from rag.index import IngestReport
+                from rag.index.store import IngestReport
 
                 return IngestReport(unchanged=list(self.articles), skipped=rejected)
             try:
@@ -208,7 +208,7 @@ class Engine(_SnapshotReads):
 
     def _place_upload(self, source: Path, target: Path) -> tuple[Path | None, Skipped | None]:
         """(stored path, None), or (None, why it was not added) for one upload."""
-        from rag.articles import load_file
+        from rag.ingest.articles import load_file
 
         shown = safe_file_name(source.name)
         if source.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -309,10 +309,10 @@ def quotes_hold(summary, article: Article) -> bool:
 
 
 class GuardedSummaries:
-    """rag.summary.SummaryCache, made safe to depend on: it is only a cache."""
+    """rag.answering.summaries.SummaryCache, made safe to depend on: it is only a cache."""
 
     def __init__(self, index_dir: Path, log: Log):
-        from rag.summary import SummaryCache
+        from rag.answering.summaries import SummaryCache
 
         self._folder = Path(index_dir)
         self._cache = SummaryCache(self._folder)
@@ -324,7 +324,7 @@ class GuardedSummaries:
 
     def _reset(self, why: str) -> None:
         """Start the cache afresh (a damaged file would fail every request that reads it)."""
-        from rag.summary import SummaryCache
+        from rag.answering.summaries import SummaryCache
 
         self._log(f"summary cache {self._cache.path} {why}: starting it afresh")
         try:
@@ -375,7 +375,7 @@ def _ingest_snapshot(config: Config, embedder, progress, log: Log):
 
 
 def _build_snapshot(config: Config, embedder, progress, log: Log) -> Snapshot:
-    from rag.index import index_status
+    from rag.index.store import index_status
 
     loaded = _load(config, log)
     status = index_status(loaded.articles, config)
@@ -387,12 +387,12 @@ def _build_snapshot(config: Config, embedder, progress, log: Log) -> Snapshot:
 
 
 def update_index(loaded: LoadReport, config: Config, embedder, progress=True, log: Log = stderr_log):
-    """rag.index.ingest; an index it cannot update (damaged, another format or chunking) is rebuilt.
+    """rag.index.store.ingest; an index it cannot update (damaged, another format or chunking) is rebuilt.
 
     An index built with another embedder is refused (IndexMismatch says how to rebuild): re-embedding
     everything with another model is the user's decision. A write that fails (disk full, size limit)
     raises OSError saying that the previous index is unchanged."""
-    from rag.index import IndexMismatch, ingest
+    from rag.index.store import IndexMismatch, ingest
 
     try:
         try:
@@ -414,7 +414,7 @@ def update_index(loaded: LoadReport, config: Config, embedder, progress=True, lo
 
 def _snapshot(loaded: LoadReport, config: Config, embedder, progress, log: Log) -> Snapshot:
     """The snapshot over the index on disk; a damaged index is rebuilt once, with a message."""
-    from rag.index import ingest
+    from rag.index.store import ingest
 
     try:
         return _load_snapshot(loaded, config, embedder)
@@ -426,7 +426,7 @@ def _snapshot(loaded: LoadReport, config: Config, embedder, progress, log: Log) 
 
 def _load_snapshot(loaded: LoadReport, config: Config, embedder) -> Snapshot:
     """Load and check the index: every file is read now (not on a first request), and it must match the corpus."""
-    from rag.index import IndexMismatch, VectorIndex
+    from rag.index.store import IndexMismatch, VectorIndex
     from rag.retrieve import Retriever
 
     where = config.index_dir
@@ -480,7 +480,7 @@ def _mismatch(index, articles: dict[str, Article]) -> str | None:
 
 def _built_with_other_embedder(config: Config, embedder) -> bool:
     """True when a readable manifest names another embedder (or dimension) than this run's."""
-    from rag.index import read_manifest
+    from rag.index.store import read_manifest
 
     try:
         built = read_manifest(config.index_dir)["embedder"]

@@ -12,10 +12,10 @@ from typing import Collection
 
 import numpy as np
 
-from rag.chunks import Chunk
+from rag.ingest.chunks import Chunk
 from rag.config import Config
-from rag.embedders import Embedder, EmbedderError
-from rag.index import VectorIndex, query_input
+from rag.index.embedders import Embedder, EmbedderError
+from rag.index.store import VectorIndex, query_input
 
 
 @dataclass(frozen=True)
@@ -134,7 +134,7 @@ class Retriever:
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the model, jieba's dictionary, BM25, FAISS,
         and the pinyin tables an English question naming a place needs (~0.6 s the first time)."""
-        from rag.lexical import _char_readings, tokenize
+        from rag.index.lexical import _char_readings, tokenize
 
         if self.fusion.mode != "lexical":
             self.embedder.embed_query("warm up")
@@ -193,7 +193,7 @@ class Retriever:
 
     def _lexical(self, query: str, rows: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
         """BM25 score of every chunk, and the top `pool` chunk ids (within `rows` when given)."""
-        from rag.lexical import top_k
+        from rag.index.lexical import top_k
 
         lexical = self.index.lexical
         scores = lexical.scores(lexical.query_tokens(query))

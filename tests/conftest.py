@@ -45,7 +45,7 @@ def seed_engine(seed_config):
 
 @pytest.fixture(scope="session")
 def seed_articles():
-    from rag.articles import load_corpus
+    from rag.ingest.articles import load_corpus
 
     return {a.id: a for a in load_corpus([SEEDS]).articles}
 
@@ -75,11 +75,11 @@ def browser():
 
 class LexicalRetriever:
     """The retriever contract (`search(query, k, article_ids)`, `search_articles`) over real BM25
-    (rag.lexical), no embedder; `titles`: each chunk's article title is indexed with it, as the product does."""
+    (rag.index.lexical), no embedder; `titles`: each chunk's article title is indexed with it, as the product does."""
 
     def __init__(self, articles, chunk_chars: int = 160, titles: bool = True):
-        from rag.chunks import chunk_articles
-        from rag.lexical import LexicalIndex, tokenize
+        from rag.ingest.chunks import chunk_articles
+        from rag.index.lexical import LexicalIndex, tokenize
 
         self.chunks = chunk_articles(articles, chunk_chars)
         title = {a.id: a.title + "\n" if titles else "" for a in articles}
@@ -88,7 +88,7 @@ class LexicalRetriever:
     def search(self, query, k=10, article_ids=None):
         import numpy as np
 
-        from rag.lexical import tokenize, top_k
+        from rag.index.lexical import tokenize, top_k
         from rag.retrieve import Hit
 
         mask = None if article_ids is None else np.array([c.article_id in set(article_ids) for c in self.chunks])

@@ -9,10 +9,10 @@ import pytest
 
 from tests.conftest import LexicalRetriever
 from rag import evaluate as ev
-from rag.answer import Answer, analyze, answer_question, is_follow_up
-from rag.chunks import chunk_articles, split_sentences
+from rag.answering.extractive import Answer, analyze, answer_question, is_follow_up
+from rag.ingest.chunks import chunk_articles, split_sentences
 from rag.config import Config
-from rag.text import script_of, to_simplified
+from rag.lang.text import script_of, to_simplified
 
 SHIMA = "000_049c7ef42d054db3"
 JINJIANG = "001_75c24a0883477bc4"
@@ -217,7 +217,7 @@ def test_each_script_on_the_real_engine(seed_engine):
 
 def test_a_polyphonic_pinyin_name_means_the_word_the_articles_use():
     """'qingshan' spells 青山 and (单 read shan) 清单: the word the texts use most weighs most."""
-    from rag.answer import pinyin_terms
+    from rag.answering.extractive import pinyin_terms
 
     text = "青山区图书馆召开联席会。青山区委组织部指导。工作清单落实到项目。青山街道发言。"
     q = pinyin_terms(analyze("Which library hosted the Qingshan district meeting?"), [text])
@@ -226,7 +226,7 @@ def test_a_polyphonic_pinyin_name_means_the_word_the_articles_use():
 
 
 def test_english_news_words_add_the_chinese_words_the_articles_use():
-    from rag.answer import glossary_terms, pinyin_terms
+    from rag.answering.extractive import glossary_terms, pinyin_terms
 
     text = "新沟桥街道在青山区图书馆联合召开联席会。"
     q = pinyin_terms(analyze("Which library hosted the Qingshan district meeting?"), [text])
@@ -272,8 +272,8 @@ def test_an_english_follow_up_leans_on_the_previous_question_but_not_for_names(a
 
 
 def test_what_an_english_question_asks_about_is_looked_for_in_english_articles_too():
-    from rag.answer import unmet_english
-    from rag.text import normalize
+    from rag.answering.extractive import unmet_english
+    from rag.lang.text import normalize
 
     text = normalize("Contoso announced a merger with Fabrikam on Monday.")
     assert unmet_english(analyze("What did Contoso announce?"), [text]) is None

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from rag import cleaning
-from rag.articles import (
+from rag.ingest import cleaning
+from rag.ingest.articles import (
     Article,
     DecodeError,
     LoadReport,
@@ -257,7 +257,7 @@ def test_html_without_article_text_is_skipped(tmp_path: Path) -> None:
 
 
 def test_trafilatura_is_not_imported_for_other_formats() -> None:
-    code = "import sys, rag.articles; from pathlib import Path; rag.articles.load_corpus([Path('corpus')]); print('trafilatura' in sys.modules)"
+    code = "import sys, rag.ingest.articles; from pathlib import Path; rag.ingest.articles.load_corpus([Path('corpus')]); print('trafilatura' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
 
@@ -442,7 +442,7 @@ def test_a_bad_file_does_not_stop_the_corpus(tmp_path: Path) -> None:
 
 
 def test_near_ties_go_to_charset_normalizer() -> None:
-    from rag.articles import _tie_break
+    from rag.ingest.articles import _tie_break
 
     text = seed("002").read_text(encoding="utf-8")
     data = text.encode("big5")

@@ -9,11 +9,11 @@ import pytest
 
 from tests.conftest import LexicalRetriever
 from rag import evaluate as ev
-from rag.answer import Answer
+from rag.answering.extractive import Answer
 from rag.chat import Clarification, Conversation, Turn, ordinal, resolve, respond, summary_request
 from rag.config import Config
-from rag.summary import Summary, SummaryCache, overview, summarize_article
-from rag.text import script_of
+from rag.answering.summaries import Summary, SummaryCache, overview, summarize_article
+from rag.lang.text import script_of
 
 SHIMA = "000_049c7ef42d054db3"
 JINJIANG = "001_75c24a0883477bc4"

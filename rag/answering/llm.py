@@ -1,4 +1,4 @@
-"""Abstractive answers and summaries from a language model, kept honest by rag.verify.
+"""Abstractive answers and summaries from a language model, kept honest by rag.answering.verify.
 
 Backends share one small interface, `ChatModel.stream(messages, max_tokens, timeout)`, and are chosen by
 `Config.llm`: "extractive" (the default: no model), "transformers:MODEL" (a local chat model by hub id,
@@ -7,7 +7,7 @@ vLLM, Ollama, llama.cpp, `transformers serve`).
 
 The model only drafts. The prompt gives numbered sources inside a delimited data block and says that
 their text is data, never instructions; the draft is then split into sentences and each one is checked
-against the sources it cites (rag.verify). Unsupported sentences are left out, markers for sources
+against the sources it cites (rag.answering.verify). Unsupported sentences are left out, markers for sources
 that were not given are removed, uncited sentences that a source supports get its citation, and when
 nothing survives, or the backend times out, cannot be reached or replies with garbage, the extractive
 answer is returned with a note saying why. Summaries are map-reduce (pieces of the article, then a
@@ -25,13 +25,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
-from rag import verify
-from rag.answer import Answer, Citation
-from rag.articles import Article
-from rag.chunks import split_sentences
+from rag.answering import verify
+from rag.answering.extractive import Answer, Citation
+from rag.ingest.articles import Article
+from rag.ingest.chunks import split_sentences
 from rag.config import Config
-from rag.summary import Summary
-from rag.text import has_han, script_of, to_script
+from rag.answering.summaries import Summary
+from rag.lang.text import has_han, script_of, to_script
 
 # ---- tuning ---------------------------------------------------------------------------------------------
 ANSWER_TOKENS = 200  # new tokens for an answer (3 short sentences with markers fit easily)
@@ -569,7 +569,7 @@ class LLMAnswer(Answer):
 
 
 def _extractive_answer(question, retriever, articles, config: Config, focus, previous) -> Answer:
-    from rag.answer import answer_question as extractive
+    from rag.answering.extractive import answer_question as extractive
 
     return extractive(question, retriever, articles, config.with_(llm="extractive"), focus=focus, previous=previous)
 
@@ -622,7 +622,7 @@ def _unmet(question: str, sources: Sequence[Source], previous: str | None) -> bo
     """An English question that names what its sources never mention, or none of whose words they hold."""
     if script_of(question) != "en":
         return False
-    from rag.answer import analyze, article_text, unmet_english
+    from rag.answering.extractive import analyze, article_text, unmet_english
 
     texts = [article_text(a) for a in {s.article.id: s.article for s in sources}.values()]
     return unmet_english(analyze(question), texts, previous) is not None
@@ -638,7 +638,7 @@ def answer_question(
     llm: ChatModel | None = None,
     max_tokens: int = ANSWER_TOKENS,
 ) -> Answer:
-    """rag.answer.answer_question with the configured model drafting and the verifier deciding."""
+    """rag.answering.extractive.answer_question with the configured model drafting and the verifier deciding."""
     *_drafts, final = stream_answer(question, retriever, articles, config, focus, previous, llm, max_tokens)
     return final
 
@@ -754,7 +754,7 @@ def summarize_article(
 ) -> Summary:
     """A cited summary written by the model (map-reduce), verified against the article's paragraphs.
 
-    Cached in `cache` (rag.summary.SummaryCache) under the model's key; a failure gives the extractive
+    Cached in `cache` (rag.answering.summaries.SummaryCache) under the model's key; a failure gives the extractive
     summary with a note, and is not cached.
     """
     llm = llm or make_llm(config)
@@ -785,7 +785,7 @@ class Failed:
 
 
 def _extractive_summary(article: Article, cache) -> Summary:
-    from rag.summary import summarize_article as extractive
+    from rag.answering.summaries import summarize_article as extractive
 
     return cache.get_or_make(article, extractive) if cache is not None else extractive(article)
 

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from rag.answer import Citation, inert_markers, tokens
-from rag.articles import Article
-from rag.chunks import split_sentences
-from rag.text import to_script
+from rag.answering.extractive import Citation, inert_markers, tokens
+from rag.ingest.articles import Article
+from rag.ingest.chunks import split_sentences
+from rag.lang.text import to_script
 
 # Bump when the algorithm changes: cached summaries made by an older version are recomputed.
 ALGORITHM = "extractive-2"
@@ -145,7 +145,7 @@ def units(article: Article) -> list[Unit]:
 
 def _vectors(texts: Sequence[str]) -> list[dict[str, float]]:
     """IDF-weighted bag of content words per sentence, L2-normalised."""
-    from rag.answer import _QUESTION_WORDS, _idf
+    from rag.answering.extractive import _QUESTION_WORDS, _idf
 
     idf, median = _idf()
     out = []

@@ -25,17 +25,17 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from rag.articles import Article, LoadReport, Skipped
-from rag.chunks import Chunk, chunk_article
-from rag import graph as hnsw
+from rag.ingest.articles import Article, LoadReport, Skipped
+from rag.ingest.chunks import Chunk, chunk_article
+from rag.index import graph as hnsw
 from rag.config import Config
-from rag.cpu import faiss_threads
-from rag.embedders import Embedder, ProgressFn
-from rag.text import halfwidth, to_simplified
+from rag.index.cpu import faiss_threads
+from rag.index.embedders import Embedder, ProgressFn
+from rag.lang.text import halfwidth, to_simplified
 
 FORMAT = 1
 MANIFEST = "manifest.json"
-SPLITTER = "sentences-v1"  # rag.chunks rules; bump when they change what a chunk is
+SPLITTER = "sentences-v1"  # rag.ingest.chunks rules; bump when they change what a chunk is
 # What the embedder sees for a chunk: Simplified, half-width text, so both scripts embed alike. Putting
 # the article title in front was measured and hurt (CRUD qa_dev subset, dense hit@1 0.790 → 0.766);
 # the title is indexed for BM25 instead, where it helps (see bench/README.md).
@@ -153,7 +153,7 @@ class VectorIndex:
     def lexical(self):
         """BM25 over chunks (title words included), loaded on first use."""
         if self._lexical is None:
-            from rag.lexical import LexicalIndex
+            from rag.index.lexical import LexicalIndex
 
             self._lexical = LexicalIndex.load(self.data_folder / "lexical")
         return self._lexical
@@ -353,7 +353,7 @@ def _load_previous(index_dir: Path, embedder: Embedder, config: Config) -> tuple
     except FileNotFoundError:
         return None, None
     prev.check(embedder.id, embedder.dim, config)
-    from rag.lexical import TOKENIZER_VERSION
+    from rag.index.lexical import TOKENIZER_VERSION
 
     if prev.manifest.get("lexical", {}).get("tokenizer") != TOKENIZER_VERSION:
         return prev, None  # keyword tokens are re-made; vectors are still reused
@@ -403,7 +403,7 @@ def _previous_inputs(prev: VectorIndex | None, article_id: str) -> dict[str, np.
 
 
 def _tokenise_parts(parts: list[_Part]) -> None:
-    from rag.lexical import tokenize
+    from rag.index.lexical import tokenize
 
     for part in parts:
         if part.tokens is None:
@@ -420,7 +420,7 @@ def _row_spans(parts: list[_Part]) -> list[range]:
 
 def _next_graph(prev: VectorIndex | None, parts: list[_Part], spans: list[range], vectors: np.ndarray,
                 say: Callable[[str], None]) -> hnsw.Graph:
-    """The previous generation's graph with this ingest's changes (rag.graph), or a new one."""
+    """The previous generation's graph with this ingest's changes (rag.index.graph), or a new one."""
     if prev is not None and prev.ann is not None:
         moved = np.full(len(prev), -1, dtype=np.int64)  # old row → new row (-1: changed or removed)
         added_rows = []
@@ -446,7 +446,7 @@ def lexical_documents(chunk_tokens: Sequence[list[str]], chunk_titles: Sequence[
 
 def _write_generation(index_dir: Path, parts: list[_Part], prev: VectorIndex | None, embedder: Embedder,
                       config: Config, say: Callable[[str], None]) -> None:
-    from rag.lexical import TOKENIZER_VERSION, LexicalIndex
+    from rag.index.lexical import TOKENIZER_VERSION, LexicalIndex
 
     say("writing the new index beside the old one")
     index_dir.mkdir(parents=True, exist_ok=True)

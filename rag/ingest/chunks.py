@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from rag.articles import Article
+from rag.ingest.articles import Article
 
 # A sentence ends at Chinese 。！？；… (or a run of them), or English .!? followed by space/end,
 # and takes any closing quotes or brackets that follow it.

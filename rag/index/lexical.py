@@ -1,6 +1,6 @@
 """Lexical search: BM25 (bm25s) over jieba words of normalised text (Simplified, half-width, lower-case).
 
-Both documents and questions go through `rag.text.normalize`, so a Traditional question matches a
+Both documents and questions go through `rag.lang.text.normalize`, so a Traditional question matches a
 Simplified article and the other way round.
 """
 
@@ -15,7 +15,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from rag.text import glossary_words, has_han, normalize, romanised_names
+from rag.lang.text import glossary_words, has_han, normalize, romanised_names
 
 TOKENIZER_VERSION = "jieba-search+bigrams-v2"  # stored in the manifest: a change means re-tokenising
 

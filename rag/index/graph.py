@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag.cpu import faiss_threads
+from rag.index.cpu import faiss_threads
 
 M = 32
 EF_CONSTRUCTION = 80

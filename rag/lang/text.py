@@ -83,7 +83,7 @@ def romanised_names(text: str, min_len: int = 3) -> list[str]:
 
 # Common news words of English questions → the Simplified words articles use for them. An English question
 # meets Chinese text through its pinyin names and these words (a secretary, a library): BM25 searches them
-# (rag.lexical), and an English question none of whose words meets its articles is refused (rag.answer).
+# (rag.index.lexical), and an English question none of whose words meets its articles is refused (rag.answering.extractive).
 GLOSSARY: dict[str, tuple[str, ...]] = {
     "secretary": ("书记",), "party": ("党委", "党组织"), "mayor": ("镇长", "市长", "县长", "区长"),
     "library": ("图书馆",), "museum": ("博物馆",), "school": ("学校",), "hospital": ("医院",),

@@ -23,9 +23,9 @@ from urllib.parse import urlparse
 import gradio as gr
 from starlette.middleware import Middleware
 
-from rag.answer import QuestionError, clean_question
+from rag.answering.extractive import QuestionError, clean_question
 from rag.config import Config
-from rag.web_guard import LoginPageGuard
+from rag.web.guard import LoginPageGuard
 
 log = logging.getLogger(__name__)
 
@@ -844,7 +844,7 @@ def serve(config: Config, share: bool = False) -> None:
     # while the page loads rather than on the first user's question.
     threading.Thread(target=warm_up, args=(engine,), name="rag-warm-up", daemon=True).start()
     if config.llm != "extractive":
-        from rag.llm import preload
+        from rag.answering.llm import preload
 
         preload(config, log=lambda m: print(m, file=sys.stderr, flush=True))  # load the model before the first question
     host, port = config.host, config.port

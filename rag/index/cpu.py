@@ -1,7 +1,7 @@
 """How many threads a call may use: how busy other processes kept our cores lately, and FAISS on one thread
 for a few queries.
 
-`CpuWatch` decides whether a question's embedding may use a second OpenMP thread (rag.embedders.query_threads).
+`CpuWatch` decides whether a question's embedding may use a second OpenMP thread (rag.index.embedders.query_threads).
 Linux only (/proc/stat); elsewhere nothing is known and callers take the safe choice.
 """
 

@@ -23,8 +23,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Mapping, Sequence
 
-from rag.chunks import split_sentences
-from rag.text import normalize
+from rag.ingest.chunks import split_sentences
+from rag.lang.text import normalize
 
 MAX_NGRAM = 4  # sources are indexed with n-grams up to this length
 MAX_SOURCES = 3  # an uncited sentence may be supported by at most this many sources together

@@ -20,10 +20,10 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from rag.articles import Article
-from rag.chunks import split_sentences
+from rag.ingest.articles import Article
+from rag.ingest.chunks import split_sentences
 from rag.config import Config
-from rag.text import GLOSSARY, glossary_words, has_han, normalize, romanised_names, script_of, to_script
+from rag.lang.text import GLOSSARY, glossary_words, has_han, normalize, romanised_names, script_of, to_script
 
 # ---- tuning (measured on ../shared/eval/dev_qa.jsonl and CRUD qa_dev; see bench/bench_answer.py) --------
 # config.k retrieved chunks compete for an answer (3, 5 and 10 measure the same on CRUD qa_dev: the best
@@ -273,7 +273,7 @@ def _idf() -> tuple[dict, float]:
 
 def tokens(text: str) -> list[str]:
     """jieba words of normalised text (Latin words and numbers kept whole)."""
-    from rag.lexical import _jieba  # one jieba dictionary in memory, shared with BM25
+    from rag.index.lexical import _jieba  # one jieba dictionary in memory, shared with BM25
 
     return [t for t in _jieba().lcut(normalize(text)) if t.strip() and not _TOKEN_SPLIT.fullmatch(t)]
 
@@ -335,7 +335,7 @@ def pinyin_index(text: str) -> dict[str, frozenset[str]]:
     pinyin ("Shima town", "the Qingdao article") meet the Chinese text.
     """
     try:
-        from rag.lexical import romanisations
+        from rag.index.lexical import romanisations
 
         romanisations("中")
     except ImportError:
@@ -839,8 +839,8 @@ def stream_question(
     elif not has_words(question):
         yield Answer(question, NO_WORDS, True, note="no words in the question")
     elif config.llm != "extractive":
-        # A configured model drafts the answer; rag.llm verifies it and falls back to this path on failure.
-        from rag import llm
+        # A configured model drafts the answer; rag.answering.llm verifies it and falls back to this path on failure.
+        from rag.answering import llm
 
         yield from llm.stream_answer(question, retriever, articles, config, focus=focus, previous=previous)
     else:
