@@ -27,7 +27,7 @@ from bench.crud_data import CRUD, WORK, crud_paths, load_crud, load_qa  # noqa: 
 from rag import evaluate as ev  # noqa: E402
 from rag.answering.extractive import answer_question  # noqa: E402
 from rag.ingest.articles import load_corpus  # noqa: E402
-from rag.ingest.chunks import sentences  # noqa: E402
+from rag.lang.sentences import sentences  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.answering.summaries import summarize_article  # noqa: E402
 

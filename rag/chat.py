@@ -34,7 +34,7 @@ from rag.answering.extractive import (
 )
 from rag.ingest.articles import Article
 from rag.answering.summaries import Summary
-from rag.lang.text import has_han, normalize, script_of, to_script
+from rag.lang.script import has_han, normalize, script_of, to_script
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
 MAX_OPTIONS = 8  # articles listed in a clarification

@@ -295,7 +295,7 @@ def _eval_qa(records, args, cfg: Config) -> dict:
 
 def _eval_summaries(records, cfg: Config) -> dict:
     from rag import evaluate as ev
-    from rag.ingest.chunks import sentences
+    from rag.lang.sentences import sentences
     from rag.answering.summaries import summarize_article
 
     articles = {a.id: a for a in _load_articles(cfg)}

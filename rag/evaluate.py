@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence
 
-from rag.lang.text import to_simplified
+from rag.lang.script import to_simplified
 
 _MARKER = re.compile(r"\[\d+\]")
 _SPACE = re.compile(r"\s+")

@@ -134,7 +134,8 @@ class Retriever:
     def warm_up(self) -> None:
         """Load what the first question would otherwise wait for: the model, jieba's dictionary, BM25, FAISS,
         and the pinyin tables an English question naming a place needs (~0.6 s the first time)."""
-        from rag.index.lexical import _char_readings, tokenize
+        from rag.index.lexical import tokenize
+        from rag.lang.pinyin import char_readings
 
         if self.fusion.mode != "lexical":
             self.embedder.embed_query("warm up")
@@ -144,7 +145,7 @@ class Retriever:
             self.index.lexical  # noqa: B018 - loads the BM25 arrays
             tokenize("预热")  # loads jieba's dictionary
             try:
-                _char_readings()
+                char_readings()
             except ImportError:  # pypinyin absent: English names are not romanised
                 pass
 

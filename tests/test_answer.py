@@ -10,9 +10,10 @@ import pytest
 from tests.conftest import LexicalRetriever
 from rag import evaluate as ev
 from rag.answering.extractive import Answer, analyze, answer_question, is_follow_up
-from rag.ingest.chunks import chunk_articles, split_sentences
+from rag.ingest.chunks import chunk_articles
+from rag.lang.sentences import split_sentences
 from rag.config import Config
-from rag.lang.text import script_of, to_simplified
+from rag.lang.script import script_of, to_simplified
 
 SHIMA = "000_049c7ef42d054db3"
 JINJIANG = "001_75c24a0883477bc4"
@@ -273,7 +274,7 @@ def test_an_english_follow_up_leans_on_the_previous_question_but_not_for_names(a
 
 def test_what_an_english_question_asks_about_is_looked_for_in_english_articles_too():
     from rag.answering.extractive import unmet_english
-    from rag.lang.text import normalize
+    from rag.lang.script import normalize
 
     text = normalize("Contoso announced a merger with Fabrikam on Monday.")
     assert unmet_english(analyze("What did Contoso announce?"), [text]) is None

@@ -13,7 +13,7 @@ from rag.answering.extractive import Answer
 from rag.chat import Clarification, Conversation, Turn, ordinal, resolve, respond, summary_request
 from rag.config import Config
 from rag.answering.summaries import Summary, SummaryCache, overview, summarize_article
-from rag.lang.text import script_of
+from rag.lang.script import script_of
 
 SHIMA = "000_049c7ef42d054db3"
 JINJIANG = "001_75c24a0883477bc4"

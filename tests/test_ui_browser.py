@@ -106,7 +106,7 @@ def visible_in_viewport(page, locator) -> bool:
 
 
 def test_cited_answers_in_simplified_traditional_and_english(page):
-    from rag.lang.text import script_of
+    from rag.lang.script import script_of
 
     for script, question, article_id in QUESTIONS:
         reply = ask(page, question)

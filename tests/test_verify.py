@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from rag.answering import verify as V
-from rag.lang.text import to_simplified
+from rag.lang.script import to_simplified
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,10 +20,13 @@ from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Iterable, Iterator, Mapping, Sequence
 
-from rag.ingest.articles import Article
-from rag.ingest.chunks import split_sentences
 from rag.config import Config
-from rag.lang.text import GLOSSARY, glossary_words, has_han, normalize, romanised_names, script_of, to_script
+from rag.ingest.articles import Article
+from rag.lang.glossary import glossary, glossary_words
+from rag.lang.pinyin import pinyin_index, romanised_names
+from rag.lang.script import has_han, normalize, script_of, to_script
+from rag.lang.sentences import split_sentences
+from rag.lang.words import idf, stop_words, tokens
 
 # ---- tuning (measured on ../shared/eval/dev_qa.jsonl and CRUD qa_dev; see bench/bench_answer.py) --------
 # config.k retrieved chunks compete for an answer (3, 5 and 10 measure the same on CRUD qa_dev: the best
@@ -161,22 +164,11 @@ def has_words(text: str) -> bool:
 
 # ---- the question -------------------------------------------------------------------------------------
 
-# Words that shape a question but never appear in its answer.
-_QUESTION_WORDS = frozenset(
-    """什么 什么样 哪些 哪个 哪位 哪里 哪儿 哪天 哪年 哪家 哪种 哪 哪一 哪一天 哪一年 谁 多少 几 几个 几件 几位
-    是否 吗 呢 吧 啊 怎么 怎样 怎么样 如何 为什么 为何 何时 何地 什么时候 时候 请问 一下 告诉 我 我们 你 您
-    是 的 了 有 在 和 与 及 或 被 把 对 为 都 也 就 还 要 会 能 可以 叫 叫做 名字 哪些地方 地方 文章 哪篇
-    篇 报道 提到 提及 讲到 说到 涉及 其中 这 那 这些 那些 呢 么 个 之 等 中 上 下 他们 她们 它们 他 她 它 其 该
-    这个 那个 这位 那位 此 这里 那里 那么 这样 一些""".split()
-)
-_EN_STOP = frozenset(
-    """what which who whom whose when where why how many much is are was were be been the a an of in on at to
-    for did do does done from and or by with that this these those it its they them their article articles
-    story news there any about into as has have had will would can could should please tell me us""".split()
-)
+# Words that shape a question but never appear in its answer, and English function words (data/stopwords.tsv).
+_QUESTION_WORDS = stop_words("question")
+_EN_STOP = stop_words("english")
 _PRONOUN = re.compile(r"他们|她们|它们|他|她|它|其|该|这个|那个|这位|那位|此|\b(they|them|their|it|its|he|she|his|her)\b", re.I)
 _NOT_PRONOUN = re.compile(r"其他|其它|其中|其实|因此|此外|如此|彼此|此前|此次")
-_TOKEN_SPLIT = re.compile(r"[^\w\u3400-\u9fff]+")
 
 _CUES = {
     "person": re.compile(r"谁|哪位|叫什么|名字|\bwho(m|se)?\b", re.I),
@@ -229,57 +221,8 @@ class Question:
         return bool(self.terms) and (self.script != "en" or self.pinyin)
 
 
-@lru_cache(maxsize=1)
-def _idf() -> tuple[dict, float]:
-    """jieba's general-news IDF table and its median (for words it does not know: names, places).
-
-    Read from jieba's own idf.txt, the table `jieba.analyse.default_tfidf` holds, without importing
-    jieba.analyse (that also loads jieba.posseg's tables: ~1 s of a cold `rag ask`); the parsed table is
-    kept in a per-user marshal cache keyed by the file's size and mtime (~0.2 s to read instead of ~0.5 s)."""
-    import importlib.util
-    import marshal
-    import os
-
-    spec = importlib.util.find_spec("jieba")
-    path = os.path.join(os.path.dirname(spec.origin), "analyse", "idf.txt")
-    st = os.stat(path)
-    cache_dir = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "rag")
-    cache = os.path.join(cache_dir, f"jieba-idf-{st.st_size}-{st.st_mtime_ns}.marshal")
-    try:
-        with open(cache, "rb") as f:
-            idf, median = marshal.loads(f.read())  # (marshal.load(f) reads in small pieces: 3x slower)
-        if isinstance(idf, dict) and isinstance(median, float):
-            return idf, median
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
-    idf = {}
-    with open(path, encoding="utf-8") as f:  # as jieba.analyse.tfidf.IDFLoader reads it
-        for line in f:
-            word, _, freq = line.strip().partition(" ")
-            if word:
-                idf[word] = float(freq)
-    values = sorted(idf.values())
-    median = values[len(values) // 2] if values else 0.0
-    try:
-        os.makedirs(cache_dir, exist_ok=True)
-        tmp = f"{cache}.{os.getpid()}.tmp"
-        with open(tmp, "wb") as f:
-            marshal.dump((idf, median), f)
-        os.replace(tmp, cache)
-    except OSError:
-        pass  # only a cache
-    return idf, median
-
-
-def tokens(text: str) -> list[str]:
-    """jieba words of normalised text (Latin words and numbers kept whole)."""
-    from rag.index.lexical import _jieba  # one jieba dictionary in memory, shared with BM25
-
-    return [t for t in _jieba().lcut(normalize(text)) if t.strip() and not _TOKEN_SPLIT.fullmatch(t)]
-
-
-_WH = frozenset("什么 什么样 多少 几 几个 哪个 哪些 哪位 哪家 哪种 哪里 哪儿 哪 谁 何时 什么时候 多久 多长 多大 哪天 哪年".split())
-_LINK = frozenset("是 的 有 为 在 叫 叫做 了 吗 呢 将 会 要".split())
+_WH = stop_words("wh")
+_LINK = stop_words("link")
 
 
 def _focus(toks: Sequence[str]) -> tuple[str, ...]:
@@ -303,7 +246,7 @@ def _focus(toks: Sequence[str]) -> tuple[str, ...]:
 def analyze(question: str) -> Question:
     """Content words, answer-type cues and multi-article intent of a question."""
     script = script_of(question)
-    idf, median = _idf()
+    weights, median = idf()
     seen: dict[str, float] = {}
     # jieba keeps an aspect particle on a verb (签了, 去过): the verb alone is what an article says.
     toks = [t[:-1] if len(t) == 2 and t[-1] in "了过着" and has_han(t[0]) else t for t in tokens(question)]
@@ -312,7 +255,7 @@ def analyze(question: str) -> Question:
             continue
         if len(tok) == 1 and not tok.isdigit() and not has_han(tok):
             continue
-        weight = idf.get(tok, median)
+        weight = weights.get(tok, median)
         if len(tok) == 1:
             weight *= 0.5  # a lone character (镇, 签) says less than a word
         seen[tok] = max(seen.get(tok, 0.0), weight)
@@ -322,32 +265,6 @@ def analyze(question: str) -> Question:
     return Question(
         question, script, tuple(seen.items()), cues, bool(_MULTI.search(norm)), measure.group(1) if measure else None, _focus(toks)
     )
-
-
-_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
-
-
-@lru_cache(maxsize=64)  # each entry maps every 2–4 character run of an article: keep few
-def pinyin_index(text: str) -> dict[str, frozenset[str]]:
-    """Toneless pinyin spelling → the Han words of 2–4 characters in `text` spelt so (石马 → 'shima').
-
-    Empty when pypinyin is not installed. Lets an English question that names a place or a person in
-    pinyin ("Shima town", "the Qingdao article") meet the Chinese text.
-    """
-    try:
-        from rag.index.lexical import romanisations
-
-        romanisations("中")
-    except ImportError:
-        return {}
-    out: dict[str, set[str]] = {}
-    for run in _HAN_RUN.findall(text):
-        for n in (2, 3, 4):
-            for i in range(len(run) - n + 1):
-                gram = run[i : i + n]
-                for spelling in romanisations(gram, limit=4):
-                    out.setdefault(spelling, set()).add(gram)
-    return {k: frozenset(v) for k, v in out.items()}
 
 
 def latin_names(text: str, capitalised: bool = True) -> list[str]:
@@ -361,7 +278,7 @@ def pinyin_terms(q: Question, texts: Iterable[str]) -> Question:
     names = latin_names(q.text)
     if q.script != "en" or not names:
         return q
-    idf, median = _idf()
+    weights, median = idf()
     counts: dict[str, dict[str, int]] = {}  # name → Han word spelt so → occurrences in the texts
     for text in texts:
         index = pinyin_index(text)
@@ -374,7 +291,7 @@ def pinyin_terms(q: Question, texts: Iterable[str]) -> Question:
         # the articles use most is the name meant, the others keep a share
         total = sum(spelt.values()) or 1
         for word, n in spelt.items():
-            found[word] = max(found.get(word, 0.0), idf.get(word, median) * n / total)
+            found[word] = max(found.get(word, 0.0), weights.get(word, median) * n / total)
     if not found:
         return q
     return replace(q, terms=tuple(found.items()), pinyin=True)
@@ -384,7 +301,7 @@ def glossary_terms(q: Question, texts: Iterable[str]) -> Question:
     """An English question's terms plus the Chinese words (found in `texts`) that its news words translate to."""
     if q.script != "en" or not q.terms:
         return q
-    idf, median = _idf()
+    weights, median = idf()
     wanted = glossary_words(q.text)
     joined = "\n".join(texts)
     have = dict(q.terms)
@@ -393,16 +310,12 @@ def glossary_terms(q: Question, texts: Iterable[str]) -> Question:
             # the place or person named says which article (every sentence of it earns the name's context
             # credit); these say which sentence: at half weight the name's sentence won over the answer's
             # (bench/english_qa.jsonl key coverage 0.50 at 0.5, 0.64 at 1.0 and 1.5)
-            have[han] = idf.get(han, median)
+            have[han] = weights.get(han, median)
     return replace(q, terms=tuple(have.items()))
 
 
 # Words an English question uses that name nothing it asks about: an English article may contain any of them.
-_EN_GENERIC = frozenset(
-    """like today now best latest new old work works worked explain describe give say says said mean means
-    happen happens happened get got know make made take took use used way ways thing things kind something
-    also just only some more most very well good bad big small first last next year years day days time""".split()
-)
+_EN_GENERIC = stop_words("generic_en")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
 
 
@@ -417,7 +330,7 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
 
     Cross-lingual dense retrieval ranks *some* article first for any question (20 of 20 off-topic English
     questions were answered from the bundled corpus before this check). A word meets the articles through
-    its pinyin spelling (Shima → 石马), a news word's Chinese (GLOSSARY), or itself (English articles); every
+    its pinyin spelling (Shima → 石马), a news word's Chinese (rag.lang.glossary), or itself (English articles); every
     name must meet them by one of its words, and a question without names by one of its content words.
     """
     texts = list(texts)
@@ -425,7 +338,7 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
 
     def meets(word: str, name: bool = False) -> bool:
         word = re.sub(r"'s$", "", word.lower())
-        return (any(han in joined for han in GLOSSARY.get(word, ()))
+        return (any(han in joined for han in glossary().get(word, ()))
                 or re.search(rf"\b{re.escape(word)}\b", joined) is not None
                 # pinyin for names only: a common word spells some Han pair too (yuan: 与安)
                 or (name and any(word.replace("'", "") in pinyin_index(text) for text in texts)))
@@ -434,7 +347,7 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
     for run in _EN_NAME_RUN.finditer(q.text):
         # the question's first word is capitalised as a sentence's is: it names nothing by that
         name = [w for w in run.group().split()[1 if run.start() == 0 else 0 :] if w.lower() not in _EN_STOP]
-        if all(w.lower() in GLOSSARY for w in name):
+        if all(w.lower() in glossary() for w in name):
             continue  # a capitalised news word ("the Party secretary") names nothing: it counts as a word below
         if not any(meets(w, name=True) for w in name):
             return " ".join(name)

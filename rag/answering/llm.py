@@ -28,10 +28,10 @@ from typing import Any, Callable, Iterator, Mapping, Sequence
 from rag.answering import verify
 from rag.answering.extractive import Answer, Citation
 from rag.ingest.articles import Article
-from rag.ingest.chunks import split_sentences
+from rag.lang.sentences import split_sentences
 from rag.config import Config
 from rag.answering.summaries import Summary
-from rag.lang.text import has_han, script_of, to_script
+from rag.lang.script import has_han, script_of, to_script
 
 # ---- tuning ---------------------------------------------------------------------------------------------
 ANSWER_TOKENS = 200  # new tokens for an answer (3 short sentences with markers fit easily)

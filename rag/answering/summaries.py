@@ -18,10 +18,11 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
-from rag.answering.extractive import Citation, inert_markers, tokens
+from rag.answering.extractive import Citation, inert_markers
 from rag.ingest.articles import Article
-from rag.ingest.chunks import split_sentences
-from rag.lang.text import to_script
+from rag.lang.sentences import split_sentences
+from rag.lang.script import to_script
+from rag.lang.words import idf, stop_words, tokens
 
 # Bump when the algorithm changes: cached summaries made by an older version are recomputed.
 ALGORITHM = "extractive-2"
@@ -145,16 +146,15 @@ def units(article: Article) -> list[Unit]:
 
 def _vectors(texts: Sequence[str]) -> list[dict[str, float]]:
     """IDF-weighted bag of content words per sentence, L2-normalised."""
-    from rag.answering.extractive import _QUESTION_WORDS, _idf
-
-    idf, median = _idf()
+    weights, median = idf()
+    question_words = stop_words("question")
     out = []
     for text in texts:
         vec: dict[str, float] = {}
         for tok in tokens(text):
-            if len(tok) < 2 or tok in _QUESTION_WORDS:
+            if len(tok) < 2 or tok in question_words:
                 continue
-            vec[tok] = vec.get(tok, 0.0) + idf.get(tok, median)
+            vec[tok] = vec.get(tok, 0.0) + weights.get(tok, median)
         norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
         out.append({k: v / norm for k, v in vec.items()})
     return out

@@ -23,8 +23,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Mapping, Sequence
 
-from rag.ingest.chunks import split_sentences
-from rag.lang.text import normalize
+from rag.lang.sentences import split_sentences
+from rag.lang.script import HAN, has_han, normalize
+from rag.lang.words import stop_words
 
 MAX_NGRAM = 4  # sources are indexed with n-grams up to this length
 MAX_SOURCES = 3  # an uncited sentence may be supported by at most this many sources together
@@ -46,16 +47,11 @@ class Thresholds:
 DEFAULT = Thresholds()
 
 # Chinese characters, Latin words (with an inner apostrophe), numbers (1,000 and 3.5 count as one).
-_TOKEN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]|[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
+_TOKEN = re.compile(f"[{HAN}]" + r"|[a-z]+(?:'[a-z]+)?|\d+(?:[.,]\d+)*")
 _NUMBER = re.compile(r"\d")
 # Function words: they count toward coverage when aligned but never make a gap on their own, since a
 # faithful paraphrase adds and drops them freely.
-STOP = frozenset(
-    """the a an of in on at to for and or but by with from as is are was were be been being has have had it its
-    this that these those which who whom whose there their they them he she his her i we you our your not no
-    will would can could should may might do does did so such than then also into over about after before
-    during while said says according per s""".split()
-) | frozenset("的了是在和与及并也都而其该这那此个之于对为以被把从将就还又等着过所年月日")
+STOP = stop_words("verify")  # data/stopwords.tsv
 
 # Reporting frames and connectives at the start of a sentence state nothing about the world; they are
 # left in the text but not checked ("据报道，…", "According to the article, …").
@@ -334,9 +330,5 @@ def render(checked: Sequence[Sentence], keep_unsupported: bool = False, mark: st
             parts.append(s.render())
         elif keep_unsupported:
             parts.append(f"{s.text}{mark}")
-    sep = "" if any(_is_han(p) for p in parts) else " "
+    sep = "" if any(has_han(p) for p in parts) else " "
     return sep.join(parts)
-
-
-def _is_han(text: str) -> bool:
-    return bool(re.search(r"[\u4e00-\u9fff]", text))

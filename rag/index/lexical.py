@@ -1,91 +1,46 @@
 """Lexical search: BM25 (bm25s) over jieba words of normalised text (Simplified, half-width, lower-case).
 
-Both documents and questions go through `rag.lang.text.normalize`, so a Traditional question matches a
+Both documents and questions go through `rag.lang.script.normalize`, so a Traditional question matches a
 Simplified article and the other way round.
 """
 
 from __future__ import annotations
 
 import json
-import logging
 import re
-from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from rag.lang.text import glossary_words, has_han, normalize, romanised_names
+from rag.lang.glossary import glossary_words
+from rag.lang.pinyin import pinyin_map, romanised_names, spelt_words
+from rag.lang.script import HAN_RUN, has_han, normalize
+from rag.lang.words import jieba_tokenizer, stop_words
 
 TOKENIZER_VERSION = "jieba-search+bigrams-v2"  # stored in the manifest: a change means re-tokenising
 
-# Function words and question words: they carry no topic, and questions are full of them
-# (什么/哪些/是谁 ...). Everything is compared after normalisation, so Simplified forms suffice.
-STOPWORDS = frozenset(
-    """
-    的 了 是 在 和 与 及 或 等 对 于 为 也 而 并 这 那 之 其 此 该 各 每 个 所 被 把 将 从 向 以 由 就 都 又 还 但
-    却 则 即 与其 以及 而且 并且 或者 还是 因为 所以 如果 虽然 但是 一个 一些 这个 这些 那个 那些 我们 你们 他们
-    她们 它们 我 你 他 她 它 自己 有 没有 会 能 可以 要 着 过 吗 呢 吧 啊 呀 么 嘛 哦 上 下 中 里 内 外 后 前
-    什么 哪些 哪个 哪家 哪种 哪类 哪里 哪儿 哪 谁 是谁 多少 几 几个 几次 几项 如何 怎么 怎样 怎么样 为什么 为何
-    何时 何地 什么样 什么时候 多久 多长时间 多大 多高 请问 是否 是不是 有没有 分别 主要 具体 哪些方面
-    a an the of to in on at for by with from and or is are was were be been what which who whom whose when where
-    why how does do did this that these those it its as
-    """.split()
-)
+STOPWORDS = stop_words("search")  # function and question words: they carry no topic (data/stopwords.tsv)
 
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
 # single-character stopwords: a bigram made only of them (的了, 是在) says nothing
 _FUNCTION_CHARS = frozenset(w for w in STOPWORDS if len(w) == 1)
-_HAN_WORD = re.compile(r"^[\u3400-\u9fff]{2,4}$")
-_HAN_RUN = re.compile(r"[\u3400-\u9fff]+")
 _QUESTION_WORDS = re.compile(
     r"什么样|什么时候|什么|哪一天|哪一年|哪些|哪个|哪家|哪种|哪类|哪里|哪儿|哪|是谁|谁|多少|几|如何|怎么样|怎么|怎样|为什么|为何|何时|是否|吗|呢"
 )
 PINYIN_FILE = "pinyin.json"
 
 
-@lru_cache(maxsize=1)
-def _jieba():
-    """A private jieba tokenizer, initialised once (~0.5-2 s: it loads its dictionary)."""
-    import jieba
-
-    logging.getLogger("jieba").setLevel(logging.WARNING)  # it announces its dictionary on stderr
-    tokenizer = jieba.Tokenizer()
-    _load_jieba_cache(tokenizer)
-    tokenizer.initialize()  # (returns at once when the cache was read; builds and caches it otherwise)
-    return tokenizer
-
-
-def _load_jieba_cache(tokenizer) -> None:
-    """Read jieba's cache of its default dictionary the way `initialize` would, but in one read: jieba's
-    `marshal.load(file)` reads it piece by piece (measured ~3x slower: the largest part of a cold `rag ask`)."""
-    import marshal
-    import os
-    import tempfile
-
-    if tokenizer.dictionary is not None or tokenizer.cache_file or tokenizer.initialized:
-        return  # not the default dictionary: jieba's own path
-    path = os.path.join(tokenizer.tmp_dir or tempfile.gettempdir(), "jieba.cache")
-    try:
-        with open(path, "rb") as f:
-            freq, total = marshal.loads(f.read())
-    except (OSError, EOFError, ValueError, TypeError):
-        return
-    if isinstance(freq, dict) and freq:
-        tokenizer.FREQ, tokenizer.total = freq, total
-        tokenizer.initialized = True
-
-
 def words(text: str) -> list[str]:
     """Normalised jieba words (search mode: long words also yield their parts), without stopwords/punctuation."""
-    found = _jieba().lcut_for_search(normalize(text))
+    found = jieba_tokenizer().lcut_for_search(normalize(text))
     return [w for w in (w.strip() for w in found) if w and _WORDLIKE.search(w) and w not in STOPWORDS]
 
 
 def han_bigrams(text: str) -> list[str]:
     """Overlapping pairs of Han characters of normalised text: they match whatever jieba segments differently
     (names, coined terms such as 三停一休). Measured on CRUD qa_dev: BM25 hit@1 0.773 → 0.793, hit@5 0.878 → 0.902."""
-    pairs = (run[i : i + 2] for run in _HAN_RUN.findall(normalize(text)) for i in range(len(run) - 1))
+    pairs = (run[i : i + 2] for run in HAN_RUN.findall(normalize(text)) for i in range(len(run) - 1))
     return [p for p in pairs if not (p[0] in _FUNCTION_CHARS and p[1] in _FUNCTION_CHARS)]
 
 
@@ -101,60 +56,6 @@ def tokenize_query(text: str) -> list[str]:
 
 def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
     return [tokenize(t) for t in texts]
-
-
-@lru_cache(maxsize=1)
-def _char_readings() -> dict[str, tuple[str, ...]]:
-    """Every Han character's toneless pinyin readings (from pypinyin's table)."""
-    import unicodedata
-
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    def toneless(reading: str) -> str:
-        return "".join(c for c in unicodedata.normalize("NFD", reading) if not unicodedata.combining(c))
-
-    return {chr(code): tuple(dict.fromkeys(toneless(r) for r in readings.split(","))) for code, readings in pinyin_dict.items()}
-
-
-def romanisations(word: str, limit: int = 8) -> list[str]:
-    """Toneless pinyin spellings of a Han word, every reading of polyphonic characters (at most `limit`)."""
-    table = _char_readings()
-    spellings = [""]
-    for ch in word:
-        readings = table.get(ch)
-        if not readings:
-            return []
-        spellings = [s + r for s in spellings for r in readings][:limit]
-    return spellings
-
-
-def pinyin_map(words: Iterable[str]) -> dict[str, list[str]]:
-    """pinyin → the index's Han words spelt so (2-4 characters), so an English question naming a place or a
-    person in pinyin ("Shima town") finds the Chinese word (石马). Empty when pypinyin is not installed."""
-    try:
-        _char_readings()
-    except ImportError:
-        return {}
-    out: dict[str, list[str]] = {}
-    for word in words:
-        if _HAN_WORD.match(word):
-            for spelling in romanisations(word):
-                out.setdefault(spelling, []).append(word)
-    return out
-
-
-def spelt_words(name: str, pinyin: dict[str, list[str]]) -> list[str]:
-    """The index's words that a romanised name spells: whole (shima → 石马), or, for a three-syllable name
-    jieba never made a word of, its two overlapping pairs (honggangcheng → 红钢 + 钢城, which share 钢)."""
-    if name in pinyin:
-        return pinyin[name]
-    for j in range(4, len(name)):  # name[:j] spells the first pair ...
-        for first in pinyin.get(name[:j], ()):
-            for i in range(2, j - 1):  # ... name[i:] the second; they overlap by one syllable, name[i:j]
-                second = [w for w in pinyin.get(name[i:], ()) if w[0] == first[-1] and len(first) == len(w) == 2]
-                if second:
-                    return [first, *second]
-    return []
 
 
 # bm25s's file names inside the index's lexical folder: indexes written before this reader still load.

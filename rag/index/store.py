@@ -31,7 +31,7 @@ from rag.index import graph as hnsw
 from rag.config import Config
 from rag.index.cpu import faiss_threads
 from rag.index.embedders import Embedder, ProgressFn
-from rag.lang.text import halfwidth, to_simplified
+from rag.lang.script import halfwidth, to_simplified
 
 FORMAT = 1
 MANIFEST = "manifest.json"

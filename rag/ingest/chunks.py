@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Iterable
 
 from rag.ingest.articles import Article
-
-# A sentence ends at Chinese 。！？；… (or a run of them), or English .!? followed by space/end,
-# and takes any closing quotes or brackets that follow it.
-_SENT_END = re.compile(
-    r"""(?:[。！？!?；;]+|…+|\.(?=\s|$)|\.{3})[”’"'」』）)\]】]*"""
-)
+from rag.lang.sentences import split_sentences
 
 
 @dataclass(frozen=True)
@@ -24,31 +18,6 @@ class Chunk:
     start: int
     end: int
     text: str
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans (start, end) covering `text`, leading/trailing whitespace excluded."""
-    spans: list[tuple[int, int]] = []
-    pos = 0
-    for m in _SENT_END.finditer(text):
-        end = m.end()
-        _append_span(text, pos, end, spans)
-        pos = end
-    _append_span(text, pos, len(text), spans)
-    return spans
-
-
-def _append_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        spans.append((start, end))
-
-
-def sentences(text: str) -> list[str]:
-    return [text[a:b] for a, b in split_sentences(text)]
 
 
 def chunk_paragraph(article_id: str, number: int, text: str, max_chars: int) -> list[Chunk]:

@@ -15,22 +15,17 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from rag.lang.script import HAN, HAN_CHAR as _HAN_RE, han_count
+from rag.lang.sentences import CLOSERS, SENTENCE_END as _SENT_END_RE, ends_sentence, sentences
+
 # ---------------------------------------------------------------------------------------------------
 # Character classes
 
-HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_HAN_RE = re.compile(f"[{HAN}]")
-# Sentence ends (the seeds' pages turned full-width ！？ into half-width ones) and what may close them.
+# Sentence ends (the seeds' pages turned full-width ！？ into half-width ones).
 SENT_END = "。！？!?…"
-CLOSERS = "”’」』）)】》\"'"
-_SENT_END_RE = re.compile(f"[{SENT_END}]+[{CLOSERS}]*|；[{CLOSERS}]*")
 _NAME = f"[{HAN}·]{{2,5}}"  # a Chinese personal name (2-4 characters, rarely 5 or with ·)
 
 DEFAULT_MAX_PARAGRAPH_CHARS = 500
-
-
-def han_count(text: str) -> int:
-    return len(_HAN_RE.findall(text))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -748,8 +743,8 @@ DERIVED_TITLE_CHARS = 30
 def derive_title(paragraphs: Iterable[str], max_chars: int = DERIVED_TITLE_CHARS) -> str:
     """A short title made from the lead: its main clause, without purpose clauses, dates or datelines."""
     paragraphs = list(paragraphs)
-    sentences = [s for p in paragraphs[:2] for s in split_sentences(p)]
-    for sentence in sentences[:4]:
+    lead = [s for p in paragraphs[:2] for s in sentences(p)]
+    for sentence in lead[:4]:
         text = _DATELINE_RE.sub("", sentence) if _HAS_DATELINE_RE.search(sentence[:40]) else sentence
         clauses = [c.strip() for c in _CLAUSE_SPLIT_RE.split(text.rstrip(SENT_END + CLOSERS)) if c.strip()]
         if not clauses or _PURPOSE_RE.match(clauses[0]) and not any(_LEAD_TIME_RE.match(c) for c in clauses):
@@ -762,7 +757,7 @@ def derive_title(paragraphs: Iterable[str], max_chars: int = DERIVED_TITLE_CHARS
                 continue  # `在…纪念馆`: where it happened; the event is in the next clause
             if han_count(clause) >= 6:
                 return _shorten(clause, max_chars)
-    first = sentences[0] if sentences else (paragraphs[0] if paragraphs else "")
+    first = lead[0] if lead else (paragraphs[0] if paragraphs else "")
     return _shorten(first.rstrip(SENT_END), max_chars)
 
 
@@ -784,21 +779,8 @@ def _split_at_spaced_sentence_ends(line: str) -> list[str]:
     return pieces
 
 
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a paragraph, each with its closing punctuation and quotes."""
-    out, pos = [], 0
-    for m in _SENT_END_RE.finditer(text):
-        piece = text[pos:m.end()].strip()
-        if piece:
-            out.append(piece)
-        pos = m.end()
-    if text[pos:].strip():
-        out.append(text[pos:].strip())
-    return out
-
-
 def _ends_sentence(piece: str) -> bool:
-    return bool(re.search(f"[{SENT_END}；][{CLOSERS}]*$", piece))
+    return ends_sentence(piece)
 
 
 def split_paragraphs(line: str, max_chars: int = DEFAULT_MAX_PARAGRAPH_CHARS) -> list[str]:
