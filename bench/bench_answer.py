@@ -25,11 +25,19 @@ sys.path.insert(0, str(ROOT))
 
 from bench.crud_data import CRUD, WORK, crud_paths, load_crud, load_qa  # noqa: E402
 from rag import evaluate as ev  # noqa: E402
-from rag.answering.extractive import answer_question  # noqa: E402
+from rag.answering.extractive import ExtractiveAnswerer  # noqa: E402
+from rag.engine import Snapshot  # noqa: E402
+from rag.records import AskRequest  # noqa: E402
 from rag.ingest.articles import load_corpus  # noqa: E402
 from rag.lang.sentences import sentences  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.answering.summaries import summarize_article  # noqa: E402
+
+
+def answer_question(question, retriever, articles, config, focus=(), previous=None):
+    """The extractive answerer over these articles and this retriever (a follow-up given focus and previous)."""
+    return ExtractiveAnswerer(config).answer(AskRequest(question, tuple(focus), previous), Snapshot(articles, retriever))
+
 
 RESULTS = ROOT / "bench" / "results_answer.json"
 SEED_INDEX = WORK / "bench-answer-seeds"

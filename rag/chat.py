@@ -1,7 +1,7 @@
 """The chat's routing: summary requests, the corpus overview, follow-up questions and plain questions.
 
 `respond(engine, message, conversation) -> (reply, conversation)` where the reply is an
-`rag.answering.extractive.Answer`, a `rag.answering.summaries.Summary`, or a `Clarification` asking which article was meant.
+`rag.records.Answer`, a `Summary`, or a `Clarification` asking which article was meant.
 `Conversation` is plain immutable data (the UI keeps it in gr.State); every call returns a new one.
 
 Article references in summary requests, tried in this order: `/summarize all` and overview phrasings
@@ -16,25 +16,18 @@ does one that fits none (listing the articles retrieval finds closest to its wor
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Iterator, Mapping, Sequence
 
-from rag.answering.extractive import (
-    NO_WORDS,
-    Answer,
-    QuestionError,
-    article_text,
-    clean_question,
-    has_words,
-    is_follow_up,
-    latin_names,
-    pinyin_index,
-    stream_question,
-    tokens,
-)
+from rag.answering.candidates import article_text
+from rag.answering.english import latin_names
+from rag.answering.question import NO_WORDS, clean_question, has_words, is_follow_up
+from rag.contracts import ChatContext
 from rag.ingest.articles import Article
-from rag.answering.summaries import Summary
+from rag.lang.pinyin import pinyin_index
 from rag.lang.script import has_han, normalize, script_of, to_script
+from rag.lang.words import tokens
+from rag.records import Answer, AskRequest, Clarification, Reply, Summary
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
 MAX_OPTIONS = 8  # articles listed in a clarification
@@ -87,24 +80,6 @@ class Conversation:
             return cls()
         turns = tuple(Turn(m, k, tuple(ids)) for m, k, ids in obj.get("turns", []))
         return cls(turns, tuple(obj.get("pending", [])))
-
-
-@dataclass
-class Clarification:
-    """A question back to the user: which of these articles did you mean?"""
-
-    text: str
-    candidates: list[dict] = field(default_factory=list)  # {article_id, title}, numbered from 1 in `options`
-
-    @property
-    def options(self) -> list[str]:
-        return [f"{i}. {c['title']} ({c['article_id']})" for i, c in enumerate(self.candidates, start=1)]
-
-    def to_json(self) -> dict:
-        return {"clarification": self.text, "candidates": list(self.candidates)}
-
-
-Reply = Answer | Summary | Clarification
 
 
 # ---- recognising summary requests ----------------------------------------------------------------------
@@ -274,7 +249,7 @@ def _clarify(message: str, ids: Sequence[str], articles: Mapping[str, Article], 
     return Clarification(text, cands)
 
 
-def _summary_reply(engine, message: str, ids: Sequence[str], conversation: Conversation, reference: str = ""):
+def _summary_reply(engine: ChatContext, message: str, ids: Sequence[str], conversation: Conversation, reference: str = ""):
     """The summary when one article is meant; otherwise a Clarification listing the candidates."""
     if len(ids) == 1:
         summary = engine.summarize(ids[0]).in_script(_reply_script(message))
@@ -301,33 +276,30 @@ def _pick_pending(message: str, conversation: Conversation, articles: Mapping[st
     return resolve(message, [articles[i] for i in pending], Conversation())
 
 
-def answer_in_conversation(engine, question: str, conversation: Conversation | None = None, k: int | None = None) -> Answer:
+def answer_in_conversation(engine: ChatContext, question: str, conversation: Conversation | None = None, k: int | None = None) -> Answer:
     """A cited answer; a follow-up (pronoun, or almost no words of its own) stays on the last answer's articles."""
     *_drafts, final = answer_stream(engine, question, conversation, k)
     return final
 
 
-def answer_stream(engine, question: str, conversation: Conversation | None = None, k: int | None = None) -> Iterator[str | Answer]:
+def answer_stream(engine: ChatContext, question: str, conversation: Conversation | None = None, k: int | None = None) -> Iterator[str | Answer]:
     """`answer_in_conversation` as it happens: a model's draft as it grows (str), then the Answer."""
     conversation = conversation or Conversation()
     question = clean_question(question)  # QuestionError (a ValueError) names a question too long to ask
-    config = engine.config.with_(k=k) if k else engine.config
-    focus: tuple[str, ...] = ()
-    previous = None
+    request = AskRequest(question, k=k or None)
     if conversation.last_articles and is_follow_up(question):
-        focus = conversation.last_articles
-        previous = conversation.last_question
-    yield from stream_question(question, engine.retriever, engine.articles, config, focus=focus, previous=previous)
+        request = AskRequest(question, conversation.last_articles, conversation.last_question, k or None)
+    yield from engine.answerer.stream(request, engine)
 
 
-def respond(engine, message: str, conversation: Conversation | None = None, k: int | None = None) -> tuple[Reply, Conversation]:
+def respond(engine: ChatContext, message: str, conversation: Conversation | None = None, k: int | None = None) -> tuple[Reply, Conversation]:
     """Route one chat message; returns the reply and the conversation with this turn added."""
     *_drafts, final = respond_stream(engine, message, conversation, k)
     return final
 
 
 def respond_stream(
-    engine, message: str, conversation: Conversation | None = None, k: int | None = None
+    engine: ChatContext, message: str, conversation: Conversation | None = None, k: int | None = None
 ) -> Iterator[str | tuple[Reply, Conversation]]:
     """`respond` as it happens: a language model's unverified draft as it grows (str), when one is
     configured and the message is a question, then (reply, conversation) as the last item."""
@@ -349,7 +321,7 @@ def respond_stream(
     yield answer, conversation.add(Turn(message, kind, tuple(answer.article_ids)))
 
 
-def _route(engine, message: str, conversation: Conversation) -> tuple[Reply, Conversation] | None:
+def _route(engine: ChatContext, message: str, conversation: Conversation) -> tuple[Reply, Conversation] | None:
     """The reply to anything but a question (None for a question: `answer_stream` answers it)."""
     articles = engine.articles
     if not message:
@@ -384,21 +356,5 @@ def _route(engine, message: str, conversation: Conversation) -> tuple[Reply, Con
     return _summary_reply(engine, message, ids, conversation, request.reference)
 
 
-def _overview_reply(engine, message: str, conversation: Conversation):
+def _overview_reply(engine: ChatContext, message: str, conversation: Conversation):
     return engine.overview().in_script(_reply_script(message)), conversation.add(Turn(message, "overview"))
-
-
-__all__ = [
-    "Clarification",
-    "QuestionError",
-    "Conversation",
-    "Reply",
-    "SummaryRequest",
-    "Turn",
-    "answer_in_conversation",
-    "ordinal",
-    "resolve",
-    "respond",
-    "respond_stream",
-    "summary_request",
-]

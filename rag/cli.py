@@ -209,7 +209,7 @@ def _print_reply(obj: dict) -> None:
 
 
 def cmd_ask(args, cfg: Config) -> int:
-    from rag.answering.extractive import QuestionError, clean_question
+    from rag.answering.question import QuestionError, clean_question
     from rag.evaluate import read_jsonl
 
     if (args.question is not None) == bool(args.batch):

@@ -17,25 +17,28 @@ Robustness, in one place:
 from __future__ import annotations
 
 import errno
-import filecmp
-import os
 import re
-import shutil
 import sys
 import threading
-import unicodedata
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
-from rag.ingest.articles import SUPPORTED_SUFFIXES, Article, LoadReport, Skipped, load_corpus
+from rag.answering.factory import make_answerer, make_summarizer
+from rag.answering.summary_cache import GuardedSummaries
+from rag.chat import Conversation, answer_in_conversation, respond, respond_stream
 from rag.config import Config
+from rag.contracts import Answerer, Retriever, Summarizer
+from rag.ingest.articles import Article, LoadReport, Skipped, load_corpus
+from rag.records import Answer, Reply, Summary
+from rag.uploads import place_upload, remove_stale_staging
+
+if TYPE_CHECKING:
+    from rag.index.embedders import Embedder
+    from rag.index.store import IngestReport
+    from rag.retrieve import Hit
 
 Log = Callable[[str], None]
-
-STAGING_PREFIX = ".upload-"  # hidden staging folders inside the corpus folder (the loader skips them)
-MAX_NAME_CHARS = 60  # stem length of a stored upload (CJK is 3 bytes a character; names stay < 255 bytes)
 
 
 def stderr_log(message: str) -> None:
@@ -51,53 +54,62 @@ class Snapshot:
     """Everything a request reads; never mutated after construction."""
 
     articles: dict[str, Article]
-    retriever: "object"  # rag.retrieve.Retriever
+    retriever: Retriever
 
 
 class _SnapshotReads:
-    """Reads from `self._snapshot` (an Engine's current one, or the one a view pinned)."""
+    """Reads from `self._snapshot` (an Engine's current one, or the one a view pinned), and the engine's
+    answerer and summarizer (chosen once, when it opened)."""
 
     _snapshot: Snapshot
+    config: Config
+    answerer: Answerer
+    summarizer: Summarizer
 
     @property
     def articles(self) -> dict[str, Article]:
         return self._snapshot.articles
 
     @property
-    def retriever(self):
+    def retriever(self) -> Retriever:
         return self._snapshot.retriever
 
-    def search(self, query: str, k: int = 10):
+    def search(self, query: str, k: int = 10) -> list[Hit]:
         return self._snapshot.retriever.search(query, k=k)
 
-
-class EngineView(_SnapshotReads):
-    """One request's view of the engine: every read comes from the same snapshot, even when an ingest
-    swaps in a new one meanwhile (articles and retriever never come from two different indexes)."""
-
-    def __init__(self, engine: "Engine", snapshot: Snapshot):
-        self._engine = engine
-        self._snapshot = snapshot
-        self.config = engine.config
-
-    def summarize(self, article_id: str):
+    def summarize(self, article_id: str) -> Summary:
+        """The cited summary of one article; KeyError names unknown ids."""
         article = self.articles.get(article_id)
         if article is None:
             raise KeyError(f"no article with id {article_id!r}")
-        return self._engine._summary_of(article)
+        return self.summarizer.summarize(article)
 
-    def overview(self):
-        return self._engine._overview_of(list(self.articles.values()))
+    def overview(self) -> Summary:
+        """One cited line per article."""
+        return self.summarizer.overview(list(self.articles.values()))
+
+
+class EngineView(_SnapshotReads):
+    """One request's view of the engine (a `rag.contracts.Corpus`): every read comes from the same snapshot,
+    even when an ingest swaps in a new one meanwhile (articles and retriever never come from two indexes)."""
+
+    def __init__(self, engine: "Engine", snapshot: Snapshot):
+        self._snapshot = snapshot
+        self.config = engine.config
+        self.answerer = engine.answerer
+        self.summarizer = engine.summarizer
 
 
 class Engine(_SnapshotReads):
-    def __init__(self, config: Config, snapshot: Snapshot, embedder, log: Log = stderr_log):
+    def __init__(self, config: Config, snapshot: Snapshot, embedder: Embedder, log: Log = stderr_log):
         self.config = config
         self._snapshot = snapshot
         self._embedder = embedder
         self._log = log
         self._ingest_lock = threading.Lock()
-        self._summaries = None
+        self.summaries = GuardedSummaries(config.index_dir, log)
+        self.answerer = make_answerer(config)
+        self.summarizer = make_summarizer(config, self.summaries)
 
     # ---- construction -------------------------------------------------------------------------
     @classmethod
@@ -106,7 +118,7 @@ class Engine(_SnapshotReads):
         from rag.index.embedders import make_embedder
 
         if config.llm != "extractive":
-            from rag.answering.llm import check_config
+            from rag.answering.llm.backends import check_config
 
             check_config(config)  # a bad --llm fails here, in one line, before any index work
         embedder = make_embedder(config)
@@ -118,58 +130,26 @@ class Engine(_SnapshotReads):
         """The current snapshot, pinned for one request."""
         return EngineView(self, self._snapshot)
 
-    def ask(self, question: str, conversation=None, k: int | None = None):
-        """A cited answer (rag.answering.extractive.Answer) to one question, following up on `conversation` if given.
+    def ask(self, question: str, conversation: Conversation | None = None, k: int | None = None) -> Answer:
+        """A cited answer to one question, following up on `conversation` if given.
 
-        Raises rag.answering.extractive.QuestionError (a ValueError) for a question too long to ask."""
-        from rag.chat import answer_in_conversation
-
+        Raises rag.answering.question.QuestionError (a ValueError) for a question too long to ask."""
         return answer_in_conversation(self.view(), question, conversation, k)
 
-    def respond(self, message: str, conversation=None, k: int | None = None):
+    def respond(self, message: str, conversation: Conversation | None = None,
+                k: int | None = None) -> tuple[Reply, Conversation]:
         """Chat entry point: routes summary requests, follow-ups and questions (rag.chat.respond).
 
         `k`: sources to use for this request (the web page's setting); None uses config.k."""
-        from rag.chat import respond
-
         return respond(self.view(), message, conversation, k)
 
-    def respond_stream(self, message: str, conversation=None, k: int | None = None):
+    def respond_stream(self, message: str, conversation: Conversation | None = None,
+                       k: int | None = None) -> Iterator[str | tuple[Reply, Conversation]]:
         """`respond` as it happens: a model's unverified draft as it grows (str), then (reply, conversation)."""
-        from rag.chat import respond_stream
-
         return respond_stream(self.view(), message, conversation, k)
 
-    @property
-    def summaries(self) -> "GuardedSummaries":
-        if self._summaries is None:
-            self._summaries = GuardedSummaries(self.config.index_dir, self._log)
-        return self._summaries
-
-    def summarize(self, article_id: str):
-        """The cited summary (rag.answering.summaries.Summary) of one article; KeyError names unknown ids."""
-        return self.view().summarize(article_id)
-
-    def overview(self):
-        """One cited line per article."""
-        return self.view().overview()
-
-    def _summary_of(self, article: Article):
-        if self.config.llm != "extractive":
-            from rag.answering import llm
-
-            return llm.summarize_article(article, self.config, self.summaries)
-        from rag.answering.summaries import summarize_article
-
-        return self.summaries.get_or_make(article, summarize_article)
-
-    def _overview_of(self, articles: list[Article]):
-        from rag.answering.summaries import overview
-
-        return overview(articles, self.summaries)
-
     # ---- writing ------------------------------------------------------------------------------
-    def add_files(self, files: Sequence[Path], progress=True):
+    def add_files(self, files: Sequence[Path], progress=True) -> IngestReport:
         """Store uploads in the first corpus folder, re-ingest, and swap in the new snapshot.
 
         Returns the IngestReport; files that were not added are in its `skipped` with the reason.
@@ -182,11 +162,11 @@ class Engine(_SnapshotReads):
             raise ValueError(f"uploads need a corpus folder, and the first corpus entry {target} is a file")
         with self._ingest_lock:
             target.mkdir(parents=True, exist_ok=True)
-            _remove_stale_staging(target)
+            remove_stale_staging(target)
             placed: list[Path] = []
             rejected: list[Skipped] = []
             for f in files:
-                stored, problem = self._place_upload(Path(f), target)
+                stored, problem = place_upload(Path(f), target, self.articles, self.config.max_upload_mb, self._log)
                 if stored is not None:
                     placed.append(stored)
                 if problem is not None:
@@ -205,155 +185,6 @@ class Engine(_SnapshotReads):
             report.skipped = rejected + list(report.skipped)
             self._snapshot = snapshot
             return report
-
-    def _place_upload(self, source: Path, target: Path) -> tuple[Path | None, Skipped | None]:
-        """(stored path, None), or (None, why it was not added) for one upload."""
-        from rag.ingest.articles import load_file
-
-        shown = safe_file_name(source.name)
-        if source.suffix.lower() not in SUPPORTED_SUFFIXES:
-            return None, Skipped(shown, f"unsupported file type {source.suffix or '(none)'}; use {', '.join(SUPPORTED_SUFFIXES)}")
-        try:
-            size = source.stat().st_size  # the size is checked before a byte is read
-        except OSError as exc:
-            return None, Skipped(shown, f"the upload cannot be read ({exc.strerror or exc})")
-        if not source.is_file():
-            return None, Skipped(shown, "not a regular file")
-        limit = self.config.max_upload_mb * 1024 * 1024
-        if size > limit:
-            return None, Skipped(shown, f"{size / 1048576:.1f} MB is over the {self.config.max_upload_mb} MB limit")
-        existing = self.articles
-        stage = target / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
-        try:
-            name = _free_name(shown, target, existing, source)
-            if (target / name).exists():
-                return None, Skipped(shown, f"already in the corpus as {name} (the same file)")
-            stage.mkdir()
-            staged = stage / name  # loaded under its final name, so its ids are the ones it will have
-            shutil.copyfile(source, staged)
-            articles, skipped = load_file(staged)
-            if not articles:
-                return None, Skipped(shown, skipped[0].reason if skipped else "no article text")
-            clash = sorted({a.id for a in articles} & set(existing))
-            if clash:
-                ids = ", ".join(clash[:5]) + (" …" if len(clash) > 5 else "")
-                return None, Skipped(shown, f"ids already used by other articles: {ids}; give the records other ids")
-            twins = {a.content_hash: a for a in existing.values()}
-            if all(a.content_hash in twins for a in articles):
-                twin = twins[articles[0].content_hash]
-                return None, Skipped(shown, f"already on the shelf: the same text as “{twin.title}” ({twin.id})")
-            final = target / name
-            os.replace(staged, final)  # atomic: the corpus never holds half a file
-            if name != shown:
-                self._log(f"upload {shown} stored as {name}: that name was taken by a different file")
-            return final, None
-        except OSError as exc:
-            return None, Skipped(shown, f"could not be stored ({exc.strerror or exc})")
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
-
-
-# ---- uploads -------------------------------------------------------------------------------------------
-
-_UNSAFE_CHARS = re.compile(r"[^\w.\-]+")  # \w is Unicode: Chinese names stay readable
-
-
-def safe_file_name(name: str, fallback: str = "upload") -> str:
-    """A plain file name for an upload: no folders (either slash), no leading dot, no control or shell
-    characters, a bounded length, the suffix in lower case. `../../x.txt` → `x.txt`."""
-    base = re.split(r"[\\/]", str(name))[-1]
-    base = unicodedata.normalize("NFC", base)
-    stem, dot, suffix = base.rpartition(".")
-    if not dot:
-        stem, suffix = base, ""
-    stem = _UNSAFE_CHARS.sub("_", stem).strip("._- ")
-    stem = re.sub(r"_{2,}", "_", stem)[:MAX_NAME_CHARS] or fallback
-    suffix = _UNSAFE_CHARS.sub("", suffix).lower()[:10]
-    return f"{stem}.{suffix}" if suffix else stem
-
-
-def _free_name(name: str, folder: Path, articles: dict[str, Article], source: Path) -> str:
-    """`name`, or `stem-2.ext`, `stem-3.ext` ... when a different file (or an article id) has it; the
-    name of an identical stored file as it is. So a re-upload with another text becomes a second
-    article and never replaces the stored one silently."""
-    stem, suffix = os.path.splitext(name)
-    candidate, n = name, 1
-    while True:
-        path = folder / candidate
-        if path.exists():
-            if path.is_file() and filecmp.cmp(path, source, shallow=False):
-                return candidate
-        elif suffix == ".jsonl" or os.path.splitext(candidate)[0] not in articles:
-            return candidate  # (a .txt/.md/.html file's article id is its stem: that must be free too)
-        n += 1
-        candidate = f"{stem}-{n}{suffix}"
-
-
-def _remove_stale_staging(folder: Path) -> None:
-    """Leftovers of an upload that was killed half-way (hidden, so never loaded, but they take space)."""
-    for entry in folder.glob(f"{STAGING_PREFIX}*"):
-        shutil.rmtree(entry, ignore_errors=True)
-
-
-# ---- the summary cache, guarded ------------------------------------------------------------------------
-
-
-def quotes_hold(summary, article: Article) -> bool:
-    """True when every citation of a summary quotes the article verbatim where it says."""
-    for c in summary.citations:
-        if not 1 <= c.paragraph <= len(article.paragraphs):
-            return False
-        if article.paragraph(c.paragraph)[c.start : c.end] != c.quote or not c.quote:
-            return False
-    return True
-
-
-class GuardedSummaries:
-    """rag.answering.summaries.SummaryCache, made safe to depend on: it is only a cache."""
-
-    def __init__(self, index_dir: Path, log: Log):
-        from rag.answering.summaries import SummaryCache
-
-        self._folder = Path(index_dir)
-        self._cache = SummaryCache(self._folder)
-        self._log = log
-
-    @property
-    def path(self) -> Path:
-        return self._cache.path
-
-    def _reset(self, why: str) -> None:
-        """Start the cache afresh (a damaged file would fail every request that reads it)."""
-        from rag.answering.summaries import SummaryCache
-
-        self._log(f"summary cache {self._cache.path} {why}: starting it afresh")
-        try:
-            self._cache.path.unlink(missing_ok=True)
-        except OSError:
-            pass
-        self._cache = SummaryCache(self._folder)
-
-    def get(self, article: Article, *backend: str):
-        try:
-            cached = self._cache.get(article, *backend)
-        except Exception as exc:  # noqa: BLE001 - any damaged entry (wrong types, missing keys)
-            self._reset(f"has a damaged entry ({type(exc).__name__})")
-            return None
-        if cached is not None and not quotes_hold(cached, article):
-            self._reset(f"holds a summary of {article.id} whose quotes are not in the article")
-            return None
-        return cached
-
-    def get_or_make(self, article: Article, fn, *backend: str):
-        cached = self.get(article, *backend)
-        if cached is not None:
-            return cached
-        summary = fn(article)
-        try:
-            self._cache.get_or_make(article, lambda _a: summary, *backend)
-        except Exception as exc:  # noqa: BLE001 - disk full, read-only folder: the summary is still good
-            self._log(f"could not save the summary cache ({exc}); the summary is shown anyway")
-        return summary
 
 
 # ---- building snapshots --------------------------------------------------------------------------------

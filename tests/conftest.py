@@ -1,5 +1,5 @@
-"""Shared fixtures: the bundled seeds, and one real engine over them per test session; and a BM25-only
-retriever fake for unit tests of answers and chat."""
+"""Shared fixtures: the bundled seeds, and one real engine over them per test session. Shared fakes live in
+tests/fakes.py."""
 
 from __future__ import annotations
 
@@ -71,32 +71,3 @@ def browser():
         b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
         yield b
         b.close()
-
-
-class LexicalRetriever:
-    """The retriever contract (`search(query, k, article_ids)`, `search_articles`) over real BM25
-    (rag.index.lexical), no embedder; `titles`: each chunk's article title is indexed with it, as the product does."""
-
-    def __init__(self, articles, chunk_chars: int = 160, titles: bool = True):
-        from rag.ingest.chunks import chunk_articles
-        from rag.index.lexical import LexicalIndex, tokenize
-
-        self.chunks = chunk_articles(articles, chunk_chars)
-        title = {a.id: a.title + "\n" if titles else "" for a in articles}
-        self.index = LexicalIndex.from_tokens([tokenize(title[c.article_id] + c.text) for c in self.chunks])
-
-    def search(self, query, k=10, article_ids=None):
-        import numpy as np
-
-        from rag.index.lexical import tokenize, top_k
-        from rag.retrieve import Hit
-
-        mask = None if article_ids is None else np.array([c.article_id in set(article_ids) for c in self.chunks])
-        scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)
-        return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
-
-    def search_articles(self, query, k=10):
-        best: dict[str, float] = {}
-        for hit in self.search(query, k=50):
-            best.setdefault(hit.chunk.article_id, hit.score)
-        return list(best.items())[:k]

@@ -7,13 +7,23 @@ import re
 
 import pytest
 
-from tests.conftest import LexicalRetriever
+from tests.fakes import LexicalRetriever
 from rag import evaluate as ev
-from rag.answering.extractive import Answer, analyze, answer_question, is_follow_up
+from rag.records import Answer
+from rag.answering.question import analyze, is_follow_up
+from rag.answering.extractive import ExtractiveAnswerer
+from rag.engine import Snapshot
+from rag.records import AskRequest
 from rag.ingest.chunks import chunk_articles
 from rag.lang.sentences import split_sentences
 from rag.config import Config
 from rag.lang.script import script_of, to_simplified
+
+
+def answer_question(question, retriever, articles, config, focus=(), previous=None):
+    """The extractive answerer over these articles and this retriever (a follow-up given focus and previous)."""
+    return ExtractiveAnswerer(config).answer(AskRequest(question, tuple(focus), previous), Snapshot(articles, retriever))
+
 
 SHIMA = "000_049c7ef42d054db3"
 JINJIANG = "001_75c24a0883477bc4"
@@ -218,7 +228,7 @@ def test_each_script_on_the_real_engine(seed_engine):
 
 def test_a_polyphonic_pinyin_name_means_the_word_the_articles_use():
     """'qingshan' spells 青山 and (单 read shan) 清单: the word the texts use most weighs most."""
-    from rag.answering.extractive import pinyin_terms
+    from rag.answering.english import pinyin_terms
 
     text = "青山区图书馆召开联席会。青山区委组织部指导。工作清单落实到项目。青山街道发言。"
     q = pinyin_terms(analyze("Which library hosted the Qingshan district meeting?"), [text])
@@ -227,7 +237,7 @@ def test_a_polyphonic_pinyin_name_means_the_word_the_articles_use():
 
 
 def test_english_news_words_add_the_chinese_words_the_articles_use():
-    from rag.answering.extractive import glossary_terms, pinyin_terms
+    from rag.answering.english import glossary_terms, pinyin_terms
 
     text = "新沟桥街道在青山区图书馆联合召开联席会。"
     q = pinyin_terms(analyze("Which library hosted the Qingshan district meeting?"), [text])
@@ -273,7 +283,7 @@ def test_an_english_follow_up_leans_on_the_previous_question_but_not_for_names(a
 
 
 def test_what_an_english_question_asks_about_is_looked_for_in_english_articles_too():
-    from rag.answering.extractive import unmet_english
+    from rag.answering.english import unmet_english
     from rag.lang.script import normalize
 
     text = normalize("Contoso announced a merger with Fabrikam on Monday.")

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import LexicalRetriever
+from tests.fakes import lexical_engine
 from rag import evaluate as ev
-from rag.answering.extractive import Answer
-from rag.chat import Clarification, Conversation, Turn, ordinal, resolve, respond, summary_request
+from rag.records import Answer
+from rag.records import Clarification
+from rag.chat import Conversation, Turn, ordinal, resolve, respond, summary_request
 from rag.config import Config
-from rag.answering.summaries import Summary, SummaryCache, overview, summarize_article
+from rag.records import Summary
 from rag.lang.script import script_of
 
 SHIMA = "000_049c7ef42d054db3"
@@ -22,25 +23,10 @@ QINGDAO = "003_149da1c9ea8086b3"
 QUAN = "004_7e177a0353be72cf"
 
 
-class LexicalEngine:
-    """What chat needs of an Engine: articles, retriever, config, summarize, overview."""
-
-    def __init__(self, articles, folder):
-        self.articles = articles
-        self.retriever = LexicalRetriever(list(articles.values()), titles=False)
-        self.config = Config(index_dir=folder)
-        self.summaries = SummaryCache(folder)
-
-    def summarize(self, article_id):
-        return self.summaries.get_or_make(self.articles[article_id], summarize_article)
-
-    def overview(self):
-        return overview(list(self.articles.values()), self.summaries)
-
-
 @pytest.fixture(scope="module")
 def engine(seed_articles, tmp_path_factory):
-    return LexicalEngine(seed_articles, tmp_path_factory.mktemp("chat-index"))
+    """The real engine (answerer, summarizer, summary cache) over a BM25-only retriever: no embedder."""
+    return lexical_engine(seed_articles, tmp_path_factory.mktemp("chat-index"))
 
 
 def say(engine, *messages):

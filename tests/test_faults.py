@@ -377,7 +377,9 @@ def test_a_summary_cache_that_cannot_be_written_does_not_fail_the_summary(work):
     engine, _ = open_engine(work)
     (work / "index" / "summaries.json").mkdir()  # a folder where the file should be: every write fails
     messages: list[str] = []
-    engine._log = messages.append
+    from rag.engine import Engine
+
+    engine = Engine(engine.config, engine._snapshot, engine.retriever.embedder, log=messages.append)
     summary = engine.summarize("qiao")
     assert summary.citations and all(
         engine.articles["qiao"].paragraph(c.paragraph)[c.start : c.end] == c.quote for c in summary.citations)

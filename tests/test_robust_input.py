@@ -22,8 +22,11 @@ from pathlib import Path
 
 import pytest
 
-from rag.answering.extractive import MAX_QUESTION_CHARS, NO_WORDS, Answer, QuestionError, clean_question, has_words
-from rag.chat import Clarification, respond
+from rag.answering.question import MAX_QUESTION_CHARS, NO_WORDS, QuestionError, clean_question, has_words
+
+from rag.records import Answer
+from rag.records import Clarification
+from rag.chat import respond
 from tests.conftest import SEEDS
 
 QUAN = "004_7e177a0353be72cf"
@@ -102,10 +105,10 @@ def test_non_text_and_wordless_messages_are_named():
 @pytest.fixture(scope="module")
 def lexical_engine(tmp_path_factory):
     from rag.ingest.articles import load_corpus
-    from tests.test_chat import LexicalEngine
+    from tests.fakes import lexical_engine as make
 
     articles = {a.id: a for a in load_corpus([SEEDS]).articles}
-    return LexicalEngine(articles, tmp_path_factory.mktemp("lexical"))
+    return make(articles, tmp_path_factory.mktemp("lexical"))
 
 
 @pytest.mark.parametrize("message", ["", "   ", "\n\t", "\x00\x01", "\u200b\u200b"])
@@ -366,7 +369,7 @@ ODD_NAMES = {
      ("C:\\Users\\a\\report.HTML", "report.html"), ("..", "upload"), ("", "upload"), *ODD_NAMES.items()],
 )
 def test_safe_file_name_keeps_only_a_plain_name(raw, safe):
-    from rag.engine import safe_file_name
+    from rag.uploads import safe_file_name
 
     assert safe_file_name(raw) == safe
 

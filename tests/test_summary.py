@@ -11,7 +11,9 @@ import pytest
 
 from rag import evaluate as ev
 from rag.lang.sentences import sentences
-from rag.answering.summaries import ALGORITHM, Summary, SummaryCache, is_boilerplate, overview, summarize_article, trim_lead
+from rag.answering.summaries import ALGORITHM, ExtractiveSummarizer, is_boilerplate, summarize_article, trim_lead
+from rag.records import Summary
+from rag.answering.summary_cache import SummaryCache
 from rag.lang.script import script_of
 
 CRUD = Path(__file__).resolve().parents[2] / "shared" / "crud"
@@ -62,8 +64,8 @@ def test_cache_computes_once_and_survives_a_restart(seed_articles, tmp_path):
         calls.append(a.id)
         return summarize_article(a)
 
-    first = SummaryCache(tmp_path).get_or_make(article, make)
-    again = SummaryCache(tmp_path).get_or_make(article, make)  # a new process reads summaries.json
+    first = SummaryCache(tmp_path).get_or_make(article, make, ALGORITHM)
+    again = SummaryCache(tmp_path).get_or_make(article, make, ALGORITHM)  # a new process reads summaries.json
     assert calls == [article.id]
     assert again.to_json() == first.to_json()
     stored = json.loads((tmp_path / SummaryCache.FILE).read_text(encoding="utf-8"))
@@ -74,24 +76,24 @@ def test_cache_computes_once_and_survives_a_restart(seed_articles, tmp_path):
 def test_cache_is_keyed_by_content_not_id(seed_articles, tmp_path):
     article = seed_articles["002_e44c29edbf155723"]
     cache = SummaryCache(tmp_path)
-    cache.get_or_make(article, summarize_article)
+    cache.get_or_make(article, summarize_article, ALGORITHM)
     renamed = dataclasses.replace(article, id="renamed")
-    hit = cache.get(renamed)
+    hit = cache.get(renamed, ALGORITHM)
     assert hit is not None and hit.article_id == "renamed" and all(c.article_id == "renamed" for c in hit.citations)
     edited = dataclasses.replace(article, paragraphs=article.paragraphs[1:])
-    assert cache.get(edited) is None  # changed text: computed afresh
+    assert cache.get(edited, ALGORITHM) is None  # changed text: computed afresh
 
 
 def test_unreadable_cache_is_rebuilt_not_raised(seed_articles, tmp_path):
     (tmp_path / SummaryCache.FILE).write_text("{not json", encoding="utf-8")
     article = seed_articles["000_049c7ef42d054db3"]
-    summary = SummaryCache(tmp_path).get_or_make(article, summarize_article)
+    summary = SummaryCache(tmp_path).get_or_make(article, summarize_article, ALGORITHM)
     assert summary.citations
     assert json.loads((tmp_path / SummaryCache.FILE).read_text(encoding="utf-8"))
 
 
 def test_overview_has_one_cited_line_per_article(seed_articles, tmp_path):
-    result = overview(list(seed_articles.values()), SummaryCache(tmp_path))
+    result = ExtractiveSummarizer(SummaryCache(tmp_path)).overview(list(seed_articles.values()))
     lines = result.summary.splitlines()
     assert result.article_id is None and len(lines) == len(seed_articles) == len(result.citations)
     for line, c in zip(lines, result.citations):

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.answering.extractive import Answer, Citation
+from rag.records import Answer, Citation, Clarification, Summary
 from rag.ingest.articles import Article, Skipped
 from rag.config import Config
 from rag.web import app as ui
@@ -30,18 +30,6 @@ def cite(n: int = 1, article: Article | None = None, paragraph: int = 2, quote: 
     para = article.paragraph(paragraph)
     start = para.find(quote)
     return Citation(n, article.id, article.title, article.date, article.source, article.url, paragraph, quote, start, start + len(quote))
-
-
-@dataclass
-class FakeSummary:
-    article_id: str
-    title: str
-    summary: str
-    citations: list = field(default_factory=list)
-
-    def to_json(self) -> dict:
-        return {"article_id": self.article_id, "title": self.title, "summary": self.summary,
-                "citations": [c.to_json() for c in self.citations]}
 
 
 @dataclass
@@ -83,10 +71,10 @@ class FakeEngine:
 
     def summarize(self, article_id):
         art = self.articles[article_id]
-        return FakeSummary(art.id, art.title, "两镇签约。[1]", [cite(1, art)])
+        return Summary(art.id, art.title, "两镇签约。[1]", [cite(1, art)])
 
     def overview(self):
-        return FakeSummary("", "overview", "一篇。[1]", [cite(1)])
+        return Summary("", "overview", "一篇。[1]", [cite(1)])
 
     def add_files(self, paths, progress=None):
         if progress:
@@ -308,7 +296,6 @@ def test_partial_bubbles_have_no_chips_and_are_not_done():
 
 
 def test_clarification_lists_the_candidate_articles():
-    from rag.chat import Clarification
 
     out = ui.render_reply(Clarification("哪一篇？", [{"article_id": "a1", "title": "标题<i>"}]), 1)
     assert "rag-clarification" in out and "1. 标题&lt;i&gt; (a1)" in out

@@ -8,21 +8,18 @@ cached by article content hash in the index folder, so asking again is instant a
 
 from __future__ import annotations
 
-import json
 import math
-import os
 import re
-import tempfile
-import threading
-from dataclasses import dataclass, field, replace
-from pathlib import Path
+from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from rag.answering.extractive import Citation, inert_markers
+from rag.answering.quoting import inert_markers
+from rag.answering.summary_cache import GuardedSummaries
+from rag.contracts import Summarizer
 from rag.ingest.articles import Article
 from rag.lang.sentences import split_sentences
-from rag.lang.script import to_script
 from rag.lang.words import idf, stop_words, tokens
+from rag.records import Citation, Summary
 
 # Bump when the algorithm changes: cached summaries made by an older version are recomputed.
 ALGORITHM = "extractive-2"
@@ -53,54 +50,6 @@ _BOILERPLATE = re.compile(
     r"点击(查看|进入|阅读)|关注(我们|公众号)|^图片来源|^摄影|^文/图|^资料图|^（?完）?$|^\(?完\)?$|"
     r"如遇作品内容|本网联系|本文(来源|转自)|^图[:：]"
 )
-
-
-@dataclass
-class Summary:
-    """A cited summary; `summary` carries `[n]` markers that index `citations`."""
-
-    article_id: str | None  # None for the corpus overview
-    title: str
-    summary: str
-    citations: list[Citation] = field(default_factory=list)
-    backend: str = "extractive"
-    note: str | None = None
-    original: str | None = None  # the summary in the articles' own script, when `summary` was converted
-
-    @property
-    def article_ids(self) -> list[str]:
-        return list(dict.fromkeys(c.article_id for c in self.citations))
-
-    def in_script(self, script: str) -> "Summary":
-        """A copy shown in another script ('hans'/'hant'); quotes in citations stay verbatim."""
-        if script not in ("hans", "hant"):
-            return self
-        text = to_script(self.summary, script)
-        if text == self.summary:
-            return self
-        return replace(self, summary=text, title=to_script(self.title, script), original=self.summary)
-
-    def to_json(self) -> dict:
-        return {
-            "article_id": self.article_id,
-            "title": self.title,
-            "summary": self.summary,
-            "citations": [c.to_json() for c in self.citations],
-            "backend": self.backend,
-            "note": self.note,
-            "original": self.original,
-        }
-
-    @classmethod
-    def from_json(cls, obj: dict) -> "Summary":
-        return cls(
-            obj.get("article_id"),
-            obj.get("title", ""),
-            obj.get("summary", ""),
-            [Citation(**c) for c in obj.get("citations", [])],
-            obj.get("backend", "extractive"),
-            obj.get("note"),
-        )
 
 
 @dataclass(frozen=True)
@@ -236,13 +185,13 @@ def summarize_article(article: Article) -> Summary:
 OVERVIEW_LIMIT = 100  # articles listed; a larger corpus gets a note saying how many were left out
 
 
-def overview(articles: Sequence[Article], cache: "SummaryCache | None" = None) -> Summary:
+def overview(articles: Sequence[Article], summarize: Callable[[Article], Summary] | None = None) -> Summary:
     """One cited line per article: its title and the summary's most central sentence."""
     lines: list[str] = []
     citations: list[Citation] = []
     shown = sorted(articles, key=lambda a: a.id)[:OVERVIEW_LIMIT]
     for article in shown:
-        summary = cache.get_or_make(article, summarize_article) if cache else summarize_article(article)
+        summary = (summarize or summarize_article)(article)
         first = _overview_sentence(article, summary)
         if first is None:
             lines.append(f"《{article.title}》")
@@ -265,65 +214,18 @@ def _overview_sentence(article: Article, summary: Summary) -> Citation | None:
     return min(summary.citations, key=lambda c: best.get((c.paragraph, c.start), len(best)))
 
 
-# ---- the cache -----------------------------------------------------------------------------------------
+class ExtractiveSummarizer(Summarizer):
+    """The extractive summaries, cached by content hash when given a cache."""
 
+    backend = "extractive"
 
-class SummaryCache:
-    """Summaries by article content hash and backend, persisted as summaries.json in the index folder."""
+    def __init__(self, cache: GuardedSummaries | None = None):
+        self.cache = cache
 
-    FILE = "summaries.json"
+    def summarize(self, article: Article) -> Summary:
+        if self.cache is None:
+            return summarize_article(article)
+        return self.cache.get_or_make(article, summarize_article, ALGORITHM)
 
-    def __init__(self, index_dir: Path):
-        self.path = Path(index_dir) / self.FILE
-        self._lock = threading.Lock()
-        self._data: dict[str, dict] | None = None
-
-    @staticmethod
-    def key(article: Article, backend: str = ALGORITHM) -> str:
-        return f"{article.content_hash}:{backend}"
-
-    def _load(self) -> dict[str, dict]:
-        if self._data is None:
-            try:
-                self._data = json.loads(self.path.read_text(encoding="utf-8"))
-                if not isinstance(self._data, dict):
-                    self._data = {}
-            except (OSError, ValueError):
-                self._data = {}  # missing or unreadable: start afresh; it is only a cache
-        return self._data
-
-    def get(self, article: Article, backend: str = ALGORITHM) -> Summary | None:
-        with self._lock:
-            obj = self._load().get(self.key(article, backend))
-        if obj is None:
-            return None
-        summary = Summary.from_json(obj)
-        # The cache is keyed by content, not id: the same text under another id keeps its own id.
-        summary.article_id = article.id
-        summary.title = article.title
-        for c in summary.citations:
-            c.article_id, c.title = article.id, article.title
-        return summary
-
-    def get_or_make(self, article: Article, fn: Callable[[Article], Summary], backend: str = ALGORITHM) -> Summary:
-        """The cached summary, or fn(article) computed now and stored."""
-        cached = self.get(article, backend)
-        if cached is not None:
-            return cached
-        summary = fn(article)
-        with self._lock:
-            self._load()[self.key(article, backend)] = summary.to_json()
-            self._write()
-        return summary
-
-    def _write(self) -> None:
-        """Atomic: a reader never sees a half-written file."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".summaries-", suffix=".json", dir=self.path.parent)
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self._data, fh, ensure_ascii=False)
-            os.replace(tmp, self.path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+    def overview(self, articles: Sequence[Article]) -> Summary:
+        return overview(articles, self.summarize)

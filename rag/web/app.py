@@ -23,7 +23,8 @@ from urllib.parse import urlparse
 import gradio as gr
 from starlette.middleware import Middleware
 
-from rag.answering.extractive import QuestionError, clean_question
+from rag.answering.question import QuestionError, clean_question
+from rag.records import Answer, Citation, ModelSummary, Reply, Summary, reply_kind
 from rag.config import Config
 from rag.web.guard import LoginPageGuard
 
@@ -219,38 +220,21 @@ def _chips(citations: Sequence[Any], turn: int, lead: str = "") -> str:
     return f'<div class="rag-chips">{lead}{"".join(lines)}</div>' if lines else ""
 
 
-def reply_kind(reply: Any) -> str:
-    """'summary', 'refusal', 'answer' or 'clarification' (duck-typed on the reply's fields)."""
-    if hasattr(reply, "summary") and not hasattr(reply, "answer"):
-        return "summary"
-    if hasattr(reply, "answer"):
-        return "refusal" if getattr(reply, "refused", False) else "answer"
-    return "clarification"
-
-
-def reply_text(reply: Any) -> str:
+def reply_text(reply: Reply) -> str:
     """The main text of any reply (what gets streamed)."""
-    kind = reply_kind(reply)
-    if kind == "summary":
+    if isinstance(reply, Summary):
         return reply.summary
-    if kind in ("answer", "refusal"):
+    if isinstance(reply, Answer):
         return reply.answer
-    for attr in ("text", "message", "question"):
-        value = getattr(reply, attr, None)
-        if isinstance(value, str) and value:
-            return value
-    return str(reply)
+    return reply.text
 
 
-def reply_citations(reply: Any) -> list[Any]:
-    """Citations shown as sources: the answer's own, or for a refusal the closest passages found."""
-    cites = list(getattr(reply, "citations", None) or [])
-    if not cites and reply_kind(reply) == "refusal":
-        cites = [c for c in (getattr(reply, "closest", None) or []) if hasattr(c, "n")]
-    return cites
+def reply_citations(reply: Reply) -> list[Citation]:
+    """Citations shown as sources: the answer's or summary's own (a refusal and a clarification have none)."""
+    return list(reply.citations) if isinstance(reply, (Answer, Summary)) else []
 
 
-def render_reply(reply: Any, turn: int, text: str | None = None) -> str:
+def render_reply(reply: Reply, turn: int, text: str | None = None) -> str:
     """The assistant's chat bubble; `text` is a streamed prefix of the reply's text when given.
 
     The complete bubble carries the class `rag-done` (chips and notes only appear then)."""
@@ -270,28 +254,27 @@ def render_reply(reply: Any, turn: int, text: str | None = None) -> str:
         tail = _chips(cites, turn) + _original(reply, turn) + _note(reply)
     else:
         head = ""
-        items = "".join(f"<li>{esc(o)}</li>" for o in getattr(reply, "options", None) or [])
+        items = "".join(f"<li>{esc(o)}</li>" for o in reply.options)
         tail = f"<ul>{items}</ul>" if items else ""
     done = "" if partial else " rag-done"
     return f'<div class="rag-reply rag-{kind}{done}">{head}{body}{"" if partial else tail}</div>'
 
 
-def _original(reply: Any, turn: int) -> str:
-    original = getattr(reply, "original", None)
+def _original(reply: Answer, turn: int) -> str:
+    original = reply.original
     if not original or original == reply.answer:
         return ""
     linked = _one_line(link_citations(original, turn, reply_citations(reply)))
     return f'<div class="rag-original">In the articles’ script: {linked}</div>'
 
 
-def _note(reply: Any) -> str:
+def _note(reply: Answer | Summary) -> str:
     """The small print under a reply: the backend's note, which model wrote it, whether it was checked."""
-    note = getattr(reply, "note", None)
-    backend = getattr(reply, "backend", None)
-    parts = [esc(note)] if note else []
-    if backend and backend != "extractive":
-        parts.append(esc(f"written by {backend}: {getattr(reply, 'model', '') or ''}".rstrip(": ")))
-        if getattr(reply, "verified", None):
+    parts = [esc(reply.note)] if reply.note else []
+    if reply.backend != "extractive":
+        model = reply.model if isinstance(reply, (Answer, ModelSummary)) else None
+        parts.append(esc(f"written by {reply.backend}: {model or ''}".rstrip(": ")))
+        if isinstance(reply, Answer) and reply.verified:
             parts.append("each sentence checked against the source it cites")
     return f'<span class="rag-note">{" · ".join(parts)}</span>' if parts else ""
 
@@ -844,7 +827,7 @@ def serve(config: Config, share: bool = False) -> None:
     # while the page loads rather than on the first user's question.
     threading.Thread(target=warm_up, args=(engine,), name="rag-warm-up", daemon=True).start()
     if config.llm != "extractive":
-        from rag.answering.llm import preload
+        from rag.answering.llm.backends import preload
 
         preload(config, log=lambda m: print(m, file=sys.stderr, flush=True))  # load the model before the first question
     host, port = config.host, config.port

@@ -1,0 +1,174 @@
+"""The records every stage hands on: what a request asks (`AskRequest`) and what a reply is (`Answer`,
+`Summary`, `Clarification`, each citing `Citation`s), with their JSON forms (the CLI's and the API's)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+
+from rag.lang.script import to_script
+
+
+@dataclass(frozen=True)
+class AskRequest:
+    """One question as the answerer receives it.
+
+    `focus`: article ids a follow-up stays on (retrieval is restricted to them and they are read whole).
+    `previous`: the question before a follow-up; its words help rank sentences, never decide to answer.
+    `k`: sources to use (None: the configured number)."""
+
+    question: str
+    focus: tuple[str, ...] = ()
+    previous: str | None = None
+    k: int | None = None
+
+
+@dataclass
+class Citation:
+    """One cited sentence: `quote == articles[article_id].paragraph(paragraph)[start:end]`."""
+
+    n: int
+    article_id: str
+    title: str
+    date: str | None
+    source: str | None
+    url: str | None
+    paragraph: int  # numbered from 1
+    quote: str
+    start: int
+    end: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """A cited answer; `answer` carries `[n]` markers that index `citations`."""
+
+    question: str
+    answer: str
+    refused: bool
+    citations: list[Citation] = field(default_factory=list)
+    id: str | None = None
+    original: str | None = None  # the answer in the articles' own script, when `answer` was converted
+    closest: list[dict] = field(default_factory=list)  # {article_id, title} for refusals
+    backend: str = "extractive"
+    model: str | None = None
+    note: str | None = None
+    verified: bool | None = None
+
+    @property
+    def article_ids(self) -> list[str]:
+        """Cited articles in citation order, each once."""
+        return list(dict.fromkeys(c.article_id for c in self.citations))
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "question": self.question,
+            "answer": self.answer,
+            "refused": self.refused,
+            "citations": [c.to_json() for c in self.citations],
+            "original": self.original,
+            "closest": list(self.closest),
+            "backend": self.backend,
+            "model": self.model,
+            "note": self.note,
+            "verified": self.verified,
+        }
+
+
+@dataclass
+class ModelAnswer(Answer):
+    """An Answer written by a language model, with the verifier's verdict on every generated sentence."""
+
+    sentences: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "sentences": list(self.sentences)}
+
+
+@dataclass
+class Summary:
+    """A cited summary; `summary` carries `[n]` markers that index `citations`."""
+
+    article_id: str | None  # None for the corpus overview
+    title: str
+    summary: str
+    citations: list[Citation] = field(default_factory=list)
+    backend: str = "extractive"
+    note: str | None = None
+    original: str | None = None  # the summary in the articles' own script, when `summary` was converted
+
+    @property
+    def article_ids(self) -> list[str]:
+        return list(dict.fromkeys(c.article_id for c in self.citations))
+
+    def in_script(self, script: str) -> "Summary":
+        """A copy shown in another script ('hans'/'hant'); quotes in citations stay verbatim."""
+        if script not in ("hans", "hant"):
+            return self
+        text = to_script(self.summary, script)
+        if text == self.summary:
+            return self
+        return replace(self, summary=text, title=to_script(self.title, script), original=self.summary)
+
+    def to_json(self) -> dict:
+        return {
+            "article_id": self.article_id,
+            "title": self.title,
+            "summary": self.summary,
+            "citations": [c.to_json() for c in self.citations],
+            "backend": self.backend,
+            "note": self.note,
+            "original": self.original,
+        }
+
+    @classmethod
+    def from_json(cls, obj: dict) -> "Summary":
+        return cls(
+            obj.get("article_id"),
+            obj.get("title", ""),
+            obj.get("summary", ""),
+            [Citation(**c) for c in obj.get("citations", [])],
+            obj.get("backend", "extractive"),
+            obj.get("note"),
+        )
+
+
+@dataclass
+class ModelSummary(Summary):
+    """A Summary written by a language model, with its name and the verifier's verdict on every sentence."""
+
+    model: str | None = None
+    sentences: list[dict] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "model": self.model, "sentences": list(self.sentences)}
+
+
+@dataclass
+class Clarification:
+    """A question back to the user: which of these articles did you mean?"""
+
+    text: str
+    candidates: list[dict] = field(default_factory=list)  # {article_id, title}, numbered from 1 in `options`
+
+    @property
+    def options(self) -> list[str]:
+        return [f"{i}. {c['title']} ({c['article_id']})" for i, c in enumerate(self.candidates, start=1)]
+
+    def to_json(self) -> dict:
+        return {"clarification": self.text, "candidates": list(self.candidates)}
+
+
+Reply = Answer | Summary | Clarification
+
+
+def reply_kind(reply: Reply) -> str:
+    """'answer', 'refusal', 'summary' or 'clarification'."""
+    if isinstance(reply, Answer):
+        return "refusal" if reply.refused else "answer"
+    if isinstance(reply, Summary):
+        return "summary"
+    return "clarification"
