@@ -48,7 +48,7 @@ def seed_engine():
     import shutil
 
     from rag.engine import Engine
-    from rag.index.store import IndexMismatch
+    from rag.index.manifest import IndexMismatch
 
     config = Config(corpus=(ROOT / "corpus",), index_dir=SEED_INDEX)
     try:
@@ -104,7 +104,8 @@ class LexicalRetriever:
 
 def crud_retriever(articles, config: Config, lexical: bool):
     """The dense+BM25 Retriever over .rag/crud-index when it is fresh, else BM25-only when allowed, else None."""
-    from rag.index.store import VectorIndex, index_status
+    from rag.index.manifest import index_status
+    from rag.index.store import VectorIndex
 
     if CRUD_INDEX.exists():
         try:

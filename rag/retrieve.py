@@ -15,7 +15,8 @@ import numpy as np
 from rag.ingest.chunks import Chunk
 from rag.config import Config
 from rag.index.embedders import Embedder, EmbedderError
-from rag.index.store import VectorIndex, query_input
+from rag.index.inputs import query_input
+from rag.index.store import VectorIndex
 
 
 @dataclass(frozen=True)

