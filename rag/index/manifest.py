@@ -17,6 +17,9 @@ import json
 import os
 import shutil
 import sys
+import time
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
 
@@ -137,10 +140,10 @@ def check_digests(data: Path, expected: dict[str, str] | None, index_dir: Path) 
 def write_json(path: Path, obj) -> None:
     with open(path, "w", encoding="utf-8") as f:
         json.dump(obj, f, ensure_ascii=False, separators=(",", ":"))
-        fsync_file(f)
+        _fsync_file(f)
 
 
-def fsync_file(f) -> None:
+def _fsync_file(f) -> None:
     f.flush()
     os.fsync(f.fileno())
 
@@ -149,10 +152,10 @@ def fsync_tree(folder: Path) -> None:
     for path in sorted(folder.rglob("*")):
         if path.is_file():
             with open(path, "rb") as f:
-                fsync_file(f)
+                _fsync_file(f)
 
 
-def fsync_dir(path: Path) -> None:
+def _fsync_dir(path: Path) -> None:
     if hasattr(os, "O_DIRECTORY"):  # POSIX: make the rename itself durable
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)
         try:
@@ -162,6 +165,64 @@ def fsync_dir(path: Path) -> None:
 
 
 # -- generations -------------------------------------------------------------------------------
+
+
+def new_manifest(generation: str, folder: Path, embedder_id: str, dim: int, config: Config, lexical: dict,
+                 ann: dict, articles: dict[str, dict], chunks: int) -> dict:
+    """The manifest of a generation whose files are all in `folder` (their digests are taken now)."""
+    return {
+        "format": FORMAT,
+        "data": generation,
+        # Checked on every load: a damaged or truncated file is refused (and rebuilt), never searched.
+        "files": digests(folder),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "embedder": {"id": embedder_id, "dim": int(dim)},
+        "chunking": chunk_settings(config),
+        "lexical": lexical,
+        "ann": ann,
+        "versions": _package_versions(),
+        "counts": {"articles": len(articles), "chunks": chunks},
+        "articles": articles,
+    }
+
+
+@dataclass(frozen=True)
+class Generation:
+    """A generation being written: its files go to a temporary folder beside the live generation, which
+    `publish` renames and names in the manifest, or `discard` removes."""
+
+    index_dir: Path
+    name: str
+
+    @classmethod
+    def start(cls, index_dir: Path) -> "Generation":
+        index_dir.mkdir(parents=True, exist_ok=True)
+        generation = cls(index_dir, f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}")
+        generation.folder.mkdir()
+        return generation
+
+    @property
+    def folder(self) -> Path:
+        """Where its files are written."""
+        return self.index_dir / f".tmp-{self.name}"
+
+    @property
+    def _manifest_tmp(self) -> Path:
+        return self.index_dir / f".{MANIFEST}.{self.name}.tmp"
+
+    def publish(self, manifest: dict) -> None:
+        """Make it the live generation (its files must be durable already: `fsync_tree`)."""
+        os.replace(self.folder, self.index_dir / self.name)  # the generation is complete before any manifest names it
+        write_json(self._manifest_tmp, manifest)
+        os.replace(self._manifest_tmp, self.index_dir / MANIFEST)  # the atomic swap
+        _fsync_dir(self.index_dir)
+
+    def discard(self) -> None:
+        """After a failed write: remove whatever of it exists, unless a manifest already names it."""
+        shutil.rmtree(self.folder, ignore_errors=True)
+        if read_manifest_quiet(self.index_dir).get("data") != self.name:
+            shutil.rmtree(self.index_dir / self.name, ignore_errors=True)
+        self._manifest_tmp.unlink(missing_ok=True)
 
 
 def remove_old_generations(index_dir: Path, keep: str) -> None:
@@ -177,7 +238,7 @@ def remove_old_generations(index_dir: Path, keep: str) -> None:
             entry.unlink(missing_ok=True)
 
 
-def package_versions() -> dict[str, str]:
+def _package_versions() -> dict[str, str]:
     """The versions of what wrote an index (recorded in its manifest)."""
     from importlib.metadata import PackageNotFoundError, version
 

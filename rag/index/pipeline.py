@@ -9,10 +9,7 @@ names (rag.index.manifest: the atomic swap, digests, fsync).
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Sequence
@@ -24,15 +21,10 @@ from rag.index import graph as hnsw
 from rag.index.embedders import Embedder, ProgressFn
 from rag.index.inputs import passage_input
 from rag.index.manifest import (
-    FORMAT,
-    MANIFEST,
+    Generation,
     IndexMismatch,
-    chunk_settings,
-    digests,
-    fsync_dir,
     fsync_tree,
-    package_versions,
-    read_manifest_quiet,
+    new_manifest,
     rebuild_hint,
     remove_old_generations,
     write_json,
@@ -242,10 +234,8 @@ def _write_generation(index_dir: Path, parts: list[_Part], prev: VectorIndex | N
     from rag.index.lexical import TOKENIZER_VERSION, LexicalIndex
 
     say("writing the new index beside the old one")
-    index_dir.mkdir(parents=True, exist_ok=True)
-    gen = f"gen-{time.strftime('%Y%m%d%H%M%S')}-{uuid.uuid4().hex[:8]}"
-    tmp = index_dir / f".tmp-{gen}"
-    tmp.mkdir()
+    generation = Generation.start(index_dir)
+    tmp = generation.folder
     try:
         article_ids = [p.article.id for p in parts]
         chunks = [c for p in parts for c in p.chunks]
@@ -274,39 +264,22 @@ def _write_generation(index_dir: Path, parts: list[_Part], prev: VectorIndex | N
         if len(chunks) >= config.ann_min_chunks:
             ann = hnsw.write(_next_graph(prev, parts, spans, vectors, say), tmp)
 
-        manifest = {
-            "format": FORMAT,
-            "data": gen,
-            # Checked on every load: a damaged or truncated file is refused (and rebuilt), never searched.
-            "files": digests(tmp),
-            "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
-            "embedder": {"id": embedder.id, "dim": int(embedder.dim)},
-            "chunking": chunk_settings(config),
-            "lexical": {"tokenizer": TOKENIZER_VERSION, "documents": "title+chunk"},
-            "ann": ann,
-            "versions": package_versions(),
-            "counts": {"articles": len(parts), "chunks": len(chunks)},
-            "articles": {
-                p.article.id: {"hash": p.article.content_hash, "title": p.article.title,
-                               "rows": [span.start, span.stop], "chars": p.article.chars}
-                for p, span in zip(parts, spans)
-            },
+        articles = {
+            p.article.id: {"hash": p.article.content_hash, "title": p.article.title,
+                           "rows": [span.start, span.stop], "chars": p.article.chars}
+            for p, span in zip(parts, spans)
         }
+        manifest = new_manifest(generation.name, tmp, embedder.id, embedder.dim, config,
+                                {"tokenizer": TOKENIZER_VERSION, "documents": "title+chunk"}, ann, articles, len(chunks))
         fsync_tree(tmp)  # the graph and keyword files too: all durable before the manifest names them
         say("swapping the new index in")
-        os.replace(tmp, index_dir / gen)  # the generation is complete before any manifest names it
-        write_json(index_dir / f".{MANIFEST}.{gen}.tmp", manifest)
-        os.replace(index_dir / f".{MANIFEST}.{gen}.tmp", index_dir / MANIFEST)  # the atomic swap
-        fsync_dir(index_dir)
+        generation.publish(manifest)
     except BaseException:
         # A failed write (disk full, a killed process's siblings, ...) leaves no half-written folder behind;
         # the previous manifest still names the previous generation, which is untouched.
-        shutil.rmtree(tmp, ignore_errors=True)
-        if read_manifest_quiet(index_dir).get("data") != gen:
-            shutil.rmtree(index_dir / gen, ignore_errors=True)
-        (index_dir / f".{MANIFEST}.{gen}.tmp").unlink(missing_ok=True)
+        generation.discard()
         raise
-    remove_old_generations(index_dir, keep=gen)
+    remove_old_generations(index_dir, keep=generation.name)
 
 
 def _phase_reporter(progress: bool | ProgressFn) -> Callable[[str], None]:
