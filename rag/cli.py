@@ -160,7 +160,7 @@ def cmd_ingest(args, cfg: Config) -> int:
     from rag.ingest.articles import LoadReport
     from rag.index.embedders import make_embedder
     from rag.engine import update_index
-    from rag.index.store import ingest
+    from rag.index.pipeline import ingest
 
     articles = _load_articles(cfg)
     if args.rebuild:
@@ -357,7 +357,7 @@ def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | No
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: one clear line, no traceback
         from rag.index.embedders import EmbedderError
-        from rag.index.store import IndexMismatch
+        from rag.index.manifest import IndexMismatch
 
         if isinstance(exc, (IndexMismatch, EmbedderError, FileNotFoundError, ValueError, KeyError, OSError)):
             print(f"error: {exc}", file=sys.stderr)

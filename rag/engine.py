@@ -173,7 +173,7 @@ class Engine(_SnapshotReads):
                     rejected.append(problem)
             if not placed:
                 # Nothing new to index: report without touching the index.
-                from rag.index.store import IngestReport
+                from rag.index.pipeline import IngestReport
 
                 return IngestReport(unchanged=list(self.articles), skipped=rejected)
             try:
@@ -206,7 +206,7 @@ def _ingest_snapshot(config: Config, embedder, progress, log: Log):
 
 
 def _build_snapshot(config: Config, embedder, progress, log: Log) -> Snapshot:
-    from rag.index.store import index_status
+    from rag.index.manifest import index_status
 
     loaded = _load(config, log)
     status = index_status(loaded.articles, config)
@@ -218,12 +218,13 @@ def _build_snapshot(config: Config, embedder, progress, log: Log) -> Snapshot:
 
 
 def update_index(loaded: LoadReport, config: Config, embedder, progress=True, log: Log = stderr_log):
-    """rag.index.store.ingest; an index it cannot update (damaged, another format or chunking) is rebuilt.
+    """rag.index.pipeline.ingest; an index it cannot update (damaged, another format or chunking) is rebuilt.
 
     An index built with another embedder is refused (IndexMismatch says how to rebuild): re-embedding
     everything with another model is the user's decision. A write that fails (disk full, size limit)
     raises OSError saying that the previous index is unchanged."""
-    from rag.index.store import IndexMismatch, ingest
+    from rag.index.manifest import IndexMismatch
+    from rag.index.pipeline import ingest
 
     try:
         try:
@@ -245,7 +246,7 @@ def update_index(loaded: LoadReport, config: Config, embedder, progress=True, lo
 
 def _snapshot(loaded: LoadReport, config: Config, embedder, progress, log: Log) -> Snapshot:
     """The snapshot over the index on disk; a damaged index is rebuilt once, with a message."""
-    from rag.index.store import ingest
+    from rag.index.pipeline import ingest
 
     try:
         return _load_snapshot(loaded, config, embedder)
@@ -257,7 +258,8 @@ def _snapshot(loaded: LoadReport, config: Config, embedder, progress, log: Log) 
 
 def _load_snapshot(loaded: LoadReport, config: Config, embedder) -> Snapshot:
     """Load and check the index: every file is read now (not on a first request), and it must match the corpus."""
-    from rag.index.store import IndexMismatch, VectorIndex
+    from rag.index.manifest import IndexMismatch
+    from rag.index.store import VectorIndex
     from rag.retrieve import Retriever
 
     where = config.index_dir
@@ -311,7 +313,7 @@ def _mismatch(index, articles: dict[str, Article]) -> str | None:
 
 def _built_with_other_embedder(config: Config, embedder) -> bool:
     """True when a readable manifest names another embedder (or dimension) than this run's."""
-    from rag.index.store import read_manifest
+    from rag.index.manifest import read_manifest
 
     try:
         built = read_manifest(config.index_dir)["embedder"]

@@ -79,7 +79,7 @@ def tiny(tmp_path_factory, embedder) -> Path:
     """corpus/ with two articles and index/ over them (built once; tests work on copies)."""
     from rag.ingest.articles import load_corpus
     from rag.config import Config
-    from rag.index.store import ingest
+    from rag.index.pipeline import ingest
 
     root = tmp_path_factory.mktemp("tiny")
     (root / "corpus").mkdir()
@@ -308,7 +308,7 @@ def test_a_manifest_from_another_version_is_named_and_rebuilt(work, label, chang
 
 
 def test_an_index_built_with_another_embedder_is_refused_with_advice_not_rebuilt(work):
-    from rag.index.store import IndexMismatch
+    from rag.index.manifest import IndexMismatch
 
     rewrite_manifest(work, lambda m: m["embedder"].update(id="st:some/other-model"))
     before = index_files(work / "index")

