@@ -99,7 +99,7 @@ class LexicalRetriever:
         import numpy as np
 
         from rag.index.lexical import tokenize, top_k
-        from rag.retrieve import Hit
+        from rag.records import Hit
 
         mask = None
         if article_ids is not None:

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Collection
 
-from rag.retrieve import STAGES, Hit, Retriever
+from rag.records import Hit
+from rag.retrieve import STAGES, Retriever
 
 
 class TimedRetriever(Retriever):

@@ -7,13 +7,10 @@ and non-streaming are one code path."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Collection, Iterator, Mapping, Protocol, Sequence
+from typing import Collection, Iterator, Mapping, Protocol, Sequence
 
-from rag.records import Answer, AskRequest, Summary
-
-if TYPE_CHECKING:
-    from rag.ingest.articles import Article
-    from rag.retrieve import Hit
+from rag.ingest.articles import Article
+from rag.records import Answer, AskRequest, Hit, Summary
 
 
 class Retriever(Protocol):

@@ -30,13 +30,12 @@ from rag.chat import Conversation, answer_in_conversation, respond, respond_stre
 from rag.config import Config
 from rag.contracts import Answerer, Retriever, Summarizer
 from rag.ingest.articles import Article, LoadReport, Skipped, load_corpus
-from rag.records import Answer, Reply, Summary
+from rag.records import Answer, Hit, Reply, Summary
 from rag.uploads import place_upload, remove_stale_staging
 
 if TYPE_CHECKING:
     from rag.index.embedders import Embedder
-    from rag.index.store import IngestReport
-    from rag.retrieve import Hit
+    from rag.index.pipeline import IngestReport
 
 Log = Callable[[str], None]
 

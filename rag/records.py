@@ -1,10 +1,12 @@
-"""The records every stage hands on: what a request asks (`AskRequest`) and what a reply is (`Answer`,
-`Summary`, `Clarification`, each citing `Citation`s), with their JSON forms (the CLI's and the API's)."""
+"""The records every stage hands on: what a request asks (`AskRequest`), what retrieval finds (`Hit`), and what
+a reply is (`Answer`, `Summary`, `Clarification`, each citing `Citation`s), with their JSON forms (the CLI's and
+the API's)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
+from rag.ingest.chunks import Chunk
 from rag.lang.script import to_script
 
 
@@ -20,6 +22,20 @@ class AskRequest:
     focus: tuple[str, ...] = ()
     previous: str | None = None
     k: int | None = None
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved chunk: its fused score and its ranks among the dense and lexical candidates."""
+
+    chunk: Chunk
+    score: float
+    dense_rank: int | None  # 0-based rank among dense candidates, None when not among them
+    lexical_rank: int | None
+
+    @property
+    def article_id(self) -> str:
+        return self.chunk.article_id
 
 
 @dataclass

