@@ -11,17 +11,32 @@ from rag.lang.script import to_script
 
 
 @dataclass(frozen=True)
+class Filter:
+    """Which articles a search may return: published within [since, until] (ISO dates, inclusive; None: open)
+    and, when `sources` is not empty, by one of these outlets. Applied inside the index, never after the top-k."""
+
+    since: str | None = None
+    until: str | None = None
+    sources: tuple[str, ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.since or self.until or self.sources)
+
+
+@dataclass(frozen=True)
 class AskRequest:
     """One question as the answerer receives it.
 
     `focus`: article ids a follow-up stays on (retrieval is restricted to them and they are read whole).
     `previous`: the question before a follow-up; its words help rank sentences, never decide to answer.
-    `k`: sources to use (None: the configured number)."""
+    `k`: sources to use (None: the configured number).
+    `filter`: explicit date and outlet limits (CLI flags, API fields, the page's filter bar)."""
 
     question: str
     focus: tuple[str, ...] = ()
     previous: str | None = None
     k: int | None = None
+    filter: Filter = Filter()
 
 
 @dataclass(frozen=True)
