@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import gradio as gr
 
 from rag.answering.question import QuestionError, clean_question
+from rag.chat import Conversation
 from rag.config import Config
+from rag.engine import Engine
 from rag.web.render import (
     SHELF_HEADERS,
     article_for_row,
@@ -77,7 +79,7 @@ def _bot_bubble(content: str) -> dict:
 class ChatApp:
     """Event handlers over one shared engine; per-user state lives in gr.State values."""
 
-    def __init__(self, engine: Any, max_upload_mb: int, upload_root: Path | None = None):
+    def __init__(self, engine: Engine, max_upload_mb: int, upload_root: Path | None = None):
         self.engine = engine
         self.max_upload_mb = max_upload_mb
         # Where the web server puts uploads: a path from the page outside it is refused (Gradio checks this
@@ -85,7 +87,7 @@ class ChatApp:
         self.upload_root = Path(upload_root).resolve() if upload_root else None
 
     # -- chat --
-    def chat(self, message: str, history: list, conversation: Any, sections: list, k: int | None):
+    def chat(self, message: str, history: list, conversation: Conversation | None, sections: list, k: int | None):
         """Stream one reply into the chat; the sources panel is filled when the reply is complete."""
         message = (message or "").strip()
         if not message:
@@ -93,7 +95,8 @@ class ChatApp:
             return
         yield from self._turn(message, message, history, conversation, sections, k)
 
-    def summarize_to_chat(self, article_id: str | None, history: list, conversation: Any, sections: list, k: int | None):
+    def summarize_to_chat(self, article_id: str | None, history: list, conversation: Conversation | None, sections: list,
+                          k: int | None):
         """The shelf's Summarize: the article's cited summary goes into the chat, as if asked there.
 
         It goes through the chat's own routing (`/summarize ID`), so "this article" follow-ups work."""
@@ -106,7 +109,8 @@ class ChatApp:
         for _box, *rest in self._turn(f"/summarize {article.id}", shown, history, conversation, sections, k):
             yield tuple(rest)
 
-    def _turn(self, message: str, shown: str, history: list, conversation: Any, sections: list, k: int | None):
+    def _turn(self, message: str, shown: str, history: list, conversation: Conversation | None, sections: list,
+              k: int | None):
         """One exchange: yields (textbox, history, conversation, sections, sources panel) as it streams."""
         history = list(history or [])
         sections = list(sections or [])
@@ -190,9 +194,11 @@ class ChatApp:
                 ok.append(path)
         return ok, problems
 
-    def upload(self, files: Sequence[Any] | None, progress: gr.Progress = gr.Progress()):
-        """Clean and index uploads under the engine's lock; report what was added and what was skipped."""
-        paths = [getattr(f, "name", f) for f in (files or [])]
+    def upload(self, files: Sequence[str] | None, progress: gr.Progress = gr.Progress()):
+        """Clean and index uploads under the engine's lock; report what was added and what was skipped.
+
+        `files`: the paths Gradio stored the uploads at (its File component gives paths, as str)."""
+        paths = [str(f) for f in (files or [])]
         if not paths:
             return render_error("Choose one or more .txt, .md, .html or .jsonl files first."), *self.shelf()
         accepted, problems = self.check_uploads(paths)
@@ -244,7 +250,7 @@ def _constant(value: str):
     return fill
 
 
-def build_app(engine: Any, max_upload_mb: int | None = None) -> gr.Blocks:
+def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
     """The chat page over `engine` (launch it with `launch_options()`)."""
     config: Config = engine.config
     from gradio.utils import get_upload_folder

@@ -10,16 +10,20 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Iterable, Iterator, Mapping, Sequence
 from urllib.parse import urlparse
 
 from rag.config import Config
+from rag.ingest.articles import Article
 from rag.records import Answer, Citation, ModelSummary, Reply, Summary, reply_kind
+
+if TYPE_CHECKING:  # the index (numpy and all) is not loaded to render a page
+    from rag.index.store import IngestReport
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
-def esc(text: Any) -> str:
+def esc(text: object) -> str:
     """HTML-escape anything shown in the page (quotes too: values land inside attributes)."""
     return html.escape("" if text is None else str(text), quote=True)
 
@@ -48,9 +52,9 @@ def cite_link(turn: int, n: int, title: str = "") -> str:
     return f'<a class="rag-cite" href="#{source_id(turn, n)}"{tip}>[{n}]</a>'
 
 
-def link_citations(text: str, turn: int, citations: Sequence[Any]) -> str:
+def link_citations(text: str, turn: int, citations: Sequence[Citation]) -> str:
     """Escape `text` and turn each `[n]` that names a citation into a chip linking to its source."""
-    titles = {int(c.n): c.title for c in citations}
+    titles = {c.n: c.title for c in citations}
     out: list[str] = []
     pos = 0
     for m in _MARKER.finditer(text):
@@ -72,20 +76,20 @@ def show_date(date: str | None) -> str | None:
     return f"{day} {time[:5]}" if time else day
 
 
-def _meta(c: Any) -> str:
+def _meta(c: Citation | Article) -> str:
     """'outlet · date' for a citation or article, skipping what is unknown."""
-    return " · ".join(esc(x) for x in (getattr(c, "source", None), show_date(getattr(c, "date", None))) if x)
+    return " · ".join(esc(x) for x in (c.source, show_date(c.date)) if x)
 
 
-def _chips(citations: Sequence[Any], turn: int, lead: str = "") -> str:
+def _chips(citations: Sequence[Citation], turn: int, lead: str = "") -> str:
     """Under a reply, one line per cited article: its [n] chips, title, outlet, date and paragraphs."""
-    by_article: dict[str, list[Any]] = {}
+    by_article: dict[str, list[Citation]] = {}
     for c in citations:
         by_article.setdefault(c.article_id, []).append(c)
     lines = []
     for cites in by_article.values():
         first = cites[0]
-        links = "".join(cite_link(turn, int(c.n), c.title) for c in cites)
+        links = "".join(cite_link(turn, c.n, c.title) for c in cites)
         paragraphs = ", ".join(f"¶{esc(p)}" for p in dict.fromkeys(c.paragraph for c in cites))
         meta = _meta(first)
         lines.append(
@@ -117,16 +121,16 @@ def render_reply(reply: Reply, turn: int, text: str | None = None) -> str:
     partial = text is not None and text != full
     cites = reply_citations(reply)
     body = _one_line(link_citations(text if text is not None else full, turn, cites))
-    if kind == "summary":
+    if isinstance(reply, Summary):
         head = f'<span class="rag-badge">Summary · {esc(reply.title)}</span>'
         tail = _chips(cites, turn) + _note(reply)
-    elif kind == "refusal":
+    elif isinstance(reply, Answer) and reply.refused:
         head = '<span class="rag-badge">⚠ Not in the articles</span>'
         tail = _chips(cites, turn, lead="Closest passages (not an answer): ") + _note(reply)
-    elif kind == "answer":
+    elif isinstance(reply, Answer):
         head = ""
         tail = _chips(cites, turn) + _original(reply, turn) + _note(reply)
-    else:
+    else:  # a Clarification
         head = ""
         items = "".join(f"<li>{esc(o)}</li>" for o in reply.options)
         tail = f"<ul>{items}</ul>" if items else ""
@@ -174,7 +178,7 @@ def quote_span(paragraph: str, quote: str, start: int | None, end: int | None) -
     return (a, a + len(quote)) if a >= 0 else None
 
 
-def highlight(paragraph: str, marks: Sequence[tuple[Any, str, int | None, int | None]], turn: int) -> str:
+def highlight(paragraph: str, marks: Sequence[tuple[int, str, int | None, int | None]], turn: int) -> str:
     """The paragraph, escaped, with each cited sentence in a <mark> whose id the [n] chips link to.
 
     `marks`: (n, quote, start, end) per citation of this paragraph. A quote that is no longer in the
@@ -184,9 +188,9 @@ def highlight(paragraph: str, marks: Sequence[tuple[Any, str, int | None, int | 
     for n, quote, start, end in marks:
         span = quote_span(paragraph, quote, start, end)
         if span is None or any(a < span[1] and span[0] < b for a, b, _ in placed):
-            missing.append((int(n), quote))
+            missing.append((n, quote))
         else:
-            placed.append((span[0], span[1], int(n)))
+            placed.append((span[0], span[1], n))
     out, pos = [], 0
     for a, b, n in sorted(placed):
         out.append(f'{esc(paragraph[pos:a])}<mark id="{source_id(turn, n)}">{esc(paragraph[a:b])}</mark>')
@@ -197,19 +201,19 @@ def highlight(paragraph: str, marks: Sequence[tuple[Any, str, int | None, int | 
     return "".join(out)
 
 
-def render_source(cites: Sequence[Any], turn: int, articles: Mapping[str, Any]) -> str:
+def render_source(cites: Sequence[Citation], turn: int, articles: Mapping[str, Article]) -> str:
     """One card per cited paragraph: title, outlet, date, paragraph number, the cited sentences marked."""
     c = cites[0]
     article = articles.get(c.article_id)
     paragraph = ""
-    if article is not None and 1 <= int(c.paragraph) <= len(article.paragraphs):
-        paragraph = article.paragraph(int(c.paragraph))
+    if article is not None and 1 <= c.paragraph <= len(article.paragraphs):
+        paragraph = article.paragraph(c.paragraph)
     meta = [m for m in (_meta(c), f"¶{esc(c.paragraph)}") if m]
-    url = safe_url(getattr(c, "url", None))
+    url = safe_url(c.url)
     if url:
         meta.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">original page</a>')
     numbers = "".join(f"[{esc(x.n)}]" for x in cites)
-    marks = [(x.n, x.quote, getattr(x, "start", None), getattr(x, "end", None)) for x in cites]
+    marks = [(x.n, x.quote, x.start, x.end) for x in cites]
     return (
         f'<div class="rag-source" data-article="{esc(c.article_id)}" data-paragraph="{esc(c.paragraph)}">'
         f'<div class="rag-source-head"><span class="rag-n">{numbers}</span>{esc(c.title)}</div>'
@@ -219,7 +223,7 @@ def render_source(cites: Sequence[Any], turn: int, articles: Mapping[str, Any]) 
     )
 
 
-def render_sources(reply: Any, turn: int, asked: str, articles: Mapping[str, Any]) -> str:
+def render_sources(reply: Reply, turn: int, asked: str, articles: Mapping[str, Article]) -> str:
     """The sources of one reply, as the body of one turn's section in the sources panel."""
     cites = reply_citations(reply)
     if not cites:
@@ -229,9 +233,9 @@ def render_sources(reply: Any, turn: int, asked: str, articles: Mapping[str, Any
             f'<div class="rag-turn-title">No sources for “{esc(asked)}”</div>'
             '<div class="rag-sources-empty">The articles do not answer it, so nothing is cited.</div>'
         )
-    by_paragraph: dict[tuple[str, int], list[Any]] = {}
+    by_paragraph: dict[tuple[str, int], list[Citation]] = {}
     for c in cites:  # citations of the same paragraph share one card
-        by_paragraph.setdefault((c.article_id, int(c.paragraph)), []).append(c)
+        by_paragraph.setdefault((c.article_id, c.paragraph), []).append(c)
     label = "Closest passages for" if reply_kind(reply) == "refusal" else "Sources for"
     cards = "".join(render_source(group, turn, articles) for group in by_paragraph.values())
     return f'<div class="rag-turn-title">{label} “{esc(asked)}”</div>{cards}'
@@ -249,16 +253,16 @@ def render_sources_panel(sections: Sequence[str]) -> str:
     return "".join(parts)
 
 
-def render_article(article: Any | None) -> str:
+def render_article(article: Article | None) -> str:
     """The cleaned text of one article with paragraph numbers, as shown on the shelf."""
     if article is None:
         return '<div class="rag-sources-empty">Pick an article above (or click a row) to read its cleaned text.</div>'
-    meta = [x for x in (_meta(article), getattr(article, "author", None) and esc(article.author)) if x]
+    meta = [x for x in (_meta(article), article.author and esc(article.author)) if x]
     meta.append(f"{len(article.paragraphs)} paragraphs · {article.chars} characters")
-    url = safe_url(getattr(article, "url", None))
+    url = safe_url(article.url)
     if url:
         meta.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">original page</a>')
-    derived = ' <span class="rag-note">(title made from the lead)</span>' if getattr(article, "title_derived", False) else ""
+    derived = ' <span class="rag-note">(title made from the lead)</span>' if article.title_derived else ""
     paras = "".join(
         f'<p id="rag-art-p{n}"><span class="rag-pn">¶{n}</span>{esc(p)}</p>' for n, p in enumerate(article.paragraphs, start=1)
     )
@@ -271,12 +275,12 @@ def render_article(article: Any | None) -> str:
 SHELF_HEADERS = ["Title", "Date", "Outlet", "Characters"]
 
 
-def shelf_rows(articles: Iterable[Any]) -> list[list[Any]]:
+def shelf_rows(articles: Iterable[Article]) -> list[list[str | int]]:
     """One row per article for the shelf table (Gradio escapes table cells itself)."""
     return [[a.title, show_date(a.date) or "", a.source or "", a.chars] for a in articles]
 
 
-def article_for_row(row: Sequence[Any], articles: Iterable[Any]) -> str | None:
+def article_for_row(row: Sequence[object], articles: Iterable[Article]) -> str | None:
     """The id of the article a clicked shelf row shows (rows are matched by value, so sorting is safe)."""
     wanted = [str(x) for x in row]
     for a in articles:
@@ -285,7 +289,7 @@ def article_for_row(row: Sequence[Any], articles: Iterable[Any]) -> str | None:
     return None
 
 
-def shelf_choices(articles: Iterable[Any]) -> list[tuple[str, str]]:
+def shelf_choices(articles: Iterable[Article]) -> list[tuple[str, str]]:
     return [(f"{a.title} · {a.date or 'no date'}", a.id) for a in articles]
 
 
@@ -306,7 +310,7 @@ def stream_prefixes(text: str, pieces: int = 12) -> Iterator[str]:
         yield text[:cut]
 
 
-def render_ingest_report(report: Any | None, problems: Sequence[tuple[str, str]], articles: Mapping[str, Any]) -> str:
+def render_ingest_report(report: IngestReport | None, problems: Sequence[tuple[str, str]], articles: Mapping[str, Article]) -> str:
     """What an upload did: articles added/changed/removed, and every skipped file with its reason."""
     parts: list[str] = []
     if report is not None:
@@ -328,12 +332,10 @@ def render_ingest_report(report: Any | None, problems: Sequence[tuple[str, str]]
     return f'<div class="rag-report">{ok}{skipped}</div>'
 
 
-def _title_of(item: Any, articles: Mapping[str, Any]) -> str:
-    """Report entries may be ids or articles; show the title when we know it."""
-    if not isinstance(item, str) and hasattr(item, "title"):
-        return item.title
-    article = articles.get(str(item))
-    return f"{article.title} ({item})" if article is not None else str(item)
+def _title_of(article_id: str, articles: Mapping[str, Article]) -> str:
+    """A report's article id, with its title when the article is on the shelf (a removed one is not)."""
+    article = articles.get(article_id)
+    return f"{article.title} ({article_id})" if article is not None else article_id
 
 
 def settings_markdown(config: Config, articles: int) -> str:

@@ -10,12 +10,11 @@ import logging
 import sys
 import threading
 from importlib.resources import files
-from typing import Any
-
 import gradio as gr
 from starlette.middleware import Middleware
 
 from rag.config import Config
+from rag.engine import Engine
 from rag.web.app import build_app
 from rag.web.guard import LoginPageGuard
 
@@ -65,7 +64,7 @@ def launch_options(
     )
 
 
-def warm_up(engine: Any) -> None:
+def warm_up(engine: Engine) -> None:
     """Answer one throwaway question so lazy loading happens before a user asks."""
     try:
         engine.ask("warm-up")
@@ -76,8 +75,6 @@ def warm_up(engine: Any) -> None:
 def serve(config: Config, share: bool = False) -> None:
     """Open the engine (building the index with progress when missing), then serve the chat until stopped.
     Where and how it listens comes from the config: host, port, auth, max_upload_mb."""
-    from rag.engine import Engine
-
     engine = Engine.open(config, progress=True)
     # The first answer loads the tokenizer dictionary and the embedding model (~4 s on 2 cores): do it
     # while the page loads rather than on the first user's question.
