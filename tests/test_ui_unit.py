@@ -1,4 +1,5 @@
-"""Fast tests of the chat page's rendering and handlers with a small fake engine (no model, no server).
+"""Fast tests of the chat page's rendering and handlers over the real records and the real engine on BM25
+(tests/fakes.py: no model, no server; the fake only adds drafts, failures and uploads without embedding).
 
 The same features are tested against the real engine in a real browser in test_ui_browser.py.
 """
@@ -7,24 +8,32 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-from rag.records import Answer, Citation, Clarification, Summary
-from rag.ingest.articles import Article, Skipped
+from rag.chat import Conversation
 from rag.config import Config
+from rag.engine import Engine
+from rag.index.store import IngestReport
+from rag.ingest.articles import Article, Skipped
+from rag.records import Answer, Citation, Clarification
 from rag.web import app as ui
 from rag.web import render
 from rag.web.server import launch_options
+from tests.fakes import FakeEngine, lexical_engine
 
 EVIL = '<script>alert("x")</script>'
 
 
-def make_article(aid: str = "a1", title: str = "石马镇结对共建", paragraphs=None, **kw) -> Article:
+def make_article(aid: str = "art1", title: str = "石马镇结对共建", paragraphs=None, **kw) -> Article:
     paragraphs = paragraphs or ("第一段。", f"六月二十五日，两镇签约。{EVIL}参加者六十余人。")
     return Article(id=aid, title=title, paragraphs=tuple(paragraphs), date="2023-06-25", source="绵阳日报", **kw)
+
+
+def shelf() -> dict[str, Article]:
+    """The engines' one article (its id long enough for the chat's `/summarize ID`, which reads 3 characters or more)."""
+    article = make_article()
+    return {article.id: article}
 
 
 def cite(n: int = 1, article: Article | None = None, paragraph: int = 2, quote: str = "两镇签约。") -> Citation:
@@ -34,62 +43,16 @@ def cite(n: int = 1, article: Article | None = None, paragraph: int = 2, quote: 
     return Citation(n, article.id, article.title, article.date, article.source, article.url, paragraph, quote, start, start + len(quote))
 
 
-@dataclass
-class FakeReport:
-    added: list = field(default_factory=list)
-    changed: list = field(default_factory=list)
-    removed: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
+@pytest.fixture
+def engine(tmp_path) -> FakeEngine:
+    """The real engine over one article (BM25, no model), recording each chat request."""
+    return FakeEngine(shelf(), tmp_path / "engine")
 
 
-class FakeEngine:
-    """What the UI calls on an Engine, answering from one article."""
-
-    def __init__(self, articles=None, fail: bool = False, drafts: tuple[str, ...] = ()):
-        self.config = Config(corpus=(Path("corpus"),), index_dir=Path("ix"))
-        self.articles = {a.id: a for a in (articles or [make_article()])}
-        self.fail = fail
-        self.drafts = drafts  # what a streaming model "writes" before the verified reply
-        self.calls: list = []
-
-    def respond_stream(self, message, conversation=None, k=None):
-        yield from self.drafts
-        yield self.respond(message, conversation, k)
-
-    def respond(self, message, conversation=None, k=None):
-        self.calls.append((message, conversation, k))
-        if self.fail:
-            raise RuntimeError("index is being rebuilt")
-        if message.startswith("/summarize "):
-            return self.summarize(message.split()[1]), (conversation or 0) + 1
-        if "小米" in message:
-            return Answer(message, "这些文章没有提供这个问题的答案。", True, closest=[{"article_id": "a1", "title": "x"}]), conversation
-        art = next(iter(self.articles.values()))
-        c = cite(1, art)
-        return Answer(message, "两镇签约。[1] <b>bold</b>", False, [c]), (conversation or 0) + 1
-
-    def ask(self, question, conversation=None):
-        return self.respond(question, conversation)[0]
-
-    def summarize(self, article_id):
-        art = self.articles[article_id]
-        return Summary(art.id, art.title, "两镇签约。[1]", [cite(1, art)])
-
-    def overview(self):
-        return Summary("", "overview", "一篇。[1]", [cite(1)])
-
-    def add_files(self, paths, progress=None):
-        if progress:
-            progress(1, 1, "embedding")
-        report = FakeReport()
-        for p in paths:
-            if "bad" in Path(p).name:
-                report.skipped.append(Skipped(Path(p).name, "no readable text"))
-            else:
-                art = make_article(Path(p).stem, title=f"新文章 {Path(p).stem}")
-                self.articles[art.id] = art
-                report.added.append(art.id)
-        return report
+@pytest.fixture
+def real_engine(tmp_path) -> Engine:
+    """The real engine over one article (BM25, no model), nothing faked."""
+    return lexical_engine(shelf(), tmp_path / "engine")
 
 
 # ---- rendering -----------------------------------------------------------------------------------
@@ -191,7 +154,7 @@ def test_article_view_numbers_paragraphs_and_escapes():
 
 def test_ingest_report_lists_added_titles_and_skipped_reasons():
     art = make_article("new1", title="新文章<b>")
-    report = FakeReport(added=["new1"], skipped=[Skipped("/tmp/x/bad.txt", "no readable text")])
+    report = IngestReport(added=["new1"], skipped=[Skipped("/tmp/x/bad.txt", "no readable text")])
     out = render.render_ingest_report(report, [("big.txt", "over the limit")], {"new1": art})
     assert "Added 1 article" in out and "新文章&lt;b&gt;" in out
     assert "bad.txt" in out and "no readable text" in out and "big.txt" in out and "/tmp/x" not in out
@@ -211,23 +174,25 @@ def test_settings_name_embedder_backend_and_limit():
 # ---- handlers ------------------------------------------------------------------------------------
 
 
-def test_chat_streams_then_fills_sources_and_keeps_the_conversation():
-    engine = FakeEngine()
+def test_chat_streams_then_fills_sources_and_keeps_the_conversation(engine):
     app = ui.ChatApp(engine, max_upload_mb=1)
-    steps = list(app.chat("两镇签约了吗？", [], None, [], engine.config.k))
+    steps = list(app.chat("参加者有多少人？", [], None, [], engine.config.k))  # quotes the sentence with EVIL
     assert len(steps) >= 3
     box, history, conversation, sections, panel = steps[-1]
-    assert box == "" and conversation == 1 and len(sections) == 1
+    assert box == "" and isinstance(conversation, Conversation) and len(conversation.turns) == 1 and len(sections) == 1
     assert [m["role"] for m in history] == ["user", "assistant"]
-    assert "rag-answer" in history[1]["content"] and "&lt;b&gt;bold" in history[1]["content"]
+    assert "rag-answer" in history[1]["content"] and "&lt;script&gt;" in history[1]["content"]
+    assert "<script>" not in history[1]["content"]
     assert '<mark id="rag-src-1-1">' in panel
-    # The second turn gets its own ids, the first stays reachable (folded).
-    *_, (_, history, conversation, sections, panel) = app.chat("再问", history, conversation, sections, 5)
-    assert conversation == 2 and "rag-src-2-1" in panel and "rag-src-1-1" in panel
+    # The second turn continues the engine's conversation, gets its own ids, the first stays reachable (folded).
+    *_, (_, history, second, sections, panel) = app.chat("两镇签约了吗？", history, conversation, sections, 5)
+    assert engine.calls[-1][1] is conversation and second.turns[:1] == conversation.turns and len(second.turns) == 2
+    assert "rag-src-2-1" in panel and "rag-src-1-1" in panel
 
 
-def test_a_model_draft_streams_escaped_then_the_verified_reply_replaces_it():
-    engine = FakeEngine(drafts=("两镇", "两镇签约<script>x()</script>", "两镇签约<script>x()</script>了。[1]"))
+def test_a_model_draft_streams_escaped_then_the_verified_reply_replaces_it(tmp_path):
+    drafts = ("两镇", "两镇签约<script>x()</script>", "两镇签约<script>x()</script>了。[1]")
+    engine = FakeEngine(shelf(), tmp_path, drafts=drafts)
     app = ui.ChatApp(engine, max_upload_mb=1)
     seen = [[m["content"] for m in history] for _box, history, *_ in app.chat("两镇签约了吗？", [], None, [], 5)]
     drafts = [shown[-1] for shown in seen if "rag-draft" in shown[-1]]
@@ -237,14 +202,14 @@ def test_a_model_draft_streams_escaped_then_the_verified_reply_replaces_it():
     assert len(final) == 2 and "rag-answer" in final[1] and not any("rag-draft" in c for c in final)
 
 
-def test_a_failure_after_a_draft_leaves_an_error_not_the_draft():
-    engine = FakeEngine(fail=True, drafts=("半句",))
+def test_a_failure_after_a_draft_leaves_an_error_not_the_draft(tmp_path):
+    engine = FakeEngine(shelf(), tmp_path, drafts=("半句",), failure=RuntimeError("index is being rebuilt"))
     app = ui.ChatApp(engine, max_upload_mb=1)
     *_, (_, history, _, sections, _) = app.chat("问", [], None, [], 5)
     assert [m["role"] for m in history] == ["user", "assistant"] and "rag-error" in history[-1]["content"]
 
 
-def test_an_upload_path_outside_the_upload_folder_is_refused_unread(tmp_path):
+def test_an_upload_path_outside_the_upload_folder_is_refused_unread(tmp_path, real_engine):
     root = tmp_path / "uploads"
     (root / "abc").mkdir(parents=True)
     inside = root / "abc" / "news.txt"
@@ -252,13 +217,12 @@ def test_an_upload_path_outside_the_upload_folder_is_refused_unread(tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("not for the index", encoding="utf-8")
     sneaky = root / "abc" / ".." / ".." / "secret.txt"
-    app = ui.ChatApp(FakeEngine(), max_upload_mb=1, upload_root=root)
+    app = ui.ChatApp(real_engine, max_upload_mb=1, upload_root=root)
     ok, problems = app.check_uploads([str(inside), str(outside), str(sneaky)])
     assert ok == [inside] and [why for _, why in problems] == ["not an uploaded file"] * 2
 
 
-def test_chat_passes_the_chosen_number_of_sources_and_ignores_blank_messages():
-    engine = FakeEngine()
+def test_chat_passes_the_chosen_number_of_sources_and_ignores_blank_messages(engine):
     app = ui.ChatApp(engine, max_upload_mb=1)
     list(app.chat("问", [], None, [], 3))
     assert engine.calls[-1][2] == 3
@@ -266,24 +230,26 @@ def test_chat_passes_the_chosen_number_of_sources_and_ignores_blank_messages():
     assert len(steps) == 1 and steps[0][1] == [] and len(engine.calls) == 1
 
 
-def test_engine_errors_become_a_message_not_a_traceback():
-    app = ui.ChatApp(FakeEngine(fail=True), max_upload_mb=1)
+def test_engine_errors_become_a_message_not_a_traceback(tmp_path):
+    engine = FakeEngine(shelf(), tmp_path, failure=RuntimeError("index is being rebuilt"))
+    app = ui.ChatApp(engine, max_upload_mb=1)
     *_, (_, history, _, sections, _) = app.chat("问", [], None, [], 5)
     assert "rag-error" in history[-1]["content"] and "index is being rebuilt" in history[-1]["content"]
     assert "Traceback" not in history[-1]["content"] and sections == [""]
 
 
-def test_user_text_is_escaped_in_the_chat():
-    app = ui.ChatApp(FakeEngine(), max_upload_mb=1)
+def test_user_text_is_escaped_in_the_chat(real_engine):
+    app = ui.ChatApp(real_engine, max_upload_mb=1)
     *_, (_, history, *_rest) = app.chat(EVIL, [], None, [], 5)
     assert "<script>" not in history[0]["content"] and "&lt;script&gt;" in history[0]["content"]
 
 
-def test_shelf_summarize_puts_the_cited_summary_in_the_chat_through_the_chat_routing():
-    engine = FakeEngine()
+def test_shelf_summarize_puts_the_cited_summary_in_the_chat_through_the_chat_routing(engine):
     app = ui.ChatApp(engine, max_upload_mb=1)
-    *_, (history, conversation, sections, panel) = app.summarize_to_chat("a1", [], 4, [], 5)
-    assert engine.calls[-1] == ("/summarize a1", 4, 5) and conversation == 5
+    earlier = engine.respond("两镇签约了吗？")[1]
+    *_, (history, conversation, sections, panel) = app.summarize_to_chat("art1", [], earlier, [], 5)
+    assert engine.calls[-1] == ("/summarize art1", earlier, 5)
+    assert conversation.turns[:-1] == earlier.turns and conversation.turns[-1].kind == "summary"
     assert "rag-summary" in history[-1]["content"] and "石马镇结对共建" in history[0]["content"]
     assert "rag-src-1-1" in panel and len(sections) == 1
     *_, (history, _, _, _) = app.summarize_to_chat("nope", [], None, [], 5)
@@ -303,11 +269,10 @@ def test_clarification_lists_the_candidate_articles():
     assert "rag-clarification" in out and "1. 标题&lt;i&gt; (a1)" in out
 
 
-def test_upload_checks_type_size_and_emptiness_before_the_engine(tmp_path):
-    engine = FakeEngine()
+def test_upload_checks_type_size_and_emptiness_before_the_engine(tmp_path, engine):
     app = ui.ChatApp(engine, max_upload_mb=1)
-    good = tmp_path / "good.txt"
-    good.write_text("标题\n正文。", encoding="utf-8")
+    good = tmp_path / "good.md"
+    good.write_text("# 新文章 good\n\n2023-06-25\n\n正文一句话，说了一件事。\n", encoding="utf-8")
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * (1024 * 1024 + 1))
     empty = tmp_path / "empty.md"
@@ -318,14 +283,14 @@ def test_upload_checks_type_size_and_emptiness_before_the_engine(tmp_path):
     bad.write_text("<p>", encoding="utf-8")
     status, table, pick, settings = app.upload([str(p) for p in (good, big, empty, pdf, bad)])
     assert "Added 1 article" in status and "新文章 good" in status
-    for reason in ("over the 1 MB limit", "empty file", "unsupported file type .pdf", "no readable text"):
+    for reason in ("over the 1 MB limit", "empty file", "unsupported file type .pdf", "no article text (only page boilerplate)"):
         assert reason in status
     assert render.article_for_row(table["value"][-1], engine.articles.values()) == "good"
     assert ("新文章 good · 2023-06-25", "good") in pick["choices"] and "**Articles:** 2" in settings
 
 
-def test_upload_with_no_files_and_engine_failure_are_messages(tmp_path):
-    app = ui.ChatApp(FakeEngine(), max_upload_mb=1)
+def test_upload_with_no_files_and_engine_failure_are_messages(tmp_path, real_engine):
+    app = ui.ChatApp(real_engine, max_upload_mb=1)
     assert "Choose one or more" in app.upload([])[0]
 
     class Broken(FakeEngine):
@@ -334,16 +299,16 @@ def test_upload_with_no_files_and_engine_failure_are_messages(tmp_path):
 
     f = tmp_path / "a.txt"
     f.write_text("t\nx", encoding="utf-8")
-    status = ui.ChatApp(Broken(), max_upload_mb=1).upload([str(f)])[0]
+    status = ui.ChatApp(Broken(shelf(), tmp_path / "broken"), max_upload_mb=1).upload([str(f)])[0]
     assert "disk full" in status and "rag-error" in status
 
 
-def test_api_returns_the_cli_json_objects_and_names_unknown_ids():
-    engine = FakeEngine()
+def test_api_returns_the_cli_json_objects_and_names_unknown_ids(real_engine):
+    engine = real_engine
     app = ui.ChatApp(engine, max_upload_mb=1)
     assert app.api_ask("两镇签约了吗？") == engine.ask("两镇签约了吗？").to_json()
-    assert app.api_summarize("a1") == engine.summarize("a1").to_json()
-    assert app.api_summarize("all")["title"] == "overview"
+    assert app.api_summarize("art1") == engine.summarize("art1").to_json()
+    assert app.api_summarize("all") == engine.overview().to_json()
     assert app.api_articles() == [a.row() for a in engine.articles.values()]
     import gradio as gr
 
@@ -353,8 +318,8 @@ def test_api_returns_the_cli_json_objects_and_names_unknown_ids():
         app.api_ask("  ")
 
 
-def test_app_builds_offline_with_private_ui_events_and_three_api_endpoints():
-    blocks = ui.build_app(FakeEngine())
+def test_app_builds_offline_with_private_ui_events_and_three_api_endpoints(real_engine):
+    blocks = ui.build_app(real_engine)
     assert blocks.analytics_enabled is False
     public = {fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public"}
     assert public == {"ask", "summarize", "articles"}
@@ -363,10 +328,8 @@ def test_app_builds_offline_with_private_ui_events_and_three_api_endpoints():
     assert all(isinstance(f, str) or f.__class__.__name__ == "Font" for f in opts["theme"]._font)
 
 
-def test_app_builds_for_an_empty_shelf_with_generic_examples():
-    engine = FakeEngine()
-    engine.articles = {}
-    blocks = ui.build_app(engine)
+def test_app_builds_for_an_empty_shelf_with_generic_examples(tmp_path):
+    blocks = ui.build_app(lexical_engine({}, tmp_path))
     labels = [b.value for b in blocks.blocks.values() if "rag-example" in (getattr(b, "elem_classes", None) or [])]
     assert labels and all(any(text in label for _, text in ui.GENERIC_EXAMPLES) for label in labels)
 
