@@ -326,7 +326,7 @@ def _eval_table(result: dict) -> str:
 
 
 def cmd_serve(args, cfg: Config) -> int:
-    from rag.web.app import serve
+    from rag.web.server import serve
 
     serve(cfg)
     return 0

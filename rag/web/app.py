@@ -1,32 +1,39 @@
 """The web chat: a Gradio app over one shared `Engine`.
 
 Layout: the chat on the left; on the right, tabs for the sources of the answers, the article shelf,
-uploads and settings. Everything shown that came from an article, an upload or a user is escaped
-here with `html.escape`; Gradio's own sanitizer is a second line, not the first.
-
-Rendering functions (`render_*`, `shelf_rows`, `stream_prefixes`) are pure and unit-tested without a
-browser; `build_app` wires them to Gradio events; `serve` opens the engine and launches the server
-with nothing reaching the network (no analytics, no share link, system fonts only).
+uploads and settings. `ChatApp` holds the event handlers (they render with rag.web.render); `build_app`
+wires them to the page. rag.web.server launches it.
 """
 
 from __future__ import annotations
 
-import html
 import logging
-import re
-import sys
-import threading
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping, Sequence
-from urllib.parse import urlparse
+from typing import Iterable, Sequence
 
 import gradio as gr
-from starlette.middleware import Middleware
 
 from rag.answering.question import QuestionError, clean_question
-from rag.records import Answer, Citation, ModelSummary, Reply, Summary, reply_kind
+from rag.chat import Conversation
 from rag.config import Config
-from rag.web.guard import LoginPageGuard
+from rag.engine import Engine
+from rag.web.render import (
+    SHELF_HEADERS,
+    article_for_row,
+    render_article,
+    render_draft,
+    render_error,
+    render_ingest_report,
+    render_reply,
+    render_sources,
+    render_sources_panel,
+    render_user,
+    reply_text,
+    settings_markdown,
+    shelf_choices,
+    shelf_rows,
+    stream_prefixes,
+)
 
 log = logging.getLogger(__name__)
 
@@ -55,440 +62,14 @@ CAPABILITIES = (
     "the web or remember anything between visits."
 )
 
-# System fonts only: Gradio's default theme would fetch web fonts; CJK fonts come from the OS.
-FONTS = ["system-ui", "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "sans-serif"]
-MONO_FONTS = ["ui-monospace", "Noto Sans Mono", "DejaVu Sans Mono", "monospace"]
-
-CSS = """
-#rag-header h1 { margin: 0 0 .2em 0; font-size: 1.5em; }
-#rag-header p { margin: 0; }
-..rag-reply, .rag-user { line-height: 1.6; }
-a.rag-cite { display: inline-block; padding: 0 .3em; margin: 0 .05em; border-radius: .5em;
-  background: #dbeafe; color: #1d4ed8 !important; font-size: .85em; font-weight: 600;
-  text-decoration: none !important; cursor: pointer; vertical-align: baseline; }
-a.rag-cite:hover { background: #bfdbfe; }
-.rag-chips { margin-top: .5em; font-size: .85em; color: #4b5563; }
-.rag-chips a.rag-cite { margin-right: .2em; }
-.rag-chip { display: block; margin: .15em 0; }
-.rag-refusal { border-left: 4px solid #d97706; background: #fffbeb; padding: .4em .7em; border-radius: 4px; }
-.rag-refusal .rag-badge { color: #b45309; }
-.rag-error { border-left: 4px solid #dc2626; background: #fef2f2; padding: .4em .7em; border-radius: 4px;
-  color: #991b1b; }
-.rag-summary .rag-badge, .rag-answer .rag-badge { color: #1d4ed8; }
-.rag-draft { color: #6b7280; font-style: italic; }
-.rag-draft .rag-badge { color: #6b7280; font-style: normal; }
-.rag-clarification { border-left: 4px solid #6b7280; padding: .2em .7em; }
-.rag-badge { font-weight: 700; font-size: .85em; display: block; margin-bottom: .2em; }
-.rag-note { display: block; font-size: .8em; color: #6b7280; margin-top: .4em; }
-.rag-original { font-size: .85em; color: #4b5563; margin-top: .4em; }
-.rag-sources-empty { color: #6b7280; }
-.rag-turn { margin-bottom: .8em; }
-.rag-turn > summary { cursor: pointer; font-weight: 600; color: #374151; }
-.rag-turn-title { font-weight: 600; color: #374151; margin: .2em 0 .4em 0; }
-.rag-source { border: 1px solid #e5e7eb; border-radius: 6px; padding: .5em .7em; margin: .4em 0;
-  transition: box-shadow .3s, border-color .3s; scroll-margin: 1em; }
-.rag-source.rag-flash { border-color: #2563eb; box-shadow: 0 0 0 3px #93c5fd; }
-.rag-source-head { font-weight: 600; }
-.rag-n { color: #1d4ed8; margin-right: .3em; }
-.rag-meta { font-size: .85em; color: #6b7280; margin: .15em 0 .3em 0; }
-.rag-para { margin: 0; padding: .3em .6em; border-left: 3px solid #e5e7eb; font-size: .95em; color: #374151; }
-.rag-para mark { background: #fde68a; color: inherit; padding: 0 .1em; scroll-margin: 4em; }
-.rag-para mark.rag-flash { background: #fbbf24; }
-.rag-article h3 { margin: 0 0 .2em 0; }
-.rag-article p { margin: .3em 0; }
-.rag-pn { display: inline-block; min-width: 2.4em; color: #6b7280; font-size: .85em; }
-#rag-shelf table, #rag-shelf td, #rag-shelf th { font-family: var(--font); }
-.rag-report ul { margin: .2em 0 .2em 1.2em; }
-.rag-ok { border-left: 4px solid #16a34a; background: #f0fdf4; padding: .4em .7em; border-radius: 4px; }
-"""
-
-# Citation clicks are handled here rather than by the browser: the chat is sanitized markdown whose
-# links would open a new tab, and the source may sit in a hidden tab or a collapsed older turn.
-HEAD = """
-<script>
-(function () {
-  function showSource(id) {
-    var el = document.getElementById(id);
-    if (!el) return false;
-    if (el.offsetParent === null) {
-      var btn = document.getElementById('rag-tab-sources-button');
-      if (btn) btn.click();
-    }
-    setTimeout(function () {
-      var target = document.getElementById(id);
-      if (!target) return;
-      var box = target.closest('details');
-      if (box) box.open = true;
-      target.scrollIntoView({block: 'center'});
-      document.querySelectorAll('.rag-flash').forEach(function (x) { x.classList.remove('rag-flash'); });
-      var card = target.closest('.rag-source') || target;
-      card.classList.add('rag-flash');
-      target.classList.add('rag-flash');
-      setTimeout(function () { card.classList.remove('rag-flash'); target.classList.remove('rag-flash'); }, 2500);
-    }, 60);
-    return true;
-  }
-  document.addEventListener('click', function (ev) {
-    var a = ev.target.closest ? ev.target.closest('a[href^="#rag-src-"]') : null;
-    if (!a) return;
-    ev.preventDefault();
-    ev.stopPropagation();
-    showSource(a.getAttribute('href').slice(1));
-  }, true);
-})();
-</script>
-"""
-
-_MARKER = re.compile(r"\[(\d{1,3})\]")
-
-
-# ---- rendering (pure) -----------------------------------------------------------------------------
-
-
-def esc(text: Any) -> str:
-    """HTML-escape anything shown in the page (quotes too: values land inside attributes)."""
-    return html.escape("" if text is None else str(text), quote=True)
-
-
-def _one_line(fragment: str) -> str:
-    """Chat messages go through markdown: a blank line would end the raw-HTML block and let markdown
-    reinterpret article text, so newlines become <br>."""
-    return fragment.replace("\r\n", "\n").replace("\n", "<br>")
-
-
-def safe_url(url: str | None) -> str | None:
-    """Only http(s) links are rendered; anything else (javascript:, data:) is dropped."""
-    if not url:
-        return None
-    parsed = urlparse(str(url).strip())
-    return str(url).strip() if parsed.scheme in ("http", "https") and parsed.netloc else None
-
-
-def source_id(turn: int, n: int) -> str:
-    """DOM id of citation n's highlighted sentence in the sources panel, for chat turn `turn`."""
-    return f"rag-src-{turn}-{n}"
-
-
-def cite_link(turn: int, n: int, title: str = "") -> str:
-    tip = f' title="{esc(title)}"' if title else ""
-    return f'<a class="rag-cite" href="#{source_id(turn, n)}"{tip}>[{n}]</a>'
-
-
-def link_citations(text: str, turn: int, citations: Sequence[Any]) -> str:
-    """Escape `text` and turn each `[n]` that names a citation into a chip linking to its source."""
-    titles = {int(c.n): c.title for c in citations}
-    out: list[str] = []
-    pos = 0
-    for m in _MARKER.finditer(text):
-        n = int(m.group(1))
-        if n not in titles:
-            continue
-        out.append(esc(text[pos : m.start()]))
-        out.append(cite_link(turn, n, titles[n]))
-        pos = m.end()
-    out.append(esc(text[pos:]))
-    return "".join(out)
-
-
-def show_date(date: str | None) -> str | None:
-    """ISO date or date-time as people read it: 2024-02-27 or 2024-02-27 16:56."""
-    if not date:
-        return None
-    day, _, time = str(date).partition("T")
-    return f"{day} {time[:5]}" if time else day
-
-
-def _meta(c: Any) -> str:
-    """'outlet · date' for a citation or article, skipping what is unknown."""
-    return " · ".join(esc(x) for x in (getattr(c, "source", None), show_date(getattr(c, "date", None))) if x)
-
-
-def _chips(citations: Sequence[Any], turn: int, lead: str = "") -> str:
-    """Under a reply, one line per cited article: its [n] chips, title, outlet, date and paragraphs."""
-    by_article: dict[str, list[Any]] = {}
-    for c in citations:
-        by_article.setdefault(c.article_id, []).append(c)
-    lines = []
-    for cites in by_article.values():
-        first = cites[0]
-        links = "".join(cite_link(turn, int(c.n), c.title) for c in cites)
-        paragraphs = ", ".join(f"¶{esc(p)}" for p in dict.fromkeys(c.paragraph for c in cites))
-        meta = _meta(first)
-        lines.append(
-            f'<span class="rag-chip">{links} {esc(first.title)}{f" ({meta})" if meta else ""} {paragraphs}</span>'
-        )
-    return f'<div class="rag-chips">{lead}{"".join(lines)}</div>' if lines else ""
-
-
-def reply_text(reply: Reply) -> str:
-    """The main text of any reply (what gets streamed)."""
-    if isinstance(reply, Summary):
-        return reply.summary
-    if isinstance(reply, Answer):
-        return reply.answer
-    return reply.text
-
-
-def reply_citations(reply: Reply) -> list[Citation]:
-    """Citations shown as sources: the answer's or summary's own (a refusal and a clarification have none)."""
-    return list(reply.citations) if isinstance(reply, (Answer, Summary)) else []
-
-
-def render_reply(reply: Reply, turn: int, text: str | None = None) -> str:
-    """The assistant's chat bubble; `text` is a streamed prefix of the reply's text when given.
-
-    The complete bubble carries the class `rag-done` (chips and notes only appear then)."""
-    kind = reply_kind(reply)
-    full = reply_text(reply)
-    partial = text is not None and text != full
-    cites = reply_citations(reply)
-    body = _one_line(link_citations(text if text is not None else full, turn, cites))
-    if kind == "summary":
-        head = f'<span class="rag-badge">Summary · {esc(reply.title)}</span>'
-        tail = _chips(cites, turn) + _note(reply)
-    elif kind == "refusal":
-        head = '<span class="rag-badge">⚠ Not in the articles</span>'
-        tail = _chips(cites, turn, lead="Closest passages (not an answer): ") + _note(reply)
-    elif kind == "answer":
-        head = ""
-        tail = _chips(cites, turn) + _original(reply, turn) + _note(reply)
-    else:
-        head = ""
-        items = "".join(f"<li>{esc(o)}</li>" for o in reply.options)
-        tail = f"<ul>{items}</ul>" if items else ""
-    done = "" if partial else " rag-done"
-    return f'<div class="rag-reply rag-{kind}{done}">{head}{body}{"" if partial else tail}</div>'
-
-
-def _original(reply: Answer, turn: int) -> str:
-    original = reply.original
-    if not original or original == reply.answer:
-        return ""
-    linked = _one_line(link_citations(original, turn, reply_citations(reply)))
-    return f'<div class="rag-original">In the articles’ script: {linked}</div>'
-
-
-def _note(reply: Answer | Summary) -> str:
-    """The small print under a reply: the backend's note, which model wrote it, whether it was checked."""
-    parts = [esc(reply.note)] if reply.note else []
-    if reply.backend != "extractive":
-        model = reply.model if isinstance(reply, (Answer, ModelSummary)) else None
-        parts.append(esc(f"written by {reply.backend}: {model or ''}".rstrip(": ")))
-        if isinstance(reply, Answer) and reply.verified:
-            parts.append("each sentence checked against the source it cites")
-    return f'<span class="rag-note">{" · ".join(parts)}</span>' if parts else ""
-
-
-def render_error(message: str) -> str:
-    """An error as a chat/page message: one line naming what was wrong, never a traceback."""
-    return f'<div class="rag-reply rag-error rag-done"><span class="rag-badge">⛔ Error</span>{_one_line(esc(message))}</div>'
-
-
-def render_draft(text: str) -> str:
-    """A language model's answer while it is being written: shown as a draft (no citations yet, not final)
-    until the verified answer replaces it."""
-    badge = '<span class="rag-badge">✎ Draft: being checked against the sources</span>'
-    return f'<div class="rag-reply rag-draft">{badge}<div class="rag-text">{_one_line(esc(text))}</div></div>'
-
-
-def quote_span(paragraph: str, quote: str, start: int | None, end: int | None) -> tuple[int, int] | None:
-    """Where the quote sits in the paragraph: its offsets when they hold, else a search; None if absent."""
-    if start is not None and end is not None and 0 <= start < end <= len(paragraph):
-        if not quote or paragraph[start:end] == quote:
-            return start, end
-    a = paragraph.find(quote) if quote else -1
-    return (a, a + len(quote)) if a >= 0 else None
-
-
-def highlight(paragraph: str, marks: Sequence[tuple[Any, str, int | None, int | None]], turn: int) -> str:
-    """The paragraph, escaped, with each cited sentence in a <mark> whose id the [n] chips link to.
-
-    `marks`: (n, quote, start, end) per citation of this paragraph. A quote that is no longer in the
-    paragraph (the article changed since) is shown after it, still marked."""
-    placed: list[tuple[int, int, int]] = []
-    missing: list[tuple[int, str]] = []
-    for n, quote, start, end in marks:
-        span = quote_span(paragraph, quote, start, end)
-        if span is None or any(a < span[1] and span[0] < b for a, b, _ in placed):
-            missing.append((int(n), quote))
-        else:
-            placed.append((span[0], span[1], int(n)))
-    out, pos = [], 0
-    for a, b, n in sorted(placed):
-        out.append(f'{esc(paragraph[pos:a])}<mark id="{source_id(turn, n)}">{esc(paragraph[a:b])}</mark>')
-        pos = b
-    out.append(esc(paragraph[pos:]))
-    for n, quote in missing:
-        out.append(f'<br><mark id="{source_id(turn, n)}">{esc(quote)}</mark>')
-    return "".join(out)
-
-
-def render_source(cites: Sequence[Any], turn: int, articles: Mapping[str, Any]) -> str:
-    """One card per cited paragraph: title, outlet, date, paragraph number, the cited sentences marked."""
-    c = cites[0]
-    article = articles.get(c.article_id)
-    paragraph = ""
-    if article is not None and 1 <= int(c.paragraph) <= len(article.paragraphs):
-        paragraph = article.paragraph(int(c.paragraph))
-    meta = [m for m in (_meta(c), f"¶{esc(c.paragraph)}") if m]
-    url = safe_url(getattr(c, "url", None))
-    if url:
-        meta.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">original page</a>')
-    numbers = "".join(f"[{esc(x.n)}]" for x in cites)
-    marks = [(x.n, x.quote, getattr(x, "start", None), getattr(x, "end", None)) for x in cites]
-    return (
-        f'<div class="rag-source" data-article="{esc(c.article_id)}" data-paragraph="{esc(c.paragraph)}">'
-        f'<div class="rag-source-head"><span class="rag-n">{numbers}</span>{esc(c.title)}</div>'
-        f'<div class="rag-meta">{" · ".join(meta)}</div>'
-        f'<blockquote class="rag-para">{highlight(paragraph, marks, turn)}</blockquote>'
-        f"</div>"
-    )
-
-
-def render_sources(reply: Any, turn: int, asked: str, articles: Mapping[str, Any]) -> str:
-    """The sources of one reply, as the body of one turn's section in the sources panel."""
-    cites = reply_citations(reply)
-    if not cites:
-        if reply_kind(reply) != "refusal":
-            return ""
-        return (
-            f'<div class="rag-turn-title">No sources for “{esc(asked)}”</div>'
-            '<div class="rag-sources-empty">The articles do not answer it, so nothing is cited.</div>'
-        )
-    by_paragraph: dict[tuple[str, int], list[Any]] = {}
-    for c in cites:  # citations of the same paragraph share one card
-        by_paragraph.setdefault((c.article_id, int(c.paragraph)), []).append(c)
-    label = "Closest passages for" if reply_kind(reply) == "refusal" else "Sources for"
-    cards = "".join(render_source(group, turn, articles) for group in by_paragraph.values())
-    return f'<div class="rag-turn-title">{label} “{esc(asked)}”</div>{cards}'
-
-
-def render_sources_panel(sections: Sequence[str]) -> str:
-    """Newest turn open at the top, older turns folded (a citation click unfolds its turn)."""
-    filled = [(i, s) for i, s in enumerate(sections) if s]
-    if not filled:
-        return '<div class="rag-sources-empty">Sources of the answers appear here: each cited paragraph, with the quoted sentence highlighted.</div>'
-    newest_i, newest = filled[-1]
-    parts = [f'<div class="rag-turn" id="rag-turn-{newest_i + 1}">{newest}</div>']
-    for i, section in reversed(filled[:-1]):
-        parts.append(f'<details class="rag-turn" id="rag-turn-{i + 1}"><summary>Earlier: turn {i + 1}</summary>{section}</details>')
-    return "".join(parts)
-
-
-def render_article(article: Any | None) -> str:
-    """The cleaned text of one article with paragraph numbers, as shown on the shelf."""
-    if article is None:
-        return '<div class="rag-sources-empty">Pick an article above (or click a row) to read its cleaned text.</div>'
-    meta = [x for x in (_meta(article), getattr(article, "author", None) and esc(article.author)) if x]
-    meta.append(f"{len(article.paragraphs)} paragraphs · {article.chars} characters")
-    url = safe_url(getattr(article, "url", None))
-    if url:
-        meta.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">original page</a>')
-    derived = ' <span class="rag-note">(title made from the lead)</span>' if getattr(article, "title_derived", False) else ""
-    paras = "".join(
-        f'<p id="rag-art-p{n}"><span class="rag-pn">¶{n}</span>{esc(p)}</p>' for n, p in enumerate(article.paragraphs, start=1)
-    )
-    return (
-        f'<div class="rag-article" data-article="{esc(article.id)}"><h3>{esc(article.title)}{derived}</h3>'
-        f'<div class="rag-meta">{" · ".join(meta)}</div>{paras}</div>'
-    )
-
-
-SHELF_HEADERS = ["Title", "Date", "Outlet", "Characters"]
-
-
-def shelf_rows(articles: Iterable[Any]) -> list[list[Any]]:
-    """One row per article for the shelf table (Gradio escapes table cells itself)."""
-    return [[a.title, show_date(a.date) or "", a.source or "", a.chars] for a in articles]
-
-
-def article_for_row(row: Sequence[Any], articles: Iterable[Any]) -> str | None:
-    """The id of the article a clicked shelf row shows (rows are matched by value, so sorting is safe)."""
-    wanted = [str(x) for x in row]
-    for a in articles:
-        if [str(x) for x in shelf_rows([a])[0]] == wanted:
-            return a.id
-    return None
-
-
-def shelf_choices(articles: Iterable[Any]) -> list[tuple[str, str]]:
-    return [(f"{a.title} · {a.date or 'no date'}", a.id) for a in articles]
-
-
-def stream_prefixes(text: str, pieces: int = 12) -> Iterator[str]:
-    """Growing prefixes of `text` ending on a whole citation marker or a sentence, the last one whole.
-
-    The extractive backend answers at once; streaming its text anyway keeps one code path for a
-    generating backend."""
-    if not text:
-        yield text
-        return
-    cuts = sorted({m.end() for m in re.finditer(r"\]|[。！？!?；;，,\s]", text)} | {len(text)})
-    step = max(1, len(cuts) // pieces)
-    chosen = cuts[step - 1 :: step]
-    if chosen[-1] != len(text):
-        chosen.append(len(text))
-    for cut in chosen:
-        yield text[:cut]
-
-
-def render_ingest_report(report: Any | None, problems: Sequence[tuple[str, str]], articles: Mapping[str, Any]) -> str:
-    """What an upload did: articles added/changed/removed, and every skipped file with its reason."""
-    parts: list[str] = []
-    if report is not None:
-        for label, ids in (("Added", report.added), ("Updated", report.changed), ("Removed", report.removed)):
-            ids = list(ids)
-            if ids:
-                names = "".join(f"<li>{esc(_title_of(i, articles))}</li>" for i in ids)
-                parts.append(f"<div>{label} {len(ids)} article{'s' if len(ids) != 1 else ''}:<ul>{names}</ul></div>")
-        problems = list(problems) + [(s.origin, s.reason) for s in report.skipped]
-        if not parts:
-            parts.append("<div>No new or changed articles.</div>")
-    ok = ""
-    if parts:
-        ok = f'<div class="rag-ok"><span class="rag-badge">✓ Indexed: answerable now</span>{"".join(parts)}</div>'
-    skipped = ""
-    if problems:
-        items = "".join(f"<li><b>{esc(Path(str(o)).name)}</b>: {esc(r)}</li>" for o, r in problems)
-        skipped = f'<div class="rag-error"><span class="rag-badge">Skipped {len(problems)}</span><ul>{items}</ul></div>'
-    return f'<div class="rag-report">{ok}{skipped}</div>'
-
-
-def _title_of(item: Any, articles: Mapping[str, Any]) -> str:
-    """Report entries may be ids or articles; show the title when we know it."""
-    if not isinstance(item, str) and hasattr(item, "title"):
-        return item.title
-    article = articles.get(str(item))
-    return f"{article.title} ({item})" if article is not None else str(item)
-
-
-def settings_markdown(config: Config, articles: int) -> str:
-    lines = [
-        f"- **Embedder:** `{config.embedder}`" + (f" at `{config.embedder_url}`" if config.embedder_url else ""),
-        f"- **Reranker:** `{config.reranker}`" if config.reranker else "- **Reranker:** none",
-        f"- **Answer backend:** `{config.llm}`" + (f" at `{config.llm_url}`" if config.llm_url else "")
-        + (" (quotes sentences from the articles; no language model)" if config.llm == "extractive" else ""),
-        f"- **Articles:** {articles} · **index:** `{config.index_dir}` · **uploads go to:** `{config.corpus[0]}`",
-        f"- **Largest upload:** {config.max_upload_mb} MB",
-    ]
-    return "\n".join(lines)
-
 
 def examples_for(article_ids: Iterable[str]) -> tuple[tuple[str, str], ...]:
     """The bundled corpus's example questions when it is loaded, generic ones otherwise."""
     return BUNDLED_EXAMPLES if BUNDLED_IDS <= set(article_ids) else GENERIC_EXAMPLES
 
 
-# ---- the app --------------------------------------------------------------------------------------
-
-
-SHOWN_MESSAGE_CHARS = 600  # a pasted document is shown cut, with its length, not echoed whole
-
-
 def _user_bubble(text: str) -> dict:
-    if len(text) > SHOWN_MESSAGE_CHARS:
-        text = f"{text[:SHOWN_MESSAGE_CHARS]}… ({len(text)} characters)"
-    return {"role": "user", "content": f'<div class="rag-user">{_one_line(esc(text))}</div>'}
+    return {"role": "user", "content": render_user(text)}
 
 
 def _bot_bubble(content: str) -> dict:
@@ -498,7 +79,7 @@ def _bot_bubble(content: str) -> dict:
 class ChatApp:
     """Event handlers over one shared engine; per-user state lives in gr.State values."""
 
-    def __init__(self, engine: Any, max_upload_mb: int, upload_root: Path | None = None):
+    def __init__(self, engine: Engine, max_upload_mb: int, upload_root: Path | None = None):
         self.engine = engine
         self.max_upload_mb = max_upload_mb
         # Where the web server puts uploads: a path from the page outside it is refused (Gradio checks this
@@ -506,7 +87,7 @@ class ChatApp:
         self.upload_root = Path(upload_root).resolve() if upload_root else None
 
     # -- chat --
-    def chat(self, message: str, history: list, conversation: Any, sections: list, k: int | None):
+    def chat(self, message: str, history: list, conversation: Conversation | None, sections: list, k: int | None):
         """Stream one reply into the chat; the sources panel is filled when the reply is complete."""
         message = (message or "").strip()
         if not message:
@@ -514,7 +95,8 @@ class ChatApp:
             return
         yield from self._turn(message, message, history, conversation, sections, k)
 
-    def summarize_to_chat(self, article_id: str | None, history: list, conversation: Any, sections: list, k: int | None):
+    def summarize_to_chat(self, article_id: str | None, history: list, conversation: Conversation | None, sections: list,
+                          k: int | None):
         """The shelf's Summarize: the article's cited summary goes into the chat, as if asked there.
 
         It goes through the chat's own routing (`/summarize ID`), so "this article" follow-ups work."""
@@ -527,7 +109,8 @@ class ChatApp:
         for _box, *rest in self._turn(f"/summarize {article.id}", shown, history, conversation, sections, k):
             yield tuple(rest)
 
-    def _turn(self, message: str, shown: str, history: list, conversation: Any, sections: list, k: int | None):
+    def _turn(self, message: str, shown: str, history: list, conversation: Conversation | None, sections: list,
+              k: int | None):
         """One exchange: yields (textbox, history, conversation, sections, sources panel) as it streams."""
         history = list(history or [])
         sections = list(sections or [])
@@ -611,9 +194,11 @@ class ChatApp:
                 ok.append(path)
         return ok, problems
 
-    def upload(self, files: Sequence[Any] | None, progress: gr.Progress = gr.Progress()):
-        """Clean and index uploads under the engine's lock; report what was added and what was skipped."""
-        paths = [getattr(f, "name", f) for f in (files or [])]
+    def upload(self, files: Sequence[str] | None, progress: gr.Progress = gr.Progress()):
+        """Clean and index uploads under the engine's lock; report what was added and what was skipped.
+
+        `files`: the paths Gradio stored the uploads at (its File component gives paths, as str)."""
+        paths = [str(f) for f in (files or [])]
         if not paths:
             return render_error("Choose one or more .txt, .md, .html or .jsonl files first."), *self.shelf()
         accepted, problems = self.check_uploads(paths)
@@ -665,7 +250,7 @@ def _constant(value: str):
     return fill
 
 
-def build_app(engine: Any, max_upload_mb: int | None = None) -> gr.Blocks:
+def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
     """The chat page over `engine` (launch it with `launch_options()`)."""
     config: Config = engine.config
     from gradio.utils import get_upload_folder
@@ -775,77 +360,3 @@ def build_app(engine: Any, max_upload_mb: int | None = None) -> gr.Blocks:
         )
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     return app
-
-
-def theme() -> gr.themes.Base:
-    """Gradio's default look with system fonts, so the page fetches no web fonts."""
-    return gr.themes.Default(font=FONTS, font_mono=MONO_FONTS)
-
-
-def launch_options(
-    host: str = "127.0.0.1",
-    port: int = 7860,
-    auth: tuple[str, str] | None = None,
-    max_upload_mb: int = 20,
-    share: bool = False,
-) -> dict:
-    """Keyword arguments for `Blocks.launch`: local only, no share link, no monitoring, no history."""
-    return dict(
-        server_name=host,
-        server_port=port,
-        auth=auth,
-        share=share,
-        max_file_size=f"{int(max_upload_mb)}mb",
-        theme=theme(),
-        css=CSS,
-        head=HEAD,
-        ssr_mode=False,
-        enable_monitoring=False,
-        run_history=False,
-        footer_links=["api"],
-        show_error=False,
-        inbrowser=False,
-        app_kwargs={"middleware": [Middleware(LoginPageGuard)]},
-    )
-
-
-def warm_up(engine: Any) -> None:
-    """Answer one throwaway question so lazy loading happens before a user asks."""
-    try:
-        engine.ask("warm-up")
-    except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first answer
-        log.warning("warm-up failed", exc_info=True)
-
-
-def serve(config: Config, share: bool = False) -> None:
-    """Open the engine (building the index with progress when missing), then serve the chat until stopped.
-    Where and how it listens comes from the config: host, port, auth, max_upload_mb."""
-    from rag.engine import Engine
-
-    engine = Engine.open(config, progress=True)
-    # The first answer loads the tokenizer dictionary and the embedding model (~4 s on 2 cores): do it
-    # while the page loads rather than on the first user's question.
-    threading.Thread(target=warm_up, args=(engine,), name="rag-warm-up", daemon=True).start()
-    if config.llm != "extractive":
-        from rag.answering.llm.backends import preload
-
-        preload(config, log=lambda m: print(m, file=sys.stderr, flush=True))  # load the model before the first question
-    host, port = config.host, config.port
-    app = build_app(engine, max_upload_mb=config.max_upload_mb)
-    try:
-        app.launch(**launch_options(host, port, config.auth, config.max_upload_mb, share),
-                   prevent_thread_lock=True, quiet=True)
-    except OSError as exc:  # a busy port: say which setting moves it
-        raise OSError(f"cannot listen on {host}:{port} ({exc}); choose another with --port or RAG_PORT") from None
-    everywhere = host in ("0.0.0.0", "::")
-    url = f"http://{'127.0.0.1' if everywhere else host}:{port}/"
-    print(
-        f"serving {len(engine.articles)} articles at {url}"
-        + (" (listening on all interfaces)" if everywhere else "")
-        + (" (login required)" if config.auth else "")
-        + (f"; public link: {app.share_url}" if app.share_url else "")
-        + "; press Ctrl+C to stop",
-        file=sys.stderr,
-        flush=True,
-    )
-    app.block_thread()

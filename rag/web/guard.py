@@ -58,9 +58,9 @@ class LoginPageGuard:
             if message.get("more_body"):
                 return
             body = without_api_info(b"".join(chunks))
-            headers = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
-            headers.append((b"content-length", str(len(body)).encode()))
-            await send({**start, "headers": headers})
+            kept = [(k, v) for k, v in start.get("headers") or [] if k.lower() != b"content-length"]
+            kept.append((b"content-length", str(len(body)).encode()))
+            await send({**start, "headers": kept})
             await send({"type": "http.response.body", "body": body})
 
         await self.app(scope, receive, guarded_send)

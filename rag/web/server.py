@@ -1,0 +1,104 @@
+"""Serving the chat page: the theme, the launch options and `serve`, which opens the engine and launches
+the server with nothing reaching the network (no analytics, no share link, system fonts only).
+
+The page's stylesheet and the script in its <head> are files beside this module (rag/web/static/).
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+from importlib.resources import files
+import gradio as gr
+from starlette.middleware import Middleware
+
+from rag.config import Config
+from rag.engine import Engine
+from rag.web.app import build_app
+from rag.web.guard import LoginPageGuard
+
+log = logging.getLogger(__name__)
+
+# System fonts only: Gradio's default theme would fetch web fonts; CJK fonts come from the OS.
+FONTS = ["system-ui", "Noto Sans", "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "sans-serif"]
+MONO_FONTS = ["ui-monospace", "Noto Sans Mono", "DejaVu Sans Mono", "monospace"]
+
+
+def static_text(name: str) -> str:
+    """A file of rag/web/static: style.css (the page's stylesheet); head.html (the script that shows a
+    citation's source on a click: the chat is sanitized markdown whose links would open a new tab, and the
+    source may sit in a hidden tab or a collapsed older turn)."""
+    return files("rag.web").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def theme() -> gr.themes.Base:
+    """Gradio's default look with system fonts, so the page fetches no web fonts."""
+    return gr.themes.Default(font=FONTS, font_mono=MONO_FONTS)
+
+
+def launch_options(
+    host: str = "127.0.0.1",
+    port: int = 7860,
+    auth: tuple[str, str] | None = None,
+    max_upload_mb: int = 20,
+    share: bool = False,
+) -> dict:
+    """Keyword arguments for `Blocks.launch`: local only, no share link, no monitoring, no history."""
+    return dict(
+        server_name=host,
+        server_port=port,
+        auth=auth,
+        share=share,
+        max_file_size=f"{int(max_upload_mb)}mb",
+        theme=theme(),
+        css=static_text("style.css"),
+        head=static_text("head.html"),
+        ssr_mode=False,
+        enable_monitoring=False,
+        run_history=False,
+        footer_links=["api"],
+        show_error=False,
+        inbrowser=False,
+        app_kwargs={"middleware": [Middleware(LoginPageGuard)]},
+    )
+
+
+def warm_up(engine: Engine) -> None:
+    """Answer one throwaway question so lazy loading happens before a user asks."""
+    try:
+        engine.ask("warm-up")
+    except Exception:  # noqa: BLE001 - a failed warm-up only means a slower first answer
+        log.warning("warm-up failed", exc_info=True)
+
+
+def serve(config: Config, share: bool = False) -> None:
+    """Open the engine (building the index with progress when missing), then serve the chat until stopped.
+    Where and how it listens comes from the config: host, port, auth, max_upload_mb."""
+    engine = Engine.open(config, progress=True)
+    # The first answer loads the tokenizer dictionary and the embedding model (~4 s on 2 cores): do it
+    # while the page loads rather than on the first user's question.
+    threading.Thread(target=warm_up, args=(engine,), name="rag-warm-up", daemon=True).start()
+    if config.llm != "extractive":
+        from rag.answering.llm.backends import preload
+
+        preload(config, log=lambda m: print(m, file=sys.stderr, flush=True))  # load the model before the first question
+    host, port = config.host, config.port
+    app = build_app(engine, max_upload_mb=config.max_upload_mb)
+    try:
+        app.launch(**launch_options(host, port, config.auth, config.max_upload_mb, share),
+                   prevent_thread_lock=True, quiet=True)
+    except OSError as exc:  # a busy port: say which setting moves it
+        raise OSError(f"cannot listen on {host}:{port} ({exc}); choose another with --port or RAG_PORT") from None
+    everywhere = host in ("0.0.0.0", "::")
+    url = f"http://{'127.0.0.1' if everywhere else host}:{port}/"
+    print(
+        f"serving {len(engine.articles)} articles at {url}"
+        + (" (listening on all interfaces)" if everywhere else "")
+        + (" (login required)" if config.auth else "")
+        + (f"; public link: {app.share_url}" if app.share_url else "")
+        + "; press Ctrl+C to stop",
+        file=sys.stderr,
+        flush=True,
+    )
+    app.block_thread()
