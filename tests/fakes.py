@@ -11,7 +11,7 @@ from rag.chat import Conversation
 from rag.config import Config
 from rag.contracts import Retriever
 from rag.engine import Engine, Snapshot
-from rag.index.store import IngestReport
+from rag.index.pipeline import IngestReport
 from rag.ingest.articles import Article, load_file
 from rag.records import Reply
 from rag.uploads import place_upload

@@ -14,7 +14,7 @@ import pytest
 from rag.chat import Conversation
 from rag.config import Config
 from rag.engine import Engine
-from rag.index.store import IngestReport
+from rag.index.pipeline import IngestReport
 from rag.ingest.articles import Article, Skipped
 from rag.records import Answer, Citation, Clarification
 from rag.web import app as ui

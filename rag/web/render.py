@@ -18,7 +18,7 @@ from rag.ingest.articles import Article
 from rag.records import Answer, Citation, ModelSummary, Reply, Summary, reply_kind
 
 if TYPE_CHECKING:  # the index (numpy and all) is not loaded to render a page
-    from rag.index.store import IngestReport
+    from rag.index.pipeline import IngestReport
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
