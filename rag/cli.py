@@ -68,7 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ask", help="a short cited answer")
     _common(p, llm=True)
     p.add_argument("question", nargs="?")
-    p.add_argument("--batch", type=Path, help="JSONL file with 'question' (and optional 'id') per line")
+    p.add_argument("--batch", type=Path, help="JSONL file with 'question' (and optional 'id', and 'follows': the id "
+                   "of an earlier line whose conversation it is asked in) per line")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("summarize", help="a cited summary of one article, or --all for an overview")
@@ -209,7 +210,7 @@ def _print_reply(obj: dict) -> None:
 
 
 def cmd_ask(args, cfg: Config) -> int:
-    from rag.answering.question import QuestionError, clean_question
+    from rag.answering.question import clean_question
     from rag.evaluate import read_jsonl
 
     if (args.question is not None) == bool(args.batch):
@@ -226,21 +227,44 @@ def cmd_ask(args, cfg: Config) -> int:
         records = [{"question": args.question}]
     engine = _engine(args, cfg)
     failed = 0
-    for rec in records:
-        try:
-            obj = engine.ask(rec["question"]).to_json()
-        except QuestionError as exc:  # one bad line of a batch does not lose the others
-            if not args.batch:
-                raise
+    for rec, obj in ask_records(engine, records, strict=not args.batch):
+        if "error" in obj:  # one bad line of a batch does not lose the others
             failed += 1
-            obj = {"question": rec["question"][:200], "error": str(exc)}
-            print(f"error: {rec.get('id') or 'line'}: {exc}", file=sys.stderr)
-        obj["id"] = rec.get("id")
+            print(f"error: {rec.get('id') or 'line'}: {obj['error']}", file=sys.stderr)
         if args.json:
             print(json.dumps(obj, ensure_ascii=False, indent=None if args.batch else 2))
         elif "error" not in obj:
             _print_reply(obj)
     return 1 if failed else 0
+
+
+def ask_records(engine, records: Sequence[dict], strict: bool = False):
+    """(record, answer JSON) for each record in order. A record with `"follows": ID` is asked in the
+    conversation of the earlier record with that id (its articles and question carry over, as in the chat);
+    an unknown id is asked on its own, with a warning. A question that cannot be asked gives {"error": …}
+    (raised instead when `strict`)."""
+    from rag.answering.question import QuestionError
+    from rag.chat import Conversation, Turn
+
+    conversations: dict[str, Conversation] = {}
+    for rec in records:
+        parent = rec.get("follows")
+        if parent and parent not in conversations:
+            print(f"warning: {rec.get('id') or 'line'} follows {parent!r}, which is not an earlier line: asked on its own",
+                  file=sys.stderr)
+        conversation = conversations.get(parent) if parent else None
+        try:
+            answer = engine.ask(rec["question"], conversation)
+            obj = answer.to_json()
+            turn = Turn(rec["question"], "refusal" if answer.refused else "answer", tuple(answer.article_ids))
+            if rec.get("id") is not None:
+                conversations[rec["id"]] = (conversation or Conversation()).add(turn)
+        except QuestionError as exc:
+            if strict:
+                raise
+            obj = {"question": rec["question"][:200], "error": str(exc)}
+        obj["id"] = rec.get("id")
+        yield rec, obj
 
 
 def cmd_summarize(args, cfg: Config) -> int:
@@ -283,7 +307,7 @@ def _eval_qa(records, args, cfg: Config) -> dict:
 
     engine = _engine(args, cfg)
     start = time.perf_counter()
-    answers = [engine.ask(r["question"]).to_json() for r in records]
+    answers = [obj for _rec, obj in ask_records(engine, records, strict=True)]
     seconds = time.perf_counter() - start
     result = {
         "retrieval": ev.retrieval_metrics(records, lambda q: [a for a, _ in engine.retriever.search_articles(q, k=10)]),

@@ -87,6 +87,7 @@ class Answer:
     model: str | None = None
     note: str | None = None
     verified: bool | None = None
+    short: str | None = None  # the answer span itself (13个工作专班, 张晓敏, 6月25日); None for a passage or a list
 
     @property
     def article_ids(self) -> list[str]:
@@ -106,6 +107,7 @@ class Answer:
             "model": self.model,
             "note": self.note,
             "verified": self.verified,
+            "short": self.short,
         }
 
 

@@ -5,12 +5,64 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
+from importlib import resources
 from typing import Iterable
 
 from rag.answering.question import EN_STOP, Question
 from rag.lang.glossary import glossary, glossary_words
 from rag.lang.pinyin import pinyin_index, romanised_names
 from rag.lang.words import idf, stop_words
+
+@lru_cache(maxsize=1)
+def provinces() -> dict[str, tuple[str, ...]]:
+    """Province (Simplified, and each of its pinyin spellings) → its cities, from data/provinces.tsv."""
+    text = resources.files("rag.answering").joinpath("data/provinces.tsv").read_text(encoding="utf-8")
+    out: dict[str, tuple[str, ...]] = {}
+    for line in text.splitlines():
+        if line.strip() and not line.startswith("#"):
+            name, spellings, cities = line.split("\t")
+            for key in [name, *spellings.split()]:
+                out[key] = tuple(cities.split())
+    return out
+
+
+def province_terms(names: Iterable[str], joined: str) -> list[str]:
+    """The cities the texts name of each province in `names` that the texts do not name themselves (Sichuan →
+    成都, 绵阳): a question about a province is about its cities."""
+    table = provinces()
+    out = []
+    for name in names:
+        if name in table and name not in joined:
+            out += [c for c in table[name] if c in joined]
+    return list(dict.fromkeys(out))
+
+
+def english_terms(q: Question, texts: Iterable[str]) -> Question:
+    """An English question whose terms are the Han words of `texts` that its pinyin names spell, its provinces'
+    cities, and its news words' Chinese (rag.lang.glossary); unchanged when none of them is in the texts."""
+    if q.script != "en":
+        return q
+    texts = list(texts)
+    joined = "\n".join(texts)
+    named = pinyin_terms(q, texts)
+    found = dict(named.terms) if named.pinyin else {}
+    weights, median = idf()
+    for city in province_terms(re.findall(r"[a-z]+", q.text.lower()), joined):
+        found.setdefault(city, weights.get(city, median))
+    for han in glossary_words(q.text):
+        if han in joined and han not in found:
+            # news words say which sentence, a name which article: a word weighs as much as a name
+            # (bench/english_qa.jsonl key coverage 0.50 at half weight, 0.64 at full)
+            found[han] = weights.get(han, median)
+    for word in dict.fromkeys(w.lower() for w in _EN_WORD.findall(q.text)):
+        # English articles: the question's own content words (the texts are lower-cased search form)
+        if len(word) >= 3 and word not in EN_STOP | _EN_GENERIC and re.search(rf"\b{re.escape(word)}\b", joined):
+            found.setdefault(word, median)
+    if not found:
+        return q
+    return replace(q, terms=tuple(found.items()), pinyin=True)
+
 
 def latin_names(text: str, capitalised: bool = True) -> list[str]:
     """Latin words that may be pinyin names, lower-cased (capitalised ones only, unless told otherwise)."""
@@ -86,12 +138,15 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
         return (any(han in joined for han in glossary().get(word, ()))
                 or re.search(rf"\b{re.escape(word)}\b", joined) is not None
                 # pinyin for names only: a common word spells some Han pair too (yuan: 与安)
-                or (name and any(word.replace("'", "") in pinyin_index(text) for text in texts)))
+                or (name and any(word.replace("'", "") in pinyin_index(text) for text in texts))
+                or (name and bool(province_terms([word], joined))))
 
     met = False
     for run in _EN_NAME_RUN.finditer(q.text):
         # the question's first word is capitalised as a sentence's is: it names nothing by that
-        name = [w for w in run.group().split()[1 if run.start() == 0 else 0 :] if w.lower() not in EN_STOP]
+        # a hyphenated word is its parts ("Party-building": party, building)
+        words = [part for w in run.group().split()[1 if run.start() == 0 else 0 :] for part in w.split("-") if part]
+        name = [w for w in words if w.lower() not in EN_STOP]
         if all(w.lower() in glossary() for w in name):
             continue  # a capitalised news word ("the Party secretary") names nothing: it counts as a word below
         if not any(meets(w, name=True) for w in name):

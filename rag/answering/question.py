@@ -78,36 +78,88 @@ EN_STOP = stop_words("english")
 _PRONOUN = re.compile(r"他们|她们|它们|他|她|它|其|该|这个|那个|这位|那位|此|\b(they|them|their|it|its|he|she|his|her)\b", re.I)
 _NOT_PRONOUN = re.compile(r"其他|其它|其中|其实|因此|此外|如此|彼此|此前|此次")
 
-CUES = {
-    "person": re.compile(r"谁|哪位|叫什么|名字|\bwho(m|se)?\b", re.I),
-    "number": re.compile(r"多少|几[个件位名家项次人天年岁]?|数量|金额|\bhow (many|much)\b|\bnumber of\b", re.I),
-    "date": re.compile(r"何时|什么时候|哪天|哪一天|哪年|哪一年|几月|几号|日期|\bwhen\b|\bwhat (date|day|year|time)\b", re.I),
-    "place": re.compile(r"哪里|哪儿|在哪|何地|何处|什么地方|哪个(城市|地方|省|国家|地区)|\bwhere\b", re.I),
-    "source": re.compile(r"哪家(报|媒体|网站)|哪个媒体|来源|出处|\b(newspaper|outlet|source|published)\b", re.I),
-}
+# ---- answer types ----------------------------------------------------------------------------------------
+# The first pattern that matches a question (search form) names the kind of answer it asks for: its slot.
+_ORG_NOUN = (r"公司|企业|集团|机构|单位|部门|学校|大学|学院|医院|银行|组织|支部|党委|机关|平台|媒体|协会|政府|法院|"
+             r"品牌|网站|电视台|团队|球队|俱乐部|基金|委员会|局|委|院|中心|小组")
+_PLACE_NOUN = r"省|市|城市|国家|地区|县|区|镇|乡|街道|社区|村|地方|地点|场所|场馆|港口|机场|景区|州"
+ATYPES: tuple[tuple[str, re.Pattern], ...] = (
+    ("phone", re.compile(r"电话|手机号|联系方式|邮箱|网址|\bphone\b|\be-?mail\b|\bwebsite\b|\bcontact\b", re.I)),
+    ("source", re.compile(r"哪家(报|媒体|网站)|哪个媒体|来源|出处|\b(newspaper|outlet|source|published)\b", re.I)),
+    ("speaker", re.compile(r"(是)?谁(说|讲|提出|表示|指出|强调)的?|出自谁|\bwho said\b", re.I)),
+    ("title", re.compile(r"(什么|哪个|何种)(职务|职位|身份|头衔|职称|级别)|担任(什么|何|哪)|任(什么|何)职|是什么(官|职)|"
+                         r"\bwhat (is|was) (his|her|their) (job|title|position|role)\b|\bwhat position\b", re.I)),
+    ("person", re.compile(r"(书记|部长|主任|镇长|主席|局长|市长|县长|区长|经理|董事长|总裁|教授|负责人|所长|队长|院长|校长|发言人|"
+                          r"主持人|创始人)(是|叫|的名字是)?(什么|谁)|谁|哪位|哪(一)?个人|什么人|叫什么名字|名字是|姓名|哪名|"
+                          r"\bwho(m|se)?\b|\bwhat is the name\b", re.I)),
+    ("age", re.compile(r"多大年纪|多少岁|几岁|年龄|多大了|\bhow old\b|\bage\b", re.I)),
+    ("year", re.compile(r"哪年|哪一年|哪个年份|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
+    ("time", re.compile(r"几点钟|(?<![哪这那有])几点(?=[开举召到结起]|$|[？?])|什么时间段|上午还是下午|\bwhat time\b|\btime of day\b", re.I)),
+    ("date", re.compile(r"哪天|哪一天|何时|什么时候|什么时间|几月|几号|哪个月|日期|什么日子|哪一日|"
+                        r"\bwhen\b|\bwhat (date|day|year|month)\b|\bon what date\b|\bwhich (day|date|year|month)\b", re.I)),
+    ("duration", re.compile(r"多长时间|多久|几天|几年|多少天|多少年|几个月|多少个月|多少小时|几小时|持续(多|几)|\bhow long\b", re.I)),
+    ("percent", re.compile(r"百分之|比例|占比|增速|增幅|降幅|同比|环比|百分点|(增长|下降|上升|提高|降低|减少|增加)了?(多少|几)"
+                           r"(?!(万|亿|元|人|家|个|件|辆|吨))|率是多少|率为多少|\bpercent(age)?\b|\bshare of\b", re.I)),
+    ("money", re.compile(r"多少钱|金额|多少(万|亿)?元|价格|费用|资金|投资|收入|营收|利润|成本|预算|总额|资产|市值|罚款|补贴|奖金|"
+                         r"奖励多少|工资|薪|\bhow much money\b|\bcost\b|\bprice\b|\binvestment\b|\bprize money\b|\bbudget\b", re.I)),
+    ("number", re.compile(r"多少|(?<![这哪])几(?=[个件位名家项次人天年岁元台辆架艘座所只条批场户吨种类部篇万千百期届])|几[多]|数量|数目|规模|总数|"
+                          r"\bhow (many|much)\b|\bnumber of\b|\bpopulation\b|\bwhich edition\b", re.I)),
+    ("place", re.compile(rf"哪里|哪儿|在哪(?![些个种位家一])|何地|(?<!如)何处|什么地方|什么地点|哪(个|些|座)?({_PLACE_NOUN})(?!(的|机构|部门|单位))|"
+                         r"来自哪|\bwhere\b|\bwhich (city|town|district|province|county|village|street|place|venue)\b", re.I)),
+    ("org", re.compile(rf"哪(个|家|所|些|一)?({_ORG_NOUN})|什么(机构|单位|部门|公司|企业|组织)|由谁|"
+                       r"\bwhich (company|organi[sz]ation|agency|department|university|school|unit|branch|library)\b", re.I)),
+    ("purpose", re.compile(r"目的|为了什么|意图|旨在|为什么要|为何要|是为了|用意|想达到|\bwhy\b|\bpurpose\b|\baim\b", re.I)),
+    ("cause", re.compile(r"为什么|为何|原因|怎么会|由于什么|因为什么|导致|造成|\bcause\b|\breason\b", re.I)),
+    ("manner", re.compile(r"如何|怎样|怎么|什么方式|什么方法|什么措施|哪些措施|通过什么|采取了?什么|\bhow\b", re.I)),
+    ("definition", re.compile(r"^什么是|是什么意思|指的是什么|是指什么|是什么(东西|概念)|\bwhat is an?\b", re.I)),
+    ("yesno", re.compile(r"是否|有没有|能否|可否|吗[？?]?$|^(is|are|was|were|did|does|do|has|have|can)\b", re.I)),
+    ("entity", re.compile(r"什么|哪(个|些|种|项|类|款|部|篇|条|份|次|期)|\bwhat\b|\bwhich\b", re.I)),
+)
+ATYPE_NAMES = tuple(name for name, _ in ATYPES) + ("unknown",)
+TYPED = frozenset({"person", "speaker", "title", "org", "place", "date", "year", "time", "duration", "age", "percent", "money",
+                   "number", "purpose", "cause", "manner", "phone"})
+# What each kind of answer used to be called (the slot checks of earlier versions and their tests).
+_CUE_OF = {"person": "person", "speaker": "person", "number": "number", "money": "number", "percent": "number",
+           "age": "number", "duration": "number", "date": "date", "year": "date", "time": "date", "place": "place", "source": "source"}
+
 MULTI = re.compile(
-    r"哪些(文章|报道|新闻|稿件|篇|地方|地区|城市|镇|街道|区|县|单位)|哪几(篇|个地方|个地区|个城市)|"
-    r"(所有|全部|各篇|每篇)(的)?文章|\b(which|what) (articles|stories|reports|places|towns|cities|districts)\b|"
-    r"\bin which articles\b",
+    r"哪些(文章|报道|新闻|稿件|篇|地方|地区|城市|镇|街道|县)|哪几(篇|个地方|个地区|个城市|场|次活动)|这几(篇|场|次|个活动|项活动)|"
+    r"(所有|全部|各篇|每篇|几篇)(的)?(文章|报道)|\b(which|what) (articles|stories|reports|places|towns|cities|districts)\b|"
+    r"\bin which articles\b|\bwhich of the (articles|stories|reports)\b|\beach (article|event|story)\b",
     re.I,
 )
-
-# The unit a 多少/几 question counts in (多少家 → 家): a number in that unit answers it best.
-MEASURE = re.compile(r"(?:多少|几)(万元|亿元|万人|平方米|公里|公斤|小时|分钟|个月|[个件位名家项次人天年岁元台辆架艘座所只条批场户吨米秒周倍期届])")
-
+# An enumeration asked for: 哪些方面, 分别是什么, 哪“三高”, 几个方面 …
+ENUM = re.compile(r"哪“|分别|哪些|哪几|有几|几点|几个方面|几方面|包括什么|包括哪|都有什么|都是什么|[一二三四五六七八九十两](个|项|大|方面|条|点)|"
+                  r"“[^”]{1,6}”(分别|是什么|指什么)|\bwhat are the\b|\blist\b|\bwhich (areas|aspects|measures)\b", re.I)
+QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,80})[”\"」』’]|(?<![a-z])'([^']{2,80})'(?![a-z])")
+# The unit a 多少/几 question counts in (多少家 → 家): a number in that unit answers it best. 这几场/哪几家 point at
+# things (these events, which companies): no count asked.
+MEASURE = re.compile(r"(?:多少|(?<![这那哪])几)(万元|亿元|万人|平方米|公里|公斤|小时|分钟|个月|[个件位名家项次人天年岁元台辆架艘座所只条批场户吨米秒周倍期届])")
+# A token that only frames the question (几篇, 哪条, 这次, 哪些方面, 分别是): never content.
+_FRAME_TOKEN = re.compile(r"^[几哪这那][个篇条次场项位些种家所点]|什么|多少|^分别$")
+_MONTH = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?")
+# Verbs that carry no event of their own: never the asked-for predicate.
+LIGHT_VERBS = frozenset("是 有 为 在 要 会 能 将 让 使 被 把 给 叫 做 进行 开展 成为 作为 属于 包括 达到 实现 获得 表示 说 称 提到 提出 "
+                        "讲 讲到 提及 涉及 举办 举行".split())
 
 
 @dataclass(frozen=True)
 class Question:
-    """What the scorer needs to know about a question."""
+    """What the answerer needs to know about a question."""
 
     text: str
     script: str  # 'hans' | 'hant' | 'en'
     terms: tuple[tuple[str, float], ...]  # normalised content words and their weights
-    cues: frozenset[str]  # kinds of answer asked for: person, number, date, place, source
-    multi: bool  # asks over several articles ("哪些文章 ...", "which places ...")
+    atype: str  # the kind of answer asked for (ATYPE_NAMES)
+    multi: bool  # asks over several articles ("哪些文章 ...", "which of the articles ...")
     measure: str | None = None  # the unit of a 多少/几 question (多少家 → 家)
     focus: tuple[str, ...] = ()  # the word the question asks about (多少常住人口 → 常住人口; 财政收入是多少 → 财政收入)
+    head: str | None = None  # the noun right after the question word, even one character (什么会 → 会, 哪所大学 → 大学)
+    predicates: tuple[str, ...] = ()  # the asked-for action (签署, 召开, 主持), not light verbs
+    quoted: tuple[str, ...] = ()  # text the question quotes (“把视听上的冲击变成行动上的自觉”)
+    enum: bool = False  # asks for a list (分别, 哪些方面, 哪“三高”)
+    near: tuple[str, ...] = ()  # content words right beside the question word (以什么姿态奋勇前行 → 姿态, 奋勇, 前行)
+    abbreviation: tuple[int, str] | None = None  # a numbered abbreviation asked about (“三高” → (3, 高))
     pinyin: bool = False  # an English question whose terms are the Han words its pinyin names spell
 
     @property
@@ -115,9 +167,23 @@ class Question:
         """True when word overlap with the articles means something: a Chinese question, or pinyin names."""
         return bool(self.terms) and (self.script != "en" or self.pinyin)
 
+    @property
+    def cues(self) -> frozenset[str]:
+        """The coarse kind of answer: person, number, date, place or source (empty for other kinds)."""
+        return frozenset({_CUE_OF[self.atype]} if self.atype in _CUE_OF else ())
+
+    @property
+    def predicate_terms(self) -> tuple[tuple[str, float], ...]:
+        return tuple((t, w) for t, w in self.terms if t in self.predicates)
+
+    @property
+    def topic_terms(self) -> tuple[tuple[str, float], ...]:
+        return tuple((t, w) for t, w in self.terms if t not in self.predicates)
+
 
 _WH = stop_words("wh")
 _LINK = stop_words("link")
+_WH_HEAD = re.compile(r"(?:什么|哪(?:个|所|家|位|些|种|项|条|次|篇|一)?)(?:样的?)?([\u4e00-\u9fff]{1,4})")
 
 
 def _focus(toks: Sequence[str]) -> tuple[str, ...]:
@@ -138,15 +204,56 @@ def _focus(toks: Sequence[str]) -> tuple[str, ...]:
     return ()
 
 
+def _head(norm: str) -> str | None:
+    """The noun a 什么/哪个 question asks for (什么会 → 会, 哪所大学 → 大学, 什么项目 → 项目)."""
+    m = _WH_HEAD.search(norm)
+    if not m:
+        return None
+    words = [t for t in tokens(m.group(1)) if t not in ("的", "是", "了", "在")]
+    if not words or (words[0] in QUESTION_WORDS and len(words[0]) > 1):
+        return None
+    return words[0]
+
+
+NEAR_WINDOW = 3  # words each side of the question word that say what is asked
+_ABBREVIATION = re.compile(r"[“\"]?([一二三四五六七八九十两])([\u4e00-\u9fff])[”\"]")
+_NUMERALS = {c: i for i, c in enumerate("一二三四五六七八九十", start=1)} | {"两": 2}
+
+
+def _near(toks: Sequence[str], content: set[str]) -> tuple[str, ...]:
+    """The content words within NEAR_WINDOW words of the first question word."""
+    for i, tok in enumerate(toks):
+        if tok in _WH or _FRAME_TOKEN.search(tok):
+            window = toks[max(0, i - NEAR_WINDOW) : i + NEAR_WINDOW + 1]
+            return tuple(dict.fromkeys(t for t in window if t in content))
+    return ()
+
+
+def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
+    """The kind of answer a question (search form) asks for."""
+    if quoted and "谁" in norm and any(len(q) >= 6 for q in quoted):
+        return "speaker"  # “…”是谁说的
+    for name, pattern in ATYPES:
+        if pattern.search(norm):
+            return name
+    return "unknown"
+
+
 def analyze(question: str) -> Question:
-    """Content words, answer-type cues and multi-article intent of a question."""
+    """Content words with their weights, the kind of answer asked for, and what else shapes the question."""
+    from rag.answering.postags import is_verb
+
     script = script_of(question)
     weights, median = idf()
-    seen: dict[str, float] = {}
+    norm = normalize(question)
+    # 6月份 → 6月: an article says 6月16日, never 月份
+    toks = [t for t in tokens(_MONTH.sub(lambda m: f" {m.group(1)}月 ", norm))]
     # jieba keeps an aspect particle on a verb (签了, 去过): the verb alone is what an article says.
-    toks = [t[:-1] if len(t) == 2 and t[-1] in "了过着" and has_han(t[0]) else t for t in tokens(question)]
+    toks = [t[:-1] if len(t) == 2 and t[-1] in "了过着" and has_han(t[0]) else t for t in toks]
+    seen: dict[str, float] = {}
+    predicates: list[str] = []
     for tok in toks:
-        if tok in QUESTION_WORDS or tok in EN_STOP:
+        if tok in QUESTION_WORDS or tok in EN_STOP or _FRAME_TOKEN.search(tok):
             continue
         if len(tok) == 1 and not tok.isdigit() and not has_han(tok):
             continue
@@ -154,13 +261,22 @@ def analyze(question: str) -> Question:
         if len(tok) == 1:
             weight *= 0.5  # a lone character (镇, 签) says less than a word
         seen[tok] = max(seen.get(tok, 0.0), weight)
-    norm = normalize(question)
-    cues = frozenset(name for name, pattern in CUES.items() if pattern.search(norm))
+        if has_han(tok) and tok not in LIGHT_VERBS and is_verb(tok):
+            predicates.append(tok)
+    for m in _MONTH.finditer(norm):
+        month = f"{m.group(1)}月"
+        if month not in seen:
+            seen[month] = median
+    quoted = tuple(m.group(1) or m.group(2) for m in QUOTED.finditer(norm))
     measure = MEASURE.search(norm)
+    abbreviation = _ABBREVIATION.search(norm)
     return Question(
-        question, script, tuple(seen.items()), cues, bool(MULTI.search(norm)), measure.group(1) if measure else None, _focus(toks)
+        question, script, tuple(seen.items()), atype_of(norm, quoted), bool(MULTI.search(norm)),
+        measure.group(1) if measure else None, _focus(toks), _head(norm), tuple(dict.fromkeys(predicates)), quoted,
+        # "which articles …" asks for a list of articles, not for a list inside one
+        not MULTI.search(norm) and (bool(ENUM.search(norm)) or abbreviation is not None), _near(toks, set(seen)),
+        (_NUMERALS[abbreviation.group(1)], abbreviation.group(2)) if abbreviation else None,
     )
-
 
 
 def is_follow_up(question: str) -> bool:

@@ -142,8 +142,9 @@ def _original(reply: Answer, turn: int) -> str:
     original = reply.original
     if not original or original == reply.answer:
         return ""
+    # shown once, folded: the answer above is what the asker reads; this is how the articles write it
     linked = _one_line(link_citations(original, turn, reply_citations(reply)))
-    return f'<div class="rag-original">In the articles’ script: {linked}</div>'
+    return f'<details class="rag-original"><summary>In the articles’ script</summary>{linked}</details>'
 
 
 def _note(reply: Answer | Summary) -> str:

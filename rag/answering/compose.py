@@ -1,0 +1,205 @@
+"""The answer as shown: the chosen units quoted with [n] markers and their citations, one line per article for
+questions across articles, a lead line for English askers (the short answer they can read: a number, a date, a
+name in pinyin), and the script: quotes in the asker's script when the article's differs, converted word by word
+with OpenCC's phrase-level configurations and names left as the article writes them. `original` holds the
+answer in the articles' own script when anything was converted; citations always quote verbatim."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date as Date
+from functools import lru_cache
+from typing import Sequence
+
+from rag.answering.pool import PoolArticle
+from rag.answering.question import Question
+from rag.answering.quoting import inert_markers
+from rag.answering.slots import proper_part
+from rag.answering.units import Span, Unit
+from rag.ingest.articles import Article
+from rag.lang.pinyin import char_readings
+from rag.lang.script import script_of
+from rag.lang.words import jieba_tokenizer
+from rag.records import Answer, Citation
+from rag.lang.sentences import split_sentences
+
+# Phrase-level OpenCC configurations: Taiwan forms (為, 群眾) for a Traditional asker, and back to Simplified
+# with the Taiwan variants' phrases (開展著 → 开展着).
+TO_SCRIPT = {"hant": "s2tw", "hans": "tw2s"}
+_MONTHS = ("January February March April May June July August September October November December").split()
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """One unit of the answer and its short answer (None for a passage)."""
+
+    article: PoolArticle
+    unit: Unit
+    short: str | None = None
+
+
+@lru_cache(maxsize=None)
+def _converter(config: str):
+    import opencc
+
+    return opencc.OpenCC(config)
+
+
+@lru_cache(maxsize=512)
+def article_script(article: Article) -> str:
+    return script_of(article.title + "".join(article.paragraphs)[:400])
+
+
+def convert(text: str, script: str, keep: Sequence[tuple[int, int]] = ()) -> str:
+    """`text` in `script` ('hans'/'hant'), converted one jieba word at a time (a phrase never spans two words:
+    指明了 stays 指明了, not 指明瞭), the (start, end) ranges in `keep` (names) left as they are."""
+    config = TO_SCRIPT.get(script)
+    if not config or not text:
+        return text
+    cc = _converter(config)
+    out, pos = [], 0
+    for x, y in sorted(keep) + [(len(text), len(text))]:
+        if x < pos:
+            x = pos
+        if pos < x:
+            out += [cc.convert(word) for word in jieba_tokenizer().lcut(text[pos:x], HMM=False)]
+        out.append(text[x:y])
+        pos = max(pos, y)
+    return "".join(out)
+
+
+def _names_in(pa: PoolArticle, span: Span) -> list[tuple[int, int]]:
+    """Name ranges inside a quoted span, as offsets in the quote: people's names and the proper part of place
+    names (小枧 of 小枧镇; 镇 is converted like any word)."""
+    p, a, b = span
+    out = []
+    for kind in ("person", "place"):
+        for q, x, y in pa.slots.spans.get(kind, ()):
+            if q == p and a <= x and y <= b:
+                if kind == "place":
+                    y = x + len(proper_part(pa.units.norm[q - 1][x:y]))
+                if y - x >= 2:
+                    out.append((x - a, y - a))
+    return out
+
+
+def _quote(article: Article, span: Span, n: int) -> tuple[str, Citation]:
+    p, a, b = span
+    para = article.paragraph(p)
+    c = Citation(n, article.id, article.title, article.date, article.source, article.url, p, para[a:b], a, b)
+    bounds = split_sentences(para)
+    head = "" if any(x == a for x, _ in bounds) else "…"
+    tail = "" if any(y == b for _, y in bounds) else "…"
+    return f"{head}{inert_markers(para[a:b])}{tail}", c
+
+
+def english_date(iso: str | None) -> str | None:
+    """2024-02-27T16:56:27 → 27 February 2024."""
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    if not m:
+        return None
+    try:
+        d = Date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
+
+
+def chinese_date(iso: str | None) -> str | None:
+    m = re.match(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
+    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日" if m else None
+
+
+def lead_en(article: Article) -> str:
+    """From “title” (outlet, 27 February 2024):"""
+    meta = ", ".join(x for x in (article.source, english_date(article.date)) if x)
+    return f"From “{inert_markers(article.title)}”" + (f" ({meta})" if meta else "") + ":"
+
+
+def source_line(article: Article) -> str:
+    """《title》（outlet，2024年2月27日）：, for questions about where an article came from."""
+    meta = "，".join(x for x in (article.source, chinese_date(article.date)) if x)
+    return f"《{inert_markers(article.title)}》" + (f"（{meta}）" if meta else "") + "："
+
+
+def pinyin_name(name: str) -> str | None:
+    """A Chinese name in pinyin, surname first (魏爱军 → Wei Aijun); None when a character has no reading."""
+    readings = char_readings()
+    syllables = [readings.get(ch, ("",))[0] for ch in name]
+    if not all(syllables):
+        return None
+    split = 2 if len(name) == 4 else 1
+    return " ".join(s.capitalize() for s in ("".join(syllables[:split]), "".join(syllables[split:])) if s)
+
+
+_EN_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})[日号]")
+
+
+def english_short(short: str, atype: str) -> str:
+    """A short answer an English reader can read: a date in English, a name in pinyin, the Chinese kept beside it."""
+    m = _EN_DATE.match(short.strip())
+    if m:
+        day = f"{int(m.group(3))} {_MONTHS[int(m.group(2)) - 1]}" + (f" {m.group(1)}" if m.group(1) else "")
+        return f"{day} ({short})"
+    if atype in ("person", "speaker") and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", short):
+        spelt = pinyin_name(short)
+        return f"{spelt} ({short})" if spelt else short
+    digits = re.match(r"[0-9.]+", short)
+    if digits and digits.group() != short:
+        return f"{digits.group()} ({short})"
+    return short
+
+
+def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answer:
+    """The answer text with [n] markers in the asker's script, its citations, and the unconverted original."""
+    citations: list[Citation] = []
+    per_article: dict[str, list[tuple[str, str]]] = {}  # article id → (shown, original) quotes
+    articles: dict[str, Article] = {}
+    shorts: dict[str, str] = {}
+    for ch in chosen:
+        article = ch.article.article
+        articles[article.id] = article
+        if ch.short and article.id not in shorts:
+            shorts[article.id] = ch.short
+        target = script_of_asker if script_of_asker in ("hans", "hant") and article_script(article) != script_of_asker else None
+        for span in ch.unit.spans:
+            text, c = _quote(article, span, len(citations) + 1)
+            citations.append(c)
+            shown = text
+            if target:
+                lead = 1 if text.startswith("…") else 0
+                keep = [(x + lead, y + lead) for x, y in _names_in(ch.article, span)]
+                shown = convert(text, target, keep)
+            per_article.setdefault(article.id, []).append((f"{shown}[{c.n}]", f"{text}[{c.n}]"))
+    several = len(per_article) > 1 or q.multi
+    shown_lines, raw_lines = [], []
+    for aid, quotes in per_article.items():
+        article = articles[aid]
+        shown = "".join(s for s, _ in quotes)
+        raw = "".join(r for _, r in quotes)
+        if q.script == "en":
+            short = english_short(shorts[aid], q.atype) if aid in shorts else None
+            if several:
+                head = f"“{inert_markers(article.title)}”" + (f" ({short})" if short else "") + ": "
+                shown_lines.append(head + shown)
+                raw_lines.append(head + raw)
+            else:
+                lines = [lead_en(article)] + ([f"Answer: {short}"] if short else []) + [shown]
+                shown_lines += lines
+                raw_lines += lines[:-1] + [raw]
+        elif several:
+            short = f"（{shorts[aid]}）" if aid in shorts else ""
+            head = f"《{inert_markers(article.title)}》{short}："
+            shown_lines.append(head + shown)
+            raw_lines.append(head + raw)
+        else:
+            lead = source_line(article) if q.atype == "source" else ""
+            shown_lines.append(lead + shown)
+            raw_lines.append(lead + raw)
+    if several and q.script == "en":
+        shown_lines.insert(0, f"From {len(per_article)} articles:")
+        raw_lines.insert(0, shown_lines[0])
+    text, raw = "\n".join(shown_lines), "\n".join(raw_lines)
+    short = None if several or not chosen else chosen[0].short
+    return Answer(q.text, text, False, citations, original=raw if raw != text else None, short=short)

@@ -1,0 +1,298 @@
+"""Answer units of one article: the pieces of text an answer may quote, each as exact spans of its paragraphs.
+
+A span is (paragraph numbered from 1, start, end) with `article.paragraph(p)[start:end]` the quoted text;
+a unit is one or more spans in article order. Kinds:
+
+- `sent`: a whole sentence (rag.lang.sentences, the one splitter);
+- `run`: a run of whole clauses of a longer sentence (clauses are cut at ，：；, outside quotes and brackets);
+- `item`: one segment of a 、-list whose segments are themselves clauses (区委党校党支部和…签署“…”项目);
+- `enum`: an enumeration, from the sentence holding its first item (一是/一要/第一/首先/（一）/1.) to the end of
+  its last item, across paragraphs when the items are paragraphs; `enumh`: the head clause of each item;
+- `quote`: a quotation with the line naming its speaker (“…。”某某说。), `quote1`: one quoted sentence and the
+  speaker line, `quoterun`: a short clause run of a long quotation and the speaker line.
+
+Everything here is question-independent and cached per article (`article_units`); the search form of each
+paragraph (Simplified, half-width, lower-case) is kept alongside, with the same offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rag.answering.names import alternation, name_words
+from rag.ingest.articles import Article
+from rag.lang.script import normalize
+from rag.lang.sentences import split_sentences
+
+Span = tuple[int, int, int]  # (paragraph from 1, start, end)
+
+RUN_MAX_CLAUSES = 5  # a clause run holds at most this many clauses ...
+RUN_MAX_CHARS = 100  # ... and this many characters
+ITEM_MIN_CHARS = 8  # a 、-segment shorter than this is a word in a list, not an item
+ENUM_MAX_ITEMS = 12
+ENUM_MAX_CHARS = 600
+INTRO_MAX_CHARS = 40  # a sentence this short before an enumeration is read with it
+QUOTE_RUN_CHARS = 60  # a clause run of a long quotation, quoted with its speaker line
+MAX_SENTENCES = 400  # sentences of one article read (a pasted book is read in part)
+
+CLAUSE_MARKS = "，：；,:;"
+OPENERS = "“‘「『（(【[《〈"
+CLOSERS = "”’」』）)】]》〉"
+
+_ORD = "一二三四五六七八九十"
+# An item's marker at the start of a sentence or clause (matched at a clause's offset: no ^).
+ENUM_MARK = re.compile(
+    rf"(?:[{_ORD}](?:是|要|抓|建|强|提|加|在|为|着|来|靠|看)|第[{_ORD}](?:[，,、是]|条|项|方面|步|阶段)?|"
+    rf"[（(][{_ORD}][）)]|[{_ORD}]、|\d{{1,2}}[、.．)]|首先|其次|再次|然后|最后|此外)"
+)
+_ORD_VALUE = {c: i + 1 for i, c in enumerate(_ORD)}
+_SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "然后": 3}
+# A short line naming the speaker of the quotation before it: “…。”某某说。 / 某某表示。
+SPEAKER_LINE = re.compile(r"^[^“”\"。！？]{1,45}?(说|表示|介绍|指出|强调|称|认为|透露|坦言|告诉记者|感慨|回忆)[道]?[。！]?$")
+
+
+@lru_cache(maxsize=1)
+def _titled() -> re.Pattern:
+    """A sentence that opens by naming someone by title (…支部书记黄俊德将以…): after a quotation, its speaker."""
+    return re.compile(rf"^[^“”\"。！？，,]{{0,30}}?(?:{alternation(name_words()['title'])})[\u4e00-\u9fff]{{2,3}}")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of the article with its clauses (offsets in its paragraph)."""
+
+    paragraph: int  # from 1
+    start: int
+    end: int
+    index: int  # in the article, from 0
+    clauses: tuple[tuple[int, int], ...]
+
+    @property
+    def span(self) -> Span:
+        return (self.paragraph, self.start, self.end)
+
+
+@dataclass(frozen=True)
+class Unit:
+    kind: str
+    spans: tuple[Span, ...]
+    text: str  # the spans' text joined (search form), what features and keys are checked on
+    sentence: int  # index of its first sentence
+    sentences: int  # how many sentences it touches
+    clauses: int  # clauses it holds (items for an enumeration)
+
+    @property
+    def chars(self) -> int:
+        return sum(b - a for _, a, b in self.spans)
+
+    def overlaps(self, other: "Unit") -> bool:
+        return any(p == q and a < d and c < b for p, a, b in self.spans for q, c, d in other.spans)
+
+
+@dataclass(frozen=True)
+class ArticleUnits:
+    """An article's sentences, units and the search form of its paragraphs (same offsets as the article's)."""
+
+    article: Article
+    norm: tuple[str, ...]  # normalize(paragraph), or the paragraph itself when normalising changed its length
+    sentences: tuple[Sentence, ...]
+    units: tuple[Unit, ...]
+    text: str  # title and paragraphs in search form, for article-level matching
+
+    def sentence_text(self, i: int) -> str:
+        s = self.sentences[i]
+        return self.norm[s.paragraph - 1][s.start : s.end]
+
+
+def split_clauses(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+    """Clause spans of text[start:end], cut at ，：；,:; outside quotes and brackets (not inside a number)."""
+    cuts, depth = [], 0
+    for i in range(start, end):
+        ch = text[i]
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS:
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            depth = 1 if depth == 0 else depth - 1
+        elif depth == 0 and ch in CLAUSE_MARKS:
+            if ch in ",:;" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+                continue
+            cuts.append(i)
+    out, a = [], start
+    for c in cuts + [end]:
+        x, y = _strip(text, a, c if c != end else end)
+        if y > x:
+            out.append((x, y))
+        a = c + 1
+    return tuple(out) or ((start, end),)
+
+
+def _strip(text: str, a: int, b: int) -> tuple[int, int]:
+    while a < b and text[a].isspace():
+        a += 1
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    return a, b
+
+
+def _search_form(paragraph: str) -> str:
+    n = normalize(paragraph)
+    return n if len(n) == len(paragraph) else paragraph.lower()
+
+
+@lru_cache(maxsize=512)
+def article_units(article: Article) -> ArticleUnits:
+    """Sentences and answer units of an article (cached: they depend on the article only)."""
+    norm = tuple(_search_form(p) for p in article.paragraphs)
+    sentences: list[Sentence] = []
+    for p, para in enumerate(article.paragraphs, start=1):
+        for a, b in split_sentences(para):
+            if len(sentences) >= MAX_SENTENCES:
+                break
+            sentences.append(Sentence(p, a, b, len(sentences), split_clauses(para, a, b)))
+    builder = _Builder(article, norm)
+    for s in sentences:
+        builder.sentence_units(s)
+    builder.enumerations(sentences)
+    builder.quotations(sentences)
+    text = normalize(article.title + "\n" + "\n".join(article.paragraphs))
+    return ArticleUnits(article, norm, tuple(sentences), tuple(builder.units), text)
+
+
+class _Builder:
+    def __init__(self, article: Article, norm: tuple[str, ...]):
+        self.article, self.norm = article, norm
+        self.units: list[Unit] = []
+        self.seen: set[tuple[Span, ...]] = set()
+
+    def add(self, kind: str, spans, sentence: int, sentences: int, clauses: int) -> None:
+        spans = tuple(_merge(spans))
+        if spans in self.seen or sum(b - a for _, a, b in spans) < 4:
+            return
+        self.seen.add(spans)
+        text = "".join(self.norm[p - 1][a:b] for p, a, b in spans)
+        self.units.append(Unit(kind, spans, text, sentence, sentences, clauses))
+
+    def sentence_units(self, s: Sentence) -> None:
+        p, para = s.paragraph, self.article.paragraph(s.paragraph)
+        n = len(s.clauses)
+        self.add("sent", [s.span], s.index, 1, n)
+        for i in range(n):
+            for j in range(i, min(n, i + RUN_MAX_CLAUSES)):
+                if i == 0 and j == n - 1:
+                    continue
+                a, b = s.clauses[i][0], (s.end if j == n - 1 else s.clauses[j][1])
+                if b - a > RUN_MAX_CHARS:
+                    break
+                self.add("run", [(p, a, b)], s.index, 1, j - i + 1)
+        for x, y in s.clauses:  # 、-lists whose segments are clause-like
+            parts = para[x:y].split("、")
+            if len(parts) >= 3 and (y - x) / len(parts) >= 14:
+                pos = x
+                for part in parts:
+                    if len(part.strip()) >= ITEM_MIN_CHARS:
+                        self.add("item", [(p, pos, pos + len(part))], s.index, 1, 1)
+                    pos += len(part) + 1
+
+    def _ordinal(self, p: int, a: int, b: int) -> int | None:
+        m = ENUM_MARK.match(self.norm[p - 1], a, b)
+        if not m:
+            return None
+        t = m.group()
+        for ch in t:
+            if ch in _ORD_VALUE:
+                return _ORD_VALUE[ch]
+            if ch.isdigit():
+                return int(ch)
+        return _SEQUENCE_WORDS.get(t, 0)  # 最后/此外: a continuation
+
+    def enumerations(self, sentences: list[Sentence]) -> None:
+        starts = [(s.index, ci, v) for s in sentences for ci, (x, y) in enumerate(s.clauses)
+                  if (v := self._ordinal(s.paragraph, x, y)) is not None]
+        used: set[int] = set()
+        for k, (si, ci, v) in enumerate(starts):
+            if v != 1 or k in used:
+                continue
+            chain, want = [(si, ci)], 2
+            for k2 in range(k + 1, len(starts)):
+                sj, cj, vj = starts[k2]
+                if sj - chain[-1][0] > 4:
+                    break
+                if vj == want or (vj == 0 and want >= 3):
+                    chain.append((sj, cj))
+                    used.add(k2)
+                    want += 1
+                    if vj == 0 or len(chain) >= ENUM_MAX_ITEMS:
+                        break
+            if len(chain) >= 2:
+                self._enumeration(sentences, chain)
+
+    def _enumeration(self, sentences: list[Sentence], chain: list[tuple[int, int]]) -> None:
+        first, last = chain[0][0], chain[-1][0]
+        end = last  # the last item runs to its paragraph's end, at most two more sentences, or the next marker
+        while (end + 1 < len(sentences) and sentences[end + 1].paragraph == sentences[last].paragraph and end + 1 - last < 3
+               and self._ordinal(*sentences[end + 1].span) is None):
+            end += 1
+        # a short sentence before the first item often names who enumerates (最后，镇党委书记王刚作强调。他表示，一要…)
+        intro = first - 1 if first > 0 and sentences[first - 1].paragraph == sentences[first].paragraph else None
+        if intro is not None and sentences[intro].end - sentences[intro].start > INTRO_MAX_CHARS:
+            intro = None
+        for stop in sorted({last, end}):
+            for start in (first, intro) if intro is not None else (first,):
+                spans = [s.span for s in sentences[start : stop + 1]]
+                if sum(b - a for _, a, b in spans) <= ENUM_MAX_CHARS:
+                    self.add("enum", spans, start, stop - start + 1, len(chain))
+        heads = []
+        s0 = sentences[first]
+        if chain[0][1] > 0:  # the clauses that introduce the first item
+            heads.append((s0.paragraph, s0.clauses[0][0], s0.clauses[chain[0][1] - 1][1]))
+        for sj, cj in chain:
+            s = sentences[sj]
+            x, y = s.clauses[cj]
+            heads.append((s.paragraph, x, s.end if s.end - x <= 40 else y))
+        self.add("enumh", heads, first, last - first + 1, len(chain))
+
+    def quotations(self, sentences: list[Sentence]) -> None:
+        for s in sentences[1:]:
+            text = self.norm[s.paragraph - 1][s.start : s.end]
+            prev = sentences[s.index - 1]
+            prev_text = self.norm[prev.paragraph - 1][prev.start : prev.end]
+            if prev.paragraph != s.paragraph or not prev_text.endswith(("”", '"', "」")):
+                continue
+            if not SPEAKER_LINE.match(text) and not _titled().match(text):
+                continue
+            k = s.index - 1  # back to the sentence that opens the quotation
+            while k >= 0 and sentences[k].paragraph == s.paragraph and "“" not in self.norm[s.paragraph - 1][sentences[k].start : sentences[k].end] and s.index - k < 8:
+                k -= 1
+            if k < 0 or sentences[k].paragraph != s.paragraph:
+                continue
+            q0, para = sentences[k], self.norm[s.paragraph - 1]
+            qa = para.find("“", q0.start, q0.end)
+            qa = q0.start if qa < 0 else qa
+            p = s.paragraph
+            self.add("quote", [(p, qa, s.end)], k, s.index - k + 1, 1)
+            for m in range(k, s.index):
+                sm = sentences[m]
+                if s.start - qa > 80:  # a long quotation: its short clause runs, each with the speaker line
+                    cl = [(x, y) for x, y in sm.clauses if y > qa]
+                    for i in range(len(cl)):
+                        for j in range(i, min(len(cl), i + 3)):
+                            a, b = max(cl[i][0], qa), (sm.end if j == len(cl) - 1 else cl[j][1])
+                            if b - a <= QUOTE_RUN_CHARS:
+                                self.add("quoterun", [(p, a, b), s.span], m, 2, j - i + 1)
+                if k < m or m < s.index - 1:
+                    self.add("quote1", [(p, qa if m == k else sm.start, sm.end), s.span], m, 2, 1)
+
+
+def _merge(spans) -> list[Span]:
+    """Spans in order, adjacent ones of a paragraph joined (at most one character between them)."""
+    out: list[Span] = []
+    for p, a, b in sorted(spans):
+        if out and out[-1][0] == p and a - out[-1][2] <= 1:
+            out[-1] = (p, out[-1][1], max(b, out[-1][2]))
+        else:
+            out.append((p, a, b))
+    return out

@@ -1,0 +1,115 @@
+"""Answer units, slot annotations and question analysis on real excerpts of the seed articles (fast: no model,
+no retrieval)."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answering.question import analyze
+from rag.answering.slots import article_slots
+from rag.answering.units import article_units
+from rag.ingest.articles import Article
+
+SHIMA = "000_049c7ef42d054db3"
+JINJIANG = "001_75c24a0883477bc4"
+QINGDAO = "003_149da1c9ea8086b3"
+QUAN = "004_7e177a0353be72cf"
+
+
+@pytest.fixture(scope="module")
+def articles(seed_articles):
+    return seed_articles
+
+
+def _texts(au, kind):
+    return ["".join(au.article.paragraph(p)[a:b] for p, a, b in u.spans) for u in au.units if u.kind == kind]
+
+
+def test_every_unit_quotes_its_paragraphs_verbatim(articles):
+    for article in articles.values():
+        au = article_units(article)
+        assert au.units
+        for u in au.units:
+            for p, a, b in u.spans:
+                assert 0 <= a < b <= len(article.paragraph(p))
+            assert u.text == "".join(au.norm[p - 1][a:b] for p, a, b in u.spans)
+
+
+def test_an_enumeration_is_one_unit_with_all_its_items(articles):
+    # ¶9–10 of the Qu'an article: 一要立足镇情 … 二要突出重点 … 三要恪守规矩 (the third item opens ¶10)
+    au = article_units(articles[QUAN])
+    heads = [t for t in _texts(au, "enumh") if "一要" in t]
+    assert heads and all(x in heads[0] for x in ("一要立足镇情", "二要突出重点", "三要恪守规矩"))
+    whole = [u for u in au.units if u.kind == "enum" and "一要" in u.text]
+    assert whole and {p for p, _, _ in whole[0].spans} == {9, 10}
+    # 一是…二是…三是 in one paragraph, in Traditional
+    shima = article_units(articles[SHIMA])
+    assert any("一是結對互助" in t and "三是共謀新局" in t for t in _texts(shima, "enumh"))
+
+
+def test_a_quotation_and_its_speaker_are_one_unit(articles):
+    au = article_units(articles[QINGDAO])
+    quotes = _texts(au, "quote")
+    assert any("把視聽上的沖擊變成行動上的自覺" in t and t.endswith("張福杰說。") for t in quotes)
+    # the speaker named by title in the next sentence, with no 说 (…黨支部書記黃俊德將以…)
+    assert any("114家企業" in t and "黃俊德" in t for t in quotes)
+
+
+def test_list_items_that_are_clauses_are_units(articles):
+    items = _texts(article_units(articles[JINJIANG]), "item")
+    assert any(t.startswith("區委黨校黨支部和沙河街道匯泉路社區黨委簽署") for t in items)
+
+
+def test_slots_find_people_after_titles_dates_and_counts(articles):
+    au = article_units(articles[QUAN])
+    slots = article_slots(au)
+
+    def found(kind):
+        return {au.norm[p - 1][a:b] for p, a, b in slots.spans[kind]}
+
+    assert {"王刚", "孙宇", "张晓敏", "王海星", "马瑜"} <= found("person")
+    assert "2月25日" in found("date") and "2024年" in found("year")
+    assert "13个" in found("number") and any(slots.measures.get(s) == "个" for s in slots.spans["number"])
+    assert not slots.any("phone") and not slots.any("age")
+    assert "关于" not in "".join(found("person"))  # a title followed by a common word is no name
+
+
+def test_a_purpose_clause_is_a_slot(articles):
+    au = article_units(articles[QUAN])
+    slots = article_slots(au)
+    assert any(p == 1 and a == 0 for p, a, _ in slots.spans["purpose"])  # ¶1 opens 为全面贯彻…
+
+
+@pytest.mark.parametrize(("question", "atype"), [
+    ("小枧镇三星社区党委书记是谁？", "person"),
+    ("“把视听上的冲击变成行动上的自觉”是谁说的？", "speaker"),
+    ("郭健在青島城投集團擔任什麼職務？", "title"),
+    ("参加石马镇结对共建签约仪式的有多少人？", "number"),
+    ("绵阳青石路涪江大桥工程项目的总投资是多少？", "money"),
+    ("錦江區委組織部部長余家洪今年多大年紀？", "age"),
+    ("青岛市委网信办的擂台比武是哪天？", "date"),
+    ("锦江区的活动是在哪里举办的？", "place"),
+    ("渠岸镇召开2024年镇村干部大会的目的是什么？", "purpose"),
+    ("Who chaired the Qingshan district meeting?", "person"),
+    ("What is the phone number of the Qingshan District Library?", "phone"),
+    ("In what year was the alliance founded?", "year"),
+])
+def test_the_kind_of_answer_a_question_asks_for(question, atype):
+    assert analyze(question).atype == atype
+
+
+def test_question_analysis_finds_predicate_measure_enumeration_and_multi():
+    q = analyze("新沟桥街道和红钢城街道开了什么会？")
+    assert q.head == "会" and "开" in q.near
+    assert analyze("参加签约仪式的有多少人？").measure == "人"
+    assert analyze("孙宇要求领导干部坚持哪“三高”？").abbreviation == (3, "高")
+    assert analyze("新溝橋街道和紅鋼城街道下一步打算在哪些方面持續發力？").enum
+    assert analyze("这几场活动分别是哪天举行的？").multi
+    assert analyze("Which of the articles mention the 20th Party Congress?").multi
+    assert not analyze("锦江区的活动是由哪些单位指导的？").multi  # one article's list, not a list of articles
+    assert "6月" in dict(analyze("这几篇文章里，哪些活动是在6月份举行的？").terms)
+
+
+def test_an_article_without_units_gives_none():
+    au = article_units(Article("x", "标题", ("。",)))
+    assert au.units == ()
