@@ -157,7 +157,7 @@ class Engine(_SnapshotReads):
                 if newer is index:
                     return False
                 loaded = _load(self.config, lambda _m: None)
-                snapshot = _snapshot_of(newer, loaded, self.config, self._embedder)
+                snapshot = _snapshot_of(newer, loaded, self.config, self._embedder, following=True)
             except Exception as exc:  # noqa: BLE001 - a replica keeps answering from what it has
                 self._log(f"a newer index at {index.where} could not be loaded ({exc}); still answering from the previous one")
                 return False
@@ -321,14 +321,19 @@ def _load_snapshot(loaded: LoadReport, config: Config, embedder) -> Snapshot:
         raise IndexDamaged(f"index at {where} is damaged ({type(exc).__name__}: {exc})") from exc
 
 
-def _snapshot_of(index: IndexBackend, loaded: LoadReport, config: Config, embedder) -> Snapshot:
-    """A snapshot over one committed state of the index; IndexDamaged when it does not hold these articles."""
+def _snapshot_of(index: IndexBackend, loaded: LoadReport, config: Config, embedder, following: bool = False) -> Snapshot:
+    """A snapshot over one committed state of the index; IndexDamaged when it does not hold these articles.
+    `following` another process's commit: files of articles still being ingested (an upload through another
+    replica, placed before its commit) may already be there, and wait for the commit that adds them."""
     from rag.retrieve import Retriever
 
     if not index.exists:
         raise FileNotFoundError(f"no index at {index.where}; build one with: rag ingest")
     retriever = Retriever(index, embedder, config)
     articles = {a.id: a for a in loaded.articles}
+    if following:
+        held = index.articles()
+        articles = {aid: a for aid, a in articles.items() if aid in held}
     problem = index.verify(articles)
     if problem:
         raise IndexDamaged(f"index at {index.where} does not match the corpus ({problem})")

@@ -12,6 +12,7 @@ from rag.config import Config
 from rag.contracts import Retriever
 from rag.engine import Engine, Snapshot
 from rag.index.backend import UNDATED, day_number
+from rag.index.embedders import Embedder
 from rag.index.pipeline import IngestReport
 from rag.ingest.articles import Article, load_file
 from rag.records import Reply
@@ -113,3 +114,24 @@ class FakeEngine(Engine):
             progress(1, 1, "indexing")
         self._snapshot = Snapshot(articles, LexicalRetriever(list(articles.values()), titles=False))
         return report
+
+
+class HashEmbedder(Embedder):
+    """Fast vectors that are the same in every process (characters hashed with crc32, not Python's salted
+    hash): for tests of the index's plumbing, where subprocesses must embed as the test does."""
+
+    def __init__(self, id: str = "test:crc", dim: int = 64):
+        self.id, self.dim = id, dim
+
+    def embed_batch(self, texts, kind):
+        import zlib
+
+        import numpy as np
+
+        from rag.index.embedders import l2_normalize
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in zip(out, texts):
+            for ch in text:
+                row[zlib.crc32(ch.encode("utf-8")) % self.dim] += 1.0
+        return l2_normalize(out + 1e-3)
