@@ -220,7 +220,8 @@ class MilvusBackend(IndexBackend):
             if self._header and not rebuild:
                 check_manifest(self._header["manifest"], self.uri, embedder_id, dim, self.config)
             self.store.create_chunks(int(dim))  # (anew when the dimension changed: only a rebuild gets here so)
-            self._rollback_above(self._committed)
+            if not self.lease.clean:  # the last writer did not finish: undo what it left
+                self._rollback_above(self._committed)
             for coll in (self.store.chunks, self.store.meta):
                 self.client.delete(coll, filter=f"gen_to <= {self._committed - 1}")  # no reader sees them
             self._embedder = (embedder_id, int(dim))
@@ -231,7 +232,7 @@ class MilvusBackend(IndexBackend):
             self._entries: dict[str, dict] = {}  # article → its new manifest entry
             self._deleted: set[str] = set()
             self._words: set[str] = set()
-            self._added = 0
+            self._dirty = False  # written since the last commit
         except BaseException:
             self._writing = False
             self.lease.release()
@@ -261,6 +262,7 @@ class MilvusBackend(IndexBackend):
 
     def upsert(self, part: ArticleChunks) -> None:
         self._check_writing()
+        self._dirty = True
         self.lease.renew()
         aid, date, source = part.article_id, part.entry.get("date"), part.entry.get("source")
         self._load_old([aid])
@@ -286,6 +288,7 @@ class MilvusBackend(IndexBackend):
 
     def delete(self, article_ids: Collection[str]) -> None:
         self._check_writing()
+        self._dirty = True
         ids = list(article_ids)
         self._load_old(ids)
         for a in ids:
@@ -333,6 +336,7 @@ class MilvusBackend(IndexBackend):
             self._committed, self._header, self._articles = g, header, None
             self._gen = g + 1
             self._old, self._new, self._entries, self._deleted, self._words = {}, {}, {}, set(), set()
+            self._dirty = False
         except BaseException:
             self.abort()
             raise
@@ -363,7 +367,8 @@ class MilvusBackend(IndexBackend):
     def abort(self) -> None:
         if self._writing:
             try:
-                self._rollback_above(self._committed)
+                if self._dirty:
+                    self._rollback_above(self._committed)
             finally:
                 self._writing = False
                 self.lease.release()

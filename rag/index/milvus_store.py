@@ -248,6 +248,7 @@ class Lease:
         self.client, self.meta, self.seconds = client, meta, seconds
         self.me = {"writer": uuid.uuid4().hex, "pid": os.getpid(), "host": socket.gethostname()}
         self.until = 0.0
+        self.clean = True  # whether the writer before us released its lease (False: it died or ran out)
 
     def _read(self) -> dict | None:
         rows = self.client.get(self.meta, ids=["lease"], output_fields=["body"])
@@ -277,6 +278,7 @@ class Lease:
         while True:
             cur = self._read()
             if not self._foreign(cur):
+                self.clean = not cur or cur.get("until", 0) == 0
                 self._write(time.time() + self.seconds)
                 time.sleep(0.2)  # a writer that raced us has written by now: the last write wins, the other backs off
                 cur = self._read()

@@ -99,12 +99,11 @@ def ingest(
             backend.delete(report.removed)
         journal = EmbeddingJournal(_journal_folder(config, backend), embedder.id, embedder.dim)
         _write_articles(todo, previous, backend, embedder, journal, config, report, progress, say)
-        backend.commit(final=True, say=say)
+        backend.commit(final=False, say=say)
         report.commits += 1
-    except BaseException:
-        backend.abort()
-        raise
-    journal.clear()
+        journal.clear()  # (still under the lock: the next writer's journal is never touched)
+    finally:
+        backend.abort()  # releases the lock; after a failure, also drops what was not committed
     report.chunks = int(backend.manifest.get("counts", {}).get("chunks", 0))
     report.seconds = time.perf_counter() - t0
     say("done")
@@ -124,7 +123,9 @@ def _write_articles(todo: list[Article], previous: dict[str, dict], backend: Ind
     block: list[tuple[Article, list]] = []
     for i, item in enumerate(chunked):
         block.append(item)
-        if sum(len(c) for _, c in block) < BLOCK_CHUNKS and i + 1 < len(chunked):
+        last = i + 1 == len(chunked)
+        full = sum(len(c) for _, c in block) >= BLOCK_CHUNKS or since_commit + len(block) >= config.commit_articles
+        if not (full or last):
             continue
         vectors = _embed_block(block, previous, backend, embedder, journal, report, bar)
         say("tokenising for keyword search")
@@ -133,7 +134,7 @@ def _write_articles(todo: list[Article], previous: dict[str, dict], backend: Ind
         since_commit += len(block)
         block = []
         due = since_commit >= config.commit_articles or time.monotonic() - last_commit >= config.commit_seconds
-        if due and i + 1 < len(chunked):
+        if due and not last:
             say(f"committing {since_commit} articles")
             backend.commit(final=False, say=say)
             report.commits += 1
