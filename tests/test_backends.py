@@ -365,3 +365,33 @@ def test_an_ingest_killed_half_way_leaves_whole_articles_and_resumes_without_re_
     assert not set(again.seen) & set(first), "a passage was embedded twice"
     assert len(report.unchanged) >= 4 and report.resumed >= 1
     assert set(whole_versions(open_backend(cfg)).values()) == {2} and len(open_backend(cfg).articles()) == 10
+
+
+# ---- the same scores as FAISS mode ------------------------------------------------------------------------------
+
+
+@needs_milvus
+def test_milvus_scores_as_faiss_does(tmp_path):
+    """Same chunks, same cosines, and BM25 scores that differ by the constant factor (k1 + 1) = 2.2 only: Milvus'
+    formula carries it, bm25s' does not (same k1, b, IDF and document lengths over our jieba words). Holds while
+    the index is one milvus-lite segment (one commit): milvus-lite computes IDF per segment, Milvus per shard."""
+    emb = HashEmbedder()
+    faiss_cfg = Config(index_dir=tmp_path / "faiss")
+    lite_cfg = Config(index_dir=tmp_path / "lite", index_backend="milvus", index_uri=str(tmp_path / "lite.db"))
+    for c in (faiss_cfg, lite_cfg):
+        ingest(news(6), c, emb, progress=False)
+    faiss, lite = open_backend(faiss_cfg), open_backend(lite_cfg)
+    try:
+        for query in ("港口 集装箱 版本v1", "第3篇 暴雨 防汛", "编号22 芯片"):
+            tokens = faiss.query_tokens(query)
+            assert lite.query_tokens(query) == tokens
+            f, m = faiss.lexical_search(tokens, 18), lite.lexical_search(tokens, 18)
+            fs = {faiss.fetch(keys=[k]).chunks[0]: s for k, s in zip(f.keys, f.scores)}
+            ms = {lite.fetch(keys=[k]).chunks[0]: s for k, s in zip(m.keys, m.scores)}
+            assert fs.keys() == ms.keys()
+            assert all(ms[c] / fs[c] == pytest.approx(2.2, rel=1e-4) for c in fs), query
+            q = emb.embed_query(query)
+            fd, md = faiss.dense_search(q, 18), lite.dense_search(q, 18)
+            assert sorted(fd.scores.tolist()) == pytest.approx(sorted(md.scores.tolist()), abs=1e-5)
+    finally:
+        lite.close()

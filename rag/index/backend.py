@@ -372,7 +372,11 @@ def backend_class(name: str) -> type[IndexBackend]:
     if name not in BACKENDS:
         raise ConfigError(f"index_backend must be one of {', '.join(BACKENDS)}, not {name!r}")
     module, _, cls = BACKENDS[name].partition(":")
-    return getattr(importlib.import_module(module), cls)
+    try:
+        return getattr(importlib.import_module(module), cls)
+    except ImportError as exc:
+        raise ConfigError(f"index_backend {name} needs its optional libraries ({exc.name or exc} is missing): "
+                          f"pip install -e '.[{name}]'") from None
 
 
 def open_backend(config: Config) -> IndexBackend:

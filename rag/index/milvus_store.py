@@ -202,8 +202,11 @@ class Collections:
             # milvus-lite: FLAT (exact, as FAISS below its graph threshold); its HNSW found 45 % of the true
             # top 10 at ef 128 (/work notes). Milvus: AUTOINDEX (its own HNSW/DiskANN choice).
             ip.add_index("vec", index_type="FLAT" if self.lite else "AUTOINDEX", metric_type="IP")
+            bm25 = {"bm25_k1": BM25_K1, "bm25_b": BM25_B}
+            # pymilvus sends index params as separate keys, which Milvus reads; milvus-lite 3.2 reads only a
+            # JSON-encoded "params" key (and otherwise silently uses k1 1.5, b 0.75): each gets its own form
             ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                         params={"bm25_k1": BM25_K1, "bm25_b": BM25_B})
+                         params={"params": bm25} if self.lite else bm25)
             for f in ("article_id", "date", "source", "gen_from", "gen_to"):
                 ip.add_index(f, index_type="INVERTED")
             c.create_collection(self.chunks, schema=s, index_params=ip, consistency_level="Strong")
