@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.config import Config
@@ -203,6 +204,22 @@ def test_filters_apply_inside_both_searches(cfg):
             assert {a for a, _ in retriever.search_articles("版本v1", k=10, filter=f)} == admitted
     with pytest.raises(ValueError, match="not a date"):
         index.dense_search(q, 5, Where.of(Filter(since="yesterday")))
+
+
+def test_past_the_graph_threshold_a_filtered_dense_search_is_still_exact(tmp_path):
+    """With an HNSW graph (FAISS, Config.ann_min_chunks) a filter is not passed to the graph, which loses recall
+    through a selector: the allowed rows are searched exactly."""
+    emb = HashEmbedder()
+    cfg = Config(index_dir=tmp_path / "index", ann_min_chunks=1)
+    ingest(news(), cfg, emb, progress=False)
+    index = open_backend(cfg)
+    assert index.index.ann is not None
+    q = emb.embed_query("新闻 编号")
+    for f, ids, admitted in FILTERS:
+        found = index.dense_search(q, 5, Where.of(f, ids))
+        allowed = index.index.mask(Where.of(f, ids))
+        exact = np.argsort(np.where(allowed, 0, 9) - index.index.vectors @ q, kind="stable")[: min(5, int(allowed.sum()))]
+        assert found.keys.tolist() == exact.tolist(), (f, ids)
 
 
 # ---- a manifest that does not match -----------------------------------------------------------------------------

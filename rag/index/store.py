@@ -49,7 +49,11 @@ class VectorIndex:
         # what filters test, per article number: its date as a day number (UNDATED: none) and its stored source
         entries = [self.manifest["articles"][aid] for aid in article_ids]
         self.article_days = np.array([day_number(e.get("date")) for e in entries], dtype=np.int64)
-        self.article_sources = np.array([e.get("source") or "" for e in entries], dtype=object)
+        self._number = {aid: i for i, aid in enumerate(article_ids)}
+        self._by_source: dict[str, list[int]] = {}
+        for i, e in enumerate(entries):
+            if e.get("source"):
+                self._by_source.setdefault(e["source"], []).append(i)
 
     # -- facts ---------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -104,10 +108,15 @@ class VectorIndex:
         if hi is not None:
             ok &= self.article_days <= hi
         if where.filter.sources:
-            ok &= np.isin(self.article_sources, list(where.filter.sources))
+            ok &= self._articles_mask(i for s in where.filter.sources for i in self._by_source.get(s, ()))
         if where.article_ids is not None:
-            ok &= np.isin(np.asarray(self.article_ids, dtype=object), list(where.article_ids))
+            ok &= self._articles_mask(self._number[a] for a in where.article_ids if a in self._number)
         return ok[self.chunk_article] if len(self.chunk_article) else np.zeros(0, dtype=bool)
+
+    def _articles_mask(self, numbers) -> np.ndarray:
+        mask = np.zeros(len(self.article_ids), dtype=bool)
+        mask[np.fromiter(numbers, dtype=np.int64)] = True
+        return mask
 
     def search(self, qvecs: np.ndarray, k: int, rows: np.ndarray | None = None,
                mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
