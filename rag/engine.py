@@ -245,9 +245,11 @@ def _build_snapshot(config: Config, embedder, progress, log: Log) -> Snapshot:
     from rag.index.backend import open_backend
 
     loaded = _load(config, log)
+    from rag.index.manifest import IndexMismatch
+
     try:
         status = open_backend(config).status(loaded.articles)
-    except Exception:  # noqa: BLE001 - an unreadable manifest: the update below says why, or rebuilds
+    except IndexMismatch:  # an unreadable manifest: the update below says why, or rebuilds
         status = "stale"
     if status != "fresh":
         where = config.index_uri or config.index_dir
@@ -277,6 +279,8 @@ def update_index(loaded: LoadReport, config: Config, embedder, progress=True, lo
                 raise  # a shared index is never dropped by an update: `rag ingest --rebuild` does that
             log(f"{_without_hint(exc)}: rebuilding it from the corpus")
             return ingest(loaded.articles, config, embedder, progress=progress, rebuild=True, wait=wait)
+    except ConnectionError:
+        raise  # an index server that cannot be reached: its own message says so
     except OSError as exc:
         # The new generation is written beside the old one and swapped in last, so the old one stands.
         # (numpy reports a short write as "N requested and M written", without an errno.)

@@ -254,6 +254,10 @@ class IndexBackend(ABC):
     def exists(self) -> bool:
         return bool(self.manifest)
 
+    def __len__(self) -> int:
+        """Chunks in the committed state."""
+        return int(self.manifest.get("counts", {}).get("chunks", 0))
+
     @property
     def generation(self) -> str:
         """The committed state this instance reads (changes with every commit)."""

@@ -106,7 +106,8 @@ def connect(uri: str):
                     f"{uri} is open in another process (milvus-lite allows one process per file); run "
                     f"`milvus-lite server --data-dir {uri} --host 127.0.0.1 --port 19530` and use "
                     "--index-uri http://127.0.0.1:19530 in every process") from None
-            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+            text = str(getattr(exc, "message", "") or exc).strip()
+            first = text.splitlines()[0][:200] if text else type(exc).__name__
             raise ConnectionError(f"cannot reach the Milvus index at {uri} ({first})") from None
         _CLIENTS[key] = client
         return client
