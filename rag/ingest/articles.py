@@ -2,7 +2,7 @@
 
 `load_file` decodes any common Chinese encoding (UTF-8, GB18030/GBK, Big5), extracts HTML with
 trafilatura, converts Markdown to text, reads JSONL records, and hands every document to
-`rag.ingest.cleaning.clean_article`. Bad input never raises: it comes back as `Skipped(origin, reason)`.
+`rag.ingest.cleaning.pipeline.clean_article`. Bad input never raises: it comes back as `Skipped(origin, reason)`.
 """
 
 from __future__ import annotations
@@ -15,7 +15,12 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from rag.ingest import cleaning
+from rag.ingest.cleaning.credits import clean_outlet, names_in
+from rag.ingest.cleaning.dates import complete_date, parse_date
+from rag.ingest.cleaning.headers import parse_header, split_header
+from rag.ingest.cleaning.pipeline import Cleaned, clean_article
+from rag.ingest.cleaning.text import strip_pinyin_glosses
+from rag.ingest.cleaning.titles import split_original_title
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 
@@ -283,7 +288,7 @@ def load_file(path: Path) -> tuple[list[Article], list[Skipped]]:
     return [article], []
 
 
-def _article(ident: str, cleaned: cleaning.Cleaned, original: str, origin: str, url: str | None = None) -> Article:
+def _article(ident: str, cleaned: Cleaned, original: str, origin: str, url: str | None = None) -> Article:
     return Article(
         id=ident,
         title=cleaned.title,
@@ -300,7 +305,7 @@ def _article(ident: str, cleaned: cleaning.Cleaned, original: str, origin: str, 
 
 def article_from_text(text: str, ident: str, origin: str = "") -> Article | None:
     """An article from plain text (a scraped page's text); None if only boilerplate."""
-    cleaned = cleaning.clean_article(text)
+    cleaned = clean_article(text)
     return _article(ident, cleaned, text, origin) if cleaned else None
 
 
@@ -355,11 +360,11 @@ def markdown_to_text(markdown: str) -> tuple[str, dict[str, str], str | None]:
 def article_from_markdown(markdown: str, ident: str, origin: str = "") -> Article | None:
     """An article from Markdown: front matter (title, date, source, url, author) and the first heading are metadata."""
     text, front, heading = markdown_to_text(markdown)
-    title = front.get("title") or (cleaning.strip_pinyin_glosses(heading) if heading else None)
-    cleaned = cleaning.clean_article(
+    title = front.get("title") or (strip_pinyin_glosses(heading) if heading else None)
+    cleaned = clean_article(
         text,
         title=title,
-        date=cleaning.parse_date(front.get("date", "")),
+        date=parse_date(front.get("date", "")),
         source=front.get("source"),
         author=front.get("author"),
     )
@@ -377,18 +382,18 @@ def article_from_html(html: str, ident: str, origin: str = "") -> Article | None
     )
     if doc is None or not (doc.text or "").strip():
         return None
-    author = cleaning.names_in(doc.author) if doc.author else None
-    cleaned = cleaning.clean_article(
+    author = names_in(doc.author) if doc.author else None
+    cleaned = clean_article(
         doc.text,
         title=doc.title,
-        date=cleaning.parse_date(doc.date or ""),
+        date=parse_date(doc.date or ""),
         author=author or (doc.author.strip() if doc.author and len(doc.author) <= 40 else None),
     )
     if cleaned is None:
         return None
     if cleaned.source is None and doc.sitename:
         # The site is the outlet only when the page names no other (`来源：大众日报` on 大众网).
-        cleaned = replace(cleaned, source=cleaning.clean_outlet(doc.sitename))
+        cleaned = replace(cleaned, source=clean_outlet(doc.sitename))
     return _article(ident, cleaned, html, origin, doc.url or None)
 
 
@@ -434,18 +439,18 @@ def article_from_record(record: object, origin: str = "", default_id: str = "") 
     if not isinstance(text, str) or not text.strip():
         return None, "no 'text' field" if "text" not in record else "empty or non-string 'text'"
     ident = _field(record, "id") or default_id
-    header_text, body = cleaning.split_header(text)
-    header = cleaning.parse_header(header_text)
+    header_text, body = split_header(text)
+    header = parse_header(header_text)
     # CRUD's `date` field is the same header (`2023-07-28 10:14:27作者：白剑峰来源：人民日报`).
-    field_header = cleaning.parse_header(_field(record, "date") or "")
+    field_header = parse_header(_field(record, "date") or "")
     url = _field(record, "url")
     date = field_header.date or header.date
     if date is None and url:
-        date = cleaning.complete_date(_field(record, "date") or header_text, url)
+        date = complete_date(_field(record, "date") or header_text, url)
     title = _field(record, "title")
     if title is None:
-        title, body = cleaning.split_original_title(body)
-    cleaned = cleaning.clean_article(
+        title, body = split_original_title(body)
+    cleaned = clean_article(
         body,
         title=title,
         date=date,
