@@ -12,22 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from rag.ingest.articles import Article, LoadReport, Skipped, load_corpus, load_file
 from rag.ingest.cleaning.chrome import is_caption_line, is_link_item
 from rag.ingest.cleaning.headers import parse_header, split_header
 from rag.ingest.cleaning.mojibake import repair_gbk_shift
 from rag.ingest.cleaning.text import normalize_whitespace, strip_pinyin_glosses
 from rag.ingest.cleaning.titles import clean_title
+from rag.ingest.decode import DecodeError, decode_bytes
+from rag.ingest.formats import markdown_to_text
 from rag.lang.sentences import ends_sentence, sentences
-from rag.ingest.articles import (
-    Article,
-    DecodeError,
-    LoadReport,
-    Skipped,
-    decode_bytes,
-    load_corpus,
-    load_file,
-    markdown_to_text,
-)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -447,7 +440,7 @@ def test_a_bad_file_does_not_stop_the_corpus(tmp_path: Path) -> None:
 
 
 def test_near_ties_go_to_charset_normalizer() -> None:
-    from rag.ingest.articles import _tie_break
+    from rag.ingest.decode import _tie_break
 
     text = seed("002").read_text(encoding="utf-8")
     data = text.encode("big5")
