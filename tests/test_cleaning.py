@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from importlib import resources
 
 import pytest
 
@@ -39,6 +40,8 @@ from rag.ingest.cleaning.titles import (
     looks_like_headline,
     split_original_title,
 )
+from rag.ingest.cleaning.wordlists import simplified, words
+from rag.lang.script import to_simplified
 
 # --------------------------------------------------------------------------------------------------
 # Pinyin glosses
@@ -485,3 +488,36 @@ def test_title_given_and_repeated_in_the_body() -> None:
     cleaned = clean_article(text, title="南非国家部委官员2023年度中文培训开班")
     assert cleaned is not None and cleaned.paragraphs == ("人民网约翰内斯堡7月27日电 (刘畅)24日，中文培训开班仪式在线上举行。",)
     assert cleaned.source == "人民网"
+
+
+# --------------------------------------------------------------------------------------------------
+# Word lists: written once in Simplified, matched on the Simplified twin, text kept verbatim
+
+
+def test_word_lists_are_simplified_and_each_word_is_listed_once() -> None:
+    text = resources.files("rag.ingest").joinpath("data/cleaning_words.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    assert all(len(row) == 2 and row[1].split() for row in rows)
+    listed = [word for word, _ in rows]
+    assert len(listed) == len(set(listed))
+    assert [w for w in listed if to_simplified(w) != w] == []
+    assert "随著" in words("purpose")  # OpenCC keeps 著: 隨著 → 随著
+
+
+def test_twin_is_as_long_as_the_text_and_keeps_rare_characters() -> None:
+    assert simplified("荊楚網記者林琳") == "荆楚网记者林琳"
+    assert simplified("曹磊、單瓅 周頔") == "曹磊、单瓅 周頔"  # 瓅, 頔: their Simplified forms lie beyond the BMP
+
+
+def test_traditional_spellings_match_and_what_stays_is_verbatim() -> None:
+    # Words listed only in Simplified match their Traditional spelling ...
+    assert split_original_title("原標題：某市舉行消夏晚會\n記者從市文旅局獲悉，晚會將持續一週。") == (
+        "某市舉行消夏晚會",
+        "\n記者從市文旅局獲悉，晚會將持續一週。",
+    )
+    text = "正文第一段很長很長很長很長。" * 3 + "如遇作品內容、版權等問題，請聯繫本網"
+    assert cut_page_furniture(text) == "正文第一段很長很長很長很長。" * 3
+    # ... and names, outlets and kept text come back in the script they were written in.
+    assert strip_trailing_credits("活動持續三天。（荊楚網記者林琳、編輯李茹慧）") == ("活動持續三天。", "荊楚網", "林琳")
+    assert dateline_outlet("新華社北京7月30日電 記者從會上獲悉") == "新華社"
+    assert clean_title("經濟穩中向好發展|天天即時看") == "經濟穩中向好發展"

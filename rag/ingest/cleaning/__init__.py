@@ -11,12 +11,14 @@ grouped by family:
 - `chrome`: menus, breadcrumbs, widgets, spam, link lists, captions, boilerplate
 - `titles`: headlines, derived titles, `原标题：`
 - `paragraphs`: paragraph splitting and joining
+- `wordlists`: the rules' word lists (rag/ingest/data/cleaning_words.tsv, in Simplified only) and the
+  Simplified twin of a text that they are matched on
 - `pipeline`: `clean_article`, which turns one decoded document (plain text, text extracted from HTML, or
   the `text` of a JSONL record) into a title, numbered-from-1 body paragraphs and metadata (date, source,
   author).
 
-Text that stays in the body is kept verbatim apart from whitespace: answers quote it, so no script or
-width conversion happens here.
+Text that stays in the body is kept verbatim apart from whitespace: answers quote it, so words are
+matched on a converted twin of the text and what is kept is cut from the text itself.
 """
 
 from rag.ingest.cleaning.pipeline import Cleaned, clean_article

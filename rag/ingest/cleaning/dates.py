@@ -1,10 +1,16 @@
-"""Dates: full dates in any common notation, date-only lines, and dates completed from a URL."""
+"""Dates: full dates in any common notation, date-only lines, and dates completed from a URL.
+
+Patterns are matched on the Simplified twin of a text (`wordlists.simplified`): `時` reads as `时`.
+"""
 
 from __future__ import annotations
 
 import re
 
-_TIME = r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时時]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})\s*秒?)?)?"
+from rag.ingest.cleaning.text import visible_len
+from rag.ingest.cleaning.wordlists import alternation, simplified, words
+
+_TIME = r"(?:\s*[T ]?\s*(\d{1,2})\s*[:：时]\s*(\d{1,2})(?:\s*[:：分]\s*(\d{1,2})\s*秒?)?)?"
 _DATE_RES = (
     # 2023-07-20 10:02[:33] · 2023/07/20 · 2023.7.20 · 2023年08月02日 16:50
     re.compile(r"(?<!\d)(\d{4})\s*(?:[-/.]|年)\s*(\d{1,2})\s*(?:[-/.]|月)\s*(\d{1,2})(?!\d)\s*日?" + _TIME),
@@ -17,8 +23,9 @@ _DATE_RES = (
 
 def parse_date(text: str) -> str | None:
     """The first full date in `text` as ISO 8601 (`YYYY-MM-DD` or `YYYY-MM-DDTHH:MM[:SS]`); None if no year."""
+    twin = simplified(text)
     for pattern in _DATE_RES:
-        for m in pattern.finditer(text):
+        for m in pattern.finditer(twin):
             iso = _iso(*m.groups())
             if iso:
                 return iso
@@ -38,17 +45,23 @@ def _iso(y: str, mo: str, d: str, hh: str | None, mm: str | None, ss: str | None
     return iso
 
 
-DATE_LABELS = r"(?:发布时间|發布時間|发布日期|發布日期|发稿时间|發稿時間|发表时间|發表時間|更新时间|更新時間|时间|時間|日期)"
-_WEEKDAY = r"(?:星期|周|週|礼拜|禮拜)[一二三四五六日天]"
+DATE_LABELS = f"(?:{alternation('date_label')})"  # `发布时间：`
+_WEEKDAY = r"(?:星期|周|礼拜)[一二三四五六日天]"
 _DATE_LINE_RE = re.compile(
-    rf"^[\[【(（]?\s*(?:{DATE_LABELS}\s*[:：]?\s*)?(?P<date>[\d\s\-/.年月日:：时時分秒T]{{6,30}}?)"
+    rf"^[\[【(（]?\s*(?:{DATE_LABELS}\s*[:：]?\s*)?(?P<date>[\d\s\-/.年月日:：时分秒T]{{6,30}}?)"
     rf"\s*(?:{_WEEKDAY})?\s*[\]】)）]?\s*$"
 )
 
 
+# Characters other than spaces a date line can have: brackets, label, colon, date and time, weekday.
+_DATE_LINE_MAX_VISIBLE = 1 + max(map(len, words("date_label"))) + 1 + 30 + 3 + 1
+
+
 def date_of_line(line: str) -> str | None:
     """The date when `line` is nothing but a date/time (with an optional label or brackets)."""
-    m = _DATE_LINE_RE.match(line)
+    if len(line) > _DATE_LINE_MAX_VISIBLE and visible_len(line) > _DATE_LINE_MAX_VISIBLE:
+        return None  # too long (spares converting a paragraph)
+    m = _DATE_LINE_RE.match(simplified(line))
     return parse_date(m.group("date")) if m else None
 
 

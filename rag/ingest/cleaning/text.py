@@ -32,6 +32,14 @@ def normalize_whitespace(text: str) -> str:
     return "\n".join(line.strip() for line in text.split("\n"))
 
 
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+def visible_len(text: str) -> int:
+    """How many characters of `text` are not whitespace."""
+    return len(_WHITESPACE_RE.sub("", text))
+
+
 # ---------------------------------------------------------------------------------------------------
 # Pinyin glosses: `結(jié)對` → `結對`, while `村(社區(qū))` → `村(社區)` keeps the real parentheses.
 

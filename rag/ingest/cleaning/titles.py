@@ -1,5 +1,9 @@
 """Titles: headlines cleaned of aggregator decorations, lines that can be a headline, a title derived from
-the lead when there is none, and the `原标题：` headline glued to a republished body."""
+the lead when there is none, and the `原标题：` headline glued to a republished body.
+
+Words are matched on the Simplified twin of a text (`wordlists.simplified`); titles are cut from the text
+itself.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,14 @@ from rag.ingest.cleaning.chrome import is_nav_line, is_spam_line
 from rag.ingest.cleaning.credits import credit_of_line
 from rag.ingest.cleaning.dates import date_of_line
 from rag.ingest.cleaning.text import SENT_END, normalize_whitespace
+from rag.ingest.cleaning.wordlists import alternation, remove, simplified, split
 from rag.lang.script import han_count
 from rag.lang.sentences import CLOSERS, sentences
 
 # ---------------------------------------------------------------------------------------------------
 # Headlines
 
-_TITLE_SUFFIX_WORDS = (
-    "天天|每日|今日|当前|當前|环球|環球|全球|世界|焦点|焦點|热点|熱點|最新|即时|即時|速讯|速訊|快讯|快訊|头条|頭條|"
-    "热讯|熱訊|看点|看點|动态|動態|观察|觀察|资讯|資訊|聚焦|微头条|微頭條|新消息|消息|报道|報道|热推荐|熱推薦|热文|熱文|"
-    "快看|热搜|熱搜|新视野|新視野|精选|精選|观速讯|觀速訊|速看|看|讯|訊|热|熱|新|快|报|報|时|時|评|評|要闻|要聞|播报|播報"
-)
+_TITLE_SUFFIX_WORDS = alternation("title_decoration")  # `…|天天即时看`
 _TITLE_SUFFIX_RE = re.compile(rf"\s*(?:[|｜丨_\-—]|\s)\s*(?:{_TITLE_SUFFIX_WORDS}){{2,5}}[!！:：]?\s*$")
 _TITLE_PREFIX_RE = re.compile(rf"^(?:【\s*(?:{_TITLE_SUFFIX_WORDS}){{2,5}}\s*】|(?:{_TITLE_SUFFIX_WORDS}){{2,5}}\s*[!！:：])\s*")
 MAX_TITLE_CHARS = 80
@@ -29,11 +30,12 @@ MAX_TITLE_CHARS = 80
 def clean_title(title: str) -> str:
     """A headline without aggregator decorations (`…發展|天天即時看` → `…發展`) or surrounding space."""
     title = normalize_whitespace(title).replace("\n", " ").strip()
+    twin = simplified(title)
     for _ in range(2):
-        stripped = _TITLE_PREFIX_RE.sub("", _TITLE_SUFFIX_RE.sub("", title)).strip()
-        if len(stripped) < 4:
+        stripped, stripped_twin = remove(_TITLE_PREFIX_RE, *remove(_TITLE_SUFFIX_RE, title, twin))
+        if len(stripped.strip()) < 4:
             break
-        title = stripped
+        title, twin = stripped.strip(), stripped_twin.strip()
     return title
 
 
@@ -49,14 +51,14 @@ def looks_like_headline(line: str) -> bool:
     return line.count("。") == 0
 
 
-_PURPOSE_RE = re.compile(r"^(?:为了|為了|为|為|根据|根據|按照|依据|依據|随着|隨著|近日|日前|近期|据悉|據悉|据|據)")
+_PURPOSE_RE = re.compile(f"^(?:{alternation('purpose')})")
 _LEAD_TIME_RE = re.compile(
-    r"^(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚间|晚間|晚|早|凌晨|中午)?|当地时间[^，,]{0,12}|近日|日前|近期|连日来|連日來)[，,]?\s*"
+    r"^(?:(?:\d{4}年)?\d{1,2}月\d{1,2}日(?:上午|下午|晚间|晚|早|凌晨|中午)?|当地时间[^，,]{0,12}|近日|日前|近期|连日来)[，,]?\s*"
 )
-_DATELINE_RE = re.compile(r"^[^，,。]{0,24}?(?:\d{1,2}月\d{1,2}日)?(?:电|電|讯|訊|消息)[\s:：]*(?:[(（][^()（）]{0,40}[)）])?\s*")
-_HAS_DATELINE_RE = re.compile(r"\d月\d{1,2}日(?:电|電)|(?:讯|訊|消息)[\s（(【:：]")
+_DATELINE_RE = re.compile(r"^[^，,。]{0,24}?(?:\d{1,2}月\d{1,2}日)?(?:电|讯|消息)[\s:：]*(?:[(（][^()（）]{0,40}[)）])?\s*")
+_HAS_DATELINE_RE = re.compile(r"\d月\d{1,2}日电|(?:讯|消息)[\s（(【:：]")
 _CLAUSE_SPLIT_RE = re.compile(r"[，,；;：:]")
-_SETTING_RE = re.compile(r"^(?:在|于|於|当|當)")
+_SETTING_RE = re.compile(r"^(?:在|于|当)")
 DERIVED_TITLE_CHARS = 30
 
 
@@ -65,15 +67,20 @@ def derive_title(paragraphs: Iterable[str], max_chars: int = DERIVED_TITLE_CHARS
     paragraphs = list(paragraphs)
     lead = [s for p in paragraphs[:2] for s in sentences(p)]
     for sentence in lead[:4]:
-        text = _DATELINE_RE.sub("", sentence) if _HAS_DATELINE_RE.search(sentence[:40]) else sentence
-        clauses = [c.strip() for c in _CLAUSE_SPLIT_RE.split(text.rstrip(SENT_END + CLOSERS)) if c.strip()]
-        if not clauses or _PURPOSE_RE.match(clauses[0]) and not any(_LEAD_TIME_RE.match(c) for c in clauses):
+        text, twin = sentence, simplified(sentence)
+        if _HAS_DATELINE_RE.search(twin[:40]) and (m := _DATELINE_RE.match(twin)):
+            text, twin = text[m.end():], twin[m.end():]
+        text = text.rstrip(SENT_END + CLOSERS)
+        # (clause, its twin) pairs
+        clauses = [(c.strip(), t.strip()) for c, t in split(_CLAUSE_SPLIT_RE, text, twin[: len(text)]) if c.strip()]
+        if not clauses or _PURPOSE_RE.match(clauses[0][1]) and not any(_LEAD_TIME_RE.match(t) for _, t in clauses):
             continue  # a sentence that only says why: the event is in the next one
-        if _PURPOSE_RE.match(clauses[0]):
-            clauses = clauses[next(i for i, c in enumerate(clauses) if _LEAD_TIME_RE.match(c)):]
-        for i, clause in enumerate(clauses):
-            clause = _LEAD_TIME_RE.sub("", clause).strip()
-            if _SETTING_RE.match(clause) and i + 1 < len(clauses):
+        if _PURPOSE_RE.match(clauses[0][1]):
+            clauses = clauses[next(i for i, (_, t) in enumerate(clauses) if _LEAD_TIME_RE.match(t)):]
+        for i, (clause, twin) in enumerate(clauses):
+            if m := _LEAD_TIME_RE.match(twin):
+                clause, twin = clause[m.end():].strip(), twin[m.end():].strip()
+            if _SETTING_RE.match(twin) and i + 1 < len(clauses):
                 continue  # `在…纪念馆`: where it happened; the event is in the next clause
             if han_count(clause) >= 6:
                 return _shorten(clause, max_chars)
@@ -88,7 +95,8 @@ def _shorten(text: str, max_chars: int) -> str:
 # ---------------------------------------------------------------------------------------------------
 # `原标题：` (original headline) glued to the body of a republished article
 
-_ORIGINAL_TITLE_RE = re.compile(r"^\s*[(（]?\s*原标题\s*[:：]\s*")
+# `原标题：`: the label's three characters are converted on their own (bodies are long).
+_ORIGINAL_TITLE_RE = re.compile(r"^\s*[(（]?\s*(?P<label>\S{3})\s*[:：]\s*")
 _LEAD_START_RE = re.compile(
     # A byline's outlet cannot be told from the headline's last words (`…挂牌成立极目新闻记者`): the
     # boundary is the role word, so a headline may keep an outlet name but never loses its own words.
@@ -104,7 +112,7 @@ def split_original_title(body: str, max_chars: int = 60) -> tuple[str | None, st
     starts (a date, a dateline, a byline); with no such boundary in reach there is no headline.
     """
     m = _ORIGINAL_TITLE_RE.match(body)
-    if not m:
+    if not m or simplified(m.group("label")) != "原标题":
         return None, body
     rest = body[m.end():]
     window = rest[: max_chars + 1]
@@ -115,7 +123,7 @@ def split_original_title(body: str, max_chars: int = 60) -> tuple[str | None, st
             break
     if nl := re.search(r"[\n。]", window):
         ends.append(nl.start() + (1 if nl.group() == "。" else 0))
-    if lead := _LEAD_START_RE.search(window, 6):
+    if lead := _LEAD_START_RE.search(simplified(window), 6):
         ends.append(lead.start())
     end = min(ends) if ends else None
     if end is None or end < 6:
