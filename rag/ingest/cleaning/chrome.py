@@ -129,14 +129,20 @@ def is_caption_line(line: str) -> bool:
 # Boilerplate inside flattened text (JSONL records are whole pages on one or a few lines)
 
 # From these markers to the end of the text, everything is page furniture: copyright notices,
-# "back to" links, tip-off channels, share prompts, disclaimers of generated market reports.
+# "back to" links, tip-off channels, share prompts, disclaimers of generated market reports. Every
+# alternative starts with a fixed character (no optional prefix), which lets the search skip ahead.
 _CUT_TO_END_RE = re.compile(
     f"{alternation('cut')}|(?:{alternation('cut_label')})[:：]|"
     r"返回搜狐，?查看更多|声明[:：]此文版权归|声明[:：]本网站所提供的信息|"
-    r"(?:新闻线索)?(?:报料|爆料)、?(?:维权)?通道[:：]|[\[【]扫码(?:下载|或长按)|"
-    r"[*＊]?\S{0,8}独家稿件，转载请注明出处|未经授权，?不得转载|"
-    r"(?:新浪|本网|本站)?声明[:：](?:转载|所有会议实录|本文|此文|本网|本站|文章)|[▼↓]\s*订阅"
+    r"新闻线索(?:报料|爆料)、?(?:维权)?通道[:：]|(?:报料|爆料)、?(?:维权)?通道[:：]|[\[【]扫码(?:下载|或长按)|"
+    r"未经授权，?不得转载|"
+    r"(?:新浪|本网|本站)声明[:：](?:转载|所有会议实录|本文|此文|本网|本站|文章)|"
+    r"声明[:：](?:转载|所有会议实录|本文|此文|本网|本站|文章)|[▼↓]\s*订阅"
 )
+# `*本站独家稿件，转载请注明出处`: the outlet's name before the phrase belongs to the cut; searched apart
+# (a pattern that may start with any character makes the search above try every position).
+_EXCLUSIVE = "独家稿件，转载请注明出处"
+_EXCLUSIVE_RE = re.compile(f"[*＊]?\\S{{0,8}}{_EXCLUSIVE}")
 _DROP_INLINE_RE = re.compile(
     r"广告\s*[^。！？\n]{0,40}?>>\s*进入直播间与主播亲密互动\s*×?|"
     r"[\[【(（]\s*责任编辑\s*[:：][^\]】)）]{0,30}[\]】)）]|"
@@ -148,8 +154,15 @@ _DROP_INLINE_RE = re.compile(
 def cut_page_furniture(text: str) -> str:
     """Cut copyright notices, share prompts and the like (and all after them) from the body's end."""
     # Only in the closing part: the same words early in a text are quoted, not furniture.
-    m = _CUT_TO_END_RE.search(simplified(text), int(len(text) * 0.3))
-    return text[: m.start()] if m else text
+    twin, start = simplified(text), int(len(text) * 0.3)
+    m = _CUT_TO_END_RE.search(twin, start)
+    cut = m.start() if m else len(text)
+    # The first `独家稿件…` after `start` gives the earliest match of _EXCLUSIVE_RE: it begins at most 9
+    # characters before it.
+    if (i := twin.find(_EXCLUSIVE, start, cut + 9 + len(_EXCLUSIVE))) >= 0:
+        if (m := _EXCLUSIVE_RE.search(twin, max(start, i - 9))) and m.start() < cut:
+            cut = m.start()
+    return text[:cut]
 
 
 def drop_inline_boilerplate(text: str) -> str:

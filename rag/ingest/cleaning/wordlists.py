@@ -44,7 +44,7 @@ def alternation(name: str) -> str:
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _twins: dict[str, str] = {}  # text → twin, for the lines of the documents being cleaned
-_MAX_TWINS = 4096
+_MAX_TWINS = 512
 
 
 def simplified(text: str) -> str:
@@ -86,15 +86,17 @@ def _convert(text: str) -> str:
 
 def remove(pattern: re.Pattern[str], text: str, twin: str, repl: str = "") -> tuple[str, str]:
     """(text, twin) with every match of `pattern` in the twin replaced by `repl` in both (as `re.sub` would)."""
+    matches = pattern.finditer(twin)
+    if (m := next(matches, None)) is None:
+        return text, twin
     text_parts: list[str] = []
     twin_parts: list[str] = []
     last = 0
-    for m in pattern.finditer(twin):
+    while m is not None:
         text_parts += (text[last:m.start()], repl)
         twin_parts += (twin[last:m.start()], repl)
         last = m.end()
-    if not text_parts:
-        return text, twin
+        m = next(matches, None)
     text_parts.append(text[last:])
     twin_parts.append(twin[last:])
     return "".join(text_parts), "".join(twin_parts)
