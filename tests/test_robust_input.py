@@ -286,7 +286,8 @@ HOSTILE_HTML = """<html><head><title>桃源村修建防洪堤</title><script>win
 
 
 @pytest.mark.slow
-def test_files_of_every_bad_kind_get_a_reason_and_the_good_ones_are_added(engine_copy, tmp_path, monkeypatch):
+def test_files_of_every_bad_kind_get_a_reason_and_the_good_ones_are_added(engine_copy, seed_config, tmp_path,
+                                                                         monkeypatch):
     """One upload of every kind at once: each bad file is named with its reason, each good one added."""
     up = tmp_path / "uploads"
     up.mkdir()
@@ -342,9 +343,10 @@ def test_files_of_every_bad_kind_get_a_reason_and_the_good_ones_are_added(engine
     text = page.title + "".join(page.paragraphs)
     assert "两千四百米" in text and not re.search(r"<script|<iframe|onerror|javascript:|__pwned|injected", text)
     assert {aid: articles[aid].content_hash for aid in seeds_before} == seeds_before  # nothing lost or changed
-    corpus = engine_copy.config.corpus[0]
-    assert not (corpus / "huge.txt").exists() and not (corpus / "steal.jsonl").exists()
-    assert not list(corpus.glob(".upload-*"))  # staging folders are gone
+    uploads = engine_copy.config.uploads_dir
+    assert not (uploads / "huge.txt").exists() and not (uploads / "steal.jsonl").exists()
+    assert not list(uploads.glob(".upload-*"))  # staging folders are gone
+    assert tree(engine_copy.config.corpus[0]) == tree(seed_config.corpus[0])  # the corpus is only read
 
     # The new articles answer questions right away (GBK text asked in Simplified, Big5 in Traditional).
     for question, aid in [("柳溪镇枇杷种植面积有多大？", "liuxi_gbk"), ("鳳林鄉茶葉評鑑有多少家茶農參加？", "fenglin_big5")]:
@@ -375,8 +377,10 @@ def test_safe_file_name_keeps_only_a_plain_name(raw, safe):
 
 
 @pytest.mark.slow
-def test_uploads_with_odd_names_stay_inside_the_corpus_and_never_replace_an_article(engine_copy, tmp_path):
+def test_uploads_with_odd_names_stay_inside_the_uploads_folder_and_never_replace_an_article(engine_copy, tmp_path):
     corpus = engine_copy.config.corpus[0]
+    uploads = engine_copy.config.uploads_dir
+    assert uploads == tmp_path / "articles"  # beside the index folder, not in the corpus
     up = tmp_path / "up"
     up.mkdir()
     paths = []
@@ -386,12 +390,12 @@ def test_uploads_with_odd_names_stay_inside_the_corpus_and_never_replace_an_arti
         p = sub / raw
         p.write_text(f"第{i}号测试稿件\n这是第{i}篇测试稿件的正文，讲的是龙泉村第{i}届荷花节。\n", encoding="utf-8")
         paths.append(p)
-    # Same name as a seed, different text: stored beside it, the seed untouched.
+    # Same name as a seed, different text: stored under another name, the seed untouched.
     clash = up / "clash"
     clash.mkdir()
     seed_name = f"{QUAN}.txt"
     (clash / seed_name).write_text("同名不同文的稿件\n正文说的是另一件事：青松村修了一座桥。\n", encoding="utf-8")
-    # The very same file as a seed: nothing to do.
+    # The very same file as a seed: already on the shelf, nothing to do.
     same = up / "same"
     same.mkdir()
     shutil.copy(corpus / seed_name, same / seed_name)
@@ -402,13 +406,13 @@ def test_uploads_with_odd_names_stay_inside_the_corpus_and_never_replace_an_arti
 
     after = tree(tmp_path)
     written = sorted(w for w in set(after) - set(before) if not w.startswith("index/"))
-    assert all(w.startswith("corpus/") for w in written), written  # nothing outside the corpus and index
+    assert all(w.startswith("articles/") for w in written), written  # nothing outside the uploads and index
     assert sorted(Path(w).name for w in written) == sorted(
         [ODD_NAMES[n] for n in ODD_NAMES if "\x00" not in n] + [f"{QUAN}-2.txt"])
     assert (corpus / seed_name).read_bytes() == seed_bytes
     assert engine_copy.articles[QUAN].title != "同名不同文的稿件"
     assert engine_copy.articles[f"{QUAN}-2"].title == "同名不同文的稿件"
-    assert any("already in the corpus" in s.reason for s in report.skipped)
+    assert any("already on the shelf" in s.reason for s in report.skipped)
     assert len(report.added) == len(paths) + 1
 
 
@@ -419,7 +423,7 @@ def test_a_second_upload_of_the_same_text_under_another_name_is_not_a_second_art
     shutil.copy(corpus / f"{QUAN}.txt", copy)
     report = engine_copy.add_files([copy], progress=False)
     assert report.added == [] and "already on the shelf" in report.skipped[0].reason
-    assert not (corpus / copy.name).exists()
+    assert not (corpus / copy.name).exists() and not (engine_copy.config.uploads_dir / copy.name).exists()
 
 
 def test_the_page_checks_a_200_mb_upload_by_size_before_reading_it(tmp_path, monkeypatch):
