@@ -17,6 +17,7 @@ from rag.answering.question import QuestionError, clean_question
 from rag.chat import Conversation
 from rag.config import Config
 from rag.engine import Engine
+from rag.web.progress import UploadProgress
 from rag.web.render import (
     SHELF_HEADERS,
     article_for_row,
@@ -205,13 +206,7 @@ class ChatApp:
         report = None
         if accepted:
             progress(0, desc="Cleaning and indexing…")
-
-            def on_progress(done: int, total: int, message: str = "indexing") -> None:
-                if total:
-                    progress((done, total), desc=message, unit="chunks")
-                else:  # a phase without a count ("reading the previous index")
-                    progress(0, desc=message)
-
+            on_progress = UploadProgress(lambda fraction, message: progress(fraction, desc=message))
             try:
                 report = self.engine.add_files(accepted, progress=on_progress)
             except Exception as exc:  # noqa: BLE001 - a message in the page, the traceback in the log
