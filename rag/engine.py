@@ -22,6 +22,7 @@ import re
 import sys
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
@@ -32,6 +33,7 @@ from rag.config import Config
 from rag.contracts import Answerer, Retriever, Summarizer
 from rag.ingest.articles import Article, LoadReport, Skipped, load_corpus, load_file
 from rag.records import Answer, Hit, Reply, Summary
+from rag.shelf import ShelfEntry, shelf_entries
 from rag.uploads import place_upload, remove_stale_staging
 
 if TYPE_CHECKING:
@@ -51,10 +53,18 @@ class IndexDamaged(Exception):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything a request reads; never mutated after construction."""
+    """Everything a request reads; never mutated after construction (its shelf is worked out on first use)."""
 
     articles: dict[str, Article]
     retriever: Retriever
+
+    @cached_property
+    def shelf(self) -> list[ShelfEntry]:
+        """Every article with its shelf number and near-duplicate group (rag.shelf)."""
+        from rag.ingest.duplicates import group_near_duplicates
+
+        articles = list(self.articles.values())
+        return shelf_entries(articles, group_near_duplicates(articles))
 
 
 class _SnapshotReads:
@@ -73,6 +83,11 @@ class _SnapshotReads:
     @property
     def retriever(self) -> Retriever:
         return self._snapshot.retriever
+
+    @property
+    def shelf(self) -> list[ShelfEntry]:
+        """Every article in shelf order, numbered from 1, with the other outlets that carried its story."""
+        return self._snapshot.shelf
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         return self._snapshot.retriever.search(query, k=k)

@@ -172,12 +172,12 @@ def test_every_entry_point_refuses_a_long_question_with_the_same_message(seed_en
             call()
     app = ui.ChatApp(seed_engine, max_upload_mb=1)
     with pytest.raises(gr.Error, match=re.escape(expected)):
-        app.api_ask(long)
-    *_, (box, history, conversation, sections, panel) = list(app.chat(long, [], None, [], 5))
+        app.api.ask(long)
+    *_, (box, history, conversation, sections, panel, _) = list(app.chat(long, [], None, [], 5))
     assert expected in history[-1]["content"] and "rag-error" in history[-1]["content"]
     assert len(history[0]["content"]) < 2000 and "(100000 characters)" in history[0]["content"]  # not echoed whole
     # ... and the chat goes on.
-    *_, (box, history, conversation, sections, panel) = list(app.chat(SECRETARY, history, conversation, sections, 5))
+    *_, (box, history, conversation, sections, panel, _) = list(app.chat(SECRETARY, history, conversation, sections, 5))
     assert "rag-answer" in history[-1]["content"]
 
 
@@ -233,7 +233,7 @@ BAD_IDS = ["../../etc/passwd", "/etc/passwd", "..\\..\\x", "nope", "000_049c7ef4
 def test_show_names_unknown_ids_and_reads_no_file_for_them(bad, capsys, monkeypatch, seed_dir):
     opened = spy_open(monkeypatch)
     code, out, err = run_cli(["show", bad, "--corpus", str(seed_dir)], capsys)
-    assert code == 2 and f"no article with id {bad!r}" in err and out == ""
+    assert code == 2 and f"no article matches {bad!r}" in err and out == ""
     assert all(Path(f).resolve().is_relative_to(Path(seed_dir).resolve()) for f in opened), opened
 
 
@@ -245,11 +245,11 @@ def test_summarize_names_unknown_ids_in_the_cli_and_the_api(seed_engine, seed_co
 
     where = ["--corpus", str(seed_config.corpus[0]), "--index", str(seed_config.index_dir), "--quiet"]
     code, _, err = run_cli(["summarize", "../../etc/passwd", *where], capsys)
-    assert code == 2 and "no article with id '../../etc/passwd'" in err
+    assert code == 2 and "no article matches '../../etc/passwd'" in err
     app = ui.ChatApp(seed_engine, max_upload_mb=1)
     for bad in BAD_IDS:
-        with pytest.raises(gr.Error, match="no article with id"):
-            app.api_summarize(bad)
+        with pytest.raises(gr.Error, match="no article matches"):
+            app.api.summarize(bad)
         with pytest.raises(KeyError, match="no article with id"):
             seed_engine.summarize(bad)
 

@@ -160,14 +160,15 @@ def test_summarize_returns_the_cli_summary_object(client, seed_engine):
 def test_unknown_article_is_a_clear_error(client):
     from gradio_client.exceptions import AppError
 
-    with pytest.raises(AppError, match="no article with id"):
+    with pytest.raises(AppError, match="no article matches"):
         client.predict("../../etc/passwd", api_name="/summarize")
 
 
 def test_articles_endpoint_lists_rows(client, seed_engine):
     rows = client.predict(api_name="/articles")
     assert sorted(r["id"] for r in rows) == sorted(seed_engine.articles)
-    assert all(set(r) == {"id", "title", "date", "source", "url", "paragraphs", "chars"} for r in rows)
+    assert [r["shelf"] for r in rows] == list(range(1, len(rows) + 1))
+    assert all(set(r) >= {"id", "title", "date", "source", "url", "paragraphs", "chars", "also_carried_by"} for r in rows)
 
 
 def listening_addresses(port: int) -> set[str]:
