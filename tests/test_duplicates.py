@@ -100,17 +100,21 @@ def test_real_engine_stores_uploads_beside_the_index_and_keeps_one_of_two_format
     monkeypatch.setattr(embedders, "make_embedder", lambda config: seed_engine.retriever.embedder)
     engine = Engine.open(seed_config.with_(corpus=(corpus,), index_dir=tmp_path / "index"), progress=False,
                          log=lambda _m: None)
+    from bench.bench_load import new_article
+
     files = write_stories(tmp_path / "in")
+    long = tmp_path / "in" / "changhe.txt"
+    long.write_text(new_article(30), encoding="utf-8")  # enough passages for several embedding batches
     seen = []
-    report = engine.add_files([files["txt"], files["html"], files["republished"]],
+    report = engine.add_files([files["txt"], files["html"], files["republished"], long],
                               progress=lambda done, total, message: seen.append((done, total, message)))
-    assert sorted(report.added) == ["chuanjiang", "jinxi"]
+    assert sorted(report.added) == ["changhe", "chuanjiang", "jinxi"]
     assert "already on the shelf" in report.skipped[0].reason
-    assert sorted(p.name for p in (tmp_path / "articles").iterdir()) == ["chuanjiang.txt", "jinxi.txt"]
+    assert sorted(p.name for p in (tmp_path / "articles").iterdir()) == ["changhe.txt", "chuanjiang.txt", "jinxi.txt"]
     assert sorted(p.name for p in corpus.iterdir()) == sorted(p.name for p in seed_config.corpus[0].iterdir())
     # progress moved: each file, then the embedded passages batch by batch
-    assert [m for _d, _t, m in seen[:3]] == [f"checking {n} ({i} of 3)" for i, n in
-                                             enumerate(["jinxi.txt", "jinxi_page.html", "chuanjiang.txt"], 1)]
+    assert [m for _d, _t, m in seen[:4]] == [f"checking {n} ({i} of 4)" for i, n in
+                                             enumerate(["jinxi.txt", "jinxi_page.html", "chuanjiang.txt", "changhe.txt"], 1)]
     embedding = [(d, t) for d, t, m in seen if m == "embedding"]
     assert embedding and embedding[-1][0] == embedding[-1][1] and len({d for d, _ in embedding}) >= 2
     answer = engine.ask("锦溪县三座水厂日供水能力合计多少？")

@@ -309,7 +309,7 @@ def shelf_choices(entries: Iterable[ShelfEntry]) -> list[tuple[str, str]]:
 
 def outlet_choices(page: ShelfPage) -> list[tuple[str, str]]:
     """The outlet filter: all outlets, then each with its number of stories, most first."""
-    return [(f"All outlets ({page.stories:,} stories)", ALL_OUTLETS)] + [
+    return [("All outlets", ALL_OUTLETS)] + [
         (f"{name} ({count:,})", name) for name, count in page.outlets
     ]
 
