@@ -54,8 +54,21 @@ def _identity(value):
     return value
 
 
+_SIGNATURES: dict[str, object] = {}  # text hash → signature: a new snapshot (after an upload) reuses them
+MAX_CACHED = 50_000  # ~30 MB
+
+
 def signature(article: Article):
-    """The MinHash signature (`datasketch.LeanMinHash`) of one article's shingles."""
+    """The MinHash signature (`datasketch.LeanMinHash`) of one article's shingles (cached by its text hash)."""
+    cached = _SIGNATURES.get(article.text_hash)
+    if cached is None:
+        if len(_SIGNATURES) >= MAX_CACHED:
+            _SIGNATURES.clear()
+        cached = _SIGNATURES[article.text_hash] = _signature(article)
+    return cached
+
+
+def _signature(article: Article):
     from datasketch import LeanMinHash, MinHash
 
     m = MinHash(num_perm=NUM_PERM, hashfunc=_identity, seed=1,
