@@ -107,7 +107,8 @@ def upload_through_the_page(url: str, path: Path, timeout: float) -> dict:
 
     with open(path, "rb") as fh:
         uploaded = httpx.post(url + "gradio_api/upload", files=[("files", (path.name, fh, "text/plain"))], timeout=60).json()
-    data = [[{"path": p, "orig_name": path.name, "meta": {"_type": "gradio.FileData"}} for p in uploaded]]
+    files = [{"path": p, "orig_name": path.name, "meta": {"_type": "gradio.FileData"}} for p in uploaded]
+    data = [files, "", "", "shelf", 1]  # the files, then the shelf's search, outlet, order and page
     return gradio_event(url, "upload", data, timeout)
 
 
