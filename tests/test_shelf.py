@@ -58,7 +58,7 @@ def test_a_republished_story_is_one_entry_also_carried_by_the_other_outlet():
     assert entries[0].also_carried_by == ("川江日报",) and entries[1].lead == "w"
     assert query_shelf(entries, ShelfQuery(outlet="川江日报")).entries[0].article.id == "w"  # found under its lead
     rows = render.shelf_rows(page.entries)
-    assert rows[0] == [1, "锦溪县三座新水厂投入运行", "--07-27", "新华社 · also carried by 川江日报"]
+    assert rows[0] == [1, "锦溪县三座新水厂投入运行", "07-27 (year not given)", "新华社 · also carried by 川江日报"]
     row = entries[0].row()
     assert row["shelf"] == 1 and row["also_carried_by"] == ["川江日报"] and row["place"] == "成都"
     assert entries[1].row()["listed_under"] == "w"

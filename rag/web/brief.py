@@ -13,6 +13,7 @@ import re
 from typing import Mapping, Sequence
 
 from rag.records import Reply, reply_kind
+from rag.web.render import show_date
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -39,8 +40,7 @@ def _heading(entry: dict) -> str:
 
 def _footnote_line(c: dict, carried: Mapping[str, Sequence[str]]) -> str:
     """'Title — outlet, date, ¶3: “quoted sentence”' (also carried by …)."""
-    where = ", ".join(x for x in (c.get("source"), (c.get("date") or "").replace("T", " ")[:16] or None,
-                                  f"¶{c['paragraph']}") if x)
+    where = ", ".join(x for x in (c.get("source"), show_date(c.get("date")), f"¶{c['paragraph']}") if x)
     also = carried.get(c["article_id"]) or []
     return (f"{c['title']} — {where}: “{c['quote']}”"
             + (f" (also carried by {'、'.join(also)})" if also else ""))

@@ -70,9 +70,12 @@ def link_citations(text: str, turn: int, citations: Sequence[Citation]) -> str:
 
 
 def show_date(date: str | None) -> str | None:
-    """ISO date or date-time as people read it: 2024-02-27 or 2024-02-27 16:56."""
+    """ISO date or date-time as people read it: 2024-02-27 or 2024-02-27 16:56; a year-less day (from a dateline,
+    --07-27) as 07-27 (year not given)."""
     if not date:
         return None
+    if str(date).startswith("--"):
+        return f"{str(date)[2:]} (year not given)"
     day, _, time = str(date).partition("T")
     return f"{day} {time[:5]}" if time else day
 
