@@ -83,7 +83,8 @@ def free_port() -> int:
 
 def start_app(corpus: Path, index: Path, port: int, log: Path, max_upload_mb: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "GRADIO_"))}
-    env.update(RAG_CORPUS=str(corpus), RAG_INDEX=str(index), RAG_PORT=str(port), RAG_HOST="127.0.0.1",
+    env.update(RAG_CORPUS=str(corpus), RAG_INDEX=str(index), RAG_DATA_DIR=str(index.parent), RAG_PORT=str(port),
+               RAG_HOST="127.0.0.1",
                RAG_MAX_UPLOAD_MB=str(max_upload_mb), GRADIO_TEMP_DIR=str(log.parent / "gradio"), PYTHONUNBUFFERED="1")
     return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
 
@@ -206,7 +207,7 @@ def run(args) -> dict:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-    articles = {a.id: a for a in load_corpus([corpus]).articles}
+    articles = {a.id: a for a in load_corpus([corpus, work / "articles"]).articles}  # (uploads: the data folder)
     result = summarize(records, articles, upload, after, wall, startup_s, args)
     result["setup"]["index"] = f"copied from {args.index}" if copied else "built by the app at start"
     if not args.keep:
