@@ -11,7 +11,6 @@ from rag.chat import Conversation
 from rag.config import Config
 from rag.contracts import Retriever
 from rag.engine import Engine, Snapshot
-from rag.index.backend import UNDATED, day_number
 from rag.index.embedders import Embedder
 from rag.index.pipeline import IngestReport
 from rag.ingest.articles import Article, load_file
@@ -42,13 +41,11 @@ class LexicalRetriever(Retriever):
         mask = None
         if article_ids is not None or filter:
             where, admitted = Where.of(filter, article_ids), {}
-            for aid, a in self.articles.items():  # the index's rule: rag.index.backend.Where
-                lo, hi = where.bounds()
-                day = day_number(a.date)
+            rule = where.dates()
+            for aid, a in self.articles.items():  # the index's rules: rag.index.backend.Where, DateRule
                 admitted[aid] = ((where.article_ids is None or aid in where.article_ids)
                                  and (not where.filter.sources or a.source in where.filter.sources)
-                                 and (lo is None or (day != UNDATED and day >= lo))
-                                 and (hi is None or (day != UNDATED and day <= hi)))
+                                 and (rule is None or rule.admits(a.date)))
             mask = np.array([admitted[c.article_id] for c in self.chunks])
         scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)
         return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
@@ -74,7 +71,7 @@ class FakeEngine(Engine):
 
     - `drafts`: what a streaming language model shows before its verified reply (the extractive answerer has none);
     - `failure`: raised instead of the reply, as an engine that breaks mid-request would;
-    - `add_files` without an embedder: uploads are checked and stored by the real `place_upload`, read by the
+    - `add_files` without an embedder: uploads are checked and stored (in the uploads folder) by the real `place_upload`, read by the
       real loader and indexed with BM25 only, and the report is a real IngestReport.
 
     `calls` records each chat request as (message, conversation, k)."""
@@ -98,7 +95,7 @@ class FakeEngine(Engine):
         yield from super().respond_stream(message, conversation, k)
 
     def add_files(self, files: Sequence[Path], progress=True) -> IngestReport:
-        target = Path(self.config.corpus[0])
+        target = self.config.uploads_dir
         target.mkdir(parents=True, exist_ok=True)
         articles = dict(self.articles)
         report = IngestReport()

@@ -49,12 +49,14 @@ _names = itertools.count()
 
 
 def article(i: int, version: int = 1, paragraphs: int = 3) -> Article:
-    """Article a{i}: a topic of its own, a date in 2024 (a5 has none), a source (a4 has none); its paragraphs
-    name its version (版本v{version}) so a reader can tell which version a chunk came from."""
+    """Article a{i}: a topic of its own, a date in 2024 (a4's is year-less: a day its page gave without the year;
+    a5 has none), a source (a4 has none); its paragraphs name its version (版本v{version}) so a reader can tell
+    which version a chunk came from."""
     topic = TOPICS[i % len(TOPICS)]
     paras = tuple(f"第{i}篇 {topic}。本段是第{p}段，版本v{version}，编号{i * 10 + p}。" for p in range(1, paragraphs + 1))
+    date = None if i == 5 else f"2024-0{1 + i % 3}-{10 + i:02d}"
     return Article(id=f"a{i}", title=f"{topic.split()[0]}新闻{i}", paragraphs=paras,
-                   date=None if i == 5 else f"2024-0{1 + i % 3}-{10 + i:02d}", source=None if i == 4 else SOURCES[i % 3])
+                   date=f"--{date[5:]}" if i == 4 else date, source=None if i == 4 else SOURCES[i % 3])
 
 
 def news(n: int = 6, version: int = 1) -> list[Article]:
@@ -170,11 +172,14 @@ def test_append_change_and_delete_embed_only_what_changed(cfg):
 # ---- filters inside the index -----------------------------------------------------------------------------------
 
 # news(): a0 2024-01-10 人民网, a1 2024-02-11 新华网, a2 2024-03-12 央视新闻, a3 2024-01-13 人民网,
-# a4 2024-02-14 (no source), a5 undated 央视新闻
+# a4 --02-14 (year-less, no source), a5 undated 央视新闻
 FILTERS = [  # (filter, article ids, the articles it admits)
-    (Filter(since="2024-02-01"), None, {"a1", "a2", "a4"}),
+    (Filter(since="2024-02-01"), None, {"a1", "a2"}),
     (Filter(until="2024-01"), None, {"a0", "a3"}),
-    (Filter(since="2024-02", until="2024-02-28"), None, {"a1", "a4"}),
+    (Filter(since="2024-02", until="2024-02-28"), None, {"a1"}),
+    (Filter(since="--02-01", until="--02-29"), None, {"a1", "a4"}),  # year-less: any year's February, and a4
+    (Filter(since="--12-01", until="--01-31"), None, {"a0", "a3"}),  # across the new year
+    (Filter(since="--03"), None, {"a2"}),
     (Filter(sources=("新华网",)), None, {"a1"}),
     (Filter(sources=("人民网", "央视新闻")), None, {"a0", "a2", "a3", "a5"}),
     (Filter(since="2024-01-01", sources=("人民网",)), None, {"a0", "a3"}),
@@ -204,6 +209,8 @@ def test_filters_apply_inside_both_searches(cfg):
             assert {a for a, _ in retriever.search_articles("版本v1", k=10, filter=f)} == admitted
     with pytest.raises(ValueError, match="not a date"):
         index.dense_search(q, 5, Where.of(Filter(since="yesterday")))
+    with pytest.raises(ValueError, match="both dated or both year-less"):
+        index.lexical_search(["新闻"], 5, Where.of(Filter(since="--02-01", until="2024-03-01")))
 
 
 def test_past_the_graph_threshold_a_filtered_dense_search_is_still_exact(tmp_path):

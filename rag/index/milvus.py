@@ -25,6 +25,7 @@ import pymilvus  # noqa: F401 - the optional extra: missing, this module fails t
 from rag.config import Config, ConfigError
 from rag.index.backend import (
     EMPTY_IDS,
+    NO_MONTH_DAY,
     UNDATED,
     ArticleChunks,
     CandidateSet,
@@ -34,6 +35,7 @@ from rag.index.backend import (
     Pool,
     Where,
     day_number,
+    month_day,
 )
 from rag.index.manifest import check_manifest, new_header
 from rag.index.milvus_store import (
@@ -129,13 +131,17 @@ class MilvusBackend(IndexBackend):
     def _expr(self, where: Where | None) -> str:
         parts = [visible(self._committed)]
         if where:
-            lo, hi = where.bounds()
-            if lo is not None or hi is not None:
-                parts.append(f"date != {UNDATED}")  # an undated article is outside any date bound
-            if lo is not None:
-                parts.append(f"date >= {lo}")
-            if hi is not None:
-                parts.append(f"date <= {hi}")
+            rule = where.dates()
+            if rule is not None and rule.yearless:  # the day of the year, dated or year-less articles alike
+                window = (f"monthday >= {rule.lo} and monthday <= {rule.hi}" if rule.lo <= rule.hi
+                          else f"(monthday >= {rule.lo} or monthday <= {rule.hi})")
+                parts += [f"monthday != {NO_MONTH_DAY}", window]
+            elif rule is not None:  # an article without a full date is outside any dated bound
+                parts.append(f"date != {UNDATED}")
+                if rule.lo is not None:
+                    parts.append(f"date >= {rule.lo}")
+                if rule.hi is not None:
+                    parts.append(f"date <= {rule.hi}")
             if where.filter.sources:
                 parts.append(in_list("source", sorted(where.filter.sources)))
             if where.article_ids is not None:
@@ -332,7 +338,8 @@ class MilvusBackend(IndexBackend):
             if key in self._old[aid] or key in self._new[aid]:
                 continue  # the chunk is there already: its row stays
             rows.append({"pk": key, "article_id": aid, "paragraph": chunk.paragraph, "start": chunk.start,
-                         "end": chunk.end, "date": day_number(date), "source": source or "", "text": chunk.text,
+                         "end": chunk.end, "date": day_number(date), "monthday": month_day(date),
+                         "source": source or "", "text": chunk.text,
                          "tokens": encode_tokens(part.title_tokens + toks), "vec": np.asarray(vec, np.float32).tolist(),
                          "gen_from": self._gen, "gen_to": INF})
             self._words.update(toks)

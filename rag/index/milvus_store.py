@@ -190,6 +190,7 @@ class Collections:
             s.add_field("start", DataType.INT32)
             s.add_field("end", DataType.INT32)
             s.add_field("date", DataType.INT32)  # days since 1970-01-01; rag.index.backend.UNDATED when none
+            s.add_field("monthday", DataType.INT32)  # MMDD, also of a year-less date; NO_MONTH_DAY when none
             s.add_field("source", DataType.VARCHAR, max_length=1024)
             s.add_field("text", DataType.VARCHAR, max_length=65535)
             s.add_field("tokens", DataType.VARCHAR, max_length=65535, enable_analyzer=True, analyzer_params=analyzer)
@@ -208,7 +209,7 @@ class Collections:
             # JSON-encoded "params" key (and otherwise silently uses k1 1.5, b 0.75): each gets its own form
             ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
                          params={"params": bm25} if self.lite else bm25)
-            for f in ("article_id", "date", "source", "gen_from", "gen_to"):
+            for f in ("article_id", "date", "monthday", "source", "gen_from", "gen_to"):
                 ip.add_index(f, index_type="INVERTED")
             c.create_collection(self.chunks, schema=s, index_params=ip, consistency_level="Strong")
         self.load()
