@@ -4,7 +4,8 @@
 `rag.records.Answer`, a `Summary`, or a `Clarification` asking which article was meant.
 `Conversation` is plain immutable data (the UI keeps it in gr.State); every call returns a new one.
 
-Article references in summary requests, tried in this order: `/summarize all` and overview phrasings
+Topic summaries (总结一下关于…的报道, summarize the coverage of …) and timelines (按时间顺序…, timeline of …)
+are recognised first (rag.answering.topic_request). Article references in summary requests, tried in this order: `/summarize all` and overview phrasings
 (这些文章讲了什么, summarize all); an id or id prefix (`/summarize 003`); an ordinal (第3篇, the 3rd
 article, article 3), counted from 1 in shelf order, i.e. the order of `engine.articles` (files in
 sorted order, JSONL records in file order); 这篇/this article/it (the article the conversation is on);
@@ -22,6 +23,7 @@ from typing import Iterator, Mapping, Sequence
 from rag.answering.candidates import article_text
 from rag.answering.english import latin_names
 from rag.answering.question import NO_WORDS, clean_question, has_words, is_follow_up
+from rag.answering.topic_request import TopicRequest, topic_request
 from rag.contracts import ChatContext
 from rag.ingest.articles import Article
 from rag.lang.pinyin import pinyin_index
@@ -337,6 +339,9 @@ def _route(engine: ChatContext, message: str, conversation: Conversation) -> tup
         chosen = _pick_pending(message, conversation, articles)
         if len(chosen) == 1:
             return _summary_reply(engine, message, chosen, conversation)
+    topical = topic_request(message)
+    if topical is not None:
+        return _topic_reply(engine, message, topical, conversation)
     request = summary_request(message)
     if request is None:
         return None
@@ -354,6 +359,14 @@ def _route(engine: ChatContext, message: str, conversation: Conversation) -> tup
         ids = [a.id for a in shelf]
         return _clarify(message, ids, articles), conversation.add(Turn(message, "clarification"), ids[:MAX_OPTIONS])
     return _summary_reply(engine, message, ids, conversation, request.reference)
+
+
+def _topic_reply(engine: ChatContext, message: str, request: TopicRequest, conversation: Conversation):
+    """A topic summary or a timeline of the articles about the topic; follow-ups stay on the articles it cites."""
+    language = "en" if script_of(message) == "en" else "zh"
+    make = engine.timeline if request.kind == "timeline" else engine.summarize_topic
+    reply = make(request.topic, language).in_script(_reply_script(message))
+    return reply, conversation.add(Turn(message, "summary", tuple(reply.article_ids)))
 
 
 def _overview_reply(engine: ChatContext, message: str, conversation: Conversation):

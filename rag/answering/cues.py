@@ -61,7 +61,7 @@ def cue_patterns() -> dict[str, re.Pattern]:
         "number": NUMBER,
         "quantity": rf"{NUMBER}\s*(?:多|余)?(?:万|亿|千|百)?(?:{alt('measure')})",
         "cn_quantity": rf"[{CN_NUMBER}]+(?:{alt('cn_measure')})",
-        "percent": r"\d+(?:\.\d+)?\s*[%％]|百分之|个百分点|成",
+        "percent": rf"\d+(?:\.\d+)?\s*[%％]|百分之|个百分点|(?:\d|[{CN_NUMBER}])成",
         "money": rf"(?:万|亿)?(?:{alt('currency')})",
         "date": rf"\d{{4}}年|\d{{1,2}}月\d{{1,2}}日|\d{{1,2}}月(?:份|底|初|中旬|下旬|上旬)?|\d{{1,2}}日|{alt('time_word')}|\d{{1,2}}时|\d{{1,2}}:\d{{2}}",
         "event_verb": alt("event"),
@@ -108,6 +108,7 @@ def preamble() -> re.Pattern:
 def editorial_patterns() -> dict[str, re.Pattern]:
     """The editorial rules' patterns: a purpose/basis clause (`purpose`), a clause that continues it
     (`basis`), one that carries news (`news`, `actor`), slogans and attendance."""
+    counted = "|".join(re.escape(w) for w in words("cn_measure") if w not in ("大", "年"))  # not 二十大, 一年
     return {
         "purpose": re.compile(
             rf"(?:为了?(?:{alt('purpose_adverb')})?(?:{alt('purpose_verb')})|{alt('basis')}|坚持以|"
@@ -115,6 +116,13 @@ def editorial_patterns() -> dict[str, re.Pattern]:
         "basis": re.compile(rf"(?:{alt('basis')}|在[^，,]{{0,30}}(?:领导|指导|部署|要求)下|{alt('basis_prefix')})"),
         "news": re.compile(rf"\d|[{CN_NUMBER}]+(?:{alt('cn_measure')})|{alt('news')}"),
         "actor": re.compile(rf"[{HAN}]{{2,}}(?:{alt('actor_suffix')})"),
+        "hard": re.compile(  # hard news: a quantity, money, a share, a day, an event, a named document
+            rf"{NUMBER}\s*(?:多|余)?(?:万|亿|千|百)?(?:{alt('measure')})|{NUMBER}\s*[%％]|\d{{1,2}}月\d{{1,2}}日|"
+            rf"[{CN_NUMBER}]+(?:{counted})|《[^》]{{1,40}}》|{alt('event')}"),
         "slogan": re.compile(alt("slogan")),
         "attend": re.compile(alt("attend")),
+        "outcome": re.compile(alt("outcome")),
+        # a sentence that only names who spoke the quotation before it: 青岛市…书记郑素秀说。
+        "quotation": re.compile(r"^[“「][^“”「」]*[”」][。！？!?]?$"),  # a sentence that is all quotation
+        "attribution": re.compile(rf"^[^“”\"，,。！？]{{2,50}}(?:{alt('speech')}|强调)道?[。！!]?$"),
     }

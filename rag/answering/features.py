@@ -128,6 +128,13 @@ class ArticleIndex:
         return out * self.vocab_idf[None, :] if len(self.vocab_idf) else out
 
 
+def han_codes(text: str) -> np.ndarray:
+    """Each character's code point when it is a Han character (rag.lang.script.HAN), else 0 (int64)."""
+    c = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32).astype(np.int64)
+    han = ((c >= 0x3400) & (c <= 0x4DBF)) | ((c >= 0x4E00) & (c <= 0x9FFF)) | ((c >= 0xF900) & (c <= 0xFAFF))
+    return np.where(han, c, 0)
+
+
 _CACHE: OrderedDict[str, ArticleIndex] = OrderedDict()
 _CACHE_SIZE = 256
 
@@ -210,23 +217,23 @@ def index_paragraphs(paragraphs: Sequence[str], title: str) -> ArticleIndex:
         cue_start[name] = np.asarray([a for a, _ in found], dtype=np.int64)
         cue_end[name] = np.asarray([b for _, b in found], dtype=np.int64)
 
-    pair = [i for i in range(len(joined) - 1) if HAN_CHAR.match(joined[i]) and HAN_CHAR.match(joined[i + 1])]
-    grams = [joined[i:i + 2] for i in pair]
-    counts: dict[str, int] = {}
-    for gram in grams:
-        counts[gram] = counts.get(gram, 0) + 1
+    codes = han_codes(joined)
+    pair = np.flatnonzero((codes[:-1] > 0) & (codes[1:] > 0)) if len(codes) > 1 else np.zeros(0, np.int64)
     bval, tval = np.zeros(len(joined) + 1), np.zeros(len(joined) + 1)
-    if pair:
-        at = np.asarray(pair) + 1
-        bval[at] = np.log([counts[gram] for gram in grams])
-        tval[at] = [gram in title_bigrams for gram in grams]
+    if len(pair):
+        keys = codes[pair] * 0x110000 + codes[pair + 1]
+        _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+        bval[pair + 1] = np.log(counts[inverse])
+        tcodes = han_codes(clean_title)
+        tkeys = tcodes[:-1] * 0x110000 + tcodes[1:] if len(tcodes) > 1 else np.zeros(0, np.int64)
+        tval[pair + 1] = np.isin(keys, tkeys[(tcodes[:-1] > 0) & (tcodes[1:] > 0)] if len(tkeys) else tkeys)
 
     return ArticleIndex(
         paras, clean_title, base, joined, frame, np.asarray(starts, dtype=np.int64), np.asarray(ends, dtype=np.int64),
         tok_ids, words, vocab_idf, np.cumsum(attr, axis=0), np.cumsum(first), title_vec,
         math.sqrt(sum(x * x for x in title_bag.values())), title_bigrams, sent_start, sent_raw, sent_end,
         np.asarray(in_para, dtype=np.int64), clause_start,
-        lead, cue_start, cue_end, np.cumsum(bval), np.cumsum(tval), np.asarray(pair, dtype=np.int64),
+        lead, cue_start, cue_end, np.cumsum(bval), np.cumsum(tval), pair.astype(np.int64),
     )
 
 
