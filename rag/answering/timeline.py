@@ -1,4 +1,5 @@
-"""Timelines: the articles about a topic as dated lines, one event each, cited, oldest first.
+"""Timelines: the articles about a topic as dated lines, one event each (a story republished by several outlets
+once, the others named), cited, oldest first.
 
 An event's date is the one its sentence states when it states a full date (2023年7月28日); a month and day
 (7月28日) take the year of the article's date, or the year before when that would put the event after the
@@ -15,6 +16,7 @@ from dataclasses import dataclass
 from rag.answering.cues import twin
 from rag.answering.headlines import headline
 from rag.answering.selection import score_article, shown
+from rag.answering.stories import also_carried, carriers, distinct_stories
 from rag.answering.topics import Line, nothing_found, pick_lines
 from rag.records import Citation, Summary, TopicMatch
 
@@ -85,12 +87,12 @@ def timeline_events(match: TopicMatch, max_events: int = MAX_EVENTS) -> list[tup
     """One event per article (its ≤ 80-character line), near-duplicate reports left out, oldest first: dated
     events, then those without a year, then undated ones."""
     lines = []
-    for rank, article in enumerate(match.articles[:ARTICLES_READ]):
+    for rank, (article, others) in enumerate(distinct_stories(match.articles, ARTICLES_READ)):
         scored = score_article(article)
         span = headline(scored, EVENT_CHARS)
         if span is not None:
             best = float(max(scored.sentence_scores.max(), 0.0)) if len(scored.sentence_scores) else 0.0
-            lines.append(Line(article, span, (0.5 + best) / math.sqrt(1 + rank)))
+            lines.append(Line(article, span, (0.5 + best) / math.sqrt(1 + rank), carriers(article, others)))
     events = pick_lines(lines, max_events)
     return sorted(((event_date(l.article.date, l.text), l) for l in events), key=lambda t: (t[0].key(), t[1].article.id))
 
@@ -124,7 +126,7 @@ def timeline(match: TopicMatch, max_events: int = MAX_EVENTS) -> Summary:
         p, a, b = line.span
         art = line.article
         citations.append(Citation(n, art.id, art.title, art.date, art.source, art.url, p, line.text, a, b))
-        out.append(f"{event_prefix(when, line, match.language)}{shown(line.text)}[{n}]")
+        out.append(f"{event_prefix(when, line, match.language)}{shown(line.text)}[{n}]{also_carried(line.also, match.language)}")
     return Summary(None, title, "\n".join(out), citations, note=coverage_note(match, len(events)))
 
 

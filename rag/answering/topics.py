@@ -17,9 +17,10 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from rag.answering.clusters import Group, bigram_vectors, cluster
+from rag.answering.clusters import Group, cluster
 from rag.answering.english import latin_names
 from rag.answering.selection import Scored, article_tau, best_run, score_article, shown
+from rag.answering.stories import also_carried, carriers, distinct_stories
 from rag.contracts import Retriever
 from rag.ingest.articles import Article
 from rag.lang.glossary import glossary_words
@@ -34,7 +35,7 @@ RETRIEVED_COVERAGE = 0.5  # ... and the share of the topic they must hold
 LINES_ONE_GROUP = 8  # sentences of a summary of one group (few articles)
 LINES_PER_GROUP = 4  # sentences per group when grouped
 ARTICLES_READ_PER_GROUP = 5  # the most relevant articles of a group whose sentences are scored
-REDUNDANT = 0.45  # bigram cosine above which a sentence repeats one already chosen
+REDUNDANT = 0.5  # share of a sentence's character bigrams found in a chosen one above which it repeats it
 SENTENCES_PER_ARTICLE = 2  # candidate sentences of each article read
 
 
@@ -98,6 +99,7 @@ class Line:
     article: Article
     span: tuple[int, int, int]
     score: float
+    also: tuple[str, ...] = ()  # other outlets that carried the same story
 
     @property
     def text(self) -> str:
@@ -105,7 +107,8 @@ class Line:
         return self.article.paragraph(p)[a:b]
 
 
-def candidate_lines(article: Article, weight: float, terms: Sequence[str], per_article: int = SENTENCES_PER_ARTICLE) -> list[Line]:
+def candidate_lines(article: Article, weight: float, terms: Sequence[str], per_article: int = SENTENCES_PER_ARTICLE,
+                    also: tuple[str, ...] = ()) -> list[Line]:
     """An article's best sentences (cut to their clause runs) as summary lines, scored for the topic."""
     scored: Scored = score_article(article)
     ps, pk = scored.sentence_scores, scored.clause_scores
@@ -120,18 +123,31 @@ def candidate_lines(article: Article, weight: float, terms: Sequence[str], per_a
         span = (s.paragraph, *best_run(s, pk[i], tau))
         text = normalize(article.paragraph(span[0])[span[1]:span[2]])
         on_topic = sum(t in text for t in terms) / max(1, len(terms))
-        out.append(Line(article, span, weight * float(ps[i]) * (0.1 + on_topic)))
+        out.append(Line(article, span, weight * float(ps[i]) * (0.1 + on_topic), also))
         if len(out) >= per_article:
             break
     return out
 
 
+def text_bigrams(text: str) -> frozenset[str]:
+    """The character bigrams of a text's letters and digits (Simplified, lower case; punctuation and spaces out)."""
+    key = "".join(c for c in normalize(text) if c.isalnum())
+    return frozenset(key[i:i + 2] for i in range(len(key) - 1))
+
+
+def repeats(a: frozenset[str], b: frozenset[str]) -> bool:
+    """Whether two sentences say the same: most of the shorter one's bigrams are in the other."""
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) > REDUNDANT
+
+
 def pick_lines(lines: Sequence[Line], n: int) -> list[Line]:
     """Up to n lines, best first, skipping one that repeats a chosen line (character-bigram cosine) and a second
-    line from an article already quoted while other articles have lines left."""
+    line from an article already quoted while other articles have lines left.
+    (Not a TF-IDF cosine: over a few short lines its vocabulary is a handful of shared bigrams, and unrelated
+    lines that share one of them look alike.)"""
     if not lines:
         return []
-    X = bigram_vectors([normalize(l.text) for l in lines]) if len(lines) > 1 else np.ones((1, 1))
+    grams = [text_bigrams(l.text) for l in lines]
     order = sorted(range(len(lines)), key=lambda i: -lines[i].score)
     chosen: list[int] = []
     for second_pass in (False, True):
@@ -140,7 +156,7 @@ def pick_lines(lines: Sequence[Line], n: int) -> list[Line]:
                 break
             if i in chosen or (not second_pass and any(lines[j].article.id == lines[i].article.id for j in chosen)):
                 continue
-            if any(float(X[i] @ X[j]) > REDUNDANT for j in chosen):
+            if any(repeats(grams[i], grams[j]) for j in chosen):
                 continue
             chosen.append(i)
     return [lines[i] for i in chosen]
@@ -207,8 +223,9 @@ def topic_groups(match: TopicMatch) -> list[TopicGroup]:
     out = []
     for g in groups:
         members = [arts[i] for i in g.members]
-        read = members[:ARTICLES_READ_PER_GROUP]  # members come in relevance order
-        cands = [l for rank, a in enumerate(read) for l in candidate_lines(a, 1.0 / math.sqrt(1 + rank), terms)]
+        read = distinct_stories(members, ARTICLES_READ_PER_GROUP)  # members come in relevance order
+        cands = [l for rank, (a, others) in enumerate(read)
+                 for l in candidate_lines(a, 1.0 / math.sqrt(1 + rank), terms, also=carriers(a, others))]
         chosen = pick_lines(cands, LINES_PER_GROUP if len(groups) > 1 else min(LINES_ONE_GROUP, len(members)))
         where = outlets(members, match.language)
         if len(groups) == 1:
@@ -235,5 +252,5 @@ def topic_summary(match: TopicMatch) -> Summary:
             p, a, b = line.span
             art = line.article
             citations.append(Citation(n, art.id, art.title, art.date, art.source, art.url, p, line.text, a, b))
-            lines_out.append(f"{shown_date(art, match.language)} {shown(line.text)}[{n}]")
+            lines_out.append(f"{shown_date(art, match.language)} {shown(line.text)}[{n}]{also_carried(line.also, match.language)}")
     return Summary(None, title, "\n".join(lines_out), citations)
