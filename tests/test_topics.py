@@ -158,3 +158,31 @@ def test_a_timeline_of_crud_articles_runs_oldest_first(crud_articles):
     assert len(days) >= 10 and days == sorted(days)
     ids = [c.article_id for c in summary.citations]
     assert len(ids) == len(set(ids))  # one event per article
+
+
+def test_the_chat_answers_a_topic_request_and_a_timeline_request(seed_articles, tmp_path):
+    from rag.chat import respond
+    from tests.fakes import lexical_engine
+
+    engine = lexical_engine(seed_articles, tmp_path)
+    reply, conversation = respond(engine, "总结一下关于党建的报道")
+    assert isinstance(reply, Summary) and reply.article_id is None and len(set(reply.article_ids)) == 5
+    assert reply.title.startswith("关于") and conversation.turns[-1].kind == "summary"
+    assert_cited(reply, seed_articles)
+    reply, _ = respond(engine, "按時間順序梳理黨建的報道")  # Traditional in, Traditional out
+    assert "以下報道未註明日期" in reply.summary or "以下報道未注明日期" in reply.summary
+    assert [line[:10] for line, _ in cited_lines(reply) if _DAY.match(line)] == ["2023-06-16", "2023-06-25", "2024-02-27"]
+    for c in reply.citations:
+        assert c.quote in seed_articles[c.article_id].paragraph(c.paragraph)
+
+
+def test_an_overview_of_many_crud_articles_is_one_cited_line_each_grouped_by_topic(crud_articles):
+    from rag.answering.overview import overview
+
+    shown = list(crud_articles.values())[:25]
+    summary = overview(shown)
+    assert_cited(summary, crud_articles)
+    assert sorted(c.article_id for c in summary.citations) == sorted(a.id for a in shown)  # one line each
+    headings = [line for line in summary.summary.splitlines() if not _MARK.search(line)]
+    assert len(headings) >= 2 and sum(int(re.search(r"等 (\d+) 篇", h).group(1)) for h in headings) == 25
+    assert_date_order(summary, crud_articles)
