@@ -109,6 +109,18 @@ class _SnapshotReads:
         """One cited line per article."""
         return self.summarizer.overview(list(self.articles.values()))
 
+    def summarize_topic(self, topic: str, language: str = "zh") -> Summary:
+        """A cited summary of the articles about `topic`, grouped when there are many."""
+        from rag.answering.topics import match_topic
+
+        return self.summarizer.topic(match_topic(topic, self.articles, self.retriever, language))
+
+    def timeline(self, topic: str, language: str = "zh") -> Summary:
+        """The articles about `topic` as dated, cited events, oldest first."""
+        from rag.answering.topics import match_topic
+
+        return self.summarizer.timeline(match_topic(topic, self.articles, self.retriever, language))
+
 
 class EngineView(_SnapshotReads):
     """One request's view of the engine (a `rag.contracts.Corpus`): every read comes from the same snapshot,
