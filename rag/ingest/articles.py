@@ -1,21 +1,23 @@
 """Articles: load a corpus (txt, md, html, jsonl) into clean, structured articles.
 
-`load_file` decodes any common Chinese encoding (UTF-8, GB18030/GBK, Big5), extracts HTML with
-trafilatura, converts Markdown to text, reads JSONL records, and hands every document to
-`rag.ingest.cleaning.clean_article`. Bad input never raises: it comes back as `Skipped(origin, reason)`.
+`load_file` decodes any common Chinese encoding (`rag.ingest.decode`), parses the file's format
+(`rag.ingest.formats`: HTML through trafilatura, Markdown to text, JSONL records), every document going
+through `rag.ingest.cleaning.pipeline.clean_article`. Bad input never raises: it comes back as
+`Skipped(origin, reason)`.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import re
-from dataclasses import dataclass, field, replace
-from functools import cached_property, lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from rag.ingest import cleaning
+from rag.ingest.decode import DecodeError, declared_charset, decode_bytes
+from rag.ingest.cleaning.text import compare_key
+from rag.ingest.formats import Parsed, parse_html, parse_jsonl, parse_markdown, parse_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
 
@@ -27,13 +29,14 @@ class Article:
     id: str
     title: str
     paragraphs: tuple[str, ...]
-    date: str | None = None  # ISO 8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]) when found
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]) when found; --MM-DD from a dateline alone
     source: str | None = None  # the outlet, when named
     url: str | None = None
     author: str | None = None
     title_derived: bool = False  # True when no headline existed and one was made from the lead
     original: str = field(default="", repr=False, compare=False)  # the decoded input, for reference
     origin: str = ""  # where it came from: a path, or "path:line" for JSONL
+    place: str | None = None  # where it was filed, from its dateline (`新华社成都7月27日电` → 成都)
 
     @cached_property
     def content_hash(self) -> str:
@@ -42,6 +45,13 @@ class Article:
             [self.title, self.date, self.source, self.url, list(self.paragraphs)], ensure_ascii=False
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+    @cached_property
+    def text_hash(self) -> str:
+        """Hash of the cleaned body alone, without spaces, punctuation or case: the same story is the same
+        article whatever format it came in (a .txt and an .html of it, paragraphs split differently)."""
+        key = comparable("".join(self.paragraphs))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     @property
     def chars(self) -> int:
@@ -72,9 +82,19 @@ class Article:
             "source": self.source,
             "url": self.url,
             "author": self.author,
+            "place": self.place,
             "title_derived": self.title_derived,
             "paragraphs": list(self.paragraphs),
         }
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}  # ＡＢ１２！ → AB12!
+
+
+def comparable(text: str) -> str:
+    """The text compared for duplicates: full-width letters and digits as ASCII, then without spaces,
+    punctuation or case (`rag.ingest.cleaning.text.compare_key`)."""
+    return compare_key(text.translate(_FULL_WIDTH))
 
 
 @dataclass(frozen=True)
@@ -125,126 +145,10 @@ def load_corpus(paths: Sequence[Path]) -> LoadReport:
     return report
 
 
-
-# ---------------------------------------------------------------------------------------------------
-# Decoding
-
-# Tried in this order after strict UTF-8; GB18030 covers GBK and GB2312, cp950 and Big5-HKSCS cover Big5.
-ENCODING_CANDIDATES = ("gb18030", "cp950", "big5hkscs")
-_SAMPLE_CHARS = 20_000
-_MIN_PLAUSIBILITY = 0.6
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
-
-
-class DecodeError(ValueError):
-    """Bytes that are not text in any supported encoding; the message says why."""
-
-
-@lru_cache(maxsize=65536)
-def _char_plausibility(ch: str) -> float:
-    """1 for characters real Chinese text is made of (common Han, punctuation, ASCII), less for the rest."""
-    o = ord(ch)
-    if ch in "\n\r\t" or 0x20 <= o < 0x7F:
-        return 1.0
-    if o < 0x20 or 0x7F <= o < 0xA0 or 0xE000 <= o <= 0xF8FF or o == 0xFFFD:
-        return 0.0  # controls, private use, replacement: what wrong decodes produce
-    if 0x3000 <= o <= 0x303F or 0xFF00 <= o <= 0xFFEF or 0x2010 <= o <= 0x206F:
-        return 1.0
-    if 0x4E00 <= o <= 0x9FFF:
-        # Common characters: GB2312 level 1 (simplified) or Big5 level 1 (traditional).
-        gb = _encoded(ch, "gb2312")
-        big5 = _encoded(ch, "cp950")
-        if (gb and 0xB0A1 <= gb <= 0xD7FE) or (big5 and 0xA440 <= big5 <= 0xC67E):
-            return 1.0
-        return 0.5 if gb or big5 else 0.2
-    if 0x00C0 <= o <= 0x024F:  # Latin letters with accents (pinyin tone marks among them)
-        return 0.8
-    return 0.3  # kana, Greek, Cyrillic, box drawing, Hangul: rare in Chinese news, common in mojibake
-
-
-def _encoded(ch: str, encoding: str) -> int | None:
-    try:
-        raw = ch.encode(encoding)
-    except UnicodeEncodeError:
-        return None
-    return int.from_bytes(raw, "big") if len(raw) == 2 else None
-
-
-def plausibility(text: str) -> float:
-    """Share (0..1) of a text's characters that are what Chinese text is made of."""
-    sample = [c for c in text[:_SAMPLE_CHARS] if not c.isspace()]
-    if not sample:
-        return 0.0
-    return sum(_char_plausibility(c) for c in sample) / len(sample)
-
-
-def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """(text, encoding) for bytes in UTF-8 (BOM or not), UTF-16 with BOM, GB18030/GBK/GB2312 or Big5.
-
-    Strict UTF-8 first (it almost never decodes anything else); then a declared charset (HTML); then
-    every candidate that decodes strictly, ranked by plausibility; charset-normalizer breaks near-ties.
-    """
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding), encoding
-            except UnicodeDecodeError as exc:
-                raise DecodeError(f"not valid {encoding} despite its byte-order mark ({exc.reason})") from None
-    if b"\x00" in data[:65536]:
-        raise DecodeError("binary file (contains NUL bytes)")
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    if declared:
-        encoding = _codec_for(declared)
-        try:
-            text = data.decode(encoding)
-            if plausibility(text) >= _MIN_PLAUSIBILITY:
-                return text, encoding
-        except (UnicodeDecodeError, LookupError):
-            pass
-    scored: list[tuple[float, str, str]] = []
-    for encoding in ENCODING_CANDIDATES:
-        try:
-            text = data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-        scored.append((plausibility(text), encoding, text))
-    scored.sort(key=lambda s: -s[0])
-    if len(scored) > 1 and scored[0][0] - scored[1][0] < 0.05:
-        scored = _tie_break(data, scored)
-    if not scored or scored[0][0] < _MIN_PLAUSIBILITY:
-        raise DecodeError("not text in UTF-8, GB18030/GBK or Big5 (binary or unknown encoding)")
-    _, encoding, text = scored[0]
-    return text, encoding
-
-
-def _tie_break(data: bytes, scored: list[tuple[float, str, str]]) -> list[tuple[float, str, str]]:
-    """Put charset-normalizer's choice first when two candidates are about equally plausible."""
-    import charset_normalizer  # only needed for ambiguous bytes
-
-    best = charset_normalizer.from_bytes(data, cp_isolation=["gb18030", "big5", "cp950", "gbk"]).best()
-    if best is None:
-        return scored
-    family = "big5" if best.encoding in ("big5", "cp950", "big5hkscs") else "gb"
-    return sorted(scored, key=lambda s: (0 if (family == "big5") == (s[1] != "gb18030") else 1, -s[0]))
-
-
-def _codec_for(name: str) -> str:
-    """The Python codec to use for a declared charset (GB2312/GBK pages are decoded as their superset)."""
-    name = name.strip().lower().replace("_", "-")
-    if name in ("gb2312", "gbk", "gb-2312", "x-gbk", "cp936", "euc-cn", "gb18030"):
-        return "gb18030"
-    if name in ("big5", "big-5", "x-x-big5", "cp950"):
-        return "cp950"
-    return name
-
-
 # ---------------------------------------------------------------------------------------------------
 # Loading
 
-_HTML_CHARSET_RE = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w:.-]+)""", re.IGNORECASE)
+_PARSERS = {".html": parse_html, ".htm": parse_html, ".md": parse_markdown, ".txt": parse_text}
 
 
 def load_file(path: Path) -> tuple[list[Article], list[Skipped]]:
@@ -259,10 +163,7 @@ def load_file(path: Path) -> tuple[list[Article], list[Skipped]]:
         return [], [Skipped(str(path), f"cannot read file ({exc.strerror or exc})")]
     if not data.strip():
         return [], [Skipped(str(path), "empty file")]
-    declared = None
-    if suffix in (".html", ".htm"):
-        m = _HTML_CHARSET_RE.search(data[:4096])
-        declared = m.group(1).decode("ascii", "ignore") if m else None
+    declared = declared_charset(data) if suffix in (".html", ".htm") else None
     try:
         text, _encoding = decode_bytes(data, declared)
     except DecodeError as exc:
@@ -270,188 +171,39 @@ def load_file(path: Path) -> tuple[list[Article], list[Skipped]]:
     if suffix == ".jsonl":
         return load_jsonl_text(text, path)
     try:
-        if suffix in (".html", ".htm"):
-            article = article_from_html(text, path.stem, str(path))
-        elif suffix == ".md":
-            article = article_from_markdown(text, path.stem, str(path))
-        else:
-            article = article_from_text(text, path.stem, str(path))
+        parsed = _PARSERS[suffix](text)
     except Exception as exc:  # a cleaning bug must not stop a corpus load; say which file
         return [], [Skipped(str(path), f"could not be parsed ({type(exc).__name__}: {exc})")]
-    if article is None:
+    if parsed is None:
         return [], [Skipped(str(path), "no article text (only page boilerplate)")]
-    return [article], []
+    return [_article(parsed, path.stem, str(path))], []
 
 
-def _article(ident: str, cleaned: cleaning.Cleaned, original: str, origin: str, url: str | None = None) -> Article:
+def load_jsonl_text(text: str, path: Path) -> tuple[list[Article], list[Skipped]]:
+    """Articles from JSONL text, one record a line; a bad line is skipped as `file:LINE`, the rest go on."""
+    articles: list[Article] = []
+    skipped: list[Skipped] = []
+    for lineno, parsed in parse_jsonl(text, path.stem):
+        origin = f"{path}:{lineno}"
+        if isinstance(parsed, str):
+            skipped.append(Skipped(origin, parsed))
+        else:
+            articles.append(_article(parsed, parsed.ident or "", origin))
+    return articles, skipped
+
+
+def _article(parsed: Parsed, ident: str, origin: str) -> Article:
+    cleaned = parsed.cleaned
     return Article(
         id=ident,
         title=cleaned.title,
         paragraphs=cleaned.paragraphs,
         date=cleaned.date,
         source=cleaned.source,
-        url=url,
+        url=parsed.url,
         author=cleaned.author,
         title_derived=cleaned.title_derived,
-        original=original,
+        original=parsed.original,
         origin=origin,
+        place=cleaned.place,
     )
-
-
-def article_from_text(text: str, ident: str, origin: str = "") -> Article | None:
-    """An article from plain text (a scraped page's text); None if only boilerplate."""
-    cleaned = cleaning.clean_article(text)
-    return _article(ident, cleaned, text, origin) if cleaned else None
-
-
-# --- Markdown
-
-_FRONT_MATTER_RE = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.DOTALL)
-_MD_HEADING_RE = re.compile(r"^\s{0,3}#{1,6}\s+(.*?)\s*#*\s*$")
-_MD_RULES = (
-    (re.compile(r"!\[[^\]]*\]\([^)]*\)"), ""),  # images
-    (re.compile(r"\[([^\]]+)\]\([^)]*\)"), r"\1"),  # links → their text
-    (re.compile(r"<https?://[^>]+>"), ""),  # autolinks
-    (re.compile(r"</?[a-zA-Z][^>]*>"), ""),  # inline HTML
-    (re.compile(r"`([^`]+)`"), r"\1"),  # inline code
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),  # strong
-    (re.compile(r"\*(?=\S)([^*]+?)(?<=\S)\*"), r"\1"),  # emphasis with *
-    (re.compile(r"(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)"), r"\1"),  # emphasis with _ (not inside words)
-    (re.compile(r"~~(.+?)~~"), r"\1"),
-)
-_MD_LINE_RULES = (
-    (re.compile(r"^\s{0,3}>\s?"), ""),  # block quotes
-    (re.compile(r"^\s{0,3}(?:[-*_]\s*){3,}$"), ""),  # horizontal rules
-    (re.compile(r"^\s{0,3}```.*$"), ""),  # code fences
-    (re.compile(r"^\s*[*+]\s+"), "- "),  # bullets as `- ` (link lists are recognised by it)
-)
-
-
-def markdown_to_text(markdown: str) -> tuple[str, dict[str, str], str | None]:
-    """(plain text, front-matter fields, first heading): links keep their text, markup goes."""
-    front: dict[str, str] = {}
-    if m := _FRONT_MATTER_RE.match(markdown):
-        for line in m.group(1).splitlines():
-            key, sep, value = line.partition(":")
-            if sep and key.strip():
-                front[key.strip().lower()] = value.strip().strip("'\"")
-        markdown = markdown[m.end():]
-    heading = None
-    lines = []
-    for line in markdown.splitlines():
-        for pattern, repl in _MD_LINE_RULES:
-            line = pattern.sub(repl, line)
-        if h := _MD_HEADING_RE.match(line):
-            if heading is None and not any(ln.strip() for ln in lines):
-                heading = h.group(1)  # a leading first heading is the title
-                continue
-            line = h.group(1)
-        for pattern, repl in _MD_RULES:
-            line = pattern.sub(repl, line)
-        lines.append(line)
-    return "\n".join(lines), front, heading
-
-
-def article_from_markdown(markdown: str, ident: str, origin: str = "") -> Article | None:
-    """An article from Markdown: front matter (title, date, source, url, author) and the first heading are metadata."""
-    text, front, heading = markdown_to_text(markdown)
-    title = front.get("title") or (cleaning.strip_pinyin_glosses(heading) if heading else None)
-    cleaned = cleaning.clean_article(
-        text,
-        title=title,
-        date=cleaning.parse_date(front.get("date", "")),
-        source=front.get("source"),
-        author=front.get("author"),
-    )
-    return _article(ident, cleaned, markdown, origin, front.get("url") or None) if cleaned else None
-
-
-# --- HTML
-
-def article_from_html(html: str, ident: str, origin: str = "") -> Article | None:
-    """An article from an HTML page: trafilatura finds the main text and metadata, then the same cleaning."""
-    import trafilatura  # heavy (lxml, htmldate): imported only when an HTML file is loaded
-
-    doc = trafilatura.bare_extraction(
-        html, with_metadata=True, include_comments=False, include_tables=True, include_images=False
-    )
-    if doc is None or not (doc.text or "").strip():
-        return None
-    author = cleaning.names_in(doc.author) if doc.author else None
-    cleaned = cleaning.clean_article(
-        doc.text,
-        title=doc.title,
-        date=cleaning.parse_date(doc.date or ""),
-        author=author or (doc.author.strip() if doc.author and len(doc.author) <= 40 else None),
-    )
-    if cleaned is None:
-        return None
-    if cleaned.source is None and doc.sitename:
-        # The site is the outlet only when the page names no other (`来源：大众日报` on 大众网).
-        cleaned = replace(cleaned, source=cleaning.clean_outlet(doc.sitename))
-    return _article(ident, cleaned, html, origin, doc.url or None)
-
-
-# --- JSONL
-
-def load_jsonl_text(text: str, path: Path) -> tuple[list[Article], list[Skipped]]:
-    """Articles from JSONL text, one record a line; a bad line is skipped as `file:LINE`, the rest go on."""
-    articles: list[Article] = []
-    skipped: list[Skipped] = []
-    for lineno, line in enumerate(text.split("\n"), start=1):
-        if not line.strip():
-            continue
-        origin = f"{path}:{lineno}"
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            skipped.append(Skipped(origin, f"malformed JSON ({exc.msg} at column {exc.colno})"))
-            continue
-        try:
-            article, reason = article_from_record(record, origin, default_id=f"{path.stem}-{lineno}")
-        except Exception as exc:  # a cleaning bug must not stop the other records
-            article, reason = None, f"could not be parsed ({type(exc).__name__}: {exc})"
-        if article is None:
-            skipped.append(Skipped(origin, reason))
-        else:
-            articles.append(article)
-    return articles, skipped
-
-
-def _field(record: dict, key: str) -> str | None:
-    value = record.get(key)
-    if value is None:
-        return None
-    value = str(value).strip()
-    return value or None
-
-
-def article_from_record(record: object, origin: str = "", default_id: str = "") -> tuple[Article | None, str]:
-    """(article, "") from a JSONL record (`id`, `text`, optional `title`, `date`, `url`, `source`), or (None, why)."""
-    if not isinstance(record, dict):
-        return None, f"not a JSON object ({type(record).__name__})"
-    text = record.get("text")
-    if not isinstance(text, str) or not text.strip():
-        return None, "no 'text' field" if "text" not in record else "empty or non-string 'text'"
-    ident = _field(record, "id") or default_id
-    header_text, body = cleaning.split_header(text)
-    header = cleaning.parse_header(header_text)
-    # CRUD's `date` field is the same header (`2023-07-28 10:14:27作者：白剑峰来源：人民日报`).
-    field_header = cleaning.parse_header(_field(record, "date") or "")
-    url = _field(record, "url")
-    date = field_header.date or header.date
-    if date is None and url:
-        date = cleaning.complete_date(_field(record, "date") or header_text, url)
-    title = _field(record, "title")
-    if title is None:
-        title, body = cleaning.split_original_title(body)
-    cleaned = cleaning.clean_article(
-        body,
-        title=title,
-        date=date,
-        source=_field(record, "source") or header.source or field_header.source,
-        author=_field(record, "author") or header.author or field_header.author,
-    )
-    if cleaned is None:
-        return None, f"record {ident!r} has no article text (only boilerplate)"
-    return _article(ident, cleaned, text, origin, url), ""
