@@ -28,7 +28,7 @@ from rag.ingest.cleaning.credits import (
     strip_leading_credit,
     strip_trailing_credits,
 )
-from rag.ingest.cleaning.dates import date_of_line
+from rag.ingest.cleaning.dates import date_of_line, partial_date
 from rag.ingest.cleaning.mojibake import repair_gbk_shift
 from rag.ingest.cleaning.paragraphs import DEFAULT_MAX_PARAGRAPH_CHARS, join_broken_lines, split_paragraphs
 from rag.ingest.cleaning.text import COMPARE_DROP, SENT_END, compare_key, normalize_whitespace, strip_pinyin_glosses
@@ -85,8 +85,12 @@ def clean_article(
     author: str | None = None,
     max_paragraph_chars: int = DEFAULT_MAX_PARAGRAPH_CHARS,
 ) -> Cleaned | None:
-    """Clean one document; None when nothing of an article is left (empty or only boilerplate)."""
-    meta = _Meta(date=date, source=source, author=author)
+    """Clean one document; None when nothing of an article is left (empty or only boilerplate).
+
+    `date`: ISO 8601, or year-less `--MM-DD` (a header that gave no year): a full date found while cleaning
+    wins over a year-less one; an article with no full date gets its year-less day (`partial_date`)."""
+    partial = date if date and date.startswith("--") else None
+    meta = _Meta(date=None if partial else date, source=source, author=author)
     lines = [ln for ln in preclean(text).split("\n") if ln]
     title = clean_title(strip_pinyin_glosses(title)) if title else None
     head_title, body = _split_head(lines, meta, have_title=bool(title))
@@ -113,7 +117,8 @@ def clean_article(
     derived = not title
     if derived:
         title = derive_title(paragraphs)
-    return Cleaned(title, paragraphs, meta["date"], meta["source"], meta["author"], derived)
+    date = meta["date"] or partial_date(paragraphs, partial)
+    return Cleaned(title, paragraphs, date, meta["source"], meta["author"], derived)
 
 
 def _strip_title_prefix(line: str, title: str) -> str:
