@@ -32,6 +32,15 @@ def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
         p.add_argument("--k", type=int, help="number of sources to use")
 
 
+def _filters(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--since", help="only articles dated on or after: YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD")
+    p.add_argument("--until", help="only articles dated on or before (same forms)")
+    p.add_argument("--source", action="append", help="only articles from this outlet (name or alias, e.g. 新华社, "
+                                                     "Xinhua; repeatable or comma-separated)")
+    p.add_argument("--date-anchor", help="the day relative dates count from: corpus (default: the newest "
+                                         "article), today, or YYYY-MM-DD (RAG_DATE_ANCHOR)")
+
+
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     """The web chat's flags: `rag serve` and `python app.py` take exactly these."""
     _common(p, llm=True)
@@ -40,6 +49,8 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, help="port to listen on (default 7860; RAG_PORT or GRADIO_SERVER_PORT)")
     p.add_argument("--auth", help="USER:PASSWORD: require a login (RAG_AUTH)")
     p.add_argument("--max-upload-mb", type=int, help="largest accepted upload in MB (default 20; RAG_MAX_UPLOAD_MB)")
+    p.add_argument("--date-anchor", help="the day relative dates count from: corpus (default: the newest "
+                                         "article), today, or YYYY-MM-DD (RAG_DATE_ANCHOR)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,18 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
+    _filters(p)
 
     p = sub.add_parser("ask", help="a short cited answer")
     _common(p, llm=True)
     p.add_argument("question", nargs="?")
     p.add_argument("--batch", type=Path, help="JSONL file with 'question' (and optional 'id') per line")
     p.add_argument("--json", action="store_true")
+    _filters(p)
 
     p = sub.add_parser("summarize", help="a cited summary of one article, or --all for an overview")
     _common(p, llm=True)
     p.add_argument("id", nargs="?")
     p.add_argument("--all", action="store_true")
     p.add_argument("--json", action="store_true")
+    _filters(p)
 
     p = sub.add_parser("eval", help="score retrieval, answers or summaries on an eval file")
     _common(p, llm=True)
@@ -113,6 +127,7 @@ def config_from(args: argparse.Namespace) -> Config:
             auth=auth,
             max_upload_mb=getattr(args, "max_upload_mb", None),
             workers=max(1, args.workers) if getattr(args, "workers", None) else None,
+            date_anchor=getattr(args, "date_anchor", None),
         )
     except ConfigError as exc:
         raise UserError(str(exc)) from None
@@ -177,13 +192,32 @@ def _engine(args, cfg: Config):
     return Engine.open(cfg, progress=not args.quiet)
 
 
+def _filter(args, engine=None):
+    """The --since/--until/--source filter (outlets read against the engine's articles when given)."""
+    from rag.scope.facts import facts_for
+    from rag.scope.filters import FilterError, explicit_filter
+
+    try:
+        return explicit_filter(args.since, args.until, args.source or (),
+                               facts_for(engine.articles) if engine is not None else None)
+    except FilterError as exc:
+        raise UserError(str(exc)) from None
+
+
 def cmd_search(args, cfg: Config) -> int:
+    _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
-    hits = engine.search(args.query, k=args.k)
+    f = _filter(args, engine)
+    scope = engine.scope(args.query, f)
+    if scope.description and not args.json:
+        print(f"searched: {scope.description}", file=sys.stderr)
+    hits = engine.search(args.query, k=args.k, filter=f)
     rows = [
         {
             "article_id": h.chunk.article_id,
             "title": engine.articles[h.chunk.article_id].title,
+            "date": engine.articles[h.chunk.article_id].date,
+            "source": engine.articles[h.chunk.article_id].source,
             "paragraph": h.chunk.paragraph,
             "text": h.chunk.text,
             "score": round(float(h.score), 6),
@@ -193,17 +227,28 @@ def cmd_search(args, cfg: Config) -> int:
     if args.json:
         _print_json(rows)
         return 0
+    if not rows and scope.allowed == ():
+        print(f"no article in the range searched ({scope.description})")
     for i, r in enumerate(rows, start=1):
-        print(f"{i}. {r['title']} ¶{r['paragraph']} ({r['score']:.4f})\n   {r['text']}")
+        print(f"{i}. {r['title']} ({show_date(r['date'])}) ¶{r['paragraph']} ({r['score']:.4f})\n   {r['text']}")
     return 0
+
+
+def show_date(iso: str | None) -> str:
+    """An article's date for the terminal: `2023-06-27`, `06-26 (year not given)`, `undated`."""
+    from rag.lang.when import describe_date
+
+    return describe_date(iso, "en") if iso else "undated"
 
 
 def _print_reply(obj: dict) -> None:
     text = obj.get("answer", obj.get("summary", ""))
     print(text)
     for c in obj.get("citations", []):
-        meta = ", ".join(x for x in (c.get("source"), c.get("date")) if x)
-        print(f"[{c['n']}] {c['title']}" + (f" ({meta})" if meta else "") + f" ¶{c['paragraph']}: {c['quote']}")
+        meta = ", ".join(x for x in (c.get("source"), show_date(c.get("date"))) if x)
+        print(f"[{c['n']}] {c['title']} ({meta}) ¶{c['paragraph']}: {c['quote']}")
+    if obj.get("scope"):
+        print(f"searched: {obj['scope']}")
     if obj.get("note"):
         print(f"note: {obj['note']}")
 
@@ -224,11 +269,13 @@ def cmd_ask(args, cfg: Config) -> int:
         if not clean_question(args.question):
             raise UserError("the question is empty: ask something, e.g. rag ask \"渠岸镇党委书记是谁？\"")
         records = [{"question": args.question}]
+    _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
+    f = _filter(args, engine)
     failed = 0
     for rec in records:
         try:
-            obj = engine.ask(rec["question"]).to_json()
+            obj = engine.ask(rec["question"], filter=f).to_json()
         except QuestionError as exc:  # one bad line of a batch does not lose the others
             if not args.batch:
                 raise
@@ -246,9 +293,21 @@ def cmd_ask(args, cfg: Config) -> int:
 def cmd_summarize(args, cfg: Config) -> int:
     if bool(args.id) == bool(args.all):
         raise UserError("give either an article ID or --all")
+    if args.id and (args.since or args.until or args.source):
+        raise UserError("--since, --until and --source choose the articles of --all, not one article")
+    _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
     if args.all:
-        summary = engine.overview()
+        f = _filter(args, engine)
+        if f:
+            from rag.scope.facts import facts_for
+            from rag.scope.filters import describe_filter
+
+            ids = facts_for(engine.articles).matching(f)
+            print(f"articles: {len(ids)} ({describe_filter(f, 'en')})", file=sys.stderr)
+            summary = engine.overview(ids)
+        else:
+            summary = engine.overview()
     else:
         if args.id not in engine.articles:
             raise UserError(f"no article with id {args.id!r} (see `rag articles`)")
