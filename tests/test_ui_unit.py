@@ -281,12 +281,13 @@ def test_upload_checks_type_size_and_emptiness_before_the_engine(tmp_path, engin
     pdf.write_bytes(b"%PDF")
     bad = tmp_path / "bad.html"
     bad.write_text("<p>", encoding="utf-8")
-    status, table, pick, settings = app.upload([str(p) for p in (good, big, empty, pdf, bad)])
+    status, table, pick, settings, outlets = app.upload([str(p) for p in (good, big, empty, pdf, bad)])
     assert "Added 1 article" in status and "新文章 good" in status
     for reason in ("over the 1 MB limit", "empty file", "unsupported file type .pdf", "no article text (only page boilerplate)"):
         assert reason in status
     assert render.article_for_row(table["value"][-1], engine.articles.values()) == "good"
     assert ("新文章 good · 2023-06-25", "good") in pick["choices"] and "**Articles:** 2" in settings
+    assert outlets["choices"] == app.outlet_choices()  # the filter bar offers the outlets of the new shelf
 
 
 def test_upload_with_no_files_and_engine_failure_are_messages(tmp_path, real_engine):

@@ -17,6 +17,9 @@ from rag.answering.question import QuestionError, clean_question
 from rag.chat import Conversation
 from rag.config import Config
 from rag.engine import Engine
+from rag.records import Filter
+from rag.scope.facts import facts_for
+from rag.scope.filters import FilterError, explicit_filter
 from rag.web.render import (
     SHELF_HEADERS,
     article_for_row,
@@ -86,14 +89,34 @@ class ChatApp:
         # too; this keeps it true whatever Gradio does). None: any path (the command line, unit tests).
         self.upload_root = Path(upload_root).resolve() if upload_root else None
 
+    # -- filters --
+    def outlet_choices(self) -> list[str]:
+        """The outlets the articles credit, the most credited first (the filter bar's choices)."""
+        counts = facts_for(self.engine.articles).outlets.counts
+        return sorted(counts, key=lambda o: (-counts[o], o))
+
+    def filter_of(self, since: str | None, until: str | None, outlets: Sequence[str] | str | None,
+                  names: tuple[str, str, str] = ("From", "To", "Outlets")) -> Filter:
+        """The filter bar's (or an API call's) dates and outlets as a Filter; FilterError names a bad value."""
+        return explicit_filter(since, until, outlets or (), facts_for(self.engine.articles), names)
+
     # -- chat --
-    def chat(self, message: str, history: list, conversation: Conversation | None, sections: list, k: int | None):
-        """Stream one reply into the chat; the sources panel is filled when the reply is complete."""
+    def chat(self, message: str, history: list, conversation: Conversation | None, sections: list, k: int | None,
+             since: str | None = None, until: str | None = None, outlets: Sequence[str] | None = None):
+        """Stream one reply into the chat, within the filter bar's dates and outlets; the sources panel is
+        filled when the reply is complete."""
         message = (message or "").strip()
         if not message:
             yield "", history or [], conversation, sections or [], render_sources_panel(sections or [])
             return
-        yield from self._turn(message, message, history, conversation, sections, k)
+        try:
+            chosen = self.filter_of(since, until, outlets)
+        except FilterError as exc:  # a date the user mistyped: said in the chat, nothing is asked
+            history = list(history or []) + [_user_bubble(message), _bot_bubble(render_error(str(exc)))]
+            sections = list(sections or []) + [""]
+            yield message, history, conversation, sections, render_sources_panel(sections)
+            return
+        yield from self._turn(message, message, history, conversation, sections, k, chosen)
 
     def summarize_to_chat(self, article_id: str | None, history: list, conversation: Conversation | None, sections: list,
                           k: int | None):
@@ -110,7 +133,7 @@ class ChatApp:
             yield tuple(rest)
 
     def _turn(self, message: str, shown: str, history: list, conversation: Conversation | None, sections: list,
-              k: int | None):
+              k: int | None, chosen: Filter = Filter()):
         """One exchange: yields (textbox, history, conversation, sections, sources panel) as it streams."""
         history = list(history or [])
         sections = list(sections or [])
@@ -119,7 +142,7 @@ class ChatApp:
         turn = len(sections) + 1
         drafting = False  # a model's draft is on show (it streams tokens; the verified reply replaces it)
         try:
-            for item in self.engine.respond_stream(message, conversation, k=int(k) if k else None):
+            for item in self.engine.respond_stream(message, conversation, k=int(k) if k else None, filter=chosen):
                 if not isinstance(item, str):
                     reply, conversation = item
                     continue
@@ -156,12 +179,13 @@ class ChatApp:
 
     # -- shelf --
     def shelf(self):
-        """Fresh shelf table, article picker and settings (the article count) after an upload."""
+        """Fresh shelf table, article picker, settings (the article count) and outlet choices after an upload."""
         articles = list(self.engine.articles.values())
         return (
             gr.update(value=shelf_rows(articles)),
             gr.update(choices=shelf_choices(articles)),
             settings_markdown(self.engine.config, len(articles)),
+            gr.update(choices=self.outlet_choices()),
         )
 
     def open_article(self, article_id: str | None):
@@ -220,19 +244,28 @@ class ChatApp:
         return render_ingest_report(report, problems, self.engine.articles), *self.shelf()
 
     # -- API (same JSON objects as the CLI's --json) --
-    def api_ask(self, question: str) -> dict:
-        """A cited answer to one question: the `rag ask --json` object."""
+    def api_ask(self, question: str, since: str = "", until: str = "", source: str = "") -> dict:
+        """A cited answer to one question: the `rag ask --json` object. Optional: `since`, `until` (YYYY-MM-DD,
+        YYYY-MM, YYYY or --MM-DD) and `source` (outlets, comma-separated), as `rag ask --since/--until/--source`."""
         try:
             if not clean_question(question):
                 raise gr.Error("question is empty")
-            return self.engine.ask(question).to_json()
-        except QuestionError as exc:  # too long, not text: the client gets the reason, not a traceback
+            chosen = self.filter_of(since, until, source, ("since", "until", "source"))
+            return self.engine.ask(question, filter=chosen).to_json()
+        except (QuestionError, FilterError) as exc:  # the client gets the reason, not a traceback
             raise gr.Error(str(exc)) from None
 
-    def api_summarize(self, article_id: str) -> dict:
-        """The cited summary of one article (`rag summarize ID --json`); 'all' gives the overview."""
+    def api_summarize(self, article_id: str, since: str = "", until: str = "", source: str = "") -> dict:
+        """The cited summary of one article (`rag summarize ID --json`); 'all' gives the overview, of the
+        articles within `since`, `until` and `source` when given (`rag summarize --all --since …`)."""
         article_id = (article_id or "").strip()
         if article_id in ("all", "--all"):
+            try:
+                chosen = self.filter_of(since, until, source, ("since", "until", "source"))
+            except FilterError as exc:
+                raise gr.Error(str(exc)) from None
+            if chosen:
+                return self.engine.overview(facts_for(self.engine.articles).matching(chosen)).to_json()
             return self.engine.overview().to_json()
         if article_id not in self.engine.articles:
             raise gr.Error(f"no article with id {article_id!r} (see the articles endpoint)")
@@ -265,6 +298,13 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
             gr.Markdown(f"# News chat · 新闻问答\n{CAPABILITIES}", elem_id="rag-capabilities")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=380):
+                with gr.Row(elem_id="rag-filters"):
+                    since = gr.Textbox(label="From", placeholder="2023-06-01", max_lines=1, scale=2, min_width=120,
+                                       elem_id="rag-since")
+                    until = gr.Textbox(label="To", placeholder="2023-06-30", max_lines=1, scale=2, min_width=120,
+                                       elem_id="rag-until")
+                    outlets = gr.Dropdown(choices=ui.outlet_choices(), value=[], multiselect=True, label="Outlets",
+                                          scale=3, min_width=160, elem_id="rag-outlets")
                 chatbot = gr.Chatbot(
                     elem_id="rag-chat",
                     label="Chat",
@@ -332,7 +372,7 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
         gr.api(ui.api_summarize, api_name="summarize", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
         gr.api(ui.api_articles, api_name="articles", queue=False)
         chat_io = dict(
-            inputs=[box, chatbot, conversation, sections, k],
+            inputs=[box, chatbot, conversation, sections, k, since, until, outlets],
             outputs=[box, chatbot, conversation, sections, sources],
             concurrency_limit=CHAT_CONCURRENCY,
             concurrency_id="chat",
@@ -355,7 +395,7 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
             concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat", **private,
         ).then(lambda: gr.Tabs(selected="sources"), None, tabs, queue=False, **private)
         add.click(
-            ui.upload, files, [upload_status, table, pick, settings],
+            ui.upload, files, [upload_status, table, pick, settings, outlets],
             concurrency_limit=1, concurrency_id="ingest", **private,
         )
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)

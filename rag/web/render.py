@@ -15,6 +15,7 @@ from urllib.parse import urlparse
 
 from rag.config import Config
 from rag.ingest.articles import Article
+from rag.lang.when import describe_date
 from rag.records import Answer, Citation, ModelSummary, Reply, Summary, reply_kind
 
 if TYPE_CHECKING:  # the index (numpy and all) is not loaded to render a page
@@ -69,16 +70,21 @@ def link_citations(text: str, turn: int, citations: Sequence[Citation]) -> str:
 
 
 def show_date(date: str | None) -> str | None:
-    """ISO date or date-time as people read it: 2024-02-27 or 2024-02-27 16:56."""
-    if not date:
-        return None
-    day, _, time = str(date).partition("T")
-    return f"{day} {time[:5]}" if time else day
+    """ISO date or date-time as people read it: 2024-02-27, 2024-02-27 16:56, or a year-less day (`--06-26`)
+    as June 26 (year not given); None when there is none."""
+    return describe_date(date, "en") or None
 
 
 def _meta(c: Citation | Article) -> str:
-    """'outlet · date' for a citation or article, skipping what is unknown."""
-    return " · ".join(esc(x) for x in (c.source, show_date(c.date)) if x)
+    """'outlet · date' for a citation or article; the date is always said (`undated` when there is none)."""
+    return " · ".join(esc(x) for x in (c.source, show_date(c.date) or "undated") if x)
+
+
+def render_scope(reply: Reply) -> str:
+    """The filter an answer kept to (its dates and outlets), shown on every answer that had one."""
+    if not isinstance(reply, Answer) or not reply.scope:
+        return ""
+    return f'<div class="rag-scope">Filtered: {esc(reply.scope)}</div>'
 
 
 def _chips(citations: Sequence[Citation], turn: int, lead: str = "") -> str:
@@ -126,10 +132,10 @@ def render_reply(reply: Reply, turn: int, text: str | None = None) -> str:
         tail = _chips(cites, turn) + _note(reply)
     elif isinstance(reply, Answer) and reply.refused:
         head = '<span class="rag-badge">⚠ Not in the articles</span>'
-        tail = _chips(cites, turn, lead="Closest passages (not an answer): ") + _note(reply)
+        tail = render_scope(reply) + _chips(cites, turn, lead="Closest passages (not an answer): ") + _note(reply)
     elif isinstance(reply, Answer):
         head = ""
-        tail = _chips(cites, turn) + _original(reply, turn) + _note(reply)
+        tail = render_scope(reply) + _chips(cites, turn) + _original(reply, turn) + _note(reply)
     else:  # a Clarification
         head = ""
         items = "".join(f"<li>{esc(o)}</li>" for o in reply.options)
@@ -290,7 +296,7 @@ def article_for_row(row: Sequence[object], articles: Iterable[Article]) -> str |
 
 
 def shelf_choices(articles: Iterable[Article]) -> list[tuple[str, str]]:
-    return [(f"{a.title} · {a.date or 'no date'}", a.id) for a in articles]
+    return [(f"{a.title} · {show_date(a.date) or 'no date'}", a.id) for a in articles]
 
 
 def stream_prefixes(text: str, pieces: int = 12) -> Iterator[str]:
@@ -346,6 +352,7 @@ def settings_markdown(config: Config, articles: int) -> str:
         + (" (quotes sentences from the articles; no language model)" if config.llm == "extractive" else ""),
         f"- **Articles:** {articles} · **index:** `{config.index_dir}` · **uploads go to:** `{config.corpus[0]}`",
         f"- **Largest upload:** {config.max_upload_mb} MB",
+        f"- **Relative dates count from:** {'the newest article' if config.date_anchor == 'corpus' else config.date_anchor}",
     ]
     return "\n".join(lines)
 
