@@ -4,7 +4,7 @@ from datetime import date
 
 import pytest
 
-from rag.lang.script import script_of, search_twin
+from rag.lang.script import has_han, script_of, search_twin, to_traditional
 from rag.lang.when import DateRange, corpus_span_of, describe_date, describe_range, month_day, parse, recency_weight, strip
 from rag.lang.when.words import cn_number
 
@@ -30,7 +30,7 @@ def admits(q: str, iso):
 # ---------------------------------------------------------------------------------------------------
 # Absolute dates
 
-@pytest.mark.parametrize("q, since, until", [
+ABSOLUTE = [
     # full dates
     ("2023年7月20日应急管理部印发了什么规范？", "2023-07-20", "2023-07-20"),
     ("2023年7月20號的新聞", "2023-07-20", "2023-07-20"),
@@ -82,10 +82,18 @@ def admits(q: str, iso):
     ("mid-August 2023", "2023-08-11", "2023-08-20"),
     ("late July 2023", "2023-07-21", "2023-07-31"),
     ("the end of July 2023", "2023-07-21", "2023-07-31"),
-])
+]
+
+
+@pytest.mark.parametrize("q, since, until", ABSOLUTE)
 def test_absolute(q, since, until):
     assert rng(q) == (since, until)
 
+
+
+@pytest.mark.parametrize("q", sorted({q for q, _, _ in ABSOLUTE if has_han(q) and to_traditional(q) != q}))
+def test_traditional_forms_read_alike(q):
+    assert rng(to_traditional(q)) == rng(q)
 
 
 def test_traditional_is_matched_after_t2s():
@@ -316,6 +324,11 @@ def test_month_words_need_context_in_english():
     ("2023年上半年武漢GDP是多少", "period"),
     ("What was China's GDP growth in the first half of 2023?", "period"),
     ("截至6月30日华住集团经营多少家酒店？", "period"),  # a cut-off
+    # a month or more, and a quantity asked for: the figures of a period (CRUD qa_dev)
+    ("2021年7月份中国制造业采购经理指数是多少？", "period"),
+    ("2014年中国光伏发电量是多少？", "period"),
+    ("How many people were hurt in July 2023?", "period"),
+    ("8月1日北京强降雨已造成多少人遇难？", "event"),  # a day: when it happened
     ("截至7月20日的报道", "publication"),
     ("石马镇开展了什么行动？", None),
 ])

@@ -22,7 +22,8 @@ from rag.lang.when import patterns as P
 from rag.lang.when.pieces import Piece, fill_year, join, md, open_ends, piece_from_match, select, to_date
 from rag.lang.when.ranges import DateRange, Span, TimeQuery
 
-PERIOD_MIN_DAYS = 60  # a range at least this long, with words of statistics, is the period figures cover
+PERIOD_MIN_DAYS = 28  # a range at least this long (a month), with words of statistics or of a quantity, is the
+# period figures cover (2021年7月份PMI是多少, 2014年新增光伏装机多少: published later, CRUD qa_dev)
 
 
 def parse(question: str, anchor: date | None = None, corpus_span: tuple[date, date] | None = None) -> TimeQuery:
@@ -96,7 +97,8 @@ def about_reporting(norm: str) -> bool:
 
 
 def _has_period_words(norm: str) -> bool:
-    return any(w in norm for w in P.PERIOD_WORDS_CN) or bool(set(re.findall(r"[a-z]+", norm)) & P.PERIOD_WORDS_EN)
+    return (any(w in norm for w in P.PERIOD_WORDS_CN) or bool(set(re.findall(r"[a-z]+", norm)) & P.PERIOD_WORDS_EN)
+            or bool(P.QUANTITY.search(norm)))
 
 
 def _is_period(ranges: Sequence[DateRange]) -> bool:

@@ -121,6 +121,8 @@ REPORT_WORDS_CN = words("cn_report")
 REPORT_WORDS_EN = frozenset(words("en_report"))
 PERIOD_WORDS_CN = words("cn_period")
 PERIOD_WORDS_EN = frozenset(words("en_period"))
+QUANTITY = re.compile("|".join(rf"\b{re.escape(w)}\b" if w.isascii() else re.escape(w)
+                               for w in sorted(words("quantity"), key=len, reverse=True)))
 
 
 def relative_values(name: str) -> dict[str, tuple[str, int]]:
