@@ -1,6 +1,7 @@
 """News of a time: a question that asks what the articles of its range report (`最近一周发生了什么`, `What
 happened on June 25?`, `6月份有哪些党建活动？`, `7月下旬有哪些关于台风的报道？`) is answered with one cited line
-per article of the range that is about what it names, not with one quote."""
+per article of the range that is about what it names, not with one quote; one that asks for the latest news
+about something (`关于夏威夷山火的最新消息`, `latest news on …`) with the newest reports about it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from rag.scope.plan import Scope
 
 DIGEST_MIN_COVERAGE = 0.6  # an article is listed when it holds this much of what the question names (IDF-weighted)
 DIGEST_POOL = 50  # articles of the range read, best ranked first
+LATEST_ARTICLES = 3  # the newest reports listed for a question about the latest (最新消息, latest news)
 # A question asking for a list of reports or events (哪些…活动, 有什么…新闻, which/what … news), or how an
 # outlet covered something (怎么报道, how did … report).
 _LIST_CN = re.compile(r"哪些[^，。？?！!]{0,12}?(?:报道|新闻|消息|活动|文章|事件|会议|事)"
@@ -35,18 +37,19 @@ def digest_ids(scope: Scope, facts: CorpusFacts, retriever: Retriever) -> list[s
     """The articles a digest lists, best first, or None when the question is not one for a digest: it needs a
     filter that admits articles, and either nothing asked but news words (the whole range, newest first) or a
     list question (the range's articles about what it names)."""
-    if not scope.filter or not scope.allowed:
-        return None
     q = analyze(scope.question)
     news = set(words("digest_word"))
     named = tuple((t, w) for t, w in q.terms if t not in news)
+    latest = scope.recency and len(named) < len(q.terms)  # 最新消息, latest news: the newest reports about it
+    if not (scope.filter and scope.allowed) and not latest:
+        return None
     if not named:
-        return sorted(scope.allowed, key=lambda i: facts.articles[i].date or "", reverse=True)
+        return sorted(scope.allowed or (), key=lambda i: facts.articles[i].date or "", reverse=True) or None
     twin = search_twin(scope.question)
-    if not (_LIST_CN.search(twin) or _LIST_EN.search(twin) or not _ASKING.search(twin)):
+    if not (latest or _LIST_CN.search(twin) or _LIST_EN.search(twin) or not _ASKING.search(twin)):
         return None
     found = [aid for aid, _ in retriever.search_articles(scope.question, k=DIGEST_POOL) if aid in facts.articles]
-    ranked = list(dict.fromkeys(found + list(scope.allowed)))[:DIGEST_POOL]  # a narrow range is read whole
+    ranked = list(dict.fromkeys(found + list(scope.allowed or ())))[:DIGEST_POOL]  # a narrow range is read whole
     texts = {aid: article_text(facts.articles[aid]) for aid in ranked}
     topic = replace(q, terms=named)
     if not q.lexical:  # English: the pinyin names it spells (Qingdao → 青岛) and the news words it translates
@@ -55,4 +58,4 @@ def digest_ids(scope: Scope, facts: CorpusFacts, retriever: Retriever) -> list[s
         if not topic.terms:
             return None
     about = [aid for aid in ranked if coverage(topic, texts[aid]) >= DIGEST_MIN_COVERAGE]
-    return about or None
+    return (about[:LATEST_ARTICLES] if latest else about) or None

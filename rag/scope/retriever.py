@@ -9,15 +9,13 @@ from typing import Collection, Mapping
 
 from rag import contracts
 from rag.ingest.articles import Article
-from rag.lang.when import recency_weight
 from rag.records import Filter, Hit
 from rag.scope.facts import CorpusFacts
 from rag.scope.plan import Scope
 
-# A recency boost (tuned on bench/date_qa.jsonl's recency questions): a hit's fused score gains up to
-# RECENCY_WEIGHT, halving every RECENCY_HALF_LIFE_DAYS before the anchor, among RECENCY_POOL × k candidates.
-RECENCY_WEIGHT = 0.5
-RECENCY_HALF_LIFE_DAYS = 7.0
+# Recency (tuned on bench/date_qa.jsonl's recency questions r01-r05): among RECENCY_POOL × k candidates, those
+# whose fused score is within RECENCY_MARGIN of the best (z-score units) come newest first.
+RECENCY_MARGIN = 1.5
 RECENCY_POOL = 4
 ARTICLE_POOL = 50  # chunks read for a filtered search_articles
 
@@ -32,7 +30,7 @@ class ScopedRetriever(contracts.Retriever):
         self.inner = inner
         self.facts = facts
         self.anchor = anchor
-        self.recency = recency and anchor is not None
+        self.recency = recency
         self.scope = scope
 
     def allowed(self, article_ids: Collection[str] | None, f: Filter | None) -> list[str] | None:
@@ -53,7 +51,7 @@ class ScopedRetriever(contracts.Retriever):
         if not self.recency:
             return self.inner.search(query, k, ids)
         hits = self.inner.search(query, max(k * RECENCY_POOL, 20), ids)
-        return boost_recent(hits, self.facts.articles, self.anchor)[: max(k, 0)]  # type: ignore[arg-type]
+        return boost_recent(hits, self.facts.articles)[: max(k, 0)]
 
     def search_articles(self, query: str, k: int = 10, filter: Filter | None = None) -> list[tuple[str, float]]:
         filter = filter or self.scope
@@ -65,16 +63,21 @@ class ScopedRetriever(contracts.Retriever):
         return list(best.items())[: max(k, 0)]
 
 
-def boost_recent(hits: list[Hit], articles: Mapping[str, Article], anchor: date) -> list[Hit]:
-    """Hits re-ranked by score + RECENCY_WEIGHT × (1 for the anchor's day, halving every RECENCY_HALF_LIFE_DAYS)."""
-    def dated(h: Hit) -> str | None:
-        a = articles.get(h.article_id)
-        return a.date if a is not None else None
+def boost_recent(hits: list[Hit], articles: Mapping[str, Article]) -> list[Hit]:
+    """The hits about as relevant as the best (fused score within RECENCY_MARGIN of it) newest first, then the
+    rest as ranked: a question for the latest wants the newest of what answers it, not the newest article."""
+    if not hits:
+        return hits
+    best = max(h.score for h in hits)
 
-    scored = [(h.score + RECENCY_WEIGHT * recency_weight(dated(h), anchor, RECENCY_HALF_LIFE_DAYS), i, h)
-              for i, h in enumerate(hits)]
-    scored.sort(key=lambda t: (-t[0], t[1]))
-    return [Hit(h.chunk, s, h.dense_rank, h.lexical_rank) for s, _, h in scored]
+    def day(h: Hit) -> str:
+        a = articles.get(h.article_id)
+        return a.date[:10] if a is not None and a.date and not a.date.startswith("--") else ""
+
+    near = [h for h in hits if h.score >= best - RECENCY_MARGIN]
+    near.sort(key=lambda h: (day(h), h.score), reverse=True)
+    ids = {id(h) for h in near}
+    return near + [h for h in hits if id(h) not in ids]
 
 
 class ScopedCorpus(contracts.Corpus):
