@@ -33,7 +33,7 @@ def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
 
 
 def _filters(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--since", help="only articles dated on or after: YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD")
+    p.add_argument("--since", help="only articles dated on or after: YYYY-MM-DD, YYYY-MM, YYYY, or MM-DD (any year)")
     p.add_argument("--until", help="only articles dated on or before (same forms)")
     p.add_argument("--source", action="append", help="only articles from this outlet (name or alias, e.g. 新华社, "
                                                      "Xinhua; repeatable or comma-separated)")

@@ -12,11 +12,11 @@ from rag.lang.when import DateRange
 from rag.records import Filter
 from rag.scope.facts import CorpusFacts
 
-DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY or --MM-DD"
+DATE_FORMS = "YYYY-MM-DD, YYYY-MM, YYYY, or MM-DD for a day of any year"
 _DAY = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _MONTH = re.compile(r"^(\d{4})[-/.](\d{1,2})$")
 _YEAR = re.compile(r"^(\d{4})$")
-_YEARLESS = re.compile(r"^--(\d{1,2})-(\d{1,2})$")
+_YEARLESS = re.compile(r"^(?:--)?(\d{1,2})-(\d{1,2})$")  # ISO 8601's --MM-DD, or MM-DD (a flag's value cannot start with --)
 
 
 class FilterError(ValueError):
@@ -24,8 +24,9 @@ class FilterError(ValueError):
 
 
 def bound(raw: str | None, end: bool, name: str) -> str | None:
-    """A date bound as given (`2023-06-25`, `2023-06`, `2023`, `--06-25`) → ISO (`2023-06-30` for the end of
-    `2023-06`); None for nothing; FilterError naming `name` for anything else."""
+    """A date bound as given (`2023-06-25`, `2023-06`, `2023`, `06-25` or `--06-25`) → ISO (`2023-06-30` for
+    the end of `2023-06`, `--06-25` for a day of any year); None for nothing; FilterError naming `name` for
+    anything else."""
     text = (raw or "").strip()
     if not text:
         return None
