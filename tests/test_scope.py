@@ -63,6 +63,13 @@ def test_question_dates_become_filters(facts, q, since, until, admitted):
     assert short(s.allowed) == admitted
 
 
+def test_an_event_range_with_no_article_at_all_stays_a_word(facts):
+    """哪个街道是2022年睦邻党建轮值街道 asks 2023's articles about 2022: not refused for want of 2022's articles."""
+    s = scope("哪个街道是2022年睦邻党建轮值街道？", facts)
+    assert s.time.role == "event" and not s.filter and s.refusal("q") is None and "2022年" in s.for_answer()
+    assert scope("2022年有哪些报道？", facts).refusal("q") is not None  # about reports: refused, saying the range
+
+
 def test_a_statistics_period_is_no_filter(facts):
     s = scope("2023年上半年武汉GDP是多少？", facts)
     assert s.time.role == "period" and not s.filter and s.allowed is None and s.refusal("q") is None

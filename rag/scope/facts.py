@@ -30,6 +30,7 @@ class CorpusFacts:
     month_days: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # month*100+day (full or year-less), -1: none
     by_outlet: Mapping[str, np.ndarray] = field(default_factory=dict)  # outlet → its articles' positions
     _answered: dict = field(default_factory=dict, compare=False, repr=False)
+    _guard: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @classmethod
     def of(cls, articles: Mapping[str, Article]) -> "CorpusFacts":
@@ -80,10 +81,11 @@ class CorpusFacts:
             return list(self.ids)
         found = self._answered.get(f)
         if found is None:
-            keep = self._mask(f)
-            found = self._answered[f] = tuple(self.ids[i] for i in np.flatnonzero(keep))
-            if len(self._answered) > _ANSWERED:
-                self._answered.pop(next(iter(self._answered)))
+            found = tuple(self.ids[i] for i in np.flatnonzero(self._mask(f)))
+            with self._guard:  # requests run on several threads
+                self._answered[f] = found
+                if len(self._answered) > _ANSWERED:
+                    self._answered.pop(next(iter(self._answered)))
         return list(found)
 
     def _mask(self, f: Filter) -> np.ndarray:

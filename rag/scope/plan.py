@@ -4,8 +4,9 @@ filters the user set), whether newer articles are preferred, and the refusal whe
 How a date in a question becomes a filter depends on its role (rag.lang.when): a question about reports
 (`7月下旬有哪些关于台风的报道`) filters by publication date; one about an event (`6月份有哪些党建活动`,
 `2024年渠岸镇开了什么会`) by publication date too, widened by `EVENT_SLACK_DAYS` after the range (an event is
-reported that day or the next in 99 % of CRUD's datelines); a statistic's period or cut-off
-(`2023年上半年GDP`, `截至6月30日`: published later) is no filter at all. An outlet named in a question
+reported that day or the next in 99 % of CRUD's datelines), unless no article at all is of that range (then the
+question tells of a past the articles may mention); a statistic's period or cut-off (`2023年上半年GDP`,
+`截至6月30日`: published later) is no filter at all. An outlet named in a question
 (大众日报, 新华网, Xinhua) filters by the articles' credits, with its group (新华社/新华网)."""
 
 from __future__ import annotations
@@ -89,12 +90,18 @@ def plan_scope(question: str, explicit: Filter, facts: CorpusFacts, anchor: date
     time = parse(question, anchor=anchor, corpus_span=facts.span)
     outlets = tuple(find_outlets(question, facts.outlets))
     asked = time.hull if time.role in ("publication", "event") else None
+    dated_by_user = bool(explicit.since or explicit.until)
+    sources = tuple(sorted(source_filter(outlets)))
+    if asked is not None and time.role == "event" and not dated_by_user:
+        # an event's range that holds no article at all names a past the articles may still tell of
+        # (哪个街道是2022年睦邻党建轮值街道, asked of 2023's articles): the date stays a word of the question
+        if not facts.matching(Filter(*asked.widened(EVENT_SLACK_DAYS).bounds())):
+            asked = None
     searched = asked.widened(EVENT_SLACK_DAYS) if asked is not None and time.role == "event" else asked
     since, until = searched.bounds() if searched is not None else (None, None)
-    own = Filter(since, until, tuple(sorted(source_filter(outlets))))
+    own = Filter(since, until, sources)
     f = merged(explicit, own)
     lang = script_of(question)
-    dated_by_user = bool(explicit.since or explicit.until)
     shown = f if dated_by_user or asked is None else replace(f, since=asked.bounds()[0], until=asked.bounds()[1])
     allowed = tuple(facts.matching(f)) if f else None
     # the words the filter and the boost took over are no longer words to match, unless the articles it
