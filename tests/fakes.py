@@ -67,7 +67,7 @@ class FakeEngine(Engine):
 
     - `drafts`: what a streaming language model shows before its verified reply (the extractive answerer has none);
     - `failure`: raised instead of the reply, as an engine that breaks mid-request would;
-    - `add_files` without an embedder: uploads are checked and stored by the real `place_upload`, read by the
+    - `add_files` without an embedder: uploads are checked and stored (in the uploads folder) by the real `place_upload`, read by the
       real loader and indexed with BM25 only, and the report is a real IngestReport.
 
     `calls` records each chat request as (message, conversation, k); `filters` the filter of each."""
@@ -93,7 +93,7 @@ class FakeEngine(Engine):
         yield from super().respond_stream(message, conversation, k, filter)
 
     def add_files(self, files: Sequence[Path], progress=True) -> IngestReport:
-        target = Path(self.config.corpus[0])
+        target = self.config.uploads_dir
         target.mkdir(parents=True, exist_ok=True)
         articles = dict(self.articles)
         report = IngestReport()

@@ -622,7 +622,7 @@ def test_the_model_server_vanishing_mid_stream_falls_back_and_the_chat_goes_on(w
 
         def chat(message):
             nonlocal history, conversation, sections
-            *_, (_box, history, conversation, sections, _panel) = list(app.chat(message, history, conversation, sections, 3))
+            *_, (_box, history, conversation, sections, _panel, _) = list(app.chat(message, history, conversation, sections, 3))
             return history[-1]["content"]
 
         server.mode = "ok"

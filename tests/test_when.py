@@ -381,7 +381,7 @@ def test_description_follows_the_question_language():
 
 def test_article_dates():
     assert describe_date("2024-02-27T16:56:27") == "2024-02-27 16:56" and describe_date("2023-06-27") == "2023-06-27"
-    assert describe_date("--06-26") == "6月26日（年份不详）" and describe_date("--06-26", "en") == "June 26 (year not given)"
+    assert describe_date("--06-26") == "6月26日（年份不详）" and describe_date("--06-26", "en") == "06-26 (year not given)"
     assert describe_date("--06-26", "hant") == "6月26日（年份不詳）"
     assert describe_date(None) == "" and describe_date("garbage") == ""
     assert month_day("--06-26") == (6, 26) and month_day("2023-07-20T10:00") == (7, 20)

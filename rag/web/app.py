@@ -8,21 +8,25 @@ wires them to the page. rag.web.server launches it.
 from __future__ import annotations
 
 import logging
+import tempfile
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import gradio as gr
 
-from rag.answering.question import QuestionError, clean_question
+from rag.answering.question import QuestionError
 from rag.chat import Conversation
 from rag.config import Config
 from rag.engine import Engine
 from rag.records import Filter
-from rag.scope.facts import facts_for
-from rag.scope.filters import FilterError, explicit_filter
+from rag.scope.filters import FilterError
+from rag.web.api import ApiEndpoints
+from rag.web.progress import UploadProgress
+from rag.shelf import ALL_OUTLETS, SORTS, ShelfQuery, query_shelf
+from rag.web.brief import brief_html, brief_markdown, transcript_entry
 from rag.web.render import (
     SHELF_HEADERS,
-    article_for_row,
+    outlet_choices,
     render_article,
     render_draft,
     render_error,
@@ -31,9 +35,11 @@ from rag.web.render import (
     render_sources,
     render_sources_panel,
     render_user,
+    reply_citations,
     reply_text,
     settings_markdown,
     shelf_choices,
+    shelf_counts,
     shelf_rows,
     stream_prefixes,
 )
@@ -84,61 +90,61 @@ class ChatApp:
 
     def __init__(self, engine: Engine, max_upload_mb: int, upload_root: Path | None = None):
         self.engine = engine
+        self.api = ApiEndpoints(engine)  # /ask, /summarize, /articles
         self.max_upload_mb = max_upload_mb
         # Where the web server puts uploads: a path from the page outside it is refused (Gradio checks this
         # too; this keeps it true whatever Gradio does). None: any path (the command line, unit tests).
         self.upload_root = Path(upload_root).resolve() if upload_root else None
 
-    # -- filters --
-    def outlet_choices(self) -> list[str]:
-        """The outlets the articles credit, the most credited first (the filter bar's choices)."""
-        counts = facts_for(self.engine.articles).outlets.counts
-        return sorted(counts, key=lambda o: (-counts[o], o))
-
-    def filter_of(self, since: str | None, until: str | None, outlets: Sequence[str] | str | None,
-                  names: tuple[str, str, str] = ("From", "To", "Outlets")) -> Filter:
-        """The filter bar's (or an API call's) dates and outlets as a Filter; FilterError names a bad value."""
-        return explicit_filter(since, until, outlets or (), facts_for(self.engine.articles), names)
-
     # -- chat --
     def chat(self, message: str, history: list, conversation: Conversation | None, sections: list, k: int | None,
-             since: str | None = None, until: str | None = None, outlets: Sequence[str] | None = None):
+             transcript: list | None = None, since: str | None = None, until: str | None = None,
+             outlets: Sequence[str] | None = None):
         """Stream one reply into the chat, within the filter bar's dates and outlets; the sources panel is
-        filled when the reply is complete."""
+        filled when the reply is complete.
+
+        Yields (textbox, history, conversation, sections, sources panel, transcript); the transcript (what was
+        asked and each reply's JSON) is what "Download this conversation" is made from."""
         message = (message or "").strip()
         if not message:
-            yield "", history or [], conversation, sections or [], render_sources_panel(sections or [])
+            yield "", history or [], conversation, sections or [], render_sources_panel(sections or []), transcript or []
             return
         try:
-            chosen = self.filter_of(since, until, outlets)
+            chosen = self.api.filter_of(since, until, outlets, ("From", "To", "Outlets"))
         except FilterError as exc:  # a date the user mistyped: said in the chat, nothing is asked
             history = list(history or []) + [_user_bubble(message), _bot_bubble(render_error(str(exc)))]
             sections = list(sections or []) + [""]
-            yield message, history, conversation, sections, render_sources_panel(sections)
+            yield message, history, conversation, sections, render_sources_panel(sections), transcript or []
             return
-        yield from self._turn(message, message, history, conversation, sections, k, chosen)
+        yield from self._turn(message, message, history, conversation, sections, k, transcript, chosen)
 
     def summarize_to_chat(self, article_id: str | None, history: list, conversation: Conversation | None, sections: list,
-                          k: int | None):
+                          k: int | None, transcript: list | None = None):
         """The shelf's Summarize: the article's cited summary goes into the chat, as if asked there.
 
         It goes through the chat's own routing (`/summarize ID`), so "this article" follow-ups work."""
         article = self.engine.articles.get(article_id or "")
         if article is None:
             history = list(history or []) + [_bot_bubble(render_error("Pick an article on the shelf first."))]
-            yield history, conversation, sections or [], render_sources_panel(sections or [])
+            yield history, conversation, sections or [], render_sources_panel(sections or []), transcript or []
             return
         shown = f"Summarize “{article.title}”"
-        for _box, *rest in self._turn(f"/summarize {article.id}", shown, history, conversation, sections, k):
+        for _box, *rest in self._turn(f"/summarize {article.id}", shown, history, conversation, sections, k, transcript):
             yield tuple(rest)
 
+    def _carried(self, reply) -> dict[str, tuple[str, ...]]:
+        """The other outlets that carried each cited article's story."""
+        cited = {c.article_id for c in reply_citations(reply)}
+        return {e.article.id: e.also_carried_by for e in self.engine.shelf if e.article.id in cited and e.also_carried_by}
+
     def _turn(self, message: str, shown: str, history: list, conversation: Conversation | None, sections: list,
-              k: int | None, chosen: Filter = Filter()):
-        """One exchange: yields (textbox, history, conversation, sections, sources panel) as it streams."""
+              k: int | None, transcript: list | None = None, chosen: Filter = Filter()):
+        """One exchange: yields (textbox, history, conversation, sections, sources panel, transcript) as it streams."""
         history = list(history or [])
         sections = list(sections or [])
+        transcript = list(transcript or [])
         history.append(_user_bubble(shown))
-        yield "", history, conversation, sections, render_sources_panel(sections)
+        yield "", history, conversation, sections, render_sources_panel(sections), transcript
         turn = len(sections) + 1
         drafting = False  # a model's draft is on show (it streams tokens; the verified reply replaces it)
         try:
@@ -151,13 +157,14 @@ class ChatApp:
                 else:
                     history.append(_bot_bubble(render_draft(item)))
                     drafting = True
-                yield "", history, conversation, sections, render_sources_panel(sections)
+                yield "", history, conversation, sections, render_sources_panel(sections), transcript
         except QuestionError as exc:  # the user's to fix (too long ...): the message says how, no traceback
+            log.info("refused: %s", exc)
             if drafting:
                 history.pop()
             history.append(_bot_bubble(render_error(str(exc))))
             sections.append("")
-            yield "", history, conversation, sections, render_sources_panel(sections)
+            yield "", history, conversation, sections, render_sources_panel(sections), transcript
             return
         except Exception as exc:  # noqa: BLE001 - shown as a message; the traceback goes to the log
             log.exception("chat failed")
@@ -165,36 +172,71 @@ class ChatApp:
                 history.pop()
             history.append(_bot_bubble(render_error(f"Could not answer: {exc}")))
             sections.append("")
-            yield "", history, conversation, sections, render_sources_panel(sections)
+            yield "", history, conversation, sections, render_sources_panel(sections), transcript
             return
         if drafting:
             history.pop()
         history.append(_bot_bubble(""))
         for prefix in stream_prefixes(reply_text(reply)):
             history[-1] = _bot_bubble(render_reply(reply, turn, prefix))
-            yield "", history, conversation, sections, render_sources_panel(sections)
-        history[-1] = _bot_bubble(render_reply(reply, turn))
-        sections.append(render_sources(reply, turn, shown, self.engine.articles))
-        yield "", history, conversation, sections, render_sources_panel(sections)
+            yield "", history, conversation, sections, render_sources_panel(sections), transcript
+        carried = self._carried(reply)
+        history[-1] = _bot_bubble(render_reply(reply, turn, carried=carried))
+        sections.append(render_sources(reply, turn, shown, self.engine.articles, carried))
+        transcript.append(transcript_entry(shown, reply, carried))
+        yield "", history, conversation, sections, render_sources_panel(sections), transcript
 
     # -- shelf --
-    def shelf(self):
-        """Fresh shelf table, article picker, settings (the article count) and outlet choices after an upload."""
-        articles = list(self.engine.articles.values())
+    def shelf_view(self, text: str = "", outlet: str | None = ALL_OUTLETS, sort: str | None = "shelf",
+                   page: float | None = 1):
+        """One page of the shelf (rag.shelf): table, counts, outlet filter, page number, article picker."""
+        view = query_shelf(self.engine.shelf, ShelfQuery(text or "", outlet or ALL_OUTLETS, sort or "shelf",
+                                                         int(page or 1)))
         return (
-            gr.update(value=shelf_rows(articles)),
-            gr.update(choices=shelf_choices(articles)),
-            settings_markdown(self.engine.config, len(articles)),
-            gr.update(choices=self.outlet_choices()),
+            gr.update(value=shelf_rows(view.entries)),
+            shelf_counts(view),
+            gr.update(choices=outlet_choices(view), value=outlet or ALL_OUTLETS),
+            view.page,
+            gr.update(choices=shelf_choices(view.entries)),
         )
+
+    def shelf_first_page(self, text: str, outlet: str | None, sort: str | None):
+        """A new search, outlet or order starts at page 1."""
+        return self.shelf_view(text, outlet, sort, 1)
+
+    def shelf_step(self, step: int):
+        def turn(text: str, outlet: str | None, sort: str | None, page: float | None):
+            return self.shelf_view(text, outlet, sort, int(page or 1) + step)
+
+        return turn
+
+    def settings(self) -> str:
+        return settings_markdown(self.engine.config, len(self.engine.articles))
 
     def open_article(self, article_id: str | None):
         return render_article(self.engine.articles.get(article_id or ""))
 
     def pick_row(self, evt: gr.SelectData):
-        """A click on a shelf row opens that article."""
-        article_id = article_for_row(evt.row_value or [], self.engine.articles.values())
-        return gr.update(value=article_id) if article_id else gr.update()
+        """A click on a shelf row opens that article (its first cell is its shelf number)."""
+        row = evt.row_value or []
+        shelf = self.engine.shelf
+        try:
+            number = int(row[0])
+        except (IndexError, TypeError, ValueError):
+            return gr.update()
+        return gr.update(value=shelf[number - 1].article.id) if 1 <= number <= len(shelf) else gr.update()
+
+    # -- download --
+    def download(self, transcript: list | None):
+        """The conversation as a cited brief: a Markdown file and a self-contained HTML file to download."""
+        transcript = transcript or []
+        if not transcript:
+            return gr.update(value=None, visible=False), gr.update(value=None, visible=False)
+        folder = Path(tempfile.mkdtemp(prefix="rag-brief-"))
+        md, page = folder / "conversation.md", folder / "conversation.html"
+        md.write_text(brief_markdown(transcript), encoding="utf-8")
+        page.write_text(brief_html(transcript), encoding="utf-8")
+        return gr.update(value=str(md), visible=True), gr.update(value=str(page), visible=True)
 
     # -- uploads --
     def check_uploads(self, paths: Sequence[str]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -218,62 +260,26 @@ class ChatApp:
                 ok.append(path)
         return ok, problems
 
-    def upload(self, files: Sequence[str] | None, progress: gr.Progress = gr.Progress()):
-        """Clean and index uploads under the engine's lock; report what was added and what was skipped.
+    def upload(self, files: Sequence[str] | None, text: str = "", outlet: str | None = ALL_OUTLETS,
+               sort: str | None = "shelf", page: float | None = 1, progress: gr.Progress = gr.Progress()):
+        """Clean and index uploads under the engine's lock; report what was added and what was skipped, then
+        the shelf as it is now (the same search, outlet, order and page).
 
         `files`: the paths Gradio stored the uploads at (its File component gives paths, as str)."""
         paths = [str(f) for f in (files or [])]
         if not paths:
-            return render_error("Choose one or more .txt, .md, .html or .jsonl files first."), *self.shelf()
+            return render_error("Choose one or more .txt, .md, .html or .jsonl files first."), *self.shelf_view(text, outlet, sort, page), self.settings()
         accepted, problems = self.check_uploads(paths)
         report = None
         if accepted:
             progress(0, desc="Cleaning and indexing…")
-
-            def on_progress(done: int, total: int, message: str = "indexing") -> None:
-                if total:
-                    progress((done, total), desc=message, unit="chunks")
-                else:  # a phase without a count ("reading the previous index")
-                    progress(0, desc=message)
-
+            on_progress = UploadProgress(lambda fraction, message: progress(fraction, desc=message))
             try:
                 report = self.engine.add_files(accepted, progress=on_progress)
             except Exception as exc:  # noqa: BLE001 - a message in the page, the traceback in the log
                 log.exception("upload failed")
                 problems.append((", ".join(p.name for p in accepted), f"could not be indexed: {exc}"))
-        return render_ingest_report(report, problems, self.engine.articles), *self.shelf()
-
-    # -- API (same JSON objects as the CLI's --json) --
-    def api_ask(self, question: str, since: str = "", until: str = "", source: str = "") -> dict:
-        """A cited answer to one question: the `rag ask --json` object. Optional: `since`, `until` (YYYY-MM-DD,
-        YYYY-MM, YYYY or --MM-DD) and `source` (outlets, comma-separated), as `rag ask --since/--until/--source`."""
-        try:
-            if not clean_question(question):
-                raise gr.Error("question is empty")
-            chosen = self.filter_of(since, until, source, ("since", "until", "source"))
-            return self.engine.ask(question, filter=chosen).to_json()
-        except (QuestionError, FilterError) as exc:  # the client gets the reason, not a traceback
-            raise gr.Error(str(exc)) from None
-
-    def api_summarize(self, article_id: str, since: str = "", until: str = "", source: str = "") -> dict:
-        """The cited summary of one article (`rag summarize ID --json`); 'all' gives the overview, of the
-        articles within `since`, `until` and `source` when given (`rag summarize --all --since …`)."""
-        article_id = (article_id or "").strip()
-        if article_id in ("all", "--all"):
-            try:
-                chosen = self.filter_of(since, until, source, ("since", "until", "source"))
-            except FilterError as exc:
-                raise gr.Error(str(exc)) from None
-            if chosen:
-                return self.engine.overview(facts_for(self.engine.articles).matching(chosen)).to_json()
-            return self.engine.overview().to_json()
-        if article_id not in self.engine.articles:
-            raise gr.Error(f"no article with id {article_id!r} (see the articles endpoint)")
-        return self.engine.summarize(article_id).to_json()
-
-    def api_articles(self) -> list[dict]:
-        """Every article's row (`rag articles --json`)."""
-        return [a.row() for a in self.engine.articles.values()]
+        return render_ingest_report(report, problems, self.engine.articles), *self.shelf_view(text, outlet, sort, page), self.settings()
 
 
 def _constant(value: str):
@@ -290,10 +296,12 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
 
     ui = ChatApp(engine, max_upload_mb or config.max_upload_mb, upload_root=Path(get_upload_folder()))
     articles = list(engine.articles.values())
+    first = query_shelf(engine.shelf)
     private = {"api_visibility": "private"}
     with gr.Blocks(title="News chat · 新闻问答", analytics_enabled=False, fill_width=True) as app:
         conversation = gr.State(None)
         sections = gr.State([])
+        transcript = gr.State([])
         with gr.Column(elem_id="rag-header"):
             gr.Markdown(f"# News chat · 新闻问答\n{CAPABILITIES}", elem_id="rag-capabilities")
         with gr.Row(equal_height=False):
@@ -303,7 +311,7 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
                                        elem_id="rag-since")
                     until = gr.Textbox(label="To", placeholder="2023-06-30", max_lines=1, scale=2, min_width=120,
                                        elem_id="rag-until")
-                    outlets = gr.Dropdown(choices=ui.outlet_choices(), value=[], multiselect=True, label="Outlets",
+                    outlets = gr.Dropdown(choices=ui.api.filter_outlets(), value=[], multiselect=True, label="Outlets",
                                           scale=3, min_width=160, elem_id="rag-outlets")
                 chatbot = gr.Chatbot(
                     elem_id="rag-chat",
@@ -331,26 +339,51 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
                         (gr.Button(f"{label}: {text}", size="sm", elem_classes=["rag-example"]), text)
                         for label, text in examples_for(engine.articles)
                     ]
-                clear = gr.Button("New conversation", size="sm", variant="secondary", elem_id="rag-clear")
+                with gr.Row():
+                    clear = gr.Button("New conversation", size="sm", variant="secondary", elem_id="rag-clear")
+                    save_md = gr.DownloadButton("Download this conversation (Markdown)", size="sm", visible=False,
+                                                elem_id="rag-download-md")
+                    save_html = gr.DownloadButton("Download this conversation (HTML)", size="sm", visible=False,
+                                                  elem_id="rag-download-html")
             with gr.Column(scale=4, min_width=340):
                 with gr.Tabs(elem_id="rag-tabs") as tabs:
                     with gr.Tab("Sources", id="sources", elem_id="rag-tab-sources"):
                         sources = gr.HTML(render_sources_panel([]), elem_id="rag-sources", max_height=640)
                     with gr.Tab("Articles", id="articles", elem_id="rag-tab-articles"):
+                        with gr.Row(equal_height=True):
+                            shelf_search = gr.Textbox(
+                                show_label=False, placeholder="Search titles, ids, outlets, places…", scale=3,
+                                elem_id="rag-shelf-search", max_lines=1,
+                            )
+                            shelf_outlet = gr.Dropdown(
+                                choices=outlet_choices(first), value=ALL_OUTLETS, show_label=False, scale=2,
+                                elem_id="rag-shelf-outlet", filterable=True,
+                            )
+                            shelf_sort = gr.Dropdown(
+                                choices=[(label, key) for key, label in SORTS.items()], value="shelf",
+                                show_label=False, scale=2, elem_id="rag-shelf-sort",
+                            )
+                        shelf_info = gr.Markdown(shelf_counts(first), elem_id="rag-shelf-counts")
                         table = gr.Dataframe(
-                            value=shelf_rows(articles),
+                            value=shelf_rows(first.entries),
                             headers=SHELF_HEADERS,
                             interactive=False,
                             elem_id="rag-shelf",
-                            max_height=300,
+                            max_height=720,
                             wrap=True,
-                            column_widths=["52%", "18%", "18%", "12%"],
-                            datatype=["str", "str", "str", "number"],
-                            show_search="search",
+                            column_widths=["8%", "54%", "16%", "22%"],
+                            datatype=["number", "str", "str", "str"],
                         )
+                        with gr.Row(equal_height=True):
+                            shelf_prev = gr.Button("◀ Previous", size="sm", elem_id="rag-shelf-prev", scale=1)
+                            shelf_page = gr.Number(value=1, precision=0, minimum=1, show_label=False,
+                                                   elem_id="rag-shelf-page", scale=1, min_width=80)
+                            shelf_next = gr.Button("Next ▶", size="sm", elem_id="rag-shelf-next", scale=1)
+                        gr.Markdown("`#` is the shelf number: “总结第3篇” and `/summarize #3` mean #3 here.",
+                                    elem_id="rag-shelf-help")
                         with gr.Row():
                             pick = gr.Dropdown(
-                                choices=shelf_choices(articles), value=None, label="Open article",
+                                choices=shelf_choices(first.entries), value=None, label="Open article",
                                 elem_id="rag-pick", scale=4,
                             )
                             summarize = gr.Button("Summarize", variant="primary", scale=1, elem_id="rag-summarize")
@@ -368,35 +401,48 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
                         k = gr.Slider(1, 20, value=config.k, step=1, label="Sources to use per answer (k)", elem_id="rag-k")
 
         # The API first, so its endpoints own the plain names; the page's events are private.
-        gr.api(ui.api_ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
-        gr.api(ui.api_summarize, api_name="summarize", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
-        gr.api(ui.api_articles, api_name="articles", queue=False)
+        gr.api(ui.api.ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
+        gr.api(ui.api.summarize, api_name="summarize", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
+        gr.api(ui.api.articles, api_name="articles", queue=False)
         chat_io = dict(
-            inputs=[box, chatbot, conversation, sections, k, since, until, outlets],
-            outputs=[box, chatbot, conversation, sections, sources],
+            inputs=[box, chatbot, conversation, sections, k, transcript, since, until, outlets],
+            outputs=[box, chatbot, conversation, sections, sources, transcript],
             concurrency_limit=CHAT_CONCURRENCY,
             concurrency_id="chat",
             **private,
         )
-        box.submit(ui.chat, **chat_io)
-        send.click(ui.chat, **chat_io)
+        downloads = dict(fn=ui.download, inputs=transcript, outputs=[save_md, save_html], queue=False, **private)
+        box.submit(ui.chat, **chat_io).then(**downloads)
+        send.click(ui.chat, **chat_io).then(**downloads)
         for button, text in example_buttons:
-            button.click(_constant(text), None, box, queue=False, **private).then(ui.chat, **chat_io)
-        def new_conversation():
-            return [], None, [], render_sources_panel([])
+            button.click(_constant(text), None, box, queue=False, **private).then(ui.chat, **chat_io).then(**downloads)
 
-        reset = dict(outputs=[chatbot, conversation, sections, sources], queue=False, **private)
+        def new_conversation():
+            return [], None, [], render_sources_panel([]), [], gr.update(visible=False), gr.update(visible=False)
+
+        reset = dict(outputs=[chatbot, conversation, sections, sources, transcript, save_md, save_html], queue=False,
+                     **private)
         clear.click(new_conversation, None, **reset)
         chatbot.clear(new_conversation, None, **reset)  # the chat's own trash button
         table.select(ui.pick_row, None, pick, **private)
         pick.change(ui.open_article, pick, article_view, **private)
         summarize.click(
-            ui.summarize_to_chat, [pick, chatbot, conversation, sections, k], [chatbot, conversation, sections, sources],
+            ui.summarize_to_chat, [pick, chatbot, conversation, sections, k, transcript],
+            [chatbot, conversation, sections, sources, transcript],
             concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat", **private,
-        ).then(lambda: gr.Tabs(selected="sources"), None, tabs, queue=False, **private)
+        ).then(lambda: gr.Tabs(selected="sources"), None, tabs, queue=False, **private).then(**downloads)
+        shelf_query = [shelf_search, shelf_outlet, shelf_sort]
+        shelf_out = [table, shelf_info, shelf_outlet, shelf_page, pick]
+        shelf_io = dict(outputs=shelf_out, queue=False, **private)
+        shelf_search.change(ui.shelf_first_page, shelf_query, **shelf_io)
+        shelf_outlet.input(ui.shelf_first_page, shelf_query, **shelf_io)
+        shelf_sort.input(ui.shelf_first_page, shelf_query, **shelf_io)
+        shelf_page.submit(ui.shelf_view, [*shelf_query, shelf_page], **shelf_io)
+        shelf_prev.click(ui.shelf_step(-1), [*shelf_query, shelf_page], **shelf_io)
+        shelf_next.click(ui.shelf_step(1), [*shelf_query, shelf_page], **shelf_io)
         add.click(
-            ui.upload, files, [upload_status, table, pick, settings, outlets],
+            ui.upload, [files, *shelf_query, shelf_page], [upload_status, *shelf_out, settings],
             concurrency_limit=1, concurrency_id="ingest", **private,
-        )
+        ).then(lambda: gr.update(choices=ui.api.filter_outlets()), None, outlets, queue=False, **private)
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     return app

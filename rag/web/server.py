@@ -72,9 +72,22 @@ def warm_up(engine: Engine) -> None:
         log.warning("warm-up failed", exc_info=True)
 
 
+def configure_logging() -> None:
+    """The app's own log (the `rag` loggers) on stderr, one line a record: a request the user can fix is one
+    `refused: …` line; only a real fault (`log.exception`) comes with its traceback."""
+    logger = logging.getLogger("rag")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 def serve(config: Config, share: bool = False) -> None:
     """Open the engine (building the index with progress when missing), then serve the chat until stopped.
     Where and how it listens comes from the config: host, port, auth, max_upload_mb."""
+    configure_logging()
     engine = Engine.open(config, progress=True)
     # The first answer loads the tokenizer dictionary and the embedding model (~4 s on 2 cores): do it
     # while the page loads rather than on the first user's question.

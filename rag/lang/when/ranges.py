@@ -217,7 +217,7 @@ def describe_range(r: DateRange, lang: str = "hans") -> str:
 
 
 def describe_date(iso: str | None, lang: str = "hans") -> str:
-    """An article's date as people read it: `2023-06-27`, `6月26日（年份不详）`, `June 26 (year not given)`;
+    """An article's date as people read it: `2023-06-27`, `6月26日（年份不详）`, `06-26 (year not given)`;
     "" when undated."""
     if iso_day(iso) is not None:
         day, _, clock = str(iso).partition("T")
@@ -225,8 +225,8 @@ def describe_date(iso: str | None, lang: str = "hans") -> str:
     md = month_day(iso)
     if md is None:
         return ""
-    if lang == "en":
-        return f"{EN_MONTH_NAMES[md[0]]} {md[1]} (year not given)"
+    if lang == "en":  # as the page shows it (rag.web.render.show_date)
+        return f"{md[0]:02d}-{md[1]:02d} (year not given)"
     text = f"{md[0]}月{md[1]}日（年份不详）"
     return to_traditional(text) if lang == "hant" else text
 
