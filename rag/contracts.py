@@ -11,7 +11,7 @@ from typing import Collection, Iterator, Mapping, Protocol, Sequence
 
 from rag.config import Config
 from rag.ingest.articles import Article
-from rag.records import Answer, AskRequest, Filter, Hit, Summary
+from rag.records import Answer, AskRequest, Filter, Hit, Summary, TopicMatch
 
 
 class Retriever(Protocol):
@@ -50,11 +50,16 @@ class Answerer(Protocol):
 
 
 class Summarizer(Protocol):
-    """Cited summaries: one article's, and one line per article for the overview."""
+    """Cited summaries: one article's, one line per article for the overview, a topic's matching articles
+    summarised together, and their events as a timeline."""
 
     def summarize(self, article: Article) -> Summary: ...
 
     def overview(self, articles: Sequence[Article]) -> Summary: ...
+
+    def topic(self, match: TopicMatch) -> Summary: ...
+
+    def timeline(self, match: TopicMatch) -> Summary: ...
 
 
 class ChatContext(Corpus, Protocol):
@@ -72,3 +77,7 @@ class ChatContext(Corpus, Protocol):
     def overview(self, article_ids: Sequence[str] | None = None) -> Summary:
         """One cited line per article (these, or all)."""
         ...
+
+    def summarize_topic(self, topic: str, language: str = "zh") -> Summary: ...
+
+    def timeline(self, topic: str, language: str = "zh") -> Summary: ...

@@ -11,6 +11,7 @@ from rag.chat import Conversation
 from rag.config import Config
 from rag.contracts import Retriever
 from rag.engine import Engine, Snapshot
+from rag.index.embedders import Embedder
 from rag.index.pipeline import IngestReport
 from rag.ingest.articles import Article, load_file
 from rag.records import Filter, Reply
@@ -20,29 +21,34 @@ from rag.uploads import place_upload
 class LexicalRetriever(Retriever):
     """The retriever contract (`search(query, k, article_ids, filter)`, `search_articles`) over real BM25
     (rag.index.lexical), no embedder; `titles`: each chunk's article title is indexed with it, as the product does.
-    A filter is applied as the product's scope applies it (rag.scope.facts: year-less dates, outlet groups), as
-    a mask inside the BM25 search."""
+    A filter is applied by the index's rules (rag.index.backend: `Where`, `DateRule`, sources as stored), as a mask
+    inside the BM25 search; rag.scope hands it filters whose outlets are already the stored credits."""
 
     def __init__(self, articles, chunk_chars: int = 160, titles: bool = True):
         from rag.ingest.chunks import chunk_articles
         from rag.index.lexical import LexicalIndex, tokenize
 
-        self.articles = {a.id: a for a in articles}
         self.chunks = chunk_articles(articles, chunk_chars)
+        self.articles = {a.id: a for a in articles}
         title = {a.id: a.title + "\n" if titles else "" for a in articles}
         self.index = LexicalIndex.from_tokens([tokenize(title[c.article_id] + c.text) for c in self.chunks])
 
     def search(self, query, k=10, article_ids=None, filter=None):
         import numpy as np
 
+        from rag.index.backend import Where
         from rag.index.lexical import tokenize, top_k
         from rag.records import Hit
-        from rag.scope.facts import facts_for
 
-        if filter:
-            admitted = set(facts_for(self.articles).matching(filter))
-            article_ids = [a for a in (article_ids if article_ids is not None else admitted) if a in admitted]
-        mask = None if article_ids is None else np.array([c.article_id in set(article_ids) for c in self.chunks])
+        mask = None
+        if article_ids is not None or filter:
+            where, admitted = Where.of(filter, article_ids), {}
+            rule = where.dates()
+            for aid, a in self.articles.items():  # the index's rules: rag.index.backend.Where, DateRule
+                admitted[aid] = ((where.article_ids is None or aid in where.article_ids)
+                                 and (not where.filter.sources or a.source in where.filter.sources)
+                                 and (rule is None or rule.admits(a.date)))
+            mask = np.array([admitted[c.article_id] for c in self.chunks])
         scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)
         return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
 
@@ -109,3 +115,24 @@ class FakeEngine(Engine):
             progress(1, 1, "indexing")
         self._snapshot = Snapshot(articles, LexicalRetriever(list(articles.values()), titles=False))
         return report
+
+
+class HashEmbedder(Embedder):
+    """Fast vectors that are the same in every process (characters hashed with crc32, not Python's salted
+    hash): for tests of the index's plumbing, where subprocesses must embed as the test does."""
+
+    def __init__(self, id: str = "test:crc", dim: int = 64):
+        self.id, self.dim = id, dim
+
+    def embed_batch(self, texts, kind):
+        import zlib
+
+        import numpy as np
+
+        from rag.index.embedders import l2_normalize
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in zip(out, texts):
+            for ch in text:
+                row[zlib.crc32(ch.encode("utf-8")) % self.dim] += 1.0
+        return l2_normalize(out + 1e-3)

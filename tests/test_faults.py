@@ -123,8 +123,15 @@ def assert_answers(engine, questions=QUESTIONS) -> None:
         assert engine.articles[aid].paragraph(c.paragraph)[c.start : c.end] == c.quote
 
 
+# What the writer keeps in the index folder besides the index: its lock (and who holds it) and the journal of
+# vectors an interrupted ingest computed (rag.index.lock, rag.index.journal). Not index files: never digested,
+# searched or cleaned up with the generations.
+WRITER_FILES = (".writer.lock", ".journal-")
+
+
 def index_files(index: Path) -> list[str]:
-    return sorted(str(p.relative_to(index)) for p in index.rglob("*") if p.is_file())
+    return sorted(str(p.relative_to(index)) for p in index.rglob("*")
+                  if p.is_file() and not str(p.relative_to(index)).startswith(WRITER_FILES))
 
 
 def live_generation(index: Path) -> str:

@@ -1,6 +1,7 @@
-"""Searches within a scope: a filter becomes the ids of the articles it admits, which the index applies inside
-the search (FAISS searches only their rows, BM25 masks the rest), never after the top-k; a question that asks
-for the latest (`最新`, `latest`, `最近`) prefers newer articles."""
+"""Searches within a scope: the scope's filter, its outlets turned into the credits the index stores
+(CorpusFacts.index_filter), is handed to the retriever, whose index applies it inside both searches
+(rag.index.backend.Where: FAISS and BM25 through a mask, Milvus through an expression), never after the top-k;
+a question that asks for the latest (`最新`, `latest`, `最近`) prefers newer articles."""
 
 from __future__ import annotations
 
@@ -17,13 +18,13 @@ from rag.scope.plan import Scope
 # whose fused score is within RECENCY_MARGIN of the best (z-score units) come newest first.
 RECENCY_MARGIN = 1.5
 RECENCY_POOL = 4
-ARTICLE_POOL = 50  # chunks read for a filtered search_articles
+ARTICLE_POOL = 50  # chunks read for search_articles under recency
 
 
 class ScopedRetriever(contracts.Retriever):
-    """A retriever that understands `Filter`s (by rag.records.Filter's rules: year-less dates, outlet aliases
-    and groups), searching within `scope` unless a search names its own filter, and, when asked, prefers newer
-    articles; the search itself is the inner retriever's."""
+    """A retriever that takes outlets by name, alias or group (新华社 with 新华网), searching within `scope` unless
+    a search names its own filter, and, when asked, prefers newer articles; the search, filter included, is the
+    inner retriever's (its index's)."""
 
     def __init__(self, inner: contracts.Retriever, facts: CorpusFacts, anchor: date | None = None,
                  recency: bool = False, scope: Filter = Filter()):
@@ -33,30 +34,17 @@ class ScopedRetriever(contracts.Retriever):
         self.recency = recency
         self.scope = scope
 
-    def allowed(self, article_ids: Collection[str] | None, f: Filter | None) -> list[str] | None:
-        """The article ids a search may return (None: all)."""
-        if not f:
-            return None if article_ids is None else list(article_ids)
-        admitted = self.facts.matching(f)
-        if article_ids is None:
-            return admitted
-        keep = set(article_ids)
-        return [a for a in admitted if a in keep]
-
     def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None,
                filter: Filter | None = None) -> list[Hit]:
-        ids = self.allowed(article_ids, filter or self.scope)
-        if ids is not None and not ids:
-            return []
+        f = self.facts.index_filter(filter or self.scope)
         if not self.recency:
-            return self.inner.search(query, k, ids)
-        hits = self.inner.search(query, max(k * RECENCY_POOL, 20), ids)
+            return self.inner.search(query, k, article_ids, f)
+        hits = self.inner.search(query, max(k * RECENCY_POOL, 20), article_ids, f)
         return boost_recent(hits, self.facts.articles)[: max(k, 0)]
 
     def search_articles(self, query: str, k: int = 10, filter: Filter | None = None) -> list[tuple[str, float]]:
-        filter = filter or self.scope
-        if not filter and not self.recency:
-            return self.inner.search_articles(query, k)
+        if not self.recency:
+            return self.inner.search_articles(query, k, self.facts.index_filter(filter or self.scope))
         best: dict[str, float] = {}
         for hit in self.search(query, max(ARTICLE_POOL, k * 5), filter=filter):
             best.setdefault(hit.article_id, hit.score)
