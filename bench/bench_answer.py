@@ -69,7 +69,7 @@ def seed_engine():
 def dev_qa(results: dict) -> None:
     """dev_qa and dev2_qa on the seeds, each line asked as `rag eval` asks it (a `follows` line in its parent's
     conversation). Both sets were used to fit the answer model (bench/train_answer.py): tuned on."""
-    from rag.cli import ask_records
+    from rag.batch import ask_records
 
     engine = seed_engine()
     for split in ("dev_qa", "dev2_qa"):

@@ -16,7 +16,9 @@ Data recipe (all from ../shared and bench/, nothing is downloaded; built data st
   Chinese questions (bench/chinese_unanswerable_qa.jsonl); CRUD's own "unanswerable" marks are noisy (several
   are answered in the article) and weigh half;
 - cross-validation is grouped by article (no article in both the training and the scored fold). The threshold
-  is chosen on the cross-validated probabilities of the answerable dev questions for a stated false-refusal rate.
+  is chosen on the cross-validated probabilities of the answerable dev questions for a stated false-refusal rate,
+  jointly with a floor on the share of a Chinese question its best article holds (the pair that refuses the most
+  unanswerable questions at that rate).
 CRUD qa_test is never read here.
 """
 
@@ -359,11 +361,42 @@ def sigmoid(z):
     return 1.0 / (1.0 + np.exp(-z))
 
 
-def refusal_report(examples, p, threshold) -> dict:
-    ans = [pi for e, pi in zip(examples, p) if e.answerable]
-    un = [pi for e, pi in zip(examples, p) if not e.answerable]
-    return {"answerable": len(ans), "false_refusals": int(sum(pi < threshold for pi in ans)),
-            "unanswerable": len(un), "refused": int(sum(pi < threshold for pi in un))}
+def refusal_report(examples, refused) -> dict:
+    ans = [r for e, r in zip(examples, refused) if e.answerable]
+    un = [r for e, r in zip(examples, refused) if not e.answerable]
+    return {"answerable": len(ans), "false_refusals": int(sum(ans)), "unanswerable": len(un), "refused": int(sum(un))}
+
+
+# A floor on how much of a (non-English) question its best article holds, chosen jointly with the threshold: a
+# question naming a place or body no article names (渠岸镇… asked of articles about 石马镇) holds about half.
+COVERAGE_FLOORS = (0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55)
+
+
+def choose_refusal(p: np.ndarray, cov: np.ndarray, fit_rows: np.ndarray, sets: np.ndarray,
+                   unans: np.ndarray) -> tuple[float, float, dict]:
+    """(threshold, coverage floor): for each floor, the threshold that keeps the out-of-fold false refusals on
+    `fit_rows` (answerable Chinese dev questions) at FR_TARGET together with the floor; the pair that refuses
+    the largest share of unanswerable questions, averaged over the sets that hold some (each set counts once,
+    so the large weak sets do not outvote the real ones)."""
+    table, best = {}, None
+    n = len(fit_rows)
+    budget = int(np.floor(FR_TARGET * n))
+    for floor in COVERAGE_FLOORS:
+        gated = cov[fit_rows] < floor
+        left = budget - int(gated.sum())
+        if left < 0:
+            continue
+        rest = np.sort(p[fit_rows][~gated])
+        threshold = float(rest[left]) if left < len(rest) else 1.0
+        refused = (p < threshold) | (cov < floor)
+        per_set = {str(name): round(float(refused[unans & (sets == name)].mean()), 4)
+                   for name in sorted(set(sets[unans].tolist()))}
+        score = float(np.mean(list(per_set.values())))
+        table[str(floor)] = {"threshold": round(threshold, 4), "false_refusals": int(((p[fit_rows] < threshold) | gated).sum()),
+                             "of": n, "unanswerable_refused_mean": round(score, 4), "per_set": per_set}
+        if best is None or score > best[0] + 1e-9:
+            best = (score, threshold, floor)
+    return best[1], best[2], table
 
 
 def main(argv=None) -> int:
@@ -407,18 +440,25 @@ def main(argv=None) -> int:
         tr = np.array([g != f for g in fold_q])
         lin = fit_answerability(R[tr], y[tr], w[tr])
         p[~tr] = sigmoid(lin(R[~tr], QFEATURES))
-    dev_ans = np.array([p[k] for k, i in enumerate(single) if pooled[i].set in DEV_SETS + ("crud_dev",) and pooled[i].answerable
-                        and not pooled[i].english])
-    threshold = float(np.quantile(dev_ans, FR_TARGET))
+    fit_rows = np.array([k for k, i in enumerate(single) if pooled[i].set in DEV_SETS + ("crud_dev",) and pooled[i].answerable
+                         and not pooled[i].english])
+    english = np.array([pooled[i].english for i in single])
+    cov = np.where(english, 1.0, R[:, QFEATURES.index("cov_art")])  # the floor is for Chinese questions
+    set_of = np.array([pooled[i].set for i in single])
+    unans = np.array([not pooled[i].answerable for i in single]) & ~english
+    threshold, floor, report["refusal_choice"] = choose_refusal(p, cov, fit_rows, set_of, unans)
+    refused = (p < threshold) | (cov < floor)
     report["answerability_cv"] = {}
     for n in REFUSAL_SETS:
         ks = [k for k, i in enumerate(single) if pooled[i].set == n]
-        report["answerability_cv"][n] = refusal_report([pooled[single[k]] for k in ks], [p[k] for k in ks], threshold)
+        report["answerability_cv"][n] = refusal_report([pooled[single[k]] for k in ks], [refused[k] for k in ks])
     report["threshold"] = threshold
-    print(json.dumps(report["answerability_cv"], indent=1), f"threshold {threshold:.3f}", file=sys.stderr)
+    report["min_article_coverage"] = floor
+    print(json.dumps(report["refusal_choice"], indent=1), json.dumps(report["answerability_cv"], indent=1),
+          f"threshold {threshold:.3f} floor {floor}", file=sys.stderr)
     for k, i in enumerate(single):
         e = pooled[i]
-        if e.set in DEV_SETS and (e.answerable == (p[k] < threshold)):
+        if e.set in DEV_SETS and (e.answerable == bool(refused[k])):
             print(f"  {e.qid} answerable={e.answerable} p={p[k]:.2f} {e.atype} {e.question[:50]}", file=sys.stderr)
     # multi-article questions: per-article answerability against the same model
     final_ans = fit_answerability(R, y, w)
@@ -440,6 +480,7 @@ def main(argv=None) -> int:
         "answerable": final_ans.to_json(),
         "threshold": round(threshold, 6),
         "multi_threshold": round(multi_threshold, 6),
+        "min_article_coverage": floor,
         "info": {"second_margin": margin, "length_penalty": lam, "fr_target": FR_TARGET,
                  "trained_on": {n: len(sets.get(n, [])) for n in names},
                  "ranker_sets": [n for n in RANKER_SETS if n in sets], "refusal_sets": list(REFUSAL_SETS),

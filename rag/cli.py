@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from rag.config import Config, ConfigError, parse_auth
+from rag.filter_flags import DATE_ANCHOR_HELP, add_filter_flags, read_filter, show_date
 
 
 class UserError(Exception):
@@ -46,6 +47,7 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, help="port to listen on (default 7860; RAG_PORT or GRADIO_SERVER_PORT)")
     p.add_argument("--auth", help="USER:PASSWORD: require a login (RAG_AUTH)")
     p.add_argument("--max-upload-mb", type=int, help="largest accepted upload in MB (default 20; RAG_MAX_UPLOAD_MB)")
+    p.add_argument("--date-anchor", help=DATE_ANCHOR_HELP)
 
 
 REFERENCE_HELP = ("an id, the start of one (003), a shelf number (#3: the # column of `rag articles`, counted "
@@ -80,6 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
+    add_filter_flags(p)
 
     p = sub.add_parser("ask", help="a short cited answer")
     _common(p, llm=True)
@@ -87,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=Path, help="JSONL file with 'question' (and optional 'id', and 'follows': the id "
                    "of an earlier line whose conversation it is asked in) per line")
     p.add_argument("--json", action="store_true")
+    add_filter_flags(p)
 
     p = sub.add_parser("summarize", help="a cited summary of one article, --all for an overview, --about TOPIC across articles")
     _common(p, llm=True)
@@ -94,6 +98,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--all", action="store_true")
     p.add_argument("--about", metavar="TOPIC", help="summarise every article about TOPIC, grouped when there are many")
     p.add_argument("--json", action="store_true")
+    add_filter_flags(p)
 
     p = sub.add_parser("timeline", help="the articles about a topic as dated, cited events, oldest first")
     _common(p, llm=True)
@@ -139,6 +144,7 @@ def config_from(args: argparse.Namespace) -> Config:
             auth=auth,
             max_upload_mb=getattr(args, "max_upload_mb", None),
             workers=max(1, args.workers) if getattr(args, "workers", None) else None,
+            date_anchor=getattr(args, "date_anchor", None),
         )
     except ConfigError as exc:
         raise UserError(str(exc)) from None
@@ -231,13 +237,30 @@ def _engine(args, cfg: Config):
     return Engine.open(cfg, progress=not args.quiet)
 
 
+def _filter(args, engine=None):
+    """The --since/--until/--source filter (outlets read against the engine's articles when given)."""
+    from rag.scope.filters import FilterError
+
+    try:
+        return read_filter(args, engine.articles if engine is not None else None)
+    except FilterError as exc:
+        raise UserError(str(exc)) from None
+
+
 def cmd_search(args, cfg: Config) -> int:
+    _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
-    hits = engine.search(args.query, k=args.k)
+    f = _filter(args, engine)
+    scope = engine.scope(args.query, f)
+    if scope.description and not args.json:
+        print(f"searched: {scope.description}", file=sys.stderr)
+    hits = engine.search(args.query, k=args.k, filter=f)
     rows = [
         {
             "article_id": h.chunk.article_id,
             "title": engine.articles[h.chunk.article_id].title,
+            "date": engine.articles[h.chunk.article_id].date,
+            "source": engine.articles[h.chunk.article_id].source,
             "paragraph": h.chunk.paragraph,
             "text": h.chunk.text,
             "score": round(float(h.score), 6),
@@ -247,8 +270,10 @@ def cmd_search(args, cfg: Config) -> int:
     if args.json:
         _print_json(rows)
         return 0
+    if not rows and scope.allowed == ():
+        print(f"no article in the range searched ({scope.description})")
     for i, r in enumerate(rows, start=1):
-        print(f"{i}. {r['title']} ¶{r['paragraph']} ({r['score']:.4f})\n   {r['text']}")
+        print(f"{i}. {r['title']} ({show_date(r['date'])}) ¶{r['paragraph']} ({r['score']:.4f})\n   {r['text']}")
     return 0
 
 
@@ -256,8 +281,10 @@ def _print_reply(obj: dict) -> None:
     text = obj.get("answer", obj.get("summary", ""))
     print(text)
     for c in obj.get("citations", []):
-        meta = ", ".join(x for x in (c.get("source"), c.get("date")) if x)
-        print(f"[{c['n']}] {c['title']}" + (f" ({meta})" if meta else "") + f" ¶{c['paragraph']}: {c['quote']}")
+        meta = ", ".join(x for x in (c.get("source"), show_date(c.get("date"))) if x)
+        print(f"[{c['n']}] {c['title']} ({meta}) ¶{c['paragraph']}: {c['quote']}")
+    if obj.get("scope"):
+        print(f"searched: {obj['scope']}")
     if obj.get("note"):
         print(f"note: {obj['note']}")
 
@@ -278,9 +305,13 @@ def cmd_ask(args, cfg: Config) -> int:
         if not clean_question(args.question):
             raise UserError("the question is empty: ask something, e.g. rag ask \"渠岸镇党委书记是谁？\"")
         records = [{"question": args.question}]
+    _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
+    f = _filter(args, engine)
     failed = 0
-    for rec, obj in ask_records(engine, records, strict=not args.batch):
+    from rag.batch import ask_records
+
+    for rec, obj in ask_records(engine, records, strict=not args.batch, filter=f):
         if "error" in obj:  # one bad line of a batch does not lose the others
             failed += 1
             print(f"error: {rec.get('id') or 'line'}: {obj['error']}", file=sys.stderr)
@@ -291,41 +322,24 @@ def cmd_ask(args, cfg: Config) -> int:
     return 1 if failed else 0
 
 
-def ask_records(engine, records: Sequence[dict], strict: bool = False):
-    """(record, answer JSON) for each record in order. A record with `"follows": ID` is asked in the
-    conversation of the earlier record with that id (its articles and question carry over, as in the chat);
-    an unknown id is asked on its own, with a warning. A question that cannot be asked gives {"error": …}
-    (raised instead when `strict`)."""
-    from rag.answering.question import QuestionError
-    from rag.chat import Conversation, Turn
-
-    conversations: dict[str, Conversation] = {}
-    for rec in records:
-        parent = rec.get("follows")
-        if parent and parent not in conversations:
-            print(f"warning: {rec.get('id') or 'line'} follows {parent!r}, which is not an earlier line: asked on its own",
-                  file=sys.stderr)
-        conversation = conversations.get(parent) if parent else None
-        try:
-            answer = engine.ask(rec["question"], conversation)
-            obj = answer.to_json()
-            turn = Turn(rec["question"], "refusal" if answer.refused else "answer", tuple(answer.article_ids))
-            if rec.get("id") is not None:
-                conversations[rec["id"]] = (conversation or Conversation()).add(turn)
-        except QuestionError as exc:
-            if strict:
-                raise
-            obj = {"question": rec["question"][:200], "error": str(exc)}
-        obj["id"] = rec.get("id")
-        yield rec, obj
-
-
 def cmd_summarize(args, cfg: Config) -> int:
     if sum(map(bool, (args.id, args.all, args.about))) != 1:
         raise UserError("give one of: an article ID, --all, --about TOPIC")
+    if not args.all and (args.since or args.until or args.source):
+        raise UserError("--since, --until and --source choose the articles of --all, not one article or a topic")
+    _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
     if args.all:
-        summary = engine.overview()
+        f = _filter(args, engine)
+        if f:
+            from rag.scope.facts import facts_for
+            from rag.scope.filters import describe_filter
+
+            ids = facts_for(engine.articles).matching(f)
+            print(f"articles: {len(ids)} ({describe_filter(f, 'en')})", file=sys.stderr)
+            summary = engine.overview(ids)
+        else:
+            summary = engine.overview()
     elif args.about:
         summary = engine.summarize_topic(args.about, _language(args.about))
     else:
@@ -376,6 +390,8 @@ def cmd_eval(args, cfg: Config) -> int:
 
 def _eval_qa(records, args, cfg: Config) -> dict:
     from rag import evaluate as ev
+
+    from rag.batch import ask_records
 
     engine = _engine(args, cfg)
     start = time.perf_counter()

@@ -36,7 +36,10 @@ from rag.config import Config
 from rag.contracts import Answerer, Retriever, Summarizer
 from rag.index.backend import IndexBackend
 from rag.ingest.articles import Article, LoadReport, Skipped, load_corpus, load_file
-from rag.records import Answer, Hit, Reply, Summary
+from rag.records import Answer, Filter, Hit, Reply, Summary
+from rag.scope.facts import facts_for
+from rag.scope.plan import Scope, plan_scope
+from rag.scope.retriever import ScopedRetriever
 from rag.shelf import ShelfEntry, shelf_entries
 from rag.uploads import place_upload, remove_stale_staging
 
@@ -95,8 +98,16 @@ class _SnapshotReads:
         """Every article in shelf order, numbered from 1, with the other outlets that carried its story."""
         return self._snapshot.shelf
 
-    def search(self, query: str, k: int = 10) -> list[Hit]:
-        return self._snapshot.retriever.search(query, k=k)
+    def search(self, query: str, k: int = 10, filter: Filter = Filter()) -> list[Hit]:
+        """The best chunks for `query` within the dates and outlets it names and `filter` sets (rag.scope)."""
+        facts = facts_for(self.articles)
+        scope = self.scope(query, filter)
+        return ScopedRetriever(self.retriever, facts, scope.anchor, scope.recency, scope.filter).search(query, k=k)
+
+    def scope(self, question: str, filter: Filter = Filter()) -> Scope:
+        """What `question` may be answered from under `filter`: rag.scope.plan.plan_scope on this snapshot."""
+        facts = facts_for(self.articles)
+        return plan_scope(question, filter, facts, facts.anchor(self.config))
 
     def summarize(self, article_id: str) -> Summary:
         """The cited summary of one article; KeyError names unknown ids."""
@@ -105,9 +116,11 @@ class _SnapshotReads:
             raise KeyError(f"no article with id {article_id!r}")
         return self.summarizer.summarize(article)
 
-    def overview(self) -> Summary:
-        """One cited line per article."""
-        return self.summarizer.overview(list(self.articles.values()))
+    def overview(self, article_ids: Sequence[str] | None = None) -> Summary:
+        """One cited line per article: these (unknown ids are skipped), or all."""
+        if article_ids is None:
+            return self.summarizer.overview(list(self.articles.values()))
+        return self.summarizer.overview([self.articles[i] for i in article_ids if i in self.articles])
 
     def summarize_topic(self, topic: str, language: str = "zh") -> Summary:
         """A cited summary of the articles about `topic`, grouped when there are many."""
@@ -193,23 +206,26 @@ class Engine(_SnapshotReads):
         finally:
             self._refresh_lock.release()
 
-    def ask(self, question: str, conversation: Conversation | None = None, k: int | None = None) -> Answer:
-        """A cited answer to one question, following up on `conversation` if given.
+    def ask(self, question: str, conversation: Conversation | None = None, k: int | None = None,
+            filter: Filter = Filter()) -> Answer:
+        """A cited answer to one question, following up on `conversation` if given, within `filter` (dates
+        and outlets; the question's own narrow it where the filter sets none).
 
         Raises rag.answering.question.QuestionError (a ValueError) for a question too long to ask."""
-        return answer_in_conversation(self.view(), question, conversation, k)
+        return answer_in_conversation(self.view(), question, conversation, k, filter)
 
     def respond(self, message: str, conversation: Conversation | None = None,
-                k: int | None = None) -> tuple[Reply, Conversation]:
+                k: int | None = None, filter: Filter = Filter()) -> tuple[Reply, Conversation]:
         """Chat entry point: routes summary requests, follow-ups and questions (rag.chat.respond).
 
-        `k`: sources to use for this request (the web page's setting); None uses config.k."""
-        return respond(self.view(), message, conversation, k)
+        `k`: sources to use for this request (the web page's setting); None uses config.k. `filter`: the
+        dates and outlets the user set."""
+        return respond(self.view(), message, conversation, k, filter)
 
     def respond_stream(self, message: str, conversation: Conversation | None = None,
-                       k: int | None = None) -> Iterator[str | tuple[Reply, Conversation]]:
+                       k: int | None = None, filter: Filter = Filter()) -> Iterator[str | tuple[Reply, Conversation]]:
         """`respond` as it happens: a model's unverified draft as it grows (str), then (reply, conversation)."""
-        return respond_stream(self.view(), message, conversation, k)
+        return respond_stream(self.view(), message, conversation, k, filter)
 
     # ---- writing ------------------------------------------------------------------------------
     def add_files(self, files: Sequence[Path], progress=True) -> IngestReport:

@@ -104,6 +104,8 @@ class Answer:
     model: str | None = None
     note: str | None = None
     verified: bool | None = None
+    filter: Filter = Filter()  # the dates and outlets it was answered within (a question's or the user's)
+    scope: str | None = None  # that filter as the reply names it (`2023年6月1日至6月30日 · 新华社/新华网`)
     short: str | None = None  # the answer span itself (13个工作专班, 张晓敏, 6月25日); None for a passage or a list
 
     @property
@@ -124,6 +126,9 @@ class Answer:
             "model": self.model,
             "note": self.note,
             "verified": self.verified,
+            "filter": {"since": self.filter.since, "until": self.filter.until, "sources": list(self.filter.sources)}
+            if self.filter else None,
+            "scope": self.scope,
             "short": self.short,
         }
 

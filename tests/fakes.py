@@ -14,13 +14,15 @@ from rag.engine import Engine, Snapshot
 from rag.index.embedders import Embedder
 from rag.index.pipeline import IngestReport
 from rag.ingest.articles import Article, load_file
-from rag.records import Reply
+from rag.records import Filter, Reply
 from rag.uploads import place_upload
 
 
 class LexicalRetriever(Retriever):
-    """The retriever contract (`search(query, k, article_ids)`, `search_articles`) over real BM25
-    (rag.index.lexical), no embedder; `titles`: each chunk's article title is indexed with it, as the product does."""
+    """The retriever contract (`search(query, k, article_ids, filter)`, `search_articles`) over real BM25
+    (rag.index.lexical), no embedder; `titles`: each chunk's article title is indexed with it, as the product does.
+    A filter is applied by the index's rules (rag.index.backend: `Where`, `DateRule`, sources as stored), as a mask
+    inside the BM25 search; rag.scope hands it filters whose outlets are already the stored credits."""
 
     def __init__(self, articles, chunk_chars: int = 160, titles: bool = True):
         from rag.ingest.chunks import chunk_articles
@@ -74,7 +76,7 @@ class FakeEngine(Engine):
     - `add_files` without an embedder: uploads are checked and stored (in the uploads folder) by the real `place_upload`, read by the
       real loader and indexed with BM25 only, and the report is a real IngestReport.
 
-    `calls` records each chat request as (message, conversation, k)."""
+    `calls` records each chat request as (message, conversation, k); `filters` the filter of each."""
 
     def __init__(self, articles: Mapping[str, Article], folder: Path, drafts: Sequence[str] = (),
                  failure: Exception | None = None, **settings):
@@ -85,14 +87,16 @@ class FakeEngine(Engine):
         self.drafts = tuple(drafts)
         self.failure = failure
         self.calls: list[tuple[str, Conversation | None, int | None]] = []
+        self.filters: list[Filter] = []
 
     def respond_stream(self, message: str, conversation: Conversation | None = None,
-                       k: int | None = None) -> Iterator[str | tuple[Reply, Conversation]]:
+                       k: int | None = None, filter: Filter = Filter()) -> Iterator[str | tuple[Reply, Conversation]]:
         self.calls.append((message, conversation, k))
+        self.filters.append(filter)
         yield from self.drafts
         if self.failure is not None:
             raise self.failure
-        yield from super().respond_stream(message, conversation, k)
+        yield from super().respond_stream(message, conversation, k, filter)
 
     def add_files(self, files: Sequence[Path], progress=True) -> IngestReport:
         target = self.config.uploads_dir

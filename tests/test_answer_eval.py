@@ -10,7 +10,8 @@ from rag import evaluate as ev
 from rag.answering.model import answer_model
 from rag.answering.qfeatures import FEATURES
 from rag.answering.refusal import QFEATURES
-from rag.cli import ask_records, main
+from rag.batch import ask_records
+from rag.cli import main
 from tests.fakes import lexical_engine
 
 JINJIANG = "001_75c24a0883477bc4"

@@ -19,7 +19,7 @@ from rag.answering.english import unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare
 from rag.answering.question import Question, analyze, clean_question, unanswerable
-from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot
+from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import short_answer
 from rag.config import Config
 from rag.contracts import Answerer, Corpus
@@ -143,7 +143,7 @@ class ExtractiveAnswerer(Answerer):
             # a follow-up stays on the article its conversation is about: refused only when that article
             # holds nothing of the kind asked for (the answerability model judges questions on their own)
             follow_up = bool(request.focus and request.previous)
-            if (p < model.threshold and not follow_up) or (follow_up and slot):
+            if ((p < model.threshold or too_little_of_it(q, ranked, model)) and not follow_up) or (follow_up and slot):
                 best = ranked.article_of(int(ranked.order()[0])).article
                 return refusal(q, hits, articles, note=f"answerability {p:.2f} < {model.threshold:.2f}", slot=slot, about=best)
             rows = select(ranked, model, q)

@@ -57,6 +57,7 @@ class AnswerModel:
     threshold: float  # refuse when p < threshold
     multi_threshold: float  # an article joins a multi-article answer when its p reaches this
     info: dict
+    min_article_coverage: float = 0.0  # refuse a Chinese question when its best article holds less of it
 
     def p_answerable(self, x: np.ndarray, names: Sequence[str]) -> float:
         return float(1.0 / (1.0 + np.exp(-self.answerable(x[None, :], names)[0])))
@@ -70,7 +71,8 @@ def answer_model() -> AnswerModel:
 
 def model_from_json(obj: dict) -> AnswerModel:
     return AnswerModel(Linear.from_json(obj["ranker"]), Linear.from_json(obj["answerable"]), float(obj["threshold"]),
-                       float(obj["multi_threshold"]), obj.get("info", {}))
+                       float(obj["multi_threshold"]), obj.get("info", {}),
+                       float(obj.get("min_article_coverage", 0.0)))
 
 
 @dataclass(frozen=True)

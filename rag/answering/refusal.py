@@ -69,6 +69,13 @@ def answerability(q: Question, ranked: Ranked, model: AnswerModel, rows: np.ndar
     return model.p_answerable(question_features(q, ranked, rows), QFEATURES)
 
 
+def too_little_of_it(q: Question, ranked: Ranked, model: AnswerModel) -> bool:
+    """A Chinese question whose best article holds less than the fitted share of its words (渠岸镇… asked of
+    articles about other towns)."""
+    order = ranked.order()
+    return bool(len(order)) and q.script != "en" and float(ranked.X[order[0], INDEX["cov_art"]]) < model.min_article_coverage
+
+
 # What a refusal names as missing when the article names the topic but holds no filler of the asked-for kind.
 MISSING_ZH = {
     "person": "人名", "speaker": "说话人", "title": "职务", "org": "机构名称", "place": "地点", "date": "日期", "year": "年份", "time": "时间",

@@ -18,6 +18,8 @@ from rag.answering.question import QuestionError
 from rag.chat import Conversation
 from rag.config import Config
 from rag.engine import Engine
+from rag.records import Filter
+from rag.scope.filters import FilterError
 from rag.web.api import ApiEndpoints
 from rag.web.progress import UploadProgress
 from rag.shelf import ALL_OUTLETS, SORTS, ShelfQuery, query_shelf
@@ -96,8 +98,10 @@ class ChatApp:
 
     # -- chat --
     def chat(self, message: str, history: list, conversation: Conversation | None, sections: list, k: int | None,
-             transcript: list | None = None):
-        """Stream one reply into the chat; the sources panel is filled when the reply is complete.
+             transcript: list | None = None, since: str | None = None, until: str | None = None,
+             outlets: Sequence[str] | None = None):
+        """Stream one reply into the chat, within the filter bar's dates and outlets; the sources panel is
+        filled when the reply is complete.
 
         Yields (textbox, history, conversation, sections, sources panel, transcript); the transcript (what was
         asked and each reply's JSON) is what "Download this conversation" is made from."""
@@ -105,7 +109,14 @@ class ChatApp:
         if not message:
             yield "", history or [], conversation, sections or [], render_sources_panel(sections or []), transcript or []
             return
-        yield from self._turn(message, message, history, conversation, sections, k, transcript)
+        try:
+            chosen = self.api.filter_of(since, until, outlets, ("From", "To", "Outlets"))
+        except FilterError as exc:  # a date the user mistyped: said in the chat, nothing is asked
+            history = list(history or []) + [_user_bubble(message), _bot_bubble(render_error(str(exc)))]
+            sections = list(sections or []) + [""]
+            yield message, history, conversation, sections, render_sources_panel(sections), transcript or []
+            return
+        yield from self._turn(message, message, history, conversation, sections, k, transcript, chosen)
 
     def summarize_to_chat(self, article_id: str | None, history: list, conversation: Conversation | None, sections: list,
                           k: int | None, transcript: list | None = None):
@@ -127,7 +138,7 @@ class ChatApp:
         return {e.article.id: e.also_carried_by for e in self.engine.shelf if e.article.id in cited and e.also_carried_by}
 
     def _turn(self, message: str, shown: str, history: list, conversation: Conversation | None, sections: list,
-              k: int | None, transcript: list | None = None):
+              k: int | None, transcript: list | None = None, chosen: Filter = Filter()):
         """One exchange: yields (textbox, history, conversation, sections, sources panel, transcript) as it streams."""
         history = list(history or [])
         sections = list(sections or [])
@@ -137,7 +148,7 @@ class ChatApp:
         turn = len(sections) + 1
         drafting = False  # a model's draft is on show (it streams tokens; the verified reply replaces it)
         try:
-            for item in self.engine.respond_stream(message, conversation, k=int(k) if k else None):
+            for item in self.engine.respond_stream(message, conversation, k=int(k) if k else None, filter=chosen):
                 if not isinstance(item, str):
                     reply, conversation = item
                     continue
@@ -295,6 +306,13 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
             gr.Markdown(f"# News chat · 新闻问答\n{CAPABILITIES}", elem_id="rag-capabilities")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=380):
+                with gr.Row(elem_id="rag-filters"):
+                    since = gr.Textbox(label="From", placeholder="2023-06-01", max_lines=1, scale=2, min_width=120,
+                                       elem_id="rag-since")
+                    until = gr.Textbox(label="To", placeholder="2023-06-30", max_lines=1, scale=2, min_width=120,
+                                       elem_id="rag-until")
+                    outlets = gr.Dropdown(choices=ui.api.filter_outlets(), value=[], multiselect=True, label="Outlets",
+                                          scale=3, min_width=160, elem_id="rag-outlets")
                 chatbot = gr.Chatbot(
                     elem_id="rag-chat",
                     label="Chat",
@@ -387,7 +405,7 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
         gr.api(ui.api.summarize, api_name="summarize", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
         gr.api(ui.api.articles, api_name="articles", queue=False)
         chat_io = dict(
-            inputs=[box, chatbot, conversation, sections, k, transcript],
+            inputs=[box, chatbot, conversation, sections, k, transcript, since, until, outlets],
             outputs=[box, chatbot, conversation, sections, sources, transcript],
             concurrency_limit=CHAT_CONCURRENCY,
             concurrency_id="chat",
@@ -425,6 +443,6 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
         add.click(
             ui.upload, [files, *shelf_query, shelf_page], [upload_status, *shelf_out, settings],
             concurrency_limit=1, concurrency_id="ingest", **private,
-        )
+        ).then(lambda: gr.update(choices=ui.api.filter_outlets()), None, outlets, queue=False, **private)
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     return app
