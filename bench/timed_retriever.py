@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Collection
 
-from rag.records import Hit
+from rag.records import Filter, Hit
 from rag.retrieve import STAGES, Retriever
 
 
@@ -19,8 +19,9 @@ class TimedRetriever(Retriever):
         super().__init__(*args, **kwargs)
         self._kept: list[dict[str, float]] = []
 
-    def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None) -> list[Hit]:
-        result = self.search_timed(query, k, article_ids)
+    def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None,
+               filter: Filter | None = None) -> list[Hit]:
+        result = self.search_timed(query, k, article_ids, filter)
         self._kept.append(result.timings)
         return result.hits
 
@@ -36,4 +37,4 @@ def timed_engine(engine):
 
     r = engine.retriever
     timed = TimedRetriever(r.index, r.embedder, r.config, r.fusion)
-    return Engine(engine.config, Snapshot(engine.articles, timed), r.embedder, log=lambda _m: None), timed
+    return Engine(engine.config, Snapshot(engine.articles, timed, r.index), r.embedder, log=lambda _m: None), timed

