@@ -131,6 +131,13 @@ def config_from(args: argparse.Namespace) -> Config:
         raise UserError(str(exc)) from None
 
 
+def _check_corpus(args: argparse.Namespace) -> None:
+    """A --corpus that is not there is named as such (not as a file of an unsupported type)."""
+    for path in args.corpus or ():
+        if not path.exists():
+            raise UserError(f"--corpus {path}: no such file or folder")
+
+
 def _print_json(obj) -> None:
     print(json.dumps(obj, ensure_ascii=False, indent=2))
 
@@ -145,6 +152,7 @@ def _load_articles(cfg: Config):
 
 
 def cmd_articles(args, cfg: Config) -> int:
+    _check_corpus(args)
     articles = _load_articles(cfg)
     if args.json:
         _print_json([a.row() for a in articles])
@@ -154,11 +162,18 @@ def cmd_articles(args, cfg: Config) -> int:
     return 0
 
 
+def _unknown_id(article_id: str) -> UserError:
+    from rag.ingest.formats import clip
+
+    return UserError(f"no article with id {clip(article_id)!r} (see `rag articles`)")  # (a pasted page is not echoed)
+
+
 def cmd_show(args, cfg: Config) -> int:
+    _check_corpus(args)
     articles = {a.id: a for a in _load_articles(cfg)}
     article = articles.get(args.id)
     if article is None:
-        raise UserError(f"no article with id {args.id!r} (see `rag articles`)")
+        raise _unknown_id(args.id)
     if args.json:
         _print_json(article.to_json())
         return 0
@@ -175,6 +190,7 @@ def cmd_ingest(args, cfg: Config) -> int:
     from rag.engine import update_index
     from rag.index.pipeline import ingest
 
+    _check_corpus(args)
     articles = _load_articles(cfg)
     wait = not args.no_wait
     if args.rebuild:
@@ -199,12 +215,21 @@ def cmd_migrate(args, cfg: Config) -> int:
 def _engine(args, cfg: Config):
     from rag.engine import Engine
 
+    _check_corpus(args)
     return Engine.open(cfg, progress=not args.quiet)
 
 
 def cmd_search(args, cfg: Config) -> int:
+    from rag.answering.question import QuestionError, clean_question
+
+    try:  # the question's limits, checked before the index is loaded
+        query = clean_question(args.query)
+    except QuestionError as exc:
+        raise UserError(str(exc)) from None
+    if not query:
+        raise UserError("the query is empty: search for something, e.g. rag search \"渠岸镇\"")
     engine = _engine(args, cfg)
-    hits = engine.search(args.query, k=args.k)
+    hits = engine.search(query, k=args.k)
     rows = [
         {
             "article_id": h.chunk.article_id,
@@ -276,7 +301,7 @@ def cmd_summarize(args, cfg: Config) -> int:
         summary = engine.overview()
     else:
         if args.id not in engine.articles:
-            raise UserError(f"no article with id {args.id!r} (see `rag articles`)")
+            raise _unknown_id(args.id)
         summary = engine.summarize(args.id)
     obj = summary.to_json()
     if args.json:

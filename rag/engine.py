@@ -35,6 +35,7 @@ from rag.config import Config
 from rag.contracts import Answerer, Retriever, Summarizer
 from rag.index.backend import IndexBackend
 from rag.ingest.articles import Article, LoadReport, Skipped, load_corpus
+from rag.ingest.formats import clip
 from rag.records import Answer, Hit, Reply, Summary
 from rag.uploads import place_upload, remove_stale_staging
 
@@ -87,7 +88,7 @@ class _SnapshotReads:
         """The cited summary of one article; KeyError names unknown ids."""
         article = self.articles.get(article_id)
         if article is None:
-            raise KeyError(f"no article with id {article_id!r}")
+            raise KeyError(f"no article with id {clip(article_id)!r}")
         return self.summarizer.summarize(article)
 
     def overview(self) -> Summary:
@@ -283,8 +284,10 @@ def update_index(loaded: LoadReport, config: Config, embedder, progress=True, lo
         reason = exc.strerror or str(exc)
         if exc.errno is None or exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
             reason += ": the disk is full or a file size limit was reached"
-        raise OSError(exc.errno, f"could not save the index at {config.index_uri or config.index_dir} ({reason}); "
-                      "the previous index is unchanged") from exc
+        failure = OSError(f"could not save the index at {config.index_uri or config.index_dir} ({reason}); "
+                          "the previous index is unchanged")
+        failure.errno = exc.errno  # (kept for callers; OSError(errno, msg) would print "[Errno None]" without one)
+        raise failure from exc
 
 
 def _snapshot(loaded: LoadReport, config: Config, embedder, progress, log: Log) -> Snapshot:

@@ -17,6 +17,7 @@ from rag.answering.question import QuestionError, clean_question
 from rag.chat import Conversation
 from rag.config import Config
 from rag.engine import Engine
+from rag.ingest.formats import clip
 from rag.web.render import (
     SHELF_HEADERS,
     article_for_row,
@@ -235,7 +236,7 @@ class ChatApp:
         if article_id in ("all", "--all"):
             return self.engine.overview().to_json()
         if article_id not in self.engine.articles:
-            raise gr.Error(f"no article with id {article_id!r} (see the articles endpoint)")
+            raise gr.Error(f"no article with id {clip(article_id)!r} (see the articles endpoint)")
         return self.engine.summarize(article_id).to_json()
 
     def api_articles(self) -> list[dict]:
