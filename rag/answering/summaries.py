@@ -116,16 +116,20 @@ def _cos(a: dict[str, float], b: dict[str, float]) -> float:
 
 
 def _centrality(vecs: list[dict[str, float]]) -> list[float]:
-    """Similarity of each sentence to the article as a whole (the sum of the others)."""
+    """Similarity of each sentence to the article as a whole (the sum of the others): cos(v, total - v),
+    from v·total, |v|² and |total|², so the work is linear in the article's length (building `total - v`
+    for each sentence made it quadratic: 49 s for a 1.25 MB article)."""
     total: dict[str, float] = {}
     for v in vecs:
         for k, x in v.items():
             total[k] = total.get(k, 0.0) + x
+    total_sq = sum(x * x for x in total.values())
     out = []
     for v in vecs:
-        rest = {k: x - v.get(k, 0.0) for k, x in total.items()}
-        norm = math.sqrt(sum(x * x for x in rest.values())) or 1.0
-        out.append(_cos(v, rest) / norm)
+        dot = sum(x * total[k] for k, x in v.items())
+        own = sum(x * x for x in v.values())
+        rest_sq = total_sq - 2 * dot + own  # |total - v|²
+        out.append((dot - own) / (math.sqrt(rest_sq) if rest_sq > 1e-9 else 1.0))
     return out
 
 
