@@ -36,6 +36,12 @@ def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
         p.add_argument("--k", type=int, help="number of sources to use")
 
 
+def _wait_flag(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--wait", action="store_true",
+                   help="bring the index up to date with the corpus first (default: answer from the last complete "
+                        "index and say that an update is pending)")
+
+
 def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     """The web chat's flags: `rag serve` and `python app.py` take exactly these."""
     _common(p, llm=True)
@@ -44,6 +50,12 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, help="port to listen on (default 7860; RAG_PORT or GRADIO_SERVER_PORT)")
     p.add_argument("--auth", help="USER:PASSWORD: require a login (RAG_AUTH)")
     p.add_argument("--max-upload-mb", type=int, help="largest accepted upload in MB (default 20; RAG_MAX_UPLOAD_MB)")
+    p.add_argument("--upload-quota-mb", type=int,
+                   help="MB the stored uploads, and the upload route's temporary folder, may hold (default 500; RAG_UPLOAD_QUOTA_MB)")
+    p.add_argument("--heavy-workers", type=int,
+                   help="expensive requests (long questions and articles, overviews) run at once (default 1; RAG_HEAVY_WORKERS)")
+    p.add_argument("--answer-workers", type=int,
+                   help="ordinary requests answered at once (default: the available cores; RAG_ANSWER_WORKERS)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,18 +83,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="hybrid search over the index")
     _common(p)
+    _wait_flag(p)
     p.add_argument("query")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("ask", help="a short cited answer")
     _common(p, llm=True)
+    _wait_flag(p)
     p.add_argument("question", nargs="?")
     p.add_argument("--batch", type=Path, help="JSONL file with 'question' (and optional 'id') per line")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("summarize", help="a cited summary of one article, or --all for an overview")
     _common(p, llm=True)
+    _wait_flag(p)
     p.add_argument("id", nargs="?")
     p.add_argument("--all", action="store_true")
     p.add_argument("--json", action="store_true")
@@ -125,6 +140,9 @@ def config_from(args: argparse.Namespace) -> Config:
             port=getattr(args, "port", None),
             auth=auth,
             max_upload_mb=getattr(args, "max_upload_mb", None),
+            upload_quota_mb=getattr(args, "upload_quota_mb", None),
+            heavy_workers=getattr(args, "heavy_workers", None),
+            answer_workers=getattr(args, "answer_workers", None),
             workers=max(1, args.workers) if getattr(args, "workers", None) else None,
         )
     except ConfigError as exc:
@@ -216,7 +234,11 @@ def _engine(args, cfg: Config):
     from rag.engine import Engine
 
     _check_corpus(args)
-    return Engine.open(cfg, progress=not args.quiet)
+    engine = Engine.open(cfg, progress=not args.quiet, wait=getattr(args, "wait", True))
+    if engine.behind:
+        print(f"note: an index update is pending ({engine.behind.describe()}); answering from the last complete "
+              "index. Run `rag ingest` to update it, or add --wait.", file=sys.stderr)
+    return engine
 
 
 def cmd_search(args, cfg: Config) -> int:

@@ -186,8 +186,8 @@ def test_upload_a_new_article_then_ask_about_it(page, server, tmp_path):
     page.set_input_files("#rag-files input[type=file]", [str(new), str(broken), str(slides)])
     page.locator("#rag-files", has_text="slides").wait_for()  # the name shows as "slides" + ".pdf"
     page.click("#rag-add")
+    page.locator("#rag-upload-status .rag-ok").wait_for()  # (each file's state shows while it is indexed)
     status = page.locator("#rag-upload-status .rag-report")
-    status.wait_for()
     text = status.inner_text()
     assert "Added 1 article" in text and "青禾镇举办第三届荷花文化节" in text, text
     assert "broken.txt" in text and "slides.pdf" in text and "unsupported file type .pdf" in text
@@ -232,9 +232,9 @@ def test_another_user_is_answered_while_an_upload_is_indexed(browser, server, tm
     uploader.click("#rag-add")
     uploader.get_by_text("embedding").first.wait_for()  # indexing is under way
     reply = ask(asker, "渠岸镇党委书记是谁？")
-    during = uploader.locator("#rag-upload-status .rag-report").count() == 0
+    during = uploader.locator("#rag-upload-status .rag-ok").count() == 0
     assert "rag-answer" in reply.get_attribute("class") and reply.locator("a.rag-cite").count() >= 1
-    uploader.locator("#rag-upload-status .rag-report").wait_for()
+    uploader.locator("#rag-upload-status .rag-ok").wait_for()
     assert "长河县水利建设三年行动全面铺开" in uploader.locator("#rag-upload-status").inner_text()
     reply = ask(asker, "长河县三年内将投入多少水利资金？")
     assert "四点二亿" in reply.inner_text(), reply.inner_text()

@@ -8,6 +8,7 @@ wires them to the page. rag.web.server launches it.
 from __future__ import annotations
 
 import logging
+import time
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -24,7 +25,7 @@ from rag.web.render import (
     render_article,
     render_draft,
     render_error,
-    render_ingest_report,
+    render_upload_states,
     render_reply,
     render_sources,
     render_sources_panel,
@@ -39,7 +40,12 @@ from rag.web.render import (
 log = logging.getLogger(__name__)
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
-CHAT_CONCURRENCY = 4  # answers are cheap (one query embedding + search); uploads are serialised apart
+# Requests Gradio lets in at once. They mostly wait: the engine's lanes (rag.workload) bound the work, quick
+# answers apart from expensive ones, so a few heavy requests never hold every slot.
+CHAT_CONCURRENCY = 32
+# Upload handlers at once: each places its files and then only watches the background ingest.
+UPLOAD_CONCURRENCY = 8
+UPLOAD_POLL_SECONDS = 0.5
 
 # Example questions for the bundled corpus, shown when its articles are loaded; one per script, and a
 # summary request. Any other corpus gets the generic examples below.
@@ -157,13 +163,30 @@ class ChatApp:
 
     # -- shelf --
     def shelf(self):
-        """Fresh shelf table, article picker and settings (the article count) after an upload."""
+        """Fresh shelf table, article picker and settings (the article count) from the current snapshot: on
+        every page load and after every upload."""
         articles = list(self.engine.articles.values())
         return (
             gr.update(value=shelf_rows(articles)),
             gr.update(choices=shelf_choices(articles)),
-            settings_markdown(self.engine.config, len(articles)),
+            settings_markdown(self.engine.config, len(articles), self.indexing_line()),
         )
+
+    def indexing_line(self) -> str:
+        status = self.engine.ingest_status()
+        if not status["indexing"]:
+            return ""
+        jobs = [j for j in status["jobs"] if j["state"] not in ("done", "skipped", "failed")]
+        done, total = sum(j["done"] for j in jobs), sum(j["total"] for j in jobs)
+        return f"{len(jobs)} file{'s' if len(jobs) != 1 else ''} in the background ingest, {done:,}/{total:,} passages embedded"
+
+    def page_state(self):
+        """What a freshly loaded page shows: the shelf, the settings and the background ingest now."""
+        from rag.indexer import FileState
+
+        jobs = [FileState(j["name"], j["state"], j["done"], j["total"], j["articles"], reason=j["reason"])
+                for j in self.engine.ingest_status()["jobs"] if j["state"] in ("queued", "embedding", "saving")]
+        return (*self.shelf(), render_upload_states(jobs, self.engine.articles) if jobs else "")
 
     def open_article(self, article_id: str | None):
         return render_article(self.engine.articles.get(article_id or ""))
@@ -195,30 +218,43 @@ class ChatApp:
                 ok.append(path)
         return ok, problems
 
-    def upload(self, files: Sequence[str] | None, progress: gr.Progress = gr.Progress()):
-        """Clean and index uploads under the engine's lock; report what was added and what was skipped.
+    def upload_stream(self, files: Sequence[str] | None):
+        """Store uploads and follow them through the background ingest: yields (report, shelf table, picker,
+        settings) as each file goes from queued to embedding x/y to done, skipped or failed; the shelf is sent
+        again whenever the articles changed.
 
         `files`: the paths Gradio stored the uploads at (its File component gives paths, as str)."""
+        from rag.indexer import FileState
+
         paths = [str(f) for f in (files or [])]
         if not paths:
-            return render_error("Choose one or more .txt, .md, .html or .jsonl files first."), *self.shelf()
+            yield render_error("Choose one or more .txt, .md, .html or .jsonl files first."), *self.shelf()
+            return
         accepted, problems = self.check_uploads(paths)
-        report = None
-        if accepted:
-            progress(0, desc="Cleaning and indexing…")
+        states = [FileState(name, "skipped", reason=reason) for name, reason in problems]
+        try:
+            states += self.engine.submit_files(accepted)
+        except Exception as exc:  # noqa: BLE001 - a message in the page, the traceback in the log
+            log.exception("upload failed")
+            states.append(FileState(", ".join(p.name for p in accepted), "failed", reason=f"could not be stored: {exc}"))
+        finally:
+            for path in accepted:  # stored in the uploads folder (or refused): the upload route's copy can go
+                path.unlink(missing_ok=True)
+        shown = None
+        while True:
+            articles = self.engine.articles
+            shelf = self.shelf() if articles is not shown else (gr.update(), gr.update(), gr.update())
+            shown = articles
+            finished = all(s.finished for s in states)
+            yield render_upload_states(states, articles), *shelf
+            if finished:
+                return
+            time.sleep(UPLOAD_POLL_SECONDS)
 
-            def on_progress(done: int, total: int, message: str = "indexing") -> None:
-                if total:
-                    progress((done, total), desc=message, unit="chunks")
-                else:  # a phase without a count ("reading the previous index")
-                    progress(0, desc=message)
-
-            try:
-                report = self.engine.add_files(accepted, progress=on_progress)
-            except Exception as exc:  # noqa: BLE001 - a message in the page, the traceback in the log
-                log.exception("upload failed")
-                problems.append((", ".join(p.name for p in accepted), f"could not be indexed: {exc}"))
-        return render_ingest_report(report, problems, self.engine.articles), *self.shelf()
+    def upload(self, files: Sequence[str] | None):
+        """`upload_stream` to the end: the final (report, shelf table, picker, settings)."""
+        *_, last = self.upload_stream(files)
+        return (last[0], *self.shelf())
 
     # -- API (same JSON objects as the CLI's --json) --
     def api_ask(self, question: str) -> dict:
@@ -243,6 +279,10 @@ class ChatApp:
         """Every article's row (`rag articles --json`)."""
         return [a.row() for a in self.engine.articles.values()]
 
+    def api_status(self) -> dict:
+        """The background ingest: articles answerable now, each recent upload's state, the request lanes."""
+        return self.engine.ingest_status()
+
 
 def _constant(value: str):
     def fill() -> str:
@@ -251,15 +291,16 @@ def _constant(value: str):
     return fill
 
 
-def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
-    """The chat page over `engine` (launch it with `launch_options()`)."""
+def build_app(engine: Engine, max_upload_mb: int | None = None, delete_cache: tuple[int, int] | None = None) -> gr.Blocks:
+    """The chat page over `engine` (launch it with `launch_options()`); `delete_cache`: Gradio's (every, age) in
+    seconds for deleting its copies of uploads."""
     config: Config = engine.config
     from gradio.utils import get_upload_folder
 
     ui = ChatApp(engine, max_upload_mb or config.max_upload_mb, upload_root=Path(get_upload_folder()))
     articles = list(engine.articles.values())
     private = {"api_visibility": "private"}
-    with gr.Blocks(title="News chat · 新闻问答", analytics_enabled=False, fill_width=True) as app:
+    with gr.Blocks(title="News chat · 新闻问答", analytics_enabled=False, fill_width=True, delete_cache=delete_cache) as app:
         conversation = gr.State(None)
         sections = gr.State([])
         with gr.Column(elem_id="rag-header"):
@@ -325,13 +366,15 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
                         add = gr.Button("Add to the index", variant="primary", elem_id="rag-add")
                         upload_status = gr.HTML("", elem_id="rag-upload-status", min_height=90)
                     with gr.Tab("Settings", id="settings", elem_id="rag-tab-settings"):
-                        settings = gr.Markdown(settings_markdown(config, len(articles)), elem_id="rag-settings")
+                        settings = gr.Markdown(settings_markdown(config, len(articles), ui.indexing_line()),
+                                               elem_id="rag-settings")
                         k = gr.Slider(1, 20, value=config.k, step=1, label="Sources to use per answer (k)", elem_id="rag-k")
 
         # The API first, so its endpoints own the plain names; the page's events are private.
         gr.api(ui.api_ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
         gr.api(ui.api_summarize, api_name="summarize", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
         gr.api(ui.api_articles, api_name="articles", queue=False)
+        gr.api(ui.api_status, api_name="status", queue=False)
         chat_io = dict(
             inputs=[box, chatbot, conversation, sections, k],
             outputs=[box, chatbot, conversation, sections, sources],
@@ -356,8 +399,11 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
             concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat", **private,
         ).then(lambda: gr.Tabs(selected="sources"), None, tabs, queue=False, **private)
         add.click(
-            ui.upload, files, [upload_status, table, pick, settings],
-            concurrency_limit=1, concurrency_id="ingest", **private,
+            ui.upload_stream, files, [upload_status, table, pick, settings], api_name="upload",
+            concurrency_limit=UPLOAD_CONCURRENCY, concurrency_id="ingest", **private,
         )
+        # A page loaded after uploads (or while an ingest runs) shows the shelf as it is now, not as it was
+        # when the server started.
+        app.load(ui.page_state, None, [table, pick, settings, upload_status], queue=False, **private)
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     return app
