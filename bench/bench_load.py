@@ -83,7 +83,8 @@ def free_port() -> int:
 
 def start_app(corpus: Path, index: Path, port: int, log: Path, max_upload_mb: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "GRADIO_"))}
-    env.update(RAG_CORPUS=str(corpus), RAG_INDEX=str(index), RAG_PORT=str(port), RAG_HOST="127.0.0.1",
+    env.update(RAG_CORPUS=str(corpus), RAG_INDEX=str(index), RAG_DATA_DIR=str(index.parent), RAG_PORT=str(port),
+               RAG_HOST="127.0.0.1",
                RAG_MAX_UPLOAD_MB=str(max_upload_mb), GRADIO_TEMP_DIR=str(log.parent / "gradio"), PYTHONUNBUFFERED="1")
     return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
 
@@ -107,7 +108,8 @@ def upload_through_the_page(url: str, path: Path, timeout: float) -> dict:
 
     with open(path, "rb") as fh:
         uploaded = httpx.post(url + "gradio_api/upload", files=[("files", (path.name, fh, "text/plain"))], timeout=60).json()
-    data = [[{"path": p, "orig_name": path.name, "meta": {"_type": "gradio.FileData"}} for p in uploaded]]
+    files = [{"path": p, "orig_name": path.name, "meta": {"_type": "gradio.FileData"}} for p in uploaded]
+    data = [files, "", "", "shelf", 1]  # the files, then the shelf's search, outlet, order and page
     return gradio_event(url, "upload", data, timeout)
 
 
@@ -205,7 +207,7 @@ def run(args) -> dict:
             proc.wait(timeout=30)
         except subprocess.TimeoutExpired:
             proc.kill()
-    articles = {a.id: a for a in load_corpus([corpus]).articles}
+    articles = {a.id: a for a in load_corpus([corpus, work / "articles"]).articles}  # (uploads: the data folder)
     result = summarize(records, articles, upload, after, wall, startup_s, args)
     result["setup"]["index"] = f"copied from {args.index}" if copied else "built by the app at start"
     if not args.keep:

@@ -4,33 +4,29 @@
 `rag.records.Answer`, a `Summary`, or a `Clarification` asking which article was meant.
 `Conversation` is plain immutable data (the UI keeps it in gr.State); every call returns a new one.
 
-Article references in summary requests, tried in this order: `/summarize all` and overview phrasings
-(这些文章讲了什么, summarize all); an id or id prefix (`/summarize 003`); an ordinal (第3篇, the 3rd
-article, article 3), counted from 1 in shelf order, i.e. the order of `engine.articles` (files in
-sorted order, JSONL records in file order); 这篇/this article/it (the article the conversation is on);
-then a title fragment or any words of the article (a place: 青岛, 渠岸镇), Latin words read as pinyin
-(summarize the Qingdao article). A reference that fits several articles gets a Clarification, and so
+Article references in summary requests: `/summarize all` and overview phrasings (这些文章讲了什么, summarize
+all) ask for the overview; otherwise the reference is resolved by rag.references, as on the command line and in
+the API (an id, a shelf number such as 第3篇 — counted from 1 in shelf order, which the summary then says — an
+id's start, a title fragment or words of the article), with one addition of the chat's: 这篇/this article/it
+(the article the conversation is on). A reference that fits several articles gets a Clarification, and so
 does one that fits none (listing the articles retrieval finds closest to its words).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
-from rag.answering.candidates import article_text
-from rag.answering.english import latin_names
 from rag.answering.question import NO_WORDS, clean_question, has_words, is_follow_up
 from rag.contracts import ChatContext
 from rag.ingest.articles import Article
-from rag.lang.pinyin import pinyin_index
 from rag.lang.script import has_han, normalize, script_of, to_script
-from rag.lang.words import tokens
 from rag.records import Answer, AskRequest, Clarification, Reply, Summary
+from rag.references import MAX_CANDIDATES, by_id_or_number, by_words, ordinal
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
-MAX_OPTIONS = 8  # articles listed in a clarification
+MAX_OPTIONS = MAX_CANDIDATES  # articles listed in a clarification
 
 
 @dataclass(frozen=True)
@@ -106,16 +102,6 @@ _REQUEST_WORDS = re.compile(
     re.I,
 )
 _THIS = re.compile(r"这篇|此文|本文|该文|上一篇|刚才那篇|它|\b(this|that|it|the same)\b( article| one| story)?", re.I)
-_CN_DIGITS = {"零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
-_ORDINAL = re.compile(
-    r"第\s*([0-9]+|[一二两三四五六七八九十]+)\s*(篇|个|条|则)?|"
-    r"\b([0-9]+)(st|nd|rd|th)\b|\b(article|story|number|no\.?|#)\s*([0-9]+)\b|#\s*([0-9]+)\b|"
-    r"\b(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|last)\b|最后一篇",
-    re.I,
-)
-_EN_ORDINALS = {w: i for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
-
-
 @dataclass(frozen=True)
 class SummaryRequest:
     all: bool  # the corpus overview
@@ -140,89 +126,30 @@ def summary_request(message: str) -> SummaryRequest | None:
     return SummaryRequest(overview, text)
 
 
-def _chinese_number(text: str) -> int | None:
-    if text.isdigit():
-        return int(text)
-    if text == "十":
-        return 10
-    if "十" in text:
-        tens, _, ones = text.partition("十")
-        return _CN_DIGITS.get(tens, 1) * 10 + (_CN_DIGITS.get(ones, 0) if ones else 0)
-    return _CN_DIGITS.get(text)
-
-
-def ordinal(reference: str) -> int | None:
-    """1-based position named in the reference (第3篇, 3rd, article 3, #3, third); -1 for 'last'."""
-    m = _ORDINAL.search(reference)
-    if not m:
-        return None
-    if m.group(1):
-        return _chinese_number(m.group(1))
-    for g in (3, 6, 7):
-        if m.group(g):
-            return int(m.group(g))
-    word = (m.group(8) or "").lower()
-    if word == "last" or m.group(0) == "最后一篇":
-        return -1
-    return _EN_ORDINALS.get(word)
-
-
 def _residue(reference: str) -> str:
     """The reference without request words, ordinals and punctuation: a title fragment or a place."""
     return _REQUEST_WORDS.sub(" ", normalize(reference)).strip()
 
 
-PINYIN_BODY_LIMIT = 50  # Latin words are matched as pinyin against whole texts on shelves this small, else titles
-
-
-def _by_words(residue: str, articles: Sequence[Article]) -> list[tuple[str, float]]:
-    """Articles scored by how much the residue's words appear in their title (most) and text.
-
-    Latin words are also read as pinyin ("qingdao" → 青岛), so English requests can name a place.
-    """
-    norm = normalize(residue)
-    words = [w for w in dict.fromkeys(tokens(residue)) if len(w) >= 2 and has_han(w)]
-    names = latin_names(residue, capitalised=False)
-    out = []
-    for a in articles:
-        title = normalize(a.title)
-        text = article_text(a)
-        score = 10.0 if len(norm) >= 2 and has_han(norm) and norm in title else 0.0
-        spelt = pinyin_index(text if len(articles) <= PINYIN_BODY_LIMIT else title) if names else {}
-        for w in words + [w for name in names for w in spelt.get(name, ())]:
-            score += 3.0 * (w in title) + min(text.count(w), 5) / 5
-        if score:
-            out.append((a.id, score))
-    return sorted(out, key=lambda t: -t[1])
-
-
 def resolve(reference: str, articles: Sequence[Article], conversation: Conversation) -> list[str]:
-    """Ids of the articles a reference may mean: one when clear, several when ambiguous, none when unknown."""
-    ids = [a.id for a in articles]
-    ref = reference.strip()
-    lowered = ref.lower()
-    # An id or a prefix of one (at least 3 characters, as `rag articles` shows them).
-    for word in re.findall(r"[0-9a-z_\-]{3,}", lowered):
-        exact = [i for i in ids if i.lower() == word]
-        if exact:
-            return exact
-        prefixed = [i for i in ids if i.lower().startswith(word)]
-        if prefixed and (word[0].isdigit() or len(word) >= 6):
-            return prefixed
-    n = ordinal(ref)
-    if n == -1:
-        return ids[-1:]
-    if n is not None and 1 <= n <= len(ids):
-        return [ids[n - 1]]
-    # (an ordinal past the shelf may belong to a title, 第二十一期 …: read the words)
-    residue = _residue(ref)
-    if not residue or _THIS.fullmatch(residue) or (_THIS.search(ref) and len(residue) <= 2):
+    """Ids of the articles a reference may mean: one when clear, several when ambiguous, none when unknown.
+
+    rag.references decides ids, shelf numbers and words, as for the command line and the API; the chat adds
+    "this article" (the one the conversation is on) and drops its request words (总结, summarize …) first."""
+    found = by_id_or_number(reference, articles, in_message=True)
+    if found is not None:
+        return list(found.ids)
+    residue = _residue(reference)
+    if not residue or _THIS.fullmatch(residue) or (_THIS.search(reference) and len(residue) <= 2):
+        ids = [a.id for a in articles]
         return list(conversation.last_articles) or (ids if len(ids) == 1 else [])
-    scored = _by_words(residue, articles)
-    if not scored:
-        return []
-    top = scored[0][1]
-    return [aid for aid, s in scored if s >= top / 2][:MAX_OPTIONS]
+    return list(by_words(residue, articles).ids)
+
+
+def shelf_number(reference: str, articles: Sequence[Article]) -> int | None:
+    """The shelf number a reference gave (第3篇, #3, the third), when that is how it named its article."""
+    found = by_id_or_number(reference, articles, in_message=True)
+    return found.shelf if found is not None and found.how == "shelf" else None
 
 
 # ---- replies -------------------------------------------------------------------------------------------
@@ -249,10 +176,17 @@ def _clarify(message: str, ids: Sequence[str], articles: Mapping[str, Article], 
     return Clarification(text, cands)
 
 
-def _summary_reply(engine: ChatContext, message: str, ids: Sequence[str], conversation: Conversation, reference: str = ""):
-    """The summary when one article is meant; otherwise a Clarification listing the candidates."""
+def _summary_reply(engine: ChatContext, message: str, ids: Sequence[str], conversation: Conversation, reference: str = "",
+                   shelf: int | None = None):
+    """The summary when one article is meant; otherwise a Clarification listing the candidates. `shelf`: the
+    shelf number the message named the article by (the summary says which article that is)."""
     if len(ids) == 1:
         summary = engine.summarize(ids[0]).in_script(_reply_script(message))
+        if shelf is not None:
+            said = _say(f"第{shelf}篇是书架（“Articles”标签页）上编号为 #{shelf} 的文章，从1开始按书架顺序计数。",
+                        f"Article {shelf} is #{shelf} on the shelf (the Articles tab), counted from 1 in shelf order.",
+                        message)
+            summary = replace(summary, note=" · ".join(x for x in (said, summary.note) if x))
         return summary, conversation.add(Turn(message, "summary", (ids[0],)))
     articles = engine.articles
     unknown = not ids
@@ -353,7 +287,7 @@ def _route(engine: ChatContext, message: str, conversation: Conversation) -> tup
             return _overview_reply(engine, message, conversation)
         ids = [a.id for a in shelf]
         return _clarify(message, ids, articles), conversation.add(Turn(message, "clarification"), ids[:MAX_OPTIONS])
-    return _summary_reply(engine, message, ids, conversation, request.reference)
+    return _summary_reply(engine, message, ids, conversation, request.reference, shelf_number(request.reference, shelf))
 
 
 def _overview_reply(engine: ChatContext, message: str, conversation: Conversation):

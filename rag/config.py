@@ -31,14 +31,15 @@ class Config:
 
     corpus: tuple[Path, ...] = (Path("corpus"),)
     index_dir: Path = Path(".rag/index")
+    # The app's own data: uploaded articles live in data_dir/articles and are read with the corpus (the corpus
+    # folders are only read, never written). None: the folder that holds the index folder (./.rag for the
+    # default ./.rag/index), so uploads go to ./.rag/articles. App replicas share one (a network mount): the
+    # uploads and the summary cache are read there by all of them.
+    data_dir: Path | None = None
     # Where the index lives (rag.index.backend.BACKENDS): "faiss", the folder index_dir on this machine, or
     # "milvus", a Milvus server (index_uri http://HOST:19530) or an embedded milvus-lite file (a path ending .db).
     index_backend: str = "faiss"
     index_uri: str | None = None
-    # The folder every replica of the app shares (a local folder for one machine, a network mount for several):
-    # uploaded articles (data_dir/articles) and the summary cache. None: uploads go to the first corpus folder
-    # and summaries are cached in the index folder (faiss) or in .rag (milvus).
-    data_dir: Path | None = None
     # An ingest publishes what it has done every this many articles or seconds, whichever comes first: a long
     # ingest is answerable as it goes, and one that is killed resumes where its last commit left it.
     commit_articles: int = 1000
@@ -102,6 +103,11 @@ class Config:
                 raise ConfigError(f"{name} must be a positive number of seconds, not {getattr(self, name)}")
 
     @property
+    def data_folder(self) -> Path:
+        """The app's data folder: `data_dir`, or the folder the index folder is in."""
+        return Path(self.data_dir) if self.data_dir is not None else Path(self.index_dir).parent
+
+    @property
     def max_upload_bytes(self) -> int:
         """The one upload size limit, in bytes (MiB × 2**20), wherever it is checked."""
         return int(self.max_upload_mb) * 1024 * 1024
@@ -110,26 +116,27 @@ class Config:
     def upload_temp_dir(self) -> Path:
         """The web server's own folder for uploads in transit (Gradio's GRADIO_TEMP_DIR), beside the index:
         never the machine-wide one another Gradio app would share and serve."""
-        return (self.data_dir or Path(self.index_dir).parent) / "upload-tmp"
+        return self.data_folder / "upload-tmp"
 
     @property
     def uploads_dir(self) -> Path:
-        """Where uploaded articles are stored (and read from, with the corpus)."""
-        return self.data_dir / "articles" if self.data_dir else Path(self.corpus[0])
-
-    @property
-    def summaries_dir(self) -> Path:
-        """Where the summary cache lives."""
-        if self.data_dir:
-            return self.data_dir
-        return Path(self.index_dir) if self.index_backend == "faiss" else Path(".rag")
+        """Where uploaded articles are stored (and read from, with the corpus): DATA_DIR/articles."""
+        return self.data_folder / "articles"
 
     @property
     def corpus_paths(self) -> tuple[Path, ...]:
-        """What the articles are loaded from: the corpus, and the shared uploads folder when there is one."""
-        if self.data_dir and self.uploads_dir not in self.corpus and self.uploads_dir.is_dir():
-            return (*self.corpus, self.uploads_dir)
-        return tuple(self.corpus)
+        """What the articles are loaded from: the corpus, then the uploads folder when there is one."""
+        uploads = self.uploads_dir
+        inside = any(_within(uploads, Path(c)) for c in self.corpus)
+        return tuple(self.corpus) + (() if inside or not uploads.is_dir() else (uploads,))
+
+    @property
+    def summaries_dir(self) -> Path:
+        """Where the summary cache lives: the data folder when one is given (replicas share it), else the index
+        folder (faiss) or the data folder's default (milvus, whose index has no folder here)."""
+        if self.data_dir is not None or self.index_backend != "faiss":
+            return self.data_folder
+        return Path(self.index_dir)
 
     def with_(self, **changes) -> "Config":
         """A copy with some fields changed (None values are ignored)."""
@@ -161,6 +168,13 @@ class Config:
             if key in origin and overrides.get(key) is None:
                 raise ConfigError(f"{origin[key]}: {exc}") from None
             raise
+
+
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        return path.resolve().is_relative_to(folder.resolve())
+    except OSError:
+        return False
 
 
 def _paths(raw: str) -> tuple[Path, ...]:

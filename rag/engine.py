@@ -40,6 +40,7 @@ from rag.contracts import Answerer, Retriever, Summarizer
 from rag.ingest.articles import Article, LoadReport, Skipped
 from rag.ingest.formats import clip
 from rag.records import Answer, Hit, Reply, Summary
+from rag.shelf import ShelfEntry
 from rag.snapshots import (
     Behind,
     IndexDamaged,
@@ -57,7 +58,7 @@ from rag.uploads import remove_stale_staging, store_upload
 from rag.workload import LONG_ARTICLE_CHARS, LONG_QUESTION_CHARS, Workload
 
 if TYPE_CHECKING:
-    from rag.index.embedders import Embedder
+    from rag.index.embedders import Embedder, ProgressFn
     from rag.index.pipeline import IngestReport
     from rag.indexer import FileState, Indexer
 
@@ -85,6 +86,16 @@ class _SnapshotReads:
     @property
     def retriever(self) -> Retriever:
         return self._snapshot.retriever
+
+    @property
+    def shelf(self) -> list[ShelfEntry]:
+        """Every article in shelf order, numbered from 1, with the other outlets that carried its story."""
+        return self._snapshot.shelf
+
+    @property
+    def shelf(self) -> list[ShelfEntry]:
+        """Every article in shelf order, numbered from 1, with the other outlets that carried its story."""
+        return self._snapshot.shelf
 
     def search(self, query: str, k: int = 10) -> list[Hit]:
         return self._snapshot.retriever.search(query, k=k)
@@ -292,18 +303,23 @@ class Engine(_SnapshotReads):
                                     previous_vectors=self._previous_vectors, log=self._log)
         return self._indexer
 
-    def submit_files(self, files: Sequence[Path]) -> list[FileState]:
-        """Store uploads in the uploads folder and queue them for the background ingest; returns each file's
-        state (a file that was not stored is 'skipped' with the reason at once). Each file is checked before
-        anything is stored (type, size before it is read, the quota, its content, its ids against the
-        articles indexed and queued), one file at a time."""
+    def submit_files(self, files: Sequence[Path], progress: ProgressFn | None = None) -> list[FileState]:
+        """Store uploads in the uploads folder (`Config.uploads_dir`, never a corpus folder) and queue them for
+        the background ingest; returns each file's state (a file that was not stored is 'skipped' with the
+        reason at once). Each file is checked before anything is stored (type, size before it is read, the
+        quota, its content, its ids against the articles indexed and queued), one file at a time; a story
+        already on the shelf or queued (an earlier file of the batch), in whatever format, is not stored twice.
+        `progress(done, total, message)` hears of each file as it is checked."""
         from rag.indexer import FileState
+
+        say = progress or (lambda _done, _total, _message: None)
 
         target = self.config.uploads_dir
         if target.is_file():
-            raise ValueError(f"uploads need a folder, and {target} is a file")
+            raise ValueError(f"uploads need a folder, and {target} is a file (see --data-dir, RAG_DATA_DIR)")
         states: list[FileState] = []
-        for f in files:
+        for i, f in enumerate(files):
+            say(i, len(files), f"checking {Path(f).name} ({i + 1} of {len(files)})")
             with self._place_lock:
                 target.mkdir(parents=True, exist_ok=True)
                 remove_stale_staging(target)
@@ -314,20 +330,27 @@ class Engine(_SnapshotReads):
                     states.append(FileState(problem.origin, "skipped", reason=problem.reason))
                     continue
                 states.append(self.indexer.submit(stored.path.name, stored.articles, stored.path, stored.skipped))
+        say(len(files), len(files), f"checked {len(files)} file{'s' if len(files) != 1 else ''}")
         return states
 
     def add_files(self, files: Sequence[Path], progress=True) -> IngestReport:
         """`submit_files`, waiting until each file is in the index; returns an IngestReport (files not added
         are in its `skipped` with the reason). A commit that fails raises (the upload is taken back out, and
-        the engine answers from the previous index)."""
+        the engine answers from the previous index). `progress(done, total, message)`, when callable, hears of
+        each file, then of the embedded passages ("embedding", done of total) as they grow."""
         from rag.index.pipeline import IngestReport
 
-        states = self.submit_files(files)
+        say = progress if callable(progress) else None
+        states = self.submit_files(files, say)
         queued = [s for s in states if not s.finished]
-        if queued:
-            if callable(progress):
-                progress(0, 0, "queued for indexing")
-            self.indexer.wait(queued)
+        shown = None
+        while queued and not self.indexer.wait(queued, timeout=None if say is None else 0.2):
+            now = (sum(s.done for s in queued), sum(s.total for s in queued))
+            if now != shown and now[1]:
+                say(*now, "embedding")
+                shown = now
+        if say is not None and (total := sum(s.total for s in queued)):
+            say(total, total, "embedding")
         failed = [s for s in states if s.state == "failed"]
         if failed and failed[0].error is not None:
             raise failed[0].error

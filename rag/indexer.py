@@ -4,7 +4,7 @@ the engine answers from the last complete one.
 Work comes as jobs: each uploaded file is one, and so are the articles a restart found missing from the index.
 The thread embeds one batch at a time (BATCH × the embedder's batch, ~30 passages, a few seconds), taking the
 jobs in turn, so a huge upload never holds a small one back for more than a batch; every vector it computes
-goes to a journal first (rag.index.journal, kept beside the index), so a killed process resumes without
+goes to a journal first (rag.index.journal, a hidden folder of the index folder), so a killed process resumes without
 embedding any of it again. A job whose articles are all embedded is committed at once (the small upload is
 answerable while the big one goes on); a big job commits every Config.commit_articles articles or
 Config.commit_seconds seconds. A commit runs the ordinary ingest (rag.index.pipeline through the engine's
@@ -124,10 +124,11 @@ class JournaledEmbedder(Embedder):
 
 
 def journal_folder(config: Config) -> Path:
-    """Beside the index folder (never in it), one per index."""
+    """A hidden folder of the index folder (for Milvus, the local one), one per index, apart from the pipeline's
+    own journal (which a commit clears while this one still holds the vectors of uncommitted articles)."""
     folder = Path(config.index_dir)
     slug = hashlib.sha1(str(config.index_uri or folder.resolve()).encode("utf-8")).hexdigest()[:10]
-    return folder.parent / f".{folder.name}.queue-{slug}"
+    return folder / f".journal-queue-{slug}"
 
 
 class Indexer:

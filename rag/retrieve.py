@@ -24,7 +24,6 @@ from rag.config import Config
 from rag.index.backend import ChunkPool, IndexBackend, Pool, Where
 from rag.index.embedders import Embedder, EmbedderError
 from rag.index.inputs import query_input
-from rag.ingest.chunks import Chunk
 from rag.records import Filter, Hit
 
 __all__ = ["Candidates", "Fusion", "FusionRule", "Hit", "Ranking", "Retriever", "SearchResult", "Searcher",

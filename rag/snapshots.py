@@ -15,6 +15,7 @@ import errno
 import re
 import sys
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Callable, Collection, Mapping
 
 from rag.config import Config
@@ -22,6 +23,7 @@ from rag.contracts import Retriever
 from rag.index.backend import IndexBackend
 from rag.ingest.articles import Article, LoadReport, load_corpus
 from rag.records import Filter, Hit
+from rag.shelf import ShelfEntry, shelf_entries
 
 if TYPE_CHECKING:
     from rag.index.embedders import Embedder
@@ -39,11 +41,19 @@ class IndexDamaged(Exception):
 
 @dataclass(frozen=True)
 class Snapshot:
-    """Everything a request reads; never mutated after construction."""
+    """Everything a request reads; never mutated after construction (its shelf is worked out on first use)."""
 
     articles: dict[str, Article]
     retriever: Retriever
     index: IndexBackend | None = None  # the committed state the retriever reads (None: a retriever of its own)
+
+    @cached_property
+    def shelf(self) -> list[ShelfEntry]:
+        """Every article with its shelf number and near-duplicate group (rag.shelf)."""
+        from rag.ingest.duplicates import group_near_duplicates
+
+        articles = list(self.articles.values())
+        return shelf_entries(articles, group_near_duplicates(articles))
 
 
 class NoIndex(Retriever):
@@ -105,11 +115,12 @@ def load(config: Config, log: Log) -> LoadReport:
 def open_snapshot(config: Config, embedder, progress, log: Log) -> Snapshot:
     """The index brought up to date with the corpus (built, updated or rebuilt, with a message), then loaded."""
     from rag.index.backend import open_backend
+    from rag.index.manifest import IndexMismatch
 
     loaded = load(config, log)
     try:
         status = open_backend(config).status(loaded.articles)
-    except Exception:  # noqa: BLE001 - an unreadable manifest: the update below says why, or rebuilds
+    except IndexMismatch:  # an unreadable manifest: the update below says why, or rebuilds
         status = "stale"
     if status != "fresh":
         where = config.index_uri or config.index_dir
@@ -139,6 +150,8 @@ def update_index(loaded: LoadReport, config: Config, embedder, progress=True, lo
                 raise  # a shared index is never dropped by an update: `rag ingest --rebuild` does that
             log(f"{_without_hint(exc)}: rebuilding it from the corpus")
             return ingest(loaded.articles, config, embedder, progress=progress, rebuild=True, wait=wait)
+    except ConnectionError:
+        raise  # an index server that cannot be reached: its own message says so
     except OSError as exc:
         # The new generation is written beside the old one and swapped in last, so the old one stands.
         # (numpy reports a short write as "N requested and M written", without an errno.)

@@ -1,5 +1,6 @@
-"""Uploads into the corpus folder: checked before anything is stored, stored under a safe name that never
-replaces a different file, atomically, through a hidden staging folder the loader skips."""
+"""Uploads into the uploads folder (`Config.uploads_dir`, never the corpus): checked before anything is stored,
+stored under a safe name that never replaces a different file, atomically, through a hidden staging folder the
+loader skips. The same story already on the shelf, in whatever format, is not stored again."""
 
 from __future__ import annotations
 
@@ -75,7 +76,7 @@ def store_upload(source: Path, target: Path, existing: Mapping[str, Article], ma
     try:
         name = free_name(shown, target, existing, source)
         if (target / name).exists():
-            return None, Skipped(shown, f"already in the corpus as {name} (the same file)")
+            return None, Skipped(shown, f"already uploaded as {name} (the same file)")
         stage.mkdir()
         staged = stage / name  # loaded under its final name, so its ids are the ones it will have
         shutil.copyfile(source, staged)
@@ -93,12 +94,12 @@ def store_upload(source: Path, target: Path, existing: Mapping[str, Article], ma
         if clash:
             ids = ", ".join(clip(i, 40) for i in clash[:5]) + (" …" if len(clash) > 5 else "")
             return None, Skipped(shown, f"ids already used by other articles: {ids}; give the records other ids")
-        twins = {a.content_hash: a for a in existing.values()}
-        if all(a.content_hash in twins for a in articles):
-            twin = twins[articles[0].content_hash]
+        twins = {a.text_hash: a for a in existing.values()}
+        if all(a.text_hash in twins for a in articles):
+            twin = twins[articles[0].text_hash]
             return None, Skipped(shown, f"already on the shelf: the same text as “{twin.title}” ({twin.id})")
         final = target / name
-        os.replace(staged, final)  # atomic: the corpus never holds half a file
+        os.replace(staged, final)  # atomic: the uploads folder never holds half a file
         if name != shown:
             log(f"upload {shown} stored as {name}: that name was taken by a different file")
         moved = [replace(a, origin=a.origin.replace(str(staged), str(final), 1)) for a in articles]

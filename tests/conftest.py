@@ -19,6 +19,22 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def private_data_dir(tmp_path_factory):
+    """The app's data folder (uploads) for this test session: an empty one of its own, so articles a user
+    uploaded in this checkout (./.rag/articles) never reach a test that runs `rag` here."""
+    import os
+
+    folder = tmp_path_factory.mktemp("data")
+    before = os.environ.get("RAG_DATA_DIR")
+    os.environ["RAG_DATA_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("RAG_DATA_DIR", None)
+    else:
+        os.environ["RAG_DATA_DIR"] = before
+
+
 @pytest.fixture(scope="session")
 def seed_dir(tmp_path_factory) -> Path:
     """A private copy of the bundled corpus (tests may add files to it)."""

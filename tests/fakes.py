@@ -11,7 +11,6 @@ from rag.chat import Conversation
 from rag.config import Config
 from rag.contracts import Retriever
 from rag.engine import Engine, Snapshot
-from rag.index.backend import UNDATED, day_number
 from rag.index.embedders import Embedder
 from rag.indexer import FileState
 from rag.ingest.articles import Article
@@ -42,13 +41,11 @@ class LexicalRetriever(Retriever):
         mask = None
         if article_ids is not None or filter:
             where, admitted = Where.of(filter, article_ids), {}
-            for aid, a in self.articles.items():  # the index's rule: rag.index.backend.Where
-                lo, hi = where.bounds()
-                day = day_number(a.date)
+            rule = where.dates()
+            for aid, a in self.articles.items():  # the index's rules: rag.index.backend.Where, DateRule
                 admitted[aid] = ((where.article_ids is None or aid in where.article_ids)
                                  and (not where.filter.sources or a.source in where.filter.sources)
-                                 and (lo is None or (day != UNDATED and day >= lo))
-                                 and (hi is None or (day != UNDATED and day <= hi)))
+                                 and (rule is None or rule.admits(a.date)))
             mask = np.array([admitted[c.article_id] for c in self.chunks])
         scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)
         return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
@@ -75,7 +72,7 @@ class FakeEngine(Engine):
     - `drafts`: what a streaming language model shows before its verified reply (the extractive answerer has none);
     - `failure`: raised instead of the reply, as an engine that breaks mid-request would;
     - `submit_files` without an embedder or a background ingest: uploads are checked and stored by the real
-      `store_upload` (the real loader), indexed at once with BM25 only, and each file's state is a real FileState.
+      `store_upload` (in the uploads folder) (the real loader), indexed at once with BM25 only, and each file's state is a real FileState.
 
     `calls` records each chat request as (message, conversation, k)."""
 
@@ -97,10 +94,10 @@ class FakeEngine(Engine):
             raise self.failure
         yield from super().respond_stream(message, conversation, k)
 
-    def submit_files(self, files: Sequence[Path]) -> list[FileState]:
+    def submit_files(self, files: Sequence[Path], progress=None) -> list[FileState]:
         """The real checks and storing (`store_upload`), indexed at once with BM25: every state comes back
         finished (done, or skipped with the reason)."""
-        target = Path(self.config.corpus[0])
+        target = self.config.uploads_dir
         target.mkdir(parents=True, exist_ok=True)
         articles = dict(self.articles)
         states = []

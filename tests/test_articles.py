@@ -350,10 +350,13 @@ def test_jsonl_records(tmp_path: Path) -> None:
     art, dis = articles
     assert art.id == "64fa9b31b82641eb8ecc0662" and art.title == "因灾倒塌、损坏住房恢复重建救助工作规范印发"
     assert art.date == "2023-07-20T10:02" and art.url == ARTICLE_RECORD["url"]
-    assert art.paragraphs[0].startswith("本报讯 近日，应急管理部") and art.paragraphs[1].startswith("《规范》 明确")
+    # `本报讯` is a dateline naming no outlet: out of the body, which starts with the news
+    assert art.paragraphs[0].startswith("近日，应急管理部") and art.paragraphs[1].startswith("《规范》 明确")
     assert "正文" not in art.paragraphs[0] and art.origin == f"{path}:1"
     assert dis.date == "2023-07-28T16:40" and dis.source == "人民网"
-    assert dis.title_derived and dis.paragraph(1).startswith("人民网柏林7月28日电")
+    # the dateline is metadata (outlet, place, reporters; the record's own date stays), not body text
+    assert dis.title_derived and dis.paragraph(1).startswith("7月27日晚，中国驻德国大使馆")
+    assert (dis.place, dis.author) == ("柏林", "刘仲华、张慧中")
     assert dis.origin == f"{path}:2"
 
 

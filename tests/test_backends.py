@@ -21,6 +21,7 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from rag.config import Config
@@ -48,12 +49,14 @@ _names = itertools.count()
 
 
 def article(i: int, version: int = 1, paragraphs: int = 3) -> Article:
-    """Article a{i}: a topic of its own, a date in 2024 (a5 has none), a source (a4 has none); its paragraphs
-    name its version (版本v{version}) so a reader can tell which version a chunk came from."""
+    """Article a{i}: a topic of its own, a date in 2024 (a4's is year-less: a day its page gave without the year;
+    a5 has none), a source (a4 has none); its paragraphs name its version (版本v{version}) so a reader can tell
+    which version a chunk came from."""
     topic = TOPICS[i % len(TOPICS)]
     paras = tuple(f"第{i}篇 {topic}。本段是第{p}段，版本v{version}，编号{i * 10 + p}。" for p in range(1, paragraphs + 1))
+    date = None if i == 5 else f"2024-0{1 + i % 3}-{10 + i:02d}"
     return Article(id=f"a{i}", title=f"{topic.split()[0]}新闻{i}", paragraphs=paras,
-                   date=None if i == 5 else f"2024-0{1 + i % 3}-{10 + i:02d}", source=None if i == 4 else SOURCES[i % 3])
+                   date=f"--{date[5:]}" if i == 4 else date, source=None if i == 4 else SOURCES[i % 3])
 
 
 def news(n: int = 6, version: int = 1) -> list[Article]:
@@ -169,11 +172,14 @@ def test_append_change_and_delete_embed_only_what_changed(cfg):
 # ---- filters inside the index -----------------------------------------------------------------------------------
 
 # news(): a0 2024-01-10 人民网, a1 2024-02-11 新华网, a2 2024-03-12 央视新闻, a3 2024-01-13 人民网,
-# a4 2024-02-14 (no source), a5 undated 央视新闻
+# a4 --02-14 (year-less, no source), a5 undated 央视新闻
 FILTERS = [  # (filter, article ids, the articles it admits)
-    (Filter(since="2024-02-01"), None, {"a1", "a2", "a4"}),
+    (Filter(since="2024-02-01"), None, {"a1", "a2"}),
     (Filter(until="2024-01"), None, {"a0", "a3"}),
-    (Filter(since="2024-02", until="2024-02-28"), None, {"a1", "a4"}),
+    (Filter(since="2024-02", until="2024-02-28"), None, {"a1"}),
+    (Filter(since="--02-01", until="--02-29"), None, {"a1", "a4"}),  # year-less: any year's February, and a4
+    (Filter(since="--12-01", until="--01-31"), None, {"a0", "a3"}),  # across the new year
+    (Filter(since="--03"), None, {"a2"}),
     (Filter(sources=("新华网",)), None, {"a1"}),
     (Filter(sources=("人民网", "央视新闻")), None, {"a0", "a2", "a3", "a5"}),
     (Filter(since="2024-01-01", sources=("人民网",)), None, {"a0", "a3"}),
@@ -203,6 +209,24 @@ def test_filters_apply_inside_both_searches(cfg):
             assert {a for a, _ in retriever.search_articles("版本v1", k=10, filter=f)} == admitted
     with pytest.raises(ValueError, match="not a date"):
         index.dense_search(q, 5, Where.of(Filter(since="yesterday")))
+    with pytest.raises(ValueError, match="both dated or both year-less"):
+        index.lexical_search(["新闻"], 5, Where.of(Filter(since="--02-01", until="2024-03-01")))
+
+
+def test_past_the_graph_threshold_a_filtered_dense_search_is_still_exact(tmp_path):
+    """With an HNSW graph (FAISS, Config.ann_min_chunks) a filter is not passed to the graph, which loses recall
+    through a selector: the allowed rows are searched exactly."""
+    emb = HashEmbedder()
+    cfg = Config(index_dir=tmp_path / "index", ann_min_chunks=1)
+    ingest(news(), cfg, emb, progress=False)
+    index = open_backend(cfg)
+    assert index.index.ann is not None
+    q = emb.embed_query("新闻 编号")
+    for f, ids, admitted in FILTERS:
+        found = index.dense_search(q, 5, Where.of(f, ids))
+        allowed = index.index.mask(Where.of(f, ids))
+        exact = np.argsort(np.where(allowed, 0, 9) - index.index.vectors @ q, kind="stable")[: min(5, int(allowed.sum()))]
+        assert found.keys.tolist() == exact.tolist(), (f, ids)
 
 
 # ---- a manifest that does not match -----------------------------------------------------------------------------
@@ -365,3 +389,33 @@ def test_an_ingest_killed_half_way_leaves_whole_articles_and_resumes_without_re_
     assert not set(again.seen) & set(first), "a passage was embedded twice"
     assert len(report.unchanged) >= 4 and report.resumed >= 1
     assert set(whole_versions(open_backend(cfg)).values()) == {2} and len(open_backend(cfg).articles()) == 10
+
+
+# ---- the same scores as FAISS mode ------------------------------------------------------------------------------
+
+
+@needs_milvus
+def test_milvus_scores_as_faiss_does(tmp_path):
+    """Same chunks, same cosines, and BM25 scores that differ by the constant factor (k1 + 1) = 2.2 only: Milvus'
+    formula carries it, bm25s' does not (same k1, b, IDF and document lengths over our jieba words). Holds while
+    the index is one milvus-lite segment (one commit): milvus-lite computes IDF per segment, Milvus per shard."""
+    emb = HashEmbedder()
+    faiss_cfg = Config(index_dir=tmp_path / "faiss")
+    lite_cfg = Config(index_dir=tmp_path / "lite", index_backend="milvus", index_uri=str(tmp_path / "lite.db"))
+    for c in (faiss_cfg, lite_cfg):
+        ingest(news(6), c, emb, progress=False)
+    faiss, lite = open_backend(faiss_cfg), open_backend(lite_cfg)
+    try:
+        for query in ("港口 集装箱 版本v1", "第3篇 暴雨 防汛", "编号22 芯片"):
+            tokens = faiss.query_tokens(query)
+            assert lite.query_tokens(query) == tokens
+            f, m = faiss.lexical_search(tokens, 18), lite.lexical_search(tokens, 18)
+            fs = {faiss.fetch(keys=[k]).chunks[0]: s for k, s in zip(f.keys, f.scores)}
+            ms = {lite.fetch(keys=[k]).chunks[0]: s for k, s in zip(m.keys, m.scores)}
+            assert fs.keys() == ms.keys()
+            assert all(ms[c] / fs[c] == pytest.approx(2.2, rel=1e-4) for c in fs), query
+            q = emb.embed_query(query)
+            fd, md = faiss.dense_search(q, 18), lite.dense_search(q, 18)
+            assert sorted(fd.scores.tolist()) == pytest.approx(sorted(md.scores.tolist()), abs=1e-5)
+    finally:
+        lite.close()

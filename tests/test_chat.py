@@ -11,7 +11,8 @@ from tests.fakes import lexical_engine
 from rag import evaluate as ev
 from rag.records import Answer
 from rag.records import Clarification
-from rag.chat import Conversation, Turn, ordinal, resolve, respond, summary_request
+from rag.chat import Conversation, Turn, resolve, respond, summary_request
+from rag.references import ordinal
 from rag.config import Config
 from rag.records import Summary
 from rag.lang.script import script_of

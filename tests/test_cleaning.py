@@ -486,7 +486,9 @@ def test_only_boilerplate_gives_nothing() -> None:
 def test_title_given_and_repeated_in_the_body() -> None:
     text = "\n\n南非国家部委官员2023年度中文培训开班\n\n人民网约翰内斯堡7月27日电 (刘畅)24日，中文培训开班仪式在线上举行。"
     cleaned = clean_article(text, title="南非国家部委官员2023年度中文培训开班")
-    assert cleaned is not None and cleaned.paragraphs == ("人民网约翰内斯堡7月27日电 (刘畅)24日，中文培训开班仪式在线上举行。",)
+    # (the dateline is metadata: outlet, place, the year-less day and the reporter; the lead starts after it)
+    assert cleaned is not None and cleaned.paragraphs == ("24日，中文培训开班仪式在线上举行。",)
+    assert (cleaned.source, cleaned.place, cleaned.date, cleaned.author) == ("人民网", "约翰内斯堡", "--07-27", "刘畅")
     assert cleaned.source == "人民网"
 
 

@@ -19,8 +19,10 @@ def test_articles_json_lists_every_seed():
     rows = json.loads(out.stdout)
     assert sorted(r["id"] for r in rows) == sorted(p.stem for p in SEEDS.glob("*.txt"))
     for row in rows:
-        assert set(row) == {"id", "title", "date", "source", "url", "paragraphs", "chars"}
+        assert set(row) == {"shelf", "id", "title", "date", "source", "url", "paragraphs", "chars", "place",
+                            "title_derived", "also_carried_by", "same_story", "listed_under"}
         assert row["paragraphs"] > 0 and row["chars"] > 0
+    assert [r["shelf"] for r in rows] == [1, 2, 3, 4, 5]
 
 
 def test_show_json_numbers_paragraphs_in_order():
@@ -33,7 +35,7 @@ def test_show_json_numbers_paragraphs_in_order():
 def test_unknown_id_is_a_message_not_a_traceback():
     out = rag("show", "../../etc/passwd", "--corpus", str(SEEDS))
     assert out.returncode == 2
-    assert "no article with id" in out.stderr and "Traceback" not in out.stderr
+    assert "no article matches" in out.stderr and "Traceback" not in out.stderr
 
 
 def test_missing_eval_file_and_bad_arguments(tmp_path):

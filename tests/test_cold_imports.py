@@ -14,7 +14,8 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("torch", "transformers", "sentence_transformers", "gradio", "gradio_client", "jieba.analyse", "jieba.posseg")
+HEAVY = ("torch", "transformers", "sentence_transformers", "gradio", "gradio_client", "jieba.analyse", "jieba.posseg",
+         "pymilvus", "milvus_lite")  # (the Milvus backend's libraries: only ever imported when it is chosen)
 BUILD_ONLY = ("bm25s", "scipy")  # imported to build the keyword index, not to search it
 
 SCRIPT = """
@@ -46,7 +47,8 @@ def test_ask_and_ingest_import_nothing_heavy(tmp_path):
     code, modules, output = _run(args, tmp_path)
     assert code == 0, output
     assert "协议" in output
-    heavy = {m for m in modules if m in HEAVY or m.split(".")[0] in {"torch", "transformers", "sentence_transformers", "gradio", "gradio_client"}}
+    heavy = {m for m in modules if m in HEAVY or m.split(".")[0] in {"torch", "transformers", "sentence_transformers",
+                                                                      "gradio", "gradio_client", "pymilvus", "milvus_lite"}}
     assert not heavy, f"`rag ask` imported {sorted(heavy)}"
     # the index exists now: a second question searches it without bm25s or scipy
     code, modules, output = _run(args, tmp_path)

@@ -123,8 +123,15 @@ def assert_answers(engine, questions=QUESTIONS) -> None:
         assert engine.articles[aid].paragraph(c.paragraph)[c.start : c.end] == c.quote
 
 
+# What the writer keeps in the index folder besides the index: its lock (and who holds it) and the journal of
+# vectors an interrupted ingest computed (rag.index.lock, rag.index.journal). Not index files: never digested,
+# searched or cleaned up with the generations.
+WRITER_FILES = (".writer.lock", ".journal-")
+
+
 def index_files(index: Path) -> list[str]:
-    return sorted(str(p.relative_to(index)) for p in index.rglob("*") if p.is_file())
+    return sorted(str(p.relative_to(index)) for p in index.rglob("*")
+                  if p.is_file() and not str(p.relative_to(index)).startswith(WRITER_FILES))
 
 
 def live_generation(index: Path) -> str:
@@ -623,7 +630,7 @@ def test_the_model_server_vanishing_mid_stream_falls_back_and_the_chat_goes_on(w
 
         def chat(message):
             nonlocal history, conversation, sections
-            *_, (_box, history, conversation, sections, _panel) = list(app.chat(message, history, conversation, sections, 3))
+            *_, (_box, history, conversation, sections, _panel, _) = list(app.chat(message, history, conversation, sections, 3))
             return history[-1]["content"]
 
         server.mode = "ok"

@@ -172,12 +172,12 @@ def test_every_entry_point_refuses_a_long_question_with_the_same_message(seed_en
             call()
     app = ui.ChatApp(seed_engine, max_upload_mb=1)
     with pytest.raises(gr.Error, match=re.escape(expected)):
-        app.api_ask(long)
-    *_, (box, history, conversation, sections, panel) = list(app.chat(long, [], None, [], 5))
+        app.api.ask(long)
+    *_, (box, history, conversation, sections, panel, _) = list(app.chat(long, [], None, [], 5))
     assert expected in history[-1]["content"] and "rag-error" in history[-1]["content"]
     assert len(history[0]["content"]) < 2000 and "(100000 characters)" in history[0]["content"]  # not echoed whole
     # ... and the chat goes on.
-    *_, (box, history, conversation, sections, panel) = list(app.chat(SECRETARY, history, conversation, sections, 5))
+    *_, (box, history, conversation, sections, panel, _) = list(app.chat(SECRETARY, history, conversation, sections, 5))
     assert "rag-answer" in history[-1]["content"]
 
 
@@ -233,7 +233,7 @@ BAD_IDS = ["../../etc/passwd", "/etc/passwd", "..\\..\\x", "nope", "000_049c7ef4
 def test_show_names_unknown_ids_and_reads_no_file_for_them(bad, capsys, monkeypatch, seed_dir):
     opened = spy_open(monkeypatch)
     code, out, err = run_cli(["show", bad, "--corpus", str(seed_dir)], capsys)
-    assert code == 2 and f"no article with id {bad!r}" in err and out == ""
+    assert code == 2 and f"no article matches {bad!r}" in err and out == ""
     assert all(Path(f).resolve().is_relative_to(Path(seed_dir).resolve()) for f in opened), opened
 
 
@@ -245,11 +245,11 @@ def test_summarize_names_unknown_ids_in_the_cli_and_the_api(seed_engine, seed_co
 
     where = ["--corpus", str(seed_config.corpus[0]), "--index", str(seed_config.index_dir), "--quiet"]
     code, _, err = run_cli(["summarize", "../../etc/passwd", *where], capsys)
-    assert code == 2 and "no article with id '../../etc/passwd'" in err
+    assert code == 2 and "no article matches '../../etc/passwd'" in err
     app = ui.ChatApp(seed_engine, max_upload_mb=1)
     for bad in BAD_IDS:
-        with pytest.raises(gr.Error, match="no article with id"):
-            app.api_summarize(bad)
+        with pytest.raises(gr.Error, match="no article matches"):
+            app.api.summarize(bad)
         with pytest.raises(KeyError, match="no article with id"):
             seed_engine.summarize(bad)
 
@@ -286,7 +286,8 @@ HOSTILE_HTML = """<html><head><title>桃源村修建防洪堤</title><script>win
 
 
 @pytest.mark.slow
-def test_files_of_every_bad_kind_get_a_reason_and_the_good_ones_are_added(engine_copy, tmp_path, monkeypatch):
+def test_files_of_every_bad_kind_get_a_reason_and_the_good_ones_are_added(engine_copy, seed_config, tmp_path,
+                                                                         monkeypatch):
     """One upload of every kind at once: each bad file is named with its reason, each good one added."""
     up = tmp_path / "uploads"
     up.mkdir()
@@ -342,9 +343,10 @@ def test_files_of_every_bad_kind_get_a_reason_and_the_good_ones_are_added(engine
     text = page.title + "".join(page.paragraphs)
     assert "两千四百米" in text and not re.search(r"<script|<iframe|onerror|javascript:|__pwned|injected", text)
     assert {aid: articles[aid].content_hash for aid in seeds_before} == seeds_before  # nothing lost or changed
-    corpus = engine_copy.config.corpus[0]
-    assert not (corpus / "huge.txt").exists() and not (corpus / "steal.jsonl").exists()
-    assert not list(corpus.glob(".upload-*"))  # staging folders are gone
+    uploads = engine_copy.config.uploads_dir
+    assert not (uploads / "huge.txt").exists() and not (uploads / "steal.jsonl").exists()
+    assert not list(uploads.glob(".upload-*"))  # staging folders are gone
+    assert tree(engine_copy.config.corpus[0]) == tree(seed_config.corpus[0])  # the corpus is only read
 
     # The new articles answer questions right away (GBK text asked in Simplified, Big5 in Traditional).
     for question, aid in [("柳溪镇枇杷种植面积有多大？", "liuxi_gbk"), ("鳳林鄉茶葉評鑑有多少家茶農參加？", "fenglin_big5")]:
@@ -375,8 +377,10 @@ def test_safe_file_name_keeps_only_a_plain_name(raw, safe):
 
 
 @pytest.mark.slow
-def test_uploads_with_odd_names_stay_inside_the_corpus_and_never_replace_an_article(engine_copy, tmp_path):
+def test_uploads_with_odd_names_stay_inside_the_uploads_folder_and_never_replace_an_article(engine_copy, tmp_path):
     corpus = engine_copy.config.corpus[0]
+    uploads = engine_copy.config.uploads_dir
+    assert uploads == tmp_path / "articles"  # beside the index folder, not in the corpus
     up = tmp_path / "up"
     up.mkdir()
     paths = []
@@ -386,12 +390,12 @@ def test_uploads_with_odd_names_stay_inside_the_corpus_and_never_replace_an_arti
         p = sub / raw
         p.write_text(f"第{i}号测试稿件\n这是第{i}篇测试稿件的正文，讲的是龙泉村第{i}届荷花节。\n", encoding="utf-8")
         paths.append(p)
-    # Same name as a seed, different text: stored beside it, the seed untouched.
+    # Same name as a seed, different text: stored under another name, the seed untouched.
     clash = up / "clash"
     clash.mkdir()
     seed_name = f"{QUAN}.txt"
     (clash / seed_name).write_text("同名不同文的稿件\n正文说的是另一件事：青松村修了一座桥。\n", encoding="utf-8")
-    # The very same file as a seed: nothing to do.
+    # The very same file as a seed: already on the shelf, nothing to do.
     same = up / "same"
     same.mkdir()
     shutil.copy(corpus / seed_name, same / seed_name)
@@ -401,15 +405,14 @@ def test_uploads_with_odd_names_stay_inside_the_corpus_and_never_replace_an_arti
     report = engine_copy.add_files(paths + [clash / seed_name, same / seed_name], progress=False)
 
     after = tree(tmp_path)
-    # (the index's writer lock and ingest journal live beside its folder, as `.index.*`)
-    written = sorted(w for w in set(after) - set(before) if not w.startswith(("index/", ".index.")))
-    assert all(w.startswith("corpus/") for w in written), written  # nothing outside the corpus and index
+    written = sorted(w for w in set(after) - set(before) if not w.startswith("index/"))
+    assert all(w.startswith("articles/") for w in written), written  # nothing outside the uploads and index
     assert sorted(Path(w).name for w in written) == sorted(
         [ODD_NAMES[n] for n in ODD_NAMES if "\x00" not in n] + [f"{QUAN}-2.txt"])
     assert (corpus / seed_name).read_bytes() == seed_bytes
     assert engine_copy.articles[QUAN].title != "同名不同文的稿件"
     assert engine_copy.articles[f"{QUAN}-2"].title == "同名不同文的稿件"
-    assert any("already in the corpus" in s.reason for s in report.skipped)
+    assert any("already on the shelf" in s.reason for s in report.skipped)
     assert len(report.added) == len(paths) + 1
 
 
@@ -420,7 +423,7 @@ def test_a_second_upload_of_the_same_text_under_another_name_is_not_a_second_art
     shutil.copy(corpus / f"{QUAN}.txt", copy)
     report = engine_copy.add_files([copy], progress=False)
     assert report.added == [] and "already on the shelf" in report.skipped[0].reason
-    assert not (corpus / copy.name).exists()
+    assert not (corpus / copy.name).exists() and not (engine_copy.config.uploads_dir / copy.name).exists()
 
 
 def test_the_page_checks_a_200_mb_upload_by_size_before_reading_it(tmp_path, monkeypatch):

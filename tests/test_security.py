@@ -219,7 +219,7 @@ def test_the_server_serves_no_file_by_path(hostile_server):
 def test_a_client_cannot_make_the_upload_read_a_file_it_did_not_upload(hostile_server):
     before = snapshot_tree(hostile_server.root)
     for path in ("/etc/passwd", str(hostile_server.root / "outside" / "secret.txt"), "../outside/secret.txt"):
-        msg = gradio_event(hostile_server.url, "upload", [[{"path": path, "orig_name": "x.txt", "meta": {"_type": "gradio.FileData"}}]])
+        msg = gradio_event(hostile_server.url, "upload", [[{"path": path, "orig_name": "x.txt", "meta": {"_type": "gradio.FileData"}}], "", "", "shelf", 1])
         assert msg.get("success") is False, msg
     assert snapshot_tree(hostile_server.root) == before
     import httpx
@@ -229,7 +229,7 @@ def test_a_client_cannot_make_the_upload_read_a_file_it_did_not_upload(hostile_s
 
 
 @pytest.mark.slow
-def test_uploaded_file_names_with_paths_land_inside_the_corpus_only(hostile_server):
+def test_uploaded_file_names_with_paths_land_inside_the_uploads_folder_only(hostile_server):
     import httpx
 
     texts = {
@@ -241,13 +241,15 @@ def test_uploaded_file_names_with_paths_land_inside_the_corpus_only(hostile_serv
     files = [("files", (name, text.encode("utf-8"), "text/plain")) for name, text in texts.items()]
     uploaded = httpx.post(hostile_server.url + "gradio_api/upload", files=files, timeout=60).json()
     assert all(Path(p).resolve().is_relative_to((hostile_server.root / "gradio").resolve()) for p in uploaded)
-    msg = gradio_event(hostile_server.url, "upload", [[{"path": p, "meta": {"_type": "gradio.FileData"}} for p in uploaded]])
+    files = [{"path": p, "meta": {"_type": "gradio.FileData"}} for p in uploaded]
+    msg = gradio_event(hostile_server.url, "upload", [files, "", "", "shelf", 1])  # the files, then the shelf's view
     assert msg.get("success") is True, msg
     report = msg["output"]["data"][0]
     assert "Added 3 articles" in report and "<script>" not in report
     new = sorted(set(snapshot_tree(hostile_server.root)) - set(before))
-    assert len(new) == 3 and "corpus/evil.txt" in new and "corpus/job.txt" in new, new
-    assert all(re.fullmatch(r"corpus/[\w\-]+\.txt", n) and not Path(n).name.startswith(".") for n in new), new
+    # (the app's data folder beside its index: root/articles; the corpus is only read)
+    assert len(new) == 3 and "articles/evil.txt" in new and "articles/job.txt" in new, new
+    assert all(re.fullmatch(r"articles/[\w\-]+\.txt", n) and not Path(n).name.startswith(".") for n in new), new
     assert not Path("/etc/cron.d/job.txt").exists() and not (hostile_server.root.parent / "evil.txt").exists()
 
 
@@ -287,7 +289,7 @@ def test_api_summarize_refuses_path_like_ids(hostile_server):
 
     client = Client(hostile_server.url, verbose=False, download_files=False)
     for bad in ("../../etc/passwd", "/etc/passwd", "..\\..\\boot.ini", "../outside/secret"):
-        with pytest.raises(Exception, match="no article with id"):
+        with pytest.raises(Exception, match="no article matches"):
             client.predict(bad, api_name="/summarize")
     with pytest.raises(Exception, match=r"question too long \(100000 characters; the limit is 2000\)"):
         client.predict("渠" * 100_000, api_name="/ask")

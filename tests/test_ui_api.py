@@ -172,14 +172,15 @@ def test_summarize_returns_the_cli_summary_object(client, seed_engine):
 def test_unknown_article_is_a_clear_error(client):
     from gradio_client.exceptions import AppError
 
-    with pytest.raises(AppError, match="no article with id"):
+    with pytest.raises(AppError, match="no article matches"):
         client.predict("../../etc/passwd", api_name="/summarize")
 
 
 def test_articles_endpoint_lists_rows(client, seed_engine):
     rows = client.predict(api_name="/articles")
     assert sorted(r["id"] for r in rows) == sorted(seed_engine.articles)
-    assert all(set(r) == {"id", "title", "date", "source", "url", "paragraphs", "chars"} for r in rows)
+    assert [r["shelf"] for r in rows] == list(range(1, len(rows) + 1))
+    assert all(set(r) >= {"id", "title", "date", "source", "url", "paragraphs", "chars", "also_carried_by"} for r in rows)
 
 
 def listening_addresses(port: int) -> set[str]:
@@ -272,3 +273,37 @@ def test_app_py_refuses_an_unknown_flag_with_usage():
                          timeout=120, env=server_env())
     for flag in ("--auth", "--port", "--host", "--max-upload-mb", "--llm", "--corpus"):
         assert flag in out.stdout
+
+
+def test_view_api_shows_the_fields_of_every_return(client):
+    endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
+    ask = endpoints["/ask"]["returns"][0]["type"]
+    assert ask["type"] == "object" and {"answer", "refused", "citations", "closest"} <= set(ask["properties"])
+    citation = ask["properties"]["citations"]["items"]
+    assert {"article_id", "paragraph", "quote", "start", "end"} <= set(citation["properties"])
+    summary = endpoints["/summarize"]["returns"][0]["type"]
+    assert {"article_id", "summary", "citations"} <= set(summary["properties"])
+    assert endpoints["/summarize"]["parameters"][0]["type"] == {"type": "string"}
+    row = endpoints["/articles"]["returns"][0]["type"]["items"]
+    assert {"shelf", "id", "title", "also_carried_by"} <= set(row["properties"])
+
+
+def test_summarize_takes_an_id_start_and_a_shelf_number(client):
+    assert client.predict("003", api_name="/summarize")["article_id"] == "003_149da1c9ea8086b3"
+    assert client.predict("#3", api_name="/summarize")["article_id"] == "002_e44c29edbf155723"
+
+
+def test_user_errors_are_one_log_line_without_a_traceback(client, app_server):
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="fits 5 articles"):
+        client.predict("0", api_name="/summarize")
+    with pytest.raises(AppError, match="question is empty"):
+        client.predict("   ", api_name="/ask")
+    deadline = time.monotonic() + 10
+    while "question is empty" not in app_server.output() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    log = app_server.output()
+    refused = [line for line in log.splitlines() if "refused:" in line]
+    assert any("fits 5 articles" in line for line in refused) and any("question is empty" in line for line in refused)
+    assert "Traceback" not in log

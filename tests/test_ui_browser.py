@@ -7,6 +7,7 @@ state go to tests/artifacts/; with RAG_UPDATE_DOCS=1 the main ones are also copi
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -192,8 +193,10 @@ def test_upload_a_new_article_then_ask_about_it(page, server, tmp_path):
     assert "Added 1 article" in text and "青禾镇举办第三届荷花文化节" in text, text
     assert "broken.txt" in text and "slides.pdf" in text and "unsupported file type .pdf" in text
     assert "Traceback" not in text
-    # Uploads land in the served corpus (a temporary copy), never in the repository's corpus/.
-    assert (server.corpus / new.name).exists() and not (ROOT / "corpus" / new.name).exists()
+    # Uploads land in the served app's data folder (beside its index), never in a corpus folder.
+    uploads = server.corpus.parent / "articles"
+    assert (uploads / new.name).exists() and not (server.corpus / new.name).exists()
+    assert not (ROOT / "corpus" / new.name).exists()
 
     reply = ask(page, "青禾镇荷花文化节吸引了多少游客？")
     assert "rag-answer" in reply.get_attribute("class"), reply.inner_text()
@@ -277,3 +280,64 @@ def test_article_text_is_escaped_and_the_page_fetches_nothing_from_the_internet(
     assert page.locator("#rag-chat .rag-user", has_text="<script>").count() == 1
     outside = [u for u in requests_seen if not u.startswith(("http://127.0.0.1", "data:", "blob:"))]
     assert requests_seen and outside == []
+
+
+def test_the_shelf_shows_every_bundled_article_without_scrolling(page):
+    page.click("#rag-tab-articles-button")
+    table = page.locator("#rag-shelf")
+    rows = page.locator("#rag-shelf [role=row]:has([role=gridcell])")
+    rows.nth(4).wait_for()
+    assert rows.count() == 5
+    box = table.bounding_box()
+    last = rows.nth(4).bounding_box()
+    assert last["y"] + last["height"] <= box["y"] + box["height"] + 1  # the fifth row is in view, unscrolled
+    assert "Showing 1–5 of 5 stories" in page.locator("#rag-shelf-counts").inner_text()
+    page.fill("#rag-shelf-search input, #rag-shelf-search textarea", "青岛")
+    page.wait_for_function("() => document.querySelectorAll('#rag-shelf [role=row] [role=gridcell]').length === 4")
+    assert "1 matching story" in page.locator("#rag-shelf-counts").inner_text()
+
+
+def test_gbk_txt_and_the_same_story_as_html_are_one_entry_with_progress_and_a_cited_answer(page, server, tmp_path):
+    """The newcomer's path: a GBK .txt without a headline (a dateline instead) and the same story as .html."""
+    from tests.stories import HTML, TXT
+
+    txt = tmp_path / "jinxi.txt"
+    txt.write_bytes(TXT.encode("gbk"))
+    html_page = tmp_path / "jinxi_page.html"
+    html_page.write_text(HTML, encoding="utf-8")
+    long = tmp_path / "changhe_long.txt"  # enough passages for the bar to be seen moving
+    long.write_text(long_article(40), encoding="utf-8")
+    page.click("#rag-tab-upload-button")
+    page.set_input_files("#rag-files input[type=file]", [str(txt), str(html_page), str(long)])
+    page.locator("#rag-files", has_text="jinxi_page").wait_for()
+    page.click("#rag-add")
+    seen = []
+    done = page.locator("#rag-upload-status .rag-ok")
+    for _ in range(1200):  # each file's state shown while it is indexed, every 0.1 s
+        if done.count():
+            break
+        seen.append(page.locator("#rag-tab-upload").inner_text())
+        page.wait_for_timeout(100)
+    done.wait_for()
+    status = page.locator("#rag-upload-status .rag-report")
+    percents = {float(p) for text in seen for p in re.findall(r"(\d+(?:\.\d+)?)\s*%", text)}
+    assert any(0 < p < 100 for p in percents), seen[-5:]
+    assert any("checking" in text for text in seen) or any("embedding" in text for text in seen), seen[-5:]
+    report = status.inner_text()
+    assert "Added 2 articles" in report and "already on the shelf" in report, report
+    page.click("#rag-tab-articles-button")
+    page.fill("#rag-shelf-search input, #rag-shelf-search textarea", "锦溪")
+    page.wait_for_function("() => document.querySelectorAll('#rag-shelf [role=row] [role=gridcell]').length === 4")
+    row = page.locator("#rag-shelf [role=row]:has([role=gridcell])").first.inner_text()
+    assert "锦溪县三座新建水厂同时投入运行" in row and "新华社" in row and "07-27 (year not given)" in row
+    assert "新华社成都" not in row  # the dateline is no title
+    reply = ask(page, "锦溪县三座水厂日供水能力合计多少？")
+    assert "rag-answer" in reply.get_attribute("class") and "四万二千吨" in reply.inner_text(), reply.inner_text()
+    card = page.locator("#rag-sources .rag-turn").first.locator(".rag-source").first
+    assert card.get_attribute("data-article") == "jinxi" and "新华社" in card.inner_text()
+    # the conversation as a cited brief
+    with page.expect_download() as download:
+        page.click("#rag-download-md")
+    brief = Path(download.value.path()).read_text(encoding="utf-8")
+    assert "锦溪县三座水厂日供水能力合计多少" in brief and "新华社" in brief and "¶" in brief
+    shot(page, "upload-dedupe.png")

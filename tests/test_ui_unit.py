@@ -178,14 +178,14 @@ def test_chat_streams_then_fills_sources_and_keeps_the_conversation(engine):
     app = ui.ChatApp(engine, max_upload_mb=1)
     steps = list(app.chat("参加者有多少人？", [], None, [], engine.config.k))  # quotes the sentence with EVIL
     assert len(steps) >= 3
-    box, history, conversation, sections, panel = steps[-1]
+    box, history, conversation, sections, panel, transcript = steps[-1]
     assert box == "" and isinstance(conversation, Conversation) and len(conversation.turns) == 1 and len(sections) == 1
     assert [m["role"] for m in history] == ["user", "assistant"]
     assert "rag-answer" in history[1]["content"] and "&lt;script&gt;" in history[1]["content"]
     assert "<script>" not in history[1]["content"]
     assert '<mark id="rag-src-1-1">' in panel
     # The second turn continues the engine's conversation, gets its own ids, the first stays reachable (folded).
-    *_, (_, history, second, sections, panel) = app.chat("两镇签约了吗？", history, conversation, sections, 5)
+    *_, (_, history, second, sections, panel, _) = app.chat("两镇签约了吗？", history, conversation, sections, 5)
     assert engine.calls[-1][1] is conversation and second.turns[:1] == conversation.turns and len(second.turns) == 2
     assert "rag-src-2-1" in panel and "rag-src-1-1" in panel
 
@@ -205,7 +205,7 @@ def test_a_model_draft_streams_escaped_then_the_verified_reply_replaces_it(tmp_p
 def test_a_failure_after_a_draft_leaves_an_error_not_the_draft(tmp_path):
     engine = FakeEngine(shelf(), tmp_path, drafts=("半句",), failure=RuntimeError("index is being rebuilt"))
     app = ui.ChatApp(engine, max_upload_mb=1)
-    *_, (_, history, _, sections, _) = app.chat("问", [], None, [], 5)
+    *_, (_, history, _, sections, _, _) = app.chat("问", [], None, [], 5)
     assert [m["role"] for m in history] == ["user", "assistant"] and "rag-error" in history[-1]["content"]
 
 
@@ -233,7 +233,7 @@ def test_chat_passes_the_chosen_number_of_sources_and_ignores_blank_messages(eng
 def test_engine_errors_become_a_message_not_a_traceback(tmp_path):
     engine = FakeEngine(shelf(), tmp_path, failure=RuntimeError("index is being rebuilt"))
     app = ui.ChatApp(engine, max_upload_mb=1)
-    *_, (_, history, _, sections, _) = app.chat("问", [], None, [], 5)
+    *_, (_, history, _, sections, _, _) = app.chat("问", [], None, [], 5)
     assert "rag-error" in history[-1]["content"] and "index is being rebuilt" in history[-1]["content"]
     assert "Traceback" not in history[-1]["content"] and sections == [""]
 
@@ -247,12 +247,12 @@ def test_user_text_is_escaped_in_the_chat(real_engine):
 def test_shelf_summarize_puts_the_cited_summary_in_the_chat_through_the_chat_routing(engine):
     app = ui.ChatApp(engine, max_upload_mb=1)
     earlier = engine.respond("两镇签约了吗？")[1]
-    *_, (history, conversation, sections, panel) = app.summarize_to_chat("art1", [], earlier, [], 5)
+    *_, (history, conversation, sections, panel, _) = app.summarize_to_chat("art1", [], earlier, [], 5)
     assert engine.calls[-1] == ("/summarize art1", earlier, 5)
     assert conversation.turns[:-1] == earlier.turns and conversation.turns[-1].kind == "summary"
     assert "rag-summary" in history[-1]["content"] and "石马镇结对共建" in history[0]["content"]
     assert "rag-src-1-1" in panel and len(sections) == 1
-    *_, (history, _, _, _) = app.summarize_to_chat("nope", [], None, [], 5)
+    *_, (history, _, _, _, _) = app.summarize_to_chat("nope", [], None, [], 5)
     assert "rag-error" in history[-1]["content"]
 
 
@@ -281,12 +281,13 @@ def test_upload_checks_type_size_and_emptiness_before_the_engine(tmp_path, engin
     pdf.write_bytes(b"%PDF")
     bad = tmp_path / "bad.html"
     bad.write_text("<p>", encoding="utf-8")
-    status, table, pick, settings = app.upload([str(p) for p in (good, big, empty, pdf, bad)])
+    status, table, counts, outlets, page, pick, settings = app.upload([str(p) for p in (good, big, empty, pdf, bad)])
     assert "Added 1 article" in status and "新文章 good" in status
     for reason in ("over the 1 MB limit", "empty file", "unsupported file type .pdf", "no article text (only page boilerplate)"):
         assert reason in status
-    assert render.article_for_row(table["value"][-1], engine.articles.values()) == "good"
-    assert ("新文章 good · 2023-06-25", "good") in pick["choices"] and "**Articles:** 2" in settings
+    assert table["value"][-1][:2] == [2, "新文章 good"]  # shelf number 2, after art1
+    assert ("#2 新文章 good · 2023-06-25", "good") in pick["choices"] and "**Articles:** 2" in settings
+    assert "2 stories" in counts and page == 1
 
 
 def test_upload_with_no_files_and_engine_failure_are_messages(tmp_path, real_engine):
@@ -306,16 +307,16 @@ def test_upload_with_no_files_and_engine_failure_are_messages(tmp_path, real_eng
 def test_api_returns_the_cli_json_objects_and_names_unknown_ids(real_engine):
     engine = real_engine
     app = ui.ChatApp(engine, max_upload_mb=1)
-    assert app.api_ask("两镇签约了吗？") == engine.ask("两镇签约了吗？").to_json()
-    assert app.api_summarize("art1") == engine.summarize("art1").to_json()
-    assert app.api_summarize("all") == engine.overview().to_json()
-    assert app.api_articles() == [a.row() for a in engine.articles.values()]
+    assert app.api.ask("两镇签约了吗？") == engine.ask("两镇签约了吗？").to_json()
+    assert app.api.summarize("art1") == engine.summarize("art1").to_json()
+    assert app.api.summarize("all") == engine.overview().to_json()
+    assert app.api.articles() == [e.row() for e in engine.shelf]
     import gradio as gr
 
-    with pytest.raises(gr.Error, match="no article with id"):
-        app.api_summarize("nope")
+    with pytest.raises(gr.Error, match="no article matches"):
+        app.api.summarize("nope")
     with pytest.raises(gr.Error, match="empty"):
-        app.api_ask("  ")
+        app.api.ask("  ")
 
 
 def test_app_builds_offline_with_private_ui_events_and_four_api_endpoints(real_engine):

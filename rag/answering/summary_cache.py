@@ -1,7 +1,7 @@
-"""The summary cache: summaries by article content hash and backend, persisted as summaries.json in the
-index folder (`SummaryCache`), and the guard that makes it safe to depend on (`GuardedSummaries`): a damaged
-entry is recomputed, a failed write is logged, and a cached summary whose quotes do not hold in its article
-is never shown."""
+"""The summary cache: summaries by article content hash and backend, persisted as summaries.json in
+Config.summaries_dir (the index folder, or the data folder app replicas share) (`SummaryCache`), and the guard
+that makes it safe to depend on (`GuardedSummaries`): a damaged entry is recomputed, a failed write is logged,
+and a cached summary whose quotes do not hold in its article is never shown."""
 
 from __future__ import annotations
 
@@ -56,12 +56,18 @@ class SummaryCache:
         return summary
 
     def get_or_make(self, article: Article, fn: Callable[[Article], Summary], backend: str) -> Summary:
-        """The cached summary, or fn(article) computed now and stored."""
+        """The cached summary, or fn(article) computed now and stored. Other processes (app replicas sharing
+        the folder) may write the file too: what they stored is read back before writing, not overwritten."""
         cached = self.get(article, backend)
+        if cached is None:
+            with self._lock:
+                self._data = None  # another process may have summarised it meanwhile
+            cached = self.get(article, backend)
         if cached is not None:
             return cached
         summary = fn(article)
         with self._lock:
+            self._data = None
             self._load()[self.key(article, backend)] = summary.to_json()
             self._write()
         return summary

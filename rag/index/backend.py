@@ -44,7 +44,7 @@ class WriterBusy(Exception):
 
 def day_number(iso: str | None) -> int:
     """An article's date (ISO 8601, `YYYY-MM-DD[THH:MM…]`) as days since 1970-01-01, sortable; UNDATED when
-    missing or unreadable."""
+    missing, unreadable or year-less."""
     try:
         return dt.date.fromisoformat((iso or "")[:10]).toordinal() - _EPOCH
     except ValueError:
@@ -55,8 +55,24 @@ def day_iso(days: int) -> str | None:
     return None if days == UNDATED else dt.date.fromordinal(days + _EPOCH).isoformat()
 
 
+NO_MONTH_DAY = 0
+
+
+def month_day(iso: str | None) -> int:
+    """An article's day of the year as MMDD (a dated `2023-07-27` and a year-less `--07-27` both give 727), for
+    year-less filters; NO_MONTH_DAY when it has no day."""
+    iso = iso or ""
+    if iso.startswith("--"):
+        iso = "2000" + iso[1:]  # (a leap year: --02-29 is a day)
+    try:
+        d = dt.date.fromisoformat(iso[:10])
+    except ValueError:
+        return NO_MONTH_DAY
+    return d.month * 100 + d.day
+
+
 def _bound(iso: str, end: bool) -> int:
-    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the first (or, `end`, the last) day it covers."""
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` as the day number of the first (or, `end`, the last) day it covers."""
     parts = iso.strip()[:10].split("-")
     try:
         year, month, day = (int(p) for p in parts + ["0"] * (3 - len(parts)))
@@ -65,19 +81,64 @@ def _bound(iso: str, end: bool) -> int:
             day = calendar.monthrange(year, month)[1] if end else 1
         return dt.date(year, month, day).toordinal() - _EPOCH
     except (ValueError, TypeError):
-        raise ValueError(f"not a date: {iso!r} (use YYYY-MM-DD, YYYY-MM or YYYY)") from None
+        raise ValueError(f"not a date: {iso!r} (use YYYY-MM-DD, YYYY-MM, YYYY, or year-less --MM-DD, --MM)") from None
 
 
-def date_bounds(f: Filter) -> tuple[int | None, int | None]:
-    """The filter's [since, until] as inclusive day numbers (None: open); ValueError names a malformed date."""
-    return (_bound(f.since, False) if f.since else None, _bound(f.until, True) if f.until else None)
+def _month_day_bound(iso: str, end: bool) -> int:
+    """Year-less `--MM-DD` or `--MM` as MMDD (the month's last day for `end`)."""
+    parts = iso.strip()[2:].split("-")
+    try:
+        month = int(parts[0])
+        day = int(parts[1]) if len(parts) > 1 and parts[1] else (calendar.monthrange(2000, month)[1] if end else 1)
+        dt.date(2000, month, day)
+        return month * 100 + day
+    except (ValueError, TypeError, IndexError):
+        raise ValueError(f"not a year-less date: {iso!r} (use --MM-DD or --MM)") from None
+
+
+@dataclass(frozen=True)
+class DateRule:
+    """A filter's dates. Dated (`since`/`until` with a year): an article's day number within [lo, hi]; an article
+    without a full date is outside. Year-less (`--MM-DD` ends, records.Filter): the day of the year within
+    [lo, hi] (MMDD; a window across the new year when lo > hi), for a dated article in any year and for a
+    year-less one; an undated article is outside. None: no date limit."""
+
+    yearless: bool
+    lo: int | None
+    hi: int | None
+
+    @classmethod
+    def of(cls, f: Filter) -> "DateRule | None":
+        ends = [e for e in (f.since, f.until) if e]
+        if not ends:
+            return None
+        yearless = [e.strip().startswith("--") for e in ends]
+        if any(yearless) and not all(yearless):
+            raise ValueError(f"a date filter's ends are both dated or both year-less, not {f.since!r} and {f.until!r}")
+        if all(yearless):
+            lo = _month_day_bound(f.since, False) if f.since else 101
+            hi = _month_day_bound(f.until, True) if f.until else 1231
+            return cls(True, lo, hi)
+        return cls(False, _bound(f.since, False) if f.since else None, _bound(f.until, True) if f.until else None)
+
+    def empty(self) -> bool:
+        return not self.yearless and self.lo is not None and self.hi is not None and self.lo > self.hi
+
+    def admits(self, iso: str | None) -> bool:
+        """The rule for one article's date (ISO, year-less `--MM-DD`, or None)."""
+        if self.yearless:
+            md = month_day(iso)
+            inside = (self.lo <= md <= self.hi) if self.lo <= self.hi else (md >= self.lo or md <= self.hi)
+            return md != NO_MONTH_DAY and inside
+        day = day_number(iso)
+        return day != UNDATED and (self.lo is None or day >= self.lo) and (self.hi is None or day <= self.hi)
 
 
 @dataclass(frozen=True)
 class Where:
-    """Which chunks a search may return: those of articles published within the filter's dates (an undated
-    article is outside any date bound) by one of its sources (when it names any; matched exactly against the
-    article's stored source), and, when `article_ids` is given, of those articles only."""
+    """Which chunks a search may return: those of articles whose date the filter's `DateRule` admits, by one of
+    its sources (when it names any; matched exactly against the article's stored source), and, when
+    `article_ids` is given, of those articles only."""
 
     filter: Filter = Filter()
     article_ids: frozenset[str] | None = None
@@ -89,13 +150,14 @@ class Where:
     def __bool__(self) -> bool:
         return bool(self.filter) or self.article_ids is not None
 
-    def bounds(self) -> tuple[int | None, int | None]:
-        return date_bounds(self.filter)
+    def dates(self) -> DateRule | None:
+        """The filter's date rule (ValueError names a malformed date)."""
+        return DateRule.of(self.filter)
 
     def empty(self) -> bool:
-        """True when nothing can pass (no articles allowed, or since after until)."""
-        lo, hi = self.bounds()
-        return (self.article_ids is not None and not self.article_ids) or (lo is not None and hi is not None and lo > hi)
+        """True when nothing can pass (no articles allowed, or a dated since after its until)."""
+        rule = self.dates()
+        return (self.article_ids is not None and not self.article_ids) or (rule is not None and rule.empty())
 
 
 # ---- what searches and fetches return ---------------------------------------------------------------------
@@ -254,6 +316,10 @@ class IndexBackend(ABC):
     def exists(self) -> bool:
         return bool(self.manifest)
 
+    def __len__(self) -> int:
+        """Chunks in the committed state."""
+        return int(self.manifest.get("counts", {}).get("chunks", 0))
+
     @property
     def generation(self) -> str:
         """The committed state this instance reads (changes with every commit)."""
@@ -372,7 +438,11 @@ def backend_class(name: str) -> type[IndexBackend]:
     if name not in BACKENDS:
         raise ConfigError(f"index_backend must be one of {', '.join(BACKENDS)}, not {name!r}")
     module, _, cls = BACKENDS[name].partition(":")
-    return getattr(importlib.import_module(module), cls)
+    try:
+        return getattr(importlib.import_module(module), cls)
+    except ImportError as exc:
+        raise ConfigError(f"index_backend {name} needs its optional libraries ({exc.name or exc} is missing): "
+                          f"pip install -e '.[{name}]'") from None
 
 
 def open_backend(config: Config) -> IndexBackend:

@@ -56,7 +56,8 @@ class Graph:
             # a bitmap of live nodes, kept alive here: FAISS holds only a pointer to it
             self._live_bits = np.packbits(self.rows >= 0, bitorder="little")
             self._params = faiss.SearchParametersHNSW()
-            self._params.sel = faiss.IDSelectorBitmap(len(self.rows), faiss.swig_ptr(self._live_bits))
+            # (its first argument is the bitmap's length in bytes, not the number of nodes)
+            self._params.sel = faiss.IDSelectorBitmap(len(self._live_bits), faiss.swig_ptr(self._live_bits))
 
     @property
     def nodes(self) -> int:

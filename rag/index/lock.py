@@ -1,6 +1,6 @@
 """One writer at a time for an index folder: an inter-process lock (filelock: flock on Linux, so the kernel
-releases it when its holder dies, kill -9 included) kept beside the folder, not in it, so that nothing in the
-index folder belongs to the lock. Who holds it is written next to it, for the message a second writer gets."""
+releases it when its holder dies, kill -9 included), a hidden file in the folder that no generation, digest or
+clean-up touches. Who holds it is written next to it, for the message a second writer gets."""
 
 from __future__ import annotations
 
@@ -22,12 +22,12 @@ class WriterLock:
     def __init__(self, folder: Path):
         folder = Path(folder)
         self.folder = folder
-        self.path = folder.parent / f".{folder.name}.lock"
-        self._owner = folder.parent / f".{folder.name}.lock.owner"
+        self.path = folder / ".writer.lock"
+        self._owner = folder / ".writer.lock.owner"
         self._lock: FileLock | None = None
 
     def acquire(self, wait: bool = True, say: Callable[[str], None] | None = None) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.folder.mkdir(parents=True, exist_ok=True)
         lock = FileLock(self.path)
         try:
             lock.acquire(timeout=0)

@@ -20,9 +20,23 @@ import time
 from typing import Callable, Collection, Sequence
 
 import numpy as np
+import pymilvus  # noqa: F401 - the optional extra: missing, this module fails to import (a one-line error upstream)
 
 from rag.config import Config, ConfigError
-from rag.index.backend import UNDATED, ArticleChunks, ChunkTable, Found, IndexBackend, Where, day_number
+from rag.index.backend import (
+    EMPTY_IDS,
+    NO_MONTH_DAY,
+    UNDATED,
+    ArticleChunks,
+    CandidateSet,
+    ChunkTable,
+    Found,
+    IndexBackend,
+    Pool,
+    Where,
+    day_number,
+    month_day,
+)
 from rag.index.manifest import check_manifest, new_header
 from rag.index.milvus_store import (
     INF,
@@ -117,13 +131,17 @@ class MilvusBackend(IndexBackend):
     def _expr(self, where: Where | None) -> str:
         parts = [visible(self._committed)]
         if where:
-            lo, hi = where.bounds()
-            if lo is not None or hi is not None:
-                parts.append(f"date != {UNDATED}")  # an undated article is outside any date bound
-            if lo is not None:
-                parts.append(f"date >= {lo}")
-            if hi is not None:
-                parts.append(f"date <= {hi}")
+            rule = where.dates()
+            if rule is not None and rule.yearless:  # the day of the year, dated or year-less articles alike
+                window = (f"monthday >= {rule.lo} and monthday <= {rule.hi}" if rule.lo <= rule.hi
+                          else f"(monthday >= {rule.lo} or monthday <= {rule.hi})")
+                parts += [f"monthday != {NO_MONTH_DAY}", window]
+            elif rule is not None:  # an article without a full date is outside any dated bound
+                parts.append(f"date != {UNDATED}")
+                if rule.lo is not None:
+                    parts.append(f"date >= {rule.lo}")
+                if rule.hi is not None:
+                    parts.append(f"date <= {rule.hi}")
             if where.filter.sources:
                 parts.append(in_list("source", sorted(where.filter.sources)))
             if where.article_ids is not None:
@@ -174,6 +192,52 @@ class MilvusBackend(IndexBackend):
         if vectors:
             vecs = np.array([r["vec"] for r in rows], dtype=np.float32).reshape(len(rows), -1)
         return ChunkTable(np.array([r["pk"] for r in rows], dtype=object), chunks, vecs)
+
+    def candidates(self, qvec: np.ndarray | None, tokens: Sequence[str] | None, pool: int, where: Where,
+                   whole_articles: bool) -> CandidateSet:
+        """On milvus-lite (an exact FLAT index), a search limited to the candidate articles returns every one of
+        their chunks with its cosine, computed by the engine: the candidates' vectors never travel (fetching
+        them took ~1 s a question). Elsewhere (an approximate index, which may leave out rows a filtered search
+        admits), the generic way: fetch the candidates and their vectors."""
+        if not (self.store.lite and whole_articles and qvec is not None):
+            return super().candidates(qvec, tokens, pool, where, whole_articles)
+        t = {"dense": 0.0, "lexical": 0.0}
+        clock = time.perf_counter()
+        dense = self.dense_search(qvec, pool, where)
+        t["dense"] = _ms(clock)
+        clock = time.perf_counter()
+        lexical = self.lexical_search(tokens, pool, where) if tokens else Found.none()
+        t["lexical"] = _ms(clock)
+        ids = list(dict.fromkeys([*dense.article_ids, *lexical.article_ids]))
+        if not ids:
+            return CandidateSet(Pool([], EMPTY_IDS, []), EMPTY_IDS, EMPTY_IDS, EMPTY_IDS, None, None, t)
+        clock = time.perf_counter()
+        own = Where(where.filter, frozenset(ids))
+        vec = np.asarray(qvec, dtype=np.float32).reshape(-1).tolist()
+        rows = self.client.search(self.store.chunks, data=[vec], anns_field="vec", limit=MAX_RESULTS,
+                                  filter=self._expr(own), output_fields=["pk", *CHUNK_FIELDS],
+                                  search_params={"metric_type": "IP"})[0]
+        number = {a: i for i, a in enumerate(ids)}
+        rows = sorted(rows, key=lambda h: (number[_field(h, "article_id")], _field(h, "paragraph"), _field(h, "start")))
+        chunks = [Chunk(_field(h, "article_id"), int(_field(h, "paragraph")), int(_field(h, "start")),
+                        int(_field(h, "end")), _field(h, "text")) for h in rows]
+        keys = [_field(h, "pk") for h in rows]
+        local = {k: i for i, k in enumerate(keys)}
+        cosines = np.array([float(h["distance"]) for h in rows], dtype=np.float32)
+        t["dense"] += _ms(clock)
+        clock = time.perf_counter()
+        lex = np.zeros(len(rows), dtype=np.float64)
+        if len(lexical):
+            scored = self.lexical_search(tokens, len(rows), own)
+            for key, score in zip(scored.keys.tolist(), scored.scores.tolist()):
+                if key in local:
+                    lex[local[key]] = score
+        t["lexical"] += _ms(clock)
+        pool_ = Pool(chunks, np.array([number[c.article_id] for c in chunks], dtype=np.int64), ids)
+        return CandidateSet(pool_, np.arange(len(rows), dtype=np.int64),
+                            np.array([local[k] for k in dense.keys.tolist() if k in local], dtype=np.int64),
+                            np.array([local[k] for k in lexical.keys.tolist() if k in local], dtype=np.int64),
+                            cosines, lex if tokens is not None else None, t)
 
     def _iterate(self, collection: str, expr: str, fields: list[str]) -> list[dict]:
         """Every row matching expr (an iterator: a plain query is capped at MAX_RESULTS)."""
@@ -274,7 +338,8 @@ class MilvusBackend(IndexBackend):
             if key in self._old[aid] or key in self._new[aid]:
                 continue  # the chunk is there already: its row stays
             rows.append({"pk": key, "article_id": aid, "paragraph": chunk.paragraph, "start": chunk.start,
-                         "end": chunk.end, "date": day_number(date), "source": source or "", "text": chunk.text,
+                         "end": chunk.end, "date": day_number(date), "monthday": month_day(date),
+                         "source": source or "", "text": chunk.text,
                          "tokens": encode_tokens(part.title_tokens + toks), "vec": np.asarray(vec, np.float32).tolist(),
                          "gen_from": self._gen, "gen_to": INF})
             self._words.update(toks)
@@ -387,6 +452,18 @@ def _collection_prefix(name: str) -> str:
     if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", name):
         raise ConfigError(f"index_uri: the index name after # must be letters, digits and _, not {name!r}")
     return name
+
+
+def _field(hit: dict, name: str):
+    """A search hit's field (pymilvus puts output fields under "entity"; the primary key is also "id")."""
+    if name in hit:
+        return hit[name]
+    entity = hit.get("entity") or {}
+    return entity.get(name, hit.get("id") if name == "pk" else None)
+
+
+def _ms(since: float) -> float:
+    return round((time.perf_counter() - since) * 1000, 3)
 
 
 def _found(hits: list[dict], score: Callable[[float], float]) -> Found:

@@ -106,7 +106,8 @@ def connect(uri: str):
                     f"{uri} is open in another process (milvus-lite allows one process per file); run "
                     f"`milvus-lite server --data-dir {uri} --host 127.0.0.1 --port 19530` and use "
                     "--index-uri http://127.0.0.1:19530 in every process") from None
-            first = str(exc).strip().splitlines()[0][:200] if str(exc).strip() else type(exc).__name__
+            text = str(getattr(exc, "message", "") or exc).strip()
+            first = text.splitlines()[0][:200] if text else type(exc).__name__
             raise ConnectionError(f"cannot reach the Milvus index at {uri} ({first})") from None
         _CLIENTS[key] = client
         return client
@@ -189,6 +190,7 @@ class Collections:
             s.add_field("start", DataType.INT32)
             s.add_field("end", DataType.INT32)
             s.add_field("date", DataType.INT32)  # days since 1970-01-01; rag.index.backend.UNDATED when none
+            s.add_field("monthday", DataType.INT32)  # MMDD, also of a year-less date; NO_MONTH_DAY when none
             s.add_field("source", DataType.VARCHAR, max_length=1024)
             s.add_field("text", DataType.VARCHAR, max_length=65535)
             s.add_field("tokens", DataType.VARCHAR, max_length=65535, enable_analyzer=True, analyzer_params=analyzer)
@@ -202,9 +204,12 @@ class Collections:
             # milvus-lite: FLAT (exact, as FAISS below its graph threshold); its HNSW found 45 % of the true
             # top 10 at ef 128 (/work notes). Milvus: AUTOINDEX (its own HNSW/DiskANN choice).
             ip.add_index("vec", index_type="FLAT" if self.lite else "AUTOINDEX", metric_type="IP")
+            bm25 = {"bm25_k1": BM25_K1, "bm25_b": BM25_B}
+            # pymilvus sends index params as separate keys, which Milvus reads; milvus-lite 3.2 reads only a
+            # JSON-encoded "params" key (and otherwise silently uses k1 1.5, b 0.75): each gets its own form
             ip.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="BM25",
-                         params={"bm25_k1": BM25_K1, "bm25_b": BM25_B})
-            for f in ("article_id", "date", "source", "gen_from", "gen_to"):
+                         params={"params": bm25} if self.lite else bm25)
+            for f in ("article_id", "date", "monthday", "source", "gen_from", "gen_to"):
                 ip.add_index(f, index_type="INVERTED")
             c.create_collection(self.chunks, schema=s, index_params=ip, consistency_level="Strong")
         self.load()

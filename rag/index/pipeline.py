@@ -176,10 +176,9 @@ def _embed_block(block: list[tuple[Article, list]], previous: dict[str, dict], b
 
 
 def _journal_folder(config: Config, backend: IndexBackend) -> Path:
-    """Beside the index folder (never in it), one per index."""
+    """A hidden folder of the index folder (for Milvus, the local one), one per index."""
     slug = hashlib.sha1(backend.where.encode("utf-8")).hexdigest()[:10]
-    folder = Path(config.index_dir)
-    return folder.parent / f".{folder.name}.journal-{slug}"
+    return Path(config.index_dir) / f".journal-{slug}"
 
 
 def _unique(articles: Sequence[Article] | LoadReport) -> tuple[list[Article], list[Skipped]]:

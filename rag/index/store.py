@@ -13,7 +13,7 @@ import numpy as np
 
 from rag.config import Config
 from rag.index import graph as hnsw
-from rag.index.backend import UNDATED, Where, day_number
+from rag.index.backend import NO_MONTH_DAY, UNDATED, Where, day_number, month_day
 from rag.index.cpu import faiss_threads
 from rag.index.manifest import IndexMismatch, check_digests, check_manifest, read_manifest
 from rag.ingest.chunks import Chunk
@@ -46,10 +46,16 @@ class VectorIndex:
         self.ann = ann
         self._flat = None
         self._rows = {aid: range(*self.manifest["articles"][aid]["rows"]) for aid in article_ids}
-        # what filters test, per article number: its date as a day number (UNDATED: none) and its stored source
+        # what filters test, per article number: its date as a day number (UNDATED: none or year-less) and as a
+        # day of the year (MMDD, for year-less filters), and its stored source
         entries = [self.manifest["articles"][aid] for aid in article_ids]
         self.article_days = np.array([day_number(e.get("date")) for e in entries], dtype=np.int64)
-        self.article_sources = np.array([e.get("source") or "" for e in entries], dtype=object)
+        self.article_month_days = np.array([month_day(e.get("date")) for e in entries], dtype=np.int64)
+        self._number = {aid: i for i, aid in enumerate(article_ids)}
+        self._by_source: dict[str, list[int]] = {}
+        for i, e in enumerate(entries):
+            if e.get("source"):
+                self._by_source.setdefault(e["source"], []).append(i)
 
     # -- facts ---------------------------------------------------------------------------------
     def __len__(self) -> int:
@@ -96,18 +102,27 @@ class VectorIndex:
         if not where:
             return None
         ok = np.ones(len(self.article_ids), dtype=bool)
-        lo, hi = where.bounds()
-        if lo is not None or hi is not None:
-            ok &= self.article_days != UNDATED  # an undated article is outside any date bound
-        if lo is not None:
-            ok &= self.article_days >= lo
-        if hi is not None:
-            ok &= self.article_days <= hi
+        rule = where.dates()
+        if rule is not None and rule.yearless:  # the day of the year, dated or year-less articles alike
+            md = self.article_month_days
+            ok &= md != NO_MONTH_DAY
+            ok &= ((md >= rule.lo) & (md <= rule.hi)) if rule.lo <= rule.hi else ((md >= rule.lo) | (md <= rule.hi))
+        elif rule is not None:  # an article without a full date is outside any dated bound
+            ok &= self.article_days != UNDATED
+            if rule.lo is not None:
+                ok &= self.article_days >= rule.lo
+            if rule.hi is not None:
+                ok &= self.article_days <= rule.hi
         if where.filter.sources:
-            ok &= np.isin(self.article_sources, list(where.filter.sources))
+            ok &= self._articles_mask(i for s in where.filter.sources for i in self._by_source.get(s, ()))
         if where.article_ids is not None:
-            ok &= np.isin(np.asarray(self.article_ids, dtype=object), list(where.article_ids))
+            ok &= self._articles_mask(self._number[a] for a in where.article_ids if a in self._number)
         return ok[self.chunk_article] if len(self.chunk_article) else np.zeros(0, dtype=bool)
+
+    def _articles_mask(self, numbers) -> np.ndarray:
+        mask = np.zeros(len(self.article_ids), dtype=bool)
+        mask[np.fromiter(numbers, dtype=np.int64)] = True
+        return mask
 
     def search(self, qvecs: np.ndarray, k: int, rows: np.ndarray | None = None,
                mask: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Iterable, Sequence
 
 from rag.ingest.decode import DecodeError, declared_charset, decode_bytes
+from rag.ingest.cleaning.text import compare_key
 from rag.ingest.formats import Parsed, clip, parse_html, parse_jsonl, parse_markdown, parse_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
@@ -37,13 +38,14 @@ class Article:
     id: str
     title: str
     paragraphs: tuple[str, ...]
-    date: str | None = None  # ISO 8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]) when found
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS]) when found; --MM-DD from a dateline alone
     source: str | None = None  # the outlet, when named
     url: str | None = None
     author: str | None = None
     title_derived: bool = False  # True when no headline existed and one was made from the lead
     original: str = field(default="", repr=False, compare=False)  # the decoded input, for reference
     origin: str = ""  # where it came from: a path, or "path:line" for JSONL
+    place: str | None = None  # where it was filed, from its dateline (`新华社成都7月27日电` → 成都)
 
     @cached_property
     def content_hash(self) -> str:
@@ -52,6 +54,13 @@ class Article:
             [self.title, self.date, self.source, self.url, list(self.paragraphs)], ensure_ascii=False
         )
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()[:32]
+
+    @cached_property
+    def text_hash(self) -> str:
+        """Hash of the cleaned body alone, without spaces, punctuation or case: the same story is the same
+        article whatever format it came in (a .txt and an .html of it, paragraphs split differently)."""
+        key = comparable("".join(self.paragraphs))
+        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
 
     @property
     def chars(self) -> int:
@@ -82,9 +91,19 @@ class Article:
             "source": self.source,
             "url": self.url,
             "author": self.author,
+            "place": self.place,
             "title_derived": self.title_derived,
             "paragraphs": list(self.paragraphs),
         }
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}  # ＡＢ１２！ → AB12!
+
+
+def comparable(text: str) -> str:
+    """The text compared for duplicates: full-width letters and digits as ASCII, then without spaces,
+    punctuation or case (`rag.ingest.cleaning.text.compare_key`)."""
+    return compare_key(text.translate(_FULL_WIDTH))
 
 
 @dataclass(frozen=True)
@@ -205,4 +224,5 @@ def _article(parsed: Parsed, ident: str, origin: str) -> Article:
         title_derived=cleaned.title_derived,
         original=parsed.original,
         origin=origin,
+        place=cleaned.place,
     )

@@ -8,20 +8,23 @@ wires them to the page. rag.web.server launches it.
 from __future__ import annotations
 
 import logging
+import tempfile
 import time
 from pathlib import Path
 from typing import Iterable, Sequence
 
 import gradio as gr
 
-from rag.answering.question import QuestionError, clean_question
+from rag.answering.question import QuestionError
 from rag.chat import Conversation
 from rag.config import Config
 from rag.engine import Engine
-from rag.ingest.formats import clip
+from rag.web.api import ApiEndpoints
+from rag.shelf import ALL_OUTLETS, SORTS, ShelfQuery, query_shelf
+from rag.web.brief import brief_html, brief_markdown, transcript_entry
 from rag.web.render import (
     SHELF_HEADERS,
-    article_for_row,
+    outlet_choices,
     render_article,
     render_draft,
     render_error,
@@ -30,9 +33,11 @@ from rag.web.render import (
     render_sources,
     render_sources_panel,
     render_user,
+    reply_citations,
     reply_text,
     settings_markdown,
     shelf_choices,
+    shelf_counts,
     shelf_rows,
     stream_prefixes,
 )
@@ -88,41 +93,52 @@ class ChatApp:
 
     def __init__(self, engine: Engine, max_upload_mb: int, upload_root: Path | None = None):
         self.engine = engine
+        self.api = ApiEndpoints(engine)  # /ask, /summarize, /articles, /status
         self.max_upload_mb = max_upload_mb
         # Where the web server puts uploads: a path from the page outside it is refused (Gradio checks this
         # too; this keeps it true whatever Gradio does). None: any path (the command line, unit tests).
         self.upload_root = Path(upload_root).resolve() if upload_root else None
 
     # -- chat --
-    def chat(self, message: str, history: list, conversation: Conversation | None, sections: list, k: int | None):
-        """Stream one reply into the chat; the sources panel is filled when the reply is complete."""
+    def chat(self, message: str, history: list, conversation: Conversation | None, sections: list, k: int | None,
+             transcript: list | None = None):
+        """Stream one reply into the chat; the sources panel is filled when the reply is complete.
+
+        Yields (textbox, history, conversation, sections, sources panel, transcript); the transcript (what was
+        asked and each reply's JSON) is what "Download this conversation" is made from."""
         message = (message or "").strip()
         if not message:
-            yield "", history or [], conversation, sections or [], render_sources_panel(sections or [])
+            yield "", history or [], conversation, sections or [], render_sources_panel(sections or []), transcript or []
             return
-        yield from self._turn(message, message, history, conversation, sections, k)
+        yield from self._turn(message, message, history, conversation, sections, k, transcript)
 
     def summarize_to_chat(self, article_id: str | None, history: list, conversation: Conversation | None, sections: list,
-                          k: int | None):
+                          k: int | None, transcript: list | None = None):
         """The shelf's Summarize: the article's cited summary goes into the chat, as if asked there.
 
         It goes through the chat's own routing (`/summarize ID`), so "this article" follow-ups work."""
         article = self.engine.articles.get(article_id or "")
         if article is None:
             history = list(history or []) + [_bot_bubble(render_error("Pick an article on the shelf first."))]
-            yield history, conversation, sections or [], render_sources_panel(sections or [])
+            yield history, conversation, sections or [], render_sources_panel(sections or []), transcript or []
             return
         shown = f"Summarize “{article.title}”"
-        for _box, *rest in self._turn(f"/summarize {article.id}", shown, history, conversation, sections, k):
+        for _box, *rest in self._turn(f"/summarize {article.id}", shown, history, conversation, sections, k, transcript):
             yield tuple(rest)
 
+    def _carried(self, reply) -> dict[str, tuple[str, ...]]:
+        """The other outlets that carried each cited article's story."""
+        cited = {c.article_id for c in reply_citations(reply)}
+        return {e.article.id: e.also_carried_by for e in self.engine.shelf if e.article.id in cited and e.also_carried_by}
+
     def _turn(self, message: str, shown: str, history: list, conversation: Conversation | None, sections: list,
-              k: int | None):
-        """One exchange: yields (textbox, history, conversation, sections, sources panel) as it streams."""
+              k: int | None, transcript: list | None = None):
+        """One exchange: yields (textbox, history, conversation, sections, sources panel, transcript) as it streams."""
         history = list(history or [])
         sections = list(sections or [])
+        transcript = list(transcript or [])
         history.append(_user_bubble(shown))
-        yield "", history, conversation, sections, render_sources_panel(sections)
+        yield "", history, conversation, sections, render_sources_panel(sections), transcript
         turn = len(sections) + 1
         drafting = False  # a model's draft is on show (it streams tokens; the verified reply replaces it)
         try:
@@ -135,13 +151,14 @@ class ChatApp:
                 else:
                     history.append(_bot_bubble(render_draft(item)))
                     drafting = True
-                yield "", history, conversation, sections, render_sources_panel(sections)
+                yield "", history, conversation, sections, render_sources_panel(sections), transcript
         except QuestionError as exc:  # the user's to fix (too long ...): the message says how, no traceback
+            log.info("refused: %s", exc)
             if drafting:
                 history.pop()
             history.append(_bot_bubble(render_error(str(exc))))
             sections.append("")
-            yield "", history, conversation, sections, render_sources_panel(sections)
+            yield "", history, conversation, sections, render_sources_panel(sections), transcript
             return
         except Exception as exc:  # noqa: BLE001 - shown as a message; the traceback goes to the log
             log.exception("chat failed")
@@ -149,30 +166,49 @@ class ChatApp:
                 history.pop()
             history.append(_bot_bubble(render_error(f"Could not answer: {exc}")))
             sections.append("")
-            yield "", history, conversation, sections, render_sources_panel(sections)
+            yield "", history, conversation, sections, render_sources_panel(sections), transcript
             return
         if drafting:
             history.pop()
         history.append(_bot_bubble(""))
         for prefix in stream_prefixes(reply_text(reply)):
             history[-1] = _bot_bubble(render_reply(reply, turn, prefix))
-            yield "", history, conversation, sections, render_sources_panel(sections)
-        history[-1] = _bot_bubble(render_reply(reply, turn))
-        sections.append(render_sources(reply, turn, shown, self.engine.articles))
-        yield "", history, conversation, sections, render_sources_panel(sections)
+            yield "", history, conversation, sections, render_sources_panel(sections), transcript
+        carried = self._carried(reply)
+        history[-1] = _bot_bubble(render_reply(reply, turn, carried=carried))
+        sections.append(render_sources(reply, turn, shown, self.engine.articles, carried))
+        transcript.append(transcript_entry(shown, reply, carried))
+        yield "", history, conversation, sections, render_sources_panel(sections), transcript
 
     # -- shelf --
-    def shelf(self):
-        """Fresh shelf table, article picker and settings (the article count) from the current snapshot: on
-        every page load and after every upload."""
-        articles = list(self.engine.articles.values())
+    def shelf_view(self, text: str = "", outlet: str | None = ALL_OUTLETS, sort: str | None = "shelf",
+                   page: float | None = 1):
+        """One page of the shelf (rag.shelf): table, counts, outlet filter, page number, article picker."""
+        view = query_shelf(self.engine.shelf, ShelfQuery(text or "", outlet or ALL_OUTLETS, sort or "shelf",
+                                                         int(page or 1)))
         return (
-            gr.update(value=shelf_rows(articles)),
-            gr.update(choices=shelf_choices(articles)),
-            settings_markdown(self.engine.config, len(articles), self.indexing_line()),
+            gr.update(value=shelf_rows(view.entries)),
+            shelf_counts(view),
+            gr.update(choices=outlet_choices(view), value=outlet or ALL_OUTLETS),
+            view.page,
+            gr.update(choices=shelf_choices(view.entries)),
         )
 
+    def shelf_first_page(self, text: str, outlet: str | None, sort: str | None):
+        """A new search, outlet or order starts at page 1."""
+        return self.shelf_view(text, outlet, sort, 1)
+
+    def shelf_step(self, step: int):
+        def turn(text: str, outlet: str | None, sort: str | None, page: float | None):
+            return self.shelf_view(text, outlet, sort, int(page or 1) + step)
+
+        return turn
+
+    def settings(self) -> str:
+        return settings_markdown(self.engine.config, len(self.engine.articles), self.indexing_line())
+
     def indexing_line(self) -> str:
+        """What the background ingest is doing, for Settings ("" when it is idle)."""
         status = self.engine.ingest_status()
         if not status["indexing"]:
             return ""
@@ -181,20 +217,38 @@ class ChatApp:
         return f"{len(jobs)} file{'s' if len(jobs) != 1 else ''} in the background ingest, {done:,}/{total:,} passages embedded"
 
     def page_state(self):
-        """What a freshly loaded page shows: the shelf, the settings and the background ingest now."""
+        """What a freshly loaded page shows: the shelf, the settings and the background ingest as they are now
+        (not as they were when the server started)."""
         from rag.indexer import FileState
 
-        jobs = [FileState(j["name"], j["state"], j["done"], j["total"], j["articles"], reason=j["reason"])
+        jobs = [FileState(j["name"], j["state"], j["done"], j["total"], articles=j["articles"], reason=j["reason"])
                 for j in self.engine.ingest_status()["jobs"] if j["state"] in ("queued", "embedding", "saving")]
-        return (*self.shelf(), render_upload_states(jobs, self.engine.articles) if jobs else "")
+        return (*self.shelf_view(), self.settings(), render_upload_states(jobs, self.engine.articles) if jobs else "")
 
     def open_article(self, article_id: str | None):
         return render_article(self.engine.articles.get(article_id or ""))
 
     def pick_row(self, evt: gr.SelectData):
-        """A click on a shelf row opens that article."""
-        article_id = article_for_row(evt.row_value or [], self.engine.articles.values())
-        return gr.update(value=article_id) if article_id else gr.update()
+        """A click on a shelf row opens that article (its first cell is its shelf number)."""
+        row = evt.row_value or []
+        shelf = self.engine.shelf
+        try:
+            number = int(row[0])
+        except (IndexError, TypeError, ValueError):
+            return gr.update()
+        return gr.update(value=shelf[number - 1].article.id) if 1 <= number <= len(shelf) else gr.update()
+
+    # -- download --
+    def download(self, transcript: list | None):
+        """The conversation as a cited brief: a Markdown file and a self-contained HTML file to download."""
+        transcript = transcript or []
+        if not transcript:
+            return gr.update(value=None, visible=False), gr.update(value=None, visible=False)
+        folder = Path(tempfile.mkdtemp(prefix="rag-brief-"))
+        md, page = folder / "conversation.md", folder / "conversation.html"
+        md.write_text(brief_markdown(transcript), encoding="utf-8")
+        page.write_text(brief_html(transcript), encoding="utf-8")
+        return gr.update(value=str(md), visible=True), gr.update(value=str(page), visible=True)
 
     # -- uploads --
     def check_uploads(self, paths: Sequence[str]) -> tuple[list[Path], list[tuple[str, str]]]:
@@ -218,17 +272,18 @@ class ChatApp:
                 ok.append(path)
         return ok, problems
 
-    def upload_stream(self, files: Sequence[str] | None):
-        """Store uploads and follow them through the background ingest: yields (report, shelf table, picker,
-        settings) as each file goes from queued to embedding x/y to done, skipped or failed; the shelf is sent
-        again whenever the articles changed.
+    def upload_stream(self, files: Sequence[str] | None, text: str = "", outlet: str | None = ALL_OUTLETS,
+                      sort: str | None = "shelf", page: float | None = 1):
+        """Store uploads and follow them through the background ingest: yields (report, the shelf's outputs,
+        settings) as each file goes from queued to embedding x/y to done, skipped or failed; the shelf (the same
+        search, outlet, order and page) is sent again whenever the articles changed.
 
         `files`: the paths Gradio stored the uploads at (its File component gives paths, as str)."""
         from rag.indexer import FileState
 
         paths = [str(f) for f in (files or [])]
         if not paths:
-            yield render_error("Choose one or more .txt, .md, .html or .jsonl files first."), *self.shelf()
+            yield render_error("Choose one or more .txt, .md, .html or .jsonl files first."), *self.shelf_view(text, outlet, sort, page), self.settings()
             return
         accepted, problems = self.check_uploads(paths)
         states = [FileState(name, "skipped", reason=reason) for name, reason in problems]
@@ -241,43 +296,22 @@ class ChatApp:
             for path in accepted:  # stored in the uploads folder (or refused): the upload route's copy can go
                 path.unlink(missing_ok=True)
         shown = None
+        unchanged = (gr.update(),) * 5
         while True:
             articles = self.engine.articles
-            shelf = self.shelf() if articles is not shown else (gr.update(), gr.update(), gr.update())
+            shelf = self.shelf_view(text, outlet, sort, page) if articles is not shown else unchanged
             shown = articles
             finished = all(s.finished for s in states)
-            yield render_upload_states(states, articles), *shelf
+            yield render_upload_states(states, articles), *shelf, self.settings()
             if finished:
                 return
             time.sleep(UPLOAD_POLL_SECONDS)
 
-    def upload(self, files: Sequence[str] | None):
-        """`upload_stream` to the end: the final (report, shelf table, picker, settings)."""
-        *_, last = self.upload_stream(files)
-        return (last[0], *self.shelf())
-
-    # -- API (same JSON objects as the CLI's --json) --
-    def api_ask(self, question: str) -> dict:
-        """A cited answer to one question: the `rag ask --json` object."""
-        try:
-            if not clean_question(question):
-                raise gr.Error("question is empty")
-            return self.engine.ask(question).to_json()
-        except QuestionError as exc:  # too long, not text: the client gets the reason, not a traceback
-            raise gr.Error(str(exc)) from None
-
-    def api_summarize(self, article_id: str) -> dict:
-        """The cited summary of one article (`rag summarize ID --json`); 'all' gives the overview."""
-        article_id = (article_id or "").strip()
-        if article_id in ("all", "--all"):
-            return self.engine.overview().to_json()
-        if article_id not in self.engine.articles:
-            raise gr.Error(f"no article with id {clip(article_id)!r} (see the articles endpoint)")
-        return self.engine.summarize(article_id).to_json()
-
-    def api_articles(self) -> list[dict]:
-        """Every article's row (`rag articles --json`)."""
-        return [a.row() for a in self.engine.articles.values()]
+    def upload(self, files: Sequence[str] | None, text: str = "", outlet: str | None = ALL_OUTLETS,
+               sort: str | None = "shelf", page: float | None = 1):
+        """`upload_stream` to the end: the final (report, the shelf's outputs, settings)."""
+        *_, last = self.upload_stream(files, text, outlet, sort, page)
+        return (last[0], *self.shelf_view(text, outlet, sort, page), self.settings())
 
     def api_status(self) -> dict:
         """The background ingest: articles answerable now, each recent upload's state, the request lanes."""
@@ -299,10 +333,12 @@ def build_app(engine: Engine, max_upload_mb: int | None = None, delete_cache: tu
 
     ui = ChatApp(engine, max_upload_mb or config.max_upload_mb, upload_root=Path(get_upload_folder()))
     articles = list(engine.articles.values())
+    first = query_shelf(engine.shelf)
     private = {"api_visibility": "private"}
     with gr.Blocks(title="News chat · 新闻问答", analytics_enabled=False, fill_width=True, delete_cache=delete_cache) as app:
         conversation = gr.State(None)
         sections = gr.State([])
+        transcript = gr.State([])
         with gr.Column(elem_id="rag-header"):
             gr.Markdown(f"# News chat · 新闻问答\n{CAPABILITIES}", elem_id="rag-capabilities")
         with gr.Row(equal_height=False):
@@ -333,26 +369,51 @@ def build_app(engine: Engine, max_upload_mb: int | None = None, delete_cache: tu
                         (gr.Button(f"{label}: {text}", size="sm", elem_classes=["rag-example"]), text)
                         for label, text in examples_for(engine.articles)
                     ]
-                clear = gr.Button("New conversation", size="sm", variant="secondary", elem_id="rag-clear")
+                with gr.Row():
+                    clear = gr.Button("New conversation", size="sm", variant="secondary", elem_id="rag-clear")
+                    save_md = gr.DownloadButton("Download this conversation (Markdown)", size="sm", visible=False,
+                                                elem_id="rag-download-md")
+                    save_html = gr.DownloadButton("Download this conversation (HTML)", size="sm", visible=False,
+                                                  elem_id="rag-download-html")
             with gr.Column(scale=4, min_width=340):
                 with gr.Tabs(elem_id="rag-tabs") as tabs:
                     with gr.Tab("Sources", id="sources", elem_id="rag-tab-sources"):
                         sources = gr.HTML(render_sources_panel([]), elem_id="rag-sources", max_height=640)
                     with gr.Tab("Articles", id="articles", elem_id="rag-tab-articles"):
+                        with gr.Row(equal_height=True):
+                            shelf_search = gr.Textbox(
+                                show_label=False, placeholder="Search titles, ids, outlets, places…", scale=3,
+                                elem_id="rag-shelf-search", max_lines=1,
+                            )
+                            shelf_outlet = gr.Dropdown(
+                                choices=outlet_choices(first), value=ALL_OUTLETS, show_label=False, scale=2,
+                                elem_id="rag-shelf-outlet", filterable=True,
+                            )
+                            shelf_sort = gr.Dropdown(
+                                choices=[(label, key) for key, label in SORTS.items()], value="shelf",
+                                show_label=False, scale=2, elem_id="rag-shelf-sort",
+                            )
+                        shelf_info = gr.Markdown(shelf_counts(first), elem_id="rag-shelf-counts")
                         table = gr.Dataframe(
-                            value=shelf_rows(articles),
+                            value=shelf_rows(first.entries),
                             headers=SHELF_HEADERS,
                             interactive=False,
                             elem_id="rag-shelf",
-                            max_height=300,
+                            max_height=720,
                             wrap=True,
-                            column_widths=["52%", "18%", "18%", "12%"],
-                            datatype=["str", "str", "str", "number"],
-                            show_search="search",
+                            column_widths=["8%", "54%", "16%", "22%"],
+                            datatype=["number", "str", "str", "str"],
                         )
+                        with gr.Row(equal_height=True):
+                            shelf_prev = gr.Button("◀ Previous", size="sm", elem_id="rag-shelf-prev", scale=1)
+                            shelf_page = gr.Number(value=1, precision=0, minimum=1, show_label=False,
+                                                   elem_id="rag-shelf-page", scale=1, min_width=80)
+                            shelf_next = gr.Button("Next ▶", size="sm", elem_id="rag-shelf-next", scale=1)
+                        gr.Markdown("`#` is the shelf number: “总结第3篇” and `/summarize #3` mean #3 here.",
+                                    elem_id="rag-shelf-help")
                         with gr.Row():
                             pick = gr.Dropdown(
-                                choices=shelf_choices(articles), value=None, label="Open article",
+                                choices=shelf_choices(first.entries), value=None, label="Open article",
                                 elem_id="rag-pick", scale=4,
                             )
                             summarize = gr.Button("Summarize", variant="primary", scale=1, elem_id="rag-summarize")
@@ -371,39 +432,52 @@ def build_app(engine: Engine, max_upload_mb: int | None = None, delete_cache: tu
                         k = gr.Slider(1, 20, value=config.k, step=1, label="Sources to use per answer (k)", elem_id="rag-k")
 
         # The API first, so its endpoints own the plain names; the page's events are private.
-        gr.api(ui.api_ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
-        gr.api(ui.api_summarize, api_name="summarize", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
-        gr.api(ui.api_articles, api_name="articles", queue=False)
-        gr.api(ui.api_status, api_name="status", queue=False)
+        gr.api(ui.api.ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
+        gr.api(ui.api.summarize, api_name="summarize", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
+        gr.api(ui.api.articles, api_name="articles", queue=False)
+        gr.api(ui.api.status, api_name="status", queue=False)
         chat_io = dict(
-            inputs=[box, chatbot, conversation, sections, k],
-            outputs=[box, chatbot, conversation, sections, sources],
+            inputs=[box, chatbot, conversation, sections, k, transcript],
+            outputs=[box, chatbot, conversation, sections, sources, transcript],
             concurrency_limit=CHAT_CONCURRENCY,
             concurrency_id="chat",
             **private,
         )
-        box.submit(ui.chat, **chat_io)
-        send.click(ui.chat, **chat_io)
+        downloads = dict(fn=ui.download, inputs=transcript, outputs=[save_md, save_html], queue=False, **private)
+        box.submit(ui.chat, **chat_io).then(**downloads)
+        send.click(ui.chat, **chat_io).then(**downloads)
         for button, text in example_buttons:
-            button.click(_constant(text), None, box, queue=False, **private).then(ui.chat, **chat_io)
-        def new_conversation():
-            return [], None, [], render_sources_panel([])
+            button.click(_constant(text), None, box, queue=False, **private).then(ui.chat, **chat_io).then(**downloads)
 
-        reset = dict(outputs=[chatbot, conversation, sections, sources], queue=False, **private)
+        def new_conversation():
+            return [], None, [], render_sources_panel([]), [], gr.update(visible=False), gr.update(visible=False)
+
+        reset = dict(outputs=[chatbot, conversation, sections, sources, transcript, save_md, save_html], queue=False,
+                     **private)
         clear.click(new_conversation, None, **reset)
         chatbot.clear(new_conversation, None, **reset)  # the chat's own trash button
         table.select(ui.pick_row, None, pick, **private)
         pick.change(ui.open_article, pick, article_view, **private)
         summarize.click(
-            ui.summarize_to_chat, [pick, chatbot, conversation, sections, k], [chatbot, conversation, sections, sources],
+            ui.summarize_to_chat, [pick, chatbot, conversation, sections, k, transcript],
+            [chatbot, conversation, sections, sources, transcript],
             concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat", **private,
-        ).then(lambda: gr.Tabs(selected="sources"), None, tabs, queue=False, **private)
+        ).then(lambda: gr.Tabs(selected="sources"), None, tabs, queue=False, **private).then(**downloads)
+        shelf_query = [shelf_search, shelf_outlet, shelf_sort]
+        shelf_out = [table, shelf_info, shelf_outlet, shelf_page, pick]
+        shelf_io = dict(outputs=shelf_out, queue=False, **private)
+        shelf_search.change(ui.shelf_first_page, shelf_query, **shelf_io)
+        shelf_outlet.input(ui.shelf_first_page, shelf_query, **shelf_io)
+        shelf_sort.input(ui.shelf_first_page, shelf_query, **shelf_io)
+        shelf_page.submit(ui.shelf_view, [*shelf_query, shelf_page], **shelf_io)
+        shelf_prev.click(ui.shelf_step(-1), [*shelf_query, shelf_page], **shelf_io)
+        shelf_next.click(ui.shelf_step(1), [*shelf_query, shelf_page], **shelf_io)
         add.click(
-            ui.upload_stream, files, [upload_status, table, pick, settings], api_name="upload",
+            ui.upload_stream, [files, *shelf_query, shelf_page], [upload_status, *shelf_out, settings], api_name="upload",
             concurrency_limit=UPLOAD_CONCURRENCY, concurrency_id="ingest", **private,
         )
         # A page loaded after uploads (or while an ingest runs) shows the shelf as it is now, not as it was
         # when the server started.
-        app.load(ui.page_state, None, [table, pick, settings, upload_status], queue=False, **private)
+        app.load(ui.page_state, None, [*shelf_out, settings, upload_status], queue=False, **private)
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     return app

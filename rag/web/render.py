@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 from rag.config import Config
 from rag.ingest.articles import Article
 from rag.records import Answer, Citation, ModelSummary, Reply, Summary, reply_kind
+from rag.shelf import ALL_OUTLETS, ShelfEntry, ShelfPage
 
 if TYPE_CHECKING:  # the index (numpy and all) is not loaded to render a page
     from rag.index.pipeline import IngestReport
@@ -70,9 +71,12 @@ def link_citations(text: str, turn: int, citations: Sequence[Citation]) -> str:
 
 
 def show_date(date: str | None) -> str | None:
-    """ISO date or date-time as people read it: 2024-02-27 or 2024-02-27 16:56."""
+    """ISO date or date-time as people read it: 2024-02-27 or 2024-02-27 16:56; a year-less day (from a dateline,
+    --07-27) as 07-27 (year not given)."""
     if not date:
         return None
+    if str(date).startswith("--"):
+        return f"{str(date)[2:]} (year not given)"
     day, _, time = str(date).partition("T")
     return f"{day} {time[:5]}" if time else day
 
@@ -82,8 +86,17 @@ def _meta(c: Citation | Article) -> str:
     return " · ".join(esc(x) for x in (c.source, show_date(c.date)) if x)
 
 
-def _chips(citations: Sequence[Citation], turn: int, lead: str = "") -> str:
-    """Under a reply, one line per cited article: its [n] chips, title, outlet, date and paragraphs."""
+Carried = Mapping[str, Sequence[str]]  # article id → the other outlets that carried its story
+
+
+def _also(article_id: str, carried: Carried | None) -> str:
+    outlets = (carried or {}).get(article_id) or ()
+    return f' <span class="rag-also">also carried by {esc("、".join(outlets))}</span>' if outlets else ""
+
+
+def _chips(citations: Sequence[Citation], turn: int, lead: str = "", carried: Carried | None = None) -> str:
+    """Under a reply, one line per cited article: its [n] chips, title, outlet, date and paragraphs, and the other
+    outlets that carried the same story."""
     by_article: dict[str, list[Citation]] = {}
     for c in citations:
         by_article.setdefault(c.article_id, []).append(c)
@@ -94,7 +107,8 @@ def _chips(citations: Sequence[Citation], turn: int, lead: str = "") -> str:
         paragraphs = ", ".join(f"¶{esc(p)}" for p in dict.fromkeys(c.paragraph for c in cites))
         meta = _meta(first)
         lines.append(
-            f'<span class="rag-chip">{links} {esc(first.title)}{f" ({meta})" if meta else ""} {paragraphs}</span>'
+            f'<span class="rag-chip">{links} {esc(first.title)}{f" ({meta})" if meta else ""} {paragraphs}'
+            f'{_also(first.article_id, carried)}</span>'
         )
     return f'<div class="rag-chips">{lead}{"".join(lines)}</div>' if lines else ""
 
@@ -113,8 +127,9 @@ def reply_citations(reply: Reply) -> list[Citation]:
     return list(reply.citations) if isinstance(reply, (Answer, Summary)) else []
 
 
-def render_reply(reply: Reply, turn: int, text: str | None = None) -> str:
-    """The assistant's chat bubble; `text` is a streamed prefix of the reply's text when given.
+def render_reply(reply: Reply, turn: int, text: str | None = None, carried: Carried | None = None) -> str:
+    """The assistant's chat bubble; `text` is a streamed prefix of the reply's text when given; `carried`: the
+    other outlets that carried each cited article's story.
 
     The complete bubble carries the class `rag-done` (chips and notes only appear then)."""
     kind = reply_kind(reply)
@@ -124,13 +139,13 @@ def render_reply(reply: Reply, turn: int, text: str | None = None) -> str:
     body = _one_line(link_citations(text if text is not None else full, turn, cites))
     if isinstance(reply, Summary):
         head = f'<span class="rag-badge">Summary · {esc(reply.title)}</span>'
-        tail = _chips(cites, turn) + _note(reply)
+        tail = _chips(cites, turn, carried=carried) + _note(reply)
     elif isinstance(reply, Answer) and reply.refused:
         head = '<span class="rag-badge">⚠ Not in the articles</span>'
-        tail = _chips(cites, turn, lead="Closest passages (not an answer): ") + _note(reply)
+        tail = _chips(cites, turn, lead="Closest passages (not an answer): ", carried=carried) + _note(reply)
     elif isinstance(reply, Answer):
         head = ""
-        tail = _chips(cites, turn) + _original(reply, turn) + _note(reply)
+        tail = _chips(cites, turn, carried=carried) + _original(reply, turn) + _note(reply)
     else:  # a Clarification
         head = ""
         items = "".join(f"<li>{esc(o)}</li>" for o in reply.options)
@@ -202,8 +217,10 @@ def highlight(paragraph: str, marks: Sequence[tuple[int, str, int | None, int | 
     return "".join(out)
 
 
-def render_source(cites: Sequence[Citation], turn: int, articles: Mapping[str, Article]) -> str:
-    """One card per cited paragraph: title, outlet, date, paragraph number, the cited sentences marked."""
+def render_source(cites: Sequence[Citation], turn: int, articles: Mapping[str, Article],
+                  carried: Carried | None = None) -> str:
+    """One card per cited paragraph: title, outlet, date, paragraph number, the cited sentences marked, and the
+    other outlets that carried the story."""
     c = cites[0]
     article = articles.get(c.article_id)
     paragraph = ""
@@ -213,6 +230,8 @@ def render_source(cites: Sequence[Citation], turn: int, articles: Mapping[str, A
     url = safe_url(c.url)
     if url:
         meta.append(f'<a href="{esc(url)}" target="_blank" rel="noopener noreferrer">original page</a>')
+    if also := _also(c.article_id, carried):
+        meta.append(also.strip())
     numbers = "".join(f"[{esc(x.n)}]" for x in cites)
     marks = [(x.n, x.quote, x.start, x.end) for x in cites]
     return (
@@ -224,7 +243,8 @@ def render_source(cites: Sequence[Citation], turn: int, articles: Mapping[str, A
     )
 
 
-def render_sources(reply: Reply, turn: int, asked: str, articles: Mapping[str, Article]) -> str:
+def render_sources(reply: Reply, turn: int, asked: str, articles: Mapping[str, Article],
+                   carried: Carried | None = None) -> str:
     """The sources of one reply, as the body of one turn's section in the sources panel."""
     cites = reply_citations(reply)
     if not cites:
@@ -238,7 +258,7 @@ def render_sources(reply: Reply, turn: int, asked: str, articles: Mapping[str, A
     for c in cites:  # citations of the same paragraph share one card
         by_paragraph.setdefault((c.article_id, c.paragraph), []).append(c)
     label = "Closest passages for" if reply_kind(reply) == "refusal" else "Sources for"
-    cards = "".join(render_source(group, turn, articles) for group in by_paragraph.values())
+    cards = "".join(render_source(group, turn, articles, carried) for group in by_paragraph.values())
     return f'<div class="rag-turn-title">{label} “{esc(asked)}”</div>{cards}'
 
 
@@ -273,25 +293,33 @@ def render_article(article: Article | None) -> str:
     )
 
 
-SHELF_HEADERS = ["Title", "Date", "Outlet", "Characters"]
+SHELF_HEADERS = ["#", "Title", "Date", "Outlet"]
 
 
-def shelf_rows(articles: Iterable[Article]) -> list[list[str | int]]:
-    """One row per article for the shelf table (Gradio escapes table cells itself)."""
-    return [[a.title, show_date(a.date) or "", a.source or "", a.chars] for a in articles]
+def _outlet_cell(entry: ShelfEntry) -> str:
+    also = f" · also carried by {'、'.join(entry.also_carried_by)}" if entry.also_carried_by else ""
+    return (entry.article.source or "") + also
 
 
-def article_for_row(row: Sequence[object], articles: Iterable[Article]) -> str | None:
-    """The id of the article a clicked shelf row shows (rows are matched by value, so sorting is safe)."""
-    wanted = [str(x) for x in row]
-    for a in articles:
-        if [str(x) for x in shelf_rows([a])[0]] == wanted:
-            return a.id
-    return None
+def shelf_rows(entries: Iterable[ShelfEntry]) -> list[list[str | int]]:
+    """One row per story for the shelf table: its shelf number (the `#3` of 第3篇), title, date and outlet, with
+    the other outlets that carried it (Gradio escapes table cells itself)."""
+    return [[e.number, e.article.title, show_date(e.article.date) or "", _outlet_cell(e)] for e in entries]
 
 
-def shelf_choices(articles: Iterable[Article]) -> list[tuple[str, str]]:
-    return [(f"{a.title} · {a.date or 'no date'}", a.id) for a in articles]
+def shelf_choices(entries: Iterable[ShelfEntry]) -> list[tuple[str, str]]:
+    return [(f"#{e.number} {e.article.title} · {show_date(e.article.date) or 'no date'}", e.article.id) for e in entries]
+
+
+def outlet_choices(page: ShelfPage) -> list[tuple[str, str]]:
+    """The outlet filter: all outlets, then each with its number of stories, most first."""
+    return [("All outlets", ALL_OUTLETS)] + [
+        (f"{name} ({count:,})", name) for name, count in page.outlets
+    ]
+
+
+def shelf_counts(page: ShelfPage) -> str:
+    return f"{esc(page.counts())} · page {page.page:,} of {page.pages:,}"
 
 
 def stream_prefixes(text: str, pieces: int = 12) -> Iterator[str]:
@@ -351,8 +379,9 @@ def render_upload_states(states: Sequence["FileState"], articles: Mapping[str, A
             label = "" if s.state == "skipped" else "could not be indexed: "
             problems.append(f'<li class="rag-file-{s.state}">{name}: {label}{esc(s.reason or "")}</li>')
         elif s.state == "embedding":
+            percent = 100 * s.done / s.total if s.total else 0
             going.append(f'<li class="rag-file-embedding">{name}: embedding {s.done:,}/{s.total:,} passages '
-                         f'<progress max="{max(1, s.total)}" value="{s.done}"></progress></li>')
+                         f'({percent:.0f} %) <progress max="{max(1, s.total)}" value="{s.done}"></progress></li>')
         else:
             going.append(f'<li class="rag-file-{esc(s.state)}">{name}: '
                          f'{"queued" if s.state == "queued" else "saving to the index"}</li>')

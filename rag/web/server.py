@@ -97,11 +97,24 @@ def warm_up(engine: Engine) -> None:
         log.warning("warm-up failed", exc_info=True)
 
 
+def configure_logging() -> None:
+    """The app's own log (the `rag` loggers) on stderr, one line a record: a request the user can fix is one
+    `refused: …` line; only a real fault (`log.exception`) comes with its traceback."""
+    logger = logging.getLogger("rag")
+    if not logger.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s", "%H:%M:%S"))
+        logger.addHandler(handler)
+        logger.setLevel(logging.INFO)
+        logger.propagate = False
+
+
 def serve(config: Config, share: bool = False) -> None:
     """Serve the chat until stopped, at once: the engine answers from the last complete index and brings the
     rest of the corpus in behind (rag.engine.Engine.serve); uploads land in this app's own temporary folder,
     cleaned on a schedule and bounded by the quota. Where and how it listens comes from the config: host, port,
     auth, max_upload_mb, upload_quota_mb."""
+    configure_logging()
     temp = upload_temp_dir(config)
     temp.mkdir(parents=True, exist_ok=True)
     os.environ["GRADIO_TEMP_DIR"] = str(temp)  # (read by Gradio whenever it stores an upload)

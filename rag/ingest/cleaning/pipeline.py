@@ -22,12 +22,8 @@ from rag.ingest.cleaning.chrome import (
     link_item_date,
     remove_caption_tags,
 )
-from rag.ingest.cleaning.credits import (
-    credit_of_line,
-    dateline_outlet,
-    strip_leading_credit,
-    strip_trailing_credits,
-)
+from rag.ingest.cleaning.credits import credit_of_line, strip_leading_credit, strip_trailing_credits
+from rag.ingest.cleaning.datelines import Dateline, parse_dateline
 from rag.ingest.cleaning.dates import date_of_line
 from rag.ingest.cleaning.mojibake import repair_gbk_shift
 from rag.ingest.cleaning.paragraphs import DEFAULT_MAX_PARAGRAPH_CHARS, join_broken_lines, split_paragraphs
@@ -49,6 +45,7 @@ class Cleaned:
     source: str | None = None
     author: str | None = None
     title_derived: bool = False
+    place: str | None = None  # where the story was filed, from its dateline (`新华社成都7月27日电` → 成都)
 
 
 class _Meta:
@@ -59,11 +56,16 @@ class _Meta:
 
     def offer(self, **values: str | None) -> None:
         for key, value in values.items():
-            if value and not self.values.get(key):
-                self.values[key] = value
+            held = self.values.get(key)
+            if value and (not held or key == "date" and held.startswith("--") and not value.startswith("--")):
+                self.values[key] = value  # (a full date wins over a dateline's year-less day)
 
     def __getitem__(self, key: str) -> str | None:
         return self.values.get(key)
+
+    def offer_dateline(self, dateline: Dateline) -> None:
+        """A dateline's outlet, place, day (year-less: `--07-27`, when no full date is known) and reporters."""
+        self.offer(source=dateline.outlet, place=dateline.place, date=dateline.date, author=dateline.author)
 
 
 def preclean(text: str) -> str:
@@ -86,7 +88,7 @@ def clean_article(
     max_paragraph_chars: int = DEFAULT_MAX_PARAGRAPH_CHARS,
 ) -> Cleaned | None:
     """Clean one document; None when nothing of an article is left (empty or only boilerplate)."""
-    meta = _Meta(date=date, source=source, author=author)
+    meta = _Meta(date=date, source=source, author=author, place=None)
     lines = [ln for ln in preclean(text).split("\n") if ln]
     title = clean_title(strip_pinyin_glosses(title)) if title else None
     head_title, body = _split_head(lines, meta, have_title=bool(title))
@@ -105,15 +107,18 @@ def clean_article(
         meta.offer(source=src, author=auth)
         body[0] = first
     body = join_broken_lines(body)
-    if body:
-        meta.offer(source=dateline_outlet(body[0]))
+    if body:  # `新华社成都7月27日电（记者 王君宝）7月27日，…`: the dateline is metadata, the lead starts after it
+        dateline, lead = parse_dateline(body[0])
+        if dateline is not None and len(lead) >= 10:
+            meta.offer_dateline(dateline)
+            body[0] = lead
     paragraphs = tuple(p for ln in body for p in split_paragraphs(ln, max_paragraph_chars))
     if sum(len(p) for p in paragraphs) < 10 or not any(_WORDISH_RE.search(p) for p in paragraphs):
         return None
     derived = not title
     if derived:
         title = derive_title(paragraphs)
-    return Cleaned(title, paragraphs, meta["date"], meta["source"], meta["author"], derived)
+    return Cleaned(title, paragraphs, meta["date"], meta["source"], meta["author"], derived, meta["place"])
 
 
 def _strip_title_prefix(line: str, title: str) -> str:
@@ -151,6 +156,11 @@ def _split_head(lines: list[str], meta: _Meta, have_title: bool) -> tuple[str | 
             continue
         if (credit := credit_of_line(line)) is not None:
             meta.offer(source=credit.source, author=credit.author)
+            i += 1
+            continue
+        dateline, rest = parse_dateline(line)
+        if dateline is not None and not rest:  # a dateline on a line of its own is no headline
+            meta.offer_dateline(dateline)
             i += 1
             continue
         if title is None and not have_title and looks_like_headline(line) and _menu_run(lines, i) < 3:
