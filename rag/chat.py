@@ -4,7 +4,8 @@
 `rag.records.Answer`, a `Summary`, or a `Clarification` asking which article was meant.
 `Conversation` is plain immutable data (the UI keeps it in gr.State); every call returns a new one.
 
-Article references in summary requests: `/summarize all` and overview phrasings (这些文章讲了什么, summarize
+Topic summaries (总结一下关于…的报道, summarize the coverage of …) and timelines (按时间顺序…, timeline of …)
+are recognised first (rag.answering.topic_request). Article references in summary requests: `/summarize all` and overview phrasings (这些文章讲了什么, summarize
 all) ask for the overview; otherwise the reference is resolved by rag.references, as on the command line and in
 the API (an id, a shelf number such as 第3篇 — counted from 1 in shelf order, which the summary then says — an
 id's start, a title fragment or words of the article), with one addition of the chat's: 这篇/this article/it
@@ -19,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
 from rag.answering.question import NO_WORDS, clean_question, has_words, is_follow_up
+from rag.answering.topic_request import TopicRequest, topic_request
 from rag.contracts import ChatContext
 from rag.ingest.articles import Article
 from rag.lang.script import has_han, normalize, script_of, to_script
@@ -271,6 +273,9 @@ def _route(engine: ChatContext, message: str, conversation: Conversation) -> tup
         chosen = _pick_pending(message, conversation, articles)
         if len(chosen) == 1:
             return _summary_reply(engine, message, chosen, conversation)
+    topical = topic_request(message)
+    if topical is not None:
+        return _topic_reply(engine, message, topical, conversation)
     request = summary_request(message)
     if request is None:
         return None
@@ -288,6 +293,14 @@ def _route(engine: ChatContext, message: str, conversation: Conversation) -> tup
         ids = [a.id for a in shelf]
         return _clarify(message, ids, articles), conversation.add(Turn(message, "clarification"), ids[:MAX_OPTIONS])
     return _summary_reply(engine, message, ids, conversation, request.reference, shelf_number(request.reference, shelf))
+
+
+def _topic_reply(engine: ChatContext, message: str, request: TopicRequest, conversation: Conversation):
+    """A topic summary or a timeline of the articles about the topic; follow-ups stay on the articles it cites."""
+    language = "en" if script_of(message) == "en" else "zh"
+    make = engine.timeline if request.kind == "timeline" else engine.summarize_topic
+    reply = make(request.topic, language).in_script(_reply_script(message))
+    return reply, conversation.add(Turn(message, "summary", tuple(reply.article_ids)))
 
 
 def _overview_reply(engine: ChatContext, message: str, conversation: Conversation):

@@ -1,4 +1,4 @@
-"""`rag` command line: articles, show, ingest, search, ask, summarize, eval, serve."""
+"""`rag` command line: articles, show, ingest, search, ask, summarize, timeline, eval, serve."""
 
 from __future__ import annotations
 
@@ -101,11 +101,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--batch", type=Path, help="JSONL file with 'question' (and optional 'id') per line")
     p.add_argument("--json", action="store_true")
 
-    p = sub.add_parser("summarize", help="a cited summary of one article, or --all for an overview")
+    p = sub.add_parser("summarize", help="a cited summary of one article, --all for an overview, --about TOPIC across articles")
     _common(p, llm=True)
     _wait_flag(p)
     p.add_argument("id", nargs="?", metavar="ARTICLE", help=REFERENCE_HELP)
     p.add_argument("--all", action="store_true")
+    p.add_argument("--about", metavar="TOPIC", help="summarise every article about TOPIC, grouped when there are many")
+    p.add_argument("--json", action="store_true")
+
+    p = sub.add_parser("timeline", help="the articles about a topic as dated, cited events, oldest first")
+    _common(p, llm=True)
+    p.add_argument("topic")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("eval", help="score retrieval, answers or summaries on an eval file")
@@ -332,11 +338,13 @@ def cmd_ask(args, cfg: Config) -> int:
 
 
 def cmd_summarize(args, cfg: Config) -> int:
-    if bool(args.id) == bool(args.all):
-        raise UserError("give either an article ID or --all")
+    if sum(map(bool, (args.id, args.all, args.about))) != 1:
+        raise UserError("give one of: an article ID, --all, --about TOPIC")
     engine = _engine(args, cfg)
     if args.all:
         summary = engine.overview()
+    elif args.about:
+        summary = engine.summarize_topic(args.about, _language(args.about))
     else:
         summary = engine.summarize(_resolve(args.id, engine.articles.values()))
     obj = summary.to_json()
@@ -346,6 +354,25 @@ def cmd_summarize(args, cfg: Config) -> int:
         print(obj["title"])
         _print_reply(obj)
     return 0
+
+
+def cmd_timeline(args, cfg: Config) -> int:
+    if not args.topic.strip():
+        raise UserError("give a topic: rag timeline \"台风\"")
+    summary = _engine(args, cfg).timeline(args.topic, _language(args.topic))
+    obj = summary.to_json()
+    if args.json:
+        _print_json(obj)
+    else:
+        print(obj["title"])
+        _print_reply(obj)
+    return 0
+
+
+def _language(text: str) -> str:
+    from rag.lang.script import has_han
+
+    return "zh" if has_han(text) else "en"
 
 
 def cmd_eval(args, cfg: Config) -> int:
@@ -426,6 +453,7 @@ COMMANDS = {
     "search": cmd_search,
     "ask": cmd_ask,
     "summarize": cmd_summarize,
+    "timeline": cmd_timeline,
     "eval": cmd_eval,
     "serve": cmd_serve,
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Collection, Iterator, Mapping, Protocol, Sequence
 
 from rag.ingest.articles import Article
-from rag.records import Answer, AskRequest, Filter, Hit, Summary
+from rag.records import Answer, AskRequest, Filter, Hit, Summary, TopicMatch
 
 
 class Retriever(Protocol):
@@ -49,11 +49,16 @@ class Answerer(Protocol):
 
 
 class Summarizer(Protocol):
-    """Cited summaries: one article's, and one line per article for the overview."""
+    """Cited summaries: one article's, one line per article for the overview, a topic's matching articles
+    summarised together, and their events as a timeline."""
 
     def summarize(self, article: Article) -> Summary: ...
 
     def overview(self, articles: Sequence[Article]) -> Summary: ...
+
+    def topic(self, match: TopicMatch) -> Summary: ...
+
+    def timeline(self, match: TopicMatch) -> Summary: ...
 
 
 class ChatContext(Corpus, Protocol):
@@ -66,3 +71,7 @@ class ChatContext(Corpus, Protocol):
     def summarize(self, article_id: str) -> Summary: ...
 
     def overview(self) -> Summary: ...
+
+    def summarize_topic(self, topic: str, language: str = "zh") -> Summary: ...
+
+    def timeline(self, topic: str, language: str = "zh") -> Summary: ...

@@ -119,6 +119,23 @@ class _SnapshotReads:
         return self.workload.run(True, lambda: self.summarizer.overview(list(self.articles.values())),
                                  key=("overview", self.summarizer.backend, id(self._snapshot)))
 
+    def summarize_topic(self, topic: str, language: str = "zh") -> Summary:
+        """A cited summary of the articles about `topic`, grouped when there are many (heavy: it reads up to
+        hundreds of articles; the same one asked for at once is made once)."""
+        from rag.answering.topics import match_topic
+
+        return self.workload.run(
+            True, lambda: self.summarizer.topic(match_topic(topic, self.articles, self.retriever, language)),
+            key=("topic", self.summarizer.backend, topic, language, id(self._snapshot)))
+
+    def timeline(self, topic: str, language: str = "zh") -> Summary:
+        """The articles about `topic` as dated, cited events, oldest first (heavy, merged, as a topic summary)."""
+        from rag.answering.topics import match_topic
+
+        return self.workload.run(
+            True, lambda: self.summarizer.timeline(match_topic(topic, self.articles, self.retriever, language)),
+            key=("timeline", self.summarizer.backend, topic, language, id(self._snapshot)))
+
 
 class EngineView(_SnapshotReads):
     """One request's view of the engine (a `rag.contracts.Corpus`): every read comes from the same snapshot,

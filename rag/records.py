@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, replace
 
+from rag.ingest.articles import Article
 from rag.ingest.chunks import Chunk
 from rag.lang.script import to_script
 
@@ -42,6 +43,17 @@ class AskRequest:
     previous: str | None = None
     k: int | None = None
     filter: Filter = Filter()
+
+
+@dataclass(frozen=True)
+class TopicMatch:
+    """The articles about a topic, most relevant first (rag.answering.topics.match_topic), for a topic summary
+    or a timeline; `language` is the reply's ("zh" or "en") for its labels."""
+
+    topic: str
+    articles: tuple[Article, ...]
+    scores: tuple[float, ...]
+    language: str = "zh"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Extractive cited summaries, the corpus overview and the summary cache (real articles, real files)."""
+"""Per-article summaries as an editor would cut them (real seeds, in both scripts; real CRUD articles), the shipped
+model, clause compression and list cuts, the summary cache."""
 
 from __future__ import annotations
 
@@ -10,14 +11,30 @@ from pathlib import Path
 import pytest
 
 from rag import evaluate as ev
-from rag.lang.sentences import sentences
-from rag.answering.summaries import ALGORITHM, ExtractiveSummarizer, is_boilerplate, summarize_article, trim_lead
-from rag.records import Summary
+from rag.answering.clauses import article_sentences, trim_lead
+from rag.answering.elision import elide
+from rag.answering.summaries import ALGORITHM, ExtractiveSummarizer, summarize_article
 from rag.answering.summary_cache import SummaryCache
-from rag.lang.script import script_of
+from rag.answering.summary_model import SUMMARY_FEATURES, shipped_model
+from rag.lang.script import normalize, script_of, to_simplified, to_traditional
+from rag.lang.sentences import sentences, split_sentences
+from rag.records import Summary
 
 CRUD = Path(__file__).resolve().parents[2] / "shared" / "crud"
-DATE = re.compile(r"\d+月\d+日|\d{4}年|近日")
+QUAN = "004_7e177a0353be72cf"
+
+# What each seed's summary must say (Simplified; any one of the alternatives), read off the article by hand:
+# the event, the place, the date, and the main outcome (for 渠岸镇 all three of its outcomes).
+SEED_FACTS = {
+    "000_049c7ef42d054db3": {"event": ["签约仪式"], "place": ["石马镇"], "date": ["6月25日"], "outcome": ["共建合作协议"]},
+    "001_75c24a0883477bc4": {"event": ["直联共建活动"], "place": ["锦江区"], "date": ["6月26日"], "outcome": ["清单", "签约", "签署"]},
+    "002_e44c29edbf155723": {"event": ["联席会"], "place": ["青山区"], "date": ["6月16日"], "outcome": ["睦邻共建协议"]},
+    "003_149da1c9ea8086b3": {"event": ["擂台比武"], "place": ["青岛"], "date": ["近日", "7月11日", "7月6日", "7月1日"], "outcome": ["首批100个"]},
+    QUAN: {"event": ["干部大会"], "place": ["渠岸镇"], "date": ["2月25日"],
+           "chair": ["张晓敏"], "groups": ["13个工作专班"], "documents": ["责任书"]},
+}
+PREAMBLE = re.compile(r"^(为了?(全面|进一步|充分|持续|推动)|按照|根据)")
+SLOGANS = ("精气神", "踔厉奋发", "勇毅前行", "撸起袖子", "二十大精神的开局之年")
 
 
 def assert_cited(summary: Summary, articles) -> None:
@@ -29,25 +46,71 @@ def assert_cited(summary: Summary, articles) -> None:
         assert ev.quote_valid(c.to_json(), articles)
 
 
-def test_each_seed_gets_three_to_five_cited_sentences_in_article_order(seed_articles):
+def in_script(article, script: str):
+    """The article converted to Simplified or Traditional (offsets change with it; ids stay)."""
+    convert = to_simplified if script == "hans" else to_traditional
+    return dataclasses.replace(article, title=convert(article.title), paragraphs=tuple(convert(p) for p in article.paragraphs))
+
+
+@pytest.mark.parametrize("script", ["hans", "hant"])
+@pytest.mark.parametrize("article_id", sorted(SEED_FACTS))
+def test_seed_summaries_name_the_event_place_date_and_outcome(article_id, script, seed_articles):
+    article = in_script(seed_articles[article_id], script)
+    summary = summarize_article(article)
+    text = normalize(summary.summary)
+    for what, alternatives in SEED_FACTS[article_id].items():
+        assert any(a in text for a in alternatives), f"{article_id} ({script}) does not say the {what}: {text}"
+    assert 120 <= ev.answer_length(summary.summary) <= 260  # 120-250 characters, plus a closing 。 per cut run
+    assert_cited(summary, {article.id: article})
+
+
+def test_seed_summaries_leave_out_preambles_slogans_and_attendance(seed_articles):
     for article in seed_articles.values():
         summary = summarize_article(article)
-        assert summary.article_id == article.id and summary.title == article.title
-        assert 3 <= len(summary.citations) <= 5
-        assert 100 <= ev.answer_length(summary.summary) <= 300
+        for c in summary.citations:
+            assert not PREAMBLE.match(normalize(c.quote)), c.quote
+            assert not any(s in normalize(c.quote) for s in SLOGANS), c.quote
+            assert not re.search(r"参加(会议|活动)", normalize(c.quote)), c.quote
         positions = [(c.paragraph, c.start) for c in summary.citations]
-        assert positions == sorted(positions) and len(set(positions)) == len(positions)
-        assert not any(is_boilerplate(c.quote) for c in summary.citations)
-        # when and where: a date, and a place or organisation named in the article's lead
-        assert DATE.search(summary.summary), article.id
-        assert_cited(summary, seed_articles)
+        assert positions == sorted(positions) and len(set(positions)) == len(positions)  # article order
+    quan = normalize(summarize_article(seed_articles[QUAN]).summary)
+    assert "为全面贯彻" not in quan and "驻村第一书记" not in quan
 
 
-def test_datelines_are_trimmed_but_quotes_stay_verbatim():
-    text, start = trim_lead("新华社北京8月11日电 商务部11日首次发布《美国履行世贸组织规则义务情况报告》。", 0)
-    assert text.startswith("商务部") and start == len("新华社北京8月11日电 ")
-    assert is_boilerplate("（原标题：明年7月起APP未备案不得展业）来源：北京日报")
-    assert is_boilerplate("[责任编辑:xwzkw]") and not is_boilerplate("记者从河北省应急通信保障中心获悉。")
+def test_a_compressed_run_is_whole_clauses_of_one_sentence(seed_articles):
+    compressed = 0
+    for article in seed_articles.values():
+        frame = {(s.paragraph, s.start): s for s in article_sentences(article.paragraphs)}
+        for c in summarize_article(article).citations:
+            sentence = next(s for (p, _), s in frame.items() if p == c.paragraph and s.start <= c.start < s.end)
+            starts = {a for a, _ in sentence.clauses}
+            ends = {b for _, b in sentence.clauses} | {sentence.end}
+            assert c.start in starts or c.start > sentence.start  # a clause start, or after a list cut
+            assert c.end in ends or c.end < sentence.end
+            compressed += (c.start, c.end) != (sentence.start, sentence.end)
+    assert compressed  # the seeds' summaries do cut sentences
+
+
+def test_a_long_list_is_cut_to_its_first_and_last_item(seed_articles):
+    article = seed_articles[QUAN]
+    summary = summarize_article(article)
+    assert "并下设党建工作专班…乡村振兴工作专班等13个工作专班" in summary.summary
+    pairs = [(a, b) for a, b in zip(summary.citations, summary.citations[1:])
+             if a.quote.endswith("并下设党建工作专班") and b.quote.startswith("乡村振兴工作专班等13个工作专班")]
+    assert len(pairs) == 1
+    head, tail = pairs[0]
+    assert head.paragraph == tail.paragraph and head.end < tail.start  # two verbatim pieces, the middle items left out
+    assert "项目包装工作专班" in article.paragraph(head.paragraph)[head.end:tail.start]
+    text = "甲、乙、丙"
+    assert elide(text, [(0, len(text))], 0, len(text)) == [(0, len(text))]  # a short list stays whole
+
+
+def test_datelines_are_trimmed_but_spans_stay_verbatim():
+    text = "新华社北京8月11日电 商务部11日首次发布《美国履行世贸组织规则义务情况报告》。"
+    start = trim_lead(text, 0, len(text))
+    assert text[start:].startswith("商务部") and start == len("新华社北京8月11日电 ")
+    (a, b), = split_sentences(text)
+    assert text[trim_lead(text, a, b):b] == text[start:]
 
 
 def test_an_article_with_nothing_to_summarise_gets_a_note(seed_articles):
@@ -56,8 +119,34 @@ def test_an_article_with_nothing_to_summarise_gets_a_note(seed_articles):
     assert summary.citations == [] and summary.note
 
 
+def test_the_shipped_model_is_the_one_the_features_describe():
+    model = shipped_model()
+    assert len(model.sentence.coef if hasattr(model.sentence, "coef") else model.sentence.trees) > 0
+    assert model.to_json()["features"] == list(SUMMARY_FEATURES)
+    assert (Path(__file__).resolve().parents[1] / "bench" / "fit_summary.py").exists()  # the script that fits it
+
+
+@pytest.mark.slow
+def test_rouge_l_beats_lead3_on_crud_dev():
+    if not (CRUD / "summaries_dev.jsonl").exists():
+        pytest.skip("../shared/crud is not beside this checkout")
+    from rag.ingest.articles import load_corpus
+
+    articles = {a.id: a for a in load_corpus([CRUD / "articles.jsonl"]).articles}
+    ours, lead, lengths = [], [], []
+    for rec in ev.read_jsonl(CRUD / "summaries_dev.jsonl")[:200]:
+        article = articles[rec["id"]]
+        summary = summarize_article(article)
+        ours.append(ev.rouge_l(summary.summary, rec["reference_summary"]))
+        lengths.append(ev.answer_length(summary.summary))
+        lead.append(ev.rouge_l("".join([s for p in article.paragraphs for s in sentences(p)][:3]), rec["reference_summary"]))
+        assert_cited(summary, articles)
+    assert sum(ours) / len(ours) >= sum(lead) / len(lead) + 0.03
+    assert max(lengths) <= 260 and sorted(lengths)[len(lengths) // 2] >= 120
+
+
 def test_cache_computes_once_and_survives_a_restart(seed_articles, tmp_path):
-    article = seed_articles["004_7e177a0353be72cf"]
+    article = seed_articles[QUAN]
     calls = []
 
     def make(a):
@@ -71,6 +160,14 @@ def test_cache_computes_once_and_survives_a_restart(seed_articles, tmp_path):
     stored = json.loads((tmp_path / SummaryCache.FILE).read_text(encoding="utf-8"))
     assert list(stored) == [f"{article.content_hash}:{ALGORITHM}"]
     assert [p.name for p in tmp_path.iterdir()] == [SummaryCache.FILE]  # written atomically, no temp left
+
+
+def test_a_summary_cached_by_an_older_algorithm_is_recomputed(seed_articles, tmp_path):
+    article = seed_articles[QUAN]
+    old = Summary(article.id, article.title, "旧的摘要[1]", [])
+    SummaryCache(tmp_path).get_or_make(article, lambda _a: old, "extractive-2")
+    fresh = ExtractiveSummarizer(SummaryCache(tmp_path)).summarize(article)
+    assert fresh.summary != old.summary and fresh.citations
 
 
 def test_cache_is_keyed_by_content_not_id(seed_articles, tmp_path):
@@ -92,37 +189,12 @@ def test_unreadable_cache_is_rebuilt_not_raised(seed_articles, tmp_path):
     assert json.loads((tmp_path / SummaryCache.FILE).read_text(encoding="utf-8"))
 
 
-def test_overview_has_one_cited_line_per_article(seed_articles, tmp_path):
-    result = ExtractiveSummarizer(SummaryCache(tmp_path)).overview(list(seed_articles.values()))
-    lines = result.summary.splitlines()
-    assert result.article_id is None and len(lines) == len(seed_articles) == len(result.citations)
-    for line, c in zip(lines, result.citations):
-        assert line.startswith(f"《{seed_articles[c.article_id].title}》") and line.endswith(f"[{c.n}]")
-    assert {c.article_id for c in result.citations} == set(seed_articles)
-    assert_cited(result, seed_articles)
-
-
 def test_summary_shown_in_another_script_keeps_quotes_verbatim(seed_articles):
     summary = summarize_article(seed_articles["003_149da1c9ea8086b3"])  # a Traditional article
     shown = summary.in_script("hans")
     assert script_of(shown.summary) == "hans" and shown.original == summary.summary
     assert [c.quote for c in shown.citations] == [c.quote for c in summary.citations]
     assert summary.in_script("hant") is summary and summary.in_script("en") is summary
-
-
-@pytest.mark.slow
-def test_rouge_l_beats_lead3_on_crud_dev():
-    if not (CRUD / "summaries_dev.jsonl").exists():
-        pytest.skip("../shared/crud is not beside this checkout")
-    from rag.ingest.articles import load_corpus
-
-    articles = {a.id: a for a in load_corpus([CRUD / "articles.jsonl"]).articles}
-    ours, lead = [], []
-    for rec in ev.read_jsonl(CRUD / "summaries_dev.jsonl"):
-        article = articles[rec["id"]]
-        ours.append(ev.rouge_l(summarize_article(article).summary, rec["reference_summary"]))
-        lead.append(ev.rouge_l("".join([s for p in article.paragraphs for s in sentences(p)][:3]), rec["reference_summary"]))
-    assert sum(ours) / len(ours) >= sum(lead) / len(lead) + 0.03
 
 
 @pytest.mark.slow
@@ -139,8 +211,8 @@ def test_engine_summaries_are_cached_with_the_index(seed_engine):
 
 
 def test_a_long_article_is_summarised_in_time_linear_in_its_length():
-    """6,000 sentences over a 20,000-word vocabulary (~220,000 characters): the centrality of each sentence is
-    computed from the article's totals, not from a copy of them per sentence (which took ~60 s of CPU here)."""
+    """6,000 sentences over a 20,000-word vocabulary (~220,000 characters) summarise in seconds: every feature
+    (centrality, redundancy, positions) comes from the article's totals, never from per-sentence copies of them."""
     import os
     import random
     import time
@@ -158,5 +230,6 @@ def test_a_long_article_is_summarised_in_time_linear_in_its_length():
     summarize_article(Article("warm", "预热", ("预热一下分词器。",)))  # (jieba's dictionary loads once)
     start = time.process_time()
     summary = summarize_article(article)
-    assert time.process_time() - start < 15  # ~2 s here
+    assert time.process_time() - start < 15
+    assert summary.citations
     assert_cited(summary, {article.id: article})

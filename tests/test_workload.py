@@ -51,6 +51,12 @@ class HeldSummarizer:
     def overview(self, articles):
         return self.inner.overview(articles)
 
+    def topic(self, match):
+        return self.inner.topic(match)
+
+    def timeline(self, match):
+        return self.inner.timeline(match)
+
 
 @pytest.fixture
 def engine(tmp_path):
@@ -164,3 +170,19 @@ def test_a_cached_summary_of_a_long_article_does_not_queue(engine):
     assert time.monotonic() - t0 < 2 and again.to_json() == first.to_json()
     engine.summarizer.release.set()
     blocker.join(30)
+
+
+def test_topic_summaries_and_timelines_wait_in_the_heavy_lane_and_identical_ones_are_merged(engine):
+    summary, _ = in_thread(engine.summarize, "long")  # holds the heavy lane
+    assert engine.summarizer.started.wait(10)
+    topics = [in_thread(engine.summarize_topic, "水利建设") for _ in range(2)]
+    timeline, timeline_out = in_thread(engine.timeline, "水利建设")
+    time.sleep(0.3)
+    assert all(t.is_alive() for t, _ in topics) and timeline.is_alive()
+    assert engine.workload.heavy.busy == (1, 2)  # the two topic requests are one computation in line
+    assert not engine.ask("渠岸镇召开了什么会议？").refused  # the quick lane is free meanwhile
+    engine.summarizer.release.set()
+    for t, _ in [*topics, (timeline, None)]:
+        t.join(30)
+    assert engine.workload.flights.merged == 1
+    assert all(isinstance(out["value"], Summary) for _, out in topics) and isinstance(timeline_out["value"], Summary)

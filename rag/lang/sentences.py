@@ -44,3 +44,36 @@ def ends_sentence(text: str) -> bool:
     """True when `text` ends where a sentence ends (closing quotes after the mark included)."""
     text = text.rstrip()
     return any(m.end() == len(text) for m in SENTENCE_END.finditer(text, max(0, len(text) - 12)))
+
+
+# Clause cuts inside a sentence: ，：； and ASCII , : ; (not between digits: 1,000 / 10:30), only outside
+# quotes and brackets, so that a run of clauses never opens a quote it does not close.
+CLAUSE_MARKS = "，：；,:;"
+OPENERS = "“‘「『（(【[《〈"
+CLOSERS_INNER = "”’」』）)】]》〉"
+
+
+def split_clauses(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Clause spans of the sentence text[start:end], whitespace excluded; each leaves out the mark that cut
+    it, and the last one ends where the sentence does (its closing punctuation included)."""
+    cuts: list[int] = []
+    depth = 0
+    for i in range(start, end):
+        ch = text[i]
+        if ch in OPENERS:
+            depth += 1
+        elif ch in CLOSERS_INNER:
+            depth = max(0, depth - 1)
+        elif ch == '"':  # an ASCII double quote opens or closes
+            depth = 1 if depth == 0 else depth - 1
+        elif depth == 0 and ch in CLAUSE_MARKS:
+            if ch in ",:;" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
+                continue
+            cuts.append(i)
+    spans: list[tuple[int, int]] = []
+    a = start
+    for c in cuts:
+        _append_span(text, a, c, spans)
+        a = c + 1
+    _append_span(text, a, end, spans)
+    return spans

@@ -11,13 +11,14 @@ from typing import Sequence
 from rag.answering import verify
 from rag.answering.llm.backends import ChatModel, LLMError
 from rag.answering.llm.prompts import PIECE_CHARS, Source, map_messages, pieces_of, reduce_messages
+from rag.answering.llm.topics import model_timeline, model_topic
 from rag.answering.llm.verified import render_verified
 from rag.answering.summary_cache import GuardedSummaries
 from rag.config import Config
 from rag.contracts import Summarizer
 from rag.ingest.articles import Article
 from rag.lang.script import script_of
-from rag.records import Summary, ModelSummary
+from rag.records import ModelSummary, Summary, TopicMatch
 
 MAP_TOKENS = 160  # new tokens for one piece's summary
 REDUCE_TOKENS = 256  # new tokens for the combined summary
@@ -26,7 +27,8 @@ PROMPT_VERSION = "p1"  # part of the summary cache key: a prompt change recomput
 
 
 class ModelSummarizer(Summarizer):
-    """Per-article summaries by the model; the overview (one line per article) is the fallback's."""
+    """Per-article summaries (map-reduce over pieces), topic summaries (over groups of articles) and timelines by
+    the model, every sentence verified; the overview (one line per article) is the fallback's."""
 
     def __init__(self, config: Config, llm: ChatModel, cache: GuardedSummaries | None, fallback: Summarizer,
                  max_tokens: tuple[int, int] = (MAP_TOKENS, REDUCE_TOKENS), piece_chars: int = PIECE_CHARS):
@@ -35,6 +37,14 @@ class ModelSummarizer(Summarizer):
 
     def overview(self, articles: Sequence[Article]) -> Summary:
         return self.fallback.overview(articles)
+
+    def topic(self, match: TopicMatch) -> Summary:
+        """The matching articles summarised group by group by the model, each sentence verified."""
+        return model_topic(match, self.llm, self.config.llm_timeout)
+
+    def timeline(self, match: TopicMatch) -> Summary:
+        """The timeline's events in the model's verified words (each event's own line where it has none)."""
+        return model_timeline(match, self.llm, self.config.llm_timeout)
 
     def summarize(self, article: Article) -> Summary:
         """A cited summary written by the model, verified against the article's paragraphs."""

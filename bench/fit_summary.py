@@ -1,0 +1,286 @@
+"""Fit the extractive summary model on CRUD summaries_dev and report 5-fold nested cross-validated ROUGE-L.
+
+    nice -n 5 .venv/bin/python bench/fit_summary.py [--compare gbm,nosurvival,norules,nocompression] [--write]
+
+Data and labels: bench/summary_data.py (summaries_test is never read). Features: the shared unit features
+(rag.answering.features) plus word-survival tables fitted on the training articles only (training rows get
+cross-fitted values, so that no article sees its own reference). Scorers: logistic regression for sentences
+(on the oracle labels) and clauses (on the soft labels, as weighted 1/0 rows); `--sentence-model gbm` for trees.
+CV: 5 folds by article, nested: inside each training split, 5-fold out-of-fold scores choose the selection
+settings (target length, MMR lambda, compression quantile) on a grid, among settings whose median summary
+length is within MAX_LENGTH_RATIO of the references' median; the models refitted on the split then summarise
+the held-out fold. `--write` fits on all of dev and writes rag/answering/data/summary_model.json, with the
+report in bench/results_summary_model.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")  # BLAS threads on a shared 2-core machine: 20x slower fits
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.summary_data import Doc, load_docs, lcs_f  # noqa: E402
+from rag.answering.picks import choose, runs
+from rag.answering.selection import Scored, render  # noqa: E402
+from rag.answering.summary_model import (DEFAULTS, SUMMARY_FEATURES, Linear, Model, Survival, Trees,  # noqa: E402
+                                         survival_columns, survival_means)
+from rag.lang.script import HAN_CHAR  # noqa: E402
+
+MODEL_OUT = ROOT / "rag" / "answering" / "data" / "summary_model.json"
+REPORT_OUT = ROOT / "bench" / "results_summary_model.json"
+GRID = {"target_chars": [190, 200, 210, 220], "lam": [0.7, 0.85, 1.0], "tau_quantile": [0.0, 0.3, 0.4, 0.5]}
+MAX_LENGTH_RATIO = 1.15  # tuned settings keep the median summary within +15 % of the references' median
+
+
+# ---- survival (cross-fitted) ---------------------------------------------------------------------------
+
+
+def fit_survival(docs: list[Doc], smoothing: float = 3.0, min_articles: int = 2) -> Survival:
+    n_c, k_c, n_w, k_w, n_b, k_b = Counter(), Counter(), Counter(), Counter(), Counter(), Counter()
+    for d in docs:
+        text, ref = d.ix.joined, d.ref_key
+        ref_chars, ref_bigrams = set(ref), {ref[i:i + 2] for i in range(len(ref) - 1)}
+        for c in set(text):
+            if HAN_CHAR.match(c):
+                n_c[c] += 1
+                k_c[c] += c in ref_chars
+        for w in set(d.ix.words):
+            n_w[w] += 1
+            k_w[w] += w in ref
+        for g in {text[i:i + 2] for i in range(len(text) - 1)}:
+            if HAN_CHAR.match(g[0]) and HAN_CHAR.match(g[1]):
+                n_b[g] += 1
+                k_b[g] += g in ref_bigrams
+
+    def table(n, k):
+        prior = sum(k.values()) / max(1, sum(n.values()))
+        return {key: (k[key] + smoothing * prior) / (cnt + smoothing) for key, cnt in n.items() if cnt >= min_articles}, prior
+
+    (c, cp), (w, wp), (b, bp) = table(n_c, k_c), table(n_w, k_w), table(n_b, k_b)
+    return Survival(c, w, b, cp, wp, bp)
+
+
+def features(d: Doc, sv: Survival | None) -> np.ndarray:
+    if sv is None:
+        return np.hstack([d.X, np.zeros((len(d.X), len(SUMMARY_FEATURES) - d.X.shape[1]), dtype=np.float32)])
+    v = survival_means(d.ix, d.units, sv)
+    frame = [s.span for s in d.ix.frame]
+    return np.hstack([d.X, survival_columns(v, survival_means(d.ix, frame, sv))])
+
+
+def folds(n: int, k: int = 5, seed: int = 0) -> list[np.ndarray]:
+    order = np.random.default_rng(seed).permutation(n)
+    return [np.sort(order[i::k]) for i in range(k)]
+
+
+def cross_fitted(docs: list[Doc], seed: int, use: bool = True) -> list[np.ndarray]:
+    out: list = [None] * len(docs)
+    for part in folds(len(docs), 5, seed):
+        ps = set(part.tolist())
+        sv = fit_survival([d for i, d in enumerate(docs) if i not in ps]) if use else None
+        for i in part:
+            out[i] = features(docs[i], sv)
+    return out
+
+
+# ---- scorers ------------------------------------------------------------------------------------------
+
+
+def fit_linear(X, y, weight=None, C=1.0) -> Linear:
+    from sklearn.linear_model import LogisticRegression
+
+    mean, scale = X.mean(axis=0), X.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    lr = LogisticRegression(C=C, max_iter=3000).fit((X - mean) / scale, y, sample_weight=weight)
+    return Linear(mean, scale, lr.coef_[0].copy(), float(lr.intercept_[0]))
+
+
+def fit_soft_linear(X, target, C=1.0) -> Linear:
+    """Logistic regression on a soft target: each row a 1 weighted by the target and a 0 weighted by 1 - target."""
+    return fit_linear(np.vstack([X, X]), np.r_[np.ones(len(X)), np.zeros(len(X))], np.r_[target, 1 - target], C)
+
+
+def fit_trees(X, y) -> Trees:
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    clf = HistGradientBoostingClassifier(max_iter=150, learning_rate=0.05, max_depth=3, min_samples_leaf=30,
+                                         l2_regularization=1.0, early_stopping=False, random_state=0).fit(X, y)
+    trees = []
+    for (pred,) in clf._predictors:
+        nd = pred.nodes
+        trees.append({"feature": np.maximum(nd["feature_idx"].astype(np.int64), 0), "threshold": nd["num_threshold"].astype(float),
+                      "left": nd["left"].astype(np.int64), "right": nd["right"].astype(np.int64),
+                      "value": nd["value"].astype(float), "leaf": nd["is_leaf"].astype(bool), "depth": int(nd["depth"].max())})
+    return Trees(float(np.ravel(clf._baseline_prediction)[0]), trees)
+
+
+def fit_models(docs: list[Doc], Xs: list[np.ndarray], kind: str = "logistic"):
+    XS = np.vstack([X[: d.n_sent] for d, X in zip(docs, Xs)])
+    yS = np.concatenate([d.ys for d in docs])
+    XC = np.vstack([X[d.n_sent:] for d, X in zip(docs, Xs)])
+    kC = np.concatenate([d.keep for d in docs])
+    sent = fit_trees(XS, yS) if kind == "gbm" else fit_linear(XS, yS)
+    return sent, fit_soft_linear(XC, kC)
+
+
+def predict(models, d: Doc, X: np.ndarray):
+    sent, clause = models
+    return sent.score(X[: d.n_sent]), clause.score(X[d.n_sent:])
+
+
+# ---- selection and evaluation -------------------------------------------------------------------------
+
+
+def scored_doc(d: Doc, ps: np.ndarray, pk_all: np.ndarray, rules: bool = True) -> Scored:
+    ps = ps.copy()
+    bounds = np.cumsum([0] + [len(s.clauses) for s in d.sentences])
+    pk = [pk_all[bounds[i]:bounds[i + 1]].copy() for i in range(d.n_sent)]
+    if rules:
+        ps[d.rule_drop] = -1.0
+        for k, flags in zip(pk, d.rule_clause):
+            k[flags] = -1.0
+    return Scored(d.sentences, ps, pk, d.clause_bags, d.ix.paragraphs, d.ix)
+
+
+def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict) -> str:
+    picks = choose(scored_doc(d, ps, pk_all, params.get("rules", True)), params)
+    return render([[d.article.paragraph(q[0])[q[1]:q[2]] for q in p.shown] for p in picks])
+
+
+def summaries(docs, scores, params) -> list[str]:
+    return [doc_summary(d, ps, pk, params) for d, (ps, pk) in zip(docs, scores)]
+
+
+def mean_rouge(texts, docs) -> float:
+    from rag.evaluate import rouge_l
+
+    return float(np.mean([rouge_l(t, d.ref) for t, d in zip(texts, docs)]))
+
+
+def tune(docs, scores, grid=GRID) -> tuple[dict, float]:
+    """The grid setting with the best mean ROUGE-L among those short enough (runs computed once per
+    compression setting)."""
+    best, best_sc = None, -1.0
+    limit = MAX_LENGTH_RATIO * statistics.median(len(d.ref_key) for d in docs)
+    run_keys = [k for k in grid if k in ("tau_quantile", "min_run_chars", "rules")]
+    mmr_keys = [k for k in grid if k not in run_keys]
+    for run_combo in itertools.product(*(grid[k] for k in run_keys)):
+        base = {**DEFAULTS, **dict(zip(run_keys, run_combo))}
+        scored = [scored_doc(d, ps, pk, base.get("rules", True)) for d, (ps, pk) in zip(docs, scores)]
+        cuts = [runs(s, base) for s in scored]
+        for combo in itertools.product(*(grid[k] for k in mmr_keys)):
+            params = {**base, **dict(zip(mmr_keys, combo))}
+            texts = [render([[d.article.paragraph(q[0])[q[1]:q[2]] for q in p.shown] for p in choose(s, params, c)])
+                     for d, s, c in zip(docs, scored, cuts)]
+            if statistics.median(len("".join(t.split())) for t in texts) > limit:
+                continue
+            sc = float(np.mean([lcs_f("".join(t.split()), d.ref_key) for t, d in zip(texts, docs)]))
+            if sc > best_sc:
+                best, best_sc = params, sc
+    return best or {**DEFAULTS, **{k: min(v) for k, v in grid.items()}}, best_sc
+
+
+def oof_scores(docs, Xs, seed, kind="logistic"):
+    out: list = [None] * len(docs)
+    for part in folds(len(docs), 5, seed):
+        ps = set(part.tolist())
+        tr = [i for i in range(len(docs)) if i not in ps]
+        models = fit_models([docs[i] for i in tr], [Xs[i] for i in tr], kind)
+        for i in part:
+            out[i] = predict(models, docs[i], Xs[i])
+    return out
+
+
+def nested_cv(docs, kind="logistic", use_survival=True, grid=GRID):
+    texts: list = [None] * len(docs)
+    chosen = []
+    for fi, test in enumerate(folds(len(docs), 5, seed=0)):
+        ts = set(test.tolist())
+        train = [d for i, d in enumerate(docs) if i not in ts]
+        Xtr = cross_fitted(train, seed=11 + fi, use=use_survival)
+        params, _ = tune(train, oof_scores(train, Xtr, seed=1 + fi, kind=kind), grid)
+        chosen.append({k: params.get(k) for k in grid})
+        models = fit_models(train, Xtr, kind)
+        sv = fit_survival(train) if use_survival else None
+        for i in test:
+            texts[i] = doc_summary(docs[i], *predict(models, docs[i], features(docs[i], sv)), params)
+    return texts, chosen
+
+
+def report(name: str, texts: list[str], docs) -> dict:
+    from rag.evaluate import answer_length
+
+    lens = [answer_length(t) for t in texts]
+    row = {"name": name, "rouge_l": round(mean_rouge(texts, docs), 4), "median_chars": statistics.median(lens),
+           "p10_chars": float(np.percentile(lens, 10)), "p90_chars": float(np.percentile(lens, 90))}
+    print(f"  {name:58s} ROUGE-L {row['rouge_l']:.4f}  median {row['median_chars']:.0f} chars "
+          f"(p10 {row['p10_chars']:.0f}, p90 {row['p90_chars']:.0f})", flush=True)
+    return row
+
+
+def baselines(docs) -> list[dict]:
+    from rag.lang.sentences import sentences
+
+    lead3 = ["".join([s for p in d.article.paragraphs for s in sentences(p)][:3]) for d in docs]
+    oracle = ["".join(d.article.paragraph(s.paragraph)[s.start:s.end] for s, y in zip(d.sentences, d.ys) if y) for d in docs]
+    return [report("LEAD-3", lead3, docs), report("sentence oracle (greedy ROUGE-L; upper bound)", oracle, docs)]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sentence-model", default="logistic", choices=["logistic", "gbm"])
+    ap.add_argument("--compare", default="", help="extra nested runs: gbm,nosurvival,norules,nocompression")
+    ap.add_argument("--write", action="store_true", help="fit on all of dev and write the package's model")
+    ap.add_argument("--limit", type=int)
+    args = ap.parse_args(argv)
+
+    t0 = time.time()
+    docs = load_docs("summaries_dev", args.limit)
+    ref_lens = [len(d.ref_key) for d in docs]
+    print(f"{len(docs)} dev articles, {sum(d.n_sent for d in docs)} sentences, {sum(len(d.keep) for d in docs)} clauses; "
+          f"reference median {statistics.median(ref_lens):.0f} chars; loaded in {time.time() - t0:.0f}s", flush=True)
+    rows = baselines(docs)
+    runs = [(args.sentence_model, True, GRID, "")]
+    extra = set(filter(None, args.compare.split(",")))
+    if "gbm" in extra:
+        runs.append(("gbm" if args.sentence_model == "logistic" else "logistic", True, GRID, ""))
+    if "nosurvival" in extra:
+        runs.append((args.sentence_model, False, GRID, ", no survival features"))
+    if "norules" in extra:
+        runs.append((args.sentence_model, True, {**GRID, "rules": [False]}, ", no editorial rules"))
+    if "nocompression" in extra:
+        runs.append((args.sentence_model, True, {**GRID, "tau_quantile": [0.0]}, ", whole sentences"))
+    for kind, use, grid, note in runs:
+        t = time.time()
+        texts, chosen = nested_cv(docs, kind, use, grid)
+        rows.append(report(f"{kind}{note}: 5-fold nested CV", texts, docs))
+        rows[-1]["params_per_fold"] = chosen
+        print(f"    chosen per fold: {chosen} ({time.time() - t:.0f}s)", flush=True)
+    if args.write:
+        Xs = cross_fitted(docs, seed=99)
+        params, _ = tune(docs, oof_scores(docs, Xs, seed=5, kind=args.sentence_model))
+        sent, clause = fit_models(docs, Xs, args.sentence_model)
+        model = Model(sent, clause, fit_survival(docs), {k: params[k] for k in DEFAULTS})
+        MODEL_OUT.write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        print(f"wrote {MODEL_OUT} ({MODEL_OUT.stat().st_size // 1024} KiB), selection {model.select}")
+        REPORT_OUT.write_text(json.dumps({"dev_articles": len(docs), "rows": rows, "select": model.select},
+                                         indent=1, ensure_ascii=False), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
