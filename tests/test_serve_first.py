@@ -79,7 +79,8 @@ def test_killed_mid_ingest_the_server_comes_back_at_once_and_embeds_nothing_twic
     try:
         assert took < LISTEN_WITHIN, first.output()
         c = client(first)
-        assert len(c.predict(api_name="/articles")) == 5  # the last complete index, at once
+        # the last complete index, at once (with what the ingest behind it committed by then, every 3 s)
+        assert 5 <= len(c.predict(api_name="/articles")) < 5 + n
         assert not c.predict(SEED_QUESTION, api_name="/ask")["refused"]
         assert status(c)["indexing"]
         # Killed after a commit, with more embedded since (in the journal, not yet in the index).
