@@ -166,9 +166,11 @@ def test_a_page_loaded_after_uploads_shows_the_shelf_and_count_as_they_are_now(s
     corpus, index = private_corpus_and_index(tmp_path, seed_config)
     server, _ = start(tmp_path, corpus, index)
     try:
-        for i, town in enumerate(("青禾", "紫云")):
+        stories = ["青禾镇举办荷花文化节\n青禾镇第三届荷花文化节昨日开幕，首日吸引游客两万三千人次，荷塘扩大到八百亩。\n",
+                   "紫云镇新建图书馆开放\n紫云镇图书馆今天正式对外开放，藏书四万册，设有少儿阅览室和电子阅览区。\n"]
+        for i, text in enumerate(stories):  # (two different stories: near-duplicates would share a shelf entry)
             f = tmp_path / f"up{i}.txt"
-            f.write_text(f"{town}镇举办荷花文化节\n{town}镇第三届荷花文化节昨日开幕，首日吸引游客两万人次。\n", encoding="utf-8")
+            f.write_text(text, encoding="utf-8")
             assert "Added 1 article" in upload(server, f, 600)["output"]["data"][0]
         page = browser.new_page()
         page.set_default_timeout(60_000)
@@ -176,7 +178,7 @@ def test_a_page_loaded_after_uploads_shows_the_shelf_and_count_as_they_are_now(s
         page.wait_for_selector("#rag-input textarea")
         page.click("#rag-tab-articles-button")
         shelf = page.locator("#rag-shelf")
-        shelf.get_by_text("紫云镇举办荷花文化节").wait_for()
+        shelf.get_by_text("紫云镇新建图书馆开放").wait_for()
         assert shelf.get_by_text("青禾镇举办荷花文化节").count() == 1
         page.click("#rag-tab-settings-button")
         assert "Articles: 7" in page.locator("#rag-settings").inner_text()
