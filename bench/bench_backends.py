@@ -168,7 +168,7 @@ def date_window(index, fraction: float) -> Filter:
     total = sum(e["chunks"] for e in entries.values())
     by_day: dict[str, int] = {}
     for e in entries.values():
-        if e.get("date"):
+        if e.get("date") and not e["date"].startswith("--"):  # a year-less day (--06-26) is in no dated window
             by_day[e["date"][:10]] = by_day.get(e["date"][:10], 0) + e["chunks"]
     days = sorted(by_day)
     best, best_gap = (days[0], days[0]), 2.0

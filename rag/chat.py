@@ -24,8 +24,12 @@ from rag.answering.topic_request import TopicRequest, topic_request
 from rag.contracts import ChatContext
 from rag.ingest.articles import Article
 from rag.lang.script import has_han, normalize, script_of, to_script
-from rag.records import Answer, AskRequest, Clarification, Reply, Summary
+from rag.records import Answer, AskRequest, Clarification, Filter, Reply, Summary
 from rag.references import MAX_CANDIDATES, by_id_or_number, by_words, ordinal
+from rag.scope.digest import digest_ids
+from rag.scope.facts import facts_for
+from rag.scope.plan import plan_scope
+from rag.scope.retriever import ScopedCorpus
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
 MAX_OPTIONS = MAX_CANDIDATES  # articles listed in a clarification
@@ -212,33 +216,75 @@ def _pick_pending(message: str, conversation: Conversation, articles: Mapping[st
     return resolve(message, [articles[i] for i in pending], Conversation())
 
 
-def answer_in_conversation(engine: ChatContext, question: str, conversation: Conversation | None = None, k: int | None = None) -> Answer:
+def answer_in_conversation(engine: ChatContext, question: str, conversation: Conversation | None = None, k: int | None = None,
+                           filter: Filter = Filter()) -> Answer:
     """A cited answer; a follow-up (pronoun, or almost no words of its own) stays on the last answer's articles."""
-    *_drafts, final = answer_stream(engine, question, conversation, k)
+    *_drafts, final = answer_stream(engine, question, conversation, k, filter)
     return final
 
 
-def answer_stream(engine: ChatContext, question: str, conversation: Conversation | None = None, k: int | None = None) -> Iterator[str | Answer]:
-    """`answer_in_conversation` as it happens: a model's draft as it grows (str), then the Answer."""
+def answer_stream(engine: ChatContext, question: str, conversation: Conversation | None = None, k: int | None = None,
+                  filter: Filter = Filter()) -> Iterator[str | Answer]:
+    """`answer_in_conversation` as it happens: a model's draft as it grows (str), then the Answer.
+
+    The answer keeps to the dates and outlets the question names and to `filter` (which wins where it sets
+    them; rag.scope.plan); when they leave no article it is a refusal naming the range searched."""
     conversation = conversation or Conversation()
     question = clean_question(question)  # QuestionError (a ValueError) names a question too long to ask
-    request = AskRequest(question, k=k or None)
-    if conversation.last_articles and is_follow_up(question):
-        request = AskRequest(question, conversation.last_articles, conversation.last_question, k or None)
-    yield from engine.answerer.stream(request, engine)
+    facts = facts_for(engine.articles)
+    scope = plan_scope(question, filter, facts, facts.anchor(engine.config))
+    refusal = scope.refusal(question)
+    if refusal is not None:
+        yield refusal
+        return
+    corpus = ScopedCorpus(engine, scope, facts)
+    follow_up = bool(conversation.last_articles) and is_follow_up(question)
+    listed = None if follow_up else digest_ids(scope, facts, corpus.retriever)
+    if listed:
+        yield scope.annotate(_digest(engine, question, listed))
+        return
+    asked = scope.for_answer()  # the words the filter met are not words to find again
+    request = AskRequest(asked, k=k or None, filter=scope.filter)
+    if follow_up:
+        request = AskRequest(asked, conversation.last_articles, conversation.last_question, k or None, scope.filter)
+    for item in engine.answerer.stream(request, corpus):
+        yield scope.annotate(replace(item, question=question)) if isinstance(item, Answer) else item
 
 
-def respond(engine: ChatContext, message: str, conversation: Conversation | None = None, k: int | None = None) -> tuple[Reply, Conversation]:
+DIGEST_ARTICLES = 8  # articles a "what happened then" answer lists
+
+
+def _digest(engine: ChatContext, question: str, ids: Sequence[str]) -> Answer:
+    """What the articles of a question's range report: one cited line each (the overview's), in the order
+    given, for the first DIGEST_ARTICLES."""
+    shown = list(ids)[:DIGEST_ARTICLES]
+    lines, citations = [], []
+    for aid in shown:
+        one = engine.overview([aid]).in_script(_reply_script(question))
+        line = one.summary
+        for c in one.citations:  # renumbered in the digest's order
+            n = len(citations) + 1
+            line = line.replace(f"[{c.n}]", f"[{n}]")
+            citations.append(replace(c, n=n))
+        lines.append(line)
+    note = f"showing {len(shown)} of {len(ids)} articles" if len(ids) > len(shown) else None
+    return Answer(question, "\n".join(lines), False, citations, note=note)
+
+
+def respond(engine: ChatContext, message: str, conversation: Conversation | None = None, k: int | None = None,
+            filter: Filter = Filter()) -> tuple[Reply, Conversation]:
     """Route one chat message; returns the reply and the conversation with this turn added."""
-    *_drafts, final = respond_stream(engine, message, conversation, k)
+    *_drafts, final = respond_stream(engine, message, conversation, k, filter)
     return final
 
 
 def respond_stream(
-    engine: ChatContext, message: str, conversation: Conversation | None = None, k: int | None = None
+    engine: ChatContext, message: str, conversation: Conversation | None = None, k: int | None = None,
+    filter: Filter = Filter(),
 ) -> Iterator[str | tuple[Reply, Conversation]]:
     """`respond` as it happens: a language model's unverified draft as it grows (str), when one is
-    configured and the message is a question, then (reply, conversation) as the last item."""
+    configured and the message is a question, then (reply, conversation) as the last item. `filter`: the
+    dates and outlets the user set (questions keep to them)."""
     conversation = conversation if isinstance(conversation, Conversation) else Conversation.from_json(conversation)
     # One check for every way in (page, API, CLI): control and invisible characters go, a message over
     # MAX_QUESTION_CHARS raises QuestionError with the limit in its message.
@@ -248,7 +294,7 @@ def respond_stream(
         yield routed
         return
     answer = None
-    for item in answer_stream(engine, message, conversation, k):
+    for item in answer_stream(engine, message, conversation, k, filter):
         if isinstance(item, str):
             yield item
         else:

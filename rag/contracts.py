@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Collection, Iterator, Mapping, Protocol, Sequence
 
+from rag.config import Config
 from rag.ingest.articles import Article
 from rag.records import Answer, AskRequest, Filter, Hit, Summary, TopicMatch
 
@@ -63,14 +64,19 @@ class Summarizer(Protocol):
 
 class ChatContext(Corpus, Protocol):
     """What the chat routes a message through (an engine's view of one snapshot): the corpus, its
-    answerer, and summaries by article id."""
+    answerer, summaries by article id, and the configuration (the date anchor relative dates count from)."""
 
     @property
     def answerer(self) -> Answerer: ...
 
+    @property
+    def config(self) -> Config: ...
+
     def summarize(self, article_id: str) -> Summary: ...
 
-    def overview(self) -> Summary: ...
+    def overview(self, article_ids: Sequence[str] | None = None) -> Summary:
+        """One cited line per article (these, or all)."""
+        ...
 
     def summarize_topic(self, topic: str, language: str = "zh") -> Summary: ...
 

@@ -39,7 +39,10 @@ from rag.config import Config
 from rag.contracts import Answerer, Retriever, Summarizer
 from rag.ingest.articles import Article, LoadReport, Skipped
 from rag.ingest.formats import clip
-from rag.records import Answer, Hit, Reply, Summary
+from rag.records import Answer, Filter, Hit, Reply, Summary
+from rag.scope.facts import facts_for
+from rag.scope.plan import Scope, plan_scope
+from rag.scope.retriever import ScopedRetriever
 from rag.shelf import ShelfEntry
 from rag.snapshots import (
     Behind,
@@ -97,8 +100,16 @@ class _SnapshotReads:
         """Every article in shelf order, numbered from 1, with the other outlets that carried its story."""
         return self._snapshot.shelf
 
-    def search(self, query: str, k: int = 10) -> list[Hit]:
-        return self._snapshot.retriever.search(query, k=k)
+    def search(self, query: str, k: int = 10, filter: Filter = Filter()) -> list[Hit]:
+        """The best chunks for `query` within the dates and outlets it names and `filter` sets (rag.scope)."""
+        facts = facts_for(self.articles)
+        scope = self.scope(query, filter)
+        return ScopedRetriever(self.retriever, facts, scope.anchor, scope.recency, scope.filter).search(query, k=k)
+
+    def scope(self, question: str, filter: Filter = Filter()) -> Scope:
+        """What `question` may be answered from under `filter`: rag.scope.plan.plan_scope on this snapshot."""
+        facts = facts_for(self.articles)
+        return plan_scope(question, filter, facts, facts.anchor(self.config))
 
     def summarize(self, article_id: str) -> Summary:
         """The cited summary of one article; KeyError names unknown ids. A cached one comes at once; a long
@@ -114,10 +125,14 @@ class _SnapshotReads:
         return self.workload.run(heavy, lambda: self.summarizer.summarize(article),
                                  key=("summary", backend, article.id, article.content_hash))
 
-    def overview(self) -> Summary:
-        """One cited line per article (heavy: up to a hundred summaries); one at a time per snapshot."""
-        return self.workload.run(True, lambda: self.summarizer.overview(list(self.articles.values())),
-                                 key=("overview", self.summarizer.backend, id(self._snapshot)))
+    def overview(self, article_ids: Sequence[str] | None = None) -> Summary:
+        """One cited line per article: these (unknown ids are skipped), or all. Heavy (up to a hundred
+        summaries); the same overview asked for at once is made once."""
+        articles = list(self.articles.values()) if article_ids is None else \
+            [self.articles[i] for i in article_ids if i in self.articles]
+        key = ("overview", self.summarizer.backend, id(self._snapshot),
+               None if article_ids is None else tuple(a.id for a in articles))
+        return self.workload.run(True, lambda: self.summarizer.overview(articles), key=key)
 
     def summarize_topic(self, topic: str, language: str = "zh") -> Summary:
         """A cited summary of the articles about `topic`, grouped when there are many (heavy: it reads up to
@@ -260,28 +275,32 @@ class Engine(_SnapshotReads):
         finally:
             self._refresh_lock.release()
 
-    def ask(self, question: str, conversation: Conversation | None = None, k: int | None = None) -> Answer:
-        """A cited answer to one question, following up on `conversation` if given. The same question asked
-        again while it is being answered (no conversation) is answered once.
+    def ask(self, question: str, conversation: Conversation | None = None, k: int | None = None,
+            filter: Filter = Filter()) -> Answer:
+        """A cited answer to one question, following up on `conversation` if given, within `filter` (dates
+        and outlets; the question's own narrow it where the filter sets none). The same question asked again
+        while it is being answered (no conversation) is answered once.
 
         Raises rag.answering.question.QuestionError (a ValueError) for a question too long to ask."""
         view = self.view()
         if (pending := self._still_indexing(view, question)) is not None:
             return pending
         heavy = len(clean_question(question)) > LONG_QUESTION_CHARS
-        key = None if conversation and conversation.turns else ("ask", question, k, id(view._snapshot))
-        return self.workload.run(heavy, lambda: answer_in_conversation(view, question, conversation, k), key=key)
+        key = None if conversation and conversation.turns else ("ask", question, k, filter, id(view._snapshot))
+        return self.workload.run(heavy, lambda: answer_in_conversation(view, question, conversation, k, filter),
+                                 key=key)
 
     def respond(self, message: str, conversation: Conversation | None = None,
-                k: int | None = None) -> tuple[Reply, Conversation]:
+                k: int | None = None, filter: Filter = Filter()) -> tuple[Reply, Conversation]:
         """Chat entry point: routes summary requests, follow-ups and questions (rag.chat.respond).
 
-        `k`: sources to use for this request (the web page's setting); None uses config.k."""
-        *_drafts, final = self.respond_stream(message, conversation, k)
+        `k`: sources to use for this request (the web page's setting); None uses config.k. `filter`: the
+        dates and outlets the user set."""
+        *_drafts, final = self.respond_stream(message, conversation, k, filter)
         return final
 
     def respond_stream(self, message: str, conversation: Conversation | None = None,
-                       k: int | None = None) -> Iterator[str | tuple[Reply, Conversation]]:
+                       k: int | None = None, filter: Filter = Filter()) -> Iterator[str | tuple[Reply, Conversation]]:
         """`respond` as it happens: a model's unverified draft as it grows (str), then (reply, conversation).
         A question holds a slot of its lane (a long one the heavy lane's) while it is answered; a summary
         request takes its lane when it comes to the summary."""
@@ -291,10 +310,10 @@ class Engine(_SnapshotReads):
             yield pending, conversation or Conversation()
             return
         if summary_request(cleaned) is not None or (conversation is not None and conversation.pending):
-            yield from respond_stream(view, message, conversation, k)
+            yield from respond_stream(view, message, conversation, k, filter)
             return
         with self.workload.lane(len(cleaned) > LONG_QUESTION_CHARS).slot():
-            yield from respond_stream(view, message, conversation, k)
+            yield from respond_stream(view, message, conversation, k, filter)
 
     def _still_indexing(self, view: EngineView, question: str) -> Answer | None:
         """While the corpus is read, or the first index built, there is nothing to answer from: say so."""

@@ -104,6 +104,8 @@ class Answer:
     model: str | None = None
     note: str | None = None
     verified: bool | None = None
+    filter: Filter = Filter()  # the dates and outlets it was answered within (a question's or the user's)
+    scope: str | None = None  # that filter as the reply names it (`2023年6月1日至6月30日 · 新华社/新华网`)
 
     @property
     def article_ids(self) -> list[str]:
@@ -123,6 +125,9 @@ class Answer:
             "model": self.model,
             "note": self.note,
             "verified": self.verified,
+            "filter": {"since": self.filter.since, "until": self.filter.until, "sources": list(self.filter.sources)}
+            if self.filter else None,
+            "scope": self.scope,
         }
 
 

@@ -14,13 +14,15 @@ from rag.engine import Engine, Snapshot
 from rag.index.embedders import Embedder
 from rag.indexer import FileState
 from rag.ingest.articles import Article
-from rag.records import Reply
+from rag.records import Filter, Reply
 from rag.uploads import store_upload
 
 
 class LexicalRetriever(Retriever):
-    """The retriever contract (`search(query, k, article_ids)`, `search_articles`) over real BM25
-    (rag.index.lexical), no embedder; `titles`: each chunk's article title is indexed with it, as the product does."""
+    """The retriever contract (`search(query, k, article_ids, filter)`, `search_articles`) over real BM25
+    (rag.index.lexical), no embedder; `titles`: each chunk's article title is indexed with it, as the product does.
+    A filter is applied by the index's rules (rag.index.backend: `Where`, `DateRule`, sources as stored), as a mask
+    inside the BM25 search; rag.scope hands it filters whose outlets are already the stored credits."""
 
     def __init__(self, articles, chunk_chars: int = 160, titles: bool = True):
         from rag.ingest.chunks import chunk_articles
@@ -74,7 +76,7 @@ class FakeEngine(Engine):
     - `submit_files` without an embedder or a background ingest: uploads are checked and stored by the real
       `store_upload` (in the uploads folder) (the real loader), indexed at once with BM25 only, and each file's state is a real FileState.
 
-    `calls` records each chat request as (message, conversation, k)."""
+    `calls` records each chat request as (message, conversation, k); `filters` the filter of each."""
 
     def __init__(self, articles: Mapping[str, Article], folder: Path, drafts: Sequence[str] = (),
                  failure: Exception | None = None, **settings):
@@ -85,14 +87,16 @@ class FakeEngine(Engine):
         self.drafts = tuple(drafts)
         self.failure = failure
         self.calls: list[tuple[str, Conversation | None, int | None]] = []
+        self.filters: list[Filter] = []
 
     def respond_stream(self, message: str, conversation: Conversation | None = None,
-                       k: int | None = None) -> Iterator[str | tuple[Reply, Conversation]]:
+                       k: int | None = None, filter: Filter = Filter()) -> Iterator[str | tuple[Reply, Conversation]]:
         self.calls.append((message, conversation, k))
+        self.filters.append(filter)
         yield from self.drafts
         if self.failure is not None:
             raise self.failure
-        yield from super().respond_stream(message, conversation, k)
+        yield from super().respond_stream(message, conversation, k, filter)
 
     def submit_files(self, files: Sequence[Path], progress=None) -> list[FileState]:
         """The real checks and storing (`store_upload`), indexed at once with BM25: every state comes back

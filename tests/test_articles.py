@@ -500,10 +500,13 @@ def test_crud_header_dates_and_outlets_reach_the_metadata(crud) -> None:
                 assert art.source == expected.source, (art.id, header)
             if expected.author:
                 assert art.author == expected.author, (art.id, header)
-    # Every header with a full date is parsed; year-less ones are completed from the URL where it has one.
+    # Every header with a full date is parsed; year-less ones are completed from the URL where it has one;
+    # an article with no full date keeps the day its page gives, year-less (--MM-DD), never an invented year.
     articles, _, records = crud["articles.jsonl"]
     dated = [a for a in articles if a.date and re.fullmatch(r"\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2})?)?", a.date)]
-    assert len(dated) == sum(1 for a in articles if a.date)
+    partial = [a for a in articles if a.date and re.fullmatch(r"--\d{2}-\d{2}", a.date)]
+    assert len(dated) + len(partial) == sum(1 for a in articles if a.date)
+    assert len(dated) == 1270 and len(partial) == 31
 
 
 def test_crud_bodies_lose_page_furniture(crud) -> None:

@@ -33,6 +33,8 @@ from rag.ingest.articles import Article
 from rag.ingest.chunks import chunk_article
 from rag.records import Filter
 from rag.retrieve import Retriever
+from rag.scope.facts import facts_for
+from rag.scope.retriever import ScopedRetriever
 from tests.conftest import ROOT
 from tests.fakes import HashEmbedder
 
@@ -211,6 +213,29 @@ def test_filters_apply_inside_both_searches(cfg):
         index.dense_search(q, 5, Where.of(Filter(since="yesterday")))
     with pytest.raises(ValueError, match="both dated or both year-less"):
         index.lexical_search(["新闻"], 5, Where.of(Filter(since="--02-01", until="2024-03-01")))
+
+
+def test_the_scope_s_filters_hold_inside_every_backend(cfg):
+    """rag.scope hands the index its filters with outlets turned into the credits the articles carry
+    (CorpusFacts.index_filter): outlets by alias, script or group, and year-less windows, keep a search to the
+    articles the planner counted, on every backend; an outlet no article credits admits nothing (not everything)."""
+    emb = HashEmbedder()
+    arts = news()
+    ingest(arts, cfg, emb, progress=False)
+    facts = facts_for({a.id: a for a in arts})
+    scoped = ScopedRetriever(Retriever(open_backend(cfg), emb, cfg), facts)
+    cases = [
+        (Filter(sources=("Xinhua",)), {"a1"}),  # 新华社's group: its credit 新华网
+        (Filter(sources=("人民網",)), {"a0", "a3"}),
+        (Filter(sources=("人民日报",)), set()),  # 人民日报 is not 人民网
+        (Filter("--01-01", "--02-29", ("人民网", "新华网")), {"a0", "a1", "a3"}),
+        (Filter("--02-01", "--02-29"), {"a1", "a4"}),  # a4's own date is year-less
+    ]
+    for f, admitted in cases:
+        assert set(facts.matching(f)) == admitted, f
+        hits = scoped.search("第 篇 版本v1 段", k=100, filter=f)
+        assert {h.article_id for h in hits} == admitted, f
+        assert {a for a, _ in scoped.search_articles("版本v1", k=10, filter=f)} == admitted, f
 
 
 def test_past_the_graph_threshold_a_filtered_dense_search_is_still_exact(tmp_path):

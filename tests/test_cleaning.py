@@ -27,7 +27,7 @@ from rag.ingest.cleaning.credits import (
     strip_leading_credit,
     strip_trailing_credits,
 )
-from rag.ingest.cleaning.dates import complete_date, date_from_url, date_of_line
+from rag.ingest.cleaning.dates import complete_date, date_from_url, date_of_line, partial_date, yearless
 from rag.ingest.cleaning.headers import Header, parse_header, split_header
 from rag.ingest.cleaning.mojibake import repair_gbk_shift
 from rag.ingest.cleaning.paragraphs import split_paragraphs
@@ -429,7 +429,12 @@ def test_date_lines() -> None:
 def test_year_completed_from_url() -> None:
     assert complete_date("08/12  08:12", "http://intl.ce.cn/qqss/202308/12/t20230812_38670000.shtml") == "2023-08-12T08:12"
     assert date_from_url("http://news.cnhubei.com/content/2023-08/14/content_16413044.html") == "2023-08-14"
-    assert complete_date("08/12  08:12", None) is None
+    # no URL date: the header's day is kept, year-less (ISO 8601 --MM-DD), never given an invented year
+    assert complete_date("08/12  08:12", None) == "--08-12"
+    assert complete_date("07-20 22:43", "https://example.com/a.html") == "--07-20"
+    # the URL's date is the publication date when the header names another day
+    assert complete_date("08/11  08:12", "http://intl.ce.cn/qqss/202308/12/t20230812_38670000.shtml") == "2023-08-12"
+    assert complete_date("记者：潘福达", None) is None
 
 
 def test_dateline_outlet() -> None:

@@ -52,3 +52,42 @@ def test_help_imports_nothing_heavy():
            "print(sorted(m for m in ('torch','transformers','gradio','faiss','jieba') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert out.stdout.strip() == "[]"
+
+
+# ---- date and outlet filters (issue #17) ---------------------------------------------------------------
+
+
+def test_malformed_filters_are_one_line_errors_before_anything_loads(tmp_path):
+    for args, said in ((("ask", "党建", "--since", "2023-13-01"), "--since: not a date: '2023-13-01'"),
+                       (("search", "党建", "--until", "June"), "--until: not a date: 'June'"),
+                       (("ask", "党建", "--since", "2023-07-01", "--until", "2023-06-01"), "is after --until"),
+                       (("summarize", "004_7e177a0353be72cf", "--since", "2023"), "choose the articles of --all"),
+                       (("ask", "党建", "--date-anchor", "someday"), "date_anchor must be")):
+        out = rag(*args, "--corpus", str(SEEDS), "--index", str(tmp_path / "never-built"))
+        assert out.returncode == 2 and said in out.stderr and len(out.stderr.strip().splitlines()) == 1, out.stderr
+        assert not (tmp_path / "never-built").exists()
+
+
+def test_ask_search_and_summarize_keep_to_the_filters(seed_config, seed_engine):
+    where = ("--corpus", str(seed_config.corpus[0]), "--index", str(seed_config.index_dir), "--quiet")
+    out = rag("ask", "6月份的活动", "--json", *where)  # the question's own dates
+    answer = json.loads(out.stdout)
+    assert sorted({c["article_id"][:3] for c in answer["citations"]}) == ["000", "001", "002"]
+    assert answer["filter"] == {"since": "--06-01", "until": "--07-02", "sources": []} and answer["scope"]
+    out = rag("ask", "渠岸镇党委书记是谁？", "--since", "2023-06", "--until", "2023-06", *where)
+    assert out.returncode == 0 and "没有提供" in out.stdout and "searched: 2023年6月1日至6月30日" in out.stdout
+    out = rag("search", "党建", "--source", "大眾日報", "--json", *where)
+    rows = json.loads(out.stdout)
+    assert rows and {r["article_id"][:3] for r in rows} == {"003"} and rows[0]["source"] == "大眾日報"
+    out = rag("search", "党建", "--since", "2024", "--k", "3", *where)
+    assert out.returncode == 0 and "(2024-02-27 16:56)" in out.stdout and "searched: 2024年1月1日以来" in out.stderr
+    out = rag("summarize", "--all", "--since", "06-01", "--until=--06-30", "--json", *where)
+    summary = json.loads(out.stdout)
+    assert sorted({c["article_id"][:3] for c in summary["citations"]}) == ["000", "001", "002"]
+
+
+def test_every_printed_citation_says_its_date(seed_config, seed_engine):
+    out = rag("ask", "6月份有哪些党建活动？", "--corpus", str(seed_config.corpus[0]), "--index", str(seed_config.index_dir))
+    lines = [ln for ln in out.stdout.splitlines() if ln.startswith("[")]
+    assert len(lines) == 3 and all(any(d in ln for d in ("(2023-06-27)", "2023-06-18)", "(06-26 (year not given))"))
+                                   for ln in lines), lines

@@ -169,6 +169,27 @@ def test_summarize_returns_the_cli_summary_object(client, seed_engine):
     assert overview["article_id"] is None and len(overview["citations"]) >= len(seed_engine.articles) - 1
 
 
+def test_ask_and_summarize_take_optional_date_and_outlet_filters(client, seed_engine):
+    """since, until and source, as `rag ask --since/--until/--source`; left out, the question's own dates apply."""
+    from gradio_client.exceptions import AppError
+
+    from rag.records import Filter
+
+    got = client.predict("渠岸镇党委书记是谁？", "2023-06-01", "2023-06-30", "", api_name="/ask")
+    assert got["refused"] and got["filter"] == {"since": "2023-06-01", "until": "2023-06-30", "sources": []}
+    assert "2023年6月1日至6月30日" in got["answer"]
+    want = seed_engine.ask("渠岸镇党委书记是谁？", filter=Filter("2023-06-01", "2023-06-30")).to_json()
+    assert got == json.loads(json.dumps(want, ensure_ascii=False))
+    got = client.predict("6月份的活动", api_name="/ask")  # no filter fields: the question's dates
+    assert sorted({c["article_id"][:3] for c in got["citations"]}) == ["000", "001", "002"] and got["scope"]
+    got = client.predict("党建", "", "", "大眾日報", api_name="/ask")
+    assert {c["article_id"][:3] for c in got["citations"]} <= {"003"} and got["filter"]["sources"] == ["大众日报"]
+    with pytest.raises(AppError, match="since: not a date: '2023-13'"):
+        client.predict("党建", "2023-13", "", "", api_name="/ask")
+    overview = client.predict("all", "06-01", "06-30", "", api_name="/summarize")
+    assert sorted({c["article_id"][:3] for c in overview["citations"]}) == ["000", "001", "002"]
+
+
 def test_unknown_article_is_a_clear_error(client):
     from gradio_client.exceptions import AppError
 

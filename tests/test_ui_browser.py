@@ -257,6 +257,38 @@ def test_oversized_upload_is_a_message(page, tmp_path):
     shot(page, "upload-error.png")
 
 
+def field(page, elem_id: str):
+    return page.locator(f"#{elem_id} textarea, #{elem_id} input").first
+
+
+def test_the_filter_bar_limits_the_answers_and_each_answer_says_so(page):
+    field(page, "rag-since").fill("2023-06-01")
+    field(page, "rag-until").fill("2023-06-30")
+    reply = ask(page, "有哪些党建活动？")
+    assert "rag-answer" in reply.get_attribute("class") and "Filtered: 2023年6月1日至6月30日" in reply.inner_text()
+    cards = page.locator("#rag-sources .rag-turn").first.locator(".rag-source")
+    cited = {cards.nth(i).get_attribute("data-article")[:3] for i in range(cards.count())}
+    assert cited == {"000", "002"}  # June 2023's; 001 gives no year, 004 is February 2024's
+    assert "2023-06" in cards.first.locator(".rag-meta").inner_text()  # every source says its date
+    reply = ask(page, "渠岸镇党委书记是谁？")  # answered from 004 without the filter
+    assert "rag-refusal" in reply.get_attribute("class") and "2023年6月1日至6月30日" in reply.inner_text()
+    field(page, "rag-since").fill("2023-13-01")
+    reply = ask(page, "有哪些党建活动？")
+    assert "rag-error" in reply.get_attribute("class") and "not a date: '2023-13-01'" in reply.inner_text()
+    field(page, "rag-since").fill("")
+    field(page, "rag-until").fill("")
+    outlets = page.locator("#rag-outlets input").first
+    outlets.click()
+    outlets.fill("大众日报")
+    page.locator("[role=option]", has_text="大众日报").first.click()
+    reply = ask(page, "青岛的党建")
+    assert "Filtered: 大众日报" in reply.inner_text()
+    cards = page.locator("#rag-sources .rag-turn").first.locator(".rag-source")
+    assert {cards.nth(i).get_attribute("data-article")[:3] for i in range(cards.count())} == {"003"}
+    assert "undated" in cards.first.locator(".rag-meta").inner_text()
+    shot(page, "filters.png")
+
+
 def test_refusal_looks_different_from_an_answer(page):
     answer = ask(page, "渠岸镇党委书记是谁？")
     refusal = ask(page, "小米集团回购了多少股份？")

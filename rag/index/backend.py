@@ -124,6 +124,20 @@ class DateRule:
     def empty(self) -> bool:
         return not self.yearless and self.lo is not None and self.hi is not None and self.lo > self.hi
 
+    def mask(self, days: np.ndarray, month_days: np.ndarray) -> np.ndarray:
+        """The rule over many articles at once: their `day_number`s and `month_day`s → which pass (the FAISS
+        index's filters, and rag.scope's count of what a range holds)."""
+        if self.yearless:  # the day of the year, dated or year-less articles alike
+            md = month_days
+            inside = ((md >= self.lo) & (md <= self.hi)) if self.lo <= self.hi else ((md >= self.lo) | (md <= self.hi))
+            return inside & (md != NO_MONTH_DAY)
+        ok = days != UNDATED  # an article without a full date is outside any dated bound
+        if self.lo is not None:
+            ok &= days >= self.lo
+        if self.hi is not None:
+            ok &= days <= self.hi
+        return ok
+
     def admits(self, iso: str | None) -> bool:
         """The rule for one article's date (ISO, year-less `--MM-DD`, or None)."""
         if self.yearless:

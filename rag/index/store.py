@@ -13,7 +13,7 @@ import numpy as np
 
 from rag.config import Config
 from rag.index import graph as hnsw
-from rag.index.backend import NO_MONTH_DAY, UNDATED, Where, day_number, month_day
+from rag.index.backend import Where, day_number, month_day
 from rag.index.cpu import faiss_threads
 from rag.index.manifest import IndexMismatch, check_digests, check_manifest, read_manifest
 from rag.ingest.chunks import Chunk
@@ -103,16 +103,8 @@ class VectorIndex:
             return None
         ok = np.ones(len(self.article_ids), dtype=bool)
         rule = where.dates()
-        if rule is not None and rule.yearless:  # the day of the year, dated or year-less articles alike
-            md = self.article_month_days
-            ok &= md != NO_MONTH_DAY
-            ok &= ((md >= rule.lo) & (md <= rule.hi)) if rule.lo <= rule.hi else ((md >= rule.lo) | (md <= rule.hi))
-        elif rule is not None:  # an article without a full date is outside any dated bound
-            ok &= self.article_days != UNDATED
-            if rule.lo is not None:
-                ok &= self.article_days >= rule.lo
-            if rule.hi is not None:
-                ok &= self.article_days <= rule.hi
+        if rule is not None:
+            ok &= rule.mask(self.article_days, self.article_month_days)
         if where.filter.sources:
             ok &= self._articles_mask(i for s in where.filter.sources for i in self._by_source.get(s, ()))
         if where.article_ids is not None:

@@ -175,7 +175,7 @@ def parse_record(record: object, default_id: str = "") -> Parsed | str:
     field_header = parse_header(_field(record, "date") or "")
     url = _field(record, "url")
     date = field_header.date or header.date
-    if date is None and url:
+    if date is None:  # a header without a year (`08/12 08:12`): the URL's date, else kept year-less
         date = complete_date(_field(record, "date") or header_text, url)
     title = _field(record, "title")
     if title is None:

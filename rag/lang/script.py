@@ -50,6 +50,17 @@ def normalize(text: str) -> str:
     return to_simplified(halfwidth(unicodedata.normalize("NFC", text))).lower()
 
 
+def search_twin(text: str) -> str:
+    """`normalize` that keeps every character in place: half-width, Simplified, lower-case Latin, and exactly
+    as long as `text`, so a span found in the twin is the same span of `text` (where converting a phrase
+    would change its length, each character is converted on its own)."""
+    half = "".join(low if len(low := ch.lower()) == 1 else ch for ch in halfwidth(text))
+    simple = to_simplified(half)
+    if len(simple) != len(half):
+        simple = "".join(s if len(s := to_simplified(c)) == 1 else c for c in half)
+    return simple
+
+
 def has_han(text: str) -> bool:
     return bool(HAN_CHAR.search(text))
 

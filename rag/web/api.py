@@ -16,7 +16,10 @@ import gradio as gr
 
 from rag.answering.question import QuestionError, clean_question
 from rag.engine import Engine
+from rag.records import Filter
 from rag.references import describe, resolve_reference
+from rag.scope.facts import facts_for
+from rag.scope.filters import FilterError, explicit_filter
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +44,14 @@ class ArticleRefJSON(TypedDict):
     title: str
 
 
+class FilterJSON(TypedDict):
+    """The dates (ISO; `--MM-DD` for a day of any year) and outlets an answer kept to."""
+
+    since: Optional[str]
+    until: Optional[str]
+    sources: List[str]
+
+
 class AnswerJSON(TypedDict):
     """`rag ask --json`: `answer` carries [n] markers that index `citations`. A model's answer also has
     `sentences` (the verifier's verdict on each sentence it wrote)."""
@@ -56,6 +67,8 @@ class AnswerJSON(TypedDict):
     model: Optional[str]
     note: Optional[str]
     verified: Optional[bool]
+    filter: Optional[FilterJSON]
+    scope: Optional[str]
 
 
 class SummaryJSON(TypedDict):
@@ -143,20 +156,38 @@ class ApiEndpoints:
     def __init__(self, engine: Engine):
         self.engine = engine
 
-    def ask(self, question: str) -> AnswerJSON:
-        """A cited answer to one question (`rag ask QUESTION --json`)."""
+    def filter_outlets(self) -> List[str]:
+        """The outlets the articles credit, the most credited first (the filter bar's choices)."""
+        counts = facts_for(self.engine.articles).outlets.counts
+        return sorted(counts, key=lambda o: (-counts[o], o))
+
+    def filter_of(self, since: Optional[str], until: Optional[str], sources, names=("since", "until", "source")) -> Filter:
+        """Dates and outlets as given (the page's filter bar, an API call) as a Filter; FilterError names a bad value."""
+        return explicit_filter(since, until, sources or (), facts_for(self.engine.articles), names)
+
+    def ask(self, question: str, since: str = "", until: str = "", source: str = "") -> AnswerJSON:
+        """A cited answer to one question (`rag ask QUESTION --json`). Optional: `since`, `until` (YYYY-MM-DD,
+        YYYY-MM, YYYY, or MM-DD for a day of any year) and `source` (outlets, comma-separated), as `rag ask
+        --since/--until/--source`."""
         try:
             if not clean_question(question or ""):
                 raise user_error("question is empty: ask something, e.g. 渠岸镇党委书记是谁？")
-            return self.engine.ask(question).to_json()
-        except QuestionError as exc:  # too long, not text: the caller gets the reason
+            return self.engine.ask(question, filter=self.filter_of(since, until, source)).to_json()
+        except (QuestionError, FilterError) as exc:  # too long, not text, a bad date: the caller gets the reason
             raise user_error(str(exc)) from None
 
-    def summarize(self, article: str) -> SummaryJSON:
+    def summarize(self, article: str, since: str = "", until: str = "", source: str = "") -> SummaryJSON:
         """The cited summary of one article (`rag summarize ARTICLE --json`): an id, the start of one, a shelf
-        number (#3) or words of its title; 'all' gives the overview."""
+        number (#3) or words of its title; 'all' gives the overview, of the articles within `since`, `until`
+        and `source` when given (`rag summarize --all --since …`)."""
         article = (article or "").strip()
         if article in ("all", "--all"):
+            try:
+                chosen = self.filter_of(since, until, source)
+            except FilterError as exc:
+                raise user_error(str(exc)) from None
+            if chosen:
+                return self.engine.overview(facts_for(self.engine.articles).matching(chosen)).to_json()
             return self.engine.overview().to_json()
         view = self.engine.view()  # one snapshot: the id resolved is the article summarized
         shelf = list(view.articles.values())

@@ -19,6 +19,8 @@ from rag.answering.question import QuestionError
 from rag.chat import Conversation
 from rag.config import Config
 from rag.engine import Engine
+from rag.records import Filter
+from rag.scope.filters import FilterError
 from rag.web.api import ApiEndpoints
 from rag.shelf import ALL_OUTLETS, SORTS, ShelfQuery, query_shelf
 from rag.web.brief import brief_html, brief_markdown, transcript_entry
@@ -28,6 +30,7 @@ from rag.web.render import (
     render_article,
     render_draft,
     render_error,
+    indexing_line,
     render_upload_states,
     render_reply,
     render_sources,
@@ -101,8 +104,10 @@ class ChatApp:
 
     # -- chat --
     def chat(self, message: str, history: list, conversation: Conversation | None, sections: list, k: int | None,
-             transcript: list | None = None):
-        """Stream one reply into the chat; the sources panel is filled when the reply is complete.
+             transcript: list | None = None, since: str | None = None, until: str | None = None,
+             outlets: Sequence[str] | None = None):
+        """Stream one reply into the chat, within the filter bar's dates and outlets; the sources panel is
+        filled when the reply is complete.
 
         Yields (textbox, history, conversation, sections, sources panel, transcript); the transcript (what was
         asked and each reply's JSON) is what "Download this conversation" is made from."""
@@ -110,7 +115,14 @@ class ChatApp:
         if not message:
             yield "", history or [], conversation, sections or [], render_sources_panel(sections or []), transcript or []
             return
-        yield from self._turn(message, message, history, conversation, sections, k, transcript)
+        try:
+            chosen = self.api.filter_of(since, until, outlets, ("From", "To", "Outlets"))
+        except FilterError as exc:  # a date the user mistyped: said in the chat, nothing is asked
+            history = list(history or []) + [_user_bubble(message), _bot_bubble(render_error(str(exc)))]
+            sections = list(sections or []) + [""]
+            yield message, history, conversation, sections, render_sources_panel(sections), transcript or []
+            return
+        yield from self._turn(message, message, history, conversation, sections, k, transcript, chosen)
 
     def summarize_to_chat(self, article_id: str | None, history: list, conversation: Conversation | None, sections: list,
                           k: int | None, transcript: list | None = None):
@@ -132,7 +144,7 @@ class ChatApp:
         return {e.article.id: e.also_carried_by for e in self.engine.shelf if e.article.id in cited and e.also_carried_by}
 
     def _turn(self, message: str, shown: str, history: list, conversation: Conversation | None, sections: list,
-              k: int | None, transcript: list | None = None):
+              k: int | None, transcript: list | None = None, chosen: Filter = Filter()):
         """One exchange: yields (textbox, history, conversation, sections, sources panel, transcript) as it streams."""
         history = list(history or [])
         sections = list(sections or [])
@@ -142,7 +154,7 @@ class ChatApp:
         turn = len(sections) + 1
         drafting = False  # a model's draft is on show (it streams tokens; the verified reply replaces it)
         try:
-            for item in self.engine.respond_stream(message, conversation, k=int(k) if k else None):
+            for item in self.engine.respond_stream(message, conversation, k=int(k) if k else None, filter=chosen):
                 if not isinstance(item, str):
                     reply, conversation = item
                     continue
@@ -208,22 +220,17 @@ class ChatApp:
         return settings_markdown(self.engine.config, len(self.engine.articles), self.indexing_line())
 
     def indexing_line(self) -> str:
-        """What the background ingest is doing, for Settings ("" when it is idle)."""
-        status = self.engine.ingest_status()
-        if not status["indexing"]:
-            return ""
-        jobs = [j for j in status["jobs"] if j["state"] not in ("done", "skipped", "failed")]
-        done, total = sum(j["done"] for j in jobs), sum(j["total"] for j in jobs)
-        return f"{len(jobs)} file{'s' if len(jobs) != 1 else ''} in the background ingest, {done:,}/{total:,} passages embedded"
+        return indexing_line(self.engine.ingest_status())
 
     def page_state(self):
-        """What a freshly loaded page shows: the shelf, the settings and the background ingest as they are now
-        (not as they were when the server started)."""
+        """What a freshly loaded page shows: the shelf, the settings, the background ingest and the filter bar's
+        outlets as they are now (not as they were when the server started)."""
         from rag.indexer import FileState
 
         jobs = [FileState(j["name"], j["state"], j["done"], j["total"], articles=j["articles"], reason=j["reason"])
                 for j in self.engine.ingest_status()["jobs"] if j["state"] in ("queued", "embedding", "saving")]
-        return (*self.shelf_view(), self.settings(), render_upload_states(jobs, self.engine.articles) if jobs else "")
+        return (*self.shelf_view(), self.settings(), render_upload_states(jobs, self.engine.articles) if jobs else "",
+                gr.update(choices=self.api.filter_outlets()))
 
     def open_article(self, article_id: str | None):
         return render_article(self.engine.articles.get(article_id or ""))
@@ -343,6 +350,13 @@ def build_app(engine: Engine, max_upload_mb: int | None = None, delete_cache: tu
             gr.Markdown(f"# News chat · 新闻问答\n{CAPABILITIES}", elem_id="rag-capabilities")
         with gr.Row(equal_height=False):
             with gr.Column(scale=5, min_width=380):
+                with gr.Row(elem_id="rag-filters"):
+                    since = gr.Textbox(label="From", placeholder="2023-06-01", max_lines=1, scale=2, min_width=120,
+                                       elem_id="rag-since")
+                    until = gr.Textbox(label="To", placeholder="2023-06-30", max_lines=1, scale=2, min_width=120,
+                                       elem_id="rag-until")
+                    outlets = gr.Dropdown(choices=ui.api.filter_outlets(), value=[], multiselect=True, label="Outlets",
+                                          scale=3, min_width=160, elem_id="rag-outlets")
                 chatbot = gr.Chatbot(
                     elem_id="rag-chat",
                     label="Chat",
@@ -437,7 +451,7 @@ def build_app(engine: Engine, max_upload_mb: int | None = None, delete_cache: tu
         gr.api(ui.api.articles, api_name="articles", queue=False)
         gr.api(ui.api.status, api_name="status", queue=False)
         chat_io = dict(
-            inputs=[box, chatbot, conversation, sections, k, transcript],
+            inputs=[box, chatbot, conversation, sections, k, transcript, since, until, outlets],
             outputs=[box, chatbot, conversation, sections, sources, transcript],
             concurrency_limit=CHAT_CONCURRENCY,
             concurrency_id="chat",
@@ -475,9 +489,9 @@ def build_app(engine: Engine, max_upload_mb: int | None = None, delete_cache: tu
         add.click(
             ui.upload_stream, [files, *shelf_query, shelf_page], [upload_status, *shelf_out, settings], api_name="upload",
             concurrency_limit=UPLOAD_CONCURRENCY, concurrency_id="ingest", **private,
-        )
+        ).then(lambda: gr.update(choices=ui.api.filter_outlets()), None, outlets, queue=False, **private)
         # A page loaded after uploads (or while an ingest runs) shows the shelf as it is now, not as it was
         # when the server started.
-        app.load(ui.page_state, None, [*shelf_out, settings, upload_status], queue=False, **private)
+        app.load(ui.page_state, None, [*shelf_out, settings, upload_status, outlets], queue=False, **private)
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     return app

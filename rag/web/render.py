@@ -82,8 +82,15 @@ def show_date(date: str | None) -> str | None:
 
 
 def _meta(c: Citation | Article) -> str:
-    """'outlet · date' for a citation or article, skipping what is unknown."""
-    return " · ".join(esc(x) for x in (c.source, show_date(c.date)) if x)
+    """'outlet · date' for a citation or article; the date is always said (`undated` when there is none)."""
+    return " · ".join(esc(x) for x in (c.source, show_date(c.date) or "undated") if x)
+
+
+def render_scope(reply: Reply) -> str:
+    """The filter an answer kept to (its dates and outlets), shown on every answer that had one."""
+    if not isinstance(reply, Answer) or not reply.scope:
+        return ""
+    return f'<div class="rag-scope">Filtered: {esc(reply.scope)}</div>'
 
 
 Carried = Mapping[str, Sequence[str]]  # article id → the other outlets that carried its story
@@ -142,10 +149,10 @@ def render_reply(reply: Reply, turn: int, text: str | None = None, carried: Carr
         tail = _chips(cites, turn, carried=carried) + _note(reply)
     elif isinstance(reply, Answer) and reply.refused:
         head = '<span class="rag-badge">⚠ Not in the articles</span>'
-        tail = _chips(cites, turn, lead="Closest passages (not an answer): ", carried=carried) + _note(reply)
+        tail = render_scope(reply) + _chips(cites, turn, lead="Closest passages (not an answer): ", carried=carried) + _note(reply)
     elif isinstance(reply, Answer):
         head = ""
-        tail = _chips(cites, turn, carried=carried) + _original(reply, turn) + _note(reply)
+        tail = render_scope(reply) + _chips(cites, turn, carried=carried) + _original(reply, turn) + _note(reply)
     else:  # a Clarification
         head = ""
         items = "".join(f"<li>{esc(o)}</li>" for o in reply.options)
@@ -400,6 +407,15 @@ def render_upload_states(states: Sequence["FileState"], articles: Mapping[str, A
     return f'<div class="rag-report rag-uploads">{"".join(parts)}</div>'
 
 
+def indexing_line(status: Mapping) -> str:
+    """What the background ingest is doing (`Engine.ingest_status`), for Settings; "" when it is idle."""
+    if not status["indexing"]:
+        return ""
+    jobs = [j for j in status["jobs"] if j["state"] not in ("done", "skipped", "failed")]
+    done, total = sum(j["done"] for j in jobs), sum(j["total"] for j in jobs)
+    return f"{len(jobs)} file{'s' if len(jobs) != 1 else ''} in the background ingest, {done:,}/{total:,} passages embedded"
+
+
 def _title_of(article_id: str, articles: Mapping[str, Article]) -> str:
     """A report's article id, with its title when the article is on the shelf (a removed one is not)."""
     article = articles.get(article_id)
@@ -417,6 +433,7 @@ def settings_markdown(config: Config, articles: int, indexing: str = "") -> str:
         + (f"`{config.index_dir}`" if config.index_backend == "faiss" else f"{config.index_backend} at `{config.index_uri}`")
         + f" · **uploads go to:** `{config.uploads_dir}`",
         f"- **Largest upload:** {config.max_upload_mb} MB · **upload quota:** {config.upload_quota_mb} MB",
+        f"- **Relative dates count from:** {'the newest article' if config.date_anchor == 'corpus' else config.date_anchor}",
     ]
     if indexing:
         lines.append(f"- **Indexing:** {indexing}")

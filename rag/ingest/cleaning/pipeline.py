@@ -24,7 +24,7 @@ from rag.ingest.cleaning.chrome import (
 )
 from rag.ingest.cleaning.credits import credit_of_line, strip_leading_credit, strip_trailing_credits
 from rag.ingest.cleaning.datelines import Dateline, parse_dateline
-from rag.ingest.cleaning.dates import date_of_line
+from rag.ingest.cleaning.dates import date_of_line, partial_date
 from rag.ingest.cleaning.mojibake import repair_gbk_shift
 from rag.ingest.cleaning.paragraphs import DEFAULT_MAX_PARAGRAPH_CHARS, join_broken_lines, split_paragraphs
 from rag.ingest.cleaning.text import COMPARE_DROP, SENT_END, compare_key, normalize_whitespace, strip_pinyin_glosses
@@ -87,7 +87,11 @@ def clean_article(
     author: str | None = None,
     max_paragraph_chars: int = DEFAULT_MAX_PARAGRAPH_CHARS,
 ) -> Cleaned | None:
-    """Clean one document; None when nothing of an article is left (empty or only boilerplate)."""
+    """Clean one document; None when nothing of an article is left (empty or only boilerplate).
+
+    `date`: ISO 8601, or year-less `--MM-DD` (a header that gave no year): a full date found while cleaning
+    wins over a year-less one; an article with no full date gets its year-less day (a header's, its
+    dateline's, or the day its lead opens with), completed where the article writes its year (`partial_date`)."""
     meta = _Meta(date=date, source=source, author=author, place=None)
     lines = [ln for ln in preclean(text).split("\n") if ln]
     title = clean_title(strip_pinyin_glosses(title)) if title else None
@@ -118,7 +122,10 @@ def clean_article(
     derived = not title
     if derived:
         title = derive_title(paragraphs)
-    return Cleaned(title, paragraphs, meta["date"], meta["source"], meta["author"], derived, meta["place"])
+    date = meta["date"]
+    if not date or date.startswith("--"):
+        date = partial_date(paragraphs, date)
+    return Cleaned(title, paragraphs, date, meta["source"], meta["author"], derived, meta["place"])
 
 
 def _strip_title_prefix(line: str, title: str) -> str:

@@ -1,0 +1,120 @@
+"""A question's scope: which articles it may be answered from (dates and outlets it names, merged with the
+filters the user set), whether newer articles are preferred, and the refusal when no article is left.
+
+How a date in a question becomes a filter depends on its role (rag.lang.when): a question about reports
+(`7月下旬有哪些关于台风的报道`) filters by publication date; one about an event (`6月份有哪些党建活动`,
+`2024年渠岸镇开了什么会`) by publication date too, widened by `EVENT_SLACK_DAYS` after the range (an event is
+reported that day or the next in 99 % of CRUD's datelines), unless no article at all is of that range (then the
+question tells of a past the articles may mention); a statistic's period or cut-off (`2023年上半年GDP`,
+`截至6月30日`: published later) is no filter at all. An outlet named in a question
+(大众日报, 新华网, Xinhua) filters by the articles' credits, with its group (新华社/新华网)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+from rag.lang.outlets import OutletMatch, find_outlets, source_filter
+from rag.answering.candidates import article_text
+from rag.lang.script import script_of, search_twin, to_script
+from rag.lang.when import Span, TimeQuery, parse, strip
+from rag.records import Answer, Filter
+from rag.scope.facts import CorpusFacts
+from rag.scope.filters import describe_filter, merged
+
+EVENT_SLACK_DAYS = 2  # an event question also admits articles published this many days after its range
+# The kinds of words a filter took over that the answerer does not read ("date", "open", "outlet", "recency"):
+# they are met by the filter, and as words to find in a sentence they only cost (bench/bench_dates.py, variants).
+STRIP_FOR_ANSWER: tuple[str, ...] = ("outlet", "date", "open", "recency")
+
+
+@dataclass(frozen=True)
+class Scope:
+    filter: Filter  # what searches may return: the explicit filter's parts, the question's where it sets none
+    time: TimeQuery
+    outlets: tuple[OutletMatch, ...]
+    allowed: tuple[str, ...] | None  # ids of the articles the filter admits (None: no filter)
+    anchor: date | None
+    lang: str  # the question's script: "hans", "hant" or "en"
+    description: str  # the filter as the reply names it (the asked range, not the event slack)
+    question: str  # the question without the dates, outlets and recency words the scope took over
+    asked: str = ""  # the question as asked
+    taken: tuple[Span, ...] = ()  # the spans the filter and the boost took over
+
+    def for_answer(self) -> str:
+        """The question the answerer reads: without the taken words of the STRIP_FOR_ANSWER kinds."""
+        return self.question_for(STRIP_FOR_ANSWER)
+
+    def question_for(self, kinds: tuple[str, ...]) -> str:
+        """The question without the taken spans of these kinds (as asked, when none is taken)."""
+        spans = [s for s in self.taken if s.kind in kinds]
+        return (strip(self.asked, spans) or self.asked) if spans else self.asked
+
+    @property
+    def recency(self) -> bool:
+        return self.time.recency
+
+    @property
+    def missing(self) -> list[str]:
+        """Outlets asked about that the corpus never credits, as written."""
+        return [m.text for m in self.outlets if not m.present]
+
+    def refusal(self, question: str) -> Answer | None:
+        """The refusal when the filter leaves no article (saying what was searched); None otherwise."""
+        if self.allowed is None or self.allowed:
+            return None
+        en = self.lang == "en"
+        if self.missing and not any(m.present for m in self.outlets):
+            names = "、".join(self.missing) if not en else ", ".join(self.missing)
+            text = (f"None of the articles is from {names}." if en else f"这些文章中没有来自{names}的报道。")
+        else:
+            text = (f"No article matches the range searched: {self.description}." if en
+                    else f"没有符合检索范围的文章：{self.description}。")
+        text = text if en else to_script(text, self.lang)
+        return Answer(question, text, True, note="no article in the range searched", filter=self.filter,
+                      scope=self.description)
+
+    def annotate(self, answer: Answer) -> Answer:
+        """The answer with the filter it was given under; a refusal also says what was searched."""
+        if not self.filter:
+            return answer
+        text = answer.answer
+        if answer.refused:
+            said = f" (Searched: {self.description}.)" if self.lang == "en" else to_script(f"（检索范围：{self.description}）", self.lang)
+            text += said
+        return replace(answer, answer=text, filter=self.filter, scope=self.description)
+
+
+def plan_scope(question: str, explicit: Filter, facts: CorpusFacts, anchor: date | None) -> Scope:
+    """The scope of `question` under the explicit filter, over the corpus `facts` describe."""
+    time = parse(question, anchor=anchor, corpus_span=facts.span)
+    outlets = tuple(find_outlets(question, facts.outlets))
+    asked = time.hull if time.role in ("publication", "event") else None
+    dated_by_user = bool(explicit.since or explicit.until)
+    sources = tuple(sorted(source_filter(outlets)))
+    if asked is not None and time.role == "event" and not dated_by_user:
+        # an event's range that holds no article at all names a past the articles may still tell of
+        # (哪个街道是2022年睦邻党建轮值街道, asked of 2023's articles): the date stays a word of the question
+        if not facts.matching(Filter(*asked.widened(EVENT_SLACK_DAYS).bounds())):
+            asked = None
+    searched = asked.widened(EVENT_SLACK_DAYS) if asked is not None and time.role == "event" else asked
+    since, until = searched.bounds() if searched is not None else (None, None)
+    own = Filter(since, until, sources)
+    f = merged(explicit, own)
+    lang = script_of(question)
+    shown = f if dated_by_user or asked is None else replace(f, since=asked.bounds()[0], until=asked.bounds()[1])
+    allowed = tuple(facts.matching(f)) if f else None
+    # the words the filter and the boost took over are no longer words to match, unless the articles it
+    # admits write them (`2024年渠岸镇开了什么会`: the meeting is the 2024年镇村干部大会)
+    taken = [s if s.kind == "recency" or not _written(s.text, allowed or (), facts) else replace(s, kind="written")
+             for s in time.spans if s.kind == "recency" or (asked is not None and not dated_by_user)]
+    if not explicit.sources:
+        taken += [Span(m.start, m.end, m.text, "outlet") for m in outlets if m.present]
+    rest = strip(question, taken) if taken else question
+    return Scope(f, time, outlets, allowed, anchor, lang, describe_filter(shown, lang), rest, question, tuple(taken))
+
+
+def _written(text: str, ids, facts: CorpusFacts) -> bool:
+    """Whether any of these articles writes `text` (in search form)."""
+    needle = search_twin(text).replace(" ", "")
+    return any(needle in article_text(facts.articles[i]) for i in ids)
