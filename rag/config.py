@@ -70,7 +70,13 @@ class Config:
     host: str = "127.0.0.1"  # 0.0.0.0 listens on all interfaces
     port: int = 7860
     auth: tuple[str, str] | None = None  # (user, password): a login is required
-    max_upload_mb: int = 20
+    max_upload_mb: int = 20  # the largest upload, in MiB: the page, the upload route and the engine all check it
+    upload_quota_mb: int = 500  # MiB the stored uploads and the upload route's temporary folder may hold, each
+    upload_tmp_seconds: int = 1800  # the upload route's copies older than this are deleted (checked every tenth of it)
+    # Concurrent requests: the quick lane (ordinary questions and summaries) and the heavy lane (long questions,
+    # summaries of long articles, the overview) each run at most this many at once (rag.workload).
+    answer_workers: int = field(default_factory=lambda: available_cores())
+    heavy_workers: int = 1
     # From this many chunks on the index also gets an approximate (HNSW) graph for dense search; below it
     # search is exact (rag/index/store.py, bench/results_scale.json).
     ann_min_chunks: int = 200_000
@@ -92,7 +98,8 @@ class Config:
         if self.index_backend == "milvus" and not self.index_uri:
             raise ConfigError("index_backend milvus needs index_uri: http://HOST:19530 (a Milvus server) or a "
                               "path ending .db (embedded milvus-lite)")
-        for name in ("k", "chunk_chars", "max_upload_mb", "workers", "commit_articles"):
+        for name in ("k", "chunk_chars", "max_upload_mb", "upload_quota_mb", "upload_tmp_seconds", "workers", "commit_articles",
+                     "answer_workers", "heavy_workers"):
             if getattr(self, name) < 1:
                 raise ConfigError(f"{name} must be at least 1, not {getattr(self, name)}")
         if self.date_anchor not in ("corpus", "today"):
@@ -108,6 +115,17 @@ class Config:
     def data_folder(self) -> Path:
         """The app's data folder: `data_dir`, or the folder the index folder is in."""
         return Path(self.data_dir) if self.data_dir is not None else Path(self.index_dir).parent
+
+    @property
+    def max_upload_bytes(self) -> int:
+        """The one upload size limit, in bytes (MiB × 2**20), wherever it is checked."""
+        return int(self.max_upload_mb) * 1024 * 1024
+
+    @property
+    def upload_temp_dir(self) -> Path:
+        """The web server's own folder for uploads in transit (Gradio's GRADIO_TEMP_DIR), beside the index:
+        never the machine-wide one another Gradio app would share and serve."""
+        return self.data_folder / "upload-tmp"
 
     @property
     def uploads_dir(self) -> Path:
@@ -225,5 +243,9 @@ ENV: tuple[tuple[str, str, Callable[[str], object]], ...] = (
     ("RAG_MAX_UPLOAD_MB", "max_upload_mb", _whole),
     ("RAG_ANN_MIN_CHUNKS", "ann_min_chunks", _whole),
     ("RAG_WORKERS", "workers", lambda raw: max(1, _whole(raw))),
+    ("RAG_UPLOAD_QUOTA_MB", "upload_quota_mb", _whole),
+    ("RAG_UPLOAD_TMP_SECONDS", "upload_tmp_seconds", _whole),
+    ("RAG_ANSWER_WORKERS", "answer_workers", _whole),
+    ("RAG_HEAVY_WORKERS", "heavy_workers", _whole),
     ("RAG_DATE_ANCHOR", "date_anchor", str),
 )

@@ -24,6 +24,7 @@ from typing import Sequence
 from rag.answering.candidates import article_text
 from rag.answering.english import latin_names
 from rag.ingest.articles import Article
+from rag.ingest.formats import clip
 from rag.lang.pinyin import pinyin_index
 from rag.lang.script import has_han, normalize
 from rag.lang.words import tokens
@@ -158,6 +159,7 @@ def resolve_reference(reference: str, articles: Sequence[Article]) -> Resolution
 def describe(resolution: Resolution, reference: str, articles: Sequence[Article]) -> str:
     """Why a reference did not name one article, in one line: the candidates, or what a reference can be."""
     titles = {a.id: a.title for a in articles}
+    reference = clip(reference)  # (a pasted page is not echoed whole)
     if resolution.ids:
         listed = "; ".join(f"{i} “{titles.get(i, '')}”" for i in resolution.ids)
         return f"{reference!r} fits {len(resolution.ids)} articles: {listed}. Give one of these ids"

@@ -10,20 +10,50 @@ import re
 import shutil
 import unicodedata
 import uuid
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Mapping
 
 from rag.ingest.articles import SUPPORTED_SUFFIXES, Article, Skipped, load_file
+from rag.ingest.formats import clip
 
 STAGING_PREFIX = ".upload-"  # hidden staging folders inside the corpus folder (the loader skips them)
 MAX_NAME_CHARS = 60  # stem length of a stored upload (CJK is 3 bytes a character; names stay < 255 bytes)
 
 
+@dataclass(frozen=True)
+class StoredUpload:
+    """An upload placed in the uploads folder, with what the loader made of it."""
+
+    path: Path
+    articles: list[Article]  # its articles, duplicate ids within it left out
+    skipped: list[Skipped]  # records of it that were left out, and why
+
+
+def folder_bytes(folder: Path) -> int:
+    """Bytes of the regular files under `folder` (0 when it is missing)."""
+    total = 0
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.lstat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
 def place_upload(source: Path, target: Path, existing: Mapping[str, Article], max_upload_mb: int,
                  log: Callable[[str], None]) -> tuple[Path | None, Skipped | None]:
-    """(stored path, None), or (None, why it was not added) for one upload: checked (type, then size
-    before a byte is read, then its content), stored under a safe name that never replaces a different file,
-    atomically."""
+    """(stored path, None), or (None, why it was not added) for one upload (`store_upload` without a quota)."""
+    stored, problem = store_upload(source, target, existing, max_upload_mb, log)
+    return (stored.path if stored else None), problem
+
+
+def store_upload(source: Path, target: Path, existing: Mapping[str, Article], max_upload_mb: int,
+                 log: Callable[[str], None], quota_mb: int | None = None) -> tuple[StoredUpload | None, Skipped | None]:
+    """(the stored upload, None), or (None, why it was not added) for one upload: checked (type, then size
+    before a byte is read, then the uploads folder's quota, then its content), stored under a safe name that
+    never replaces a different file, atomically. Nothing is stored for a file that adds no article."""
 
     shown = safe_file_name(source.name)
     if source.suffix.lower() not in SUPPORTED_SUFFIXES:
@@ -37,6 +67,11 @@ def place_upload(source: Path, target: Path, existing: Mapping[str, Article], ma
     limit = max_upload_mb * 1024 * 1024
     if size > limit:
         return None, Skipped(shown, f"{size / 1048576:.1f} MB is over the {max_upload_mb} MB limit")
+    if quota_mb is not None:
+        used = folder_bytes(target)
+        if used + size > quota_mb * 1024 * 1024:
+            return None, Skipped(shown, f"the uploads folder is full ({used / 1048576:.1f} MB of the {quota_mb} MB "
+                                        "upload quota used); remove articles or raise RAG_UPLOAD_QUOTA_MB")
     stage = target / f"{STAGING_PREFIX}{uuid.uuid4().hex[:12]}"
     try:
         name = free_name(shown, target, existing, source)
@@ -45,12 +80,19 @@ def place_upload(source: Path, target: Path, existing: Mapping[str, Article], ma
         stage.mkdir()
         staged = stage / name  # loaded under its final name, so its ids are the ones it will have
         shutil.copyfile(source, staged)
-        articles, skipped = load_file(staged)
+        loaded, skipped = load_file(staged)
+        articles, seen = [], set()
+        for article in loaded:  # a record repeating an id of the same file: the first one is kept
+            if article.id in seen:
+                skipped.append(Skipped(article.origin, f"duplicate id {clip(article.id)!r}"))
+            else:
+                seen.add(article.id)
+                articles.append(article)
         if not articles:
             return None, Skipped(shown, skipped[0].reason if skipped else "no article text")
         clash = sorted({a.id for a in articles} & set(existing))
         if clash:
-            ids = ", ".join(clash[:5]) + (" …" if len(clash) > 5 else "")
+            ids = ", ".join(clip(i, 40) for i in clash[:5]) + (" …" if len(clash) > 5 else "")
             return None, Skipped(shown, f"ids already used by other articles: {ids}; give the records other ids")
         twins = {a.text_hash: a for a in existing.values()}
         if all(a.text_hash in twins for a in articles):
@@ -60,7 +102,8 @@ def place_upload(source: Path, target: Path, existing: Mapping[str, Article], ma
         os.replace(staged, final)  # atomic: the uploads folder never holds half a file
         if name != shown:
             log(f"upload {shown} stored as {name}: that name was taken by a different file")
-        return final, None
+        moved = [replace(a, origin=a.origin.replace(str(staged), str(final), 1)) for a in articles]
+        return StoredUpload(final, moved, [replace(k, origin=k.origin.replace(str(staged), str(final), 1)) for k in skipped]), None
     except OSError as exc:
         return None, Skipped(shown, f"could not be stored ({exc.strerror or exc})")
     finally:

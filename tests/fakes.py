@@ -12,10 +12,10 @@ from rag.config import Config
 from rag.contracts import Retriever
 from rag.engine import Engine, Snapshot
 from rag.index.embedders import Embedder
-from rag.index.pipeline import IngestReport
-from rag.ingest.articles import Article, load_file
+from rag.indexer import FileState
+from rag.ingest.articles import Article
 from rag.records import Filter, Reply
-from rag.uploads import place_upload
+from rag.uploads import store_upload
 
 
 class LexicalRetriever(Retriever):
@@ -73,8 +73,8 @@ class FakeEngine(Engine):
 
     - `drafts`: what a streaming language model shows before its verified reply (the extractive answerer has none);
     - `failure`: raised instead of the reply, as an engine that breaks mid-request would;
-    - `add_files` without an embedder: uploads are checked and stored (in the uploads folder) by the real `place_upload`, read by the
-      real loader and indexed with BM25 only, and the report is a real IngestReport.
+    - `submit_files` without an embedder or a background ingest: uploads are checked and stored by the real
+      `store_upload` (in the uploads folder) (the real loader), indexed at once with BM25 only, and each file's state is a real FileState.
 
     `calls` records each chat request as (message, conversation, k); `filters` the filter of each."""
 
@@ -98,23 +98,25 @@ class FakeEngine(Engine):
             raise self.failure
         yield from super().respond_stream(message, conversation, k, filter)
 
-    def add_files(self, files: Sequence[Path], progress=True) -> IngestReport:
+    def submit_files(self, files: Sequence[Path], progress=None) -> list[FileState]:
+        """The real checks and storing (`store_upload`), indexed at once with BM25: every state comes back
+        finished (done, or skipped with the reason)."""
         target = self.config.uploads_dir
         target.mkdir(parents=True, exist_ok=True)
         articles = dict(self.articles)
-        report = IngestReport()
+        states = []
         for f in files:
-            stored, problem = place_upload(Path(f), target, articles, self.config.max_upload_mb, lambda _m: None)
-            if problem is not None:
-                report.skipped.append(problem)
-            if stored is not None:
-                for article in load_file(stored)[0]:
-                    (report.changed if article.id in articles else report.added).append(article.id)
-                    articles[article.id] = article
-        if callable(progress):
-            progress(1, 1, "indexing")
+            stored, problem = store_upload(Path(f), target, articles, self.config.max_upload_mb, lambda _m: None)
+            if stored is None:
+                states.append(FileState(problem.origin, "skipped", reason=problem.reason))
+                continue
+            state = FileState(stored.path.name, "done", articles=len(stored.articles), skipped=list(stored.skipped))
+            for article in stored.articles:
+                (state.changed if article.id in articles else state.added).append(article.id)
+                articles[article.id] = article
+            states.append(state)
         self._snapshot = Snapshot(articles, LexicalRetriever(list(articles.values()), titles=False))
-        return report
+        return states
 
 
 class HashEmbedder(Embedder):

@@ -485,7 +485,8 @@ def test_a_request_reads_one_snapshot_even_when_an_ingest_swaps_in_another_meanw
         ids = real_resolve(*args, **kwargs)
         if not reports:
             (work / "corpus" / "qiao.txt").unlink()
-            reports.append(engine.add_files([extra], progress=False))  # lands mid-request
+            shutil.copy(extra, work / "corpus" / "liuxi.txt")
+            reports.append(engine.rescan())  # lands mid-request
         return ids
 
     monkeypatch.setattr(chat, "resolve", resolve_then_ingest)

@@ -72,8 +72,8 @@ def test_an_upload_through_one_replica_is_answered_by_the_other(replicas, browse
     page.set_input_files("#rag-files input[type=file]", [str(new)])
     page.locator("#rag-files", has_text="qinghe_lotus").wait_for()
     page.click("#rag-add")
+    page.locator("#rag-upload-status .rag-ok").wait_for()  # (each file's state shows while it is indexed)
     status = page.locator("#rag-upload-status .rag-report")
-    status.wait_for()
     assert "Added 1 article" in status.inner_text(), status.inner_text()
     uploaded = time.monotonic()
     assert (data / "articles" / new.name).exists()  # in the shared data folder, where B reads it

@@ -438,7 +438,7 @@ def test_the_page_checks_a_200_mb_upload_by_size_before_reading_it(tmp_path, mon
     ok, problems = ui.ChatApp(lexical_engine({}, tmp_path / "ix"), max_upload_mb=20).check_uploads([str(huge)])
     assert ok == [] and problems == [("huge.txt", "200.0 MB is over the 20 MB limit")]
     assert str(huge) not in read
-    assert launch_options(max_upload_mb=20)["max_file_size"] == "20mb"  # Gradio refuses it while receiving
+    assert launch_options(max_upload_mb=20)["max_file_size"] == 20 * 1024 * 1024  # Gradio refuses it while receiving
 
 
 def test_hidden_folders_in_the_corpus_are_not_read(tmp_path):

@@ -182,6 +182,7 @@ def hostile_server(seed_engine, seed_config, tmp_path_factory):
     cmd = [sys.executable, "-m", "rag", "serve", "--corpus", str(corpus), "--index", str(tmp / "index"),
            "--port", str(port), "--max-upload-mb", "1"]
     srv = Server(cmd, server_env(GRADIO_TEMP_DIR=str(tmp / "gradio")), port, tmp / "server.log").wait_ready()
+    srv.wait_indexed()  # (the hostile articles are indexed in the background)
     srv.root, srv.corpus, srv.index = tmp, corpus, tmp / "index"
     (tmp / "outside").mkdir()
     (tmp / "outside" / "secret.txt").write_text("秘密标题\n这是一篇放在语料目录之外的秘密文件，任何用户输入都不应读到它。\n", encoding="utf-8")
@@ -257,20 +258,26 @@ def test_a_200_mb_upload_is_refused_by_size_while_it_arrives(hostile_server):
     import httpx
 
     boundary = "rag-test-boundary"
-    sent = [0]
+    head = (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="huge.txt"\r\n'
+            "Content-Type: text/plain\r\n\r\n").encode()
+    chunk = "新闻。".encode("utf-8") * (1 << 18)  # 2.25 MB
+    chunks = -(-200 * 1024 * 1024 // len(chunk))
+    tail = f"\r\n--{boundary}--\r\n".encode()
 
     def body():
-        yield (f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="huge.txt"\r\n'
-               "Content-Type: text/plain\r\n\r\n").encode()
-        chunk = "新闻。".encode("utf-8") * (1 << 18)  # 2.25 MB
-        while sent[0] < 200 * 1024 * 1024:
-            sent[0] += len(chunk)
+        yield head
+        for _ in range(chunks):
             yield chunk
-        yield f"\r\n--{boundary}--\r\n".encode()
+        yield tail
 
+    headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    length = str(len(head) + chunks * len(chunk) + len(tail))
     r = httpx.post(hostile_server.url + "gradio_api/upload", content=body(), timeout=120,
-                   headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
+                   headers={**headers, "Content-Length": length})
     assert r.status_code == 413 and "maximum allowed size" in r.text
+    # A stream that does not say its length is refused before a byte is stored (the quota needs it).
+    r = httpx.post(hostile_server.url + "gradio_api/upload", content=body(), timeout=120, headers=headers)
+    assert r.status_code == 411
     stored = [p for p in (hostile_server.root / "gradio").rglob("*") if p.is_file() and p.stat().st_size > 1024 * 1024]
     assert stored == []  # nothing over the limit was kept
     assert not list(hostile_server.corpus.glob("huge*"))
@@ -325,7 +332,7 @@ def test_no_script_from_an_article_or_an_upload_runs_in_the_page(hostile_server,
     page.set_input_files("#rag-files input[type=file]", [str(upload)])
     page.locator("#rag-files", has_text="zi yun").wait_for()
     page.click("#rag-add")
-    page.locator("#rag-upload-status .rag-report").wait_for(timeout=WAIT_MS * 3)
+    page.locator("#rag-upload-status .rag-ok").wait_for(timeout=WAIT_MS * 3)
     reply = ask(page, "紫云镇夜市首批入驻多少摊位？")
     assert "一百二十" in reply.inner_text()
     # An oversized upload whose name is markup: Gradio's own message names it, as text.

@@ -73,6 +73,18 @@ class Server:
         self.stop()
         raise RuntimeError(f"server not ready after {timeout} s:\n{self.output()[-3000:]}")
 
+    def wait_indexed(self, timeout: float = STARTUP_TIMEOUT) -> "Server":
+        """Poll the /status endpoint until the background ingest has nothing left to do."""
+        from gradio_client import Client
+
+        client = Client(self.url, verbose=False, download_files=False)
+        deadline = time.monotonic() + timeout
+        while client.predict(api_name="/status")["indexing"]:
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"still indexing after {timeout} s:\n{self.output()[-3000:]}")
+            time.sleep(0.5)
+        return self
+
     def output(self) -> str:
         if not self._out.closed:
             self._out.flush()
@@ -116,7 +128,7 @@ def client(app_server):
 
 def test_api_lists_ask_summarize_and_articles_only(client):
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
-    assert set(endpoints) == {"/ask", "/summarize", "/articles"}
+    assert set(endpoints) == {"/ask", "/summarize", "/articles", "/status"}
 
 
 def test_ask_returns_the_cli_answer_object(client, seed_engine):

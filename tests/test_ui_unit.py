@@ -295,7 +295,7 @@ def test_upload_with_no_files_and_engine_failure_are_messages(tmp_path, real_eng
     assert "Choose one or more" in app.upload([])[0]
 
     class Broken(FakeEngine):
-        def add_files(self, paths, progress=None):
+        def submit_files(self, paths):
             raise OSError("disk full")
 
     f = tmp_path / "a.txt"
@@ -319,13 +319,13 @@ def test_api_returns_the_cli_json_objects_and_names_unknown_ids(real_engine):
         app.api.ask("  ")
 
 
-def test_app_builds_offline_with_private_ui_events_and_three_api_endpoints(real_engine):
+def test_app_builds_offline_with_private_ui_events_and_four_api_endpoints(real_engine):
     blocks = ui.build_app(real_engine)
     assert blocks.analytics_enabled is False
     public = {fn.api_name for fn in blocks.fns.values() if fn.api_visibility == "public"}
-    assert public == {"ask", "summarize", "articles"}
+    assert public == {"ask", "summarize", "articles", "status"}
     opts = launch_options()
-    assert opts["server_name"] == "127.0.0.1" and opts["share"] is False and opts["max_file_size"] == "20mb"
+    assert opts["server_name"] == "127.0.0.1" and opts["share"] is False and opts["max_file_size"] == 20 * 1024 * 1024
     assert all(isinstance(f, str) or f.__class__.__name__ == "Font" for f in opts["theme"]._font)
 
 

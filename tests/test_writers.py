@@ -132,9 +132,9 @@ def test_a_large_jsonl_killed_half_way_is_answerable_and_resumes_without_re_embe
     for aid in sorted(committed)[:3]:
         i = int(aid[3:])
         assert retriever.search_articles(f"{town(i)}的第3项措施", k=1)[0][0] == aid
-    # the next command brings the index up to date first: that is the resumed ingest
+    # asked to wait (--wait), the next command brings the index up to date first: that is the resumed ingest
     ask = subprocess.run([sys.executable, "-m", "rag", "search", f"{town(40)}的措施", "--corpus", str(big), "--index",
-                          str(index), "--quiet", "--json", "--k", "1"], cwd=ROOT, env=env(), capture_output=True,
+                          str(index), "--quiet", "--json", "--k", "1", "--wait"], cwd=ROOT, env=env(), capture_output=True,
                          text=True, timeout=600)
     assert ask.returncode == 0, ask.stderr[-2000:]
     assert json.loads(ask.stdout)[0]["article_id"] == "big040"

@@ -17,9 +17,18 @@ from typing import Iterable, Sequence
 
 from rag.ingest.decode import DecodeError, declared_charset, decode_bytes
 from rag.ingest.cleaning.text import compare_key
-from rag.ingest.formats import Parsed, parse_html, parse_jsonl, parse_markdown, parse_text
+from rag.ingest.formats import Parsed, clip, parse_html, parse_jsonl, parse_markdown, parse_text
 
 SUPPORTED_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
+
+# Bounds on an article's metadata (they reach every answer, citation, shelf row and report): a longer title,
+# outlet or author is cut (ending in "…"), a longer URL is dropped (a cut one would lead nowhere), and a
+# record whose id is longer is skipped with the reason (a cut id could name another article).
+MAX_ID_CHARS = 128
+MAX_TITLE_CHARS = 200
+MAX_SOURCE_CHARS = 100
+MAX_AUTHOR_CHARS = 100
+MAX_URL_CHARS = 2048
 
 
 @dataclass(frozen=True)
@@ -155,6 +164,8 @@ def load_file(path: Path) -> tuple[list[Article], list[Skipped]]:
     """Articles from one file; whatever is wrong with it comes back as `Skipped` (never raised)."""
     path = Path(path)
     suffix = path.suffix.lower()
+    if not path.exists() and not path.is_symlink():
+        return [], [Skipped(str(path), "no such file or folder")]
     if suffix not in SUPPORTED_SUFFIXES:
         return [], [Skipped(str(path), f"unsupported file type {path.suffix or '(none)'}")]
     try:
@@ -187,21 +198,29 @@ def load_jsonl_text(text: str, path: Path) -> tuple[list[Article], list[Skipped]
         origin = f"{path}:{lineno}"
         if isinstance(parsed, str):
             skipped.append(Skipped(origin, parsed))
+        elif len(parsed.ident or "") > MAX_ID_CHARS:
+            skipped.append(Skipped(origin, f"id of {len(parsed.ident):,} characters ({clip(parsed.ident, 24)}); "
+                                           f"ids have at most {MAX_ID_CHARS}"))
         else:
             articles.append(_article(parsed, parsed.ident or "", origin))
     return articles, skipped
 
 
+def _bounded(value: str | None, limit: int) -> str | None:
+    return None if value is None else clip(value, limit)
+
+
 def _article(parsed: Parsed, ident: str, origin: str) -> Article:
     cleaned = parsed.cleaned
+    url = parsed.url if parsed.url and len(parsed.url) <= MAX_URL_CHARS else None
     return Article(
-        id=ident,
-        title=cleaned.title,
+        id=ident[:MAX_ID_CHARS],
+        title=clip(cleaned.title, MAX_TITLE_CHARS),
         paragraphs=cleaned.paragraphs,
         date=cleaned.date,
-        source=cleaned.source,
-        url=parsed.url,
-        author=cleaned.author,
+        source=_bounded(cleaned.source, MAX_SOURCE_CHARS),
+        url=url,
+        author=_bounded(cleaned.author, MAX_AUTHOR_CHARS),
         title_derived=cleaned.title_derived,
         original=parsed.original,
         origin=origin,

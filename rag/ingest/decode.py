@@ -1,5 +1,6 @@
-"""Decoding: bytes in any common Chinese encoding (UTF-8, UTF-16 with BOM, GB18030/GBK/GB2312, Big5) to text,
-the candidates ranked by how plausible each decode is as Chinese text."""
+"""Decoding: bytes in any common Chinese encoding (UTF-8, UTF-16 or UTF-32 with BOM, GB18030/GBK/GB2312, Big5)
+to text, the candidates ranked by how plausible each decode is as Chinese text. NUL characters never reach the
+text, wherever they are in the file."""
 
 from __future__ import annotations
 
@@ -10,7 +11,14 @@ from functools import lru_cache
 ENCODING_CANDIDATES = ("gb18030", "cp950", "big5hkscs")
 _SAMPLE_CHARS = 20_000
 _MIN_PLAUSIBILITY = 0.6
-_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+# UTF-32's little-endian mark starts with UTF-16's (FF FE), so the UTF-32 marks are looked for first.
+_BOMS = ((b"\xef\xbb\xbf", "utf-8-sig"), (b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"),
+         (b"\xff\xfe", "utf-16"), (b"\xfe\xff", "utf-16"))
+
+
+def without_nul(text: str) -> str:
+    """`text` without NUL characters (a NUL in the text would reach titles, quotes and the index)."""
+    return text.replace("\x00", "") if "\x00" in text else text
 
 
 class DecodeError(ValueError):
@@ -56,11 +64,17 @@ def plausibility(text: str) -> float:
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
-    """(text, encoding) for bytes in UTF-8 (BOM or not), UTF-16 with BOM, GB18030/GBK/GB2312 or Big5.
+    """(text, encoding) for bytes in UTF-8 (BOM or not), UTF-16 or UTF-32 with BOM, GB18030/GBK/GB2312 or Big5;
+    the text never holds a NUL character.
 
     Strict UTF-8 first (it almost never decodes anything else); then a declared charset (HTML); then
     every candidate that decodes strictly, ranked by plausibility; charset-normalizer breaks near-ties.
     """
+    text, encoding = _decode(data, declared)
+    return without_nul(text), encoding
+
+
+def _decode(data: bytes, declared: str | None) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:

@@ -15,6 +15,13 @@ from rag.ingest.cleaning.headers import parse_header, split_header
 from rag.ingest.cleaning.pipeline import Cleaned, clean_article
 from rag.ingest.cleaning.text import strip_pinyin_glosses
 from rag.ingest.cleaning.titles import split_original_title
+from rag.ingest.decode import without_nul
+
+
+def clip(text: object, limit: int = 60) -> str:
+    """`text` as it may be echoed in a message or shown: at most `limit` characters, "…" marking a cut."""
+    text = str(text)
+    return text if len(text) <= limit else f"{text[: limit - 1]}…"
 
 
 @dataclass(frozen=True)
@@ -149,7 +156,7 @@ def _field(record: dict, key: str) -> str | None:
     value = record.get(key)
     if value is None:
         return None
-    value = str(value).strip()
+    value = without_nul(str(value)).strip()  # ("\u0000" in JSON is a NUL once parsed)
     return value or None
 
 
@@ -160,6 +167,7 @@ def parse_record(record: object, default_id: str = "") -> Parsed | str:
     text = record.get("text")
     if not isinstance(text, str) or not text.strip():
         return "no 'text' field" if "text" not in record else "empty or non-string 'text'"
+    text = without_nul(text)
     ident = _field(record, "id") or default_id
     header_text, body = split_header(text)
     header = parse_header(header_text)
@@ -180,5 +188,5 @@ def parse_record(record: object, default_id: str = "") -> Parsed | str:
         author=_field(record, "author") or header.author or field_header.author,
     )
     if cleaned is None:
-        return f"record {ident!r} has no article text (only boilerplate)"
+        return f"record {clip(ident)!r} has no article text (only boilerplate)"
     return Parsed(cleaned, text, url, ident)

@@ -103,6 +103,47 @@ class ArticleRowJSON(TypedDict):
     listed_under: Optional[str]
 
 
+class JobJSON(TypedDict):
+    """One upload (or a start's pending articles) in the background ingest."""
+
+    name: str
+    state: str  # queued | embedding | saving | done | skipped | failed
+    done: int  # passages embedded (or found embedded)
+    total: int  # passages to embed
+    resumed: int  # of them, found embedded when the job started (a killed run's journal)
+    articles: int
+    added: int
+    changed: int
+    reason: Optional[str]  # skipped or failed: why
+    skipped: List[List[str]]  # [where, why] for what of the file was left out
+
+
+class LaneJSON(TypedDict):
+    size: int
+    running: int
+    waiting: int
+    served: int
+
+
+class LanesJSON(TypedDict):
+    """The request lanes (rag.workload) and how many requests were merged with an identical one in flight."""
+
+    quick: LaneJSON
+    heavy: LaneJSON
+    merged: int
+
+
+class StatusJSON(TypedDict):
+    """The background ingest: articles answerable now, each recent job's state, the request lanes."""
+
+    articles: int
+    loading: bool
+    error: Optional[str]
+    indexing: bool
+    jobs: List[JobJSON]
+    lanes: LanesJSON
+
+
 def user_error(message: str) -> gr.Error:
     """A request the caller can fix: logged as one line (no traceback), answered with `message`."""
     log.info("refused: %s", message)
@@ -158,3 +199,7 @@ class ApiEndpoints:
     def articles(self) -> List[ArticleRowJSON]:
         """Every article on the shelf, in shelf order (`rag articles --json`)."""
         return [entry.row() for entry in self.engine.shelf]
+
+    def status(self) -> StatusJSON:
+        """The background ingest and the request lanes (`Engine.ingest_status`)."""
+        return self.engine.ingest_status()

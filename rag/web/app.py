@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -21,7 +22,6 @@ from rag.engine import Engine
 from rag.records import Filter
 from rag.scope.filters import FilterError
 from rag.web.api import ApiEndpoints
-from rag.web.progress import UploadProgress
 from rag.shelf import ALL_OUTLETS, SORTS, ShelfQuery, query_shelf
 from rag.web.brief import brief_html, brief_markdown, transcript_entry
 from rag.web.render import (
@@ -30,7 +30,8 @@ from rag.web.render import (
     render_article,
     render_draft,
     render_error,
-    render_ingest_report,
+    indexing_line,
+    render_upload_states,
     render_reply,
     render_sources,
     render_sources_panel,
@@ -47,7 +48,12 @@ from rag.web.render import (
 log = logging.getLogger(__name__)
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".htm", ".jsonl")
-CHAT_CONCURRENCY = 4  # answers are cheap (one query embedding + search); uploads are serialised apart
+# Requests Gradio lets in at once. They mostly wait: the engine's lanes (rag.workload) bound the work, quick
+# answers apart from expensive ones, so a few heavy requests never hold every slot.
+CHAT_CONCURRENCY = 32
+# Upload handlers at once: each places its files and then only watches the background ingest.
+UPLOAD_CONCURRENCY = 8
+UPLOAD_POLL_SECONDS = 0.5
 
 # Example questions for the bundled corpus, shown when its articles are loaded; one per script, and a
 # summary request. Any other corpus gets the generic examples below.
@@ -90,7 +96,7 @@ class ChatApp:
 
     def __init__(self, engine: Engine, max_upload_mb: int, upload_root: Path | None = None):
         self.engine = engine
-        self.api = ApiEndpoints(engine)  # /ask, /summarize, /articles
+        self.api = ApiEndpoints(engine)  # /ask, /summarize, /articles, /status
         self.max_upload_mb = max_upload_mb
         # Where the web server puts uploads: a path from the page outside it is refused (Gradio checks this
         # too; this keeps it true whatever Gradio does). None: any path (the command line, unit tests).
@@ -211,7 +217,20 @@ class ChatApp:
         return turn
 
     def settings(self) -> str:
-        return settings_markdown(self.engine.config, len(self.engine.articles))
+        return settings_markdown(self.engine.config, len(self.engine.articles), self.indexing_line())
+
+    def indexing_line(self) -> str:
+        return indexing_line(self.engine.ingest_status())
+
+    def page_state(self):
+        """What a freshly loaded page shows: the shelf, the settings, the background ingest and the filter bar's
+        outlets as they are now (not as they were when the server started)."""
+        from rag.indexer import FileState
+
+        jobs = [FileState(j["name"], j["state"], j["done"], j["total"], articles=j["articles"], reason=j["reason"])
+                for j in self.engine.ingest_status()["jobs"] if j["state"] in ("queued", "embedding", "saving")]
+        return (*self.shelf_view(), self.settings(), render_upload_states(jobs, self.engine.articles) if jobs else "",
+                gr.update(choices=self.api.filter_outlets()))
 
     def open_article(self, article_id: str | None):
         return render_article(self.engine.articles.get(article_id or ""))
@@ -260,26 +279,50 @@ class ChatApp:
                 ok.append(path)
         return ok, problems
 
-    def upload(self, files: Sequence[str] | None, text: str = "", outlet: str | None = ALL_OUTLETS,
-               sort: str | None = "shelf", page: float | None = 1, progress: gr.Progress = gr.Progress()):
-        """Clean and index uploads under the engine's lock; report what was added and what was skipped, then
-        the shelf as it is now (the same search, outlet, order and page).
+    def upload_stream(self, files: Sequence[str] | None, text: str = "", outlet: str | None = ALL_OUTLETS,
+                      sort: str | None = "shelf", page: float | None = 1):
+        """Store uploads and follow them through the background ingest: yields (report, the shelf's outputs,
+        settings) as each file goes from queued to embedding x/y to done, skipped or failed; the shelf (the same
+        search, outlet, order and page) is sent again whenever the articles changed.
 
         `files`: the paths Gradio stored the uploads at (its File component gives paths, as str)."""
+        from rag.indexer import FileState
+
         paths = [str(f) for f in (files or [])]
         if not paths:
-            return render_error("Choose one or more .txt, .md, .html or .jsonl files first."), *self.shelf_view(text, outlet, sort, page), self.settings()
+            yield render_error("Choose one or more .txt, .md, .html or .jsonl files first."), *self.shelf_view(text, outlet, sort, page), self.settings()
+            return
         accepted, problems = self.check_uploads(paths)
-        report = None
-        if accepted:
-            progress(0, desc="Cleaning and indexing…")
-            on_progress = UploadProgress(lambda fraction, message: progress(fraction, desc=message))
-            try:
-                report = self.engine.add_files(accepted, progress=on_progress)
-            except Exception as exc:  # noqa: BLE001 - a message in the page, the traceback in the log
-                log.exception("upload failed")
-                problems.append((", ".join(p.name for p in accepted), f"could not be indexed: {exc}"))
-        return render_ingest_report(report, problems, self.engine.articles), *self.shelf_view(text, outlet, sort, page), self.settings()
+        states = [FileState(name, "skipped", reason=reason) for name, reason in problems]
+        try:
+            states += self.engine.submit_files(accepted)
+        except Exception as exc:  # noqa: BLE001 - a message in the page, the traceback in the log
+            log.exception("upload failed")
+            states.append(FileState(", ".join(p.name for p in accepted), "failed", reason=f"could not be stored: {exc}"))
+        finally:
+            for path in accepted:  # stored in the uploads folder (or refused): the upload route's copy can go
+                path.unlink(missing_ok=True)
+        shown = None
+        unchanged = (gr.update(),) * 5
+        while True:
+            articles = self.engine.articles
+            shelf = self.shelf_view(text, outlet, sort, page) if articles is not shown else unchanged
+            shown = articles
+            finished = all(s.finished for s in states)
+            yield render_upload_states(states, articles), *shelf, self.settings()
+            if finished:
+                return
+            time.sleep(UPLOAD_POLL_SECONDS)
+
+    def upload(self, files: Sequence[str] | None, text: str = "", outlet: str | None = ALL_OUTLETS,
+               sort: str | None = "shelf", page: float | None = 1):
+        """`upload_stream` to the end: the final (report, the shelf's outputs, settings)."""
+        *_, last = self.upload_stream(files, text, outlet, sort, page)
+        return (last[0], *self.shelf_view(text, outlet, sort, page), self.settings())
+
+    def api_status(self) -> dict:
+        """The background ingest: articles answerable now, each recent upload's state, the request lanes."""
+        return self.engine.ingest_status()
 
 
 def _constant(value: str):
@@ -289,8 +332,9 @@ def _constant(value: str):
     return fill
 
 
-def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
-    """The chat page over `engine` (launch it with `launch_options()`)."""
+def build_app(engine: Engine, max_upload_mb: int | None = None, delete_cache: tuple[int, int] | None = None) -> gr.Blocks:
+    """The chat page over `engine` (launch it with `launch_options()`); `delete_cache`: Gradio's (every, age) in
+    seconds for deleting its copies of uploads."""
     config: Config = engine.config
     from gradio.utils import get_upload_folder
 
@@ -298,7 +342,7 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
     articles = list(engine.articles.values())
     first = query_shelf(engine.shelf)
     private = {"api_visibility": "private"}
-    with gr.Blocks(title="News chat · 新闻问答", analytics_enabled=False, fill_width=True) as app:
+    with gr.Blocks(title="News chat · 新闻问答", analytics_enabled=False, fill_width=True, delete_cache=delete_cache) as app:
         conversation = gr.State(None)
         sections = gr.State([])
         transcript = gr.State([])
@@ -397,13 +441,15 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
                         add = gr.Button("Add to the index", variant="primary", elem_id="rag-add")
                         upload_status = gr.HTML("", elem_id="rag-upload-status", min_height=90)
                     with gr.Tab("Settings", id="settings", elem_id="rag-tab-settings"):
-                        settings = gr.Markdown(settings_markdown(config, len(articles)), elem_id="rag-settings")
+                        settings = gr.Markdown(settings_markdown(config, len(articles), ui.indexing_line()),
+                                               elem_id="rag-settings")
                         k = gr.Slider(1, 20, value=config.k, step=1, label="Sources to use per answer (k)", elem_id="rag-k")
 
         # The API first, so its endpoints own the plain names; the page's events are private.
         gr.api(ui.api.ask, api_name="ask", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
         gr.api(ui.api.summarize, api_name="summarize", concurrency_limit=CHAT_CONCURRENCY, concurrency_id="chat")
         gr.api(ui.api.articles, api_name="articles", queue=False)
+        gr.api(ui.api.status, api_name="status", queue=False)
         chat_io = dict(
             inputs=[box, chatbot, conversation, sections, k, transcript, since, until, outlets],
             outputs=[box, chatbot, conversation, sections, sources, transcript],
@@ -441,8 +487,11 @@ def build_app(engine: Engine, max_upload_mb: int | None = None) -> gr.Blocks:
         shelf_prev.click(ui.shelf_step(-1), [*shelf_query, shelf_page], **shelf_io)
         shelf_next.click(ui.shelf_step(1), [*shelf_query, shelf_page], **shelf_io)
         add.click(
-            ui.upload, [files, *shelf_query, shelf_page], [upload_status, *shelf_out, settings],
-            concurrency_limit=1, concurrency_id="ingest", **private,
+            ui.upload_stream, [files, *shelf_query, shelf_page], [upload_status, *shelf_out, settings], api_name="upload",
+            concurrency_limit=UPLOAD_CONCURRENCY, concurrency_id="ingest", **private,
         ).then(lambda: gr.update(choices=ui.api.filter_outlets()), None, outlets, queue=False, **private)
+        # A page loaded after uploads (or while an ingest runs) shows the shelf as it is now, not as it was
+        # when the server started.
+        app.load(ui.page_state, None, [*shelf_out, settings, upload_status, outlets], queue=False, **private)
     app.queue(default_concurrency_limit=CHAT_CONCURRENCY)
     return app

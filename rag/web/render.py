@@ -20,6 +20,7 @@ from rag.shelf import ALL_OUTLETS, ShelfEntry, ShelfPage
 
 if TYPE_CHECKING:  # the index (numpy and all) is not loaded to render a page
     from rag.index.pipeline import IngestReport
+    from rag.indexer import FileState
 
 _MARKER = re.compile(r"\[(\d{1,3})\]")
 
@@ -368,13 +369,62 @@ def render_ingest_report(report: IngestReport | None, problems: Sequence[tuple[s
     return f'<div class="rag-report">{ok}{skipped}</div>'
 
 
+def render_upload_states(states: Sequence["FileState"], articles: Mapping[str, Article]) -> str:
+    """Each uploaded file's state: in progress (queued, embedding x/y passages with a bar, saving), done (what it
+    added: answerable now), skipped or failed (why), and what was left out of the files that were added."""
+    going: list[str] = []
+    done: list[str] = []
+    problems: list[str] = []
+    for s in states:
+        name = f"<b>{esc(Path(s.name).name)}</b>"
+        if s.state == "done":
+            ids = list(s.added) + list(s.changed)
+            titles = "".join(f"<li>{esc(_title_of(i, articles))}</li>" for i in ids[:20])
+            more = f"<li>… and {len(ids) - 20} more</li>" if len(ids) > 20 else ""
+            done.append(f'<li class="rag-file-done">{name}: {len(ids)} article{"s" if len(ids) != 1 else ""}'
+                        f"<ul>{titles}{more}</ul></li>")
+        elif s.state in ("skipped", "failed"):
+            label = "" if s.state == "skipped" else "could not be indexed: "
+            problems.append(f'<li class="rag-file-{s.state}">{name}: {label}{esc(s.reason or "")}</li>')
+        elif s.state == "embedding":
+            percent = 100 * s.done / s.total if s.total else 0
+            going.append(f'<li class="rag-file-embedding">{name}: embedding {s.done:,}/{s.total:,} passages '
+                         f'({percent:.0f} %) <progress max="{max(1, s.total)}" value="{s.done}"></progress></li>')
+        else:
+            going.append(f'<li class="rag-file-{esc(s.state)}">{name}: '
+                         f'{"queued" if s.state == "queued" else "saving to the index"}</li>')
+        problems += [f"<li><b>{esc(Path(str(k.origin)).name)}</b>: {esc(k.reason)}</li>" for k in s.skipped[:50]]
+    parts = []
+    if going:
+        parts.append(f'<div class="rag-progress"><span class="rag-badge">Indexing in the background</span><ul>{"".join(going)}</ul></div>')
+    if done:
+        n = sum(len(s.added) + len(s.changed) for s in states if s.state == "done")
+        added = sum(len(s.added) for s in states if s.state == "done")
+        head = f"{'Added' if added or n == 0 else 'Updated'} {n} article{'s' if n != 1 else ''}"
+        parts.append(f'<div class="rag-ok"><span class="rag-badge">✓ Indexed: answerable now</span><div>{head}:</div>'
+                     f'<ul>{"".join(done)}</ul></div>')
+    if problems:
+        parts.append(f'<div class="rag-error"><span class="rag-badge">Skipped {len(problems)}</span><ul>{"".join(problems)}</ul></div>')
+    return f'<div class="rag-report rag-uploads">{"".join(parts)}</div>'
+
+
+def indexing_line(status: Mapping) -> str:
+    """What the background ingest is doing (`Engine.ingest_status`), for Settings; "" when it is idle."""
+    if not status["indexing"]:
+        return ""
+    jobs = [j for j in status["jobs"] if j["state"] not in ("done", "skipped", "failed")]
+    done, total = sum(j["done"] for j in jobs), sum(j["total"] for j in jobs)
+    return f"{len(jobs)} file{'s' if len(jobs) != 1 else ''} in the background ingest, {done:,}/{total:,} passages embedded"
+
+
 def _title_of(article_id: str, articles: Mapping[str, Article]) -> str:
     """A report's article id, with its title when the article is on the shelf (a removed one is not)."""
     article = articles.get(article_id)
     return f"{article.title} ({article_id})" if article is not None else article_id
 
 
-def settings_markdown(config: Config, articles: int) -> str:
+def settings_markdown(config: Config, articles: int, indexing: str = "") -> str:
+    """The Settings tab; `indexing`: what the background ingest is doing, when it is."""
     lines = [
         f"- **Embedder:** `{config.embedder}`" + (f" at `{config.embedder_url}`" if config.embedder_url else ""),
         f"- **Reranker:** `{config.reranker}`" if config.reranker else "- **Reranker:** none",
@@ -383,9 +433,11 @@ def settings_markdown(config: Config, articles: int) -> str:
         f"- **Articles:** {articles} · **index:** "
         + (f"`{config.index_dir}`" if config.index_backend == "faiss" else f"{config.index_backend} at `{config.index_uri}`")
         + f" · **uploads go to:** `{config.uploads_dir}`",
-        f"- **Largest upload:** {config.max_upload_mb} MB",
+        f"- **Largest upload:** {config.max_upload_mb} MB · **upload quota:** {config.upload_quota_mb} MB",
         f"- **Relative dates count from:** {'the newest article' if config.date_anchor == 'corpus' else config.date_anchor}",
     ]
+    if indexing:
+        lines.append(f"- **Indexing:** {indexing}")
     return "\n".join(lines)
 
 

@@ -7,16 +7,19 @@ The page's stylesheet and the script in its <head> are files beside this module 
 from __future__ import annotations
 
 import logging
+import os
 import sys
 import threading
 from importlib.resources import files
+from pathlib import Path
+
 import gradio as gr
 from starlette.middleware import Middleware
 
 from rag.config import Config
 from rag.engine import Engine
 from rag.web.app import build_app
-from rag.web.guard import LoginPageGuard
+from rag.web.guard import LoginPageGuard, LoginThrottle, UploadQuota
 
 log = logging.getLogger(__name__)
 
@@ -37,20 +40,42 @@ def theme() -> gr.themes.Base:
     return gr.themes.Default(font=FONTS, font_mono=MONO_FONTS)
 
 
+def cleanup_schedule(config: Config) -> tuple[int, int]:
+    """Gradio's delete_cache (every, age): its copies of uploads older than Config.upload_tmp_seconds are
+    deleted, looked for every tenth of that (at most every 5 minutes), and all of them when the server stops;
+    the upload handler deletes its own as soon as the file is stored."""
+    age = int(config.upload_tmp_seconds)
+    return max(1, min(300, age // 10)), age
+
+
+def upload_temp_dir(config: Config) -> Path:
+    """This app's own folder for Gradio's uploads: GRADIO_TEMP_DIR when set, else Config.upload_temp_dir
+    (beside the index), never the machine-wide one other Gradio apps share (and would serve)."""
+    chosen = os.environ.get("GRADIO_TEMP_DIR")
+    return Path(chosen) if chosen else config.upload_temp_dir
+
+
 def launch_options(
     host: str = "127.0.0.1",
     port: int = 7860,
     auth: tuple[str, str] | None = None,
     max_upload_mb: int = 20,
     share: bool = False,
+    upload_dir: Path | None = None,
+    upload_quota_mb: int = 500,
 ) -> dict:
-    """Keyword arguments for `Blocks.launch`: local only, no share link, no monitoring, no history."""
+    """Keyword arguments for `Blocks.launch`: local only, no share link, no monitoring, no history; the upload
+    size limit in bytes (the same MiB the engine checks); login attempts throttled; Gradio's upload folder
+    bounded by the quota."""
+    middleware = [Middleware(LoginPageGuard), Middleware(LoginThrottle)]
+    if upload_dir is not None:
+        middleware.append(Middleware(UploadQuota, folder=str(upload_dir), quota=int(upload_quota_mb) * 1024 * 1024))
     return dict(
         server_name=host,
         server_port=port,
         auth=auth,
         share=share,
-        max_file_size=f"{int(max_upload_mb)}mb",
+        max_file_size=int(max_upload_mb) * 1024 * 1024,
         theme=theme(),
         css=static_text("style.css"),
         head=static_text("head.html"),
@@ -60,7 +85,7 @@ def launch_options(
         footer_links=["api"],
         show_error=False,
         inbrowser=False,
-        app_kwargs={"middleware": [Middleware(LoginPageGuard)]},
+        app_kwargs={"middleware": middleware},
     )
 
 
@@ -85,10 +110,15 @@ def configure_logging() -> None:
 
 
 def serve(config: Config, share: bool = False) -> None:
-    """Open the engine (building the index with progress when missing), then serve the chat until stopped.
-    Where and how it listens comes from the config: host, port, auth, max_upload_mb."""
+    """Serve the chat until stopped, at once: the engine answers from the last complete index and brings the
+    rest of the corpus in behind (rag.engine.Engine.serve); uploads land in this app's own temporary folder,
+    cleaned on a schedule and bounded by the quota. Where and how it listens comes from the config: host, port,
+    auth, max_upload_mb, upload_quota_mb."""
     configure_logging()
-    engine = Engine.open(config, progress=True)
+    temp = upload_temp_dir(config)
+    temp.mkdir(parents=True, exist_ok=True)
+    os.environ["GRADIO_TEMP_DIR"] = str(temp)  # (read by Gradio whenever it stores an upload)
+    engine = Engine.serve(config)
     # The first answer loads the tokenizer dictionary and the embedding model (~4 s on 2 cores): do it
     # while the page loads rather than on the first user's question.
     threading.Thread(target=warm_up, args=(engine,), name="rag-warm-up", daemon=True).start()
@@ -97,9 +127,9 @@ def serve(config: Config, share: bool = False) -> None:
 
         preload(config, log=lambda m: print(m, file=sys.stderr, flush=True))  # load the model before the first question
     host, port = config.host, config.port
-    app = build_app(engine, max_upload_mb=config.max_upload_mb)
+    app = build_app(engine, max_upload_mb=config.max_upload_mb, delete_cache=cleanup_schedule(config))
     try:
-        app.launch(**launch_options(host, port, config.auth, config.max_upload_mb, share),
+        app.launch(**launch_options(host, port, config.auth, config.max_upload_mb, share, temp, config.upload_quota_mb),
                    prevent_thread_lock=True, quiet=True)
     except OSError as exc:  # a busy port: say which setting moves it
         raise OSError(f"cannot listen on {host}:{port} ({exc}); choose another with --port or RAG_PORT") from None
@@ -107,6 +137,7 @@ def serve(config: Config, share: bool = False) -> None:
     url = f"http://{'127.0.0.1' if everywhere else host}:{port}/"
     print(
         f"serving {len(engine.articles)} articles at {url}"
+        + (" (indexing the rest in the background)" if engine.behind else "")
         + (" (listening on all interfaces)" if everywhere else "")
         + (" (login required)" if config.auth else "")
         + (f"; public link: {app.share_url}" if app.share_url else "")
