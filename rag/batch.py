@@ -22,7 +22,6 @@ def ask_records(engine: Engine, records: Sequence[dict], strict: bool = False,
     from rag.records import Filter
 
     filter = filter or Filter()
-
     conversations: dict[str, Conversation] = {}
     for rec in records:
         parent = rec.get("follows")

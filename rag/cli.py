@@ -284,6 +284,7 @@ def _print_reply(obj: dict) -> None:
 
 def cmd_ask(args, cfg: Config) -> int:
     from rag.answering.question import clean_question
+    from rag.batch import ask_records
     from rag.evaluate import read_jsonl
 
     if (args.question is not None) == bool(args.batch):
@@ -302,8 +303,6 @@ def cmd_ask(args, cfg: Config) -> int:
     engine = _engine(args, cfg)
     f = _filter(args, engine)
     failed = 0
-    from rag.batch import ask_records
-
     for rec, obj in ask_records(engine, records, strict=not args.batch, filter=f):
         if "error" in obj:  # one bad line of a batch does not lose the others
             failed += 1
