@@ -77,7 +77,8 @@ def dev_qa(results: dict) -> None:
         answers = [obj for _rec, obj in ask_records(engine, qa, strict=True)]
         results[split] = _round({**ev.answer_metrics(qa, answers, engine.articles), "tuned_on": True})
         results[f"{split}_misses"] = [
-            {"id": q["id"], "question": q["question"], "answer": a["answer"], "refused": a["refused"]}
+            # ids only: the questions stay in ../shared (never copied into the repository)
+            {"id": q["id"], "answerable": bool(q["articles"]), "refused": a["refused"], "answer_chars": ev.answer_length(a["answer"])}
             for q, a in zip(qa, answers)
             if (q["keys"] and not ev.covers(a["answer"], q["keys"])) or bool(q["articles"]) == a["refused"]
         ]
