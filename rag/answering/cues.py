@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
 
 from rag.ingest.cleaning.wordlists import simplified
 from rag.lang.script import HAN
+from rag.lang.wordlists import alternation, read_word_lists
 
 NUMBER = r"\d+(?:[.,]\d+)*"
 CN_NUMBER = "一二三四五六七八九十两百千万亿"
@@ -24,28 +24,13 @@ def twin(text: str) -> str:
 _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)} | {0xFF05: ord("%")}
 
 
-@lru_cache(maxsize=1)
-def _lists() -> dict[str, tuple[str, ...]]:
-    text = resources.files("rag.answering").joinpath("data/unit_cues.tsv").read_text(encoding="utf-8")
-    lists: dict[str, list[str]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        word, _, names = line.partition("\t")
-        if not word or not names.split():
-            raise ValueError(f"unit_cues.tsv:{number}: want `word<TAB>lists`, got {line!r}")
-        for name in names.split():
-            lists.setdefault(name, []).append(word)
-    return {name: tuple(found) for name, found in lists.items()}
-
-
 def words(name: str) -> tuple[str, ...]:
-    return _lists()[name]
+    return read_word_lists("rag.answering", "data/unit_cues.tsv")[name]
 
 
 def alt(name: str) -> str:
     """A regex alternation of one list's words (no group), longest first."""
-    return "|".join(re.escape(w) for w in sorted(words(name), key=len, reverse=True))
+    return alternation(words(name))
 
 
 # The counted cues, in feature order (each becomes `cue_<name>`).

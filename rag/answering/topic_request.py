@@ -6,9 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 from rag.lang.script import normalize
+from rag.lang.wordlists import read_word_lists
 from rag.lang.words import jieba_tokenizer
 
 _ORDINAL = re.compile(r"第\s*[0-9一二两三四五六七八九十]+\s*篇")
@@ -21,16 +21,8 @@ class TopicRequest:
     topic: str  # what the articles are to be about (search form)
 
 
-@lru_cache(maxsize=1)
 def _lists() -> dict[str, tuple[str, ...]]:
-    text = resources.files("rag.answering").joinpath("data/topic_words.tsv").read_text(encoding="utf-8")
-    lists: dict[str, list[str]] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            word, _, names = line.partition("\t")
-            for name in names.split():
-                lists.setdefault(name, []).append(word)
-    return {k: tuple(v) for k, v in lists.items()}
+    return read_word_lists("rag.answering", "data/topic_words.tsv")
 
 
 @lru_cache(maxsize=None)

@@ -6,9 +6,9 @@ from __future__ import annotations
 import logging
 import re
 from functools import lru_cache
-from importlib import resources
 
 from rag.lang.script import HAN, normalize
+from rag.lang.wordlists import read_word_lists
 
 _NOT_A_WORD = re.compile(f"[^\\w{HAN}]+")
 
@@ -16,15 +16,8 @@ _NOT_A_WORD = re.compile(f"[^\\w{HAN}]+")
 @lru_cache(maxsize=1)
 def _stop_table() -> dict[str, frozenset[str]]:
     """use → the words that have it."""
-    text = resources.files("rag.lang").joinpath("data/stopwords.tsv").read_text(encoding="utf-8")
-    table: dict[str, set[str]] = {}
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        word, _, uses = line.partition("\t")
-        for use in uses.split(","):
-            table.setdefault(use.strip(), set()).add(word)
-    return {use: frozenset(words) for use, words in table.items()}
+    lists = read_word_lists("rag.lang", "data/stopwords.tsv", separator=",")
+    return {use: frozenset(words) for use, words in lists.items()}
 
 
 def stop_words(*uses: str) -> frozenset[str]:

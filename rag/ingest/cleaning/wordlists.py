@@ -10,36 +10,20 @@ so the many rules asked about one line convert it once.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
-from importlib import resources
 
 from rag.lang.script import to_simplified
-
-
-@lru_cache(maxsize=1)
-def _lists() -> dict[str, tuple[str, ...]]:
-    text = resources.files("rag.ingest").joinpath("data/cleaning_words.tsv").read_text(encoding="utf-8")
-    lists: dict[str, list[str]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        word, _, names = line.partition("\t")
-        if not word or not names.split():
-            raise ValueError(f"cleaning_words.tsv:{number}: want `word<TAB>lists`, got {line!r}")
-        for name in names.split():
-            lists.setdefault(name, []).append(word)
-    return {name: tuple(found) for name, found in lists.items()}
+from rag.lang.wordlists import alternation as alternation_of
+from rag.lang.wordlists import read_word_lists
 
 
 def words(name: str) -> tuple[str, ...]:
     """The words of one list, in file order."""
-    return _lists()[name]
+    return read_word_lists("rag.ingest", "data/cleaning_words.tsv")[name]
 
 
 def alternation(name: str) -> str:
-    """A regex alternation (without a group) of one list's words, longest first: where one word starts
-    another (`摄影`, `摄影报道`), the longer one is tried first."""
-    return "|".join(re.escape(w) for w in sorted(words(name), key=len, reverse=True))
+    """A regex alternation (without a group) of one list's words, longest first."""
+    return alternation_of(words(name))
 
 
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
