@@ -121,18 +121,27 @@ class FakeEngine(Engine):
 
 class HashEmbedder(Embedder):
     """Fast vectors that are the same in every process (characters hashed with crc32, not Python's salted
-    hash): for tests of the index's plumbing, where subprocesses must embed as the test does."""
+    hash): for tests of the index's plumbing, where subprocesses must embed as the test does. It remembers
+    the texts it embedded (`seen`) and the threads it ran on (`threads`), and fails on the text `fail_on`."""
 
-    def __init__(self, id: str = "test:crc", dim: int = 64):
-        self.id, self.dim = id, dim
+    def __init__(self, id: str = "test:crc", dim: int = 64, *, workers: int = 1, batch_size: int = 32,
+                 fail_on: str | None = None):
+        self.id, self.dim, self.workers, self.batch_size, self.fail_on = id, dim, workers, batch_size, fail_on
+        self.seen: list[str] = []
+        self.threads: set[str] = set()
 
     def embed_batch(self, texts, kind):
+        import threading
         import zlib
 
         import numpy as np
 
         from rag.index.embedders import l2_normalize
 
+        self.threads.add(threading.current_thread().name)
+        if self.fail_on in texts:
+            raise RuntimeError(f"cannot embed {self.fail_on!r}")
+        self.seen += texts
         out = np.zeros((len(texts), self.dim), dtype=np.float32)
         for row, text in zip(out, texts):
             for ch in text:

