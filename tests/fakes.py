@@ -32,6 +32,7 @@ class LexicalRetriever(Retriever):
         self.articles = {a.id: a for a in articles}
         title = {a.id: a.title + "\n" if titles else "" for a in articles}
         self.index = LexicalIndex.from_tokens([tokenize(title[c.article_id] + c.text) for c in self.chunks])
+        self.asked_k: list[int] = []  # the k of every search, in order
 
     def search(self, query, k=10, article_ids=None, filter=None):
         import numpy as np
@@ -49,8 +50,31 @@ class LexicalRetriever(Retriever):
                                  and (not where.filter.sources or a.source in where.filter.sources)
                                  and (rule is None or rule.admits(a.date)))
             mask = np.array([admitted[c.article_id] for c in self.chunks])
+        self.asked_k.append(k)
         scores, ids = top_k(self.index.scores(tokenize(query)), k, mask)
         return [Hit(self.chunks[i], float(s), None, r) for r, (s, i) in enumerate(zip(scores, ids))]
+
+    def search_articles(self, query, k=10, filter=None):
+        best: dict[str, float] = {}
+        for hit in self.search(query, k=50, filter=filter):
+            best.setdefault(hit.chunk.article_id, hit.score)
+        return list(best.items())[:k]
+
+
+class FixedRetriever(Retriever):
+    """The chunks of the given articles in their order, whatever the query (score 1/rank): a stand-in for dense
+    retrieval in formatting tests."""
+
+    def __init__(self, articles, ids, chunk_chars: int = 160):
+        from rag.ingest.chunks import chunk_articles
+
+        self.chunks = [c for c in chunk_articles(articles, chunk_chars) if c.article_id in ids]
+
+    def search(self, query, k=10, article_ids=None, filter=None):
+        from rag.records import Hit
+
+        chunks = [c for c in self.chunks if article_ids is None or c.article_id in article_ids]
+        return [Hit(c, 1.0 / (i + 1), i, None) for i, c in enumerate(chunks[:k])]
 
     def search_articles(self, query, k=10, filter=None):
         best: dict[str, float] = {}

@@ -7,14 +7,13 @@ import re
 
 import pytest
 
-from tests.fakes import LexicalRetriever
+from tests.fakes import FixedRetriever, LexicalRetriever
 from rag import evaluate as ev
 from rag.records import Answer
 from rag.answering.question import analyze, is_follow_up
 from rag.answering.extractive import ExtractiveAnswerer
 from rag.engine import Snapshot
 from rag.records import AskRequest
-from rag.ingest.chunks import chunk_articles
 from rag.lang.sentences import split_sentences
 from rag.config import Config
 from rag.lang.script import script_of, to_simplified
@@ -30,19 +29,6 @@ JINJIANG = "001_75c24a0883477bc4"
 QINGSHAN = "002_e44c29edbf155723"
 QINGDAO = "003_149da1c9ea8086b3"
 QUAN = "004_7e177a0353be72cf"
-
-
-class FixedRetriever:
-    """Returns the chunks of given articles in order: a stand-in for dense retrieval in formatting tests."""
-
-    def __init__(self, articles, ids):
-        self.chunks = [c for c in chunk_articles(articles, 160) if c.article_id in ids]
-
-    def search(self, query, k=10, article_ids=None):
-        from rag.records import Hit
-
-        chunks = [c for c in self.chunks if article_ids is None or c.article_id in article_ids]
-        return [Hit(c, 1.0 / (i + 1), i, None) for i, c in enumerate(chunks[:k])]
 
 
 @pytest.fixture(scope="module")
@@ -321,14 +307,9 @@ def test_an_english_question_finds_the_sentence_its_news_words_name(seed_engine)
     assert not a.refused and ev.covers(a.answer, [["青山区图书馆"]])
 
 
-def test_the_number_of_sources_is_the_configured_k(lexical, articles):
-    asked = []
-
-    class Spy:
-        def search(self, query, k=10, article_ids=None):
-            asked.append(k)
-            return lexical.search(query, k, article_ids)
-
-    answer_question("渠岸镇党委书记是谁？", Spy(), articles, Config(k=3))
-    answer_question("哪些文章提到了党的二十大？", Spy(), articles, Config(k=3))
-    assert asked[0] == 3 and asked[1] > 3  # a multi-article question looks wider
+def test_the_number_of_sources_is_the_configured_k(articles):
+    spy = LexicalRetriever(list(articles.values()))
+    answer_question("渠岸镇党委书记是谁？", spy, articles, Config(k=3))
+    first, searches = spy.asked_k[0], len(spy.asked_k)
+    answer_question("哪些文章提到了党的二十大？", spy, articles, Config(k=3))
+    assert first == 3 and spy.asked_k[searches] > 3  # a multi-article question looks wider
