@@ -336,21 +336,18 @@ def cmd_summarize(args, cfg: Config) -> int:
         summary = engine.summarize_topic(args.about, _language(args.about))
     else:
         summary = engine.summarize(_resolve(args.id, engine.articles.values()))
-    obj = summary.to_json()
-    if args.json:
-        _print_json(obj)
-    else:
-        print(obj["title"])
-        _print_reply(obj)
-    return 0
+    return _print_summary(summary.to_json(), args.json)
 
 
 def cmd_timeline(args, cfg: Config) -> int:
     if not args.topic.strip():
         raise UserError("give a topic: rag timeline \"台风\"")
     summary = _engine(args, cfg).timeline(args.topic, _language(args.topic))
-    obj = summary.to_json()
-    if args.json:
+    return _print_summary(summary.to_json(), args.json)
+
+
+def _print_summary(obj: dict, as_json: bool) -> int:
+    if as_json:
         _print_json(obj)
     else:
         print(obj["title"])

@@ -24,6 +24,7 @@ from functools import lru_cache
 from rag.answering.names import alternation, name_words
 from rag.ingest.articles import Article
 from rag.lang.script import normalize
+from rag.lang.sentences import split_clauses as clause_spans
 from rag.lang.sentences import split_sentences
 
 Span = tuple[int, int, int]  # (paragraph from 1, start, end)
@@ -37,9 +38,6 @@ INTRO_MAX_CHARS = 40  # a sentence this short before an enumeration is read with
 QUOTE_RUN_CHARS = 60  # a clause run of a long quotation, quoted with its speaker line
 MAX_SENTENCES = 400  # sentences of one article read (a pasted book is read in part)
 
-CLAUSE_MARKS = "，：；,:;"
-OPENERS = "“‘「『（(【[《〈"
-CLOSERS = "”’」』）)】]》〉"
 
 _ORD = "一二三四五六七八九十"
 # An item's marker at the start of a sentence or clause (matched at a clause's offset: no ^).
@@ -107,35 +105,8 @@ class ArticleUnits:
 
 
 def split_clauses(text: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
-    """Clause spans of text[start:end], cut at ，：；,:; outside quotes and brackets (not inside a number)."""
-    cuts, depth = [], 0
-    for i in range(start, end):
-        ch = text[i]
-        if ch in OPENERS:
-            depth += 1
-        elif ch in CLOSERS:
-            depth = max(0, depth - 1)
-        elif ch == '"':
-            depth = 1 if depth == 0 else depth - 1
-        elif depth == 0 and ch in CLAUSE_MARKS:
-            if ch in ",:;" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit():
-                continue
-            cuts.append(i)
-    out, a = [], start
-    for c in cuts + [end]:
-        x, y = _strip(text, a, c if c != end else end)
-        if y > x:
-            out.append((x, y))
-        a = c + 1
-    return tuple(out) or ((start, end),)
-
-
-def _strip(text: str, a: int, b: int) -> tuple[int, int]:
-    while a < b and text[a].isspace():
-        a += 1
-    while b > a and text[b - 1].isspace():
-        b -= 1
-    return a, b
+    """Clause spans of text[start:end] (rag.lang.sentences.split_clauses); the whole sentence if it has none."""
+    return tuple(clause_spans(text, start, end)) or ((start, end),)
 
 
 def _search_form(paragraph: str) -> str:
