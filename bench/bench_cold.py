@@ -24,7 +24,6 @@ import json
 import os
 import resource
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -35,6 +34,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.app_process import free_port, stop  # noqa: E402
+
 RESULTS = ROOT / "bench" / "results_cold.json"
 QUESTION = "渠岸镇党委书记是谁？"
 HEAVY = ("torch", "transformers", "sentence_transformers", "gradio", "gradio_client")
@@ -115,12 +118,6 @@ def import_profile() -> dict:
 # -- the web app -----------------------------------------------------------------------------------------
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def app_cold(runs: int, timeout: float = 300) -> dict:
     from gradio_client import Client
 
@@ -134,7 +131,7 @@ def app_cold(runs: int, timeout: float = 300) -> dict:
         for _ in range(runs):
             shutil.rmtree(tmp / "index", ignore_errors=True)
             shutil.copytree(index, tmp / "index")
-            port = _free_port()
+            port = free_port()
             url = f"http://127.0.0.1:{port}/"
             env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "GRADIO_"))}
             env.update(RAG_CORPUS=str(tmp / "corpus"), RAG_INDEX=str(tmp / "index"), RAG_PORT=str(port),
@@ -162,12 +159,7 @@ def app_cold(runs: int, timeout: float = 300) -> dict:
                 if "[1]" not in text:
                     raise SystemExit(f"/ask gave no cited answer: {text[:300]}")
             finally:
-                proc.terminate()
-                try:
-                    proc.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-                    proc.wait()
+                stop(proc, 20)
     return {"page_s": summary(page), "first_answer_s": summary(answered), "load_avg_1min": summary(loads, 2),
             "question": QUESTION}
 

@@ -21,13 +21,12 @@ import platform
 import statistics
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.crud_data import CRUD, WORK, crud_paths, load_crud, load_qa  # noqa: E402
+from bench.crud_data import CRUD, WORK, crud_paths, load_qa  # noqa: E402
 from bench.embcache import CachedEmbedder  # noqa: E402
 from rag import evaluate as ev  # noqa: E402
 from rag.config import Config  # noqa: E402

@@ -33,7 +33,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_load import free_port, percentiles, questions, start_app, wait_ready  # noqa: E402
+from bench.app_process import free_port, stop, wait_ready  # noqa: E402
+from bench.bench_load import percentiles, questions, start_app  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_fair.json"
 
@@ -133,11 +134,7 @@ def run(args) -> dict:
         phase("baseline", args.baseline, 0)
         phase("greedy_phase", args.seconds, args.greedy)
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
     ok = lambda rs: [r["s"] for r in rs if not r["error"]]  # noqa: E731

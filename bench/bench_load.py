@@ -24,21 +24,19 @@ import json
 import os
 import platform
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
-import urllib.error
-import urllib.request
 import uuid
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.app_process import free_port, stop, wait_ready  # noqa: E402
 from rag.ingest.articles import load_corpus  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_load.json"
@@ -75,31 +73,12 @@ def questions() -> list[str]:
     return list(FALLBACK_QUESTIONS)
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_app(corpus: Path, index: Path, port: int, log: Path, max_upload_mb: int) -> subprocess.Popen:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("RAG_", "GRADIO_"))}
     env.update(RAG_CORPUS=str(corpus), RAG_INDEX=str(index), RAG_DATA_DIR=str(index.parent), RAG_PORT=str(port),
                RAG_HOST="127.0.0.1",
                RAG_MAX_UPLOAD_MB=str(max_upload_mb), GRADIO_TEMP_DIR=str(log.parent / "gradio"), PYTHONUNBUFFERED="1")
     return subprocess.Popen([sys.executable, "app.py"], cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-
-
-def wait_ready(proc: subprocess.Popen, url: str, timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"the app exited with {proc.returncode}")
-        try:
-            with urllib.request.urlopen(url + "gradio_api/info", timeout=2):
-                return
-        except (urllib.error.URLError, OSError):
-            time.sleep(0.5)
-    raise RuntimeError(f"the app was not ready after {timeout:.0f} s")
 
 
 def upload_through_the_page(url: str, path: Path, timeout: float) -> dict:
@@ -202,11 +181,7 @@ def run(args) -> dict:
         wall = time.monotonic() - t_run
         after = Client(url, verbose=False, download_files=False).predict(NEW_QUESTION, api_name="/ask")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     articles = {a.id: a for a in load_corpus([corpus, work / "articles"]).articles}  # (uploads: the data folder)
     result = summarize(records, articles, upload, after, wall, startup_s, args)
     result["setup"]["index"] = f"copied from {args.index}" if copied else "built by the app at start"

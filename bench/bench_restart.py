@@ -27,14 +27,12 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_load import free_port  # noqa: E402
+from bench.app_process import free_port, stop, wait_ready  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_restart.json"
 DISTRACTORS = ROOT.parent / "shared" / "crud" / "distractors.jsonl"
@@ -77,16 +75,7 @@ def one_run(work: Path, seed_index: Path, jsonl_lines: list[str], timeout: float
     proc = subprocess.Popen([sys.executable, "app.py", "--corpus", str(corpus), "--index", str(index), "--port", str(port)],
                             cwd=ROOT, env=env, stdout=open(run / "app.log", "w"), stderr=subprocess.STDOUT)
     try:
-        while True:
-            if proc.poll() is not None:
-                raise RuntimeError(f"the app exited:\n{(run / 'app.log').read_text()[-2000:]}")
-            if time.monotonic() - t0 > timeout:
-                raise RuntimeError(f"not listening after {timeout} s")
-            try:
-                with urllib.request.urlopen(url + "gradio_api/info", timeout=2):
-                    break
-            except (urllib.error.URLError, OSError):
-                time.sleep(0.1)
+        wait_ready(proc, url, timeout, poll=0.1, log=run / "app.log")
         listening = time.monotonic() - t0
         client = Client(url, verbose=False, download_files=False)
         answer = client.predict(QUESTION, api_name="/ask")
@@ -94,11 +83,7 @@ def one_run(work: Path, seed_index: Path, jsonl_lines: list[str], timeout: float
         articles = len(client.predict(api_name="/articles"))
         status = client.predict(api_name="/status")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
     shutil.rmtree(run, ignore_errors=True)
     return {"listening_s": round(listening, 2), "first_answer_s": round(answered, 2), "answer_refused": answer["refused"],
             "articles_answerable": articles, "indexing": status["indexing"],

@@ -38,11 +38,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.crud_data import CRUD, SHARED, WORK, load_crud, load_qa  # noqa: E402
-from rag.answering.model import AnswerModel, Linear, Ranked, featurize, model_from_json  # noqa: E402
+from bench.crud_data import SHARED, WORK, load_crud, load_qa  # noqa: E402
+from rag.answering.model import Linear, Ranked, featurize, model_from_json  # noqa: E402
 from rag.answering.prepare import articles_to_read, prepare  # noqa: E402
 from rag.answering.qfeatures import FEATURES  # noqa: E402
-from rag.answering.question import TYPED  # noqa: E402
 from rag.answering.refusal import QFEATURES, question_features  # noqa: E402
 from rag.evaluate import covers, read_jsonl  # noqa: E402
 
