@@ -13,7 +13,7 @@ And unanswerable ones, for the answerability model: a question about something t
 an organisation, a place) asking for a kind of answer the article holds nowhere (an age, an amount of money, a
 phone number, a population, a university), with the article as its topic.
 
-    python bench/answer_weak.py      # writes .rag/answer-train/weak.jsonl and weak_unanswerable.jsonl (never committed)
+    python bench/answer_weak.py      # writes .rag/answer-train5/weak.jsonl and weak_unanswerable.jsonl (never committed)
 """
 
 from __future__ import annotations
@@ -26,14 +26,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.answer_data import CACHE  # noqa: E402
 from bench.crud_data import CRUD, WORK  # noqa: E402
 from rag.answering.slots import article_slots  # noqa: E402
 from rag.answering.units import article_units  # noqa: E402
 from rag.ingest.articles import Article, load_corpus  # noqa: E402
 
 WEAK_LINES = range(2000, 10000)
-OUT = WORK / "answer-train" / "weak.jsonl"
-OUT_UNANSWERABLE = WORK / "answer-train" / "weak_unanswerable.jsonl"
+OUT = CACHE / "weak.jsonl"
+OUT_UNANSWERABLE = CACHE / "weak_unanswerable.jsonl"
 UNANSWERABLE_EVERY = 8  # one article in this many gets an unanswerable question
 PER_ARTICLE = 3  # questions kept per article (the kinds dev questions need most come first) ...
 PER_KIND = {"number": 1, "date": 1}  # ... and at most this many cloze questions of one article

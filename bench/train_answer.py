@@ -1,8 +1,11 @@
 """Fit the extractive answerer's model: the pairwise unit ranker, the answerability model and its thresholds.
 Writes rag/answering/data/answer_model.json (shipped with the package) and bench/results_train_answer.json.
 
-    python bench/train_answer.py             # build the data (cached in .rag/answer-train/), cross-validate, fit, write
-    python bench/train_answer.py --rebuild   # build the data anew (after a change to units, slots or features)
+    python bench/answer_weak.py              # (re)make the weak questions from today's distractor text first
+    python bench/train_answer.py             # build the data (cached in .rag/answer-train5/), cross-validate, fit, write
+    python bench/train_answer.py --rebuild all  # build the data anew (after a change to units, slots, features or
+                                                # article cleaning: a cache of older articles trains a worse model)
+    python bench/train_answer.py --read 4    # skip the choice of how many articles are read (one CV instead of four)
 
 Data recipe (all from ../shared and bench/, nothing is downloaded; built data stay in .rag/, never committed):
 - ranker labels: a unit is positive when it covers every key group of its question (rag.evaluate.covers), for
@@ -10,15 +13,20 @@ Data recipe (all from ../shared and bench/, nothing is downloaded; built data st
   and dev2_qa (the seeds, the real hybrid index) and weak questions made from distractor articles that the
   CRUD index does not hold (bench/answer_weak.py: cloze number/date/person questions, enumerations, quotations
   → speaker, purpose clauses);
-- the pool of each question is what the answerer reads (the two best retrieved articles, rag.answering.prepare)
-  plus its answering article when retrieval missed it;
+- the pool of each question is the READ_MAX best retrieved articles (bench/answer_data.py, rag.answering.prepare)
+  plus its answering article when retrieval missed it; the answerer reads the best 2 … READ_MAX of them, a number
+  chosen here: the whole cross-validation is run for each, and more articles are read only when that raises the
+  cross-validated key coverage without more false refusals or fewer unanswerable questions refused
+  (`read_articles` in the model file); every unit also carries its article's evidence (its best unit's coverage of
+  the question, its title's, and the gaps to the best article read: rag.answering.model.with_article_features),
+  so the one ranker chooses the article as well as the unit;
 - answerability: every question of those sets plus the repo's English sets (bench/english_qa*.jsonl) and off-topic
   Chinese questions (bench/chinese_unanswerable_qa.jsonl); CRUD's own "unanswerable" marks are noisy (several
   are answered in the article) and weigh half;
 - cross-validation is grouped by article (no article in both the training and the scored fold). The threshold
-  is chosen on the cross-validated probabilities of the answerable dev questions for a stated false-refusal rate,
-  jointly with a floor on the share of a Chinese question its best article holds (the pair that refuses the most
-  unanswerable questions at that rate).
+  is chosen on the cross-validated probabilities for a stated false-refusal rate on the answerable dev questions
+  and, separately, on the answerable weak questions, jointly with a floor on the share of a Chinese question its
+  best article holds (the pair that refuses the most unanswerable questions at that rate).
 CRUD qa_test is never read here.
 """
 
@@ -29,8 +37,6 @@ import json
 import pickle
 import statistics
 import sys
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,157 +44,17 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.crud_data import SHARED, WORK, load_crud, load_qa  # noqa: E402
-from rag.answering.model import Linear, Ranked, featurize, model_from_json  # noqa: E402
-from rag.answering.prepare import articles_to_read, prepare  # noqa: E402
-from rag.answering.qfeatures import FEATURES  # noqa: E402
+from bench.answer_data import CACHE, READ_MAX, SET_WEIGHT, Example, build  # noqa: E402
+from rag.answering.model import ARTICLE_FEATURES, RANK_FEATURES, Linear, Ranked, model_from_json  # noqa: E402
 from rag.answering.refusal import QFEATURES, question_features  # noqa: E402
-from rag.evaluate import covers, read_jsonl  # noqa: E402
+from rag.evaluate import covers  # noqa: E402
 
-CACHE = WORK / "answer-train"
 MODEL = ROOT / "rag" / "answering" / "data" / "answer_model.json"
 RESULTS = ROOT / "bench" / "results_train_answer.json"
-K = 5  # config.k
 # Left out of the ranker: they learn CRUD's lead-sentence and long-unit bias (phase-1 finding: CRUD CV unchanged
 # without them, dev2 Chinese 12/24 → 18/24); length belongs to the selection rule.
-RANKER_FEATURES = tuple(f for f in FEATURES if f not in ("partial_start",))
+RANKER_FEATURES = tuple(f for f in RANK_FEATURES if f not in ("partial_start",))
 FR_TARGET = 0.05  # stated false-refusal rate the threshold is chosen for
-UNANSWERABLE_CRUD_WEIGHT = 0.5
-OFF_TOPIC_EVERY = 3  # one weak question in this many is also asked without its article (an off-topic question)
-
-
-@dataclass
-class Example:
-    qid: str
-    set: str
-    question: str
-    keys: list
-    gold: list
-    group: str
-    english: bool
-    multi: bool
-    atype: str
-    X: np.ndarray
-    owner: np.ndarray
-    unit: np.ndarray
-    labels: np.ndarray  # 1 covers the keys, 0 not, -1 unlabelled
-    chars: np.ndarray
-    texts: list  # each row's unit text as quoted (article's script)
-    aids: list  # each pool article's id
-    infer: np.ndarray  # rows of the articles the answerer would read (not the added gold)
-    weight: float = 1.0
-    extra: dict = field(default_factory=dict)
-
-    @property
-    def answerable(self) -> bool:
-        return bool(self.gold)
-
-
-def _example(rec: dict, set_name: str, hits, articles, previous=None, focus=()) -> Example:
-    gold = [a for a in rec.get("articles") or [] if a in articles]
-    q0_multi = __import__("rag.answering.question", fromlist=["analyze"]).analyze(rec["question"]).multi
-    read = articles_to_read(hits, focus, q0_multi)
-    topic = []
-    if not gold and (rec.get("crud_unanswerable") or rec.get("topic")):  # the article it was asked about
-        src = rec.get("topic") or rec["id"].rsplit("-", 1)[0]
-        topic = [src] if src in articles else []
-    pool_ids = list(dict.fromkeys(read + gold + topic))
-    q, pool = prepare(rec["question"], hits, articles, pool_ids, previous)
-    X, owner, unit = featurize(q, pool)
-    keys = rec.get("keys") or []
-    texts, labels, chars = [], [], []
-    for o, u in zip(owner, unit):
-        pa = pool[o]
-        un = pa.units.units[u]
-        text = "".join(pa.article.paragraph(p)[a:b] for p, a, b in un.spans)
-        texts.append(text)
-        chars.append(un.chars)
-        labels.append((1 if covers(text, keys) else 0) if keys and gold else -1)
-    aids = [pa.article.id for pa in pool]
-    infer = np.where(np.isin(owner, [i for i, a in enumerate(aids) if a in read]))[0]
-    weight = SET_WEIGHT.get(set_name, UNANSWERABLE_CRUD_WEIGHT if (topic and not gold) else 1.0)
-    return Example(rec["id"], set_name, rec["question"], keys, gold, (gold or topic or [rec["id"]])[0],
-                   q.script == "en", q.multi, q.atype, X, owner, unit, np.array(labels, np.int8), np.array(chars),
-                   texts, aids, infer, weight, {"q": q})
-
-
-def build_set(name: str, records, retriever, articles, off_topic: bool = False) -> list[Example]:
-    """Examples of one question file. `off_topic`: each question is asked of a corpus without its own article
-    (retrieval finds related articles that do not answer it): an unanswerable question."""
-    out, by_id = [], {r["id"]: r for r in records}
-    t0 = time.perf_counter()
-    for i, rec in enumerate(records):
-        previous, focus = None, ()
-        parent = by_id.get(rec.get("follows") or "")
-        if parent:  # asked in its parent's conversation: the chat keeps to the parent's articles
-            previous, focus = parent["question"], tuple(parent.get("articles") or ())
-        multi = __import__("rag.answering.question", fromlist=["analyze"]).analyze(rec["question"]).multi
-        if off_topic:
-            own = set(rec.get("articles") or ())
-            hits = [h for h in retriever.search(rec["question"], k=4 * K) if h.chunk.article_id not in own][:K]
-            rec = {**rec, "articles": [], "keys": []}
-        else:
-            hits = retriever.search(rec["question"], k=40 if multi else K, article_ids=list(focus) or None)
-        out.append(_example(rec, name, hits, articles, previous, focus))
-        if i % 50 == 0:
-            print(f"  {name}: {i}/{len(records)} {time.perf_counter() - t0:.0f}s", file=sys.stderr, flush=True)
-    return out
-
-
-def seeds():
-    from bench.bench_answer import seed_engine
-
-    engine = seed_engine()
-    return engine.retriever, engine.articles
-
-
-SEED_SETS = {
-    "dev_qa": SHARED / "eval" / "dev_qa.jsonl", "dev2_qa": SHARED / "eval" / "dev2_qa.jsonl",
-    "english": ROOT / "bench" / "english_qa.jsonl", "english_heldout": ROOT / "bench" / "english_qa_heldout.jsonl",
-    "zh_offtopic": ROOT / "bench" / "chinese_unanswerable_qa.jsonl",
-}
-
-
-def build(rebuild: set[str]) -> dict[str, list[Example]]:
-    """Every set's examples, each cached in .rag/answer-train/<set>.pkl ("all" in `rebuild` rebuilds all)."""
-    from rag.config import Config
-
-    CACHE.mkdir(parents=True, exist_ok=True)
-    sets: dict[str, list[Example]] = {}
-    todo = {}
-    for name in [*SEED_SETS, "crud_dev", "weak", "weak_unans", "weak_offtopic"]:
-        path = CACHE / f"{name}.pkl"
-        if path.exists() and not ({"all", name} & rebuild):
-            sets[name] = pickle.loads(path.read_bytes())
-        else:
-            todo[name] = path
-    if any(n in SEED_SETS for n in todo):
-        retriever, articles = seeds()
-        for name in [n for n in todo if n in SEED_SETS]:
-            sets[name] = build_set(name, read_jsonl(SEED_SETS[name]), retriever, articles)
-    from bench.bench_answer import LexicalRetriever
-
-    if "crud_dev" in todo:
-        crud = load_crud(2000)
-        sets["crud_dev"] = build_set("crud_dev", load_qa("qa_dev"), LexicalRetriever(crud, Config()), {a.id: a for a in crud})
-    weak_files = (("weak", "weak.jsonl"), ("weak_unans", "weak_unanswerable.jsonl"), ("weak_offtopic", "weak.jsonl"))
-    if any(name in todo and (CACHE / file).exists() for name, file in weak_files):
-        from bench.answer_weak import weak_articles
-
-        records = {file: read_jsonl(CACHE / file) for _, file in weak_files if (CACHE / file).exists()}
-        used = {a for recs in records.values() for r in recs for a in r["articles"] + [r.get("topic")]}
-        weak = [a for a in weak_articles() if a.id in used]  # retrieval over the articles questions were made from
-        retriever, by_id = LexicalRetriever(weak, Config()), {a.id: a for a in weak}
-        for name, file in weak_files:
-            if name in todo and file in records:
-                recs = records[file][::OFF_TOPIC_EVERY] if name == "weak_offtopic" else records[file]
-                sets[name] = build_set(name, recs, retriever, by_id, off_topic=name == "weak_offtopic")
-    for name, path in todo.items():
-        if name in sets:
-            path.write_bytes(pickle.dumps(sets[name]))
-    return sets
-
-
 # ---- fitting -------------------------------------------------------------------------------------------
 
 
@@ -223,13 +89,20 @@ def standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return X.mean(0), X.std(0) + 1e-6
 
 
-SET_WEIGHT = {"weak": 0.5, "weak_unans": 0.5, "weak_offtopic": 0.5}  # a weak question counts half a real one
+
+
+# Evidence whose weight can only be ≥ 0: more of the question's words in a unit (or in its article's best unit)
+# never makes it a worse answer. Unconstrained, the collinear coverage features take weights of opposite signs
+# (cov −0.95 beside cov_local +0.88), and a follow-up's short unit holding few of its words beat the one that
+# answers it (tests/test_answer.py::test_focus_keeps_a_follow_up_on_its_article).
+RANKER_NONNEGATIVE = ("cov", "cov_sent", "cov_ctx", "cov_bigram", "cov_local", "near_cov", "pred", "pred_any", "topic",
+                      "focus", "quote_q", "title_cov") + ARTICLE_FEATURES
 
 
 def fit_ranker(examples: list[Example], cols: np.ndarray, seed: int = 0, neg_per_pos: int = 20, C: float = 1.0) -> Linear:
     """Linear RankNet: logistic regression on x_pos − x_neg within a question, over the units the answerer
     would read (an answering article retrieval missed is left out: its low retrieval prior would be learnt as
-    a sign of the answer)."""
+    a sign of the answer); the weights of RANKER_NONNEGATIVE kept ≥ 0."""
     rng = np.random.default_rng(seed)
     train = [e for e in examples if (e.labels[e.infer] == 1).any() and (e.labels[e.infer] == 0).any()]
     Xall = np.vstack([e.X[e.infer][:, cols] for e in train])
@@ -245,8 +118,10 @@ def fit_ranker(examples: list[Example], cols: np.ndarray, seed: int = 0, neg_per
             diffs.append(Z[p] - Z[nn])
             weights.append(np.full(len(nn), SET_WEIGHT.get(e.set, 1.0) / len(pos)))
     D, wt = np.vstack(diffs), np.concatenate(weights)
-    w, _ = fit_logistic(np.vstack([D, -D]), np.r_[np.ones(len(D)), np.zeros(len(D))], np.r_[wt, wt], C=C, intercept=False)
-    return Linear(tuple(FEATURES[i] for i in cols), mean.astype(np.float32), scale.astype(np.float32), w.astype(np.float32))
+    signs = [1 if RANK_FEATURES[c] in RANKER_NONNEGATIVE else 0 for c in cols]
+    w, _ = fit_logistic(np.vstack([D, -D]), np.r_[np.ones(len(D)), np.zeros(len(D))], np.r_[wt, wt], C=C, intercept=False,
+                        signs=signs)
+    return Linear(tuple(RANK_FEATURES[i] for i in cols), mean.astype(np.float32), scale.astype(np.float32), w.astype(np.float32))
 
 
 def folds(examples: list[Example], k: int = 5) -> list[int]:
@@ -371,53 +246,54 @@ def refusal_report(examples, refused) -> dict:
 COVERAGE_FLOORS = (0.0, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55)
 
 
+def threshold_at(p: np.ndarray, cov: np.ndarray, rows: np.ndarray, floor: float) -> float | None:
+    """The highest threshold that, with the coverage floor, refuses at most FR_TARGET of the answerable `rows`
+    (None when the floor alone refuses more)."""
+    gated = cov[rows] < floor
+    left = int(np.floor(FR_TARGET * len(rows))) - int(gated.sum())
+    if left < 0:
+        return None
+    rest = np.sort(p[rows][~gated])
+    return float(rest[left]) if left < len(rest) else 1.0
+
+
 def choose_refusal(p: np.ndarray, cov: np.ndarray, fit_rows: np.ndarray, sets: np.ndarray,
-                   unans: np.ndarray) -> tuple[float, float, dict]:
-    """(threshold, coverage floor): for each floor, the threshold that keeps the out-of-fold false refusals on
-    `fit_rows` (answerable Chinese dev questions) at FR_TARGET together with the floor; the pair that refuses
-    the largest share of unanswerable questions, averaged over the sets that hold some (each set counts once,
-    so the large weak sets do not outvote the real ones)."""
+                   unans: np.ndarray, weak_rows: np.ndarray | None = None) -> tuple[float, float, dict]:
+    """(threshold, coverage floor): for each floor, the threshold that keeps the out-of-fold false refusals at
+    most FR_TARGET together with the floor, both on `fit_rows` (answerable Chinese dev questions) and on
+    `weak_rows` (answerable weak questions: without them a floor that refuses a fifth of the weak questions can
+    win, the dev rows being too few to show it); the pair that refuses the largest share of unanswerable
+    questions, averaged over the sets that hold some (each set counts once, so the large weak sets do not
+    outvote the real ones)."""
     table, best = {}, None
     n = len(fit_rows)
-    budget = int(np.floor(FR_TARGET * n))
     for floor in COVERAGE_FLOORS:
-        gated = cov[fit_rows] < floor
-        left = budget - int(gated.sum())
-        if left < 0:
+        limits = [threshold_at(p, cov, rows, floor) for rows in (fit_rows, weak_rows) if rows is not None and len(rows)]
+        if any(t is None for t in limits):
             continue
-        rest = np.sort(p[fit_rows][~gated])
-        threshold = float(rest[left]) if left < len(rest) else 1.0
+        threshold = min(limits)
         refused = (p < threshold) | (cov < floor)
         per_set = {str(name): round(float(refused[unans & (sets == name)].mean()), 4)
                    for name in sorted(set(sets[unans].tolist()))}
         score = float(np.mean(list(per_set.values())))
-        table[str(floor)] = {"threshold": round(threshold, 4), "false_refusals": int(((p[fit_rows] < threshold) | gated).sum()),
-                             "of": n, "unanswerable_refused_mean": round(score, 4), "per_set": per_set}
+        table[str(floor)] = {"threshold": round(threshold, 4), "false_refusals": int(refused[fit_rows].sum()), "of": n,
+                             "weak_false_refusals": int(refused[weak_rows].sum()) if weak_rows is not None else 0,
+                             "unanswerable_refused_mean": round(score, 4), "per_set": per_set}
         if best is None or score > best[0] + 1e-9:
             best = (score, threshold, floor)
     return best[1], best[2], table
 
 
-def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rebuild", nargs="*", default=[], help="sets to build anew (none: use the cache; 'all')")
-    parser.add_argument("--no-write", action="store_true", help="report only")
-    args = parser.parse_args(argv)
-    sets = build(set(args.rebuild))
-    print({k: len(v) for k, v in sets.items()}, file=sys.stderr)
-    cols = np.array([FEATURES.index(f) for f in RANKER_FEATURES])
-    names = [n for n in sets if n in RANKER_SETS or n in REFUSAL_SETS]
-    pooled = [e for n in names for e in sets[n]]
-    ranker_data = [e for e in pooled if e.set in RANKER_SETS]
-    # out-of-fold ranker scores for every question (the folds hold out whole articles)
-    fold_of = folds(pooled)
+def cross_validate(pooled: list[Example], names: list[str], cols: np.ndarray, verbose: bool) -> dict:
+    """Out-of-fold ranker scores, the selection rule, the answerability model and its threshold, with their
+    cross-validated figures, for `pooled` as the answerer reads it."""
+    fold_of = folds(pooled)  # the folds hold out whole articles
     scores: list = [None] * len(pooled)
     for f in range(5):
         model = fit_ranker([e for e, g in zip(pooled, fold_of) if g != f and e.set in RANKER_SETS], cols)
         for i, (e, g) in enumerate(zip(pooled, fold_of)):
             if g == f:
-                scores[i] = model(e.X, FEATURES)
-    (CACHE / "cv_scores.pkl").write_bytes(pickle.dumps({e.set + "/" + e.qid: sc for e, sc in zip(pooled, scores)}))
+                scores[i] = model(e.X, RANK_FEATURES)
     report: dict = {"ranker_cv": {}, "selection": {}}
     for n in names:
         idx = [i for i, e in enumerate(pooled) if e.set == n]
@@ -425,8 +301,11 @@ def main(argv=None) -> int:
         report["ranker_cv"][n] = {str(m): selection_report(ex, sc, m) for m in (None, 0.5, 1.0, 2.0)}
     lam, margin, report["selection"] = choose_selection(pooled, scores)
     report["chosen_selection"] = {"length_penalty": lam, "second_margin": margin}
-    print(json.dumps(report["ranker_cv"], indent=1), file=sys.stderr)
-    print(json.dumps(report["selection"], indent=1), f"chosen: lam={lam} margin={margin}", file=sys.stderr)
+    chosen = report["selection"][f"lam={lam} margin={margin}"]
+    report["key_coverage_cv"] = {n: chosen[n]["key_coverage"] for n in chosen}
+    report["keyed_hits_cv"] = int(round(sum(r["key_coverage"] * r["keyed"] for r in chosen.values())))
+    if verbose:
+        print(json.dumps(report["selection"], indent=1), f"chosen: lam={lam} margin={margin}", file=sys.stderr)
 
     # answerability on question-level signals of the out-of-fold ranking
     single = [i for i, e in enumerate(pooled) if e.set in REFUSAL_SETS and not e.multi]
@@ -445,7 +324,8 @@ def main(argv=None) -> int:
     cov = np.where(english, 1.0, R[:, QFEATURES.index("cov_art")])  # the floor is for Chinese questions
     set_of = np.array([pooled[i].set for i in single])
     unans = np.array([not pooled[i].answerable for i in single]) & ~english
-    threshold, floor, report["refusal_choice"] = choose_refusal(p, cov, fit_rows, set_of, unans)
+    weak_rows = np.array([k for k, i in enumerate(single) if pooled[i].set == "weak" and pooled[i].answerable])
+    threshold, floor, report["refusal_choice"] = choose_refusal(p, cov, fit_rows, set_of, unans, weak_rows)
     refused = (p < threshold) | (cov < floor)
     report["answerability_cv"] = {}
     for n in REFUSAL_SETS:
@@ -453,34 +333,83 @@ def main(argv=None) -> int:
         report["answerability_cv"][n] = refusal_report([pooled[single[k]] for k in ks], [refused[k] for k in ks])
     report["threshold"] = threshold
     report["min_article_coverage"] = floor
-    print(json.dumps(report["refusal_choice"], indent=1), json.dumps(report["answerability_cv"], indent=1),
-          f"threshold {threshold:.3f} floor {floor}", file=sys.stderr)
-    for k, i in enumerate(single):
-        e = pooled[i]
-        if e.set in DEV_SETS and (e.answerable == bool(refused[k])):
-            print(f"  {e.qid} answerable={e.answerable} p={p[k]:.2f} {e.atype} {e.question[:50]}", file=sys.stderr)
+    report["unanswerable_refused_mean_cv"] = report["refusal_choice"][str(floor)]["unanswerable_refused_mean"]
+    report["false_refusals_cv"] = sum(report["answerability_cv"][n]["false_refusals"] for n in DEV_SETS + ("crud_dev",))
+    if verbose:
+        print(json.dumps(report["refusal_choice"], indent=1), json.dumps(report["answerability_cv"], indent=1),
+              f"threshold {threshold:.3f} floor {floor}", file=sys.stderr)
+        for k, i in enumerate(single):
+            e = pooled[i]
+            if e.set in DEV_SETS and (e.answerable == bool(refused[k])):
+                print(f"  {e.qid} answerable={e.answerable} p={p[k]:.2f} {e.atype} {e.question[:50]}", file=sys.stderr)
     # multi-article questions: per-article answerability against the same model
     final_ans = fit_answerability(R, y, w)
-    multi_rows = []
+    good = []
     for i, e in enumerate(pooled):
         if e.multi and e.set in DEV_SETS:
             for o, aid in enumerate(e.aids):
-                rows = np.where(e.owner == o)[0]
-                pa = float(sigmoid(final_ans(question_features(e.extra["q"], ranked_of(e, scores[i]), rows)[None, :], QFEATURES)[0]))
-                multi_rows.append((e.qid, aid, aid in e.gold, pa))
-    for r in multi_rows:
-        print("  multi", r, file=sys.stderr)
-    good = sorted(pa for _, _, g, pa in multi_rows if g)
-    multi_threshold = float(good[0]) if good else threshold
-    report["multi_threshold"] = multi_threshold
-    final_ranker = fit_ranker(ranker_data, cols)
+                if aid in e.gold:
+                    rows = np.where(e.owner == o)[0]
+                    x = question_features(e.extra["q"], ranked_of(e, scores[i]), rows)[None, :]
+                    good.append(float(sigmoid(final_ans(x, QFEATURES)[0])))
+    report["multi_threshold"] = min(good) if good else threshold
+    return {"report": report, "answerable": final_ans, "scores": scores}
+
+
+READ_CHOICES = tuple(range(2, READ_MAX + 1))  # how many of the best retrieved articles the answerer reads
+
+
+def choose_read(runs: dict[int, dict]) -> int:
+    """The number of articles read: more only when its cross-validated key coverage (CRUD qa_dev, dev_qa, dev2_qa
+    at its own selection rule) is higher and neither the false refusals of answerable Chinese dev questions nor
+    the refused share of unanswerable ones gets worse than reading READ_CHOICES[0]."""
+    base = runs[READ_CHOICES[0]]["report"]
+    best = READ_CHOICES[0]
+    for n in READ_CHOICES[1:]:
+        r = runs[n]["report"]
+        if (r["keyed_hits_cv"] > runs[best]["report"]["keyed_hits_cv"] and r["false_refusals_cv"] <= base["false_refusals_cv"]
+                and r["unanswerable_refused_mean_cv"] >= base["unanswerable_refused_mean_cv"]):
+            best = n
+    return best
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rebuild", nargs="*", default=[], help="sets to build anew (none: use the cache; 'all')")
+    parser.add_argument("--no-write", action="store_true", help="report only")
+    parser.add_argument("--read", type=int, choices=READ_CHOICES, help="read this many articles (a control), not the chosen number")
+    args = parser.parse_args(argv)
+    sets = build(set(args.rebuild))
+    print({k: len(v) for k, v in sets.items()}, file=sys.stderr)
+    cols = np.array([RANK_FEATURES.index(f) for f in RANKER_FEATURES])
+    names = [n for n in sets if n in RANKER_SETS or n in REFUSAL_SETS]
+    every = [e for n in names for e in sets[n]]
+    runs = {}
+    for n in (args.read,) if args.read else READ_CHOICES:
+        runs[n] = cross_validate([e.reading(n) for e in every], names, cols, verbose=bool(args.read))
+        r = runs[n]["report"]
+        print(f"read {n}: keyed hits {r['keyed_hits_cv']} {r['key_coverage_cv']} false refusals {r['false_refusals_cv']} "
+              f"unanswerable refused {r['unanswerable_refused_mean_cv']}", file=sys.stderr)
+    read = args.read or choose_read(runs)
+    pooled = [e.reading(read) for e in every]
+    run = runs[read]
+    report = run["report"]
+    report["read_articles"] = read
+    report["read_choice"] = {str(n): {k: runs[n]["report"][k] for k in ("keyed_hits_cv", "key_coverage_cv", "false_refusals_cv",
+                                                                          "unanswerable_refused_mean_cv", "threshold",
+                                                                          "min_article_coverage", "answerability_cv")}
+                             for n in runs}
+    (CACHE / "cv_scores.pkl").write_bytes(pickle.dumps({e.set + "/" + e.qid: sc for e, sc in zip(pooled, run["scores"])}))
+    final_ranker = fit_ranker([e for e in pooled if e.set in RANKER_SETS], cols)
+    sel = report["chosen_selection"]
     obj = {
         "ranker": final_ranker.to_json(),
-        "answerable": final_ans.to_json(),
-        "threshold": round(threshold, 6),
-        "multi_threshold": round(multi_threshold, 6),
-        "min_article_coverage": floor,
-        "info": {"second_margin": margin, "length_penalty": lam, "fr_target": FR_TARGET,
+        "answerable": run["answerable"].to_json(),
+        "threshold": round(report["threshold"], 6),
+        "multi_threshold": round(report["multi_threshold"], 6),
+        "min_article_coverage": report["min_article_coverage"],
+        "read_articles": read,
+        "info": {"second_margin": sel["second_margin"], "length_penalty": sel["length_penalty"], "fr_target": FR_TARGET,
                  "trained_on": {n: len(sets.get(n, [])) for n in names},
                  "ranker_sets": [n for n in RANKER_SETS if n in sets], "refusal_sets": list(REFUSAL_SETS),
                  "script": "bench/train_answer.py"},

@@ -313,3 +313,43 @@ def test_the_number_of_sources_is_the_configured_k(articles):
     first, searches = spy.asked_k[0], len(spy.asked_k)
     answer_question("哪些文章提到了党的二十大？", spy, articles, Config(k=3))
     assert first == 3 and spy.asked_k[searches] > 3  # a multi-article question looks wider
+
+
+def test_the_answerer_reads_as_many_retrieved_articles_as_its_model_says(articles, config):
+    from dataclasses import replace
+
+    from rag.answering.model import answer_model
+
+    # every chunk of SHIMA is retrieved before JINJIANG's: only a reader of two articles sees the answer
+    retriever = FixedRetriever(list(articles.values()), {SHIMA, JINJIANG})
+    request = AskRequest("锦江区直联共建项目签约仪式上，区委党校党支部和哪个街道的哪个社区签了约？", k=200)
+
+    def answer(read: int) -> Answer:
+        model = replace(answer_model(), read_articles=read)
+        return ExtractiveAnswerer(config, model).answer(request, Snapshot(articles, retriever))
+
+    assert JINJIANG not in answer(1).article_ids
+    two = answer(2)
+    assert not two.refused and two.article_ids == [JINJIANG]
+    assert_well_cited(two, articles)
+
+
+def test_each_unit_carries_its_articles_evidence_against_the_best_article_read(articles):
+    from rag.answering.model import ARTICLE_FEATURES, FEATURES, RANK_FEATURES, rank_pool
+    from rag.answering.prepare import prepare
+
+    # both seed articles read; the question's specific words (签约仪式, 区委党校党支部) are JINJIANG's
+    retriever = LexicalRetriever(list(articles.values()))
+    question = "锦江区直联共建项目签约仪式上，区委党校党支部和哪个街道的哪个社区签了约？"
+    hits = retriever.search(question, k=20)
+    q, pool = prepare(question, hits, articles, [SHIMA, JINJIANG])
+    ranked = rank_pool(q, pool)
+    assert ranked.X.shape[1] == len(RANK_FEATURES) == len(FEATURES) + len(ARTICLE_FEATURES)
+    col = {f: i for i, f in enumerate(RANK_FEATURES)}
+    shima, jinjiang = (ranked.owner == 0), (ranked.owner == 1)
+    for name in ("a_cov", "a_local"):  # one value per article: its best unit's
+        assert len(set(ranked.X[shima, col[name]].tolist())) == 1
+        assert ranked.X[jinjiang, col[name]][0] == ranked.X[jinjiang, col[name.removeprefix("a_").replace("local", "cov_local")]].max()
+        assert ranked.X[jinjiang, col[name]][0] > ranked.X[shima, col[name]][0]
+        assert (ranked.X[jinjiang, col[name + "_gap"]] == 0).all() and (ranked.X[shima, col[name + "_gap"]] < 0).all()
+    assert ranked.article_of(int(ranked.order()[0])).article.id == JINJIANG

@@ -122,7 +122,8 @@ class ExtractiveAnswerer(Answerer):
         k = max(1, request.k or self.config.k)
         k = max(k, MULTI_CHUNKS) if multi else k
         hits = [h for h in corpus.retriever.search(question, k=k, article_ids=focus or None) if h.chunk.article_id in articles]
-        q, pool = prepare(question, hits, articles, articles_to_read(hits, focus, multi), request.previous)
+        q, pool = prepare(question, hits, articles, articles_to_read(hits, focus, multi, model.read_articles),
+                           request.previous)
         if not pool:
             return refusal(q, hits, articles, note="nothing retrieved")
         if q.script == "en":

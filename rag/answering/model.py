@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 
 from rag.answering.pool import PoolArticle
-from rag.answering.qfeatures import FEATURES, question_bigrams, unit_features
+from rag.answering.qfeatures import FEATURES, INDEX, question_bigrams, unit_features
 from rag.answering.question import Question
 from rag.answering.units import Unit
 from rag.lang.script import normalize
@@ -58,6 +58,7 @@ class AnswerModel:
     multi_threshold: float  # an article joins a multi-article answer when its p reaches this
     info: dict
     min_article_coverage: float = 0.0  # refuse a Chinese question when its best article holds less of it
+    read_articles: int = 2  # how many of the best retrieved articles are read whole (chosen by cross-validation)
 
     def p_answerable(self, x: np.ndarray, names: Sequence[str]) -> float:
         return float(1.0 / (1.0 + np.exp(-self.answerable(x[None, :], names)[0])))
@@ -72,7 +73,7 @@ def answer_model() -> AnswerModel:
 def model_from_json(obj: dict) -> AnswerModel:
     return AnswerModel(Linear.from_json(obj["ranker"]), Linear.from_json(obj["answerable"]), float(obj["threshold"]),
                        float(obj["multi_threshold"]), obj.get("info", {}),
-                       float(obj.get("min_article_coverage", 0.0)))
+                       float(obj.get("min_article_coverage", 0.0)), int(obj.get("read_articles", 2)))
 
 
 @dataclass(frozen=True)
@@ -105,8 +106,37 @@ def featurize(q: Question, pool: Sequence[PoolArticle]) -> tuple[np.ndarray, np.
     return X, owner.astype(np.int64), unit.astype(np.int64)
 
 
+# Article-level evidence given to every unit of an article, so that the ranker chooses the article as well as the
+# unit: the best of the article's units on question coverage (whole unit, with its neighbours, the question's
+# specific words, a filler of the asked-for kind beside them) and how far each falls below the best article read.
+ARTICLE_BASE = (("a_cov", "cov"), ("a_ctx", "cov_ctx"), ("a_local", "cov_local"), ("a_filled", "slot_ctx"),
+                ("a_near", "slot_near"), ("a_title", "title_cov"))
+ARTICLE_FEATURES = tuple(a for a, _ in ARTICLE_BASE) + tuple(f"{a}_gap" for a, _ in ARTICLE_BASE)
+RANK_FEATURES = FEATURES + ARTICLE_FEATURES
+
+
+def with_article_features(X: np.ndarray, owner: np.ndarray, rows: np.ndarray | None = None) -> np.ndarray:
+    """X (columns FEATURES) with the ARTICLE_FEATURES columns appended (columns RANK_FEATURES). The gaps are to
+    the best article among those owning `rows` (all rows by default: the articles read)."""
+    out = np.zeros((len(X), len(RANK_FEATURES)), np.float32)
+    out[:, : len(FEATURES)] = X[:, : len(FEATURES)]
+    if not len(X):
+        return out
+    base = X[:, [INDEX[b] for _, b in ARTICLE_BASE]]
+    n = int(owner.max()) + 1
+    best = np.full((n, base.shape[1]), -np.inf, np.float32)
+    np.maximum.at(best, owner, base)
+    read = np.unique(owner if rows is None else owner[rows])
+    top = best[read].max(0) if len(read) else np.zeros(base.shape[1], np.float32)
+    k = len(FEATURES)
+    out[:, k : k + base.shape[1]] = best[owner]
+    out[:, k + base.shape[1]:] = best[owner] - top
+    return out
+
+
 def rank_pool(q: Question, pool: Sequence[PoolArticle], model: AnswerModel | None = None) -> Ranked:
     model = model or answer_model()
     X, owner, unit = featurize(q, pool)
-    scores = model.ranker(X, FEATURES) if len(X) else np.zeros(0, np.float32)
+    X = with_article_features(X, owner)
+    scores = model.ranker(X, RANK_FEATURES) if len(X) else np.zeros(0, np.float32)
     return Ranked(tuple(pool), X, owner, unit, scores)

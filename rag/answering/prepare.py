@@ -14,15 +14,18 @@ from rag.answering.question import Question, analyze
 from rag.ingest.articles import Article
 from rag.records import Hit
 
-READ_ARTICLES = 2  # the best-ranked articles are read whole: the answer may sit in a chunk ranked lower
+READ_ARTICLES = 2  # the best-ranked articles read whole (the answer may sit in a chunk ranked lower) when the
+# model file does not say: bench/train_answer.py chooses the number by cross-validation (AnswerModel.read_articles)
 MULTI_ARTICLES = 8  # "which articles …" questions read this many
 PREVIOUS_WEIGHT = 0.25  # a follow-up's own words outweigh those of the question it follows
 
 
-def articles_to_read(hits: Sequence[Hit], focus: Sequence[str], multi: bool) -> list[str]:
+def articles_to_read(hits: Sequence[Hit], focus: Sequence[str], multi: bool, read: int = READ_ARTICLES) -> list[str]:
+    """The focus articles when given, else the `read` best retrieved articles (MULTI_ARTICLES for a question
+    across articles)."""
     if focus:
         return list(dict.fromkeys(focus))
-    return article_order(hits)[: MULTI_ARTICLES if multi else READ_ARTICLES]
+    return article_order(hits)[: MULTI_ARTICLES if multi else read]
 
 
 def with_previous(q: Question, previous: Question) -> Question:

@@ -18,7 +18,7 @@ import numpy as np
 from rag.answering.pool import PoolArticle
 from rag.answering.question import TYPED, Question
 from rag.answering.slots import MEASURES, NUM
-from rag.lang.script import HAN
+from rag.lang.script import HAN, normalize
 
 KINDS = ("sent", "run", "item", "enum", "enumh", "quote", "quote1", "quoterun")
 # Which annotated spans fill which kind of answer.
@@ -37,7 +37,7 @@ FEATURES: tuple[str, ...] = (
     "focus_art", "head_new", "quote_q", "quote_q_x_speaker", "novel", "slot", "slot_new", "slot_near", "slot_none_art",
     "measure", "measure_art", "enum_x_enum", "enum_x_list", "enum_x_clauses", "speaker_x_person", "rank_prior",
     "art_rank_prior", "partial_start", "cov_local", "near_cov", "after_last", "abbrev_items", "slot_ctx",
-    "en_rank_prior", "en_cov", "en_slot_new",
+    "en_rank_prior", "en_cov", "en_slot_new", "title_cov",
 ) + tuple(f"kind_{k}" for k in KINDS) + tuple(f"slot_x_{t}" for t in SLOTTED)
 INDEX = {name: i for i, name in enumerate(FEATURES)}
 _FRAME_BIGRAMS = frozenset({"什么", "哪些", "多少", "是谁", "哪个", "为什", "么时", "时候", "哪里", "是什", "么样", "哪天", "哪位"})
@@ -61,8 +61,6 @@ def coverage(terms: Sequence[tuple[str, float]], text: str) -> float:
 
 
 def question_bigrams(q: Question) -> list[str]:
-    from rag.lang.script import normalize
-
     text = _GRAM_CHARS.sub("", normalize(q.text))
     return [g for g in dict.fromkeys(text[i : i + 2] for i in range(len(text) - 1)) if g not in _FRAME_BIGRAMS]
 
@@ -90,6 +88,8 @@ def unit_features(q: Question, pa: PoolArticle, qnorm: str, qgrams: Sequence[str
         if near_terms:  # the words beside the question word: what is asked about (开幕, 第一名)
             X[:, col["missing_near_art"]] = sum(w for t, w in near_terms if term_match(t, art) == 0) / sum(w for _, w in near_terms)
     X[:, col["focus_art"]] = float(any(f in art for f in q.focus)) if q.focus else 1.0
+    if terms and not pa.article.title_derived:  # how much of the question the article's own title names
+        X[:, col["title_cov"]] = coverage(terms, normalize(pa.article.title))
     fillers = SLOT_FILLERS.get(q.atype, ())
     new_fillers = {k: [s for s in slots.spans.get(k, ()) if au.norm[s[0] - 1][s[1] : s[2]] not in qnorm] for k in fillers}
     if fillers and q.atype not in FREE_FORM:
