@@ -157,9 +157,14 @@ def build(rebuild: set[str]) -> dict[str, list[Example]]:
             sets[name] = build_set(name, read_jsonl(SEED_SETS[name]), retriever, articles)
     from bench.bench_answer import LexicalRetriever
 
-    if "crud_dev" in todo:
+    if "crud_dev" in todo:  # over the CRUD index the answerer is measured on (hybrid), BM25 until it is built
+        from bench.bench_answer import CRUD_INDEX, crud_retriever
+        from bench.crud_data import crud_paths
+
         crud = load_crud(2000)
-        sets["crud_dev"] = build_set("crud_dev", load_qa("qa_dev"), LexicalRetriever(crud, Config()), {a.id: a for a in crud})
+        retriever, how = crud_retriever(crud, Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX), lexical=True)
+        print(f"  crud_dev retrieval: {how}", file=sys.stderr)
+        sets["crud_dev"] = build_set("crud_dev", load_qa("qa_dev"), retriever, {a.id: a for a in crud})
     weak_files = (("weak", "weak.jsonl"), ("weak_unans", "weak_unanswerable.jsonl"), ("weak_offtopic", "weak.jsonl"))
     if any(name in todo and (CACHE / file).exists() for name, file in weak_files):
         from bench.answer_weak import weak_articles
