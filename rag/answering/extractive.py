@@ -24,6 +24,7 @@ from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare
 from rag.answering.question import Question, analyze, clean_question, unanswerable
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import short_answer
+from rag.answering.slot_check import slot_refusal, unfilled
 from rag.config import Config
 from rag.contracts import Answerer, Corpus
 from rag.ingest.articles import Article
@@ -65,15 +66,21 @@ def select(ranked: Ranked, model: AnswerModel, q: Question) -> list[int]:
     return sorted(chosen, key=lambda r: ranked.unit_of(r).spans[0])
 
 
-def refusal(q: Question, hits: Sequence[Hit], articles: Mapping[str, Article], note: str | None = None,
-            missing: str | None = None, slot: str | None = None, about: Article | None = None) -> Answer:
-    """The refusal, naming what is missing when known and the closest articles."""
+def closest_articles(hits: Sequence[Hit], articles: Mapping[str, Article], n: int = 3) -> list[dict]:
+    """The first `n` distinct retrieved articles, as a refusal lists them."""
     closest = []
     for aid in dict.fromkeys(h.chunk.article_id for h in hits):
         if aid in articles:
             closest.append({"article_id": aid, "title": articles[aid].title})
-        if len(closest) == 3:
+        if len(closest) == n:
             break
+    return closest
+
+
+def refusal(q: Question, hits: Sequence[Hit], articles: Mapping[str, Article], note: str | None = None,
+            missing: str | None = None, slot: str | None = None, about: Article | None = None) -> Answer:
+    """The refusal, naming what is missing when known and the closest articles."""
+    closest = closest_articles(hits, articles)
     titles = [c["title"] for c in closest]
     if q.script == "en":
         if missing:
@@ -146,6 +153,11 @@ class ExtractiveAnswerer(Answerer):
                 best = ranked.article_of(int(ranked.order()[0])).article
                 return refusal(q, hits, articles, note=f"answerability {p:.2f} < {model.threshold:.2f}", slot=slot, about=best)
             rows = select(ranked, model, q)
+            # the typed slot check: an article that names the topic but gives no filler of the asked-for
+            # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
+            asked = unfilled(q, ranked, rows)
+            if asked is not None:
+                return slot_refusal(q, ranked, rows, asked, closest_articles(hits, articles))
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), short_answer(q, ranked.article_of(r), ranked.unit_of(r)))
                   for r in rows]
         return compose(q, chosen, q.script)
