@@ -59,6 +59,7 @@ def test_the_short_answer_is_the_filler_the_question_asks_about(seed_articles, a
 
 @pytest.mark.parametrize(("aid", "sentence", "question", "expected", "line"), [
     (QINGSHAN, "在青山区图书馆联合召开", "Where was the Qingshan neighbourhood joint meeting held?", "青山区图书馆", None),
+    (QINGSHAN, "在青山区图书馆联合召开", "Which library did the two subdistricts meet in?", "青山区图书馆", None),
     (QUAN, "代表镇政府与各村签定", "Who signed the work-safety responsibility letters with the villages for the town government?",
      "孙宇", "Sun Yu (孙宇)"),
     (JINJIANG, "清单包含74个社区的需求项目104项", "How many resource projects did the 55 units offer?", "93项", "93 (93項)"),

@@ -16,7 +16,7 @@ import re
 from functools import lru_cache
 
 from rag.answering.pool import PoolArticle
-from rag.answering.postags import is_verb
+from rag.answering.postags import is_verb, tag
 from rag.answering.qfeatures import SLOT_FILLERS, anchor_positions, distance
 from rag.answering.question import Question
 from rag.answering.slots import NUM
@@ -92,8 +92,24 @@ def _named_heads(pa: PoolArticle, unit: Unit, head: str, qnorm: str) -> list[Spa
 
 
 @lru_cache(maxsize=1)
-def _measures() -> frozenset[str]:
-    return frozenset(read_word_lists("rag.answering", "data/slot_heads.tsv").get("measure", ()))
+def _lists() -> dict[str, tuple[str, ...]]:
+    return read_word_lists("rag.answering", "data/slot_heads.tsv")
+
+
+def _measures() -> tuple[str, ...]:
+    return _lists().get("measure", ())
+
+
+def _asked_heads(q: Question) -> tuple[str, ...]:
+    """What a name answering a 哪个+noun / "which noun" question ends with (the `en:` lists of data/slot_heads.tsv)."""
+    if q.head:
+        ends = _HEAD_SUFFIX.get(q.head, q.head)
+        return (ends,) if ends else ()
+    if q.script != "en":
+        return ()
+    m = re.search(r"\bwhich ([a-z]+)", q.text.lower())
+    return tuple(h for name, words in _lists().items() if name.startswith("en:") and m and m.group(1) in words
+                 for h in name[3:].split(","))
 
 
 def _extend(para: str, s: Span, qnorm: str) -> Span:
@@ -134,9 +150,10 @@ def _choose(q: Question, pa: PoolArticle, unit: Unit, fresh: list[Span], kinds: 
         p, a, b = s
         para = norm[p - 1]
         cue = any(para[max(0, a - len(c)) : a] == c or para[max(0, a - len(c) + 1) : a] == c[1:] for c in cues)
-        located = q.atype == "place" and a > 0 and para[a - 1] in "在于"
+        located = q.atype in ("place", "org") and a > 0 and para[a - 1] in "在于"
         # the thing the question counts right after the count (114家企业 for "how many enterprises")
-        counted = q.atype in _COUNTS and any(para.startswith(t, b) and not is_verb(t) for t, _ in terms)
+        # (a place name there says where, not what: 6个锦江区…单位)
+        counted = q.atype in _COUNTS and any(para.startswith(t, b) and tag(t) not in ("v", "ns") for t, _ in terms)
         own, farther = contexts[s]
         # the filler's own clause counts fully, the clauses back to the previous filler of its kind half; the
         # words next to the question word (净利润是多少, 成绩是多少) say what is asked and count twice
@@ -168,23 +185,29 @@ def short_answer(q: Question, pa: PoolArticle, unit: Unit) -> str | None:
             return None
         return _pick(q, pa, unit, list(found), {s: list(found) for s in found})
     fillers = SLOT_FILLERS.get(q.atype, ())
+    heads = _asked_heads(q) if q.atype in ("place", "org") else ()
+    if q.atype == "org" and heads:
+        fillers = ("org", "place")  # which library: 青山区图书馆 is annotated as a place
     if q.atype in ("person", "speaker") and not any(pa.slots.within(k, unit) for k in fillers):
         fillers = ("org",)  # 谁 asks for whoever acted: an office or a body (武汉市交通运输局发布公告)
-    kinds: dict[Span, list[Span]] = {}
+    kinds: dict[Span, list[Span]] = {}  # a filler → the fillers of its kind in the unit
+    first_kind: set[Span] = set()  # fillers of the slot's own kind (org for 哪个机构), not a stand-in
     for kind in fillers:
         within = pa.slots.within(kind, unit)
         for s in within:
-            kinds.setdefault(s, within)
+            # a name pattern can run into the verb after it (伦敦举办: 办 ends office names): the verb is no part of it
+            p, a, b = s
+            cut = (p, a, b - 2) if b - a > 3 and is_verb(norm[p - 1][b - 2 : b]) else s
+            kinds.setdefault(cut, within)
+            if kind == fillers[0]:
+                first_kind.add(cut)
     fresh = [s for s in kinds if norm[s[0] - 1][s[1] : s[2]] not in qnorm]
-    # a name pattern can run into the verb after it (伦敦举办: 办 ends office names): the verb is no part of it
-    fresh = [(p, a, b - 2) if b - a > 3 and is_verb(norm[p - 1][b - 2 : b]) else (p, a, b) for p, a, b in fresh]
-    kinds = {(p, a, b - 2) if b - a > 3 and is_verb(norm[p - 1][b - 2 : b]) else (p, a, b): v for (p, a, b), v in kinds.items()}
     fresh = [s for s in fresh if not _NOT_A_COUNT.match(norm[s[0] - 1][s[1] : s[2]])] if q.atype in _COUNTS else fresh
     if q.measure:
         fresh = [s for s in fresh if pa.slots.measures.get(s, "").endswith(q.measure)] or fresh
-    if q.head and q.atype in ("place", "org"):  # 哪个区 → a name ending in 区; 哪个城市 → in 市
-        ends = q.head if q.head not in _HEAD_SUFFIX else _HEAD_SUFFIX[q.head]
-        fresh = [s for s in fresh if ends and norm[s[0] - 1][s[1] : s[2]].endswith(ends)] or fresh
+    if heads:  # 哪个区 → a name ending in 区; 哪个城市 → in 市; which library → in 图书馆
+        ended = [s for s in fresh if norm[s[0] - 1][s[1] : s[2]].endswith(heads)]
+        fresh = ended or [s for s in fresh if s in first_kind or q.atype == "place"]
     if q.atype in _COUNTS:  # 一个 is "a" (一步一个脚印), seldom the count asked for, unless it counts what is asked
         terms = [t for t, _ in q.terms if len(t) >= 2]
         fresh = [s for s in fresh if not _ARTICLE_LIKE.match(norm[s[0] - 1][s[1] : s[2]])
