@@ -1,4 +1,6 @@
-"""Answer and summary benchmark: cited extractive answers on dev_qa/dev2_qa and our question sets on the seeds (seed_sets: fresh_qa, english_qa, english_qa_heldout, with the short-answer figures) and CRUD qa_dev/qa_test, ROUGE-L of
+"""Answer and summary benchmark: cited extractive answers on dev_qa/dev2_qa, our question sets on the seeds
+(seed_sets: fresh_qa, english_qa, english_qa_heldout) and CRUD qa_dev/qa_test, each with the short-answer figures
+(`short` exactly a key; an English "Answer:" line holding a key), ROUGE-L of
 per-article summaries against CRUD's references with the LEAD-3 baseline beside them, and answer latency.
 
     python bench/bench_answer.py                   # everything
