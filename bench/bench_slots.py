@@ -3,6 +3,7 @@ here by replacing it for the "without" rows (a benchmark's comparison, no mode o
 
     python bench/bench_slots.py            # seeds: bench/slot_qa.jsonl, dev_qa, dev2_qa, English and off-topic sets
     python bench/bench_slots.py --crud     # also CRUD qa_dev over .rag/crud-index (when built and fresh)
+    python bench/bench_slots.py --crud --test   # and CRUD qa_test (acceptance: never used to choose)
 
 bench/slot_qa.jsonl is ours (36 questions on the seeds, written before the check); dev_qa/dev2_qa and CRUD qa_dev
 were looked at while choosing the check's rules (tuned on). Writes bench/results_slots.json.
@@ -43,7 +44,7 @@ def _row(qa, answers, articles) -> dict:
     return row
 
 
-def run(with_check: bool, crud: bool) -> dict:
+def run(with_check: bool, crud: bool, splits=("qa_dev",)) -> dict:
     real = run.real
     extractive.unfilled = real if with_check else (lambda *_a, **_k: None)
     out = {}
@@ -58,9 +59,10 @@ def run(with_check: bool, crud: bool) -> dict:
         retriever, how = crud_retriever(articles, config, False)
         if retriever is not None:
             by_id = {a.id: a for a in articles}
-            qa = load_qa("qa_dev")
-            answers = [answer_question(q["question"], retriever, by_id, config).to_json() for q in qa]
-            out["crud_qa_dev"] = {**_row(qa, answers, by_id), "retriever": how}
+            for split in splits:
+                qa = load_qa(split)
+                answers = [answer_question(q["question"], retriever, by_id, config).to_json() for q in qa]
+                out[f"crud_{split}"] = {**_row(qa, answers, by_id), "retriever": how, "tuned_on": split == "qa_dev"}
     extractive.unfilled = real
     return out
 
@@ -71,9 +73,12 @@ run.real = extractive.unfilled
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--crud", action="store_true", help="also CRUD qa_dev over .rag/crud-index")
+    parser.add_argument("--test", action="store_true", help="with --crud, also CRUD qa_test (never used to choose)")
     args = parser.parse_args(argv)
-    results = {"without_check": run(False, args.crud), "with_check": run(True, args.crud),
-               "tuned_on": ["dev_qa", "dev2_qa", "crud_qa_dev"], "written_before_the_check": ["slot_qa"]}
+    splits = ("qa_dev", "qa_test") if args.test else ("qa_dev",)
+    results = {"without_check": run(False, args.crud, splits), "with_check": run(True, args.crud, splits),
+               "tuned_on": ["dev_qa", "dev2_qa", "english_qa", "chinese_unanswerable_qa", "crud_qa_dev"],
+               "written_before_the_check": ["slot_qa"], "not_tuned_on": ["crud_qa_test"]}
     RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     for name in results["with_check"]:
         a, b = results["without_check"][name], results["with_check"][name]

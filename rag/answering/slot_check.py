@@ -101,6 +101,7 @@ class Asked:
     anchor: str | None = None  # a word of the question that must be in the text read (counted noun, focus, role)
     phrase: str = ""  # how the question asks it, for the refusal (是哪所大学, which university)
     names_only: bool = False  # a person's name, not an organisation (叫什么名字)
+    events: tuple[str, ...] = ()  # the asked-for actions, rarest first (复评, 召开): a date or place must sit in a span naming the first the article names
 
 
 _COUNT = re.compile(r"(?:多少|(?<![这那哪])几)(?:万元|亿元|万人|平方米|公里|公斤|小时|分钟|个月|[个件位名家项次人天年岁元台辆架艘座所只条批场户吨米秒周倍期届])"
@@ -170,10 +171,13 @@ def asked_slot(q: Question) -> Asked | None:
             return Asked("person", phrase="who", names_only=names_only)
         phrase = (f"{role}叫什么名字" if role else "姓名") if names_only else f"{role or ''}是谁"
         return Asked("person", anchor=role, phrase=phrase, names_only=names_only)
+    weight = dict(q.terms)
+    events = tuple(sorted((w for w in dict.fromkeys(q.predicates + q.focus) if _anchor(w) and is_verb(w)),
+                          key=lambda w: -weight.get(w, 0.0))) if q.script != "en" else ()
     if q.atype in ("date", "year") and _DATE_ASKED.search(norm):
-        return Asked("date", phrase="when" if q.script == "en" else "具体日期")
+        return Asked("date", phrase="when" if q.script == "en" else "具体日期", events=events)
     if q.atype == "place":
-        return Asked("place", phrase="where" if q.script == "en" else "具体地点")
+        return Asked("place", phrase="where" if q.script == "en" else "具体地点", events=events)
     return None
 
 
@@ -236,7 +240,13 @@ def unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
         text = "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in near)
         if asked.anchor and asked.anchor not in text:
             continue
-        if _filled(asked, pa, near, qnorm, text):
+        # a date or place is the date or place of the asked-for action when the article names that action
+        # (青岛市级复评将在哪天举行: 7月6日 is another event's date); when it never does, any filler counts
+        event = next((w for w in asked.events if w in pa.units.text), None)  # the rarest the article names
+        if event:
+            near = [s for s in near if event in pa.units.norm[s[0] - 1][s[1] : s[2]]]
+            text = "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in near)
+        if near and _filled(asked, pa, near, qnorm, text):
             return None
     return asked
 
