@@ -1,8 +1,10 @@
-"""Answer and summary benchmark: cited extractive answers on dev_qa (seeds) and CRUD qa_dev/qa_test, ROUGE-L of
+"""Answer and summary benchmark: cited extractive answers on dev_qa/dev2_qa, our question sets on the seeds
+(seed_sets: fresh_qa, english_qa, english_qa_heldout) and CRUD qa_dev/qa_test, each with the short-answer figures
+(`short` exactly a key; an English "Answer:" line holding a key), ROUGE-L of
 per-article summaries against CRUD's references with the LEAD-3 baseline beside them, and answer latency.
 
     python bench/bench_answer.py                   # everything
-    python bench/bench_answer.py --only dev_qa     # one section: dev_qa, crud_qa, summaries, latency
+    python bench/bench_answer.py --only dev_qa     # one section: dev_qa, seed_sets, crud_qa, summaries, latency
     python bench/bench_answer.py --lexical-crud    # CRUD QA over a BM25-only retriever (no dense index needed)
 
 CRUD QA runs over the retrieval issue's index in .rag/crud-index (1,328 CRUD articles + the first 2,000
@@ -75,7 +77,7 @@ def dev_qa(results: dict) -> None:
     for split in ("dev_qa", "dev2_qa"):
         qa = ev.read_jsonl(SHARED / "eval" / f"{split}.jsonl")
         answers = [obj for _rec, obj in ask_records(engine, qa, strict=True)]
-        results[split] = _round({**ev.answer_metrics(qa, answers, engine.articles), "tuned_on": True})
+        results[split] = _round({**ev.answer_metrics(qa, answers, engine.articles), **short_exact(qa, answers), "tuned_on": True})
         results[f"{split}_misses"] = [
             # ids only: the questions stay in ../shared (never copied into the repository)
             {"id": q["id"], "answerable": bool(q["articles"]), "refused": a["refused"], "answer_chars": ev.answer_length(a["answer"])}
@@ -85,8 +87,11 @@ def dev_qa(results: dict) -> None:
 
 
 def short_exact(questions, answers) -> dict:
-    """How often `short` is exactly a key: over keyed questions with one key group that were answered."""
-    from rag.lang.script import to_simplified
+    """How often `short` is exactly a key: over keyed questions with one key group that were answered; and for
+    English questions, how often the "Answer:" line (made from `short`: "93 (93項)", "Sun Yu (孙宇)") holds a key."""
+    import re
+
+    from rag.lang.script import script_of, to_simplified
 
     def norm(text: str) -> str:
         return "".join(to_simplified(text).split()).lower()
@@ -94,8 +99,28 @@ def short_exact(questions, answers) -> dict:
     rows = [(q, a) for q, a in zip(questions, answers) if q.get("keys") and len(q["keys"]) == 1 and not a.get("refused")]
     given = [(q, a) for q, a in rows if a.get("short")]
     exact = [1 for q, a in given if norm(a["short"]) in {norm(k) for k in q["keys"][0]}]
-    return {"short_questions": len(rows), "short_given": len(given), "short_exact": len(exact),
-            "short_exact_rate": len(exact) / max(1, len(rows)), "short_exact_when_given": len(exact) / max(1, len(given))}
+    out = {"short_questions": len(rows), "short_given": len(given), "short_exact": len(exact),
+           "short_exact_rate": len(exact) / max(1, len(rows)), "short_exact_when_given": len(exact) / max(1, len(given))}
+    english = [(q, a) for q, a in rows if script_of(q["question"]) == "en"]
+    if english:
+        lines = [(q, re.search(r"^Answer: (.+)$", a["answer"], re.M)) for q, a in english]
+        holding = [1 for q, m in lines if m and ev.covers(m.group(1), q["keys"])]
+        out.update({"answer_line_questions": len(english), "answer_line_given": sum(1 for _, m in lines if m),
+                    "answer_line_holds_key": len(holding)})
+    return out
+
+
+def seed_sets(results: dict) -> None:
+    """Our question sets on the seeds, asked as `rag eval` asks them, with the short-answer figures beside the
+    answer metrics: bench/fresh_qa.jsonl, english_qa.jsonl (tuned on), english_qa_heldout.jsonl (written after
+    english_qa; its short answers were looked at while fitting rag/answering/short.py, so tuned on for `short`)."""
+    from rag.batch import ask_records
+
+    engine = seed_engine()
+    for name in ("fresh_qa", "english_qa", "english_qa_heldout"):
+        qa = ev.read_jsonl(Path(__file__).parent / f"{name}.jsonl")
+        answers = [obj for _rec, obj in ask_records(engine, qa, strict=True)]
+        results[name] = _round({**ev.answer_metrics(qa, answers, engine.articles), **short_exact(qa, answers), "tuned_on": True})
 
 
 # -- CRUD QA -------------------------------------------------------------------------------------------
@@ -274,7 +299,7 @@ def crud_engine():
 
 def table(results: dict) -> str:
     rows: list[tuple[str, str]] = []
-    for section in ("dev_qa", "dev2_qa", "crud_qa_dev", "crud_qa_test"):
+    for section in ("dev_qa", "dev2_qa", "fresh_qa", "english_qa", "english_qa_heldout", "crud_qa_dev", "crud_qa_test"):
         m = results.get(section)
         if not m:
             continue
@@ -298,7 +323,7 @@ def table(results: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--only", choices=("dev_qa", "crud_qa", "summaries", "latency"))
+    parser.add_argument("--only", choices=("dev_qa", "seed_sets", "crud_qa", "summaries", "latency"))
     parser.add_argument("--lexical-crud", action="store_true", help="run CRUD QA BM25-only when the dense index is not built")
     parser.add_argument("--test", action="store_true", help="also run CRUD qa_test (the acceptance split: once, at the end)")
     args = parser.parse_args(argv)
@@ -306,6 +331,7 @@ def main(argv: list[str] | None = None) -> int:
     results["machine"] = {"python": platform.python_version(), "cpus": __import__("os").cpu_count()}
     sections = {
         "dev_qa": lambda: dev_qa(results),
+        "seed_sets": lambda: seed_sets(results),
         "crud_qa": lambda: crud_qa(results, args.lexical_crud, ("qa_dev", "qa_test") if args.test else ("qa_dev",)),
         "summaries": lambda: summaries(results),
         "latency": lambda: latency(results),

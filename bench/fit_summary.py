@@ -1,6 +1,7 @@
 """Fit the extractive summary model on CRUD summaries_dev and report 5-fold nested cross-validated ROUGE-L.
 
-    nice -n 5 .venv/bin/python bench/fit_summary.py [--compare gbm,nosurvival,norules,nocompression] [--write]
+    nice -n 5 .venv/bin/python bench/fit_summary.py [--sentence-model logistic] [--compare gbm,pairwise,soft,mix,...]
+        [--write] [--append-tried NOTE]
 
 Data and labels: bench/summary_data.py (summaries_test is never read). Features: the shared unit features
 (rag.answering.features) plus word-survival tables fitted on the training articles only (training rows get
@@ -23,6 +24,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
@@ -128,12 +130,57 @@ def fit_trees(X, y) -> Trees:
     return Trees(float(np.ravel(clf._baseline_prediction)[0]), trees)
 
 
+def fit_pairwise(docs: list[Doc], Xs: list[np.ndarray], max_pairs: int = 30, seed: int = 0) -> Linear:
+    """A pairwise ranker: logistic regression without intercept on (oracle sentence - other sentence) feature
+    differences within an article (at most max_pairs pairs each); scores rank sentences within an article."""
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(seed)
+    XS = np.vstack([X[: d.n_sent] for d, X in zip(docs, Xs)])
+    mean, scale = XS.mean(axis=0), XS.std(axis=0)
+    scale[scale < 1e-9] = 1.0
+    diffs = []
+    for d, X in zip(docs, Xs):
+        pos, neg = np.flatnonzero(d.ys == 1), np.flatnonzero(d.ys == 0)
+        pairs = [(i, j) for i in pos for j in neg]
+        if len(pairs) > max_pairs:
+            pairs = [pairs[k] for k in rng.choice(len(pairs), max_pairs, replace=False)]
+        diffs += [(X[i] - X[j]) / scale for i, j in pairs]
+    D = np.asarray(diffs)
+    lr = LogisticRegression(max_iter=3000, fit_intercept=False).fit(np.vstack([D, -D]), np.r_[np.ones(len(D)), np.zeros(len(D))])
+    return Linear(mean, scale, lr.coef_[0].copy(), 0.0)
+
+
+@dataclass
+class Mean:
+    """The mean of two scorers' probabilities (bench only: the package reads one scorer)."""
+
+    a: Linear
+    b: Linear
+
+    def score(self, X: np.ndarray) -> np.ndarray:
+        return 0.5 * (self.a.score(X) + self.b.score(X))
+
+
+SENTENCE_MODELS = ("logistic", "gbm", "pairwise", "soft", "mix")  # the shipped model: logistic
+
+
 def fit_models(docs: list[Doc], Xs: list[np.ndarray], kind: str = "logistic"):
+    """(sentence scorer, clause scorer). Sentence scorers: logistic or gbm on the oracle labels, pairwise on
+    oracle-vs-other pairs, soft on the LCS gain (soft label), mix = mean of logistic and soft."""
     XS = np.vstack([X[: d.n_sent] for d, X in zip(docs, Xs)])
     yS = np.concatenate([d.ys for d in docs])
     XC = np.vstack([X[d.n_sent:] for d, X in zip(docs, Xs)])
     kC = np.concatenate([d.keep for d in docs])
-    sent = fit_trees(XS, yS) if kind == "gbm" else fit_linear(XS, yS)
+    if kind == "gbm":
+        sent = fit_trees(XS, yS)
+    elif kind == "pairwise":
+        sent = fit_pairwise(docs, Xs)
+    elif kind in ("soft", "mix"):
+        soft = fit_soft_linear(XS, np.concatenate([d.gain for d in docs]))
+        sent = soft if kind == "soft" else Mean(fit_linear(XS, yS), soft)
+    else:
+        sent = fit_linear(XS, yS)
     return sent, fit_soft_linear(XC, kC)
 
 
@@ -242,11 +289,15 @@ def baselines(docs) -> list[dict]:
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sentence-model", default="logistic", choices=["logistic", "gbm"])
-    ap.add_argument("--compare", default="", help="extra nested runs: gbm,nosurvival,norules,nocompression")
+    ap.add_argument("--sentence-model", default="logistic", choices=SENTENCE_MODELS)
+    ap.add_argument("--compare", default="", help="extra nested runs: gbm,pairwise,soft,mix,nosurvival,norules,nocompression")
     ap.add_argument("--write", action="store_true", help="fit on all of dev and write the package's model")
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--append-tried", metavar="NOTE", help="add this run's nested rows, with NOTE, to the report's "
+                    "`tried` list (the shipped model and its rows are left as they are)")
     args = ap.parse_args(argv)
+    if args.write and args.sentence_model == "mix":
+        ap.error("--write: the package reads one scorer; mix is for comparison only")
 
     t0 = time.time()
     docs = load_docs("summaries_dev", args.limit)
@@ -256,8 +307,9 @@ def main(argv=None) -> int:
     rows = baselines(docs)
     runs = [(args.sentence_model, True, GRID, "")]
     extra = set(filter(None, args.compare.split(",")))
-    if "gbm" in extra:
-        runs.append(("gbm" if args.sentence_model == "logistic" else "logistic", True, GRID, ""))
+    for kind in SENTENCE_MODELS:
+        if kind in extra and kind != args.sentence_model:
+            runs.append((kind, True, GRID, ""))
     if "nosurvival" in extra:
         runs.append((args.sentence_model, False, GRID, ", no survival features"))
     if "norules" in extra:
@@ -270,6 +322,10 @@ def main(argv=None) -> int:
         rows.append(report(f"{kind}{note}: 5-fold nested CV", texts, docs))
         rows[-1]["params_per_fold"] = chosen
         print(f"    chosen per fold: {chosen} ({time.time() - t:.0f}s)", flush=True)
+    if args.append_tried:
+        report_obj = json.loads(REPORT_OUT.read_text(encoding="utf-8"))
+        report_obj.setdefault("tried", []).append({"note": args.append_tried, "rows": rows[2:]})
+        REPORT_OUT.write_text(json.dumps(report_obj, indent=1, ensure_ascii=False), encoding="utf-8")
     if args.write:
         Xs = cross_fitted(docs, seed=99)
         params, _ = tune(docs, oof_scores(docs, Xs, seed=5, kind=args.sentence_model))

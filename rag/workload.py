@@ -13,7 +13,7 @@ import threading
 from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Callable, Hashable, Iterator, TypeVar
+from typing import Callable, Generic, Hashable, Iterator, TypeVar
 
 T = TypeVar("T")
 
@@ -32,13 +32,13 @@ class Lane:
     def __init__(self, name: str, size: int):
         self.name, self.size = name, max(1, int(size))
         self._cond = threading.Condition()
-        self._queue: deque[object] = deque()
+        self._queue: deque[_Ticket] = deque()
         self._running = 0
         self.served = 0
 
     @contextmanager
     def slot(self) -> Iterator[None]:
-        ticket = object()
+        ticket = _Ticket()
         with self._cond:
             self._queue.append(ticket)
             while self._queue[0] is not ticket or self._running >= self.size:
@@ -61,10 +61,18 @@ class Lane:
             return self._running, len(self._queue)
 
 
+class _Ticket:
+    """One caller's place in a lane's queue (compared by identity)."""
+
+    __slots__ = ()
+
+
 @dataclass
-class _Call:
+class _Call(Generic[T]):
+    """One computation in flight: its result (or exception) once `done` is set."""
+
     done: threading.Event = field(default_factory=threading.Event)
-    value: object = None
+    value: T | None = None
     error: BaseException | None = None
 
 
@@ -74,7 +82,7 @@ class SingleFlight:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._calls: dict[Hashable, _Call] = {}
+        self._calls: dict[Hashable, _Call] = {}  # each key's _Call[T] for the T of its fn
         self.merged = 0
 
     def do(self, key: Hashable, fn: Callable[[], T]) -> T:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
+from rag.answering.llm.backends import ChatModel
 from rag.chat import Conversation
 from rag.config import Config
 from rag.contracts import Retriever
@@ -171,3 +172,21 @@ class HashEmbedder(Embedder):
             for ch in text:
                 row[zlib.crc32(ch.encode("utf-8")) % self.dim] += 1.0
         return l2_normalize(out + 1e-3)
+
+
+class Scripted(ChatModel):
+    """A stand-in chat model that replies with fixed text (in a few pieces), one reply per call (the last one
+    repeated), for the verifier's side of things; it records the messages of every call (`calls`)."""
+
+    backend = "scripted"
+
+    def __init__(self, *replies: str, model: str = "script"):
+        super().__init__(model, Config())
+        self.replies = list(replies)
+        self.calls: list[list[dict]] = []
+
+    def stream(self, messages, max_tokens, timeout):
+        self.calls.append(messages)
+        reply = self.replies[min(len(self.calls), len(self.replies)) - 1]
+        for i in range(0, len(reply), 7):
+            yield reply[i : i + 7]

@@ -29,6 +29,7 @@ from rag.answering.llm.answerer import ANSWER_TOKENS, ModelAnswerer
 from rag.answering.summaries import ExtractiveSummarizer
 from rag.config import Config
 from rag.records import AskRequest
+from tests.fakes import Scripted
 
 MAX_TOKENS = 48  # keeps every real generation to a few seconds on two CPU cores
 
@@ -190,23 +191,6 @@ def server(served_model_dir, tmp_path_factory) -> Iterator[Server]:
     proc.kill()
     proc.wait(timeout=30)
     log.close()
-
-
-class Scripted(B.ChatModel):
-    """A stand-in model that replies with fixed text (in a few pieces), for the verifier's side of things."""
-
-    backend = "scripted"
-
-    def __init__(self, *replies: str, model: str = "script"):
-        super().__init__(model, Config())
-        self.replies = list(replies)
-        self.calls: list[list[dict]] = []
-
-    def stream(self, messages, max_tokens, timeout):
-        self.calls.append(messages)
-        reply = self.replies[min(len(self.calls), len(self.replies)) - 1]
-        for i in range(0, len(reply), 7):
-            yield reply[i : i + 7]
 
 
 def assert_grounded(answer, articles) -> None:

@@ -194,3 +194,17 @@ def test_an_overview_of_many_crud_articles_is_one_cited_line_each_grouped_by_top
     headings = [line for line in summary.summary.splitlines() if not _MARK.search(line)]
     assert len(headings) >= 2 and sum(int(re.search(r"等 (\d+) 篇", h).group(1)) for h in headings) == 25
     assert_date_order(summary, crud_articles)
+
+
+def test_an_overview_line_stays_within_60_characters_when_no_clause_run_is_that_short():
+    """A sentence whose only clause runs past 100 characters (a list): the line is a verbatim cut of it before a list
+    mark, at most 60 characters, still cited (it used to be the whole sentence)."""
+    from rag.answering.overview import overview
+
+    plans = "、".join(f"《{place}县{topic}实施方案》" for place in ("东阳", "西河", "南平") for topic in ("防汛抗旱", "安全生产"))
+    body = f"5月6日东阳市政府常务会议审议通过了{plans}等六个文件"
+    article = Article("list", "全市防汛抗旱与安全生产工作推进会召开", (body + "。",), "2024-05-06")
+    summary = overview([article])
+    (c,) = summary.citations
+    assert len(body) > 100 and len(c.quote) <= 60 and c.quote == article.paragraph(1)[c.start:c.end]
+    assert c.quote.startswith("5月6日东阳市政府常务会议审议通过了") and not c.quote.endswith("、")

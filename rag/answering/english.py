@@ -1,5 +1,5 @@
-"""English questions over Chinese articles: pinyin names (Shima → 石马) and news words (secretary → 书记)
-become the question's Chinese terms, and a question naming what the articles never mention is found out."""
+"""English questions over Chinese articles: pinyin names (Shima → 石马), numbers (the 55 units → 55) and news
+words (secretary → 书记) become the question's Chinese terms, and a question naming what the articles never mention is found out."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from importlib import resources
 from typing import Iterable
 
 from rag.answering.question import EN_STOP, Question
-from rag.lang.glossary import glossary, glossary_words
+from rag.lang.glossary import chinese_of, glossary_words
 from rag.lang.pinyin import pinyin_index, romanised_names
 from rag.lang.words import idf, stop_words
 
@@ -50,6 +50,10 @@ def english_terms(q: Question, texts: Iterable[str]) -> Question:
     weights, median = idf()
     for city in province_terms(re.findall(r"[a-z]+", q.text.lower()), joined):
         found.setdefault(city, weights.get(city, median))
+    for number in dict.fromkeys(_EN_NUMBER.findall(q.text)):
+        # a number the question repeats from an article ("the 55 units") says which sentence, as a name does
+        if re.search(rf"(?<![0-9.]){re.escape(number)}(?![0-9.])", joined):
+            found.setdefault(number, weights.get(number, median))
     for han in glossary_words(q.text):
         if han in joined and han not in found:
             # news words say which sentence, a name which article: a word weighs as much as a name
@@ -113,6 +117,7 @@ def glossary_terms(q: Question, texts: Iterable[str]) -> Question:
 
 # Words an English question uses that name nothing it asks about: an English article may contain any of them.
 _EN_GENERIC = stop_words("generic_en")
+_EN_NUMBER = re.compile(r"(?<![A-Za-z0-9.])[0-9]+(?:\.[0-9]+)?(?![A-Za-z0-9])")
 _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
 
 
@@ -135,7 +140,9 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
 
     def meets(word: str, name: bool = False) -> bool:
         word = re.sub(r"'s$", "", word.lower())
-        return (any(han in joined for han in glossary().get(word, ()))
+        return (any(han in joined for han in chinese_of(word))
+                # a number the question repeats from an article ("the 55 units")
+                or (_EN_NUMBER.fullmatch(word) is not None and re.search(rf"(?<![0-9.]){re.escape(word)}(?![0-9.])", joined) is not None)
                 or re.search(rf"\b{re.escape(word)}\b", joined) is not None
                 # pinyin for names only: a common word spells some Han pair too (yuan: 与安)
                 or (name and any(word.replace("'", "") in pinyin_index(text) for text in texts))
@@ -147,7 +154,7 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
         # a hyphenated word is its parts ("Party-building": party, building)
         words = [part for w in run.group().split()[1 if run.start() == 0 else 0 :] for part in w.split("-") if part]
         name = [w for w in words if w.lower() not in EN_STOP]
-        if all(w.lower() in glossary() for w in name):
+        if all(chinese_of(w.lower()) for w in name):
             continue  # a capitalised news word ("the Party secretary") names nothing: it counts as a word below
         if not any(meets(w, name=True) for w in name):
             return " ".join(name)
@@ -156,5 +163,6 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
         return None
     words = _EN_WORD.findall(q.text + " " + (previous or ""))
     content = [w for w in words if len(w) >= 3 and w.lower() not in EN_STOP | _EN_GENERIC]
+    content += _EN_NUMBER.findall(q.text)
     return None if any(meets(w) for w in content) else ""
 

@@ -10,6 +10,7 @@ The weights and thresholds come from bench/train_answer.py, in data/answer_model
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Iterator, Mapping, Sequence
 
 import numpy as np
@@ -17,14 +18,18 @@ import numpy as np
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
+from rag.answering.multi import named_articles, per_article, spreads
+from rag.answering.pool import article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare
 from rag.answering.question import Question, analyze, clean_question, unanswerable
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import short_answer
+from rag.answering.slot_check import slot_refusal, unfilled
 from rag.config import Config
 from rag.contracts import Answerer, Corpus
 from rag.ingest.articles import Article
-from rag.lang.script import to_script
+from rag.lang.script import normalize, to_script
+from rag.lang.words import idf
 from rag.records import Answer, AskRequest, Hit
 
 MULTI_CHUNKS = 40  # "which articles …" questions look wider
@@ -61,27 +66,21 @@ def select(ranked: Ranked, model: AnswerModel, q: Question) -> list[int]:
     return sorted(chosen, key=lambda r: ranked.unit_of(r).spans[0])
 
 
-def per_article(q: Question, ranked: Ranked, model: AnswerModel) -> list[int]:
-    """For a question across articles: the best unit of each article whose answerability reaches the fitted
-    multi-article threshold, best first."""
-    rows = []
-    adjusted = adjusted_scores(ranked, model, q)
-    for i in range(len(ranked.pool)):
-        mine = np.where(ranked.owner == i)[0]
-        if len(mine) and answerability(q, ranked, model, mine) >= model.multi_threshold:
-            rows.append(int(mine[np.argmax(adjusted[mine])]))
-    return sorted(rows, key=lambda r: -ranked.scores[r])[:MULTI_ARTICLES]
+def closest_articles(hits: Sequence[Hit], articles: Mapping[str, Article], n: int = 3) -> list[dict]:
+    """The first `n` distinct retrieved articles, as a refusal lists them."""
+    closest = []
+    for aid in dict.fromkeys(h.chunk.article_id for h in hits):
+        if aid in articles:
+            closest.append({"article_id": aid, "title": articles[aid].title})
+        if len(closest) == n:
+            break
+    return closest
 
 
 def refusal(q: Question, hits: Sequence[Hit], articles: Mapping[str, Article], note: str | None = None,
             missing: str | None = None, slot: str | None = None, about: Article | None = None) -> Answer:
     """The refusal, naming what is missing when known and the closest articles."""
-    closest = []
-    for aid in dict.fromkeys(h.chunk.article_id for h in hits):
-        if aid in articles:
-            closest.append({"article_id": aid, "title": articles[aid].title})
-        if len(closest) == 3:
-            break
+    closest = closest_articles(hits, articles)
     titles = [c["title"] for c in closest]
     if q.script == "en":
         if missing:
@@ -120,10 +119,17 @@ class ExtractiveAnswerer(Answerer):
         multi = analyze(question).multi
         focus = [a for a in dict.fromkeys(request.focus) if a in articles]
         k = max(1, request.k or self.config.k)
-        k = max(k, MULTI_CHUNKS) if multi else k
-        hits = [h for h in corpus.retriever.search(question, k=k, article_ids=focus or None) if h.chunk.article_id in articles]
-        q, pool = prepare(question, hits, articles, articles_to_read(hits, focus, multi, model.read_articles),
+        wide = multi or (spreads(question) and not focus)
+        hits = self._search(corpus, question, max(k, MULTI_CHUNKS) if wide else k, focus, articles)
+        named = [] if multi or not wide else self._named(question, hits, articles)
+        if named:
+            multi = True  # names that each only one article holds, compared: a question across those articles
+        elif wide and not multi:
+            hits = self._search(corpus, question, k, focus, articles)
+        q, pool = prepare(question, hits, articles, named or articles_to_read(hits, focus, multi, model.read_articles),
                            request.previous)
+        if named:
+            q = replace(q, multi=True, enum=False)
         if not pool:
             return refusal(q, hits, articles, note="nothing retrieved")
         if q.script == "en":
@@ -135,7 +141,7 @@ class ExtractiveAnswerer(Answerer):
         if not len(ranked.scores):
             return refusal(q, hits, articles, note="nothing to quote")
         if q.multi:
-            rows = per_article(q, ranked, model)
+            rows = per_article(q, ranked, model, adjusted_scores(ranked, model, q), MULTI_ARTICLES)
             if not rows:
                 return refusal(q, hits, articles, note="no article answers it")
         else:
@@ -148,6 +154,22 @@ class ExtractiveAnswerer(Answerer):
                 best = ranked.article_of(int(ranked.order()[0])).article
                 return refusal(q, hits, articles, note=f"answerability {p:.2f} < {model.threshold:.2f}", slot=slot, about=best)
             rows = select(ranked, model, q)
+            # the typed slot check: an article that names the topic but gives no filler of the asked-for
+            # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
+            asked = unfilled(q, ranked, rows)
+            if asked is not None:
+                return slot_refusal(q, ranked, rows, asked, closest_articles(hits, articles))
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), short_answer(q, ranked.article_of(r), ranked.unit_of(r)))
                   for r in rows]
         return compose(q, chosen, q.script)
+
+    @staticmethod
+    def _search(corpus: Corpus, question: str, k: int, focus: Sequence[str], articles: Mapping[str, Article]) -> list[Hit]:
+        return [h for h in corpus.retriever.search(question, k=k, article_ids=focus or None) if h.chunk.article_id in articles]
+
+    @staticmethod
+    def _named(question: str, hits: Sequence[Hit], articles: Mapping[str, Article]) -> list[str]:
+        """The articles a comparing or distributive question singles out by names (rag.answering.multi)."""
+        texts = {aid: normalize("\n".join([articles[aid].title, *articles[aid].paragraphs]))
+                 for aid in article_order(hits)[:MULTI_ARTICLES]}
+        return named_articles(analyze(question), texts, idf()[1])

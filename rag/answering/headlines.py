@@ -37,7 +37,24 @@ def headline(scored: Scored, max_chars: int = HEADLINE_CHARS) -> Span | None:
                     best = (score, (s.paragraph, start, end))
     if best is not None:
         return best[1]
-    if order:  # no run is short enough: the best sentence's own clause run
+    if order:  # no run is short enough: the best sentence's own clause run, cut to max_chars
         s = scored.sentences[order[0]]
-        return (s.paragraph, *best_run(s, pk[order[0]], tau))
+        start, end = best_run(s, pk[order[0]], tau)
+        text = scored.paragraphs[s.paragraph - 1] if scored.paragraphs else ""
+        return (s.paragraph, *bounded(text, start, end, max_chars))
     return None
+
+
+BREAKS = "、，,；;：:（(《“ "  # where an over-long clause may be cut (before the mark)
+
+
+def bounded(text: str, start: int, end: int, max_chars: int) -> tuple[int, int]:
+    """text[start:end] cut to at most max_chars characters: before the last list or clause mark that keeps at
+    least half of them, else at max_chars (still a verbatim span)."""
+    if end - start <= max_chars or not text:
+        return start, min(end, start + max_chars)
+    limit = start + max_chars
+    cut = next((i for i in range(limit, start + max_chars // 2, -1) if text[i] in BREAKS), limit)
+    while cut > start + 1 and text[cut - 1] in BREAKS:  # no mark left dangling at the end
+        cut -= 1
+    return start, cut

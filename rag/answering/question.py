@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Sequence
 
+from rag.lang.glossary import english_measure
 from rag.lang.script import has_han, normalize, script_of
 from rag.lang.words import idf, stop_words, tokens
 from rag.records import Answer
@@ -91,7 +92,7 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
                          r"\bwhat (is|was) (his|her|their) (job|title|position|role)\b|\bwhat position\b", re.I)),
     ("person", re.compile(r"(书记|部长|主任|镇长|主席|局长|市长|县长|区长|经理|董事长|总裁|教授|负责人|所长|队长|院长|校长|发言人|"
                           r"主持人|创始人)(是|叫|的名字是)?(什么|谁)|谁|哪位|哪(一)?个人|什么人|叫什么名字|名字是|姓名|哪名|"
-                          r"\bwho(m|se)?\b|\bwhat is the name\b", re.I)),
+                          r"\bwho(m|se)?\b|\bwhat is the name\b|\bwhich ([a-z]+ )?(people|persons|officials|leaders|speakers)\b", re.I)),
     ("age", re.compile(r"多大年纪|多少岁|几岁|年龄|多大了|\bhow old\b|\bage\b", re.I)),
     ("year", re.compile(r"哪年|哪一年|哪个年份|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
     ("time", re.compile(r"几点钟|(?<![哪这那有])几点(?=[开举召到结起]|$|[？?])|什么时间段|上午还是下午|\bwhat time\b|\btime of day\b", re.I)),
@@ -130,7 +131,8 @@ MULTI = re.compile(
 )
 # An enumeration asked for: 哪些方面, 分别是什么, 哪“三高”, 几个方面 …
 ENUM = re.compile(r"哪“|分别|哪些|哪几|有几|几点|几个方面|几方面|包括什么|包括哪|都有什么|都是什么|[一二三四五六七八九十两](个|项|大|方面|条|点)|"
-                  r"“[^”]{1,6}”(分别|是什么|指什么)|\bwhat are the\b|\blist\b|\bwhich (areas|aspects|measures)\b", re.I)
+                  r"“[^”]{1,6}”(分别|是什么|指什么)|\bwhat are the\b|\blist\b|\bwhich (areas|aspects|measures)\b|"
+                  r"\bwhich (two|three|four|five|six|seven|eight|nine|ten|[0-9]+)\b|\bwho were the\b", re.I)
 QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,80})[”\"」』’]|(?<![a-z])'([^']{2,80})'(?![a-z])")
 # The unit a 多少/几 question counts in (多少家 → 家): a number in that unit answers it best. 这几场/哪几家 point at
 # things (these events, which companies): no count asked.
@@ -269,10 +271,11 @@ def analyze(question: str) -> Question:
             seen[month] = median
     quoted = tuple(m.group(1) or m.group(2) for m in QUOTED.finditer(norm))
     measure = MEASURE.search(norm)
+    measure = measure.group(1) if measure else english_measure(norm) if script == "en" else None
     abbreviation = _ABBREVIATION.search(norm)
     return Question(
         question, script, tuple(seen.items()), atype_of(norm, quoted), bool(MULTI.search(norm)),
-        measure.group(1) if measure else None, _focus(toks), _head(norm), tuple(dict.fromkeys(predicates)), quoted,
+        measure, _focus(toks), _head(norm), tuple(dict.fromkeys(predicates)), quoted,
         # "which articles …" asks for a list of articles, not for a list inside one
         not MULTI.search(norm) and (bool(ENUM.search(norm)) or abbreviation is not None), _near(toks, set(seen)),
         (_NUMERALS[abbreviation.group(1)], abbreviation.group(2)) if abbreviation else None,

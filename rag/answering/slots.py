@@ -71,7 +71,7 @@ def _person_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, frozenset]:
 
 _PLACE_HEAD = re.compile(f"^(.+?)(?:{_PLACE_SUFFIX})")
 # A place whose proper part starts so is no name (全区, 各村, 双方街道, 两个街道).
-_GENERIC_PLACE = re.compile(r"^(?:全|各|本|该|辖|双方|两|这|那|我|其|每|诸|有关|相关|当地|周边|所在|城市|农村|乡村)")
+GENERIC_PLACE = re.compile(r"^(?:全|各|本|该|辖|双方|两|这|那|我|其|每|诸|有关|相关|当地|周边|所在|城市|农村|乡村)")
 
 
 def proper_part(place: str) -> str:
@@ -85,7 +85,7 @@ _BREAK = frozenset("和与及在于对将把从被向的了是为由并等让使
 COMMON_WORD = 1000  # jieba frequency from which a word is a common word, not the start of a name
 
 
-def _name_start(para: str, a: int, b: int, tags: dict) -> int:
+def name_start(para: str, a: int, b: int, tags: dict) -> int:
     """Where a place or organisation name that ends at `b` starts: after the last linking character or verb in
     para[a:b] (切实增进绵阳石马镇党委 → 绵阳石马镇党委)."""
     start = a
@@ -166,8 +166,8 @@ def article_slots(au: ArticleUnits) -> Slots:
                 found["person"].append((p, m.start(), m.end()))
         for kind, pattern in (("place", PLACE), ("org", ORG)):
             for m in pattern.finditer(para):
-                a = _name_start(para, m.start(), m.end() - 1, tags)
+                a = name_start(para, m.start(), m.end() - 1, tags)
                 name = para[a : m.end()]
-                if len(name) >= 2 and not _GENERIC_PLACE.match(name) and (kind != "place" or len(proper_part(name)) >= 2):
+                if len(name) >= 2 and not GENERIC_PLACE.match(name) and (kind != "place" or len(proper_part(name)) >= 2):
                     found[kind].append((p, a, m.end()))
     return Slots({k: tuple(sorted(set(v))) for k, v in found.items()}, measures)

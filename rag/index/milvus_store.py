@@ -26,9 +26,12 @@ import threading
 import time
 import uuid
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from rag.index.backend import WriterBusy
+
+if TYPE_CHECKING:  # pymilvus is imported only when a Milvus index is used
+    from pymilvus import MilvusClient
 
 INF = 2**62  # gen_to of a live row
 IN_BATCH = 200  # values per `x in [...]` expression
@@ -80,11 +83,11 @@ def visible(c: int) -> str:
 
 # -- the connection ---------------------------------------------------------------------------------------------
 
-_CLIENTS: dict[str, object] = {}
+_CLIENTS: dict[str, "MilvusClient"] = {}
 _CLIENTS_LOCK = threading.Lock()
 
 
-def connect(uri: str):
+def connect(uri: str) -> "MilvusClient":
     """One MilvusClient per URI in this process (an embedded milvus-lite file can be opened by one process
     only, and once). A path ending .db is embedded milvus-lite; anything else a server's URI."""
     from pymilvus import MilvusClient

@@ -26,6 +26,46 @@ def glossary() -> dict[str, tuple[str, ...]]:
 
 def glossary_words(text: str) -> list[str]:
     """The Chinese words the glossary gives for the English words of `text`, in order, once each."""
-    table = glossary()
     words = re.findall(r"[a-z]+", text.lower())
-    return list(dict.fromkeys(han for w in words for han in table.get(w, ())))
+    return list(dict.fromkeys(han for w in words for han in chinese_of(w)))
+
+
+def chinese_of(word: str) -> tuple[str, ...]:
+    """The glossary's Chinese words for an English word (lower-case), or for its singular (projects → project,
+    activities → activity); empty when it has none."""
+    table = glossary()
+    for form in (word, *_singulars(word)):
+        if form in table:
+            return table[form]
+    return ()
+
+
+def _singulars(word: str) -> list[str]:
+    if len(word) > 4 and word.endswith("ies"):
+        return [word[:-3] + "y"]
+    if len(word) > 3 and word.endswith("es"):
+        return [word[:-1], word[:-2]]
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return [word[:-1]]
+    return []
+
+
+_HOW_MANY = re.compile(r"\bhow many ((?:[a-z'-]+ ){0,2}[a-z'-]+)")
+
+
+@lru_cache(maxsize=1)
+def count_nouns() -> dict[str, str]:
+    """English count noun → the Chinese measure word it is counted in, from data/count_nouns_en.tsv."""
+    text = resources.files("rag.lang").joinpath("data/count_nouns_en.tsv").read_text(encoding="utf-8")
+    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
+    return {noun: measure for noun, measure in rows}
+
+
+def english_measure(norm: str) -> str | None:
+    """The Chinese measure word an English "how many …" question counts in (how many working groups → 个),
+    from data/count_nouns_en.tsv; None when its noun is not listed."""
+    m = _HOW_MANY.search(norm)
+    if not m:
+        return None
+    table = count_nouns()
+    return next((table[w] for w in m.group(1).split() if w in table), None)

@@ -9,6 +9,8 @@ keeps its extractive lines then), so nothing unverified is shown."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
 from typing import Sequence
 
 from rag.answering import verify
@@ -46,12 +48,19 @@ def _language(lines: Sequence[Line]) -> str:
     return script_of("".join(l.text for l in lines)) or "hans"
 
 
+def in_source_script(text: str, source: Source) -> str:
+    """A verified sentence in the script of the source it cites first: converted only when its own script
+    differs, so that words copied from the source stay as the source writes them (小枧 is not made 小梘)."""
+    target = script_of(source.text)
+    return text if script_of(text) == target else to_script(text, target)
+
+
 def _verified(llm: ChatModel, topic: str, lines: Sequence[Line], timeout: float, timeline: bool,
               citations: list[Citation], index: dict, max_tokens: int) -> tuple[list[tuple[str, list[int], int]], list[dict]]:
     """(sentence, its citation numbers, the source it cites first) for each supported sentence, and every
     sentence's verdict. Raises LLMError."""
     sources = sources_of(lines)
-    language = _language(lines)
+    language = _language(lines)  # the prompt asks for the lines' script
     draft = llm.complete(topic_messages(topic, sources, language, timeline), max_tokens, timeout)
     checked = verify.verify(draft, {s.n: s.text for s in sources})
     kept, records = [], []
@@ -59,12 +68,13 @@ def _verified(llm: ChatModel, topic: str, lines: Sequence[Line], timeout: float,
         numbers = list(dict.fromkeys(cite(sources[n - 1], c.text, citations, index).n for n in c.citations)) if c.supported else []
         records.append({**c.to_json(), "citations": numbers})
         if c.supported and numbers:
-            kept.append((to_script(c.text, language), numbers, c.citations[0]))
+            kept.append((in_source_script(c.text, sources[c.citations[0] - 1]), numbers, c.citations[0]))
     return kept, records
 
 
-def model_topic(match: TopicMatch, llm: ChatModel, timeout: float) -> Summary:
-    """Map-reduce over the groups; a group the model fails on keeps its extractive lines."""
+def model_topic(match: TopicMatch, llm: ChatModel, timeout: float, max_tokens: int = GROUP_TOKENS) -> Summary:
+    """Map-reduce over the groups (at most max_tokens new tokens each); a group the model fails on keeps its
+    extractive lines."""
     title = topic_title(match)
     if not match.articles:
         return nothing_found(match, title)
@@ -77,7 +87,7 @@ def model_topic(match: TopicMatch, llm: ChatModel, timeout: float) -> Summary:
     for group in groups:
         out.append(group.heading)
         try:
-            kept, recs = _verified(llm, match.topic, group.lines, timeout, False, citations, index, GROUP_TOKENS)
+            kept, recs = _verified(llm, match.topic, group.lines, timeout, False, citations, index, max_tokens)
         except LLMError:
             kept, recs = [], []
         records += recs
@@ -89,11 +99,12 @@ def model_topic(match: TopicMatch, llm: ChatModel, timeout: float) -> Summary:
             c = cite(sources_of([line])[0], line.text, citations, index)
             out.append(f"{shown_date(line.article, match.language)} {shown(line.text)}[{c.n}]")
     note = f"{failed} of {len(groups)} groups shown extractively (nothing the model wrote could be verified)" if failed else None
-    return ModelSummary(None, title, "\n".join(out), citations, backend=llm.backend, note=note, model=llm.label,
+    text, citations, records = in_reading_order("\n".join(out), citations, records)
+    return ModelSummary(None, title, text, citations, backend=llm.backend, note=note, model=llm.label,
                         sentences=records)
 
 
-def model_timeline(match: TopicMatch, llm: ChatModel, timeout: float) -> Summary:
+def model_timeline(match: TopicMatch, llm: ChatModel, timeout: float, max_tokens: int = TIMELINE_TOKENS) -> Summary:
     """The events in date order, each in the model's verified words where it wrote one, else its own line."""
     title = timeline_title(match)
     if not match.articles:
@@ -102,7 +113,7 @@ def model_timeline(match: TopicMatch, llm: ChatModel, timeout: float) -> Summary
     citations: list[Citation] = []
     index: dict = {}
     try:
-        kept, records = _verified(llm, match.topic, [l for _, l in events], timeout, True, citations, index, TIMELINE_TOKENS)
+        kept, records = _verified(llm, match.topic, [l for _, l in events], timeout, True, citations, index, max_tokens)
     except LLMError:
         kept, records = [], []
     written: dict[int, str] = {}
@@ -120,5 +131,23 @@ def model_timeline(match: TopicMatch, llm: ChatModel, timeout: float) -> Summary
             c = cite(sources_of([line])[0], line.text, citations, index)
             out.append(f"{event_prefix(when, line, match.language)}{shown(line.text)}[{c.n}]")
     note = None if written else "nothing the model wrote could be verified; showing the extractive timeline"
-    return ModelSummary(None, title, "\n".join(out), citations, backend=llm.backend, note=note, model=llm.label,
+    text, citations, records = in_reading_order("\n".join(out), citations, records)
+    return ModelSummary(None, title, text, citations, backend=llm.backend, note=note, model=llm.label,
                         sentences=records)
+
+
+_MARKER = re.compile(r"\[(\d+)\]")
+
+
+def in_reading_order(text: str, citations: list[Citation], records: list[dict]) -> tuple[str, list[Citation], list[dict]]:
+    """The markers renumbered 1, 2, … as they are read (a timeline shows the events in date order, not in the
+    order the model cited them), with the citations and the sentence records to match."""
+    order: dict[int, int] = {}
+    for m in _MARKER.finditer(text):
+        order.setdefault(int(m.group(1)), len(order) + 1)
+    for c in citations:  # a citation no line shows (none expected) keeps a number after the shown ones
+        order.setdefault(c.n, len(order) + 1)
+    text = _MARKER.sub(lambda m: f"[{order[int(m.group(1))]}]", text)
+    cited = sorted((replace(c, n=order[c.n]) for c in citations), key=lambda c: c.n)
+    records = [{**r, "citations": [order[n] for n in r["citations"]]} for r in records]
+    return text, cited, records

@@ -1,0 +1,97 @@
+"""Questions across articles: when a question spreads over several articles, and one readable line per article
+that holds evidence.
+
+- "which articles …" (question.MULTI) asks to select articles: an article joins when its answerability reaches
+  the fitted multi-article threshold.
+- "这几篇报道分别是哪天…", "each of the articles" asks something of every article (DISTRIBUTIVE): an article
+  whose best unit holds a filler of the asked kind (a date for 哪天) joins at a lower answerability.
+- "石马镇、锦江区和青山区的共建活动有什么共同点？" names places (or people, organisations) that each only one
+  article holds and compares them (COMPARE or DISTRIBUTIVE): a question across those articles, though it never
+  says "articles".
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from rag.answering.model import AnswerModel, Ranked
+from rag.answering.qfeatures import SLOT_FILLERS
+from rag.answering.question import Question
+from rag.answering.refusal import answerability
+from rag.lang.script import normalize
+
+# Asks the same thing of every article: 这几篇/每篇/各地/分别 …, "each", "respectively".
+DISTRIBUTIVE = re.compile(r"这(几|些)(篇|场|次|项|个|份)|这些(文章|报道|新闻|活动)|每(一)?(篇|场|次|个地方)|各(篇|场|次|自|地|个地方)|"
+                          r"分别|\beach\b|\brespectively\b|\bevery (article|story|event)\b", re.I)
+# Compares what the question names: 共同点, 异同, "in common".
+COMPARE = re.compile(r"共同点|共同之处|相同之处|相同点|相似之处|异同|不同之处|区别|有什么不同|\bin common\b|\bcompare\b|\bdiffer", re.I)
+NAME_MIN_CHARS = 2  # a name that singles out an article: a word of two characters or more …
+NAME_MIN_IDF_SHARE = 0.75  # … as rare as this share of the median word at least (石马 0.94, 锦江区 1.1; 活动 0.39)
+DISTRIBUTIVE_FLOOR = 0.5  # share of the multi-article threshold an article needs when its best unit fills the slot
+MIN_LINE = 12  # a per-article line shorter than this (a bare date) is shown in its clause
+
+
+def spreads(question: str) -> bool:
+    """True when the question may ask across articles without saying "which articles" (look wider first)."""
+    norm = normalize(question)
+    return bool(DISTRIBUTIVE.search(norm) or COMPARE.search(norm))
+
+
+def named_articles(q: Question, texts: Mapping[str, str], median: float) -> list[str]:
+    """The articles (ids of `texts`, in its order) each singled out by a name of the question that no other of
+    `texts` holds; empty unless the question names at least two such articles and compares or distributes."""
+    norm = normalize(q.text)
+    if not (DISTRIBUTIVE.search(norm) or COMPARE.search(norm)):
+        return []
+    owners: dict[str, str] = {}
+    for term, weight in q.terms:
+        if len(term) < NAME_MIN_CHARS or weight < NAME_MIN_IDF_SHARE * median:
+            continue
+        having = [aid for aid, text in texts.items() if term in text]
+        if len(having) == 1:
+            owners.setdefault(having[0], term)
+    named = [aid for aid in texts if aid in owners]
+    return named if len(named) >= 2 else []
+
+
+def holds_filler(q: Question, ranked: Ranked, row: int) -> bool:
+    """True when the unit of `row` holds a filler of the kind of answer asked for (a date for 哪天)."""
+    pa, unit = ranked.article_of(row), ranked.unit_of(row)
+    return any(pa.slots.within(kind, unit) for kind in SLOT_FILLERS.get(q.atype, ()))
+
+
+def widen(ranked: Ranked, row: int, adjusted: np.ndarray) -> int:
+    """The row itself, or, when its unit is shorter than MIN_LINE (a bare date), the best-scoring unit of its
+    article that contains it and is long enough to read: the line then says what happened that day."""
+    unit = ranked.unit_of(row)
+    if unit.chars >= MIN_LINE:
+        return row
+    mine = np.where(ranked.owner == ranked.owner[row])[0]
+    around = [int(r) for r in mine if ranked.unit_of(int(r)).chars >= MIN_LINE and _contains(ranked.unit_of(int(r)), unit)]
+    return max(around, key=lambda r: adjusted[r]) if around else row
+
+
+def _contains(big, small) -> bool:
+    return all(any(p == q and a <= c and d <= b for p, a, b in big.spans) for q, c, d in small.spans)
+
+
+def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.ndarray, limit: int,
+                articles: Sequence[int] | None = None) -> list[int]:
+    """The best unit of each pooled article (of `articles`, pool indices, when given) that answers its part of a
+    question across articles, best first, at most `limit`: answerability at the multi-article threshold, or, for
+    a question asked of every article, a unit holding the asked-for kind at DISTRIBUTIVE_FLOOR of it."""
+    distributive = bool(DISTRIBUTIVE.search(normalize(q.text)))
+    rows = []
+    for i in range(len(ranked.pool)) if articles is None else articles:
+        mine = np.where(ranked.owner == i)[0]
+        if not len(mine):
+            continue
+        best = int(mine[np.argmax(adjusted[mine])])
+        p = answerability(q, ranked, model, mine)
+        if p >= model.multi_threshold or (
+                distributive and p >= DISTRIBUTIVE_FLOOR * model.multi_threshold and holds_filler(q, ranked, best)):
+            rows.append(widen(ranked, best, adjusted))
+    return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]

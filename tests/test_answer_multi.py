@@ -1,0 +1,90 @@
+"""Questions across articles on the real seeds (rag.answering.multi): one cited line per article that holds
+evidence, for questions that ask something of every article, and for questions that compare what only
+different articles name. BM25 over the real seed articles (tests.fakes.LexicalRetriever)."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rag import evaluate as ev
+from rag.answering.extractive import ExtractiveAnswerer
+from rag.answering.multi import DISTRIBUTIVE, MIN_LINE, named_articles, spreads
+from rag.answering.question import analyze
+from rag.config import Config
+from rag.engine import Snapshot
+from rag.lang.script import normalize
+from rag.lang.words import idf
+from rag.records import AskRequest
+from tests.fakes import LexicalRetriever
+from tests.test_answer import assert_well_cited
+
+SHIMA = "000_049c7ef42d054db3"
+JINJIANG = "001_75c24a0883477bc4"
+QINGSHAN = "002_e44c29edbf155723"
+QINGDAO = "003_149da1c9ea8086b3"
+QUAN = "004_7e177a0353be72cf"
+
+
+@pytest.fixture(scope="module")
+def ask(seed_articles):
+    snapshot = Snapshot(seed_articles, LexicalRetriever(list(seed_articles.values())))
+    answerer = ExtractiveAnswerer(Config())
+
+    def ask(question, focus=(), previous=None):
+        return answerer.answer(AskRequest(question, tuple(focus), previous), snapshot)
+
+    return ask
+
+
+def test_asked_of_every_article_each_dated_article_gets_a_readable_line(ask, seed_articles):
+    answer = ask("这几篇报道里的活动分别是在哪天举行的？")
+    assert not answer.refused
+    assert set(answer.article_ids) == {SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN}, answer.answer
+    lines = answer.answer.splitlines()
+    assert len(lines) == 5 and all(re.search(r"\[\d+\]$", line) for line in lines)
+    assert ev.covers(answer.answer, [["6月25日"], ["6月26日"], ["6月16日"], ["2月25日"], ["7月11日", "7月6日", "7月1日"]])
+    # each line says what happened that day, not a bare date
+    assert all(len(c.quote) >= MIN_LINE for c in answer.citations), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_a_comparison_of_places_that_different_articles_name_answers_from_each(ask, seed_articles):
+    answer = ask("石马镇、锦江区和青山区的共建活动有什么共同点？")
+    assert not answer.refused
+    assert set(answer.article_ids) == {SHIMA, JINJIANG, QINGSHAN}, answer.answer
+    assert len(answer.answer.splitlines()) == 3
+    assert all("共建" in normalize(c.quote) for c in answer.citations), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_a_which_articles_question_in_traditional_cites_each_reading(ask, seed_articles):
+    answer = ask("哪些報道裡有人宣讀了文件或決定？分別是誰？")
+    assert set(answer.article_ids) == {SHIMA, QUAN}, answer.answer
+    assert ev.covers(answer.answer, [["李洁茹"], ["王海星"]])
+    assert_well_cited(answer, seed_articles)
+
+
+def test_names_of_one_article_are_no_question_across_articles(seed_articles):
+    texts = {aid: normalize("\n".join([a.title, *a.paragraphs])) for aid, a in seed_articles.items()}
+    median = idf()[1]
+    # two names, one article: a list inside it
+    assert named_articles(analyze("石马镇和小枧镇的共建分别有什么特点？"), texts, median) == []
+    # one name and an enumeration: one article
+    assert named_articles(analyze("陈胡立强调的三点分别是什么？"), texts, median) == []
+    # names of three articles, compared
+    assert set(named_articles(analyze("石马镇、锦江区和青山区的共建活动有什么共同点？"), texts, median)) == {SHIMA, JINJIANG, QINGSHAN}
+    # names of two articles without a comparison: not spread
+    assert named_articles(analyze("锦江区和青山区的活动在哪里举行？"), texts, median) == []
+
+
+def test_a_list_inside_one_article_stays_a_single_answer(ask):
+    answer = ask("陈胡立强调了哪几点？")
+    assert answer.article_ids == [SHIMA]
+    assert ev.covers(answer.answer, [["结对互助"], ["合作共建"], ["共谋新局"]])
+
+
+def test_distributive_and_comparing_wording():
+    assert spreads("这几篇报道分别是哪天发布的？") and spreads("各地的活动有什么共同点？")
+    assert DISTRIBUTIVE.search("each of the events") and not spreads("石马镇的签约仪式在哪里举行？")
