@@ -9,7 +9,8 @@ Writes rag/answering/data/answer_model.json (shipped with the package) and bench
 
 Data recipe (all from ../shared and bench/, nothing is downloaded; built data stay in .rag/, never committed):
 - ranker labels: a unit is positive when it covers every key group of its question (rag.evaluate.covers), for
-  the keyed questions of CRUD qa_dev (over articles.jsonl + the first 2,000 distractors, BM25 retrieval), dev_qa
+  the keyed questions of CRUD qa_dev (articles.jsonl + the first 2,000 distractors, retrieved over the hybrid
+  .rag/crud-index the answerer is measured on when it is fresh, else BM25), dev_qa
   and dev2_qa (the seeds, the real hybrid index) and weak questions made from distractor articles that the
   CRUD index does not hold (bench/answer_weak.py: cloze number/date/person questions, enumerations, quotations
   → speaker, purpose clauses);
@@ -51,6 +52,7 @@ from rag.evaluate import covers  # noqa: E402
 
 MODEL = ROOT / "rag" / "answering" / "data" / "answer_model.json"
 RESULTS = ROOT / "bench" / "results_train_answer.json"
+TRIAL = ROOT / "bench" / "results_train_answer_trial.json"  # the report of a --no-write run (a model not shipped)
 # Left out of the ranker: they learn CRUD's lead-sentence and long-unit bias (phase-1 finding: CRUD CV unchanged
 # without them, dev2 Chinese 12/24 → 18/24); length belongs to the selection rule.
 RANKER_FEATURES = tuple(f for f in RANK_FEATURES if f not in ("partial_start",))
@@ -91,10 +93,9 @@ def standardise(X: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 
-# Article evidence whose weight can only be ≥ 0: more of the question in an article's best unit or title never
-# makes its units worse answers. (The unit's own coverage features stay free: their weights take opposite signs,
-# cov < 0 beside cov_local > 0, a unit that only repeats the question losing to one that adds to it; kept ≥ 0 as
-# well, dev2_qa fell from 0.93 to 0.83, two answers restating the question.)
+# Features whose ranker weight is kept ≥ 0 (fit_logistic's bounds). Tried (tuned on, not shipped): all coverage and
+# article features ≥ 0 lost dev2_qa 0.93 -> 0.83 (units that restate the question won: cov's weight is < 0 beside
+# cov_local's > 0); only the article features ≥ 0 gave 0.87 and CRUD qa_dev 0.707; none constrained is the default.
 RANKER_NONNEGATIVE: tuple = ()
 
 
@@ -375,7 +376,7 @@ def choose_read(runs: dict[int, dict]) -> int:
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rebuild", nargs="*", default=[], help="sets to build anew (none: use the cache; 'all')")
-    parser.add_argument("--no-write", action="store_true", help="report only")
+    parser.add_argument("--no-write", action="store_true", help="report only (to results_train_answer_trial.json; the model is not written)")
     parser.add_argument("--read", type=int, choices=READ_CHOICES, help="read this many articles (a control), not the chosen number")
     args = parser.parse_args(argv)
     sets = build(set(args.rebuild))
@@ -414,7 +415,7 @@ def main(argv=None) -> int:
                  "script": "bench/train_answer.py"},
     }
     model_from_json(obj)  # loads
-    RESULTS.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    (TRIAL if args.no_write else RESULTS).write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     if not args.no_write:
         MODEL.write_text(json.dumps(obj, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
         print(f"wrote {MODEL}", file=sys.stderr)

