@@ -54,6 +54,14 @@ def test_the_asked_slot_is_read_off_the_question(question, kind, detail):
         assert asked.names_only is detail
 
 
+@pytest.mark.parametrize("question", ["擂台比武的冠军最终是谁？", "第一名已經是誰？"])
+def test_an_adverb_before_shi_shui_is_no_role(question):
+    # the refusal would otherwise say "没有说明已经是谁"
+    asked = asked_slot(analyze(question))
+    assert asked is not None and asked.kind == "person"
+    assert asked.anchor is None and asked.phrase == "是谁"
+
+
 @pytest.mark.parametrize("question", [
     "哪些文章提到了党的二十大？",  # across articles: a list of articles, no slot
     "他们在什么时候表达了意愿？",  # 什么时候 may be answered by 会后, 出发前: not checked

@@ -19,13 +19,13 @@ from __future__ import annotations
 import math
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from rag.answering.clauses import Sentence, Span, sentence_frame
 from rag.answering.cues import CUE_NAMES, START_NAMES, cue_patterns, preamble, start_patterns, twin
+from rag.answering.postags import dictionary_tags
 from rag.ingest.articles import Article
 from rag.lang.script import HAN_CHAR
 from rag.lang.words import idf, jieba_tokenizer, stop_words
@@ -55,21 +55,10 @@ FEATURE_NAMES: tuple[str, ...] = (
   + tuple(f"rel_{k}" for k in RELATIVE) + tuple(f"z_{k}" for k in RELATIVE)
 
 
-@lru_cache(maxsize=1)
 def word_tags() -> dict[str, str]:
     """Part-of-speech tags from jieba's dictionary for names, places, organisations, other proper nouns,
     numerals and time words: a dictionary lookup (no HMM tagging)."""
-    import importlib.util
-    import os
-
-    path = os.path.join(os.path.dirname(importlib.util.find_spec("jieba").origin), "dict.txt")
-    tags: dict[str, str] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and parts[2].startswith(_TAGS_KEPT):
-                tags[parts[0]] = parts[2]
-    return tags
+    return dictionary_tags(_TAGS_KEPT)
 
 
 def content_word(tok: str, stop: frozenset[str]) -> bool:

@@ -166,7 +166,8 @@ def asked_slot(q: Question) -> Asked | None:
     if q.atype in ("person", "speaker") and "谁的" not in norm:  # 谁的利益: a group (原创者) answers it
         names_only = bool(_NAME_ASKED.search(norm))
         # the role asked about (冠军是谁, 党委书记叫什么): it must be in the text; 姓名/名字 itself is no role
-        role = focus if focus and not is_verb(focus) and not _NAME_ASKED.search(focus) else None
+        # (an adverb before 是谁 — 已经是谁, 最终是谁 — is no role either)
+        role = focus if focus and not is_verb(focus) and tag(focus) != "d" and not _NAME_ASKED.search(focus) else None
         if q.script == "en":
             return Asked("person", phrase="who", names_only=names_only)
         phrase = (f"{role}叫什么名字" if role else "姓名") if names_only else f"{role or ''}是谁"
