@@ -14,21 +14,14 @@ from rag.answering.question import analyze, is_follow_up
 from rag.answering.extractive import ExtractiveAnswerer
 from rag.engine import Snapshot
 from rag.records import AskRequest
-from rag.lang.sentences import split_sentences
 from rag.config import Config
 from rag.lang.script import script_of, to_simplified
+from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN, assert_well_cited
 
 
 def answer_question(question, retriever, articles, config, focus=(), previous=None):
     """The extractive answerer over these articles and this retriever (a follow-up given focus and previous)."""
     return ExtractiveAnswerer(config).answer(AskRequest(question, tuple(focus), previous), Snapshot(articles, retriever))
-
-
-SHIMA = "000_049c7ef42d054db3"
-JINJIANG = "001_75c24a0883477bc4"
-QINGSHAN = "002_e44c29edbf155723"
-QINGDAO = "003_149da1c9ea8086b3"
-QUAN = "004_7e177a0353be72cf"
 
 
 @pytest.fixture(scope="module")
@@ -48,22 +41,6 @@ def config():
 
 def ask(question, lexical, articles, config, **kw) -> Answer:
     return answer_question(question, lexical, articles, config, **kw)
-
-
-def assert_well_cited(answer: Answer, articles) -> None:
-    """Every quote is verbatim at its offsets in the cited paragraph; markers and citations match one to one."""
-    markers = [int(n) for n in re.findall(r"\[(\d+)\]", answer.answer)]
-    assert markers == [c.n for c in answer.citations] == list(range(1, len(answer.citations) + 1))
-    for c in answer.citations:
-        article = articles[c.article_id]
-        paragraph = article.paragraph(c.paragraph)
-        assert c.quote and paragraph[c.start : c.end] == c.quote
-        assert ev.quote_valid(c.to_json(), articles)
-        assert c.title == article.title and c.date == article.date and c.source == article.source
-        # A quote is whole sentences, or whole clauses of one long sentence shown with an ellipsis.
-        sentence_bounds = {b for span in split_sentences(paragraph) for b in span}
-        if not (c.start in sentence_bounds and c.end in sentence_bounds):
-            assert "…" in answer.answer
 
 
 # ---- fast: real articles, BM25-only retrieval ------------------------------------------------------------

@@ -8,24 +8,14 @@ from __future__ import annotations
 import pytest
 
 from rag import evaluate as ev
-from rag.answering.extractive import ExtractiveAnswerer
 from rag.answering.question import analyze
-from rag.config import Config
-from rag.engine import Snapshot
 from rag.lang.glossary import chinese_of, english_measure
-from rag.records import AskRequest
-from tests.fakes import LexicalRetriever
-from tests.test_answer import assert_well_cited
-
-SHIMA = "000_049c7ef42d054db3"
-JINJIANG = "001_75c24a0883477bc4"
+from tests.seeds import SHIMA, JINJIANG, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
 def ask(seed_articles):
-    snapshot = Snapshot(seed_articles, LexicalRetriever(list(seed_articles.values())))
-    answerer = ExtractiveAnswerer(Config())
-    return lambda question: answerer.answer(AskRequest(question, (), None), snapshot)
+    return lexical_asker(seed_articles)
 
 
 def test_how_many_nouns_count_in_chinese_measure_words():

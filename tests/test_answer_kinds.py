@@ -12,32 +12,13 @@ import pytest
 
 from rag import evaluate as ev
 from rag.answering.compose import convert, english_date
-from rag.answering.extractive import ExtractiveAnswerer
-from rag.config import Config
-from rag.engine import Snapshot
 from rag.lang.script import script_of
-from rag.records import AskRequest
-from tests.fakes import LexicalRetriever
-from tests.test_answer import assert_well_cited
-
-SHIMA = "000_049c7ef42d054db3"
-JINJIANG = "001_75c24a0883477bc4"
-QINGSHAN = "002_e44c29edbf155723"
-QINGDAO = "003_149da1c9ea8086b3"
-QUAN = "004_7e177a0353be72cf"
+from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
 def ask(seed_articles):
-    retriever = LexicalRetriever(list(seed_articles.values()))
-    answerer = ExtractiveAnswerer(Config())
-
-    def ask(question, focus=(), previous=None):
-        answer = answerer.answer(AskRequest(question, tuple(focus), previous), Snapshot(seed_articles, retriever))
-        assert_well_cited(answer, seed_articles)
-        return answer
-
-    return ask
+    return lexical_asker(seed_articles)
 
 
 # ---- enumerations: the whole run, cited ---------------------------------------------------------------

@@ -9,33 +9,16 @@ import re
 import pytest
 
 from rag import evaluate as ev
-from rag.answering.extractive import ExtractiveAnswerer
 from rag.answering.multi import DISTRIBUTIVE, MIN_LINE, named_articles, spreads
 from rag.answering.question import analyze
-from rag.config import Config
-from rag.engine import Snapshot
 from rag.lang.script import normalize
 from rag.lang.words import idf
-from rag.records import AskRequest
-from tests.fakes import LexicalRetriever
-from tests.test_answer import assert_well_cited
-
-SHIMA = "000_049c7ef42d054db3"
-JINJIANG = "001_75c24a0883477bc4"
-QINGSHAN = "002_e44c29edbf155723"
-QINGDAO = "003_149da1c9ea8086b3"
-QUAN = "004_7e177a0353be72cf"
+from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
 def ask(seed_articles):
-    snapshot = Snapshot(seed_articles, LexicalRetriever(list(seed_articles.values())))
-    answerer = ExtractiveAnswerer(Config())
-
-    def ask(question, focus=(), previous=None):
-        return answerer.answer(AskRequest(question, tuple(focus), previous), snapshot)
-
-    return ask
+    return lexical_asker(seed_articles)
 
 
 def test_asked_of_every_article_each_dated_article_gets_a_readable_line(ask, seed_articles):

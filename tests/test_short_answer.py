@@ -15,11 +15,8 @@ from rag.answering.short import short_answer
 from rag.answering.slots import article_slots
 from rag.answering.units import article_units
 from rag.lang.script import normalize, to_simplified
+from tests.seeds import JINJIANG, QINGSHAN, QUAN, SHIMA  # SHIMA, JINJIANG, QINGSHAN Traditional; QUAN Simplified
 
-SHIMA = "000_049c7ef42d054db3"  # Traditional
-JINJIANG = "001_75c24a0883477bc4"  # Traditional
-QINGSHAN = "002_e44c29edbf155723"  # Traditional
-QUAN = "004_7e177a0353be72cf"  # Simplified
 
 
 def short_of(article, sentence: str, question: str) -> str | None:

@@ -7,28 +7,15 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.extractive import ExtractiveAnswerer
 from rag.answering.question import analyze
 from rag.answering.slot_check import asked_slot
-from rag.config import Config
-from rag.engine import Snapshot
 from rag.lang.script import script_of, to_simplified
-from rag.records import AskRequest
-from tests.fakes import LexicalRetriever
-from tests.test_answer import assert_well_cited
+from tests.seeds import lexical_asker
 
 
 @pytest.fixture(scope="module")
 def ask(seed_articles):
-    retriever = LexicalRetriever(list(seed_articles.values()))
-    answerer = ExtractiveAnswerer(Config())
-
-    def ask(question):
-        answer = answerer.answer(AskRequest(question), Snapshot(seed_articles, retriever))
-        assert_well_cited(answer, seed_articles)
-        return answer
-
-    return ask
+    return lexical_asker(seed_articles)
 
 
 @pytest.mark.parametrize(("question", "kind", "detail"), [
