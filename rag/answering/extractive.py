@@ -34,6 +34,7 @@ from rag.records import Answer, AskRequest, Hit
 
 MULTI_CHUNKS = 40  # "which articles …" questions look wider
 ANSWER_BUDGET = 200  # a second unit joins only while the answer stays within this many characters
+THIRD_MARGIN: float | None = 0.75  # a third unit joins within this (length-adjusted) score of the best: bench/answer_misses.py
 
 
 def adjusted_scores(ranked: Ranked, model: AnswerModel, q: Question) -> np.ndarray:
@@ -47,7 +48,8 @@ def adjusted_scores(ranked: Ranked, model: AnswerModel, q: Question) -> np.ndarr
 
 def select(ranked: Ranked, model: AnswerModel, q: Question) -> list[int]:
     """The best unit's row by length-adjusted score, and a second non-overlapping unit of its article when it
-    scores within the fitted margin and both fit ANSWER_BUDGET characters."""
+    scores within the fitted margin and both fit ANSWER_BUDGET characters; with a second, a third the same way
+    when it scores within THIRD_MARGIN of the best (a near-tie: the ranker cannot tell which of them answers)."""
     adjusted = adjusted_scores(ranked, model, q)
     order = np.argsort(-adjusted, kind="stable")
     best = int(order[0])
@@ -55,14 +57,18 @@ def select(ranked: Ranked, model: AnswerModel, q: Question) -> list[int]:
     chosen = [best]
     if margin is None:
         return chosen
-    unit = ranked.unit_of(best)
+    third = model.info.get("third_margin", THIRD_MARGIN)
     for row in order[1:8]:
         other = ranked.unit_of(int(row))
-        if ranked.owner[row] != ranked.owner[best] or other.overlaps(unit) or unit.chars + other.chars > ANSWER_BUDGET:
+        units = [ranked.unit_of(r) for r in chosen]
+        if (ranked.owner[row] != ranked.owner[best] or any(other.overlaps(u) for u in units)
+                or sum(u.chars for u in units) + other.chars > ANSWER_BUDGET):
             continue
-        if adjusted[row] >= adjusted[best] - margin:
-            chosen.append(int(row))
-        break
+        if adjusted[row] < adjusted[best] - (margin if len(chosen) == 1 else third):
+            break
+        chosen.append(int(row))
+        if len(chosen) == 3 or third is None:
+            break
     return sorted(chosen, key=lambda r: ranked.unit_of(r).spans[0])
 
 
