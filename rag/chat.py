@@ -23,8 +23,9 @@ from rag.answering.question import NO_WORDS, clean_question, has_words, is_follo
 from rag.answering.topic_request import TopicRequest, topic_request
 from rag.contracts import ChatContext
 from rag.ingest.articles import Article
-from rag.lang.script import has_han, normalize, script_of, to_script
-from rag.records import Answer, AskRequest, Clarification, Filter, Reply, Summary
+from rag.lang.display import to_script
+from rag.lang.script import has_han, normalize, script_of
+from rag.records import Answer, AskRequest, Clarification, Filter, Reply
 from rag.references import MAX_CANDIDATES, by_id_or_number, by_words, ordinal
 from rag.scope.digest import digest_ids
 from rag.scope.facts import facts_for

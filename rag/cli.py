@@ -11,6 +11,7 @@ from typing import Sequence
 
 from rag.cli_flags import REFERENCE_HELP, add_serve_arguments, common_flags, wait_flag
 from rag.config import Config, ConfigError, parse_auth
+from rag.cli_output import not_a_question, print_chat_reply, print_json, print_reply, print_summary
 from rag.filter_flags import add_filter_flags, read_filter, show_date
 
 
@@ -127,10 +128,6 @@ def _check_corpus(args: argparse.Namespace) -> None:
             raise UserError(f"--corpus {path}: no such file or folder")
 
 
-def _print_json(obj) -> None:
-    print(json.dumps(obj, ensure_ascii=False, indent=2))
-
-
 def _load_articles(cfg: Config):
     from rag.ingest.articles import load_corpus
 
@@ -148,7 +145,7 @@ def cmd_articles(args, cfg: Config) -> int:
     articles = _load_articles(cfg)
     entries = shelf_entries(articles, group_near_duplicates(articles))
     if args.json:
-        _print_json([e.row() for e in entries])
+        print_json([e.row() for e in entries])
         return 0
     print("#\tid\tdate\toutlet\tparagraphs\tchars\ttitle (# is the shelf number: `rag show '#3'`, 第3篇 in the chat)")
     for e in entries:
@@ -174,7 +171,7 @@ def cmd_show(args, cfg: Config) -> int:
     articles = {a.id: a for a in _load_articles(cfg)}
     article = articles[_resolve(args.id, articles.values())]
     if args.json:
-        _print_json(article.to_json())
+        print_json(article.to_json())
         return 0
     print(article.title + (" (title derived from the lead)" if article.title_derived else ""))
     print(" · ".join(x for x in (article.id, article.date, article.source, article.place, article.author, article.url) if x))
@@ -261,25 +258,13 @@ def cmd_search(args, cfg: Config) -> int:
         for h in hits
     ]
     if args.json:
-        _print_json(rows)
+        print_json(rows)
         return 0
     if not rows and scope.allowed == ():
         print(f"no article in the range searched ({scope.description})")
     for i, r in enumerate(rows, start=1):
         print(f"{i}. {r['title']} ({show_date(r['date'])}) ¶{r['paragraph']} ({r['score']:.4f})\n   {r['text']}")
     return 0
-
-
-def _print_reply(obj: dict) -> None:
-    text = obj.get("answer", obj.get("summary", ""))
-    print(text)
-    for c in obj.get("citations", []):
-        meta = ", ".join(x for x in (c.get("source"), show_date(c.get("date"))) if x)
-        print(f"[{c['n']}] {c['title']} ({meta}) ¶{c['paragraph']}: {c['quote']}")
-    if obj.get("scope"):
-        print(f"searched: {obj['scope']}")
-    if obj.get("note"):
-        print(f"note: {obj['note']}")
 
 
 def cmd_ask(args, cfg: Config) -> int:
@@ -302,6 +287,8 @@ def cmd_ask(args, cfg: Config) -> int:
     _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
     f = _filter(args, engine)
+    if not args.batch and not args.json and not_a_question(args.question):
+        return print_chat_reply(engine, args.question, f)
     failed = 0
     for rec, obj in ask_records(engine, records, strict=not args.batch, filter=f):
         if "error" in obj:  # one bad line of a batch does not lose the others
@@ -310,7 +297,7 @@ def cmd_ask(args, cfg: Config) -> int:
         if args.json:
             print(json.dumps(obj, ensure_ascii=False, indent=None if args.batch else 2))
         elif "error" not in obj:
-            _print_reply(obj)
+            print_reply(obj)
     return 1 if failed else 0
 
 
@@ -336,23 +323,14 @@ def cmd_summarize(args, cfg: Config) -> int:
         summary = engine.summarize_topic(args.about, _language(args.about))
     else:
         summary = engine.summarize(_resolve(args.id, engine.articles.values()))
-    return _print_summary(summary.to_json(), args.json)
+    return print_summary(summary.to_json(), args.json)
 
 
 def cmd_timeline(args, cfg: Config) -> int:
     if not args.topic.strip():
         raise UserError("give a topic: rag timeline \"台风\"")
     summary = _engine(args, cfg).timeline(args.topic, _language(args.topic))
-    return _print_summary(summary.to_json(), args.json)
-
-
-def _print_summary(obj: dict, as_json: bool) -> int:
-    if as_json:
-        _print_json(obj)
-    else:
-        print(obj["title"])
-        _print_reply(obj)
-    return 0
+    return print_summary(summary.to_json(), args.json)
 
 
 def _language(text: str) -> str:
@@ -371,7 +349,7 @@ def cmd_eval(args, cfg: Config) -> int:
     result = _eval_summaries(records, cfg) if kind == "summaries" else _eval_qa(records, args, cfg)
     result = {"file": str(args.file), "kind": kind, **result}
     if args.json:
-        _print_json(result)
+        print_json(result)
     else:
         print(_eval_table(result))
     return 0

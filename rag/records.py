@@ -8,7 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 
 from rag.ingest.articles import Article
 from rag.ingest.chunks import Chunk
-from rag.lang.script import to_script
+from rag.lang.display import to_script
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,8 @@ import re
 import pytest
 
 from rag import evaluate as ev
-from rag.answering.compose import convert, english_date
+from rag.answering.compose import english_date
+from rag.lang.display import convert
 from rag.lang.script import script_of
 from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN, assert_well_cited, lexical_asker
 

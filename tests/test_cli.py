@@ -91,3 +91,17 @@ def test_every_printed_citation_says_its_date(seed_config, seed_engine):
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith("[")]
     assert len(lines) == 3 and all(any(d in ln for d in ("(2023-06-27)", "2023-06-18)", "(06-26 (year not given))"))
                                    for ln in lines), lines
+
+
+def test_ask_routes_summary_and_overview_requests_as_the_chat_does(seed_config, seed_engine):
+    """`rag ask` given what the chat treats as a request, not a question, prints the chat's reply: the overview
+    (a cited line per article), an article's summary, a clarification; `--json` keeps the answer contract."""
+    where = ("--corpus", str(seed_config.corpus[0]), "--index", str(seed_config.index_dir), "--quiet")
+    out = rag("ask", "这些文章讲了什么？", *where)
+    cited = {ln.split(" ", 1)[0] for ln in out.stdout.splitlines() if ln.startswith("[")}
+    assert out.returncode == 0 and len(cited) >= 5, out.stdout
+    out = rag("ask", "总结一下第一篇", *where)
+    lines = out.stdout.splitlines()
+    assert out.returncode == 0 and lines[0] and not lines[0].startswith("[") and any(ln.startswith("[1]") for ln in lines)
+    out = rag("ask", "这些文章讲了什么？", "--json", *where)
+    assert "answer" in json.loads(out.stdout)

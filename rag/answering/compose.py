@@ -19,14 +19,11 @@ from rag.answering.slots import proper_part
 from rag.answering.units import Span, Unit
 from rag.ingest.articles import Article
 from rag.lang.pinyin import char_readings
+from rag.lang.display import convert
 from rag.lang.script import script_of
-from rag.lang.words import jieba_tokenizer
 from rag.records import Answer, Citation
 from rag.lang.sentences import split_sentences
 
-# Phrase-level OpenCC configurations: Taiwan forms (為, 群眾) for a Traditional asker, and back to Simplified
-# with the Taiwan variants' phrases (開展著 → 开展着).
-TO_SCRIPT = {"hant": "s2tw", "hans": "tw2s"}
 _MONTHS = ("January February March April May June July August September October November December").split()
 
 
@@ -39,34 +36,9 @@ class Chosen:
     short: str | None = None
 
 
-@lru_cache(maxsize=None)
-def _converter(config: str):
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
 @lru_cache(maxsize=512)
 def article_script(article: Article) -> str:
     return script_of(article.title + "".join(article.paragraphs)[:400])
-
-
-def convert(text: str, script: str, keep: Sequence[tuple[int, int]] = ()) -> str:
-    """`text` in `script` ('hans'/'hant'), converted one jieba word at a time (a phrase never spans two words:
-    指明了 stays 指明了, not 指明瞭), the (start, end) ranges in `keep` (names) left as they are."""
-    config = TO_SCRIPT.get(script)
-    if not config or not text:
-        return text
-    cc = _converter(config)
-    out, pos = [], 0
-    for x, y in sorted(keep) + [(len(text), len(text))]:
-        if x < pos:
-            x = pos
-        if pos < x:
-            out += [cc.convert(word) for word in jieba_tokenizer().lcut(text[pos:x], HMM=False)]
-        out.append(text[x:y])
-        pos = max(pos, y)
-    return "".join(out)
 
 
 def _names_in(pa: PoolArticle, span: Span) -> list[tuple[int, int]]:

@@ -28,7 +28,8 @@ from rag.answering.slot_check import slot_refusal, unfilled
 from rag.config import Config
 from rag.contracts import Answerer, Corpus
 from rag.ingest.articles import Article
-from rag.lang.script import normalize, to_script
+from rag.lang.display import to_script
+from rag.lang.script import normalize
 from rag.lang.words import idf
 from rag.records import Answer, AskRequest, Hit
 

@@ -31,7 +31,8 @@ from rag.answering.postags import is_verb, tag
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
 from rag.answering.slots import GENERIC_PLACE, name_start
 from rag.answering.units import Span
-from rag.lang.script import has_han, normalize, to_script
+from rag.lang.display import to_script
+from rag.lang.script import has_han, normalize
 from rag.lang.wordlists import alternation, read_word_lists
 from rag.lang.words import jieba_tokenizer, tokens
 from rag.records import Answer

@@ -16,7 +16,8 @@ from datetime import date
 
 from rag.lang.outlets import OutletMatch, find_outlets, source_filter
 from rag.answering.candidates import article_text
-from rag.lang.script import script_of, search_twin, to_script
+from rag.lang.display import to_script
+from rag.lang.script import script_of, search_twin
 from rag.lang.when import Span, TimeQuery, parse, strip
 from rag.records import Answer, Filter
 from rag.scope.facts import CorpusFacts

@@ -20,7 +20,8 @@ from rag.answering.llm.verified import cite
 from rag.answering.selection import shown
 from rag.answering.timeline import event_prefix, section_heading, timeline_events, timeline_title
 from rag.answering.topics import Line, TopicGroup, nothing_found, shown_date, topic_groups, topic_title
-from rag.lang.script import script_of, to_script
+from rag.lang.display import to_script
+from rag.lang.script import script_of
 from rag.records import Citation, ModelSummary, Summary, TopicMatch
 
 GROUP_TOKENS = 200  # new tokens for one group's summary

@@ -7,7 +7,7 @@ from typing import Callable, Sequence
 
 from rag.answering import verify
 from rag.answering.llm.prompts import Source
-from rag.lang.script import to_script
+from rag.lang.display import to_script
 from rag.records import Citation
 
 
