@@ -6,24 +6,21 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable
 
 from rag.answering.question import EN_STOP, Question
 from rag.lang.glossary import chinese_of, glossary_words
 from rag.lang.pinyin import pinyin_index, romanised_names
+from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words
 
 @lru_cache(maxsize=1)
 def provinces() -> dict[str, tuple[str, ...]]:
     """Province (Simplified, and each of its pinyin spellings) → its cities, from data/provinces.tsv."""
-    text = resources.files("rag.answering").joinpath("data/provinces.tsv").read_text(encoding="utf-8")
     out: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            name, spellings, cities = line.split("\t")
-            for key in [name, *spellings.split()]:
-                out[key] = tuple(cities.split())
+    for name, spellings, cities in read_rows("rag.answering", "data/provinces.tsv", 3, 3):
+        for key in [name, *spellings.split()]:
+            out[key] = tuple(cities.split())
     return out
 
 

@@ -123,12 +123,13 @@ class ExtractiveAnswerer(Answerer):
     def _answer(self, request: AskRequest, corpus: Corpus) -> Answer:
         model = self.model or answer_model()
         question, articles = clean_question(request.question), corpus.articles
-        multi = analyze(question).multi
+        asked = analyze(question)
+        multi = asked.multi
         focus = [a for a in dict.fromkeys(request.focus) if a in articles]
         k = max(1, request.k or self.config.k)
         wide = multi or (spreads(question) and not focus)
         hits = self._search(corpus, question, max(k, MULTI_CHUNKS) if wide else k, focus, articles)
-        named = [] if multi or not wide else self._named(question, hits, articles)
+        named = [] if multi or not wide else self._named(asked, hits, articles)
         if named:
             multi = True  # names that each only one article holds, compared: a question across those articles
         elif wide and not multi:
@@ -175,8 +176,8 @@ class ExtractiveAnswerer(Answerer):
         return [h for h in corpus.retriever.search(question, k=k, article_ids=focus or None) if h.chunk.article_id in articles]
 
     @staticmethod
-    def _named(question: str, hits: Sequence[Hit], articles: Mapping[str, Article]) -> list[str]:
+    def _named(asked: Question, hits: Sequence[Hit], articles: Mapping[str, Article]) -> list[str]:
         """The articles a comparing or distributive question singles out by names (rag.answering.multi)."""
         texts = {aid: normalize("\n".join([articles[aid].title, *articles[aid].paragraphs]))
                  for aid in article_order(hits)[:MULTI_ARTICLES]}
-        return named_articles(analyze(question), texts, idf()[1])
+        return named_articles(asked, texts, idf()[1])

@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from functools import lru_cache
-from importlib import resources
+
+from rag.lang.wordlists import read_rows
 
 
 @lru_cache(maxsize=1)
 def name_words() -> dict[str, tuple[str, ...]]:
     """kind → words, from data/names.tsv (surnames, titles, speech verbs, what follows a two-character name)."""
-    text = resources.files("rag.answering").joinpath("data/names.tsv").read_text(encoding="utf-8")
-    out: dict[str, tuple[str, ...]] = {}
-    for line in text.splitlines():
-        if line.strip() and not line.startswith("#"):
-            kind, _, words = line.partition("\t")
-            out[kind] = tuple(dict.fromkeys(words.split()))
-    return out
-
-
-def alternation(words) -> str:
-    """A regex alternation of the words, longest first."""
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return {row[0]: tuple(dict.fromkeys(row[1].split() if len(row) > 1 else ())) for row in
+            read_rows("rag.answering", "data/names.tsv", 1, 2)}

@@ -13,16 +13,14 @@ question-independent annotations of rag.answering.slots."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import is_verb, tag
 from rag.answering.qfeatures import SLOT_FILLERS, anchor_positions, distance
 from rag.answering.question import Question
-from rag.answering.slots import NUM
+from rag.answering.slots import NUM, slot_words
 from rag.answering.units import Span, Unit
 from rag.lang.script import HAN, normalize
-from rag.lang.wordlists import read_word_lists
 from rag.lang.words import tokens
 
 SHORT_TYPES = frozenset({"person", "speaker", "title", "org", "place", "date", "year", "time", "duration", "age", "percent",
@@ -91,13 +89,8 @@ def _named_heads(pa: PoolArticle, unit: Unit, head: str, qnorm: str) -> list[Spa
     return out
 
 
-@lru_cache(maxsize=1)
-def _lists() -> dict[str, tuple[str, ...]]:
-    return read_word_lists("rag.answering", "data/slot_heads.tsv")
-
-
 def _measures() -> tuple[str, ...]:
-    return _lists().get("measure", ())
+    return slot_words().get("measure", ())
 
 
 def _asked_heads(q: Question) -> tuple[str, ...]:
@@ -108,7 +101,7 @@ def _asked_heads(q: Question) -> tuple[str, ...]:
     if q.script != "en":
         return ()
     m = re.search(r"\bwhich ([a-z]+)", q.text.lower())
-    return tuple(h for name, words in _lists().items() if name.startswith("en:") and m and m.group(1) in words
+    return tuple(h for name, words in slot_words().items() if name.startswith("en:") and m and m.group(1) in words
                  for h in name[3:].split(","))
 
 

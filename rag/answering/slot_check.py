@@ -29,11 +29,11 @@ from rag.answering.model import Ranked
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import is_verb, tag
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
-from rag.answering.slots import GENERIC_PLACE, name_start
+from rag.answering.slots import GENERIC_PLACE, name_start, slot_words
 from rag.answering.units import Span
 from rag.lang.display import to_script
 from rag.lang.script import has_han, normalize
-from rag.lang.wordlists import alternation, read_word_lists
+from rag.lang.wordlists import alternation
 from rag.lang.words import jieba_tokenizer, tokens
 from rag.records import Answer
 
@@ -41,11 +41,6 @@ _CLASSIFIER = r"(?:一)?(?:个|所|家|座|位|条|间|支|级)?"
 _NEAR_SENTENCES = 1  # sentences each side of a chosen unit that count as near it
 _RUNNERS_UP = 3  # the article's best-scored units, which count as near the chosen one
 _CLAUSE_END = "，,。；;：:、“”（）()《》！？!? \n"
-
-
-@lru_cache(maxsize=1)
-def _word_lists() -> dict[str, tuple[str, ...]]:
-    return read_word_lists("rag.answering", "data/slot_heads.tsv")
 
 
 @lru_cache(maxsize=1)
@@ -74,14 +69,14 @@ def _same_measure(found: str, asked: str) -> bool:
     """A number counted in `found` answers a question asking 多少+`asked` (多少个: any; 多少人 ← 576名)."""
     if asked == "个" or found.endswith(asked):
         return True
-    groups = _word_lists()
+    groups = slot_words()
     return any(found in words and asked in words for name, words in groups.items() if name in ("people", "units"))
 
 
 @lru_cache(maxsize=1)
 def _heads() -> tuple[re.Pattern, dict[str, tuple[str, ...]], re.Pattern]:
     """The 哪+classifier+head pattern, English word → Chinese heads, and the English "which …" pattern."""
-    lists = _word_lists()
+    lists = slot_words()
     zh = re.compile(rf"哪{_CLASSIFIER}({alternation(lists['head'])})")
     english: dict[str, tuple[str, ...]] = {}
     for name, words in lists.items():
@@ -159,7 +154,7 @@ def asked_slot(q: Question) -> Asked | None:
             noun = _anchor(_counted_noun(norm))
             return Asked("count", measure=q.measure, anchor=noun, phrase=f"{noun or ''}有多少{q.measure}")
         if focus and not is_verb(focus):
-            anchor = None if focus in _word_lists().get("slot_noun", ()) else focus
+            anchor = None if focus in slot_words().get("slot_noun", ()) else focus
             return Asked("amount", anchor=anchor, phrase=f"{focus}是多少")
         return None
     if q.atype in ("number", "money", "percent") and _EN_COUNT.search(q.text):

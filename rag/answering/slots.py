@@ -16,11 +16,12 @@ from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.answering.names import alternation, name_words
+from rag.answering.names import name_words
 from rag.answering.postags import word_tags
 from rag.answering.units import ArticleUnits, Span, Unit
 from rag.lang.script import HAN
 from rag.lang.words import jieba_tokenizer
+from rag.lang.wordlists import alternation, read_word_lists
 
 
 NUM = r"[0-9]+(?:\.[0-9]+)?|[零〇一二两三四五六七八九十百千万亿]+"
@@ -56,6 +57,11 @@ PLACE = re.compile(rf"{_LEFT}(?:{_HAN}{{1,8}}?(?:{_PLACE_SUFFIX}))(?:{_HAN}{{1,6
 ORG = re.compile(rf"{_LEFT}(?:{_HAN}{{1,10}}?(?:{_ORG_SUFFIX}))(?:{_HAN}{{1,8}}?(?:{_ORG_SUFFIX}))*")
 SLOT_TYPES = ("person", "title", "org", "place", "date", "year", "time", "number", "money", "percent", "age", "duration",
               "purpose", "cause", "manner", "quote", "phone")
+
+
+def slot_words() -> dict[str, tuple[str, ...]]:
+    """The asked-slot word lists (head nouns, measures, slot nouns, English heads) of data/slot_heads.tsv."""
+    return read_word_lists("rag.answering", "data/slot_heads.tsv")
 
 
 @lru_cache(maxsize=1)

@@ -21,11 +21,12 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from rag.answering.names import alternation, name_words
+from rag.answering.names import name_words
 from rag.ingest.articles import Article
 from rag.lang.script import normalize
 from rag.lang.sentences import split_clauses as clause_spans
 from rag.lang.sentences import split_sentences
+from rag.lang.wordlists import alternation
 
 Span = tuple[int, int, int]  # (paragraph from 1, start, end)
 

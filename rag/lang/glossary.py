@@ -8,20 +8,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from rag.lang.wordlists import read_rows
 
 
 @lru_cache(maxsize=1)
 def glossary() -> dict[str, tuple[str, ...]]:
     """English word → its Chinese words, from the data file."""
-    out: dict[str, tuple[str, ...]] = {}
-    text = resources.files("rag.lang").joinpath("data/glossary.tsv").read_text(encoding="utf-8")
-    for line in text.splitlines():
-        if not line.strip() or line.startswith("#"):
-            continue
-        english, _, chinese = line.partition("\t")
-        out[english.strip()] = tuple(chinese.split())
-    return out
+    return {row[0].strip(): tuple(row[1].split() if len(row) > 1 else ())
+            for row in read_rows("rag.lang", "data/glossary.tsv", 1, 2)}
 
 
 def glossary_words(text: str) -> list[str]:
@@ -56,9 +51,7 @@ _HOW_MANY = re.compile(r"\bhow many ((?:[a-z'-]+ ){0,2}[a-z'-]+)")
 @lru_cache(maxsize=1)
 def count_nouns() -> dict[str, str]:
     """English count noun → the Chinese measure word it is counted in, from data/count_nouns_en.tsv."""
-    text = resources.files("rag.lang").joinpath("data/count_nouns_en.tsv").read_text(encoding="utf-8")
-    rows = (line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#"))
-    return {noun: measure for noun, measure in rows}
+    return dict(read_rows("rag.lang", "data/count_nouns_en.tsv", 2, 2))
 
 
 def english_measure(norm: str) -> str | None:

@@ -23,10 +23,10 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 from typing import Iterable, Mapping
 
 from rag.lang.script import search_twin
+from rag.lang.wordlists import read_rows
 
 CREDIT_SPLIT = r"[、，,/／&＆|｜\s]+|[－—–-]+|[·•]+"
 CREDIT_PREFIX = r"^(?:文并摄|文/图|文|图|摄|来源)[/:：]?"
@@ -34,16 +34,9 @@ CREDIT_PREFIX = r"^(?:文并摄|文/图|文|图|摄|来源)[/:：]?"
 
 @lru_cache(maxsize=1)
 def _table() -> dict[str, dict[str, tuple[str, ...]]]:
-    text = resources.files("rag.lang").joinpath("data/outlets.tsv").read_text(encoding="utf-8")
     table: dict[str, dict[str, tuple[str, ...]]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        kind, _, rest = line.partition("\t")
-        name, _, vals = rest.partition("\t")
-        if not kind or not name:
-            raise ValueError(f"outlets.tsv:{number}: want `kind<TAB>name[<TAB>values]`, got {line!r}")
-        table.setdefault(kind, {})[name] = tuple(v for v in vals.split("|") if v)
+    for kind, name, *vals in read_rows("rag.lang", "data/outlets.tsv", 2, 3):  # kind<TAB>name[<TAB>values]
+        table.setdefault(kind, {})[name] = tuple(v for v in (vals[0] if vals else "").split("|") if v)
     return table
 
 

@@ -5,20 +5,15 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from importlib import resources
+
+from rag.lang.wordlists import read_rows
 
 
 @lru_cache(maxsize=1)
 def _lists() -> dict[str, dict[str, str]]:
-    text = resources.files("rag.lang").joinpath("data/time_words.tsv").read_text(encoding="utf-8")
     lists: dict[str, dict[str, str]] = {}
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        parts = line.split("\t")
-        if len(parts) not in (2, 3) or not parts[0] or not parts[1]:
-            raise ValueError(f"time_words.tsv:{number}: want `word<TAB>list[<TAB>value]`, got {line!r}")
-        lists.setdefault(parts[1], {})[parts[0]] = parts[2] if len(parts) == 3 else ""
+    for word, name, *value in read_rows("rag.lang", "data/time_words.tsv", 2, 3):  # word<TAB>list[<TAB>value]
+        lists.setdefault(name, {})[word] = value[0] if value else ""
     return lists
 
 
