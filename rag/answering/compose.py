@@ -1,7 +1,7 @@
 """The answer as shown: the chosen units quoted with [n] markers and their citations, one line per article for
 questions across articles, a lead line for English askers (the short answer they can read: a number, a date, a
 name in pinyin), and the script: quotes in the asker's script when the article's differs, converted word by word
-with OpenCC's phrase-level configurations and names left as the article writes them. `original` holds the
+with OpenCC's phrase-level configurations and, for a Traditional reader, names left as the article writes them. `original` holds the
 answer in the articles' own script when anything was converted; citations always quote verbatim."""
 
 from __future__ import annotations
@@ -141,7 +141,10 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
             shown = text
             if target:
                 lead = 1 if text.startswith("…") else 0
-                keep = [(x + lead, y + lead) for x, y in _names_in(ch.article, span)]
+                # names are kept only for a Traditional reader: Simplified → Traditional is one-to-many (余家洪 is
+                # no 餘家洪), while a Traditional name has one Simplified form (劉蕓 → 刘芸), and a Simplified
+                # reader should not meet 國防 in a place name the annotator took too long
+                keep = [(x + lead, y + lead) for x, y in _names_in(ch.article, span)] if target == "hant" else []
                 shown = convert(text, target, keep)
             per_article.setdefault(article.id, []).append((f"{shown}[{c.n}]", f"{text}[{c.n}]"))
     several = len(per_article) > 1 or q.multi
