@@ -175,6 +175,7 @@ def test_a_simplified_question_over_a_traditional_article_gets_simplified_names(
     answer = ask("结对文件是谁宣读的？")
     assert not answer.refused and "李洁茹" in answer.answer and "李潔茹" not in answer.answer, answer.answer
     assert script_of(answer.answer) == "hans" and "李潔茹" in answer.original
+    assert answer.short == "李洁茹"  # the short answer in the asker's script too
 
 
 def test_a_simplified_question_over_a_traditional_article_gets_simplified_words():

@@ -67,6 +67,7 @@ def test_asked_where_of_every_article_each_line_holds_a_place(ask, seed_articles
     answer = ask("这几场活动分别是在哪里举办的？")
     assert not answer.refused and len(answer.article_ids) >= 3, answer.answer
     assert ev.covers(answer.answer, [["成都市文化馆"], ["青山区图书馆"]]), answer.answer
+    assert "《睦邻党建共同体再续新篇" in answer.answer  # a Traditional article's title in the asker's script
     assert_well_cited(answer, seed_articles)
 
 
