@@ -14,7 +14,7 @@ from rag.answering.multi import named_articles, phrases
 from rag.answering.question import analyze, names_a_person, written_forms
 from rag.lang.script import normalize
 from rag.lang.words import idf
-from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QUAN, assert_well_cited, lexical_asker
+from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
@@ -120,4 +120,26 @@ def test_english_two_word_name_and_two_articles_real_engine(seed_engine, seed_ar
     answer = seed_engine.ask("On what dates were the Shima and Qingshan meetings held?")
     assert not answer.refused and set(answer.article_ids) == {SHIMA, QINGSHAN}, answer.answer
     assert ev.covers(answer.answer, [["6月25日"], ["6月16日"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+# -- a then/now pair is one statement ---------------------------------------------------------------------
+
+
+def test_no_unit_cuts_a_then_now_pair(seed_articles):
+    from rag.answering.units import article_units, splits_then_now
+
+    assert splits_then_now(["以前觉得理论学习知道了就行了", "现在有本领恐慌", "不仅得知道"], 0, 0)
+    assert splits_then_now(["以前觉得理论学习知道了就行了", "现在有本领恐慌", "不仅得知道"], 1, 2)
+    assert not splits_then_now(["以前觉得理论学习知道了就行了", "现在有本领恐慌", "不仅得知道"], 0, 1)
+    units = article_units(seed_articles[QINGDAO]).units  # Traditional article, matched on its Simplified twin
+    holding = [u for u in units if "以前觉得理论学习知道了就行了" in u.text]
+    assert holding and all("现在有本领恐慌" in u.text for u in holding)
+
+
+@pytest.mark.parametrize("question", ["韩宗祥对理论学习有什么新看法？", "韓宗祥對理論學習有什麼新看法？"])
+def test_a_question_on_what_changed_quotes_the_then_and_the_now(ask, seed_articles, question):
+    answer = ask(question)
+    assert not answer.refused and answer.article_ids[0] == QINGDAO
+    assert ev.covers(answer.answer, [["本领恐慌"]]), answer.answer
     assert_well_cited(answer, seed_articles)
