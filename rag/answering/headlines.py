@@ -16,14 +16,16 @@ an action; an item of a long list does not count) is taken."""
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from rag.answering.clauses import Sentence, Span
 from rag.answering.cues import start_patterns
-from rag.answering.roles import ClauseRoles, RunRoles, clause_roles, combine, frame_only, link_only
+from rag.answering.roles import ClauseRoles, RunRoles, combine, twin_frame_only, twin_link_only, twin_roles
 from rag.answering.selection import Scored, article_tau, best_run
 from rag.answering.topics import text_bigrams
 from rag.lang.script import search_twin
@@ -73,10 +75,10 @@ def listed(text: str, at: int, end: int) -> bool:
     return text.count("、", left + 1, right) >= 2
 
 
-def holds(text: str, terms: Sequence[tuple[str, float]], share: float) -> bool:
+def holds(text: str, terms: Sequence[tuple[str, float]], share: float, key: str | None = None) -> bool:
     """Whether text holds at least `share` of the terms' weight (terms in the Simplified search form), a term
-    counted only where it is not an item of a long list."""
-    key = search_twin(text)
+    counted only where it is not an item of a long list. `key`: the text's search twin, when known."""
+    key = search_twin(text) if key is None else key
     total = sum(w for _, w in terms) or 1.0
     found = 0.0
     for t, w in terms:
@@ -85,6 +87,34 @@ def holds(text: str, terms: Sequence[tuple[str, float]], share: float) -> bool:
             at = key.find(t, at + 1)
         found += w if at >= 0 else 0.0
     return found / total >= share
+
+
+@lru_cache(maxsize=4096)
+def paragraph_key(text: str) -> str:
+    return search_twin(text)
+
+
+@dataclass(frozen=True)
+class Bigrams:
+    """A paragraph's character bigrams as `text_bigrams` reads them (letters and digits, punctuation skipped), with
+    where each starts and ends, so that those of any span are a slice."""
+
+    starts: list[int]
+    ends: list[int]
+    grams: list[str]
+
+    @classmethod
+    def of(cls, key: str) -> "Bigrams":
+        at = [i for i, ch in enumerate(key) if ch.isalnum()]
+        return cls(at[:-1], [i + 1 for i in at[1:]], [key[i] + key[j] for i, j in zip(at, at[1:])])
+
+    def within(self, start: int, end: int) -> frozenset[str]:
+        return frozenset(self.grams[bisect_left(self.starts, start):bisect_right(self.ends, end)])
+
+
+@lru_cache(maxsize=4096)
+def paragraph_bigrams(key: str) -> Bigrams:
+    return Bigrams.of(key)
 
 
 def independent(roles: ClauseRoles) -> bool:
@@ -103,13 +133,14 @@ class Clauses:
     roles: list[ClauseRoles]
     framing: list[bool]  # only says when, or only links
     dated: list[bool]
+    key: str  # the paragraph's search twin (same offsets)
 
     @classmethod
     def of(cls, sentence: Sentence, text: str, keep: np.ndarray) -> "Clauses":
         parts = [text[x:y] for x, y in sentence.clauses]
         dates = start_patterns()["start_time"]
-        return cls(sentence, text, keep, [clause_roles(p) for p in parts], [frame_only(p) for p in parts],
-                   [bool(dates.search(p)) for p in parts])
+        return cls(sentence, text, keep, [twin_roles(p) for p in parts], [twin_frame_only(p) for p in parts],
+                   [bool(dates.search(p)) for p in parts], paragraph_key(text))
 
     def main_end(self, a: int, b: int) -> int:
         """Where the main clause of the run a..b ends: the end of its first clause with an action."""
@@ -140,7 +171,7 @@ def headline(scored: Scored, max_chars: int = HEADLINE_CHARS, terms: Sequence[tu
         for a in kept:
             fragment = a > 0 and c.keep[a - 1] >= 0 and c.roles[a - 1].action_at is None and not c.framing[a - 1]
             subject = all(c.framing[k] for k in kept if k < a)
-            opening = (SUBJECT_BONUS * subject - LINK_COST * link_only(c.text[slice(*s.clauses[a])])
+            opening = (SUBJECT_BONUS * subject - LINK_COST * twin_link_only(c.text[slice(*s.clauses[a])])
                        - FRAGMENT_COST * fragment + MODEL_WEIGHT * float(ps[i]) - RANK_COST * rank)
             value = 0.0
             for b in range(a, len(s.clauses)):
@@ -154,9 +185,9 @@ def headline(scored: Scored, max_chars: int = HEADLINE_CHARS, terms: Sequence[tu
                 text = c.text[start:end]
                 who: RunRoles = combine(c.roles[a:b + 1], text)
                 if terms and not (who.tier == 2 and (subject or independent(c.roles[a])) and not fragment
-                                  and holds(c.text[start:c.main_end(a, b)], terms, share)):
+                                  and holds("", terms, share, c.key[start:c.main_end(a, b)])):
                     continue
-                grams = text_bigrams(text)
+                grams = paragraph_bigrams(c.key).within(start, end)
                 score = (opening + value + TIER_WEIGHT * who.tier + NAMED_BONUS * who.named
                          + WHEN_BONUS * any(c.dated[a:b + 1])
                          + EVENT_WEIGHT * (coverage(grams, title) + 0.5 * coverage(grams, lead_grams)))

@@ -84,11 +84,16 @@ def is_subject(word: str) -> bool:
     return is_named(word) or (bool(_HAN_WORD.match(word)) and not jieba_tokenizer().FREQ.get(word))
 
 
-@lru_cache(maxsize=16384)
 def clause_roles(text: str) -> ClauseRoles:
     """Where the clause's first subject noun, named actor and action are (the clause in either script)."""
+    return twin_roles(twin(text))
+
+
+@lru_cache(maxsize=16384)
+def twin_roles(text: str) -> ClauseRoles:
+    """`clause_roles` of a clause already in its Simplified twin (a paragraph twin's slice)."""
     subject = named = action = None
-    for word, start, _ in jieba_tokenizer().tokenize(twin(text)):
+    for word, start, _ in jieba_tokenizer().tokenize(text):
         if action is None and is_action(word):
             action = start
             break
@@ -104,6 +109,7 @@ def _subordinate() -> re.Pattern:
     return re.compile(rf"(?:{alt('subordinate_end')})[，,：:；;。]?$")
 
 
+@lru_cache(maxsize=16384)
 def says_nothing(text: str) -> bool:
     """A run that only names a speaker (…书记郑素秀说) or ends on a framing clause (…自启动报名以来)."""
     t = twin(text).strip()
@@ -126,7 +132,13 @@ def combine(clauses: Sequence[ClauseRoles], text: str = "") -> RunRoles:
 def frame_only(text: str) -> bool:
     """A clause that only says when or links to what came before (6月25日 / 近日 / 2023年7月28日上午 / 随后 /
     此外): a run may start after it."""
-    rest = twin(text)
+    return twin_frame_only(twin(text))
+
+
+@lru_cache(maxsize=16384)
+def twin_frame_only(text: str) -> bool:
+    """`frame_only` of a clause already in its Simplified twin."""
+    rest = text
     for pattern in (cue_patterns()["date"], start_patterns()["start_pronoun"], start_patterns()["start_time"]):
         rest = pattern.sub("", rest)
     return sum(ch.isalnum() for ch in rest) <= 2
@@ -134,8 +146,14 @@ def frame_only(text: str) -> bool:
 
 def link_only(text: str) -> bool:
     """A clause that only links to what came before (随后 / 此外 / 同时): a line need not open with it."""
-    rest = start_patterns()["start_pronoun"].sub("", twin(text))
-    return rest != twin(text) and sum(ch.isalnum() for ch in rest) <= 2
+    return twin_link_only(twin(text))
+
+
+@lru_cache(maxsize=16384)
+def twin_link_only(text: str) -> bool:
+    """`link_only` of a clause already in its Simplified twin."""
+    rest = start_patterns()["start_pronoun"].sub("", text)
+    return rest != text and sum(ch.isalnum() for ch in rest) <= 2
 
 
 def run_roles(text: str) -> RunRoles:
