@@ -21,6 +21,8 @@ def ask(seed_articles):
 @pytest.mark.parametrize(("question", "kind", "detail"), [
     ("王仕军教授在哪所大学任教？", "head", ("大学",)),
     ("Which university does Wang Shijun teach at?", "head", ("大学", "学院")),
+    # a school's name ends in 小学, 中学 … too (the `kin:` lists of data/slot_heads.tsv)
+    ("开营仪式在哪所学校举行？", "head", ("学校", "小学", "中学", "大学", "高中", "幼儿园")),
     ("渠岸镇有多少个行政村？", "count", "个"),
     ("渠岸镇的常住人口是多少？", "amount", "常住人口"),
     ("渠岸镇的总金额是多少？", "amount", None),  # a word that names the measure itself need not be in the text
@@ -147,3 +149,14 @@ def test_without_the_slot_choice_the_slot_holding_unit_is_not_quoted(ask, monkey
     monkeypatch.setattr(extractive, "filler_row", lambda *_a, **_k: None)
     answer = ask("成立春季工作领导小组的是哪个镇？")
     assert "渠岸镇2024年春季" not in answer.answer
+
+
+def test_a_group_before_the_head_is_no_name(seed_articles):
+    # 相关部门负责人 (000) names no 部门; a name ending in the head does (区委组织部)
+    from rag.answering.short import head_name
+    from rag.lang.script import normalize
+
+    text = normalize("\n".join(seed_articles["000_049c7ef42d054db3"].paragraphs))
+    assert "相关部门" in text
+    assert not head_name("相关部门", ("部门",)) and not head_name("南京市有关学校", ("学校",))
+    assert head_name("区委组织部", ("部",)) and head_name("南京市艺术小学", ("学校", "小学"))

@@ -37,7 +37,7 @@ from rag.answering.model import Ranked
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import is_verb, tag
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
-from rag.answering.slots import GENERIC_PLACE, name_start, slot_words
+from rag.answering.slots import GENERIC_PLACE, GENERIC_TAIL, name_start, slot_words
 from rag.answering.units import Span
 from rag.lang.display import to_script
 from rag.lang.script import has_han, normalize
@@ -103,6 +103,12 @@ def _heads() -> tuple[re.Pattern, dict[str, tuple[str, ...]], re.Pattern]:
                 english[word] = tuple(name[3:].split(","))
     en = re.compile(rf"\bwhich ({alternation(english)})\b", re.I)
     return zh, english, en
+
+
+def _kin_heads(head: str) -> tuple[str, ...]:
+    """A Chinese head and the heads of names of its kind (哪所学校: a name ending in 学校, 小学, 中学 …; the
+    `kin:` lists of data/slot_heads.tsv)."""
+    return (head, *slot_words().get(f"kin:{head}", ()))
 
 
 @dataclass(frozen=True)
@@ -179,7 +185,7 @@ def asked_slot(q: Question) -> Asked | None:
     zh_head, english, en_head = _heads()
     m = zh_head.search(norm) if q.script != "en" else None
     if m:
-        return Asked("head", (m.group(1),), phrase="是" + m.group(0))
+        return Asked("head", _kin_heads(m.group(1)), phrase="是" + m.group(0))
     m = en_head.search(q.text) if q.script == "en" else None
     if m:
         return Asked("head", english[m.group(1).lower()], phrase=m.group(0).lower())
@@ -261,7 +267,8 @@ def _head_names(pa: PoolArticle, spans: Sequence[Span], heads: Sequence[str], qn
                     clause -= 1
                 name = para[name_start(para, clause, start, tags) : end]
                 proper = name[: -len(head)]
-                if len(proper) >= (1 if len(head) == 1 else 2) and not GENERIC_PLACE.match(proper) and name not in qnorm:
+                if (len(proper) >= (1 if len(head) == 1 else 2) and not GENERIC_PLACE.match(proper)
+                        and not GENERIC_TAIL.search(proper) and name not in qnorm):
                     out.append(name)
     return out
 

@@ -94,6 +94,10 @@ _PLACE_HEAD = re.compile(f"^(.+?)(?:{_PLACE_SUFFIX})")
 GENERIC_PLACE = re.compile(r"^(?:全|各|本|该|辖|双方|两|这|那|我|其|每|诸|有关|相关|当地|周边|所在|城市|农村|乡村)")
 
 
+# A name whose part before its head ends so is a group, not a name (南京市有关学校, 各相关单位, 其他公司).
+GENERIC_TAIL = re.compile(r"(?:有关|相关|其他|其它|部分|一些|所有|多所|多家|各|等)$")
+
+
 def proper_part(place: str) -> str:
     """The proper name a place name starts with (小枧镇 → 小枧, 青山区图书馆 → 青山, 沙河街道汇泉路社区 → 沙河)."""
     m = _PLACE_HEAD.match(place)
