@@ -130,7 +130,7 @@ def test_english_slot_questions(seed_engine, question, refused, text):
 # The chosen unit holds no filler of the asked slot, a runner-up or neighbour of the same article does: that unit
 # is quoted (with the chosen one when both fit) and gives the short answer.
 @pytest.mark.parametrize(("question", "key", "short"), [
-    ("郭健是哪个集团的工会主席？", "城投集团", "城投集團"),  # 003 (Traditional): 集團黨委委員、工會主席郭健說 names no 集团
+    ("郭健是哪个集团的工会主席？", "城投集团", "城投集团"),  # 003 (Traditional): 集團黨委委員、工會主席郭健說 names no 集团
     ("成立春季工作领导小组的是哪个镇？", "渠岸镇", "渠岸镇"),  # 004: …成立以镇党委书记王刚任组长的… names no town
     ("渠岸鎮為什麼召開鎮村幹部大會？", "全面贯彻", None),  # 004: the purpose clause before the 召开 sentence
 ])
