@@ -67,7 +67,10 @@ def _quote(article: Article, span: Span, n: int) -> tuple[str, Citation]:
 
 
 def english_date(iso: str | None) -> str | None:
-    """2024-02-27T16:56:27 → 27 February 2024."""
+    """2024-02-27T16:56:27 → 27 February 2024; --06-26 (a dateline without its year) → 26 June."""
+    md = re.match(r"--(\d{2})-(\d{2})", iso or "")
+    if md and 1 <= int(md.group(1)) <= 12:
+        return f"{int(md.group(2))} {_MONTHS[int(md.group(1)) - 1]}"
     m = re.match(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
     if not m:
         return None
@@ -79,19 +82,32 @@ def english_date(iso: str | None) -> str | None:
 
 
 def chinese_date(iso: str | None) -> str | None:
+    """2024-02-27 → 2024年2月27日; --06-26 → 6月26日."""
     m = re.match(r"(\d{4})-(\d{2})-(\d{2})", iso or "")
-    return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日" if m else None
+    if m:
+        return f"{int(m.group(1))}年{int(m.group(2))}月{int(m.group(3))}日"
+    md = re.match(r"--(\d{2})-(\d{2})", iso or "")
+    return f"{int(md.group(1))}月{int(md.group(2))}日" if md else None
 
 
-def lead_en(article: Article) -> str:
-    """From “title” (outlet, 27 February 2024):"""
-    meta = ", ".join(x for x in (article.source, english_date(article.date)) if x)
+def english_names(names: str) -> str:
+    """譚海波、高潔 → Tan Haibo, Gao Jie (譚海波、高潔): writers an English reader can read."""
+    spelt = [pinyin_name(n) if re.fullmatch(r"[\u4e00-\u9fff]{2,4}", n) else None for n in names.split("、")]
+    return f"{', '.join(spelt)} ({names})" if all(spelt) else names  # type: ignore[arg-type]
+
+
+def lead_en(article: Article, author: bool = False) -> str:
+    """From “title” (outlet, 27 February 2024):, with its writers (by …) when the question asks who wrote it."""
+    by = f"by {english_names(article.author)}" if author and article.author else None
+    meta = ", ".join(x for x in (article.source, english_date(article.date), by) if x)
     return f"From “{inert_markers(article.title)}”" + (f" ({meta})" if meta else "") + ":"
 
 
-def source_line(article: Article) -> str:
-    """《title》（outlet，2024年2月27日）：, for questions about where an article came from."""
-    meta = "，".join(x for x in (article.source, chinese_date(article.date)) if x)
+def source_line(article: Article, author: bool = False) -> str:
+    """《title》（outlet，2024年2月27日）：, for questions about where an article came from; with its writers
+    (作者：…) when the question asks who wrote it."""
+    by = f"作者：{article.author}" if author and article.author else None
+    meta = "，".join(x for x in (article.source, chinese_date(article.date), by) if x)
     return f"《{inert_markers(article.title)}》" + (f"（{meta}）" if meta else "") + "："
 
 
@@ -168,7 +184,9 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
                 shown_lines.append(head + shown)
                 raw_lines.append(head + raw)
             else:
-                lines = [lead_en(article)] + ([f"Answer: {short}"] if short else []) + [shown]
+                if q.atype == "author" and article.author:
+                    short = english_names(article.author)
+                lines = [lead_en(article, q.atype == "author")] + ([f"Answer: {short}"] if short else []) + [shown]
                 shown_lines += lines
                 raw_lines += lines[:-1] + [raw]
         elif several:
@@ -178,7 +196,7 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
             shown_lines.append(head + shown)
             raw_lines.append(head + raw)
         else:
-            lead = source_line(article) if q.atype == "source" else ""
+            lead = source_line(article, q.atype == "author") if q.atype in ("source", "author") else ""
             shown_lines.append(lead + shown)
             raw_lines.append(lead + raw)
     if several and q.script == "en":

@@ -11,6 +11,7 @@ from typing import Iterable
 from rag.answering.question import EN_STOP, Question
 from rag.lang.glossary import chinese_of, glossary_words
 from rag.lang.pinyin import pinyin_index, romanised_names, romanised_pairs
+from rag.lang.when.words import alt, numbers
 from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words
 
@@ -51,6 +52,10 @@ def english_terms(q: Question, texts: Iterable[str]) -> Question:
         # a number the question repeats from an article ("the 55 units") says which sentence, as a name does
         if re.search(rf"(?<![0-9.]){re.escape(number)}(?![0-9.])", joined):
             found.setdefault(number, weights.get(number, median))
+    for date in english_dates(q.text):
+        # a date the question writes in English (the eleventh of July → 7月11日) says which sentence, as a name does
+        if date in joined:
+            found.setdefault(date, weights.get(date, median))
     for han in glossary_words(q.text):
         if han in joined and han not in found:
             # news words say which sentence, a name which article: a word weighs as much as a name
@@ -63,6 +68,34 @@ def english_terms(q: Question, texts: Iterable[str]) -> Question:
     if not found:
         return q
     return replace(q, terms=tuple(found.items()), pinyin=True)
+
+
+@lru_cache(maxsize=1)
+def _date_patterns() -> tuple[dict[str, int], dict[str, int], re.Pattern, re.Pattern]:
+    months, days = numbers("en_month"), numbers("en_day_ordinal")
+    day = rf"(?P<d>3[01]|[12]\d|0?[1-9])(?:st|nd|rd|th)?|(?P<w>{alt(days)})"
+    month = rf"(?P<m>{alt(months)})\.?"
+    return (months, days, re.compile(rf"\b(?:the\s+)?(?:{day})(?:\s+of)?\s+{month}(?![a-z])", re.I),
+            re.compile(rf"\b{month}\s+(?:the\s+)?(?:{day})(?![a-z0-9])", re.I))
+
+
+def english_dates(text: str) -> list[str]:
+    """The days an English question names (July 11, the 11th of July, the eleventh of July) as articles write
+    them (7月11日), in order, once each."""
+    months, days, day_first, month_first = _date_patterns()
+    found = []
+    for pattern in (day_first, month_first):
+        for m in pattern.finditer(text):
+            day = int(m.group("d")) if m.group("d") else days[m.group("w").lower()]
+            found.append((m.start(), f"{months[m.group('m').lower()]}月{day}日"))
+    return list(dict.fromkeys(d for _, d in sorted(found)))
+
+
+def _month_met(word: str, joined: str) -> bool:
+    """A month's name (July) meets texts that name that month (7月); not the ones that are also words (may, march)."""
+    months = numbers("en_month")
+    named = word in months and len(word) >= 4 and word not in ("may", "march", "sept")  # not abbreviations nor words
+    return named and f"{months[word]}月" in joined
 
 
 def latin_names(text: str, capitalised: bool = True) -> list[str]:
@@ -143,6 +176,7 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
                 # a number the question repeats from an article ("the 55 units")
                 or (_EN_NUMBER.fullmatch(word) is not None and re.search(rf"(?<![0-9.]){re.escape(word)}(?![0-9.])", joined) is not None)
                 or re.search(rf"\b{re.escape(word)}\b", joined) is not None
+                or _month_met(word, joined)
                 # pinyin for names only: a common word spells some Han pair too (yuan: 与安)
                 or (name and any(word.replace("'", "") in pinyin_index(text) for text in texts))
                 or (name and bool(province_terms([word], joined))))

@@ -167,7 +167,7 @@ class ExtractiveAnswerer(Answerer):
             return refusal(q, hits, articles, note="nothing to quote")
         extra = None
         if q.multi:
-            rows = per_article(q, ranked, model, adjusted_scores(ranked, model, q), MULTI_ARTICLES)
+            rows = per_article(q, ranked, model, adjusted_scores(ranked, model, q), MULTI_ARTICLES, named=bool(named))
             if not rows:
                 return refusal(q, hits, articles, note="no article answers it")
         else:

@@ -20,7 +20,7 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from rag.answering.cues import alt
-from rag.answering.english import english_terms
+from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.question import Question
@@ -32,7 +32,9 @@ from rag.lang.words import idf, stop_words, tokens
 DISTRIBUTIVE = re.compile(r"这(几|些)(篇|场|次|项|个|份)|这些(文章|报道|新闻|活动)|每(一)?(篇|场|次|个地方)|各(篇|场|次|自|地|个地方)|"
                           r"分别|\beach\b|\brespectively\b|\bevery (article|story|event)\b|"
                           # a plural asked-for noun: "on which days were the Jinjiang and Qingshan events held"
-                          r"\b(which|what) (days|dates|places|venues|cities|towns)\b", re.I)
+                          r"\b(which|what) (days|dates|places|venues|cities|towns)\b|"
+                          # a plural verb over two things named: "where were the Qingshan meeting and the Jinjiang event held"
+                          r"\b(where|when|how) (were|are)\b[^?？]*\band\b", re.I)
 # Compares what the question names: 共同点, 异同, "in common".
 COMPARE = re.compile(r"共同点|共同之处|相同之处|相同点|相似之处|异同|不同之处|区别|有什么不同|\bin common\b|\bcompare\b|\bdiffer", re.I)
 NAME_MIN_CHARS = 2  # a name that singles out an article: a word of two characters or more …
@@ -56,14 +58,17 @@ def named_articles(q: Question, texts: Mapping[str, str], median: float) -> list
     if not (DISTRIBUTIVE.search(norm) or COMPARE.search(norm)):
         return []
     english = q.script == "en"
+    spelt: set[str] = set()
     if english:  # an English question names the articles in pinyin (Qingshan → 青山)
+        # a capitalised pinyin name is a name however common its word is (Qingdao → 青岛)
+        spelt = {term for term, _ in pinyin_terms(q, texts.values()).terms}
         q = english_terms(q, texts.values())
     weights = idf()[0]
     owners: dict[str, str] = {}
     for term, weight in q.terms:
         if english:  # a pinyin spelling shares its weight among the words it spells (qingshan: 青山, 清单)
             weight = weights.get(term, weight)
-        if len(term) < NAME_MIN_CHARS or weight < NAME_MIN_IDF_SHARE * median:
+        if len(term) < NAME_MIN_CHARS or (weight < NAME_MIN_IDF_SHARE * median and term not in spelt):
             continue
         having = [aid for aid, text in texts.items() if term in text]
         if len(having) == 1:
@@ -148,13 +153,19 @@ def _contains(big, small) -> bool:
 
 
 def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.ndarray, limit: int,
-                articles: Sequence[int] | None = None) -> list[int]:
+                articles: Sequence[int] | None = None, named: bool = False) -> list[int]:
     """The best unit of each pooled article (of `articles`, pool indices, when given) that answers its part of a
     question across articles, best first, at most `limit`: answerability at the multi-article threshold, or, for
-    a question asked of every article, a unit holding the asked-for kind at DISTRIBUTIVE_FLOOR of it."""
-    distributive = bool(DISTRIBUTIVE.search(normalize(q.text)))
+    a question asked of every article, a unit holding the asked-for kind at DISTRIBUTIVE_FLOOR of it — at any
+    answerability when the question singled the pooled articles out by name (`named`, rag.answering.multi
+    named_articles): each answers its own part, and the other parts' words are not in it."""
+    norm = normalize(q.text)
+    # comparing a kind of answer (how many people came to the one, how many groups the other names) asks each
+    # article for its own filler: as a question asked of every article, not for what the articles share
+    typed_compare = bool(COMPARE.search(norm)) and bool(SLOT_FILLERS.get(q.atype))
+    distributive = bool(DISTRIBUTIVE.search(norm)) or typed_compare
     wanted = phrases(q)
-    shared = shared_rows(q, ranked, adjusted, articles)
+    shared = {} if typed_compare else shared_rows(q, ranked, adjusted, articles)
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
         mine = np.where(ranked.owner == i)[0]
@@ -166,13 +177,16 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                 filled = [int(r) for r in mine if holds_filler(q, ranked, int(r), kinds)]
                 # a unit saying the question's phrase as one (小枧镇的党委书记 → 小枧镇党委书记陈胡立) before one
                 # holding its words apart (小枧镇三星社区党委书记顾仕松)
+                if q.atype in ("person", "speaker"):  # who did it: a unit saying the question's verb first
+                    # (由谁主持 → 会议由镇人大主席张晓敏主持, not 渠岸镇…王刚任组长)
+                    filled = [r for r in filled if any(v in ranked.unit_of(r).text for v in q.predicates)] or filled
                 filled = [r for r in filled if any(ph in ranked.unit_of(r).text for ph in wanted)] or filled
                 if filled:
                     best = max(filled, key=lambda r: adjusted[r])
                     break
         best = shared.get(i, best)
         p = answerability(q, ranked, model, mine)
-        if p >= model.multi_threshold or (
-                distributive and p >= DISTRIBUTIVE_FLOOR * model.multi_threshold and holds_filler(q, ranked, best)):
+        floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
+        if p >= model.multi_threshold or (distributive and p >= floor and holds_filler(q, ranked, best)):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]

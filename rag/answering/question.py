@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
-from rag.lang.glossary import english_measure
+from rag.lang.glossary import chinese_of, english_measure
 from rag.lang.script import has_han, normalize, script_of
 from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words, tokens
@@ -78,7 +78,9 @@ def has_words(text: str) -> bool:
 # Words that shape a question but never appear in its answer, and English function words (data/stopwords.tsv).
 QUESTION_WORDS = stop_words("question")
 EN_STOP = stop_words("english")
-_PRONOUN = re.compile(r"他们|她们|它们|他|她|它|其|该|这个|那个|这位|那位|此|\b(they|them|their|it|its|he|she|his|her)\b", re.I)
+# … and words that point back at the event just asked about (当时谁主持？ after 联席会在哪里开的？)
+_PRONOUN = re.compile(r"他们|她们|它们|他|她|它|其|该|这个|那个|这位|那位|此|当时|当天|那天|那次|那场|"
+                      r"\b(they|them|their|it|its|he|she|his|her)\b|\bthat (day|time|event|meeting|ceremony)\b", re.I)
 _NOT_PRONOUN = re.compile(r"其他|其它|其中|其实|因此|此外|如此|彼此|此前|此次")
 
 # ---- answer types ----------------------------------------------------------------------------------------
@@ -88,7 +90,12 @@ _ORG_NOUN = (r"公司|企业|集团|机构|单位|部门|学校|大学|学院|�
 _PLACE_NOUN = r"省|市|城市|国家|地区|县|区|镇|乡|街道|社区|村|地方|地点|场所|场馆|港口|机场|景区|州"
 ATYPES: tuple[tuple[str, re.Pattern], ...] = (
     ("phone", re.compile(r"电话|手机号|联系方式|邮箱|网址|\bphone\b|\be-?mail\b|\bwebsite\b|\bcontact\b", re.I)),
-    ("source", re.compile(r"哪家(报|媒体|网站)|哪个媒体|来源|出处|\b(newspaper|outlet|source|published)\b", re.I)),
+    # who wrote the article (its byline), and where or when it was published: answered from the article's credits
+    ("author", re.compile(r"(是)?谁(写|撰写|采写|执笔)的|作者|撰稿人|(哪|那)(位|个|名)记者|记者是谁|"
+                          r"\bwho (wrote|authored|reported)\b|\bauthor|\bbyline\b|\bwriter of\b", re.I)),
+    ("source", re.compile(r"哪家(报|媒体|网站)|哪个(媒体|网站)|来源|出处|\b(newspaper|outlet|source|published)\b|"
+                          r"(报道|文章|新闻|稿件|消息|这篇|那篇|本文)[^，。？?]{0,8}(哪天|哪一天|什么时候|何时|几号|什么日期|哪个日期)"
+                          r"(发布|发表|刊登|刊发|登出|发出|发稿)", re.I)),
     ("speaker", re.compile(r"(是)?谁(说|讲|提出|表示|指出|强调)的?|出自谁|\bwho said\b", re.I)),
     ("title", re.compile(r"(什么|哪个|何种)(职务|职位|身份|头衔|职称|级别)|担任(什么|何|哪)|任(什么|何)职|是什么(官|职)|"
                          r"\bwhat (is|was) (his|her|their) (job|title|position|role)\b|\bwhat position\b", re.I)),
@@ -273,6 +280,12 @@ def analyze(question: str) -> Question:
         if tok in QUESTION_WORDS or tok in EN_STOP or _FRAME_TOKEN.search(tok):
             continue
         if len(tok) == 1 and not tok.isdigit() and not has_han(tok):
+            continue
+        if script != "en" and tok.isascii() and tok.isalpha() and chinese_of(tok.lower()):
+            # an English news word in a Chinese question (渠岸镇 cadre meeting 是谁主持的) asks for what an
+            # article writes in Chinese: its glossary words (干部; 会议 大会), not the English word
+            for han in chinese_of(tok.lower()):
+                seen[han] = max(seen.get(han, 0.0), weights.get(han, median))
             continue
         weight = weights.get(tok, median)
         if len(tok) == 1:
