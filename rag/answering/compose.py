@@ -66,6 +66,29 @@ def _quote(article: Article, span: Span, n: int) -> tuple[str, Citation]:
     return f"{head}{inert_markers(para[a:b])}{tail}", c
 
 
+QUOTE_BRIDGE = 80  # the most characters of a quotation left out between two of its quoted sentences that are filled in
+
+
+def bridged(ch: Chosen, last_end: dict[str, tuple[int, int]]) -> list[Span]:
+    """The unit's spans, preceded by the sentences of a quotation that the article's span quoted before it and
+    this one leave out (“…的初评。[以擂台赛的形式推先评优，…尚属首次…探索。]”郭健说。): a person's words are
+    quoted whole, not with a gap the reader cannot see."""
+    article = ch.article.article
+    out: list[Span] = []
+    for span in ch.unit.spans:
+        p, a, _b = span
+        prev = last_end.get(article.id)
+        if prev and prev[0] == p and 0 < a - prev[1] <= QUOTE_BRIDGE:
+            para = article.paragraph(p)
+            gap, before = para[prev[1]:a], para[: prev[1]]
+            inside = before.count("“") > before.count("”") and "“" not in gap and "”" not in gap.rstrip()[:-1]
+            if inside and gap.strip(" ，,。”"):
+                out.append((p, prev[1], a))
+        out.append(span)
+        last_end = {**last_end, article.id: (p, span[2])}
+    return out
+
+
 def english_date(iso: str | None) -> str | None:
     """2024-02-27T16:56:27 → 27 February 2024; --06-26 (a dateline without its year) → 26 June."""
     md = re.match(r"--(\d{2})-(\d{2})", iso or "")
@@ -153,13 +176,15 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
     per_article: dict[str, list[tuple[str, str]]] = {}  # article id → (shown, original) quotes
     articles: dict[str, Article] = {}
     shorts: dict[str, str] = {}
+    last_end: dict[str, tuple[int, int]] = {}  # article id → (paragraph, end) of its last quoted span
     for ch in chosen:
         article = ch.article.article
         articles[article.id] = article
         target = script_of_asker if script_of_asker in ("hans", "hant") and article_script(article) != script_of_asker else None
         if ch.short and article.id not in shorts:  # shown in the asker's script, like the quote it comes from
             shorts[article.id] = _shown(ch.short, target, keep_all=q.atype in ("person", "speaker"))
-        for span in ch.unit.spans:
+        for span in bridged(ch, last_end):
+            last_end[article.id] = span[0], span[2]
             text, c = _quote(article, span, len(citations) + 1)
             citations.append(c)
             shown = text
