@@ -4,9 +4,10 @@ instead lack, and whether any general read-order change would help. qa_dev fitte
 these choices are measured on: every figure here is tuned on.
 
     python bench/answer_reads.py            # diagnosis: ranks, hit@k, the unread answering articles
-    python bench/answer_reads.py --sweep    # key coverage per (chunks searched, articles read), and two oracles
+    python bench/answer_reads.py --sweep    # key coverage per (chunks searched, articles read, second reports), oracle
     python bench/answer_reads.py --rerank   # an article reorder learned by 5-fold CV, and the dense weight
     python bench/answer_reads.py --choose   # answer from each of the top 5 articles alone; choose among them
+    python bench/answer_reads.py --latency  # answer and search time, 4 vs 1 chunks searched per source, one process
 
 Diagnosis: for every answerable question the gold article's rank among the fused articles (Ranking.articles),
 the dense and the lexical top lists (their chunks' articles, first occurrence), hit@k for k = 1/2/3/5/10/20/40,
@@ -173,8 +174,12 @@ def diagnose(split: str, retriever, by_id, config) -> dict:
 
 
 def sweep(split: str, retriever, by_id, config) -> dict:
+    """Key coverage per (chunks searched per source, articles read, a story's second report skipped or read); at
+    k = 5. The shipped choice is per_source4_read2_skip (before this sweep: per_source1_read2_read)."""
+    import rag.answering.prepare as prepare_module
+
     qa = load_qa(split)
-    shipped = extractive.ExtractiveAnswerer._search
+    shipped = (extractive.CHUNKS_PER_SOURCE, prepare_module.same_story)
     out = {}
 
     def run(model=None, focus=lambda q: ()) -> dict:
@@ -184,15 +189,15 @@ def sweep(split: str, retriever, by_id, config) -> dict:
         return {k: round(m[k], 4) for k in METRICS}
 
     try:
-        for chunks, read in ((5, 1), (5, 2), (10, 2), (10, 3), (20, 2), (20, 3), (20, 4)):
-            def search(corpus, question, k, focus, articles, _chunks=chunks):
-                return shipped(corpus, question, max(k, _chunks), focus, articles)
-
-            extractive.ExtractiveAnswerer._search = staticmethod(search)
-            out[f"chunks{chunks}_read{read}"] = run(replace(answer_model(), read_articles=read))
-            print(chunks, read, out[f"chunks{chunks}_read{read}"], file=sys.stderr)
+        for per_source, read, skip in ((1, 1, False), (1, 2, False), (4, 2, False), (1, 2, True), (2, 2, True),
+                                       (4, 1, True), (4, 2, True), (4, 3, True), (4, 4, True)):
+            extractive.CHUNKS_PER_SOURCE = per_source
+            prepare_module.same_story = shipped[1] if skip else (lambda a, b: False)
+            name = f"per_source{per_source}_read{read}_{'skip' if skip else 'read'}"
+            out[name] = run(replace(answer_model(), read_articles=read))
+            print(name, out[name], file=sys.stderr)
     finally:
-        extractive.ExtractiveAnswerer._search = staticmethod(shipped)
+        extractive.CHUNKS_PER_SOURCE, prepare_module.same_story = shipped
     # retrieval restricted to the answering article (as a focus): what perfect article choice would give
     out["oracle_gold_only"] = run(focus=lambda q: q.get("articles") or ())
     return out
@@ -313,8 +318,8 @@ def per_article_answers(split: str, retriever, by_id, config, top: int = 5) -> l
     shipped = (extractive.articles_to_read, extractive.answerability, extractive.ExtractiveAnswerer._search)
     state: dict = {}
 
-    def to_read(hits, focus, multi, read=2):
-        return state["read"] if "read" in state else shipped[0](hits, focus, multi, read)
+    def to_read(hits, focus, multi, articles, read=2):
+        return state["read"] if "read" in state else shipped[0](hits, focus, multi, articles, read)
 
     def answerability(q, ranked, model, rows=None):
         state["p"] = shipped[1](q, ranked, model, rows)
@@ -394,12 +399,48 @@ def choose(split: str, retriever, by_id, config) -> dict:
     return out
 
 
+def latency(split: str, retriever, by_id, config, rounds: int = 2) -> dict:
+    """Median and p95 wall time of an answer (retrieval included; cached question vectors) and of its search alone,
+    with the shipped CHUNKS_PER_SOURCE and with 1 (the chunks searched before), interleaved in one process over
+    the first 100 answerable questions."""
+    import os
+    import statistics
+    import time
+
+    shipped = extractive.CHUNKS_PER_SOURCE
+    questions = [q["question"] for q in load_qa(split) if q.get("articles")][:100]
+    answerer, snapshot = extractive.ExtractiveAnswerer(config), Snapshot(by_id, retriever)
+    for q in questions:  # warm: question vectors cached, articles' units and shingles built
+        answerer.answer(AskRequest(q), snapshot)
+    walls: dict[int, list[float]] = {shipped: [], 1: []}
+    searches: dict[int, list[float]] = {shipped: [], 1: []}
+    try:
+        for _ in range(rounds):
+            for per_source in (1, shipped):
+                extractive.CHUNKS_PER_SOURCE = per_source
+                for q in questions:
+                    t0 = time.perf_counter()
+                    answerer.answer(AskRequest(q), snapshot)
+                    walls[per_source].append((time.perf_counter() - t0) * 1000)
+                    t0 = time.perf_counter()
+                    retriever.search(q, k=config.k * per_source)
+                    searches[per_source].append((time.perf_counter() - t0) * 1000)
+    finally:
+        extractive.CHUNKS_PER_SOURCE = shipped
+    return {f"per_source{n}": {"answer_median_ms": round(statistics.median(walls[n]), 2),
+                               "answer_p95_ms": round(ev.percentile(walls[n], 95), 2),
+                               "search_median_ms": round(statistics.median(searches[n]), 2),
+                               "answer_less_search_median_ms": round(statistics.median(walls[n]) - statistics.median(searches[n]), 2)}
+            for n in walls} | {"answers": len(walls[1]), "load_average": round(os.getloadavg()[0], 2)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="qa_dev")
-    parser.add_argument("--sweep", action="store_true", help="key coverage per (chunks searched, articles read); oracles")
+    parser.add_argument("--sweep", action="store_true", help="key coverage per (chunks searched, articles read, second reports)")
     parser.add_argument("--rerank", action="store_true", help="a learned reorder of the top articles, by 5-fold CV")
     parser.add_argument("--choose", action="store_true", help="answers from each top article alone, and choices among them")
+    parser.add_argument("--latency", action="store_true", help="answer and search time, shipped vs 1 chunk per source")
     args = parser.parse_args(argv)
     config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX)
     articles = load_crud(2000)
@@ -412,6 +453,8 @@ def main(argv: list[str] | None = None) -> int:
     results.update({"split": args.split, "retriever": how, "tuned_on": args.split == "qa_dev"})
     if args.sweep:
         results["sweep"] = sweep(args.split, retriever, by_id, config)
+    elif args.latency:
+        results["latency"] = latency(args.split, retriever, by_id, config)
     elif args.choose:
         results["choose"] = choose(args.split, retriever, by_id, config)
     elif args.rerank:
