@@ -10,7 +10,7 @@ import pytest
 from rag import evaluate as ev
 from rag.answering.question import analyze
 from rag.lang.glossary import chinese_of, english_measure
-from tests.seeds import SHIMA, JINJIANG, assert_well_cited, lexical_asker
+from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QUAN, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +49,21 @@ def test_how_many_people_answers_with_the_head_count_not_a_date(seed_engine, see
     assert answer.short and answer.short.startswith("60"), answer.answer  # 60余人, not the 25 of 6月25日
     assert "Answer: 60" in answer.answer
     assert_well_cited(answer, seed_articles)
+
+
+def test_news_verbs_meet_the_glossary():
+    assert "宣读" in chinese_of("read") and "签署" in chinese_of("signing") and "介绍" in chinese_of("introduced")
+    assert "专班" in chinese_of("task") and "表彰" in chinese_of("commending")
+
+
+@pytest.mark.slow
+def test_english_news_verbs_find_their_sentence(seed_engine, seed_articles):
+    answer = seed_engine.ask("Who read out the decision commending the advanced units at the Qu'an town meeting?")
+    assert not answer.refused and answer.article_ids[0] == QUAN
+    assert ev.covers(answer.answer, [["王海星"]]), answer.answer  # 宣读, not the 主持 sentence
+    assert_well_cited(answer, seed_articles)
+    answer = seed_engine.ask("Which of the articles mention signing an agreement?")
+    assert {SHIMA, JINJIANG, QINGSHAN} <= set(answer.article_ids), answer.answer
 
 
 def test_which_three_people_is_a_list_of_persons():

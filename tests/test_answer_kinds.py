@@ -170,6 +170,14 @@ def test_a_traditional_question_over_a_simplified_article_keeps_names(ask):
     assert answer.original and all(c.quote in answer.original for c in answer.citations)
 
 
+def test_a_simplified_question_over_a_traditional_article_gets_simplified_names(ask):
+    # a Traditional name has one Simplified form: 李潔茹 → 李洁茹 (names are kept only for Traditional readers)
+    answer = ask("结对文件是谁宣读的？")
+    assert not answer.refused and "李洁茹" in answer.answer and "李潔茹" not in answer.answer, answer.answer
+    assert script_of(answer.answer) == "hans" and "李潔茹" in answer.original
+    assert answer.short == "李洁茹"  # the short answer in the asker's script too
+
+
 def test_a_simplified_question_over_a_traditional_article_gets_simplified_words():
     text = "基層黨組織擂臺比武正如火如荼地開展著，余家洪指明了方向"
     out = convert(text, "hans", [(20, 23)])

@@ -62,6 +62,25 @@ def test_names_of_one_article_are_no_question_across_articles(seed_articles):
     assert named_articles(analyze("锦江区和青山区的活动在哪里举行？"), texts, median) == []
 
 
+def test_asked_where_of_every_article_each_line_holds_a_place(ask, seed_articles):
+    # the line of each article is its best unit that names a place: 成都市文化馆, not the signing that followed
+    answer = ask("这几场活动分别是在哪里举办的？")
+    assert not answer.refused and len(answer.article_ids) >= 3, answer.answer
+    assert ev.covers(answer.answer, [["成都市文化馆"], ["青山区图书馆"]]), answer.answer
+    assert "《睦邻党建共同体再续新篇" in answer.answer  # a Traditional article's title in the asker's script
+    assert_well_cited(answer, seed_articles)
+
+
+def test_demands_that_follow_the_speaker_answer_which_points(ask):
+    # the sentence naming 田志凯 and the 他指出，要…；要…；要… after it, quoted together
+    answer = ask("田志凯致辞时提出了哪几点要求？")
+    assert answer.article_ids == [QINGSHAN]
+    assert ev.covers(answer.answer, [["田志凯"], ["抓好学习"], ["三张清单"], ["共建机制"]]), answer.answer
+    # an open list (在A、B、C等方面) answers 哪些方面 over another speaker's 一是…二是…
+    answer = ask("黃充代表鎮黨委表態時，說要在哪些方面同舟共濟？")
+    assert ev.covers(answer.answer, [["基层党建堡垒"], ["民生实事"]]), answer.answer
+
+
 def test_a_list_inside_one_article_stays_a_single_answer(ask):
     answer = ask("陈胡立强调了哪几点？")
     assert answer.article_ids == [SHIMA]

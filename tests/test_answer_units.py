@@ -9,7 +9,7 @@ from rag.answering.question import analyze
 from rag.answering.slots import article_slots
 from rag.answering.units import article_units
 from rag.ingest.articles import Article
-from tests.seeds import SHIMA, JINJIANG, QINGDAO, QUAN
+from tests.seeds import SHIMA, JINJIANG, QINGDAO, QINGSHAN, QUAN
 
 
 @pytest.fixture(scope="module")
@@ -41,6 +41,23 @@ def test_an_enumeration_is_one_unit_with_all_its_items(articles):
     # 一是…二是…三是 in one paragraph, in Traditional
     shima = article_units(articles[SHIMA])
     assert any("一是結對互助" in t and "三是共謀新局" in t for t in _texts(shima, "enumh"))
+
+
+def test_demands_after_semicolons_are_one_enumeration_read_with_who_makes_them(articles):
+    # the Qingshan article: …田志凱…致辭。他指出，…要抓好學習…；要用活“三張清單”…；要深化共建機制…
+    enums = _texts(article_units(articles[QINGSHAN]), "enum")
+    assert any(t.startswith("本次會議由") and "田志凱" in t and "要用活" in t and "要深化共建機制" in t for t in enums)
+    assert any(t.startswith("他指出") and "要深化共建機制" in t for t in enums)
+    # 程漢萍 …並指出要穩中求進…；要進一步完善睦鄰機制…；要堅持問題導向…: one unit, all three demands
+    assert any("穩中求進" in t and "睦鄰機制" in t and "問題導向" in t for t in enums)
+
+
+def test_an_open_list_ending_in_deng_is_an_enumeration(articles):
+    enums = _texts(article_units(articles[SHIMA]), "enum")
+    assert any(t.startswith("下一步") and t.endswith("經濟發展、項目保障、基層治理、城市建設等方面開展深度合作共建") for t in enums)
+    assert any(t.startswith("在筑牢基層黨建堡壘") and "辦好民生實事等方面" in t for t in enums)
+    # a list without 等 is no enumeration of its own (觀看…、…: the first stage's sentence stays a sentence)
+    assert not any("主講人王仕軍" in t for t in enums)
 
 
 def test_a_quotation_and_its_speaker_are_one_unit(articles):
@@ -103,6 +120,9 @@ def test_question_analysis_finds_predicate_measure_enumeration_and_multi():
     assert analyze("这几场活动分别是哪天举行的？").multi
     assert analyze("Which of the articles mention the 20th Party Congress?").multi
     assert not analyze("锦江区的活动是由哪些单位指导的？").multi  # one article's list, not a list of articles
+    # the verb of a 是由…的 question is asked for, though jieba's dictionary leaves 指导 untagged
+    assert "指导" in analyze("锦江区的活动是由哪些单位指导的？").predicates
+    assert analyze("这是谁的书？").predicates == () and "举办" not in analyze("活动是在哪里举办的？").predicates
     assert "6月" in dict(analyze("这几篇文章里，哪些活动是在6月份举行的？").terms)
 
 

@@ -1,7 +1,7 @@
 """The answer as shown: the chosen units quoted with [n] markers and their citations, one line per article for
 questions across articles, a lead line for English askers (the short answer they can read: a number, a date, a
 name in pinyin), and the script: quotes in the asker's script when the article's differs, converted word by word
-with OpenCC's phrase-level configurations and names left as the article writes them. `original` holds the
+with OpenCC's phrase-level configurations and, for a Traditional reader, names left as the article writes them. `original` holds the
 answer in the articles' own script when anything was converted; citations always quote verbatim."""
 
 from __future__ import annotations
@@ -123,6 +123,14 @@ def english_short(short: str, atype: str) -> str:
     return short
 
 
+def _shown(text: str, target: str | None, keep_all: bool = False) -> str:
+    """`text` (a short answer, a title) in the reader's script when it differs (`target`), else as it is; a name
+    (keep_all) is kept as the article writes it for a Traditional reader, as in quotes."""
+    if not target:
+        return text
+    return convert(text, target, [(0, len(text))] if keep_all and target == "hant" else [])
+
+
 def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answer:
     """The answer text with [n] markers in the asker's script, its citations, and the unconverted original."""
     citations: list[Citation] = []
@@ -132,16 +140,19 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
     for ch in chosen:
         article = ch.article.article
         articles[article.id] = article
-        if ch.short and article.id not in shorts:
-            shorts[article.id] = ch.short
         target = script_of_asker if script_of_asker in ("hans", "hant") and article_script(article) != script_of_asker else None
+        if ch.short and article.id not in shorts:  # shown in the asker's script, like the quote it comes from
+            shorts[article.id] = _shown(ch.short, target, keep_all=q.atype in ("person", "speaker"))
         for span in ch.unit.spans:
             text, c = _quote(article, span, len(citations) + 1)
             citations.append(c)
             shown = text
             if target:
                 lead = 1 if text.startswith("…") else 0
-                keep = [(x + lead, y + lead) for x, y in _names_in(ch.article, span)]
+                # names are kept only for a Traditional reader: Simplified → Traditional is one-to-many (余家洪 is
+                # no 餘家洪), while a Traditional name has one Simplified form (劉蕓 → 刘芸), and a Simplified
+                # reader should not meet 國防 in a place name the annotator took too long
+                keep = [(x + lead, y + lead) for x, y in _names_in(ch.article, span)] if target == "hant" else []
                 shown = convert(text, target, keep)
             per_article.setdefault(article.id, []).append((f"{shown}[{c.n}]", f"{text}[{c.n}]"))
     several = len(per_article) > 1 or q.multi
@@ -162,7 +173,8 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
                 raw_lines += lines[:-1] + [raw]
         elif several:
             short = f"（{shorts[aid]}）" if aid in shorts else ""
-            head = f"《{inert_markers(article.title)}》{short}："
+            target = q.script if article_script(article) != q.script else None
+            head = f"《{inert_markers(_shown(article.title, target))}》{short}："
             shown_lines.append(head + shown)
             raw_lines.append(head + raw)
         else:
@@ -173,5 +185,5 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
         shown_lines.insert(0, f"From {len(per_article)} articles:")
         raw_lines.insert(0, shown_lines[0])
     text, raw = "\n".join(shown_lines), "\n".join(raw_lines)
-    short = None if several or not chosen else chosen[0].short
+    short = None if several or not chosen else shorts.get(chosen[0].article.article.id, chosen[0].short)
     return Answer(q.text, text, False, citations, original=raw if raw != text else None, short=short)

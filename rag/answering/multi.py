@@ -57,10 +57,17 @@ def named_articles(q: Question, texts: Mapping[str, str], median: float) -> list
     return named if len(named) >= 2 else []
 
 
-def holds_filler(q: Question, ranked: Ranked, row: int) -> bool:
-    """True when the unit of `row` holds a filler of the kind of answer asked for (a date for 哪天)."""
+def holds_filler(q: Question, ranked: Ranked, row: int, kinds: Sequence[str] | None = None) -> bool:
+    """True when the unit of `row` holds a filler of the kind of answer asked for (a date for 哪天), or of
+    one of `kinds` when given."""
     pa, unit = ranked.article_of(row), ranked.unit_of(row)
-    return any(pa.slots.within(kind, unit) for kind in SLOT_FILLERS.get(q.atype, ()))
+    return any(pa.slots.within(kind, unit) for kind in (SLOT_FILLERS.get(q.atype, ()) if kinds is None else kinds))
+
+
+def _filler_kinds(q: Question) -> list[tuple[str, ...]]:
+    """The filler kinds of the asked-for answer, first choice first: each alone, then all together."""
+    kinds = SLOT_FILLERS.get(q.atype, ())
+    return [(k,) for k in kinds] if len(kinds) > 1 else [kinds] if kinds else []
 
 
 def widen(ranked: Ranked, row: int, adjusted: np.ndarray) -> int:
@@ -90,6 +97,12 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
         if not len(mine):
             continue
         best = int(mine[np.argmax(adjusted[mine])])
+        if distributive:  # asked of every article (这几篇分别在哪里): its line is its best unit that holds the kind
+            for kinds in _filler_kinds(q):  # a place before an organisation for 哪里
+                filled = [int(r) for r in mine if holds_filler(q, ranked, int(r), kinds)]
+                if filled:
+                    best = max(filled, key=lambda r: adjusted[r])
+                    break
         p = answerability(q, ranked, model, mine)
         if p >= model.multi_threshold or (
                 distributive and p >= DISTRIBUTIVE_FLOOR * model.multi_threshold and holds_filler(q, ranked, best)):

@@ -265,6 +265,9 @@ def analyze(question: str) -> Question:
         seen[tok] = max(seen.get(tok, 0.0), weight)
         if has_han(tok) and tok not in LIGHT_VERBS and is_verb(tok):
             predicates.append(tok)
+    cleft = _cleft_verb(toks)  # 是由谁指导的: the verb before the closing 的 is asked for, even a verbal noun (指导)
+    if cleft and cleft in seen and cleft not in predicates:
+        predicates.append(cleft)
     for m in _MONTH.finditer(norm):
         month = f"{m.group(1)}月"
         if month not in seen:
@@ -280,6 +283,19 @@ def analyze(question: str) -> Question:
         not MULTI.search(norm) and (bool(ENUM.search(norm)) or abbreviation is not None), _near(toks, set(seen)),
         (_NUMERALS[abbreviation.group(1)], abbreviation.group(2)) if abbreviation else None,
     )
+
+
+def _cleft_verb(toks: Sequence[str]) -> str | None:
+    """The verb of a 是…的 / 由…的 question (是由哪些单位指导的 → 指导; 是在哪里举办的 → 举办): the word before
+    a closing 的, a word of two characters or more that jieba's dictionary does not tag otherwise than a verb (or
+    leaves untagged) and no light verb."""
+    from rag.answering.postags import tag
+
+    words = [t for t in toks if has_han(t) or t.isalnum()]
+    if len(words) < 2 or words[-1] != "的" or not any(w in ("是", "由") or w.startswith(("是", "由")) for w in words[:-2]):
+        return None
+    verb = words[-2]
+    return verb if len(verb) >= 2 and tag(verb) in (None, "v", "vn") and verb not in LIGHT_VERBS else None
 
 
 def is_follow_up(question: str) -> bool:

@@ -8,6 +8,9 @@ a unit is one or more spans in article order. Kinds:
 - `item`: one segment of a 、-list whose segments are themselves clauses (区委党校党支部和…签署“…”项目);
 - `enum`: an enumeration, from the sentence holding its first item (一是/一要/第一/首先/（一）/1.) to the end of
   its last item, across paragraphs when the items are paragraphs; `enumh`: the head clause of each item;
+- `enum` also: sentences after "；" that open alike with 要 (他指出，…要…；要…；要…), and the clause run
+  holding an open 、-list of at least three items (在A、B、C等方面…); a sentence opening with 他/她 is read with the
+  sentence before it, which names who is meant;
 - `quote`: a quotation with the line naming its speaker (“…。”某某说。), `quote1`: one quoted sentence and the
   speaker line, `quoterun`: a short clause run of a long quotation and the speaker line.
 
@@ -49,6 +52,13 @@ ENUM_MARK = re.compile(
 _ORD_VALUE = {c: i + 1 for i, c in enumerate(_ORD)}
 _SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "然后": 3}
 # A short line naming the speaker of the quotation before it: “…。”某某说。 / 某某表示。
+# A sentence that opens with a pronoun (他指出，…): it needs the sentence before it, which names who is meant
+# (matched at the sentence's offset: no ^).
+PRONOUN_OPENING = re.compile(r"(?:他|她)(?:们)?(?:还|也|并|则|又)?[\u4e00-\u9fff]")
+# An item marker after "；" that repeats through a sentence: parallel demands (…；要…；要…).
+PARALLEL_MARK = "要"
+_BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)|“[^“”]*”|《[^《》]*》")
+LIST_MIN_ITEMS = 3  # an open 、-list (A、B、C等…) of at least this many items is an enumeration
 SPEAKER_LINE = re.compile(r"^[^“”\"。！？]{1,45}?(说|表示|介绍|指出|强调|称|认为|透露|坦言|告诉记者|感慨|回忆)[道]?[。！]?$")
 
 
@@ -129,6 +139,7 @@ def article_units(article: Article) -> ArticleUnits:
     for s in sentences:
         builder.sentence_units(s)
     builder.enumerations(sentences)
+    builder.parallel_lists(sentences)
     builder.quotations(sentences)
     text = normalize(article.title + "\n" + "\n".join(article.paragraphs))
     return ArticleUnits(article, norm, tuple(sentences), tuple(builder.units), text)
@@ -138,14 +149,21 @@ class _Builder:
     def __init__(self, article: Article, norm: tuple[str, ...]):
         self.article, self.norm = article, norm
         self.units: list[Unit] = []
-        self.seen: set[tuple[Span, ...]] = set()
+        self.seen: dict[tuple[Span, ...], int] = {}  # spans → their unit's position in `units`
 
     def add(self, kind: str, spans, sentence: int, sentences: int, clauses: int) -> None:
+        """A unit of these spans, unless one is there already; an enumeration takes over a sentence or clause run
+        of the same spans (it is read as the list it is)."""
         spans = tuple(_merge(spans))
-        if spans in self.seen or sum(b - a for _, a, b in spans) < 4:
+        if sum(b - a for _, a, b in spans) < 4:
             return
-        self.seen.add(spans)
         text = "".join(self.norm[p - 1][a:b] for p, a, b in spans)
+        if spans in self.seen:
+            i = self.seen[spans]
+            if kind == "enum" and self.units[i].kind in ("sent", "run"):
+                self.units[i] = Unit(kind, spans, text, sentence, sentences, clauses)
+            return
+        self.seen[spans] = len(self.units)
         self.units.append(Unit(kind, spans, text, sentence, sentences, clauses))
 
     def sentence_units(self, s: Sentence) -> None:
@@ -208,10 +226,7 @@ class _Builder:
         while (end + 1 < len(sentences) and sentences[end + 1].paragraph == sentences[last].paragraph and end + 1 - last < 3
                and self._ordinal(*sentences[end + 1].span) is None):
             end += 1
-        # a short sentence before the first item often names who enumerates (最后，镇党委书记王刚作强调。他表示，一要…)
-        intro = first - 1 if first > 0 and sentences[first - 1].paragraph == sentences[first].paragraph else None
-        if intro is not None and sentences[intro].end - sentences[intro].start > INTRO_MAX_CHARS:
-            intro = None
+        intro = self._intro(sentences, first)
         for stop in sorted({last, end}):
             for start in (first, intro) if intro is not None else (first,):
                 spans = [s.span for s in sentences[start : stop + 1]]
@@ -226,6 +241,52 @@ class _Builder:
             x, y = s.clauses[cj]
             heads.append((s.paragraph, x, s.end if s.end - x <= 40 else y))
         self.add("enumh", heads, first, last - first + 1, len(chain))
+
+    def _intro(self, sentences: list[Sentence], first: int) -> int | None:
+        """The sentence before an enumeration read with it: a short one often names who enumerates (最后，镇党委书记
+        王刚作强调。他表示，一要…), and one of any length when the enumeration opens with 他/她."""
+        if first == 0 or sentences[first - 1].paragraph != sentences[first].paragraph:
+            return None
+        prev, s = sentences[first - 1], sentences[first]
+        if prev.end - prev.start <= INTRO_MAX_CHARS or PRONOUN_OPENING.match(self.norm[s.paragraph - 1], s.start, s.end):
+            return first - 1
+        return None
+
+    def parallel_lists(self, sentences: list[Sentence]) -> None:
+        """Enumerations without ordinals: sentences after a "；" that open alike with 要 (…要…；要…；要…), with the
+        sentence they follow (and the one before that when it opens with 他/她); and the clause run holding an
+        open 、-list of at least LIST_MIN_ITEMS items ending in 等 (在A、B、C等方面…), from its sentence's start
+        when that fits RUN_MAX_CHARS, else from the list's own clause."""
+        followers = [k for k in range(1, len(sentences)) if self._parallel(sentences[k - 1], sentences[k])]
+        for k in followers:
+            if k - 1 in followers or k + 1 not in followers:
+                continue  # not the first follower of a chain of at least two
+            first, last = k - 1, k + 1
+            while last + 1 in followers:
+                last += 1
+            intro = self._intro(sentences, first)
+            for start in dict.fromkeys((first, intro if intro is not None else first)):
+                spans = [t.span for t in sentences[start : last + 1]]
+                if sum(b - a for _, a, b in spans) <= ENUM_MAX_CHARS:
+                    self.add("enum", spans, start, last - start + 1, last - first + 1)
+        for s in sentences:
+            para = self.norm[s.paragraph - 1]
+            for ci, (x, y) in enumerate(s.clauses):
+                clause = _BRACKETED.sub("", para[x:y])  # a gloss in brackets or quotes is no list of the clause's own
+                last = clause.rfind("、")
+                if clause.count("、") + 1 < LIST_MIN_ITEMS or "等" not in clause[last:]:
+                    continue
+                end = s.end if ci == len(s.clauses) - 1 else y
+                for a in dict.fromkeys((s.start, x)):
+                    if end - a <= RUN_MAX_CHARS or a == x:
+                        self.add("enum", [(s.paragraph, a, end)], s.index, 1, clause.count("、") + 1)
+                        break
+
+    def _parallel(self, prev: Sentence, s: Sentence) -> bool:
+        """Whether `s` continues a list of demands: `prev` (same paragraph) ends in "；" and `s` opens with 要."""
+        para = self.norm[s.paragraph - 1]
+        return (prev.paragraph == s.paragraph and para[prev.start : prev.end].rstrip().endswith(("；", ";"))
+                and para.startswith(PARALLEL_MARK, s.start))
 
     def quotations(self, sentences: list[Sentence]) -> None:
         for s in sentences[1:]:
