@@ -38,7 +38,7 @@ def articles_to_read(hits: Sequence[Hit], focus: Sequence[str], multi: bool, art
     chosen: list[str] = []
     for aid in order:
         article = articles.get(aid)
-        if article is not None and any(same_story(article, articles[c]) for c in chosen):
+        if article is not None and any(c in articles and same_story(article, articles[c]) for c in chosen):
             continue
         chosen.append(aid)
         if len(chosen) >= read:
