@@ -21,10 +21,10 @@ from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.multi import named_articles, per_article, spreads
 from rag.answering.pool import article_order
 from rag.answering.prepare import CHUNKS_PER_SOURCE, MULTI_ARTICLES, articles_to_read, prepare
-from rag.answering.question import Question, analyze, clean_question, unanswerable
+from rag.answering.question import Question, analyze, clean_question, names_a_person, unanswerable
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import short_answer
-from rag.answering.slot_check import slot_refusal, unfilled
+from rag.answering.slot_check import filler_row, slot_refusal, unfilled
 from rag.config import Config
 from rag.contracts import Answerer, Corpus
 from rag.ingest.articles import Article
@@ -71,6 +71,20 @@ def select(ranked: Ranked, model: AnswerModel, q: Question) -> list[int]:
         if len(chosen) == 3 or third is None:
             break
     return sorted(chosen, key=lambda r: ranked.unit_of(r).spans[0])
+
+
+def with_unit(ranked: Ranked, rows: Sequence[int], extra: int) -> list[int]:
+    """`extra` (a unit that holds the asked slot) with as many of the chosen `rows`, best first, as fit
+    ANSWER_BUDGET characters beside it without overlapping it; in the article's order."""
+    out = [extra]
+    unit = ranked.unit_of(extra)
+    chars = unit.chars
+    for r in sorted(rows, key=lambda r: -ranked.scores[r]):
+        other = ranked.unit_of(int(r))
+        if ranked.owner[r] == ranked.owner[extra] and not other.overlaps(unit) and chars + other.chars <= ANSWER_BUDGET:
+            out.append(int(r))
+            chars += other.chars
+    return sorted(out, key=lambda r: ranked.unit_of(r).spans[0])
 
 
 def closest_articles(hits: Sequence[Hit], articles: Mapping[str, Article], n: int = 3) -> list[dict]:
@@ -139,6 +153,9 @@ class ExtractiveAnswerer(Answerer):
         q, pool = prepare(question, hits, articles, named or read, request.previous)
         if named:
             q = replace(q, multi=True, enum=False)
+        referent = self._referent(request, corpus)
+        if referent:  # 他是什么职务？ after 谁念的决定？: the person that answer named is who the question is about
+            q = replace(q, terms=tuple({**dict(q.terms), referent: max([w for _, w in q.terms] + [idf()[1]])}.items()))
         if not pool:
             return refusal(q, hits, articles, note="nothing retrieved")
         if q.script == "en":
@@ -149,6 +166,7 @@ class ExtractiveAnswerer(Answerer):
         ranked = rank_pool(q, pool, model)
         if not len(ranked.scores):
             return refusal(q, hits, articles, note="nothing to quote")
+        extra = None
         if q.multi:
             rows = per_article(q, ranked, model, adjusted_scores(ranked, model, q), MULTI_ARTICLES)
             if not rows:
@@ -163,14 +181,31 @@ class ExtractiveAnswerer(Answerer):
                 best = ranked.article_of(int(ranked.order()[0])).article
                 return refusal(q, hits, articles, note=f"answerability {p:.2f} < {model.threshold:.2f}", slot=slot, about=best)
             rows = select(ranked, model, q)
+            # the unit that holds the asked slot: a runner-up or neighbour of the chosen unit that gives the
+            # university, the date, the number the chosen one lacks is quoted with or instead of it
+            extra = filler_row(q, ranked, rows, adjusted_scores(ranked, model, q))
+            if extra is not None:
+                rows = with_unit(ranked, rows, extra)
             # the typed slot check: an article that names the topic but gives no filler of the asked-for
             # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
             asked = unfilled(q, ranked, rows)
             if asked is not None:
                 return slot_refusal(q, ranked, rows, asked, closest_articles(hits, articles))
-        chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), short_answer(q, ranked.article_of(r), ranked.unit_of(r)))
-                  for r in rows]
+        shorts = {r: short_answer(q, ranked.article_of(r), ranked.unit_of(r)) for r in rows}
+        if extra is not None and shorts.get(extra):  # the short answer is the slot filler the unit was added for
+            shorts = {r: s if r == extra else None for r, s in shorts.items()}
+        chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]
         return compose(q, chosen, q.script)
+
+    def _referent(self, request: AskRequest, corpus: Corpus) -> str | None:
+        """The person a follow-up's 他/她 points at: the short answer to the question before it, when that asked
+        who (the conversation keeps the question, not its answer: asked again on the same articles)."""
+        if not (request.previous and request.focus and names_a_person(request.question)):
+            return None
+        if analyze(request.previous).atype not in ("person", "speaker"):
+            return None
+        before = self._answer(AskRequest(request.previous, request.focus, None, request.k, request.filter), corpus)
+        return None if before.refused or not before.short else normalize(before.short)
 
     @staticmethod
     def _search(corpus: Corpus, question: str, k: int, focus: Sequence[str], articles: Mapping[str, Article]) -> list[Hit]:

@@ -18,7 +18,7 @@ from rag.answering.pool import PoolArticle
 from rag.answering.postags import is_verb, tag
 from rag.answering.qfeatures import SLOT_FILLERS, anchor_positions, distance
 from rag.answering.question import Question
-from rag.answering.slots import NUM, slot_words
+from rag.answering.slots import GENERIC_TAIL, NUM, slot_words
 from rag.answering.units import Span, Unit
 from rag.lang.script import HAN, normalize
 from rag.lang.words import tokens
@@ -199,7 +199,14 @@ def short_answer(q: Question, pa: PoolArticle, unit: Unit) -> str | None:
     if q.measure:
         fresh = [s for s in fresh if pa.slots.measures.get(s, "").endswith(q.measure)] or fresh
     if heads:  # 哪个区 → a name ending in 区; 哪个城市 → in 市; which library → in 图书馆
-        ended = [s for s in fresh if norm[s[0] - 1][s[1] : s[2]].endswith(heads)]
+        ended = [s for s in fresh if head_name(norm[s[0] - 1][s[1] : s[2]], heads)]
+        # or a longer name cut after the head (which county: 陕西三原县渠岸镇 → 陕西三原县)
+        if not ended:
+            for s in fresh:
+                cut = _cut_at_head(norm[s[0] - 1], s, heads, qnorm)
+                if cut:
+                    kinds.setdefault(cut, kinds[s])
+                    ended.append(cut)
         fresh = ended or [s for s in fresh if s in first_kind or q.atype == "place"]
     if q.atype in _COUNTS:  # 一个 is "a" (一步一个脚印), seldom the count asked for, unless it counts what is asked
         terms = [t for t, _ in q.terms if len(t) >= 2]
@@ -210,6 +217,21 @@ def short_answer(q: Question, pa: PoolArticle, unit: Unit) -> str | None:
     if not fresh:
         return None
     return _pick(q, pa, unit, fresh, kinds)
+
+
+def head_name(name: str, heads: tuple[str, ...]) -> bool:
+    """A name ending in one of `heads` whose part before it is no group (南京市有关学校 is none)."""
+    return any(h and name.endswith(h) and not GENERIC_TAIL.search(name[: -len(h)]) for h in heads)
+
+
+def _cut_at_head(para: str, s: Span, heads: tuple[str, ...], qnorm: str) -> Span | None:
+    """The part of the name `s` up to the first of `heads` inside it, when that part is no name the question gives."""
+    p, a, b = s
+    for i in range(a + 2, b):
+        for head in heads:
+            if head and para.startswith(head, i) and i + len(head) < b and para[a : i + len(head)] not in qnorm:
+                return (p, a, i + len(head))
+    return None
 
 
 def _pick(q: Question, pa: PoolArticle, unit: Unit, fresh: list[Span], kinds: dict[Span, list[Span]]) -> str:

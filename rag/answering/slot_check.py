@@ -10,7 +10,15 @@ units and the sentences beside them:
 - 多少/几+measure word (多少人, 多少个行政村): a number with that measure, and the counted noun (行政村) in the text;
 - 多少 without a measure (常住人口是多少, 财政收入是多少): a number, and the word asked about (常住人口) in the text;
 - 谁/叫什么名字 (English who): a person's name (an organisation also fills 谁), and the role asked about (冠军);
-- 哪天/何时 (English when): a date; 哪里 (English where): a place or an organisation.
+- 哪天/几号 (English what date): a date; 什么时候/何时/何日 (English when): a date, a clock time or a time word
+  (近日, 期间: the `when` list of data/slot_heads.tsv); 哪里 (English where): a place or an organisation;
+- 为什么/为何/目的 (English why): a purpose or cause clause (为了…, 旨在…, 由于…: the `purpose`/`cause` lists);
+- 哪里人/籍贯 (English where … from): a place said as someone's origin (四川成都人，, 籍贯…: the `origin` list);
+- 谁的+noun (谁的宣讲): a person or organisation, and the noun (宣讲) in the text.
+
+A date, time, place or reason must sit in a span naming the asked-for action when the article names it.
+When the chosen unit holds no filler but another of its article's best units or a neighbour does, that unit is
+quoted with it or instead (`filler_row`); only when none does is the question refused.
 
 No filler → the answer is a refusal that says what is missing (`slot_refusal`), in the asker's language and script.
 Every filler comes from the question-independent annotations of rag.answering.slots.
@@ -29,7 +37,7 @@ from rag.answering.model import Ranked
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import is_verb, tag
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
-from rag.answering.slots import GENERIC_PLACE, name_start, slot_words
+from rag.answering.slots import GENERIC_PLACE, GENERIC_TAIL, name_start, slot_words
 from rag.answering.units import Span
 from rag.lang.display import to_script
 from rag.lang.script import has_han, normalize
@@ -40,6 +48,16 @@ from rag.records import Answer
 _CLASSIFIER = r"(?:一)?(?:个|所|家|座|位|条|间|支|级)?"
 _NEAR_SENTENCES = 1  # sentences each side of a chosen unit that count as near it
 _RUNNERS_UP = 3  # the article's best-scored units, which count as near the chosen one
+SWAP_TOP = 5  # the article's best-scored units a slot filler may be taken from instead of the chosen unit
+NEIGHBOURS = 1  # sentences each side of the chosen units whose units may give the filler instead
+# A reason is said in so many ways (受…影响, 使…化为泡影, a cause in the headline) that its absence refuses nothing:
+# a why question only takes the unit with a purpose or cause clause (filler_row). Refusing for want of one cost
+# CRUD qa_dev 3 more false refusals (9 -> 12 of 295) and refused no more unanswerable questions there.
+CHOICE_ONLY = frozenset({"why"})
+# Slots whose filler must sit beside the asked-for action for the question to count as answered. A date asked
+# less precisely (什么时候) is answered by the day of the whole event (田志凯什么时候致辞 ← the meeting's 6月16日),
+# so `when` only prefers the unit naming the action (filler_row), and is refused only with no time near at all.
+EVENT_BOUND = frozenset({"date", "place"})
 _CLAUSE_END = "，,。；;：:、“”（）()《》！？!? \n"
 
 
@@ -87,11 +105,17 @@ def _heads() -> tuple[re.Pattern, dict[str, tuple[str, ...]], re.Pattern]:
     return zh, english, en
 
 
+def _kin_heads(head: str) -> tuple[str, ...]:
+    """A Chinese head and the heads of names of its kind (哪所学校: a name ending in 学校, 小学, 中学 …; the
+    `kin:` lists of data/slot_heads.tsv)."""
+    return (head, *slot_words().get(f"kin:{head}", ()))
+
+
 @dataclass(frozen=True)
 class Asked:
     """The slot a question asks to fill and what would fill it."""
 
-    kind: str  # head | count | amount | person | date | place
+    kind: str  # head | count | amount | person | date | when | why | origin | place
     heads: tuple[str, ...] = ()  # a name must end in one of these (head)
     measure: str | None = None  # a number must carry this measure (count)
     anchor: str | None = None  # a word of the question that must be in the text read (counted noun, focus, role)
@@ -108,6 +132,16 @@ _EN_COUNT = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bpopulation\b", re.I
 # A date asked for in so many words; 什么时候/何时/when may be answered by 出发前, 会后, 近期: not checked.
 _DATE_ASKED = re.compile(r"哪天|哪一天|几号|几月|哪个月|日期|哪一日|什么日子|哪年|哪一年|"
                          r"\b(what|which) (date|day|year)\b|\bon what date\b", re.I)
+# A time asked for less precisely: a date, a clock time or a time word answers it.
+_WHEN_ASKED = re.compile(r"什么时候|何时|何日|什么时间|\bwhen\b", re.I)
+# 为什么/为何 asks why unless a noun follows (被鉴定为什么价值: 为 + 什么价值); 目的/原因 when the question ends
+# asking it (目的是什么？), not when it asks a thing inside the purpose (目的是为了促进什么经济的发展)
+_WHY_ASKED = re.compile(r"(?:为什么|为何)(?P<after>[\u4e00-\u9fff]{0,4})|(?:目的|原因|用意)(?:是|为|在于)?(?:什么|何在)?[？?]?$|"
+                        r"\bwhy\b|\bpurpose\b|\breason\b", re.I)
+_ORIGIN_ASKED = re.compile(r"哪里人|哪儿人|什么地方人|籍贯|祖籍|原籍|老家在哪|\bwhere\b.*\b(?:from|born)\b|\bhometown\b", re.I)
+_WHOSE = re.compile(r"谁的([\u4e00-\u9fff]{2,6})")
+# A place said as someone's origin: the place right before 人 at the end of a clause (四川成都人，).
+_ORIGIN_PLACE_END = re.compile(r"人(?=[，,。；;、）)]|$)")
 # Tags of jieba's part-of-speech model that name a person, an organisation, a place.
 _PERSON_TAGS = ("nr",)
 _NAME_TAGS = ("nr", "nt", "nz")
@@ -134,6 +168,15 @@ def _counted_noun(norm: str) -> str | None:
     return None
 
 
+def _why_asked(text: str) -> bool:
+    """Whether the question asks why (or for a purpose), not a thing after 为 (被鉴定为什么价值)."""
+    m = _WHY_ASKED.search(text.strip())
+    if not m:
+        return False
+    after = list(_pos_tokenizer().cut(m.group("after"))) if m.group("after") else []
+    return not (after and after[0].flag in ("n", "ng", "nz"))
+
+
 def asked_slot(q: Question) -> Asked | None:
     """The slot `q` asks to fill, when it is one this check reads; None for passages, lists and other kinds."""
     if q.multi:
@@ -142,7 +185,7 @@ def asked_slot(q: Question) -> Asked | None:
     zh_head, english, en_head = _heads()
     m = zh_head.search(norm) if q.script != "en" else None
     if m:
-        return Asked("head", (m.group(1),), phrase="是" + m.group(0))
+        return Asked("head", _kin_heads(m.group(1)), phrase="是" + m.group(0))
     m = en_head.search(q.text) if q.script == "en" else None
     if m:
         return Asked("head", english[m.group(1).lower()], phrase=m.group(0).lower())
@@ -159,7 +202,13 @@ def asked_slot(q: Question) -> Asked | None:
         return None
     if q.atype in ("number", "money", "percent") and _EN_COUNT.search(q.text):
         return Asked("amount", phrase="the number asked for")
-    if q.atype in ("person", "speaker") and "谁的" not in norm:  # 谁的利益: a group (原创者) answers it
+    if _ORIGIN_ASKED.search(q.text if q.script == "en" else norm):
+        return Asked("origin", phrase="where they are from" if q.script == "en" else "籍贯（是哪里人）")
+    whose = _WHOSE.search(norm) if q.script != "en" else None
+    if whose:  # 谁的宣讲: a person or a body (谁的利益: 原创者) whose 宣讲 the text names
+        noun = next((_anchor(t) for t in tokens(whose.group(1)) if len(t) >= 2), None)
+        return Asked("person", anchor=noun, phrase=f"是谁的{noun or ''}")
+    if q.atype in ("person", "speaker") and "谁的" not in norm:
         names_only = bool(_NAME_ASKED.search(norm))
         # the role asked about (冠军是谁, 党委书记叫什么): it must be in the text; 姓名/名字 itself is no role
         # (an adverb before 是谁 — 已经是谁, 最终是谁 — is no role either)
@@ -173,6 +222,10 @@ def asked_slot(q: Question) -> Asked | None:
                           key=lambda w: -weight.get(w, 0.0))) if q.script != "en" else ()
     if q.atype in ("date", "year") and _DATE_ASKED.search(norm):
         return Asked("date", phrase="when" if q.script == "en" else "具体日期", events=events)
+    if q.atype in ("date", "year", "time") and _WHEN_ASKED.search(q.text if q.script == "en" else norm):
+        return Asked("when", phrase="when" if q.script == "en" else "时间", events=events)
+    if q.atype in ("purpose", "cause") and _why_asked(q.text if q.script == "en" else norm):
+        return Asked("why", phrase="why" if q.script == "en" else "原因或目的", events=events)
     if q.atype == "place":
         return Asked("place", phrase="where" if q.script == "en" else "具体地点", events=events)
     return None
@@ -214,7 +267,8 @@ def _head_names(pa: PoolArticle, spans: Sequence[Span], heads: Sequence[str], qn
                     clause -= 1
                 name = para[name_start(para, clause, start, tags) : end]
                 proper = name[: -len(head)]
-                if len(proper) >= (1 if len(head) == 1 else 2) and not GENERIC_PLACE.match(proper) and name not in qnorm:
+                if (len(proper) >= (1 if len(head) == 1 else 2) and not GENERIC_PLACE.match(proper)
+                        and not GENERIC_TAIL.search(proper) and name not in qnorm):
                     out.append(name)
     return out
 
@@ -223,7 +277,7 @@ def unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
     """The slot `q` asks that neither the chosen `rows` nor the sentences next to them fill; None when filled
     (or when the question asks nothing this check reads)."""
     asked = asked_slot(q)
-    if asked is None or not len(rows):
+    if asked is None or not len(rows) or asked.kind in CHOICE_ONLY:
         return None
     qnorm = normalize(q.text)
     by_article: dict[int, list[Span]] = {}
@@ -240,8 +294,8 @@ def unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
         # a date or place is the date or place of the asked-for action when the article names that action
         # (青岛市级复评将在哪天举行: 7月6日 is another event's date); when it never does, any filler counts
         event = next((w for w in asked.events if w in pa.units.text), None)  # the rarest the article names
-        if event:
-            near = [s for s in near if event in pa.units.norm[s[0] - 1][s[1] : s[2]]]
+        if event and asked.kind in EVENT_BOUND:
+            near = [s for s in near if _names_event(pa, s, event, asked.kind)]
             text = "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in near)
         if near and _filled(asked, pa, near, qnorm, text):
             return None
@@ -261,13 +315,82 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
         return bool(_fresh(pa, kinds, near, qnorm)) or _tagged(text, _PERSON_TAGS if asked.names_only else _NAME_TAGS, qnorm)
     if asked.kind == "date":
         return bool(_fresh(pa, ("date", "year", "time"), near, qnorm))
+    if asked.kind == "when":
+        return bool(_fresh(pa, ("date", "year", "time", "when"), near, qnorm))
+    if asked.kind == "why":
+        return bool(_fresh(pa, ("purpose", "cause"), near, qnorm))
+    if asked.kind == "origin":
+        return any(w in text for w in slot_words()["origin"]) or any(
+            _ORIGIN_PLACE_END.match(pa.units.norm[p - 1], b) for p, a, b in _fresh(pa, ("place",), near, qnorm))
     if asked.kind == "place":
         return bool(_fresh(pa, ("place", "org"), near, qnorm)) or _tagged(text, _PLACE_TAGS, qnorm)
     return True
 
 
+def _names_event(pa: PoolArticle, span: Span, event: str, kind: str) -> bool:
+    """Whether `span` names the asked-for action; for a reason, the sentence after it counts too (a news lead
+    gives the purpose, then the event: 为全面贯彻…部署。2月25日，…召开…)."""
+    p, a, b = span
+    if event in pa.units.norm[p - 1][a:b]:
+        return True
+    if kind != "why":
+        return False
+    sents = pa.units.sentences
+    last = max((i for i, s in enumerate(sents) if s.paragraph == p and s.start < b and a < s.end), default=None)
+    return last is not None and last + 1 < len(sents) and event in pa.units.sentence_text(last + 1)
+
+
+def _unit_text(pa: PoolArticle, spans: Sequence[Span]) -> str:
+    return "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in spans)
+
+
+def _holds_filler(asked: Asked, q: Question, ranked: Ranked, row: int, qnorm: str, events: bool = True) -> bool:
+    """Whether the unit `row` itself holds a filler of the asked slot: the asked-for word (anchor) in it or in
+    the sentences next to it, the asked-for action in it when its article names that action (with `events`)."""
+    pa, unit = ranked.article_of(row), ranked.unit_of(row)
+    text = _unit_text(pa, unit.spans)
+    if asked.anchor and asked.anchor not in text and asked.anchor not in _unit_text(pa, _near_spans(pa, unit.spans)):
+        return False
+    event = next((w for w in asked.events if w in pa.units.text), None) if events else None
+    if event and not any(_names_event(pa, s, event, asked.kind) for s in unit.spans):
+        return False
+    return _filled(asked, pa, unit.spans, qnorm, text)
+
+
+def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndarray, top: int = SWAP_TOP) -> int | None:
+    """When none of the chosen `rows` holds a filler of the slot `q` asks (the university, the date, the number),
+    the best-scored (by `scores`) unit of the first chosen unit's article that does: among that article's `top`
+    best units and the units of the sentences next to the chosen ones. None when a chosen unit holds one, when the
+    question asks no slot this check reads, or when no such unit is found."""
+    asked = asked_slot(q)
+    if asked is None or not len(rows):
+        return None
+    qnorm = normalize(q.text)
+    # the chosen units answer when one holds a filler (beside the asked-for action, for a slot bound to it)
+    bound = asked.kind in EVENT_BOUND or asked.kind in CHOICE_ONLY
+    if any(_holds_filler(asked, q, ranked, int(r), qnorm, bound) for r in rows):
+        return None
+    owner = ranked.owner[int(rows[0])]
+    mine = np.where(ranked.owner == owner)[0]
+    mine = mine[np.argsort(-scores[mine], kind="stable")]
+    chosen = [ranked.unit_of(int(r)) for r in rows]
+    lo = min(u.sentence for u in chosen) - NEIGHBOURS
+    hi = max(u.sentence + u.sentences - 1 for u in chosen) + NEIGHBOURS
+    seen = {int(r) for r in rows}
+    for rank, r in enumerate(mine):
+        r = int(r)
+        unit = ranked.unit_of(r)
+        near = unit.sentence <= hi and lo <= unit.sentence + unit.sentences - 1
+        if r in seen or not (rank < top or near):
+            continue
+        if _holds_filler(asked, q, ranked, r, qnorm):
+            return r
+    return None
+
+
 _EN_MISSING = {"head": "say {phrase}", "count": "give the number asked for", "amount": "give the number asked for",
-               "person": "say who", "date": "give the date", "place": "say where"}
+               "person": "say who", "date": "give the date", "place": "say where", "when": "say when",
+               "why": "say why", "origin": "say where they are from"}
 
 
 def slot_refusal_text(q: Question, asked: Asked, title: str, mentioned: Sequence[str]) -> str:

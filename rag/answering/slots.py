@@ -40,13 +40,27 @@ _PATTERNS: dict[str, re.Pattern] = {
     "age": re.compile(rf"(?:{NUM})(?:岁|周岁)|(?:{NUM})后"),
     "duration": re.compile(rf"(?:{NUM})(?:多|余)?(?:个)?(?:年|周|天|小时|分钟|秒|个月|星期)(?:内|来|间|多)?|(?:一|两|半)(?:周|年|个月|天)"),
     "number": re.compile(rf"(?:{NUM})(?:多|余)?(?:万|亿)?(?:{MEASURES})?"),
-    # a purpose, cause or manner is the clause its marker opens (为全面贯彻…部署), not the marker alone
-    "purpose": re.compile(r"(?:为了|旨在|以便|以期|目的是|目的在于|致力于|力求|(?:^|(?<=[，,。；]))为(?=[^，,。；]{2,40}[，,]))[^，,。；]{2,40}"),
-    "cause": re.compile(r"(?:因为|由于|原因是|原因在于|导致|造成|因此|所以)[^，,。；]{2,40}|受[^，。]{1,12}影响"),
     "manner": re.compile(r"(?:通过|采取|采用|利用|借助|依托)[^，,。；]{2,40}|以[^，,。]{1,10}(?:方式|形式|模式)"),
     "quote": re.compile(r"“[^“”]{2,}”"),
     "phone": re.compile(r"(?<![0-9])(?:0[0-9]{2,3}-?[0-9]{7,8}|1[3-9][0-9]{9}|400-?[0-9]{3}-?[0-9]{4})(?![0-9])"),
 }
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    """_PATTERNS with those built from the marker words of data/slot_heads.tsv: a purpose or cause is the clause
+    its marker opens (为全面贯彻…部署), not the marker alone; `when` is a time word besides a date (近日, 期间)."""
+    words = slot_words()
+    clause = r"[^，,。；]{2,40}"
+    built = {
+        "purpose": re.compile(rf"(?:{alternation(words['purpose'])}|(?:^|(?<=[，,。；]))为(?=[^，,。；]{{2,40}}[，,])){clause}"),
+        "cause": re.compile(rf"(?:{alternation(words['cause'])}){clause}|受[^，。]{{1,12}}影响"),
+        # 在出发前, 在会议召开时, 在活动期间: a time said by an event
+        "when": re.compile(rf"{alternation(words['when'])}|在[^，,。；在]{{1,10}}?(?:之前|之后|以前|以后|前|后|时|期间)"),
+    }
+    return {**_PATTERNS, **built}
+
+
 _PLACE_SUFFIX = r"省|市|县|区|镇|乡|村|街道|社区|州|岛|港|湾|广场|公园|馆|礼堂|大厦|会议室|体育场|中心|基地|园区|新区|机场|车站|学校|小学|中学"
 _ORG_SUFFIX = (r"公司|集团|大学|学院|医院|银行|协会|学会|委员会|工委|党工委|党委|党总支|党支部|支部|党组|局|厅|办|检察院|法院|研究院|研究所|"
                r"中心|政府|电视台|报社|日报|联盟|专班|小组|街道|社区|村委会|居委会|部|所|联席会|商会|合作社|工作室")
@@ -56,7 +70,7 @@ _HAN = f"[{HAN}]"
 PLACE = re.compile(rf"{_LEFT}(?:{_HAN}{{1,8}}?(?:{_PLACE_SUFFIX}))(?:{_HAN}{{1,6}}?(?:{_PLACE_SUFFIX}))*")
 ORG = re.compile(rf"{_LEFT}(?:{_HAN}{{1,10}}?(?:{_ORG_SUFFIX}))(?:{_HAN}{{1,8}}?(?:{_ORG_SUFFIX}))*")
 SLOT_TYPES = ("person", "title", "org", "place", "date", "year", "time", "number", "money", "percent", "age", "duration",
-              "purpose", "cause", "manner", "quote", "phone")
+              "purpose", "cause", "manner", "quote", "phone", "when")
 
 
 def slot_words() -> dict[str, tuple[str, ...]]:
@@ -78,6 +92,10 @@ def _person_patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, frozenset]:
 _PLACE_HEAD = re.compile(f"^(.+?)(?:{_PLACE_SUFFIX})")
 # A place whose proper part starts so is no name (全区, 各村, 双方街道, 两个街道).
 GENERIC_PLACE = re.compile(r"^(?:全|各|本|该|辖|双方|两|这|那|我|其|每|诸|有关|相关|当地|周边|所在|城市|农村|乡村)")
+
+
+# A name whose part before its head ends so is a group, not a name (南京市有关学校, 各相关单位, 其他公司).
+GENERIC_TAIL = re.compile(r"(?:有关|相关|其他|其它|部分|一些|所有|多所|多家|各|等)$")
 
 
 def proper_part(place: str) -> str:
@@ -150,7 +168,7 @@ def article_slots(au: ArticleUnits) -> Slots:
     title_re, name_re, says_re, after = _person_patterns()
     tags, freq = word_tags(), jieba_tokenizer().FREQ
     for p, para in enumerate(au.norm, start=1):
-        for kind, pattern in _PATTERNS.items():
+        for kind, pattern in _patterns().items():
             for m in pattern.finditer(para):
                 if m.end() <= m.start():
                     continue
