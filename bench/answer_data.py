@@ -67,7 +67,7 @@ class Example:
 def _example(rec: dict, set_name: str, hits, articles, previous=None, focus=()) -> Example:
     gold = [a for a in rec.get("articles") or [] if a in articles]
     q0_multi = analyze(rec["question"]).multi
-    read = articles_to_read(hits, focus, q0_multi, articles, READ_MAX)
+    read = articles_to_read(hits, focus, q0_multi, READ_MAX)
     topic = []
     if not gold and (rec.get("crud_unanswerable") or rec.get("topic")):  # the article it was asked about
         src = rec.get("topic") or rec["id"].rsplit("-", 1)[0]

@@ -7,7 +7,6 @@ these choices are measured on: every figure here is tuned on.
     python bench/answer_reads.py --sweep    # key coverage per (chunks searched, articles read, second reports), oracle
     python bench/answer_reads.py --rerank   # an article reorder learned by 5-fold CV, and the dense weight
     python bench/answer_reads.py --choose   # answer from each of the top 5 articles alone; choose among them
-    python bench/answer_reads.py --latency  # answer and search time, 4 vs 1 chunks searched per source, one process
 
 Diagnosis: for every answerable question the gold article's rank among the fused articles (Ranking.articles),
 the dense and the lexical top lists (their chunks' articles, first occurrence), hit@k for k = 1/2/3/5/10/20/40,
@@ -20,8 +19,10 @@ question found verbatim. `--rerank` learns a logistic reorder of the top 3/5 fus
 and reports its cross-validated hit@1/@2 beside the fused order's. `--choose` answers each question from each
 of its top 5 fused articles alone (read as the only article, at its own rank) and chooses among those answers: by
 the answer model's answerability less a rank penalty, by a logistic choice fitted by 5-fold CV on whether the
-answer covers the keys, and by an oracle (the first covering answer: the most any choice could gain). Ids and counts only (the questions stay in
-../shared). Results: bench/results_answer_reads.json.
+answer covers the keys, and by an oracle (the first covering answer: the most any choice could gain). `--sweep`
+also asks the seed sets (all tuned on) with the shipped answerer and with the variant that gained on qa_dev
+(20 chunks searched, a story's second report skipped). Ids and counts only (the questions stay in ../shared).
+Results: bench/results_answer_reads.json.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ import json
 import re
 import sys
 from collections import Counter
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -173,13 +175,63 @@ def diagnose(split: str, retriever, by_id, config) -> dict:
 # -- sweep: how many chunks are searched and articles read; oracles -----------------------------------------
 
 
-def sweep(split: str, retriever, by_id, config) -> dict:
-    """Key coverage per (chunks searched per source, articles read, a story's second report skipped or read); at
-    k = 5. The shipped choice is per_source4_read2_skip (before this sweep: per_source1_read2_read)."""
-    import rag.answering.prepare as prepare_module
+@contextmanager
+def variant(chunks: int, skip: bool):
+    """The answerer searching at least `chunks` chunks and, with `skip`, choosing its articles among them with an
+    article that reports the same story as one already chosen skipped (rag.answering.stories.same_story, ingest's
+    near-duplicate test): a read choice tried here, not shipped."""
+    from rag.answering.pool import article_order
+    from rag.answering.stories import same_story
 
+    shipped_search, shipped_read = extractive.ExtractiveAnswerer._search, extractive.articles_to_read
+
+    def search(corpus, question, k, focus, articles):
+        found = shipped_search(corpus, question, max(k, chunks), focus, articles)
+        state["articles"] = articles
+        return found
+
+    def to_read(hits, focus, multi, read=2):
+        if focus or multi or not skip:
+            return shipped_read(hits, focus, multi, read)
+        articles, chosen = state["articles"], []
+        for aid in article_order(hits):
+            if not any(same_story(articles[aid], articles[c]) for c in chosen):
+                chosen.append(aid)
+            if len(chosen) >= read:
+                break
+        return chosen
+
+    state: dict = {}
+    extractive.ExtractiveAnswerer._search, extractive.articles_to_read = staticmethod(search), to_read
+    try:
+        yield
+    finally:
+        extractive.ExtractiveAnswerer._search, extractive.articles_to_read = staticmethod(shipped_search), shipped_read
+
+
+SEED_SETS = ("dev_qa", "dev2_qa", "fresh_qa", "fresh2_qa", "fresh3_qa", "english_qa", "english_qa_heldout")
+
+
+def seed_figures() -> dict:
+    """The seed sets asked as `rag eval` asks them (bench_answer's engine over the bundled seeds)."""
+    from bench.bench_answer import SHARED, seed_engine
+    from rag.batch import ask_records
+
+    engine, out = seed_engine(), {}
+    for name in SEED_SETS:
+        path = SHARED / "eval" / f"{name}.jsonl" if name.startswith("dev") else ROOT / "bench" / f"{name}.jsonl"
+        if not path.exists():
+            continue
+        qa = ev.read_jsonl(path)
+        m = ev.answer_metrics(qa, [obj for _rec, obj in ask_records(engine, qa, strict=True)], engine.articles)
+        out[name] = {k: (round(m[k], 4) if isinstance(m[k], float) else m[k]) for k in METRICS + ("multi_article_recall",)}
+    return out
+
+
+def sweep(split: str, retriever, by_id, config) -> dict:
+    """Key coverage per (chunks searched, articles read, a story's second report skipped or read) at k = 5; the
+    shipped answerer is chunks5_read2_read. The seed sets with the shipped answerer and with chunks20_read2_skip."""
     qa = load_qa(split)
-    shipped = (extractive.CHUNKS_PER_SOURCE, prepare_module.same_story)
     out = {}
 
     def run(model=None, focus=lambda q: ()) -> dict:
@@ -188,18 +240,17 @@ def sweep(split: str, retriever, by_id, config) -> dict:
         m = ev.answer_metrics(qa, answers, by_id)
         return {k: round(m[k], 4) for k in METRICS}
 
-    try:
-        for per_source, read, skip in ((1, 1, False), (1, 2, False), (4, 2, False), (1, 2, True), (2, 2, True),
-                                       (4, 1, True), (4, 2, True), (4, 3, True), (4, 4, True)):
-            extractive.CHUNKS_PER_SOURCE = per_source
-            prepare_module.same_story = shipped[1] if skip else (lambda a, b: False)
-            name = f"per_source{per_source}_read{read}_{'skip' if skip else 'read'}"
+    for chunks, read, skip in ((5, 1, False), (5, 2, False), (20, 2, False), (5, 2, True), (10, 2, True),
+                               (20, 1, True), (20, 2, True), (20, 3, True), (20, 4, True)):
+        with variant(chunks, skip):
+            name = f"chunks{chunks}_read{read}_{'skip' if skip else 'read'}"
             out[name] = run(replace(answer_model(), read_articles=read))
-            print(name, out[name], file=sys.stderr)
-    finally:
-        extractive.CHUNKS_PER_SOURCE, prepare_module.same_story = shipped
+        print(name, out[name], file=sys.stderr)
     # retrieval restricted to the answering article (as a focus): what perfect article choice would give
     out["oracle_gold_only"] = run(focus=lambda q: q.get("articles") or ())
+    out["seed_sets_shipped"] = seed_figures()
+    with variant(20, True):
+        out["seed_sets_chunks20_read2_skip"] = seed_figures()
     return out
 
 
@@ -318,8 +369,8 @@ def per_article_answers(split: str, retriever, by_id, config, top: int = 5) -> l
     shipped = (extractive.articles_to_read, extractive.answerability, extractive.ExtractiveAnswerer._search)
     state: dict = {}
 
-    def to_read(hits, focus, multi, articles, read=2):
-        return state["read"] if "read" in state else shipped[0](hits, focus, multi, articles, read)
+    def to_read(hits, focus, multi, read=2):
+        return state["read"] if "read" in state else shipped[0](hits, focus, multi, read)
 
     def answerability(q, ranked, model, rows=None):
         state["p"] = shipped[1](q, ranked, model, rows)
@@ -399,48 +450,12 @@ def choose(split: str, retriever, by_id, config) -> dict:
     return out
 
 
-def latency(split: str, retriever, by_id, config, rounds: int = 2) -> dict:
-    """Median and p95 wall time of an answer (retrieval included; cached question vectors) and of its search alone,
-    with the shipped CHUNKS_PER_SOURCE and with 1 (the chunks searched before), interleaved in one process over
-    the first 100 answerable questions."""
-    import os
-    import statistics
-    import time
-
-    shipped = extractive.CHUNKS_PER_SOURCE
-    questions = [q["question"] for q in load_qa(split) if q.get("articles")][:100]
-    answerer, snapshot = extractive.ExtractiveAnswerer(config), Snapshot(by_id, retriever)
-    for q in questions:  # warm: question vectors cached, articles' units and shingles built
-        answerer.answer(AskRequest(q), snapshot)
-    walls: dict[int, list[float]] = {shipped: [], 1: []}
-    searches: dict[int, list[float]] = {shipped: [], 1: []}
-    try:
-        for _ in range(rounds):
-            for per_source in (1, shipped):
-                extractive.CHUNKS_PER_SOURCE = per_source
-                for q in questions:
-                    t0 = time.perf_counter()
-                    answerer.answer(AskRequest(q), snapshot)
-                    walls[per_source].append((time.perf_counter() - t0) * 1000)
-                    t0 = time.perf_counter()
-                    retriever.search(q, k=config.k * per_source)
-                    searches[per_source].append((time.perf_counter() - t0) * 1000)
-    finally:
-        extractive.CHUNKS_PER_SOURCE = shipped
-    return {f"per_source{n}": {"answer_median_ms": round(statistics.median(walls[n]), 2),
-                               "answer_p95_ms": round(ev.percentile(walls[n], 95), 2),
-                               "search_median_ms": round(statistics.median(searches[n]), 2),
-                               "answer_less_search_median_ms": round(statistics.median(walls[n]) - statistics.median(searches[n]), 2)}
-            for n in walls} | {"answers": len(walls[1]), "load_average": round(os.getloadavg()[0], 2)}
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", default="qa_dev")
     parser.add_argument("--sweep", action="store_true", help="key coverage per (chunks searched, articles read, second reports)")
     parser.add_argument("--rerank", action="store_true", help="a learned reorder of the top articles, by 5-fold CV")
     parser.add_argument("--choose", action="store_true", help="answers from each top article alone, and choices among them")
-    parser.add_argument("--latency", action="store_true", help="answer and search time, shipped vs 1 chunk per source")
     args = parser.parse_args(argv)
     config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX)
     articles = load_crud(2000)
@@ -453,8 +468,6 @@ def main(argv: list[str] | None = None) -> int:
     results.update({"split": args.split, "retriever": how, "tuned_on": args.split == "qa_dev"})
     if args.sweep:
         results["sweep"] = sweep(args.split, retriever, by_id, config)
-    elif args.latency:
-        results["latency"] = latency(args.split, retriever, by_id, config)
     elif args.choose:
         results["choose"] = choose(args.split, retriever, by_id, config)
     elif args.rerank:

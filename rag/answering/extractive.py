@@ -20,7 +20,7 @@ from rag.answering.english import unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.multi import named_articles, per_article, spreads
 from rag.answering.pool import article_order
-from rag.answering.prepare import CHUNKS_PER_SOURCE, MULTI_ARTICLES, articles_to_read, prepare
+from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare
 from rag.answering.question import Question, analyze, clean_question, names_a_person, unanswerable
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import short_answer
@@ -142,15 +142,14 @@ class ExtractiveAnswerer(Answerer):
         focus = [a for a in dict.fromkeys(request.focus) if a in articles]
         k = max(1, request.k or self.config.k)
         wide = multi or (spreads(question) and not focus)
-        depth = k * CHUNKS_PER_SOURCE  # a question reads at most k articles, chosen among these chunks
-        hits = self._search(corpus, question, max(k, MULTI_CHUNKS) if wide else depth, focus, articles)
+        hits = self._search(corpus, question, max(k, MULTI_CHUNKS) if wide else k, focus, articles)
         named = [] if multi or not wide else self._named(asked, hits, articles)
         if named:
             multi = True  # names that each only one article holds, compared: a question across those articles
         elif wide and not multi:
-            hits = self._search(corpus, question, depth, focus, articles)
-        read = articles_to_read(hits, focus, multi, articles, min(k, model.read_articles))
-        q, pool = prepare(question, hits, articles, named or read, request.previous)
+            hits = self._search(corpus, question, k, focus, articles)
+        q, pool = prepare(question, hits, articles, named or articles_to_read(hits, focus, multi, model.read_articles),
+                           request.previous)
         if named:
             q = replace(q, multi=True, enum=False)
         referent = self._referent(request, corpus)

@@ -11,39 +11,21 @@ from typing import Mapping, Sequence
 from rag.answering.english import english_terms
 from rag.answering.pool import PoolArticle, article_order, build_pool
 from rag.answering.question import Question, analyze
-from rag.answering.stories import same_story
 from rag.ingest.articles import Article
 from rag.records import Hit
 
 READ_ARTICLES = 2  # the best-ranked articles read whole (the answer may sit in a chunk ranked lower) when the
 # model file does not say: bench/train_answer.py chooses the number by cross-validation (AnswerModel.read_articles)
 MULTI_ARTICLES = 8  # "which articles …" questions read this many
-# Chunks retrieved per source asked for (Config.k): enough that, with a story's second report skipped, the next
-# story is among them (article-level fusion ranks every chunk of the best article first; at k = 5, 20 chunks).
-CHUNKS_PER_SOURCE = 4
 PREVIOUS_WEIGHT = 0.25  # a follow-up's own words outweigh those of the question it follows
 
 
-def articles_to_read(hits: Sequence[Hit], focus: Sequence[str], multi: bool, articles: Mapping[str, Article],
-                     read: int = READ_ARTICLES) -> list[str]:
-    """The focus articles when given, else the `read` best retrieved stories: an article that reports the same
-    story as one already chosen (rag.answering.stories.same_story: the near-duplicate test of ingest) is skipped,
-    as a second report adds nothing to read (MULTI_ARTICLES articles, duplicates kept, for a question across
-    articles: each outlet's report is a line of its own)."""
+def articles_to_read(hits: Sequence[Hit], focus: Sequence[str], multi: bool, read: int = READ_ARTICLES) -> list[str]:
+    """The focus articles when given, else the `read` best retrieved articles (MULTI_ARTICLES for a question
+    across articles)."""
     if focus:
         return list(dict.fromkeys(focus))
-    order = article_order(hits)
-    if multi:
-        return order[:MULTI_ARTICLES]
-    chosen: list[str] = []
-    for aid in order:
-        article = articles.get(aid)
-        if article is not None and any(c in articles and same_story(article, articles[c]) for c in chosen):
-            continue
-        chosen.append(aid)
-        if len(chosen) >= read:
-            break
-    return chosen
+    return article_order(hits)[: MULTI_ARTICLES if multi else read]
 
 
 def with_previous(q: Question, previous: Question) -> Question:
