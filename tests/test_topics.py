@@ -81,7 +81,8 @@ def test_a_timeline_of_the_seeds_has_one_event_per_article_oldest_first_undated_
     assert [c.article_id for c in summary.citations].count("002_e44c29edbf155723") == 1
     assert {c.article_id for c in summary.citations} == set(seed_articles)
     dated = [line for line, _ in cited_lines(summary) if _DAY.match(line)]
-    assert [_DAY.match(line).group(1) for line in dated] == ["2023-06-16", "2023-06-25", "2024-02-27"]  # event days
+    # event days: stated by the line, else by its article's lead (渠岸镇's meeting: 2月25日, published 2-27)
+    assert [_DAY.match(line).group(1) for line in dated] == ["2023-06-16", "2023-06-25", "2024-02-25"]
     assert "以下报道未注明日期" in summary.summary
     undated = summary.summary.split("以下报道未注明日期")[1]
     assert undated.count("日期不详") == sum(a.date is None for a in seed_articles.values()) >= 1
@@ -179,7 +180,7 @@ def test_the_chat_answers_a_topic_request_and_a_timeline_request(seed_articles, 
     assert_cited(reply, seed_articles)
     reply, _ = respond(engine, "按時間順序梳理黨建的報道")  # Traditional in, Traditional out
     assert "以下報道未註明日期" in reply.summary or "以下報道未注明日期" in reply.summary
-    assert [line[:10] for line, _ in cited_lines(reply) if _DAY.match(line)] == ["2023-06-16", "2023-06-25", "2024-02-27"]
+    assert [line[:10] for line, _ in cited_lines(reply) if _DAY.match(line)] == ["2023-06-16", "2023-06-25", "2024-02-25"]
     for c in reply.citations:
         assert c.quote in seed_articles[c.article_id].paragraph(c.paragraph)
 
@@ -208,3 +209,25 @@ def test_an_overview_line_stays_within_60_characters_when_no_clause_run_is_that_
     (c,) = summary.citations
     assert len(body) > 100 and len(c.quote) <= 60 and c.quote == article.paragraph(1)[c.start:c.end]
     assert c.quote.startswith("5月6日东阳市政府常务会议审议通过了") and not c.quote.endswith("、")
+
+
+def test_a_crud_timeline_takes_no_line_that_mentions_its_topic_in_passing(crud_articles):
+    """新能源汽车 over CRUD: 63 articles mention it, many in passing (a list of sectors, of complaints); each line
+    is from an article whose title or lead is about it, or names it in the main clause of who did what."""
+    from rag.answering.headlines import holds
+    from rag.answering.timeline import main_event_text
+    from rag.answering.selection import score_article
+    from rag.answering.topics import topic_terms
+
+    match = match_topic("新能源汽车", crud_articles, None)
+    summary = timeline(match)
+    assert_cited(summary, crud_articles)
+    assert_no_repeats(summary)
+    terms = topic_terms("新能源汽车")
+    assert len(summary.citations) >= 8
+    for c in summary.citations:
+        main = holds(main_event_text(score_article(crud_articles[c.article_id])), terms, 0.999)
+        assert main or holds(c.quote, terms, 0.999), c.quote
+    quotes = "".join(c.quote for c in summary.citations)
+    assert "消费维权舆情" not in quotes and "高端装备制造、新能源汽车、高端新材料" not in quotes  # listed in passing
+    assert "mentions in passing left out" in summary.note

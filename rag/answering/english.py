@@ -10,7 +10,7 @@ from typing import Iterable
 
 from rag.answering.question import EN_STOP, Question
 from rag.lang.glossary import chinese_of, glossary_words
-from rag.lang.pinyin import pinyin_index, romanised_names
+from rag.lang.pinyin import pinyin_index, romanised_names, romanised_pairs
 from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words
 
@@ -68,7 +68,9 @@ def english_terms(q: Question, texts: Iterable[str]) -> Question:
 def latin_names(text: str, capitalised: bool = True) -> list[str]:
     """Latin words that may be pinyin names, lower-cased (capitalised ones only, unless told otherwise)."""
     names = romanised_names(text) if capitalised else [w.lower() for w in re.findall(r"[A-Za-z]{3,}", text)]
-    return [w for w in dict.fromkeys(names) if w not in EN_STOP]
+    # a two-syllable name written as two words (Wang Gang) spells its word only joined
+    pairs = romanised_pairs(text) if capitalised else []
+    return [w for w in dict.fromkeys(names + pairs) if w not in EN_STOP]
 
 
 def pinyin_terms(q: Question, texts: Iterable[str]) -> Question:
@@ -153,7 +155,8 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
         name = [w for w in words if w.lower() not in EN_STOP]
         if all(chinese_of(w.lower()) for w in name):
             continue  # a capitalised news word ("the Party secretary") names nothing: it counts as a word below
-        if not any(meets(w, name=True) for w in name):
+        joined_pairs = [a + b for a, b in zip(name, name[1:])]  # Wang Gang → wanggang (王刚)
+        if not any(meets(w, name=True) for w in name + joined_pairs):
             return " ".join(name)
         met = True
     if met:

@@ -21,7 +21,7 @@ from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.multi import named_articles, per_article, spreads
 from rag.answering.pool import article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare
-from rag.answering.question import Question, analyze, clean_question, unanswerable
+from rag.answering.question import Question, analyze, clean_question, names_a_person, unanswerable
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
 from rag.answering.slot_check import filler_row, slot_refusal, unfilled
@@ -152,6 +152,9 @@ class ExtractiveAnswerer(Answerer):
                            request.previous)
         if named:
             q = replace(q, multi=True, enum=False)
+        referent = self._referent(request, corpus)
+        if referent:  # 他是什么职务？ after 谁念的决定？: the person that answer named is who the question is about
+            q = replace(q, terms=tuple({**dict(q.terms), referent: max([w for _, w in q.terms] + [idf()[1]])}.items()))
         if not pool:
             return refusal(q, hits, articles, note="nothing retrieved")
         if q.script == "en":
@@ -194,6 +197,16 @@ class ExtractiveAnswerer(Answerer):
             shorts = dict(zip(rows, role_shorts(q, [(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows])))
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]
         return compose(q, chosen, q.script)
+
+    def _referent(self, request: AskRequest, corpus: Corpus) -> str | None:
+        """The person a follow-up's 他/她 points at: the short answer to the question before it, when that asked
+        who (the conversation keeps the question, not its answer: asked again on the same articles)."""
+        if not (request.previous and request.focus and names_a_person(request.question)):
+            return None
+        if analyze(request.previous).atype not in ("person", "speaker"):
+            return None
+        before = self._answer(AskRequest(request.previous, request.focus, None, request.k, request.filter), corpus)
+        return None if before.refused or not before.short else normalize(before.short)
 
     @staticmethod
     def _search(corpus: Corpus, question: str, k: int, focus: Sequence[str], articles: Mapping[str, Article]) -> list[Hit]:

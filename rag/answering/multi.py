@@ -17,15 +17,19 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from rag.answering.english import english_terms
 from rag.answering.model import AnswerModel, Ranked
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.question import Question
 from rag.answering.refusal import answerability
 from rag.lang.script import normalize
+from rag.lang.words import idf
 
 # Asks the same thing of every article: 这几篇/每篇/各地/分别 …, "each", "respectively".
 DISTRIBUTIVE = re.compile(r"这(几|些)(篇|场|次|项|个|份)|这些(文章|报道|新闻|活动)|每(一)?(篇|场|次|个地方)|各(篇|场|次|自|地|个地方)|"
-                          r"分别|\beach\b|\brespectively\b|\bevery (article|story|event)\b", re.I)
+                          r"分别|\beach\b|\brespectively\b|\bevery (article|story|event)\b|"
+                          # a plural asked-for noun: "on which days were the Jinjiang and Qingshan events held"
+                          r"\b(which|what) (days|dates|places|venues|cities|towns)\b", re.I)
 # Compares what the question names: 共同点, 异同, "in common".
 COMPARE = re.compile(r"共同点|共同之处|相同之处|相同点|相似之处|异同|不同之处|区别|有什么不同|\bin common\b|\bcompare\b|\bdiffer", re.I)
 NAME_MIN_CHARS = 2  # a name that singles out an article: a word of two characters or more …
@@ -46,8 +50,14 @@ def named_articles(q: Question, texts: Mapping[str, str], median: float) -> list
     norm = normalize(q.text)
     if not (DISTRIBUTIVE.search(norm) or COMPARE.search(norm)):
         return []
+    english = q.script == "en"
+    if english:  # an English question names the articles in pinyin (Qingshan → 青山)
+        q = english_terms(q, texts.values())
+    weights = idf()[0]
     owners: dict[str, str] = {}
     for term, weight in q.terms:
+        if english:  # a pinyin spelling shares its weight among the words it spells (qingshan: 青山, 清单)
+            weight = weights.get(term, weight)
         if len(term) < NAME_MIN_CHARS or weight < NAME_MIN_IDF_SHARE * median:
             continue
         having = [aid for aid, text in texts.items() if term in text]
@@ -68,6 +78,14 @@ def _filler_kinds(q: Question) -> list[tuple[str, ...]]:
     """The filler kinds of the asked-for answer, first choice first: each alone, then all together."""
     kinds = SLOT_FILLERS.get(q.atype, ())
     return [(k,) for k in kinds] if len(kinds) > 1 else [kinds] if kinds else []
+
+
+def phrases(q: Question) -> list[str]:
+    """Two words the question says one after the other (a 的 between them left out) as one phrase: 小枧镇的党委书记
+    → 小枧镇党委书记, the name and the role it names."""
+    norm = normalize(q.text)
+    terms = [t for t, _ in q.terms]
+    return [a + b for a, b in zip(terms, terms[1:]) if re.search(re.escape(a) + "的?" + re.escape(b), norm)]
 
 
 def widen(ranked: Ranked, row: int, adjusted: np.ndarray) -> int:
@@ -91,6 +109,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     question across articles, best first, at most `limit`: answerability at the multi-article threshold, or, for
     a question asked of every article, a unit holding the asked-for kind at DISTRIBUTIVE_FLOOR of it."""
     distributive = bool(DISTRIBUTIVE.search(normalize(q.text)))
+    wanted = phrases(q)
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
         mine = np.where(ranked.owner == i)[0]
@@ -100,6 +119,9 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
         if distributive:  # asked of every article (这几篇分别在哪里): its line is its best unit that holds the kind
             for kinds in _filler_kinds(q):  # a place before an organisation for 哪里
                 filled = [int(r) for r in mine if holds_filler(q, ranked, int(r), kinds)]
+                # a unit saying the question's phrase as one (小枧镇的党委书记 → 小枧镇党委书记陈胡立) before one
+                # holding its words apart (小枧镇三星社区党委书记顾仕松)
+                filled = [r for r in filled if any(ph in ranked.unit_of(r).text for ph in wanted)] or filled
                 if filled:
                     best = max(filled, key=lambda r: adjusted[r])
                     break

@@ -7,10 +7,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 from rag.lang.glossary import english_measure
 from rag.lang.script import has_han, normalize, script_of
+from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words, tokens
 from rag.records import Answer
 
@@ -91,13 +93,13 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
     ("title", re.compile(r"(什么|哪个|何种)(职务|职位|身份|头衔|职称|级别)|担任(什么|何|哪)|任(什么|何)职|是什么(官|职)|"
                          r"\bwhat (is|was) (his|her|their) (job|title|position|role)\b|\bwhat position\b", re.I)),
     ("person", re.compile(r"(书记|部长|主任|镇长|主席|局长|市长|县长|区长|经理|董事长|总裁|教授|负责人|所长|队长|院长|校长|发言人|"
-                          r"主持人|创始人)(是|叫|的名字是)?(什么|谁)|谁|哪位|哪(一)?个人|什么人|叫什么名字|名字是|姓名|哪名|"
+                          r"主持人|创始人)(分别|各自|都)?(是|叫|的名字是)?(什么|谁)|谁|哪位|哪(一)?个人|什么人|叫什么名字|名字是|姓名|哪名|"
                           r"\bwho(m|se)?\b|\bwhat is the name\b|\bwhich ([a-z]+ )?(people|persons|officials|leaders|speakers)\b", re.I)),
     ("age", re.compile(r"多大年纪|多少岁|几岁|年龄|多大了|\bhow old\b|\bage\b", re.I)),
     ("year", re.compile(r"哪年|哪一年|哪个年份|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
     ("time", re.compile(r"几点钟|(?<![哪这那有])几点(?=[开举召到结起]|$|[？?])|什么时间段|上午还是下午|\bwhat time\b|\btime of day\b", re.I)),
     ("date", re.compile(r"哪天|哪一天|何时|什么时候|什么时间|几月|几号|哪个月|日期|什么日子|哪一日|"
-                        r"\bwhen\b|\bwhat (date|day|year|month)\b|\bon what date\b|\bwhich (day|date|year|month)\b", re.I)),
+                        r"\bwhen\b|\bwhat (date|day|year|month)s?\b|\bon what dates?\b|\bwhich (day|date|year|month)s?\b", re.I)),
     ("duration", re.compile(r"多长时间|多久|几天|几年|多少天|多少年|几个月|多少个月|多少小时|几小时|持续(多|几)|\bhow long\b", re.I)),
     ("percent", re.compile(r"百分之|比例|占比|增速|增幅|降幅|同比|环比|百分点|(增长|下降|上升|提高|降低|减少|增加)了?(多少|几)"
                            r"(?!(万|亿|元|人|家|个|件|辆|吨))|率是多少|率为多少|\bpercent(age)?\b|\bshare of\b", re.I)),
@@ -139,6 +141,19 @@ QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,80})[”\"」』’]|
 MEASURE = re.compile(r"(?:多少|(?<![这那哪])几)(万元|亿元|万人|平方米|公里|公斤|小时|分钟|个月|[个件位名家项次人天年岁元台辆架艘座所只条批场户吨米秒周倍期届])")
 # A token that only frames the question (几篇, 哪条, 这次, 哪些方面, 分别是): never content.
 _FRAME_TOKEN = re.compile(r"^[几哪这那][个篇条次场项位些种家所点]|什么|多少|^分别$")
+def written_forms(norm: str) -> str:
+    """A question (search form) with its spoken forms written out (咋办 → 怎么办, 啥 → 什么, 遇着 → 遇到), from
+    rag/lang/data/colloquial.tsv: the question words then say what is asked, the verbs meet the article's."""
+    table, pattern = _colloquial()
+    return pattern.sub(lambda m: table[m.group()], norm) if table else norm
+
+
+@lru_cache(maxsize=1)
+def _colloquial() -> tuple[dict[str, str], re.Pattern]:
+    table = dict(read_rows("rag.lang", "data/colloquial.tsv", 2, 2))
+    return table, re.compile("|".join(re.escape(w) for w in sorted(table, key=len, reverse=True)))
+
+
 _MONTH = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?")
 # Verbs that carry no event of their own: never the asked-for predicate.
 LIGHT_VERBS = frozenset("是 有 为 在 要 会 能 将 让 使 被 把 给 叫 做 进行 开展 成为 作为 属于 包括 达到 实现 获得 表示 说 称 提到 提出 "
@@ -247,7 +262,7 @@ def analyze(question: str) -> Question:
 
     script = script_of(question)
     weights, median = idf()
-    norm = normalize(question)
+    norm = written_forms(normalize(question))
     # 6月份 → 6月: an article says 6月16日, never 月份
     toks = [t for t in tokens(_MONTH.sub(lambda m: f" {m.group(1)}月 ", norm))]
     # jieba keeps an aspect particle on a verb (签了, 去过): the verb alone is what an article says.
@@ -296,6 +311,14 @@ def _cleft_verb(toks: Sequence[str]) -> str | None:
         return None
     verb = words[-2]
     return verb if len(verb) >= 2 and tag(verb) in (None, "v", "vn") and verb not in LIGHT_VERBS else None
+
+
+def names_a_person(question: str) -> bool:
+    """A follow-up that points at one person (他/她, he/she): the one the answer before it named."""
+    return bool(_PERSON_PRONOUN.search(_NOT_PRONOUN.sub("", question)))
+
+
+_PERSON_PRONOUN = re.compile(r"(?<![其吉])[他她](?!们)|\b(he|she|him|his|her)\b", re.I)
 
 
 def is_follow_up(question: str) -> bool:

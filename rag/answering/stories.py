@@ -26,7 +26,21 @@ def shingles(article: Article) -> np.ndarray:
     return found
 
 
+_SAME: OrderedDict[tuple[str, str], bool] = OrderedDict()
+_SAME_SIZE = 65536
+
+
 def same_story(a: Article, b: Article) -> bool:
+    key = (a.content_hash, b.content_hash)
+    found = _SAME.get(key)
+    if found is None:
+        found = _SAME[key] = _same_story(a, b)
+        if len(_SAME) > _SAME_SIZE:
+            _SAME.popitem(last=False)
+    return found
+
+
+def _same_story(a: Article, b: Article) -> bool:
     x, y = shingles(a), shingles(b)
     if not len(x) or not len(y):
         return False

@@ -1,10 +1,16 @@
 """Timelines: the articles about a topic as dated lines, one event each (a story republished by several outlets
 once, the others named), cited, oldest first.
 
+Only an article whose main event is the topic (its title or lead holds the topic's words) gives its headline, the
+clause run that says who did what (rag.answering.headlines); an article that only mentions the topic gives a line
+only where the topic is in the main clause of a sentence that says who did what, never from a list of sectors,
+a background clause or an object, and otherwise none.
+
 An event's date is the one its sentence states when it states a full date (2023年7月28日); a month and day
 (7月28日) take the year of the article's date, or the year before when that would put the event after the
-article; otherwise the article's date. An article whose page gives no year (ISO --MM-DD) and whose sentence
-names none is shown with its month and day and "year not given"; an undated article as undated. Neither is
+article; a line that states no day takes the first day its article's lead paragraph states when that is at
+most a month before the article's date (when the reported event happened); otherwise the article's date. An article whose page gives no year (ISO --MM-DD)
+and whose sentence names none is shown with its month and day and "year not given"; an undated article as undated. Neither is
 ever given a guessed year: they follow the dated lines, in their own sections."""
 
 from __future__ import annotations
@@ -12,17 +18,22 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from datetime import date
 
 from rag.answering.cues import twin
-from rag.answering.headlines import headline
-from rag.answering.selection import score_article, shown
+from rag.answering.headlines import headline, holds, lead_text
+from rag.answering.selection import Scored, score_article, shown
 from rag.answering.stories import also_carried, carriers, distinct_stories
-from rag.answering.topics import Line, nothing_found, pick_lines
+from rag.answering.topics import COVERAGE, Line, nothing_found, pick_lines, topic_terms
+from rag.lang.script import normalize
 from rag.records import Citation, Summary, TopicMatch
 
 EVENT_CHARS = 80  # an event line is at most this long (a clause run of the article's best sentences)
+LEAD_DAYS = 31  # a day the lead states is the event's when at most this long before the article's date
+PASSING = 0.5  # weight of a line from an article whose main event is something else (its line names the topic)
 MAX_EVENTS = 30
-ARTICLES_READ = 40  # the most relevant articles whose events are considered
+ARTICLES_READ = 40  # the most relevant articles whose events are considered ...
+ARTICLES_SCANNED = 80  # ... looked for among this many, past those that only mention the topic in passing
 _FULL = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _MONTH_DAY = re.compile(r"(?<![\d年])(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]")
 _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
@@ -57,10 +68,10 @@ def _valid(month: int, day: int) -> bool:
     return 1 <= month <= 12 and 1 <= day <= 31
 
 
-def event_date(article_date: str | None, text: str) -> When:
-    """The date of the event a sentence reports, from the sentence and the article's date (never guessed)."""
+def stated_date(article_date: str | None, text: str) -> When | None:
+    """The day a text states (a full date, or a month and day placed in the article's year), or None."""
     t = twin(text)
-    iso, yearless = _ISO.match(article_date or ""), _YEARLESS.match(article_date or "")
+    iso = _ISO.match(article_date or "")
     m = _FULL.search(t)
     if m and _valid(int(m.group(2)), int(m.group(3))):
         return When(int(m.group(1)), int(m.group(2)), int(m.group(3)), True)
@@ -71,6 +82,39 @@ def event_date(article_date: str | None, text: str) -> When:
             year, pub = int(iso.group(1)), (int(iso.group(2)), int(iso.group(3)))
             return When(year - 1 if (month, day) > pub and month - pub[0] > 1 else year, month, day, True)
         return When(None, month, day, True)
+    return None
+
+
+def recent(when: When, article_date: str | None, days: int = LEAD_DAYS) -> bool:
+    """Whether `when` falls within `days` days before the article's date (month and day only when the page gives
+    no year); never for an undated article."""
+    iso, yearless = _ISO.match(article_date or ""), _YEARLESS.match(article_date or "")
+    try:
+        if iso and when.year is not None:
+            gap = (date(*map(int, iso.groups())) - date(when.year, when.month, when.day)).days
+        elif (iso or yearless) and when.month is not None:
+            m = iso or yearless
+            pub = date(2000, int(m.groups()[-2]), int(m.groups()[-1]))
+            gap = (pub - date(2000, when.month, when.day)).days % 366
+        else:
+            return False
+    except ValueError:  # 2月30日
+        return False
+    return 0 <= gap <= days
+
+
+def event_date(article_date: str | None, text: str, lead: str = "") -> When:
+    """The date of the event a sentence reports, from the sentence and the article's date (never guessed); a
+    sentence that states none takes the first day the article's `lead` paragraph states when that is within
+    LEAD_DAYS before the article's date (a news report's lead says when the event it reports happened; an older
+    day there is background), else the article's date."""
+    own = stated_date(article_date, text)
+    if own is not None:
+        return own
+    led = stated_date(article_date, lead) if lead else None
+    if led is not None and recent(led, article_date):
+        return led
+    iso, yearless = _ISO.match(article_date or ""), _YEARLESS.match(article_date or "")
     if iso:
         return When(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)), False)
     if yearless:
@@ -83,18 +127,49 @@ def timeline_title(match: TopicMatch) -> str:
     return f"“{match.topic}”时间线（{n} 篇报道）" if match.language == "zh" else f"Timeline of “{match.topic}” ({n} articles)"
 
 
+def main_event_text(scored: Scored) -> str:
+    """The article's title and lead sentence (Simplified search form): what its main event is."""
+    return normalize((scored.ix.title if scored.ix is not None else "") + "\n" + lead_text(scored))
+
+
+def event_line(scored: Scored, terms: list[tuple[str, float]]) -> tuple[tuple[int, int, int] | None, bool]:
+    """(the article's event line, whether the article's main event is the topic). An article whose title or lead
+    holds the topic gives its headline (who did what); another gives a line only from a clause run that itself
+    holds the topic (not a passing mention elsewhere in its sentence), else none."""
+    need = 0.999 if len(terms) <= 2 else COVERAGE
+    if not terms or holds(main_event_text(scored), terms, need):
+        return headline(scored, EVENT_CHARS), True
+    return headline(scored, EVENT_CHARS, terms, need), False
+
+
 def timeline_events(match: TopicMatch, max_events: int = MAX_EVENTS) -> list[tuple[When, Line]]:
     """One event per article (its ≤ 80-character line), near-duplicate reports left out, oldest first: dated
-    events, then those without a year, then undated ones."""
-    lines = []
-    for rank, (article, others) in enumerate(distinct_stories(match.articles, ARTICLES_READ)):
+    events, then those without a year, then undated ones. An article that only mentions the topic in passing
+    gives no line (`event_line`)."""
+    return read_events(match, max_events)[0]
+
+
+def read_events(match: TopicMatch, max_events: int = MAX_EVENTS) -> tuple[list[tuple[When, Line]], int]:
+    """`timeline_events`, and how many stories were read for them."""
+    terms = topic_terms(match.topic)
+    lines: list[Line] = []
+    leads: dict[str, str] = {}  # each article's lead paragraph
+    read = 0
+    for rank, (article, others) in enumerate(distinct_stories(match.articles, ARTICLES_SCANNED)):
+        if len(lines) >= ARTICLES_READ:
+            break
+        read += 1
         scored = score_article(article)
-        span = headline(scored, EVENT_CHARS)
+        span, main = event_line(scored, terms)
         if span is not None:
             best = float(max(scored.sentence_scores.max(), 0.0)) if len(scored.sentence_scores) else 0.0
-            lines.append(Line(article, span, (0.5 + best) / math.sqrt(1 + rank), carriers(article, others)))
+            weight = (0.5 + best) / math.sqrt(1 + rank) * (1.0 if main else PASSING)
+            lines.append(Line(article, span, weight, carriers(article, others)))
+            leads[article.id] = lead_text(scored, whole_paragraph=True)
     events = pick_lines(lines, max_events)
-    return sorted(((event_date(l.article.date, l.text), l) for l in events), key=lambda t: (t[0].key(), t[1].article.id))
+    dated = sorted(((event_date(l.article.date, l.text, leads.get(l.article.id, "")), l) for l in events),
+                   key=lambda t: (t[0].key(), t[1].article.id))
+    return dated, read
 
 
 def section_heading(kind: int, language: str) -> str:
@@ -114,7 +189,9 @@ def timeline(match: TopicMatch, max_events: int = MAX_EVENTS) -> Summary:
     title = timeline_title(match)
     if not match.articles:
         return nothing_found(match, title)
-    events = timeline_events(match, max_events)
+    events, read = read_events(match, max_events)
+    if not events:
+        return only_in_passing(match, title)
     out: list[str] = []
     citations: list[Citation] = []
     section = 0
@@ -127,11 +204,19 @@ def timeline(match: TopicMatch, max_events: int = MAX_EVENTS) -> Summary:
         art = line.article
         citations.append(Citation(n, art.id, art.title, art.date, art.source, art.url, p, line.text, a, b))
         out.append(f"{event_prefix(when, line, match.language)}{shown(line.text)}[{n}]{also_carried(line.also, match.language)}")
-    return Summary(None, title, "\n".join(out), citations, note=coverage_note(match, len(events)))
+    return Summary(None, title, "\n".join(out), citations, note=coverage_note(match, len(events), read))
 
 
-def coverage_note(match: TopicMatch, events: int) -> str | None:
+def only_in_passing(match: TopicMatch, title: str) -> Summary:
+    """No event line: the matching articles mention the topic, none of them in a main clause or as its event."""
+    n = len(match.articles)
+    text = (f"有 {n} 篇报道提到“{match.topic}”，但都只是顺带提及，没有以它为主的事件。" if match.language == "zh"
+            else f"{n} articles mention “{match.topic}”, only in passing: none reports an event about it.")
+    return Summary(None, title, text, [], note="mentions in passing only")
+
+
+def coverage_note(match: TopicMatch, events: int, read: int) -> str | None:
     if len(match.articles) <= events:
         return None
-    return (f"{events} events from {len(match.articles)} matching articles "
-            f"(the most relevant {min(len(match.articles), ARTICLES_READ)} read; repeated reports left out)")
+    return (f"{events} events from {len(match.articles)} matching articles (the most relevant {read} stories read; "
+            f"repeated reports and mentions in passing left out)")

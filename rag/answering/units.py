@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rag.answering.cues import words as cue_words
 from rag.answering.names import name_words
 from rag.ingest.articles import Article
 from rag.lang.script import normalize
@@ -66,6 +67,22 @@ SPEAKER_LINE = re.compile(r"^[^“”\"。！？]{1,45}?(说|表示|介绍|指�
 def _titled() -> re.Pattern:
     """A sentence that opens by naming someone by title (…支部书记黄俊德将以…): after a quotation, its speaker."""
     return re.compile(rf"^[^“”\"。！？，,]{{0,30}}?(?:{alternation(name_words()['title'])})[\u4e00-\u9fff]{{2,3}}")
+
+
+@lru_cache(maxsize=1)
+def _then_now() -> tuple[re.Pattern, re.Pattern]:
+    return (re.compile(alternation(cue_words("then"))), re.compile(alternation(cue_words("now"))))
+
+
+def splits_then_now(clauses: list[str], i: int, j: int) -> bool:
+    """True when clauses i..j (texts of one sentence, search form) cut a then/now pair in two: 以前觉得…就行了，
+    现在有本领恐慌 says one thing (data/unit_cues.tsv `then`, `now`)."""
+    then, now = _then_now()
+
+    def pair(k: int) -> bool:  # clause k opens with `then`, clause k+1 with `now`
+        return 0 <= k and k + 1 < len(clauses) and bool(then.match(clauses[k])) and bool(now.match(clauses[k + 1]))
+
+    return pair(j) or pair(i - 1)
 
 
 @dataclass(frozen=True)
@@ -170,6 +187,7 @@ class _Builder:
         p, para = s.paragraph, self.article.paragraph(s.paragraph)
         n = len(s.clauses)
         self.add("sent", [s.span], s.index, 1, n)
+        texts = [self.norm[p - 1][x:y] for x, y in s.clauses]
         for i in range(n):
             for j in range(i, min(n, i + RUN_MAX_CLAUSES)):
                 if i == 0 and j == n - 1:
@@ -177,7 +195,8 @@ class _Builder:
                 a, b = s.clauses[i][0], (s.end if j == n - 1 else s.clauses[j][1])
                 if b - a > RUN_MAX_CHARS:
                     break
-                self.add("run", [(p, a, b)], s.index, 1, j - i + 1)
+                if not splits_then_now(texts, i, j):
+                    self.add("run", [(p, a, b)], s.index, 1, j - i + 1)
         for x, y in s.clauses:  # 、-lists whose segments are clause-like
             parts = para[x:y].split("、")
             if len(parts) >= 3 and (y - x) / len(parts) >= 14:
@@ -311,10 +330,11 @@ class _Builder:
                 sm = sentences[m]
                 if s.start - qa > 80:  # a long quotation: its short clause runs, each with the speaker line
                     cl = [(x, y) for x, y in sm.clauses if y > qa]
+                    texts = [para[max(x, qa):y].lstrip("“") for x, y in cl]
                     for i in range(len(cl)):
                         for j in range(i, min(len(cl), i + 3)):
                             a, b = max(cl[i][0], qa), (sm.end if j == len(cl) - 1 else cl[j][1])
-                            if b - a <= QUOTE_RUN_CHARS:
+                            if b - a <= QUOTE_RUN_CHARS and not splits_then_now(texts, i, j):
                                 self.add("quoterun", [(p, a, b), s.span], m, 2, j - i + 1)
                 if k < m or m < s.index - 1:
                     self.add("quote1", [(p, qa if m == k else sm.start, sm.end), s.span], m, 2, 1)

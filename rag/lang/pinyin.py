@@ -22,6 +22,19 @@ def romanised_names(text: str, min_len: int = 3) -> list[str]:
     return [n for n in names if len(n) >= min_len]
 
 
+def romanised_pairs(text: str) -> list[str]:
+    """Two capitalised Latin words in a row spelt as one (Wang Gang → 'wanggang', Huang Chong → 'huangchong'):
+    a person's name romanised syllable by syllable, whose single syllables spell no word of two characters."""
+    out = []
+    for run in _LATIN_RUN.finditer(text):
+        words = [w.replace("'", "").lower() for w in _LATIN_NAME.findall(run.group())]
+        out += [a + b for a, b in zip(words, words[1:])]
+    return list(dict.fromkeys(out))
+
+
+_LATIN_RUN = re.compile(r"\b[A-Z][a-z]+(?:'[aeo][a-z]*)?(?:[ \t]+[A-Z][a-z]+(?:'[aeo][a-z]*)?)+")
+
+
 @lru_cache(maxsize=1)
 def char_readings() -> dict[str, tuple[str, ...]]:
     """Every Han character's toneless pinyin readings (from pypinyin's table)."""

@@ -1,0 +1,104 @@
+"""One-line headlines that say who did what (rag.answering.roles, rag.answering.headlines): the corpus overview's
+lines and the timeline's event lines, on real seed excerpts in both scripts, asked in both scripts."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+import pytest
+
+from rag.answering.overview import overview
+from rag.answering.roles import run_roles
+from rag.answering.timeline import event_date, timeline
+from rag.answering.topics import match_topic
+from rag.lang.script import normalize, to_simplified, to_traditional
+
+QUAN = "004_7e177a0353be72cf"
+SHIMA = "000_049c7ef42d054db3"
+SCRIPTS = {"hans": to_simplified, "hant": to_traditional}
+
+
+def in_script(articles, script: str):
+    convert = SCRIPTS[script]
+    return {k: dataclasses.replace(a, title=convert(a.title), paragraphs=tuple(convert(p) for p in a.paragraphs))
+            for k, a in articles.items()}
+
+
+# Real excerpts of the seeds: what each says, as the headline reads it.
+ROLES = [
+    ("6月25日,石马镇、小枧镇党政领导班子成员,相关部门负责人,双方村(社区)党组织书记共计60余人", 0),  # who attended
+    ("会上印发《关于表彰2023年度目标责任考核先进集体和先进个人的决定》", 1),  # an action, its actor in the sentence before
+    ("青岛市市南区金湖路街道泰州路社区第五网格泰州路居民区党支部书记郑素秀说。", 1),  # only names a speaker
+    ("2月25日,陕西三原县渠岸镇组织召开2024年镇村干部大会", 2),
+    ("会议由镇人大主席张晓敏主持", 2),
+    ("石马镇党委副书记、镇长黄充与小枧镇党委副书记、提名镇长商俊成签署共建合作协议", 2),
+]
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+@pytest.mark.parametrize("text, tier", ROLES)
+def test_clause_roles_tell_who_did_what_from_attendance_and_leaning_clauses(text, tier, script):
+    assert run_roles(SCRIPTS[script](text)).tier == tier
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_overview_lines_say_who_did_what_in_60_characters(seed_articles, script):
+    articles = in_script(seed_articles, script)
+    summary = overview(list(articles.values()))
+    assert len(summary.citations) == len(articles)  # one line each
+    for c in summary.citations:
+        assert articles[c.article_id].paragraph(c.paragraph)[c.start:c.end] == c.quote  # verbatim
+        assert len(c.quote) <= 60 and run_roles(c.quote).who_did_what, c.quote
+        text = normalize(c.quote)
+        assert not text.startswith(("会上", "为")) and "负责人" not in text and "共计" not in text, c.quote
+    lines = {c.article_id: normalize(c.quote) for c in summary.citations}
+    assert "渠岸镇组织召开2024年镇村干部大会" in lines[QUAN]  # not "会上印发…"
+    assert "签署共建合作协议" in lines[SHIMA] or "签约仪式" in lines[SHIMA]  # not the list of who came
+
+
+@pytest.mark.parametrize("question", ["这些文章讲了什么？", "這些文章講了什麼？"])
+def test_the_chat_overview_says_who_did_what_in_the_askers_script(seed_articles, tmp_path, question):
+    from rag.chat import respond
+    from tests.fakes import lexical_engine
+
+    reply, _ = respond(lexical_engine(seed_articles, tmp_path), question)
+    assert len(reply.citations) == len(seed_articles)
+    quan = next(line for line in reply.summary.splitlines() if "2024-02-27" in line)
+    assert normalize(quan).split(" ", 1)[1].startswith("2月25日,陕西三原县渠岸镇组织召开2024年镇村干部大会")
+    assert ("鎮" in quan) == (question != "这些文章讲了什么？")  # shown in the asker's script
+
+
+@pytest.mark.parametrize("topic", ["国有企业", "國有企業"])
+def test_a_topic_only_listed_in_passing_gives_no_timeline_line(seed_articles, topic):
+    # 003 names 国有企业 once, as one of six kinds of Party organisation ("来自农村、城市社区、国有企业、…的基层党组织")
+    match = match_topic(topic, seed_articles, None)
+    assert [a.id for a in match.articles] == ["003_149da1c9ea8086b3"]
+    summary = timeline(match)
+    assert not summary.citations and "顺带提及" in summary.summary and summary.note == "mentions in passing only"
+
+
+@pytest.mark.parametrize("script", sorted(SCRIPTS))
+def test_a_timeline_line_from_an_article_about_something_else_has_the_topic_in_its_main_clause(seed_articles, script):
+    # 渠岸镇's meeting is about the spring's work; 安全生产 is what 孙宇 signed for there: that clause is the line,
+    # dated by the meeting its lead reports (2月25日), not by the page (2-27)
+    articles = in_script(seed_articles, script)
+    summary = timeline(match_topic(SCRIPTS[script]("安全生产"), articles, None))
+    (c,) = summary.citations
+    assert c.article_id == QUAN and articles[QUAN].paragraph(c.paragraph)[c.start:c.end] == c.quote
+    assert normalize(c.quote).startswith("镇党委副书记、代镇长孙宇代表镇政府与各村签定安全生产目标责任书")
+    assert summary.summary.startswith("2024-02-25")
+
+
+def test_a_lines_date_comes_from_its_lead_only_when_the_lead_reports_the_news():
+    assert event_date("2024-02-27T16:56:27", "会议由镇人大主席张晓敏主持。", "为全面贯彻…。2月25日,陕西三原县渠岸镇组织召开…").label("zh") == "2024-02-25"
+    # a lead that opens on background years before the page is not the event's day
+    assert event_date("2023-07-25", "还将大力发展智能网联新能源汽车产业", "2017年4月1日，重庆自贸试验区正式挂牌").label("zh") == "2023-07-25"
+    assert event_date("--06-26", "直联共建活动在成都市文化馆举办", "6月26日上午，由市委组织部…").label("zh") == "06-26（年份不详）"
+    assert event_date(None, "直联共建活动在成都市文化馆举办", "6月26日上午，由市委组织部…").label("zh") == "日期不详"  # never guessed
+
+
+def test_every_overview_line_of_the_seeds_is_a_shown_quote(seed_articles):
+    summary = overview(list(seed_articles.values()))
+    for line, c in zip((l for l in summary.summary.splitlines() if re.search(r"\[\d+\]", l)), summary.citations):
+        assert c.quote.rstrip("。") in line
