@@ -6,8 +6,11 @@ winner, someone's university). This check reads the slot off the question and lo
 units and the sentences beside them:
 
 - 哪+classifier+head noun (哪所大学, 哪个支部, 哪家酒店; English "which university"): a name ending in that head
-  (data/slot_heads.tsv), other than one the question already names;
+  (data/slot_heads.tsv), other than one the question already names — in a span naming the role the question asks
+  its holder of (第一名是哪个支部, 哪个支部拿了第一名) when the article names that role;
 - 多少/几+measure word (多少人, 多少个行政村): a number with that measure, and the counted noun (行政村) in the text;
+  English "how many X" with X's measure (rag/lang/data/count_nouns_en.tsv: books → 本);
+- 多少钱: an amount of money; 电话/手机号/phone: a phone number;
 - 多少 without a measure (常住人口是多少, 财政收入是多少): a number, and the word asked about (常住人口) in the text;
 - 谁/叫什么名字 (English who): a person's name (an organisation also fills 谁), and the role asked about (冠军);
 - 哪天/几号 (English what date): a date; 什么时候/何时/何日 (English when): a date, a clock time or a time word
