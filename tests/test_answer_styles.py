@@ -143,3 +143,19 @@ def test_a_question_on_what_changed_quotes_the_then_and_the_now(ask, seed_articl
     assert not answer.refused and answer.article_ids[0] == QINGDAO
     assert ev.covers(answer.answer, [["本领恐慌"]]), answer.answer
     assert_well_cited(answer, seed_articles)
+
+
+# -- what two articles share ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("question, articles, keys", [
+    ("石馬鎮和青山區的活動有什麼共同點？", {SHIMA, QINGSHAN}, [["共建合作协议"], ["睦邻共建协议"]]),
+    ("锦江区和渠岸镇的活动有什么相同之处？", {JINJIANG, QUAN}, [["颁发了荣誉证书"], ["颁奖"]]),
+])
+def test_a_comparison_quotes_the_outcome_both_articles_report(ask, seed_articles, question, articles, keys):
+    answer = ask(question)
+    assert not answer.refused and set(answer.article_ids) == articles, answer.answer
+    # each line is the article's signing (or award) that the other article also reports, not its opening sentence
+    assert ev.covers(answer.answer, keys), answer.answer
+    assert len(answer.answer.splitlines()) == 2
+    assert_well_cited(answer, seed_articles)

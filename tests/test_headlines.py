@@ -102,3 +102,19 @@ def test_every_overview_line_of_the_seeds_is_a_shown_quote(seed_articles):
     summary = overview(list(seed_articles.values()))
     for line, c in zip((l for l in summary.summary.splitlines() if re.search(r"\[\d+\]", l)), summary.citations):
         assert c.quote.rstrip("。") in line
+
+
+def test_an_english_topic_is_checked_through_its_chinese_words(seed_articles):
+    """An English topic's timeline reads its Chinese words (glossary; names in pinyin, read from the articles in
+    either script), not the English ones the Chinese pages never hold, so its events are not all taken for
+    mentions in passing."""
+    from rag.answering.timeline import timeline_terms
+    from rag.records import TopicMatch
+
+    qingdao = TopicMatch("Qingdao", (seed_articles["003_149da1c9ea8086b3"],), (1.0,), "en")
+    assert [t for t, _ in timeline_terms(qingdao)[0]] == ["青岛"]  # the page writes 青島
+    (c,) = timeline(qingdao).citations
+    assert "青島啟動爭創" in c.quote
+    party = TopicMatch("party building", tuple(seed_articles.values()), (1.0,) * len(seed_articles), "en")
+    summary = timeline(party)
+    assert len(summary.citations) >= 3 and "only in passing" not in summary.summary

@@ -12,18 +12,21 @@ that holds evidence.
 
 from __future__ import annotations
 
+import itertools
 import re
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 import numpy as np
 
+from rag.answering.cues import alt
 from rag.answering.english import english_terms
 from rag.answering.model import AnswerModel, Ranked
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.question import Question
 from rag.answering.refusal import answerability
 from rag.lang.script import normalize
-from rag.lang.words import idf
+from rag.lang.words import idf, stop_words, tokens
 
 # Asks the same thing of every article: 这几篇/每篇/各地/分别 …, "each", "respectively".
 DISTRIBUTIVE = re.compile(r"这(几|些)(篇|场|次|项|个|份)|这些(文章|报道|新闻|活动)|每(一)?(篇|场|次|个地方)|各(篇|场|次|自|地|个地方)|"
@@ -36,6 +39,8 @@ NAME_MIN_CHARS = 2  # a name that singles out an article: a word of two characte
 NAME_MIN_IDF_SHARE = 0.75  # … as rare as this share of the median word at least (石马 0.94, 锦江区 1.1; 活动 0.39)
 DISTRIBUTIVE_FLOOR = 0.5  # share of the multi-article threshold an article needs when its best unit fills the slot
 MIN_LINE = 12  # a per-article line shorter than this (a bare date) is shown in its clause
+SHARED_ARTICLES = 3  # a comparison of at most this many articles quotes what they share ...
+SHARED_UNITS = 12  # ... choosing among each article's best-ranked units that report an outcome
 
 
 def spreads(question: str) -> bool:
@@ -88,6 +93,45 @@ def phrases(q: Question) -> list[str]:
     return [a + b for a, b in zip(terms, terms[1:]) if re.search(re.escape(a) + "的?" + re.escape(b), norm)]
 
 
+def shared_rows(q: Question, ranked: Ranked, adjusted: np.ndarray, articles: Sequence[int] | None = None) -> dict[int, int]:
+    """For a question comparing two or three articles (有什么共同点): pool index → the row of its line, the units
+    reporting an outcome (签署, 颁发, 成立 …: `outcome` in data/unit_cues.tsv) that share the most words, weighed by
+    rarity, with the other articles' lines (石马镇 签署共建合作协议 / 青山区 签订了睦邻共建协议); empty when the question
+    compares nothing or no such units share a word beyond the question's own."""
+    indices = list(range(len(ranked.pool)) if articles is None else articles)
+    if not COMPARE.search(normalize(q.text)) or not 2 <= len(indices) <= SHARED_ARTICLES:
+        return {}
+    outcome, asked = _outcome(), {t for t, _ in q.terms}
+    weights, median = idf()
+    options = []
+    for i in indices:
+        mine = [int(r) for r in np.where(ranked.owner == i)[0] if outcome.search(ranked.unit_of(int(r)).text)]
+        mine = sorted(mine, key=lambda r: -adjusted[r])[:SHARED_UNITS]
+        found = [(r, _bag(ranked.unit_of(r).text, asked, weights, median)) for r in mine]
+        if not found:
+            return {}
+        options.append(found)
+    best, chosen = 0.0, {}
+    for combo in itertools.product(*options):
+        common = set.intersection(*(set(bag) for _, bag in combo))
+        if common:
+            score = sum(min(bag[w] for _, bag in combo) for w in common) / sum(sum(bag.values()) for _, bag in combo) ** 0.5
+            if score > best:
+                best, chosen = score, {i: r for i, (r, _) in zip(indices, combo)}
+    return chosen
+
+
+@lru_cache(maxsize=1)
+def _outcome() -> re.Pattern:
+    return re.compile(alt("outcome"))
+
+
+def _bag(text: str, asked: set[str], weights: dict, median: float) -> dict[str, float]:
+    """A unit's words of two characters or more, not stop words nor the question's own, with their IDF."""
+    stop = stop_words("search")
+    return {w: weights.get(w, median) for w in tokens(text) if len(w) >= 2 and w not in stop and w not in asked}
+
+
 def widen(ranked: Ranked, row: int, adjusted: np.ndarray) -> int:
     """The row itself, or, when its unit is shorter than MIN_LINE (a bare date), the best-scoring unit of its
     article that contains it and is long enough to read: the line then says what happened that day."""
@@ -110,6 +154,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     a question asked of every article, a unit holding the asked-for kind at DISTRIBUTIVE_FLOOR of it."""
     distributive = bool(DISTRIBUTIVE.search(normalize(q.text)))
     wanted = phrases(q)
+    shared = shared_rows(q, ranked, adjusted, articles)
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
         mine = np.where(ranked.owner == i)[0]
@@ -125,6 +170,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                 if filled:
                     best = max(filled, key=lambda r: adjusted[r])
                     break
+        best = shared.get(i, best)
         p = answerability(q, ranked, model, mine)
         if p >= model.multi_threshold or (
                 distributive and p >= DISTRIBUTIVE_FLOOR * model.multi_threshold and holds_filler(q, ranked, best)):

@@ -11,9 +11,9 @@ from functools import lru_cache
 KEPT = ("v", "ns", "nt", "d")  # verbs (v, vn, vd…), places, organisations, adverbs (已经, 最终: never a role)
 
 
-@lru_cache(maxsize=None)
-def dictionary_tags(kept: tuple[str, ...]) -> dict[str, str]:
-    """word → its jieba dictionary tag, for the tags starting with one of `kept`; cached per user on disk."""
+def _dictionary(name: str, build):
+    """A table built from jieba's dictionary file by `build(path)`, cached per user on disk (marshal) under
+    `name`, keyed by the file's size and mtime."""
     import importlib.util
     import marshal
     import os
@@ -22,20 +22,15 @@ def dictionary_tags(kept: tuple[str, ...]) -> dict[str, str]:
     path = os.path.join(os.path.dirname(spec.origin), "dict.txt")
     st = os.stat(path)
     cache_dir = os.path.join(os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "rag")
-    cache = os.path.join(cache_dir, f"jieba-tags-{'-'.join(kept)}-{st.st_size}-{st.st_mtime_ns}.marshal")
+    cache = os.path.join(cache_dir, f"jieba-{name}-{st.st_size}-{st.st_mtime_ns}.marshal")
     try:
         with open(cache, "rb") as f:
             table = marshal.loads(f.read())
-        if isinstance(table, dict):
+        if isinstance(table, (dict, frozenset)):
             return table
     except (OSError, EOFError, ValueError, TypeError):
         pass
-    table = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            parts = line.split()
-            if len(parts) == 3 and parts[2].startswith(kept):
-                table[parts[0]] = parts[2]
+    table = build(path)
     try:
         os.makedirs(cache_dir, exist_ok=True)
         tmp = f"{cache}.{os.getpid()}.tmp"
@@ -45,6 +40,27 @@ def dictionary_tags(kept: tuple[str, ...]) -> dict[str, str]:
     except OSError:
         pass  # only a cache
     return table
+
+
+def _rows(path: str):
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                yield parts
+
+
+@lru_cache(maxsize=None)
+def dictionary_tags(kept: tuple[str, ...]) -> dict[str, str]:
+    """word → its jieba dictionary tag, for the tags starting with one of `kept`; cached per user on disk."""
+    return _dictionary(f"tags-{'-'.join(kept)}", lambda path: {w: t for w, _, t in _rows(path) if t.startswith(kept)})
+
+
+@lru_cache(maxsize=None)
+def dictionary_words(tags: tuple[str, ...]) -> frozenset[str]:
+    """The words jieba's dictionary tags exactly one of `tags` (("n", "ng"): common nouns, without the names
+    that dictionary_tags tables hold); a set, a third of a word → tag table's memory; cached per user on disk."""
+    return _dictionary(f"words-{'-'.join(tags)}", lambda path: frozenset(w for w, _, t in _rows(path) if t in tags))
 
 
 def word_tags() -> dict[str, str]:

@@ -3,13 +3,15 @@ than list who attended ("石马镇、小枧镇党政领导班子成员,相关部
 ("会上印发《…》") or only announce a speaker ("波兰军方称").
 
 - an action is a word of the cue lists of what happened, was decided, asked, said or chaired (data/unit_cues.tsv:
-  event, outcome, demand, speech, chair), or a verb of jieba's dictionary (rag.answering.postags) that is not a
-  light verb (light_verb: 相关, 共计, 包括, 是 report no action) and not a job title (data/names.tsv: 镇长, which
-  jieba's dictionary tags as a verb); attending (attend: 参加, 出席) is not an action;
-- a subject is a noun before the action: a noun of jieba's dictionary, a word not in it (names often),
-  a job title; a named actor is a person, place or organisation (nr, ns, nt), a job title (书记王刚), or a word of
-  three or more characters ending like an organisation or a place (统计局, 渠岸镇: actor_suffix) or of two or
-  more ending like people (运动员, 警方: person_suffix);
+  event, outcome, demand, speech, chair), or a verb of jieba's dictionary (the answerer's table,
+  rag.answering.postags.word_tags) that is not a light verb (light_verb: 相关, 共计, 包括, 是 report no action)
+  and not a job title (data/names.tsv: 镇长, which jieba's dictionary tags as a verb); attending (attend: 参加,
+  出席) is not an action;
+- a subject is a noun before the action: a common noun of jieba's dictionary (postags.dictionary_words: the one
+  table this module adds, ~14 MB), a word not in it (names often), a job title; a named actor is a person, place
+  or organisation (nr, ns, nt in the summary features' table, features.word_tags), a job title (书记王刚), or a
+  word of three or more characters ending like an organisation or a place (统计局, 渠岸镇: actor_suffix) or of
+  two or more ending like people (运动员, 警方: person_suffix);
 - a run says nothing by itself when it only names a speaker (…表示 / …称: the editorial rules' attribution) or
   ends on a clause that only frames another (…以来, …之际: subordinate_end).
 
@@ -23,8 +25,9 @@ from functools import lru_cache
 from typing import Sequence
 
 from rag.answering.cues import alt, cue_patterns, editorial_patterns, start_patterns, twin, words
+from rag.answering.features import word_tags as name_tags
 from rag.answering.names import name_words
-from rag.answering.postags import dictionary_tags
+from rag.answering.postags import dictionary_words, word_tags
 from rag.lang.words import jieba_tokenizer
 
 NAMED_TAGS = ("nr", "ns", "nt")
@@ -53,35 +56,49 @@ class RunRoles:
         return 2 if self.who_did_what else 1 if self.action else 0
 
 
+@dataclass(frozen=True)
+class Lexicon:
+    verbs: dict[str, str]  # word → tag, for verbs (v, vn, …), places, organisations, adverbs (postags.word_tags)
+    names: dict[str, str]  # word → tag, for names, places, organisations, numerals, times (features.word_tags)
+    nouns: frozenset[str]  # common nouns
+    actions: frozenset[str]
+    not_actions: frozenset[str]
+    titles: frozenset[str]
+    org_suffixes: tuple[str, ...]
+    people_suffixes: tuple[str, ...]
+
+
 @lru_cache(maxsize=1)
-def _lexicon() -> tuple[dict[str, str], frozenset[str], frozenset[str], frozenset[str], tuple[str, ...], tuple[str, ...]]:
-    tags = dictionary_tags(("v", "n"))
-    actions = frozenset(w for name in ACTION_LISTS for w in words(name))
+def _lexicon() -> Lexicon:
+    """The tables the summary features and the answerer already hold, and jieba's common nouns."""
     titles = frozenset(name_words()["title"])
-    not_actions = frozenset(words("light_verb")) | frozenset(words("attend")) | titles
-    return tags, actions, not_actions, titles, tuple(words("actor_suffix")), tuple(words("person_suffix"))
+    return Lexicon(word_tags(), name_tags(), dictionary_words(("n", "ng")),
+                   frozenset(w for name in ACTION_LISTS for w in words(name)),
+                   frozenset(words("light_verb")) | frozenset(words("attend")) | titles, titles,
+                   tuple(words("actor_suffix")), tuple(words("person_suffix")))
 
 
 _HAN_WORD = re.compile(r"^[\u4e00-\u9fff]{2,}$")
 
 
 def is_action(word: str) -> bool:
-    tags, actions, not_actions, _, _, _ = _lexicon()
-    return word in actions or (tags.get(word) == "v" and len(word) >= 2 and word not in not_actions)
+    lex = _lexicon()
+    return word in lex.actions or (lex.verbs.get(word) == "v" and len(word) >= 2 and word not in lex.not_actions)
 
 
 def is_named(word: str) -> bool:
-    tags, _, _, titles, org, people = _lexicon()
-    return (tags.get(word, "").startswith(NAMED_TAGS) or word in titles or (len(word) >= 3 and word.endswith(org))
-            or (len(word) >= 2 and word.endswith(people)))
+    lex = _lexicon()
+    return (lex.names.get(word, "").startswith(NAMED_TAGS) or word in lex.titles
+            or (len(word) >= 3 and word.endswith(lex.org_suffixes)) or (len(word) >= 2 and word.endswith(lex.people_suffixes)))
 
 
 def is_subject(word: str) -> bool:
-    tags = _lexicon()[0]
-    tag = tags.get(word)
-    if tag is not None:
-        return tag.startswith("n") or is_named(word)
-    return is_named(word) or (bool(_HAN_WORD.match(word)) and not jieba_tokenizer().FREQ.get(word))
+    lex = _lexicon()
+    if word in lex.nouns or lex.names.get(word, "").startswith("n") or is_named(word):
+        return True
+    if word in lex.verbs or word in lex.names:
+        return False
+    return bool(_HAN_WORD.match(word)) and not jieba_tokenizer().FREQ.get(word)
 
 
 def clause_roles(text: str) -> ClauseRoles:

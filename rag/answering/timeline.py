@@ -24,8 +24,8 @@ from rag.answering.cues import twin
 from rag.answering.headlines import headline, holds, lead_text
 from rag.answering.selection import Scored, score_article, shown
 from rag.answering.stories import also_carried, carriers, distinct_stories
-from rag.answering.topics import COVERAGE, Line, nothing_found, pick_lines, topic_terms
-from rag.lang.script import normalize
+from rag.answering.topics import COVERAGE, RETRIEVED_COVERAGE, Line, nothing_found, pick_lines, topic_terms
+from rag.lang.script import has_han, normalize
 from rag.records import Citation, Summary, TopicMatch
 
 EVENT_CHARS = 80  # an event line is at most this long (a clause run of the article's best sentences)
@@ -132,11 +132,26 @@ def main_event_text(scored: Scored) -> str:
     return normalize((scored.ix.title if scored.ix is not None else "") + "\n" + lead_text(scored))
 
 
-def event_line(scored: Scored, terms: list[tuple[str, float]]) -> tuple[tuple[int, int, int] | None, bool]:
+def timeline_terms(match: TopicMatch) -> tuple[list[tuple[str, float]], float]:
+    """The topic's words an article's title and lead, or a line, must hold, and the share of their weight: a
+    Chinese topic's own words (all of one or two, else COVERAGE); an English topic's Chinese words (the glossary's,
+    and names read in pinyin from the matched articles), RETRIEVED_COVERAGE of them, or its own words where the
+    articles hold them (English articles); none (no check) when neither is found."""
+    if has_han(match.topic):
+        terms = topic_terms(match.topic)
+        return terms, (0.999 if len(terms) <= 2 else COVERAGE)
+    texts = [(a.title + "\n" + "\n".join(a.paragraphs)).lower() for a in match.articles[:20]]
+    terms = topic_terms(match.topic, texts)
+    han = list({normalize(t): w for t, w in terms if has_han(t)}.items())  # 青島 read in a page → 青岛
+    if han:
+        return han, RETRIEVED_COVERAGE
+    return ([t for t in terms if any(t[0] in x for x in texts)], RETRIEVED_COVERAGE)
+
+
+def event_line(scored: Scored, terms: list[tuple[str, float]], need: float) -> tuple[tuple[int, int, int] | None, bool]:
     """(the article's event line, whether the article's main event is the topic). An article whose title or lead
-    holds the topic gives its headline (who did what); another gives a line only from a clause run that itself
-    holds the topic (not a passing mention elsewhere in its sentence), else none."""
-    need = 0.999 if len(terms) <= 2 else COVERAGE
+    holds the topic gives its headline (who did what); another gives a line only from a clause run that says who
+    did what with the topic in its main clause, else none."""
     if not terms or holds(main_event_text(scored), terms, need):
         return headline(scored, EVENT_CHARS), True
     return headline(scored, EVENT_CHARS, terms, need), False
@@ -151,7 +166,7 @@ def timeline_events(match: TopicMatch, max_events: int = MAX_EVENTS) -> list[tup
 
 def read_events(match: TopicMatch, max_events: int = MAX_EVENTS) -> tuple[list[tuple[When, Line]], int]:
     """`timeline_events`, and how many stories were read for them."""
-    terms = topic_terms(match.topic)
+    terms, need = timeline_terms(match)
     lines: list[Line] = []
     leads: dict[str, str] = {}  # each article's lead paragraph
     read = 0
@@ -160,7 +175,7 @@ def read_events(match: TopicMatch, max_events: int = MAX_EVENTS) -> tuple[list[t
             break
         read += 1
         scored = score_article(article)
-        span, main = event_line(scored, terms)
+        span, main = event_line(scored, terms, need)
         if span is not None:
             best = float(max(scored.sentence_scores.max(), 0.0)) if len(scored.sentence_scores) else 0.0
             weight = (0.5 + best) / math.sqrt(1 + rank) * (1.0 if main else PASSING)
