@@ -345,6 +345,8 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
     """Whether the spans `near` (their text: `text`) hold a filler of the asked slot."""
     if asked.kind == "head":
         return bool(_head_names(pa, near, asked.heads, qnorm))
+    if asked.kind == "count" and not has_han(text):  # an English article: "40,000 books" carries no measure word
+        return bool(_fresh(pa, ("number", "money", "percent"), near, qnorm))
     if asked.kind == "count":
         return any(_same_measure(pa.slots.measures.get(s, ""), asked.measure or "") for s in _fresh(pa, ("number",), near, qnorm))
     if asked.kind == "amount":
