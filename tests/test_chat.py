@@ -97,7 +97,8 @@ def test_summary_reply_and_the_conversation_it_returns(engine):
 def test_overview_reply(engine):
     (reply,), _ = say(engine, "这些文章讲了什么？")
     assert isinstance(reply, Summary) and reply.article_id is None
-    assert len(reply.citations) == len(engine.articles)
+    assert {c.article_id for c in reply.citations} == set(engine.articles)  # a line each (one or two pieces)
+    assert len(reply.summary.splitlines()) == len(engine.articles)
 
 
 def test_ambiguous_reference_asks_and_the_answer_picks(engine):
