@@ -104,9 +104,12 @@ def test_killed_mid_ingest_the_server_comes_back_at_once_and_embeds_nothing_twic
         answer = c.predict("青石镇第10号便民通告说体检地点在哪里？", api_name="/ask") if committed > 10 else None
         assert answer is None or not answer["refused"]
         job = next(j for j in status(c)["jobs"] if j["name"].endswith("of the corpus"))
-        assert job["total"] == n - committed
+        # the job holds what was not committed when the server started; the resumed ingest may have committed
+        # more since (every 3 s), so what /articles showed a moment ago bounds it from one side only
+        assert n - committed <= job["total"] < n, (job, committed)
+        at_start = n - job["total"]  # committed when the second server started
         # what was embedded before the kill and not committed comes from the journal, not the embedder
-        assert job["resumed"] >= embedded_before - committed > 0, (job, embedded_before, committed)
+        assert job["resumed"] >= embedded_before - at_start > 0, (job, embedded_before, at_start)
         wait_for(lambda: not status(c)["indexing"], 900, "the resumed ingest", second)
         job = next(j for j in status(c)["jobs"] if j["name"].endswith("of the corpus"))
         assert job["state"] == "done" and len(c.predict(api_name="/articles")) == 5 + n
