@@ -28,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 from rapidfuzz.distance import LCSseq  # noqa: E402
 
 from bench.crud_data import CRUD  # noqa: E402
+from rag.answering.elision import GAP  # noqa: E402
 from rag.answering.features import article_index  # noqa: E402
 from rag.answering.overview import article_headline  # noqa: E402
 from rag.answering.roles import run_roles  # noqa: E402
@@ -63,8 +64,7 @@ def measure(split: str, arts: dict, limit: int) -> dict:
         article = arts.get(rec["id"])
         if article is None:
             continue
-        span = article_headline(article)
-        line = article.paragraph(span[0])[span[1]:span[2]] if span else ""
+        line = GAP.join(article.paragraph(p)[a:b] for p, a, b in article_headline(article))  # as shown
         for name, text in (("line", line), ("lead", lead_line(article))):
             who, action = roles_of(to_simplified(text))
             rows[name].append({"p": precision(text, rec["reference_summary"]), "f": rouge_l(text, rec["reference_summary"]),

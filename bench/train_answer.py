@@ -29,6 +29,12 @@ Data recipe (all from ../shared and bench/, nothing is downloaded; built data st
   and, separately, on the answerable weak questions, jointly with a floor on the share of a Chinese question its
   best article holds (the pair that refuses the most unanswerable questions at that rate).
 CRUD qa_test is never read here.
+
+The threshold written here is the fitted one. The typed slot check after the model (rag.answering.slot_check)
+refuses slot-empty questions on its own, so the shipped threshold is then lowered by a stated rule: after a refit
+run `python bench/bench_threshold.py` (the sweep, with the check on) and `python bench/bench_threshold.py --write`
+(the lowest threshold at which, and one grid step below which, no seed set loses an unanswerable refusal or gains a
+false refusal and CRUD qa_dev's false refusals do not rise; the fitted threshold is kept in the model's info).
 """
 
 from __future__ import annotations

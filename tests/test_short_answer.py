@@ -83,3 +83,49 @@ def test_a_name_ending_in_the_asked_for_noun_answers_a_what_question(seed_articl
     assert short is not None and to_simplified(short).endswith("工作机制") and "实施" not in short, short
     # a generic head (什么内容) is no name: no short answer rather than a guess
     assert short_answer(analyze("会议交流了什么内容？"), pa, unit) is None
+
+
+def _pool(article):
+    au = article_units(article)
+    return PoolArticle(au, article_slots(au), tuple(0.0 for _ in au.units), 0), au
+
+
+def _role_short(article, sentences: list[str], question: str) -> list[str | None]:
+    """role_shorts over the one-sentence units of `article` holding `sentences` (in the article's order)."""
+    from rag.answering.short import role_shorts
+
+    pa, au = _pool(article)
+    q = analyze(question)
+    if q.script == "en":
+        q = english_terms(q, [au.text])
+    units = [next(u for u in au.units if normalize(s) in u.text and u.sentences == 1) for s in sentences]
+    return role_shorts(q, [(pa, u, short_answer(q, pa, u)) for u in units])
+
+
+def test_of_several_units_the_person_who_fills_the_asked_role_is_the_short_answer(seed_articles):
+    # 004 (Simplified): the lead sentence lists who attended (an office, 党支部, stands in for a person there);
+    # the next sentence says who chaired it: the person, in the clause of the asked verb, is the short answer
+    shorts = _role_short(seed_articles[QUAN], ["镇领导班子成员、全体机关干部", "会议由镇人大主席张晓敏主持"],
+                         "哪位领导主持了镇村干部大会？")
+    assert [to_simplified(s) if s else s for s in shorts] == [None, "张晓敏"], shorts
+
+
+def test_a_person_outside_the_asked_action_is_no_short_answer(seed_articles):
+    # 002 (Traditional): 武汉印象城负责人 introduced the plan (no person named); 程汉萍 in the next unit only
+    # spoke at the end: better no short answer than her name
+    shorts = _role_short(seed_articles[QINGSHAN], ["分别介绍了区图书馆和循环书屋计划", "区委两新工委书记程汉萍"],
+                         "Who introduced the circular book house plan to the Qingshan meeting?")
+    assert shorts == [None, None], shorts
+    # asked about what she did, she is the answer
+    shorts = _role_short(seed_articles[QINGSHAN], ["分别介绍了区图书馆和循环书屋计划", "区委两新工委书记程汉萍"],
+                         "谁对睦邻党建工作表示了肯定？")
+    assert to_simplified(shorts[1] or "") == "程汉萍" and shorts[0] is None, shorts
+
+
+@pytest.mark.slow
+def test_the_english_answer_line_names_who_gave_the_speeches(seed_engine):
+    # 000: 黄充 signs the agreement; 顾仕松 and 徐显贵 give the sharing speeches (speech → 讲话 发言, sharing → 分享)
+    answer = seed_engine.ask("Who made the sharing speeches for the village party organisations at the Shima and Xiaojian pairing?")
+    assert not answer.refused
+    line = next((l for l in answer.answer.splitlines() if l.startswith("Answer: ")), "")
+    assert "顾仕松" in to_simplified(line) or "徐显贵" in to_simplified(line), answer.answer

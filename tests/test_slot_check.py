@@ -39,6 +39,10 @@ def ask(seed_articles):
     ("田志凱的籍貫是哪裡？", "origin", None),
     ("Where is Tian Zhikai from?", "origin", None),
     ("为了维护谁的利益？", "person", "利益"),  # 谁的: a person or a body (原创者), and the noun in the text
+    ("签约仪式花了多少钱？", "money", None),  # 多少钱: an amount of money, not any number
+    ("What is the phone number of the Jinjiang tax bureau?", "phone", None),
+    ("锦江区委组织部的联系电话是多少？", "phone", None),
+    ("How many books did the library lend?", "count", "本"),  # counted in its noun's measure (count_nouns_en.tsv)
 ])
 def test_the_asked_slot_is_read_off_the_question(question, kind, detail):
     asked = asked_slot(analyze(question))
@@ -53,6 +57,19 @@ def test_the_asked_slot_is_read_off_the_question(question, kind, detail):
         assert asked.anchor == detail and asked.phrase == f"是谁的{detail}"
     elif kind == "person":
         assert asked.names_only is detail
+
+
+@pytest.mark.parametrize(("question", "role"), [
+    ("擂台比武的冠军是哪个支部？", "冠军"),  # the noun before 是
+    ("哪个支部获得了擂台比武的冠军？", "冠军"),  # the head noun of the verb's object after the head
+    ("擂台比武最后是哪個支部拿了第一名？", "第一名"),  # an adverb before 是 is no role; the object after is
+    ("王仕军教授在哪所大学任教？", None),
+    ("哪个支部获胜？", None),
+])
+def test_a_head_question_reads_the_role_its_name_must_hold(question, role):
+    asked = asked_slot(analyze(question))
+    assert asked is not None and asked.kind == "head"
+    assert asked.events == ((role,) if role else ())
 
 
 @pytest.mark.parametrize("question", ["擂台比武的冠军最终是谁？", "第一名已經是誰？"])
@@ -83,6 +100,9 @@ def test_questions_without_a_checked_slot_are_left_to_the_model(question):
     ("徐显贵是哪里人？", "籍贯"),  # 000: 徐顯貴 speaks for 橫山社區; where he is from is never said
     ("劉蕓的籍貫是哪裡？", "籍贯"),  # 002: 劉蕓 chairs the meeting; no origin
     ("签约仪式上宣读的是谁的贺信？", "是谁的贺信"),  # 000: a 结对文件 is read, no 贺信
+    ("石马镇和小枧镇的签约仪式花了多少钱？", "金额"),  # 000: numbers (60余人, 5楼), no amount of money
+    # 003: the 城投 contest's 第一名 is named with no branch; 姜山税务所党支部 won another contest (萊西)
+    ("哪个支部获得了城投集团擂台赛第一名？", "是哪个支部"),
 ])
 def test_a_question_whose_slot_the_article_leaves_empty_is_refused_naming_it(ask, question, named):
     answer = ask(question)
@@ -119,6 +139,9 @@ def test_the_answerable_twin_is_answered(ask, question, key):
     # the chosen unit names no county; the lead sentence that does is quoted, and its county is the short answer
     ("Which county is Qu'an town part of?", False, "Answer: 陕西三原县"),
     ("What was the purpose of the Qu'an town cadre meeting?", False, "全面贯彻"),
+    # "how many books" counts in 本: 两个 (streets) is no count of books; "how many people" in 人 is answered
+    ("How many books did the Qingshan students put into the book boxes?", True, "does not give the number asked for"),
+    ("How many people attended the Shima and Xiaojian signing ceremony?", False, "60余人"),
 ])
 def test_english_slot_questions(seed_engine, question, refused, text):
     answer = seed_engine.ask(question)

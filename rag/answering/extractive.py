@@ -23,7 +23,7 @@ from rag.answering.pool import article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare
 from rag.answering.question import Question, analyze, clean_question, names_a_person, unanswerable
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
-from rag.answering.short import short_answer
+from rag.answering.short import role_shorts, short_answer
 from rag.answering.slot_check import filler_row, slot_refusal, unfilled
 from rag.config import Config
 from rag.contracts import Answerer, Corpus
@@ -193,6 +193,8 @@ class ExtractiveAnswerer(Answerer):
         shorts = {r: short_answer(q, ranked.article_of(r), ranked.unit_of(r)) for r in rows}
         if extra is not None and shorts.get(extra):  # the short answer is the slot filler the unit was added for
             shorts = {r: s if r == extra else None for r, s in shorts.items()}
+        elif not q.multi:  # several units of an article: the filler of the asked role
+            shorts = dict(zip(rows, role_shorts(q, [(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows])))
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]
         return compose(q, chosen, q.script)
 

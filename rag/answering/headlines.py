@@ -25,10 +25,14 @@ import numpy as np
 
 from rag.answering.clauses import Sentence, Span
 from rag.answering.cues import start_patterns
-from rag.answering.roles import ClauseRoles, RunRoles, combine, twin_frame_only, twin_link_only, twin_roles
-from rag.answering.selection import Scored, article_tau, best_run
+from rag.answering.roles import (ClauseRoles, RunRoles, combine, is_subject, twin_frame_only, twin_link_only,
+                                 twin_roles)
+from rag.answering.elision import GAP
+from rag.answering.selection import Scored, article_tau, best_run, clause_runs
 from rag.answering.topics import text_bigrams
 from rag.lang.script import search_twin
+from rag.lang.sentences import CLOSERS_INNER, OPENERS
+from rag.lang.words import jieba_tokenizer
 
 HEADLINE_CHARS = 60
 SENTENCES_TRIED = 6  # the best-scored sentences a headline may come from (and the lead)
@@ -41,6 +45,7 @@ WHEN_BONUS = 6.0  # a run that says when (6月25日, 近日)
 EVENT_WEIGHT = 20.0  # × the share of the title's character bigrams the run holds (half that for the lead's)
 FRAGMENT_COST = 40.0  # a run that starts after a kept clause with no action (not a time or a link word)
 LINK_COST = 15.0  # a run that opens with a link word alone ("随后,")
+GAP_COST = 10.0  # a line of two pieces joined by "…" (headline_pieces)
 
 
 def lead_span(scored: Scored) -> tuple[int, int, int] | None:
@@ -154,6 +159,18 @@ def headline(scored: Scored, max_chars: int = HEADLINE_CHARS, terms: Sequence[tu
              share: float = 0.75) -> Span | None:
     """The best verbatim run of at most max_chars characters, or the best sentence's run when none is that short.
     With `terms`, only a run about them (see the module's doc), or None."""
+    line = _best_line(scored, max_chars, terms, share, joined=False)
+    return line[0] if line else None
+
+
+def headline_pieces(scored: Scored, max_chars: int = HEADLINE_CHARS) -> list[Span]:
+    """The best line as its verbatim pieces (one, or two of one sentence shown joined by "…", see `joined_lines`),
+    at most max_chars characters as shown; [] for an article without sentences."""
+    return _best_line(scored, max_chars, (), 0.0, joined=True) or []
+
+
+def _best_line(scored: Scored, max_chars: int, terms: Sequence[tuple[str, float]], share: float,
+               joined: bool) -> list[Span] | None:
     ps, pk = scored.sentence_scores, scored.clause_scores
     order = [i for i in np.argsort(-ps, kind="stable")[:SENTENCES_TRIED].tolist() if ps[i] >= 0]
     lead = lead_span(scored)
@@ -163,44 +180,109 @@ def headline(scored: Scored, max_chars: int = HEADLINE_CHARS, terms: Sequence[tu
     tau = article_tau(pk, 0.3)
     title = text_bigrams(scored.ix.title) if scored.ix is not None else frozenset()
     lead_grams = text_bigrams(lead_text(scored))
-    best: tuple[float, Span] | None = None
+    best: tuple[float, list[Span]] | None = None
     for rank, i in enumerate(order):
         c = Clauses.of(scored.sentences[i], scored.paragraphs[scored.sentences[i].paragraph - 1], pk[i])
         s = c.sentence
+        base = MODEL_WEIGHT * float(ps[i]) - RANK_COST * rank
         kept = [k for k in range(len(s.clauses)) if c.keep[k] >= 0]
-        for a in kept:
+
+        def fits(pieces: list[tuple[int, int]], who: RunRoles, value: float, opening: float) -> float:
+            grams = frozenset().union(*(paragraph_bigrams(c.key).within(x, y) for x, y in pieces))
+            dated = any(c.dated[k] for k, (x, y) in enumerate(s.clauses) for a, b in pieces if x < b and a < y)
+            return (opening + base + value + TIER_WEIGHT * who.tier + NAMED_BONUS * who.named + WHEN_BONUS * dated
+                    + EVENT_WEIGHT * (coverage(grams, title) + 0.5 * coverage(grams, lead_grams)))
+
+        for a, b, value, start, end in clause_runs(s, c.keep, tau, max_chars):
             fragment = a > 0 and c.keep[a - 1] >= 0 and c.roles[a - 1].action_at is None and not c.framing[a - 1]
             subject = all(c.framing[k] for k in kept if k < a)
+            who: RunRoles = combine(c.roles[a:b + 1], c.text[start:end])
+            if terms and not (who.tier == 2 and (subject or independent(c.roles[a])) and not fragment
+                              and holds("", terms, share, c.key[start:c.main_end(a, b)])):
+                continue
             opening = (SUBJECT_BONUS * subject - LINK_COST * twin_link_only(c.text[slice(*s.clauses[a])])
-                       - FRAGMENT_COST * fragment + MODEL_WEIGHT * float(ps[i]) - RANK_COST * rank)
-            value = 0.0
-            for b in range(a, len(s.clauses)):
-                if c.keep[b] < 0:
-                    break
-                x, y = s.clauses[b]
-                value += (float(c.keep[b]) - tau) * (y - x)
-                start, end = s.run(a, b)
-                if end - start > max_chars:
-                    break
-                text = c.text[start:end]
-                who: RunRoles = combine(c.roles[a:b + 1], text)
-                if terms and not (who.tier == 2 and (subject or independent(c.roles[a])) and not fragment
-                                  and holds("", terms, share, c.key[start:c.main_end(a, b)])):
-                    continue
-                grams = paragraph_bigrams(c.key).within(start, end)
-                score = (opening + value + TIER_WEIGHT * who.tier + NAMED_BONUS * who.named
-                         + WHEN_BONUS * any(c.dated[a:b + 1])
-                         + EVENT_WEIGHT * (coverage(grams, title) + 0.5 * coverage(grams, lead_grams)))
+                       - FRAGMENT_COST * fragment)
+            score = fits([(start, end)], who, value, opening)
+            if best is None or score > best[0]:
+                best = (score, [(s.paragraph, start, end)])
+        if joined:
+            for pieces, who, value in joined_lines(c, tau, max_chars):
+                score = fits(pieces, who, value, SUBJECT_BONUS - GAP_COST)
                 if best is None or score > best[0]:
-                    best = (score, (s.paragraph, start, end))
+                    best = (score, [(s.paragraph, x, y) for x, y in pieces])
     if best is not None:
         return best[1]
     if order and not terms:  # no run is short enough: the best sentence's own clause run, cut to max_chars
         s = scored.sentences[order[0]]
         start, end = best_run(s, pk[order[0]], tau)
         text = scored.paragraphs[s.paragraph - 1] if scored.paragraphs else ""
-        return (s.paragraph, *bounded(text, start, end, max_chars))
+        return [(s.paragraph, *bounded(text, start, end, max_chars))]
     return None
+
+
+def cut_points(c: Clauses, k: int) -> list[int]:
+    """Where a line's second piece may start inside clause k: its start, or, outside quotes and brackets, after
+    a closing quote or title mark or a 的 of its own (jieba's word) — a modifier ("…主办的“争当直联先锋”") left
+    out — where a subject noun starts it ("锦江区…活动在成都市文化馆举办"; not "而…", "上接受采访")."""
+    x, y = c.sentence.clauses[k]
+    part = c.key[x:y]
+    depth, level = 0, []
+    for ch in part:  # the bracket depth after each character
+        depth = depth + 1 if ch in OPENERS else max(0, depth - 1) if ch in CLOSERS_INNER else depth
+        level.append(depth)
+    cuts = [i + 1 for i, ch in enumerate(part[:-1]) if ch in CLOSERS_INNER and level[i] == 0]
+    cuts += [e for w, b, e in jieba_tokenizer().tokenize(part) if w == "的" and e < len(part) and level[b] == 0]
+    return sorted(x + i for i in {0, *cuts} if opens_on_subject(part[i:]))
+
+
+def opens_on_subject(text: str) -> bool:
+    """Whether text's first word (past an opening quote or title mark) is a subject noun."""
+    words = jieba_tokenizer().tokenize(text.lstrip(OPENERS))
+    first = next(iter(words), None)
+    return first is not None and is_subject(first[0])
+
+
+def joined_lines(c: Clauses, tau: float, max_chars: int) -> list[tuple[list[tuple[int, int]], RunRoles, float]]:
+    """Lines of two verbatim pieces of one sentence too long to fit whole: its opening clauses that say when or
+    who but report no action ("6月26日上午"), then, past what is left out, a run that says the action
+    ("…锦江区机关党组织和社区党组织直联共建活动在成都市文化馆举办"), together who did what and at most max_chars
+    characters with the "…" between them. Each with its roles and keep value."""
+    s, out = c.sentence, []
+    n = len(s.clauses)
+    for p in range(n):
+        if c.keep[p] < 0 or c.roles[p].action_at is not None:
+            break
+        if not any(c.dated[q] or c.roles[q].subject_at is not None for q in range(p + 1)):
+            continue  # the opening must say when or who
+        head = (s.clauses[0][0], s.clauses[p][1])
+        head_value = sum((float(c.keep[q]) - tau) * (s.clauses[q][1] - s.clauses[q][0]) for q in range(p + 1))
+        room = max_chars - (head[1] - head[0]) - len(GAP)
+        for k in range(p + 1, n):
+            if c.keep[k] < 0:
+                continue
+            for cut in cut_points(c, k):
+                if cut == s.clauses[k][0] and k == p + 1:
+                    continue  # no gap: a plain run
+                value = head_value + (float(c.keep[k]) - tau) * (s.clauses[k][1] - cut)
+                for b in range(k, n):
+                    if b > k:
+                        if c.keep[b] < 0:
+                            break
+                        value += (float(c.keep[b]) - tau) * (s.clauses[b][1] - s.clauses[b][0])
+                    end = s.run(k, b)[1]
+                    if end - cut > room:
+                        break
+                    if s.run(0, b)[1] - head[0] <= max_chars:
+                        continue  # the whole run fits: no need to leave anything out
+                    tail = c.roles[k] if cut == s.clauses[k][0] else twin_roles(c.key[cut:s.clauses[k][1]])
+                    if tail.action_at is None:
+                        continue
+                    text = c.text[head[0]:head[1]] + GAP + c.text[cut:end]
+                    who = combine(c.roles[:p + 1] + [tail] + c.roles[k + 1:b + 1], text)
+                    mid = cut > s.clauses[k][0]  # a modifier left out: the piece must name its actor
+                    if who.tier == 2 and independent(tail) and (not mid or tail.named_at is not None):
+                        out.append(([head, (cut, end)], who, value))
+    return out
 
 
 BREAKS = "、，,；;：:（(《“ "  # where an over-long clause may be cut (before the mark)

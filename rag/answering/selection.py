@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -108,24 +108,34 @@ def best_run(sentence: Sentence, keep: np.ndarray, tau: float, min_run_chars: in
     return start, end
 
 
+def clause_runs(sentence: Sentence, keep: np.ndarray, tau: float, max_chars: int,
+                clauses: Sequence[int] | None = None) -> Iterator[tuple[int, int, float, int, int]]:
+    """Every run a..b of consecutive clauses (of `clauses`, consecutive indices; all by default) of at most
+    max_chars characters that holds no clause the rules drop, as (a, b, sum((keep - tau) × chars), start, end),
+    by start clause then end clause."""
+    idx = range(len(sentence.clauses)) if clauses is None else clauses
+    for n, a in enumerate(idx):
+        value = 0.0
+        for b in idx[n:]:
+            if keep[b] < 0:
+                break
+            x, y = sentence.clauses[b]
+            value += (float(keep[b]) - tau) * (y - x)
+            start, end = sentence.run(a, b)
+            if end - start > max_chars:
+                break
+            yield a, b, value, start, end
+
+
 def best_short_run(sentence: Sentence, keep: np.ndarray, tau: float, max_chars: int, within: tuple[int, int],
                    min_chars: int = 10) -> tuple[int, int] | None:
     """The clause run inside `within` of at most max_chars characters with the largest sum((keep - tau) ×
     chars), never holding a clause the rules drop; None when no run is that short."""
     idx = [c for c, (x, y) in enumerate(sentence.clauses) if within[0] <= x and y <= within[1]]
     best: tuple[float, tuple[int, int]] | None = None
-    for i in idx:
-        value = 0.0
-        for j in idx[idx.index(i):]:
-            if keep[j] < 0:
-                break
-            x, y = sentence.clauses[j]
-            value += (float(keep[j]) - tau) * (y - x)
-            a, b = sentence.run(i, j)
-            if b - a > max_chars:
-                break
-            if b - a >= min_chars and (best is None or value > best[0]):
-                best = (value, (a, b))
+    for _, _, value, a, b in clause_runs(sentence, keep, tau, max_chars, idx):
+        if b - a >= min_chars and (best is None or value > best[0]):
+            best = (value, (a, b))
     return best[1] if best else None
 
 

@@ -239,3 +239,58 @@ def _pick(q: Question, pa: PoolArticle, unit: Unit, fresh: list[Span], kinds: di
     if q.atype in _COUNTS:
         best = _extend(pa.units.norm[best[0] - 1], best, normalize(q.text))
     return pa.article.paragraph(best[0])[best[1] : best[2]]
+
+
+_ROLE_CLAUSE_END = "，,。；;！？!?\n"
+_ROLE_SENTENCE_END = "。；;！？!?\n"
+_ROLE_TYPES = frozenset({"person", "speaker", "org", "place"})  # a name that fills a role of the asked action
+
+
+def _role_fit(q: Question, pa: PoolArticle, unit: Unit, short: str) -> tuple[bool, float]:
+    """How well the filler `short` of `unit` fills the asked role: (of the slot's own kind — a person's name for
+    谁, not an office standing in —, IDF weight of the question's verbs in the filler's clause). The span read runs from the comma or sentence mark before the filler to the end of its sentence:
+    the predicate of a subject follows it (程汉萍从…三个方面，对…表示肯定); parentheses and 、 do not end it."""
+    own = q.atype not in ("person", "speaker")
+    for p, a, b in unit.spans:
+        para = pa.article.paragraph(p)
+        i = para.find(short, a, b)
+        if i < 0:
+            continue
+        if not own:
+            own = any(s[0] == p and s[1] <= i and i + len(short) <= s[2] for s in pa.slots.within("person", unit))
+        norm = pa.units.norm[p - 1]
+        lo = max((k + 1 for k in range(i) if norm[k] in _ROLE_CLAUSE_END), default=0)
+        hi = next((k for k in range(i + len(short), len(norm)) if norm[k] in _ROLE_SENTENCE_END), len(norm))
+        clause = norm[lo:hi]
+        return own, sum(w for t, w in q.terms if len(t) >= 2 and t in clause and is_verb(t))
+    return own, 0.0
+
+
+def role_shorts(q: Question, items: list[tuple[PoolArticle, Unit, str | None]]) -> list[str | None]:
+    """One short answer per article among its chosen units' (`items`, in order): the filler that fills the asked
+    role — the person over an office standing in for one (会议由…张晓敏主持 over 党支部), then the one whose clause
+    holds more of the question's verbs (顾仕松…作分享发言 over 黄充…签署, for "who gave the sharing speeches");
+    otherwise the first unit's, chosen within its unit by its context (rag.answering.short._choose).
+    None for an article whose best filler's clause holds none of the question's verbs when another chosen unit of it
+    does (…负责人介绍了… is who introduced it, not the next unit's 程汉萍)."""
+    out: list[str | None] = [s for _, _, s in items]
+    if q.atype not in _ROLE_TYPES:  # a count or a date is read in its own clause (同比下降了多少: not the next unit's)
+        return out
+    groups: dict[str, list[int]] = {}
+    for i, (pa, _, _) in enumerate(items):
+        groups.setdefault(pa.article.id, []).append(i)
+    verbs = [t for t, _ in q.terms if len(t) >= 2 and is_verb(t)]
+    for rows in groups.values():
+        given = [i for i in rows if out[i]]
+        if len(rows) < 2 or not given:
+            continue
+        fits = {i: _role_fit(q, items[i][0], items[i][1], out[i]) for i in given}
+        # the question's other words do not move it (镇党委书记王刚 beside a longer clause naming the town again)
+        best = max(given, key=lambda i: (fits[i], -i))
+        other_verb = any(any(v in items[i][1].text for v in verbs) for i in rows if i != best)
+        for i in rows:
+            if i != best:
+                out[i] = None
+        if not fits[best][1] and other_verb and q.atype in ("person", "speaker"):
+            out[best] = None
+    return out

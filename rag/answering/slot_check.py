@@ -6,8 +6,11 @@ winner, someone's university). This check reads the slot off the question and lo
 units and the sentences beside them:
 
 - 哪+classifier+head noun (哪所大学, 哪个支部, 哪家酒店; English "which university"): a name ending in that head
-  (data/slot_heads.tsv), other than one the question already names;
+  (data/slot_heads.tsv), other than one the question already names — in a span naming the role the question asks
+  its holder of (第一名是哪个支部, 哪个支部拿了第一名) when the article names that role;
 - 多少/几+measure word (多少人, 多少个行政村): a number with that measure, and the counted noun (行政村) in the text;
+  English "how many X" with X's measure (rag/lang/data/count_nouns_en.tsv: books → 本);
+- 多少钱: an amount of money; 电话/手机号/phone: a phone number;
 - 多少 without a measure (常住人口是多少, 财政收入是多少): a number, and the word asked about (常住人口) in the text;
 - 谁/叫什么名字 (English who): a person's name (an organisation also fills 谁), and the role asked about (冠军);
 - 哪天/几号 (English what date): a date; 什么时候/何时/何日 (English when): a date, a clock time or a time word
@@ -115,7 +118,7 @@ def _kin_heads(head: str) -> tuple[str, ...]:
 class Asked:
     """The slot a question asks to fill and what would fill it."""
 
-    kind: str  # head | count | amount | person | date | when | why | origin | place
+    kind: str  # head | count | amount | money | phone | person | date | when | why | origin | place
     heads: tuple[str, ...] = ()  # a name must end in one of these (head)
     measure: str | None = None  # a number must carry this measure (count)
     anchor: str | None = None  # a word of the question that must be in the text read (counted noun, focus, role)
@@ -126,6 +129,7 @@ class Asked:
 
 _COUNT = re.compile(r"(?:多少|(?<![这那哪])几)(?:万元|亿元|万人|平方米|公里|公斤|小时|分钟|个月|[个件位名家项次人天年岁元台辆架艘座所只条批场户吨米秒周倍期届])"
                     r"([\u4e00-\u9fff]{2,8})")
+_PHONE_ASKED = re.compile(r"电话|手机号|\b(?:tele)?phone\b", re.I)  # 联系方式/邮箱/网址 may be answered otherwise
 _NAME_ASKED = re.compile(r"叫什么|名字|姓名|\bname\b", re.I)
 _HOW_MANY = re.compile(r"多少|几")
 _EN_COUNT = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bpopulation\b", re.I)
@@ -177,6 +181,26 @@ def _why_asked(text: str) -> bool:
     return not (after and after[0].flag in ("n", "ng", "nz"))
 
 
+_ROLE_FLAGS = ("n", "nz", "m")  # jieba tags of a role the asked name holds (第一名 m, 冠军 n, 负责人 n)
+_ASPECT = frozenset({"了", "过", "着"})
+
+
+def _head_role(norm: str, m: re.Match) -> str | None:
+    """The role a 哪+head question asks the holder of: the noun right before 是 (第一名是哪个支部) or the head noun
+    of the object of the verb right after the head (哪个支部拿了第一名); None otherwise (最后是: an adverb holds no
+    role)."""
+    before = norm[: m.start()]
+    words = list(_pos_tokenizer().cut(before[:-1]))[-1:] if before.endswith("是") else []
+    clause = re.split(r"[，,。？?！!；;]", norm[m.end():])[0]
+    after = [w for w in _pos_tokenizer().cut(clause) if w.word not in _ASPECT]
+    if len(after) >= 2 and after[0].flag.startswith("v"):
+        words += after[-1:]  # the object's head noun ends it (获得了城投集团擂台赛第一名 → 第一名)
+    for w in words:
+        if len(w.word) >= 2 and w.flag in _ROLE_FLAGS and w.word not in QUESTION_WORDS and has_han(w.word):
+            return w.word
+    return None
+
+
 def asked_slot(q: Question) -> Asked | None:
     """The slot `q` asks to fill, when it is one this check reads; None for passages, lists and other kinds."""
     if q.multi:
@@ -185,7 +209,8 @@ def asked_slot(q: Question) -> Asked | None:
     zh_head, english, en_head = _heads()
     m = zh_head.search(norm) if q.script != "en" else None
     if m:
-        return Asked("head", _kin_heads(m.group(1)), phrase="是" + m.group(0))
+        role = _head_role(norm, m)
+        return Asked("head", _kin_heads(m.group(1)), phrase="是" + m.group(0), events=(role,) if role else ())
     m = en_head.search(q.text) if q.script == "en" else None
     if m:
         return Asked("head", english[m.group(1).lower()], phrase=m.group(0).lower())
@@ -199,8 +224,15 @@ def asked_slot(q: Question) -> Asked | None:
         if focus and not is_verb(focus):
             anchor = None if focus in slot_words().get("slot_noun", ()) else focus
             return Asked("amount", anchor=anchor, phrase=f"{focus}是多少")
+        if q.atype == "money":  # 多少钱 (总投资多少钱, 花了多少钱): an amount of money, not any number (6个单位)
+            return Asked("money", phrase="金额")
         return None
+    if q.atype == "phone" and _PHONE_ASKED.search(q.text if q.script == "en" else norm):
+        return Asked("phone", phrase="the phone number" if q.script == "en" else "联系电话")
     if q.atype in ("number", "money", "percent") and _EN_COUNT.search(q.text):
+        # "how many books" counts in the measure word of its noun (rag/lang/data/count_nouns_en.tsv), as 多少本 does
+        if q.measure:
+            return Asked("count", measure=q.measure, phrase="the number asked for")
         return Asked("amount", phrase="the number asked for")
     if _ORIGIN_ASKED.search(q.text if q.script == "en" else norm):
         return Asked("origin", phrase="where they are from" if q.script == "en" else "籍贯（是哪里人）")
@@ -294,7 +326,7 @@ def unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
         # a date or place is the date or place of the asked-for action when the article names that action
         # (青岛市级复评将在哪天举行: 7月6日 is another event's date); when it never does, any filler counts
         event = next((w for w in asked.events if w in pa.units.text), None)  # the rarest the article names
-        if event and asked.kind in EVENT_BOUND:
+        if event and _event_bound(asked):
             near = [s for s in near if _names_event(pa, s, event, asked.kind)]
             text = "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in near)
         if near and _filled(asked, pa, near, qnorm, text):
@@ -302,14 +334,27 @@ def unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
     return asked
 
 
+def _event_bound(asked: Asked) -> bool:
+    """Whether the filler must sit in a span naming the asked-for action or role: a date or a place, and a
+    head name asked as the holder of a role (第一名是哪个支部: the branch named with 第一名, not another contest's
+    winner)."""
+    return asked.kind in EVENT_BOUND or (asked.kind == "head" and bool(asked.events))
+
+
 def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, text: str) -> bool:
     """Whether the spans `near` (their text: `text`) hold a filler of the asked slot."""
     if asked.kind == "head":
         return bool(_head_names(pa, near, asked.heads, qnorm))
+    if asked.kind == "count" and not has_han(text):  # an English article: "40,000 books" carries no measure word
+        return bool(_fresh(pa, ("number", "money", "percent"), near, qnorm))
     if asked.kind == "count":
         return any(_same_measure(pa.slots.measures.get(s, ""), asked.measure or "") for s in _fresh(pa, ("number",), near, qnorm))
     if asked.kind == "amount":
         return bool(_fresh(pa, ("number", "money", "percent"), near, qnorm))
+    if asked.kind == "money":
+        return bool(_fresh(pa, ("money",), near, qnorm))
+    if asked.kind == "phone":
+        return bool(_fresh(pa, ("phone",), near, qnorm))
     if asked.kind == "person":
         kinds = ("person",) if asked.names_only else ("person", "org")
         return bool(_fresh(pa, kinds, near, qnorm)) or _tagged(text, _PERSON_TAGS if asked.names_only else _NAME_TAGS, qnorm)
@@ -367,7 +412,7 @@ def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndar
         return None
     qnorm = normalize(q.text)
     # the chosen units answer when one holds a filler (beside the asked-for action, for a slot bound to it)
-    bound = asked.kind in EVENT_BOUND or asked.kind in CHOICE_ONLY
+    bound = _event_bound(asked) or asked.kind in CHOICE_ONLY
     if any(_holds_filler(asked, q, ranked, int(r), qnorm, bound) for r in rows):
         return None
     owner = ranked.owner[int(rows[0])]
@@ -390,7 +435,8 @@ def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndar
 
 _EN_MISSING = {"head": "say {phrase}", "count": "give the number asked for", "amount": "give the number asked for",
                "person": "say who", "date": "give the date", "place": "say where", "when": "say when",
-               "why": "say why", "origin": "say where they are from"}
+               "why": "say why", "origin": "say where they are from",
+               "money": "give the amount of money asked for", "phone": "give the phone number"}
 
 
 def slot_refusal_text(q: Question, asked: Asked, title: str, mentioned: Sequence[str]) -> str:

@@ -1,0 +1,178 @@
+"""The answerability model's refusal threshold swept with the typed slot check on, in one process, without
+refitting the model: false refusals and unanswerable refusals per question set per threshold.
+
+    python bench/bench_threshold.py            # seed sets and CRUD qa_dev (over .rag/crud-index when fresh)
+    python bench/bench_threshold.py --test T   # CRUD qa_test once at the chosen threshold T (never used to choose)
+
+Every threshold answers every question again through the real answerer (follow-ups included: a refused parent
+changes its follow-up's conversation); the shipped model is replaced by a copy with only `threshold` changed
+(a benchmark's comparison, no mode of the product). The rule that chooses the shipped threshold (`choose`; README,
+bench/train_answer.py) reads the rows written here: the lowest threshold on the grid at which no seed set refuses
+fewer unanswerable questions and no seed set gains a false refusal than at the fitted threshold, nor at the next
+lower grid point (one step of margin), and CRUD qa_dev's false refusals do not rise. Writes
+bench/results_threshold.json; `--write` puts the chosen threshold into answer_model.json (run after a refit, which
+writes the fitted one; the grid starts at the fitted threshold, `info.fitted_threshold` once the rule has lowered it).
+
+    python bench/bench_threshold.py --write    # apply the rule to the sweep in results_threshold.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import rag.answering.extractive as extractive  # noqa: E402
+from bench.bench_answer import CRUD_INDEX, answer_question, crud_retriever, seed_engine  # noqa: E402
+from bench.crud_data import SHARED, crud_paths, load_crud, load_qa  # noqa: E402
+from rag import evaluate as ev  # noqa: E402
+from rag.answering.model import answer_model  # noqa: E402
+from rag.batch import ask_records  # noqa: E402
+from rag.config import Config  # noqa: E402
+
+RESULTS = ROOT / "bench" / "results_threshold.json"
+SEED_SETS = {
+    "dev_qa": SHARED / "eval" / "dev_qa.jsonl",
+    "dev2_qa": SHARED / "eval" / "dev2_qa.jsonl",
+    "fresh_qa": ROOT / "bench" / "fresh_qa.jsonl",
+    "fresh2_qa": ROOT / "bench" / "fresh2_qa.jsonl",
+    "fresh3_qa": ROOT / "bench" / "fresh3_qa.jsonl",
+    "slot_qa": ROOT / "bench" / "slot_qa.jsonl",
+    "slot2_qa": ROOT / "bench" / "slot2_qa.jsonl",
+    "english_qa": ROOT / "bench" / "english_qa.jsonl",
+    "english_qa_heldout": ROOT / "bench" / "english_qa_heldout.jsonl",
+    "chinese_unanswerable_qa": ROOT / "bench" / "chinese_unanswerable_qa.jsonl",
+}
+STEPS = (0.17, 0.15, 0.13, 0.12, 0.11, 0.10, 0.09, 0.08, 0.07, 0.06, 0.05, 0.04)  # below the fitted threshold
+
+
+def grid() -> tuple[float, ...]:
+    """The fitted threshold (bench/train_answer.py's, kept in the model's info once the rule has lowered it) and
+    the steps below it."""
+    model = answer_model()
+    fitted = float(model.info.get("fitted_threshold", model.threshold))
+    return (fitted, *(t for t in STEPS if t < fitted))
+
+
+def _row(qa, answers, articles) -> dict:
+    m = ev.answer_metrics(qa, answers, articles)
+    unans = [a for q, a in zip(qa, answers) if not ev.answerable(q)]
+    ans = [a for q, a in zip(qa, answers) if ev.answerable(q)]
+    return {
+        "answerable": m["answerable"], "unanswerable": m["unanswerable"],
+        "false_refusals": sum(bool(a.get("refused")) for a in ans),
+        "unanswerable_refused": sum(bool(a.get("refused")) for a in unans),
+        "key_coverage": round(m["key_coverage"], 4) if m["key_coverage"] is not None else None,
+        "by_threshold": sum(bool(a.get("refused")) and (a.get("note") or "").startswith("answerability") for a in answers),
+        "by_slot_check": sum(bool(a.get("refused")) and (a.get("note") or "").startswith("slot check") for a in answers),
+        "false_refusal_ids": [a.get("id") for q, a in zip(qa, answers) if ev.answerable(q) and a.get("refused") and a.get("id")],
+        "answered_unanswerable_ids": [a.get("id") for q, a in zip(qa, answers)
+                                      if not ev.answerable(q) and not a.get("refused") and a.get("id")],
+    }
+
+
+def sweep(grid, crud_splits=("qa_dev",)) -> dict:
+    shipped = answer_model()
+    real = extractive.answer_model
+    engine = seed_engine()
+    seeds = {name: ev.read_jsonl(path) for name, path in SEED_SETS.items()}
+    crud = None
+    if crud_splits:
+        config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX)
+        articles = load_crud(2000)
+        retriever, how = crud_retriever(articles, config, False)
+        if retriever is not None:
+            crud = (config, {a.id: a for a in articles}, retriever, how, {s: load_qa(s) for s in crud_splits})
+    out = {}
+    try:
+        for t in grid:
+            model = replace(shipped, threshold=float(t))
+            extractive.answer_model = lambda model=model: model
+            rows = {}
+            for name, qa in seeds.items():
+                answers = [obj for _rec, obj in ask_records(engine, qa, strict=True)]
+                rows[name] = _row(qa, answers, engine.articles)
+            if crud is not None:
+                config, by_id, retriever, how, splits = crud
+                for split, qa in splits.items():
+                    answers = [answer_question(q["question"], retriever, by_id, config).to_json() for q in qa]
+                    for q, a in zip(qa, answers):
+                        a["id"] = q.get("id")
+                    row = _row(qa, answers, by_id)
+                    row["false_refusal_rate"] = round(row["false_refusals"] / max(1, row["answerable"]), 4)
+                    rows[f"crud_{split}"] = {**row, "retriever": how}
+            out[f"{t:g}"] = rows
+            print(f"threshold {t:g}: " + "; ".join(
+                f"{n} FR {r['false_refusals']}/{r['answerable']} UR {r['unanswerable_refused']}/{r['unanswerable']}"
+                for n, r in rows.items()), flush=True)
+    finally:
+        extractive.answer_model = real
+    return out
+
+
+def choose(sweep: dict) -> str:
+    """The rule that picks the shipped threshold from the sweep's rows (grid order, the fitted one first): the
+    lowest threshold such that it and the next lower one on the grid each keep every seed set's unanswerable
+    refusals and false refusals as at the fitted threshold, and CRUD qa_dev's false refusals do not rise (the
+    margin of one grid step: the first threshold that loses one is never chosen beside it)."""
+    keys = list(sweep)
+    base = sweep[keys[0]]
+
+    def safe(t: str) -> bool:
+        rows = sweep[t]
+        seeds = all(rows[n]["unanswerable_refused"] >= base[n]["unanswerable_refused"]
+                    and rows[n]["false_refusals"] <= base[n]["false_refusals"] for n in rows if not n.startswith("crud_"))
+        return seeds and all(rows[n]["false_refusals"] <= base[n]["false_refusals"] for n in rows if n.startswith("crud_"))
+
+    chosen = keys[0]
+    for i, t in enumerate(keys[1:-1], start=1):
+        if not (safe(t) and safe(keys[i + 1])):
+            break
+        chosen = t
+    return chosen
+
+
+def write_threshold(threshold: float, fitted: float) -> None:
+    """The chosen threshold into the shipped model file; the fitted one is kept in its info."""
+    path = ROOT / "rag" / "answering" / "data" / "answer_model.json"
+    obj = json.loads(path.read_text(encoding="utf-8"))
+    obj["threshold"] = threshold
+    obj["info"]["fitted_threshold"] = fitted
+    obj["info"]["threshold_rule"] = "bench/bench_threshold.py choose(): lowest grid threshold keeping the seed sets' refusals, one step of margin"
+    path.write_text(json.dumps(obj, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--test", type=float, default=None, help="measure CRUD qa_test once at this threshold")
+    parser.add_argument("--no-crud", action="store_true", help="seed sets only")
+    parser.add_argument("--write", action="store_true",
+                        help="write the threshold chosen from the results' sweep to answer_model.json (after a refit)")
+    args = parser.parse_args(argv)
+    results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
+    if args.write:
+        chosen = choose(results["sweep"])
+        write_threshold(float(chosen), float(results["shipped_threshold"]))
+        print(f"threshold {results['shipped_threshold']} -> {chosen}")
+        return 0
+    if args.test is not None:
+        rows = sweep((args.test,), ("qa_test",))[f"{args.test:g}"]
+        results["crud_qa_test_once"] = {"threshold": args.test, **rows.pop("crud_qa_test"), "tuned_on": False}
+    else:
+        thresholds = grid()
+        results["sweep"] = sweep(thresholds, () if args.no_crud else ("qa_dev",))
+        results["shipped_threshold"] = f"{thresholds[0]:g}"
+        results["chosen_threshold"] = choose(results["sweep"])
+        results["tuned_on"] = ["crud_qa_dev", "dev_qa", "dev2_qa", "fresh_qa", "fresh2_qa", "fresh3_qa", "slot_qa", "slot2_qa",
+                               "english_qa", "english_qa_heldout", "chinese_unanswerable_qa"]
+    RESULTS.write_text(json.dumps(results, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
