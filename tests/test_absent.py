@@ -25,6 +25,7 @@ def ask(seed_articles):
     ("田志凯致辞时提出了几点要求？", None),  # 几点 counts points here
     ("“把视听上的冲击变成行动上的自觉”是谁说的？", None),  # 说 is a light word
     ("渠岸镇镇村干部大会的总金额是多少？", None),  # a word naming the measure itself
+    ("青山區睦鄰黨建聯席會那篇報道的作者是誰？", None),  # the article itself: its credits answer
 ])
 def test_the_focus_is_read_off_the_question(question, focus):
     got = zh_focus(normalize(question))

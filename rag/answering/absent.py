@@ -70,9 +70,10 @@ def zh_focus(norm: str) -> tuple[str, str] | None:
 
 def _word(phrase: str) -> str | None:
     """A phrase worth requiring: no light word, and no word naming the measure itself (总金额, 增长率: the
-    `slot_noun` list of data/slot_heads.tsv), which the article may give as a bare number."""
+    `slot_noun` list of data/slot_heads.tsv), which the article may give as a bare number, nor one asking about
+    the article itself (作者, 来源: `source_noun`), which its credits answer."""
     if (len(phrase) < 2 or phrase in QUESTION_WORDS or phrase in LIGHT_VERBS or phrase.isdigit()
-            or phrase in slot_words().get("slot_noun", ())):
+            or phrase in slot_words().get("slot_noun", ()) or phrase in slot_words().get("source_noun", ())):
         return None
     return phrase
 
