@@ -52,6 +52,17 @@ def test_demands_after_semicolons_are_one_enumeration_read_with_who_makes_them(a
     assert any("穩中求進" in t and "睦鄰機制" in t and "問題導向" in t for t in enums)
 
 
+def test_a_pronoun_and_speech_verb_sentence_continues_its_speakers_sentence(articles):
+    # the Jinjiang article ¶3: 余家洪在活動致辭中強調，…。他要求，全區各級黨組織…戰斗堡壘…先鋒模范作用…
+    sents = _texts(article_units(articles[JINJIANG]), "sent")
+    joined = [t for t in sents if "余家洪" in t and t.count("。") == 2 and "他要求" in t]
+    assert joined and "深入推進機關黨組織" in joined[0]  # the two whole sentences
+    short = [t for t in sents if t.startswith("錦江區委常委") and t.endswith("新臺階。") and "深入推進" not in t]
+    assert short and "強調他要求" in short[0]  # the clause naming the speaker, then the demand
+    # the Qingshan article ¶2: …田志凱…致辭。他指出，…要深化共建機制… (指出 continues its speaker's sentence too)
+    assert any(t.startswith("本次會議由") and "他指出" in t for t in _texts(article_units(articles[QINGSHAN]), "sent"))
+
+
 def test_an_open_list_ending_in_deng_is_an_enumeration(articles):
     enums = _texts(article_units(articles[SHIMA]), "enum")
     assert any(t.startswith("下一步") and t.endswith("經濟發展、項目保障、基層治理、城市建設等方面開展深度合作共建") for t in enums)
