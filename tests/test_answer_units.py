@@ -137,6 +137,21 @@ def test_question_analysis_finds_predicate_measure_enumeration_and_multi():
     assert "6月" in dict(analyze("这几篇文章里，哪些活动是在6月份举行的？").terms)
 
 
+def test_a_hearsay_preamble_weighs_less_than_the_ask():
+    from rag.answering.question import preamble_clauses
+    text = "我在看青山區的新聞，說是新溝橋和紅鋼城兩個街道在搞睦鄰黨建，去年是紅鋼城輪值，那去年他們創新實施的是什麼工作機制？"
+    q, terms = analyze(text), dict(analyze(text).terms)
+    assert "看" not in terms and "新闻" not in terms  # the preamble's own words are no terms
+    assert terms["机制"] > terms["睦邻"] and terms["创新"] > terms["街道"]  # the ask outweighs the story
+    assert not q.enum  # 两个街道 in the story asks for no list
+    from rag.lang.script import normalize
+    assert len(preamble_clauses(normalize(text))) == 3
+    assert preamble_clauses(normalize(text.replace("說是", "").replace("的新聞", ""))) == []  # no hearsay, no preamble
+    # a question word in an earlier clause ends the story there: it asks something
+    assert preamble_clauses("听说锦江区办了活动，是在哪里办的，有多少人参加？") == ["听说锦江区办了活动"]
+    assert analyze("新溝橋街道和紅鋼城街道的兩個共建項目是什麼？").enum  # no preamble: unchanged
+
+
 def test_an_article_without_units_gives_none():
     au = article_units(Article("x", "标题", ("。",)))
     assert au.units == ()
