@@ -2,7 +2,8 @@
 that holds evidence.
 
 - "which articles …" (question.MULTI) asks to select articles: an article joins when its answerability reaches
-  the fitted multi-article threshold.
+  the fitted multi-article threshold, or half of it when its best unit says the question's news verb or a
+  synonym of it (哪几篇报道里有颁奖 → …颁发了荣誉证书: rag/lang/data/news_verbs.tsv).
 - "这几篇报道分别是哪天…", "each of the articles" asks something of every article (DISTRIBUTIVE): an article
   whose best unit holds a filler of the asked kind (a date for 哪天) joins at a lower answerability.
 - "石马镇、锦江区和青山区的共建活动有什么共同点？" names places (or people, organisations) that each only one
@@ -23,7 +24,7 @@ from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.question import Question
+from rag.answering.question import Question, synonyms
 from rag.answering.refusal import answerability
 from rag.lang.script import normalize
 from rag.lang.words import idf, stop_words, tokens
@@ -88,6 +89,16 @@ def _filler_kinds(q: Question) -> list[tuple[str, ...]]:
     """The filler kinds of the asked-for answer, first choice first: each alone, then all together."""
     kinds = SLOT_FILLERS.get(q.atype, ())
     return [(k,) for k in kinds] if len(kinds) > 1 else [kinds] if kinds else []
+
+
+def news_verbs(q: Question) -> list[str]:
+    """The question's news verbs that articles say in several ways (颁奖, 举办: rag/lang/data/news_verbs.tsv)."""
+    return [t for t, _ in q.terms if synonyms(t)]
+
+
+def says_verb(text: str, verbs: Sequence[str]) -> bool:
+    """Whether a unit's text says one of the verbs or a synonym of it (颁发 for 颁奖; 召开 for 举办)."""
+    return any(w in text for v in verbs for w in (v, *synonyms(v)))
 
 
 def phrases(q: Question) -> list[str]:
@@ -165,6 +176,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     typed_compare = bool(COMPARE.search(norm)) and bool(SLOT_FILLERS.get(q.atype))
     distributive = bool(DISTRIBUTIVE.search(norm)) or typed_compare
     wanted = phrases(q)
+    verbs = news_verbs(q)
     shared = {} if typed_compare else shared_rows(q, ranked, adjusted, articles)
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
@@ -180,13 +192,20 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                 if q.atype in ("person", "speaker"):  # who did it: a unit saying the question's verb first
                     # (由谁主持 → 会议由镇人大主席张晓敏主持, not 渠岸镇…王刚任组长)
                     filled = [r for r in filled if any(v in ranked.unit_of(r).text for v in q.predicates)] or filled
+                if q.atype == "place" and verbs:  # where it was held: a unit saying so (在成都市文化馆举办), in
+                    # the question's verb or its synonym, before one naming a place in passing
+                    filled = [r for r in filled if says_verb(ranked.unit_of(r).text, verbs)] or filled
                 filled = [r for r in filled if any(ph in ranked.unit_of(r).text for ph in wanted)] or filled
                 if filled:
                     best = max(filled, key=lambda r: adjusted[r])
                     break
+        saying = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, verbs)] if not distributive else []
+        if saying:  # which articles report an award: its line is its best unit that says so (…颁发了荣誉证书)
+            best = max(saying, key=lambda r: adjusted[r])
         best = shared.get(i, best)
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
-        if p >= model.multi_threshold or (distributive and p >= floor and holds_filler(q, ranked, best)):
+        if (p >= model.multi_threshold or (distributive and p >= floor and holds_filler(q, ranked, best))
+                or (p >= floor and bool(saying))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]

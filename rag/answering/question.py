@@ -161,6 +161,25 @@ def _colloquial() -> tuple[dict[str, str], re.Pattern]:
     return table, re.compile("|".join(re.escape(w) for w in sorted(table, key=len, reverse=True)))
 
 
+@lru_cache(maxsize=1)
+def _synonym_table() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for (row,) in read_rows("rag.lang", "data/news_verbs.tsv", 1, 1):
+        group = tuple(row.split())
+        for w in group:
+            table[w] = tuple(x for x in group if x != w)
+    return table
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    """The other words an article may use for a news verb (颁奖 → 颁发, 表彰, 授予; 举办 → 召开, 举行), from
+    rag/lang/data/news_verbs.tsv; empty for other words."""
+    return _synonym_table().get(word, ())
+
+
+SYNONYM_SHARE = 0.5  # the weight of a question verb's synonym beside the verb's own, in a question across articles
+
+
 _MONTH = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?")
 # Verbs that carry no event of their own: never the asked-for predicate.
 LIGHT_VERBS = frozenset("是 有 为 在 要 会 能 将 让 使 被 把 给 叫 做 进行 开展 成为 作为 属于 包括 达到 实现 获得 表示 说 称 提到 提出 "
@@ -294,6 +313,11 @@ def analyze(question: str) -> Question:
         if has_han(tok) and tok not in LIGHT_VERBS and is_verb(tok):
             predicates.append(tok)
     seen = _without_preamble(norm, seen)
+    multi = bool(MULTI.search(norm))
+    if multi:  # which articles report an award: one that says 颁发荣誉证书 reports it too
+        for t, w in list(seen.items()):
+            for other in synonyms(t):
+                seen.setdefault(other, w * SYNONYM_SHARE)
     asking = _asking(norm)  # a list named in the preamble (说是…两个街道…) is not asked for
     cleft = _cleft_verb(toks)  # 是由谁指导的: the verb before the closing 的 is asked for, even a verbal noun (指导)
     if cleft and cleft in seen and cleft not in predicates:
