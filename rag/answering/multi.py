@@ -27,17 +27,19 @@ from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.question import Question, synonyms
 from rag.answering.refusal import answerability
 from rag.lang.script import normalize
+from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words, tokens
 
+
+def _wording(name: str) -> re.Pattern:
+    """One list of data/spread_cues.tsv as one pattern (its rows are alternatives)."""
+    return re.compile("|".join(p for n, p in read_rows("rag.answering", "data/spread_cues.tsv", 2, 2) if n == name), re.I)
+
+
 # Asks the same thing of every article: 这几篇/每篇/各地/分别 …, "each", "respectively".
-DISTRIBUTIVE = re.compile(r"这(几|些)(篇|场|次|项|个|份)|这些(文章|报道|新闻|活动)|每(一)?(篇|场|次|个地方)|各(篇|场|次|自|地|个地方)|"
-                          r"分别|\beach\b|\brespectively\b|\bevery (article|story|event)\b|"
-                          # a plural asked-for noun: "on which days were the Jinjiang and Qingshan events held"
-                          r"\b(which|what) (days|dates|places|venues|cities|towns)\b|"
-                          # a plural verb over two things named: "where were the Qingshan meeting and the Jinjiang event held"
-                          r"\b(where|when|how) (were|are)\b[^?？]*\band\b", re.I)
+DISTRIBUTIVE = _wording("distributive")
 # Compares what the question names: 共同点, 异同, "in common".
-COMPARE = re.compile(r"共同点|共同之处|相同之处|相同点|相似之处|异同|不同之处|区别|有什么不同|\bin common\b|\bcompare\b|\bdiffer", re.I)
+COMPARE = _wording("compare")
 NAME_MIN_CHARS = 2  # a name that singles out an article: a word of two characters or more …
 NAME_MIN_IDF_SHARE = 0.75  # … as rare as this share of the median word at least (石马 0.94, 锦江区 1.1; 活动 0.39)
 DISTRIBUTIVE_FLOOR = 0.5  # share of the multi-article threshold an article needs when its best unit fills the slot
