@@ -36,10 +36,9 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 import rag.answering.extractive as extractive  # noqa: E402
-from bench.bench_answer import CRUD_INDEX, answer_question, crud_retriever  # noqa: E402
-from bench.crud_data import crud_paths, load_crud, load_qa  # noqa: E402
+from bench.bench_answer import answer_question, crud_setup  # noqa: E402
+from bench.crud_data import load_qa  # noqa: E402
 from rag import evaluate as ev  # noqa: E402
-from rag.config import Config  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_answer_misses.json"
 SWEEP = ROOT / "bench" / "results_answer_third.json"
@@ -122,13 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", default="qa_dev")
     parser.add_argument("--sweep", action="store_true", help="key coverage and median length per third-unit margin")
     args = parser.parse_args(argv)
-    config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX)
-    articles = load_crud(2000)
-    retriever, how = crud_retriever(articles, config, lexical=False)
+    config, by_id, retriever, how = crud_setup(lexical=False)
     if retriever is None:
         print(how)
         return 1
-    by_id = {a.id: a for a in articles}
     if args.sweep:
         found = sweep(args.split, retriever, by_id, config)
         SWEEP.write_text(json.dumps({"split": args.split, "retriever": how, "tuned_on": args.split == "qa_dev",

@@ -42,13 +42,12 @@ sys.path.insert(0, str(ROOT))
 import numpy as np  # noqa: E402
 
 import rag.answering.extractive as extractive  # noqa: E402
-from bench.bench_answer import CRUD_INDEX, answer_question, crud_retriever  # noqa: E402
-from bench.crud_data import crud_paths, load_crud, load_qa  # noqa: E402
+from bench.bench_answer import answer_question, crud_setup  # noqa: E402
+from bench.crud_data import load_qa  # noqa: E402
 from rag import evaluate as ev  # noqa: E402
 from rag.answering.model import answer_model  # noqa: E402
 from rag.answering.qfeatures import coverage  # noqa: E402
 from rag.answering.question import analyze  # noqa: E402
-from rag.config import Config  # noqa: E402
 from rag.engine import Snapshot  # noqa: E402
 from rag.lang.script import normalize  # noqa: E402
 from rag.lang.sentences import sentences  # noqa: E402
@@ -114,17 +113,21 @@ def rank_of(order: list[str], gold: set[str]) -> int | None:
     return next((i for i, a in enumerate(order) if a in gold), None)
 
 
+def ranked_questions(split: str, retriever):
+    """The split's questions that name their answering articles: each with those ids and its fused ranking."""
+    for item in load_qa(split):
+        gold = set(item.get("articles") or ())
+        if gold:
+            yield item, gold, retriever.rank(item["question"])
+
+
 def diagnose(split: str, retriever, by_id, config) -> dict:
     log: list = []
     shipped = extractive.prepare
     extractive.prepare = recording_prepare(log)
     rows = []
     try:
-        for item in load_qa(split):
-            gold = set(item.get("articles") or ())
-            if not gold:
-                continue
-            ranking = retriever.rank(item["question"])
+        for item, gold, ranking in ranked_questions(split, retriever):
             fused = [a for a, _ in ranking.articles(max(KS))]
             log.clear()
             a = answer_question(item["question"], retriever, by_id, config).to_json()
@@ -301,11 +304,7 @@ def candidate_rows(split: str, retriever, by_id, top: int = 8) -> list[list[dict
     retriever.fusion = rec
     out = []
     try:
-        for item in load_qa(split):
-            gold = set(item.get("articles") or ())
-            if not gold:
-                continue
-            ranking = retriever.rank(item["question"])
+        for item, gold, ranking in ranked_questions(split, retriever):
             uniq, zd, zl = article_z(rec.found, rec.inner)
             at = {ranking.index.article_ids[a]: i for i, a in enumerate(uniq)}
             q = analyze(item["question"])
@@ -457,13 +456,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--rerank", action="store_true", help="a learned reorder of the top articles, by 5-fold CV")
     parser.add_argument("--choose", action="store_true", help="answers from each top article alone, and choices among them")
     args = parser.parse_args(argv)
-    config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX)
-    articles = load_crud(2000)
-    retriever, how = crud_retriever(articles, config, lexical=False)
+    config, by_id, retriever, how = crud_setup(lexical=False)
     if retriever is None:
         print(how)
         return 1
-    by_id = {a.id: a for a in articles}
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     results.update({"split": args.split, "retriever": how, "tuned_on": args.split == "qa_dev"})
     if args.sweep:

@@ -177,16 +177,22 @@ def crud_retriever(articles, config: Config, lexical: bool):
     return None, "skipped: .rag/crud-index is not built (run bench/bench_retrieval.py, or pass --lexical-crud)"
 
 
-def crud_qa(results: dict, lexical: bool, splits=("qa_dev",)) -> None:
-    """CRUD QA over the CRUD index. qa_dev was used to fit the answer model; qa_test is the acceptance split
-    (`--test`: measured once, never tuned on)."""
+def crud_setup(lexical: bool):
+    """The CRUD benchmark's config (articles + 2,000 distractors over .rag/crud-index), its articles by id, the
+    retriever (None when the index is not usable and `lexical` is not allowed) and how it retrieves."""
     config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX)
     articles = load_crud(2000)
     retriever, how = crud_retriever(articles, config, lexical)
+    return config, {a.id: a for a in articles}, retriever, how
+
+
+def crud_qa(results: dict, lexical: bool, splits=("qa_dev",)) -> None:
+    """CRUD QA over the CRUD index. qa_dev was used to fit the answer model; qa_test is the acceptance split
+    (`--test`: measured once, never tuned on)."""
+    config, by_id, retriever, how = crud_setup(lexical)
     results["crud_retriever"] = how
     if retriever is None:
         return
-    by_id = {a.id: a for a in articles}
     for split in splits:
         qa = load_qa(split)
         t0 = time.perf_counter()
