@@ -87,6 +87,14 @@ def test_a_list_inside_one_article_stays_a_single_answer(ask):
     assert ev.covers(answer.answer, [["结对互助"], ["合作共建"], ["共谋新局"]])
 
 
+def test_where_each_event_was_held_quotes_the_unit_that_says_so(ask, seed_articles):
+    # the Jinjiang line says 在成都市文化馆举办 (举行 asked: a synonym), not a later sentence naming 柳江街道
+    answer = ask("青山区的睦邻党建联席会和锦江区的直联共建活动分别是在哪里举行的？")
+    assert not answer.refused and {JINJIANG, QINGSHAN} <= set(answer.article_ids), answer.answer
+    assert ev.covers(answer.answer, [["成都市文化馆"], ["青山区图书馆"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
 def test_distributive_and_comparing_wording():
     assert spreads("这几篇报道分别是哪天发布的？") and spreads("各地的活动有什么共同点？")
     assert DISTRIBUTIVE.search("each of the events") and not spreads("石马镇的签约仪式在哪里举行？")

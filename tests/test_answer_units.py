@@ -52,6 +52,17 @@ def test_demands_after_semicolons_are_one_enumeration_read_with_who_makes_them(a
     assert any("穩中求進" in t and "睦鄰機制" in t and "問題導向" in t for t in enums)
 
 
+def test_a_pronoun_and_speech_verb_sentence_continues_its_speakers_sentence(articles):
+    # the Jinjiang article ¶3: 余家洪在活動致辭中強調，…。他要求，全區各級黨組織…戰斗堡壘…先鋒模范作用…
+    sents = _texts(article_units(articles[JINJIANG]), "sent")
+    joined = [t for t in sents if "余家洪" in t and t.count("。") == 2 and "他要求" in t]
+    assert joined and "深入推進機關黨組織" in joined[0]  # the two whole sentences
+    short = [t for t in sents if t.startswith("錦江區委常委") and t.endswith("新臺階。") and "深入推進" not in t]
+    assert short and "強調他要求" in short[0]  # the clause naming the speaker, then the demand
+    # the Qingshan article ¶2: …田志凱…致辭。他指出，…要深化共建機制… (指出 continues its speaker's sentence too)
+    assert any(t.startswith("本次會議由") and "他指出" in t for t in _texts(article_units(articles[QINGSHAN]), "sent"))
+
+
 def test_an_open_list_ending_in_deng_is_an_enumeration(articles):
     enums = _texts(article_units(articles[SHIMA]), "enum")
     assert any(t.startswith("下一步") and t.endswith("經濟發展、項目保障、基層治理、城市建設等方面開展深度合作共建") for t in enums)
@@ -124,6 +135,21 @@ def test_question_analysis_finds_predicate_measure_enumeration_and_multi():
     assert "指导" in analyze("锦江区的活动是由哪些单位指导的？").predicates
     assert analyze("这是谁的书？").predicates == () and "举办" not in analyze("活动是在哪里举办的？").predicates
     assert "6月" in dict(analyze("这几篇文章里，哪些活动是在6月份举行的？").terms)
+
+
+def test_a_hearsay_preamble_weighs_less_than_the_ask():
+    from rag.answering.question import preamble_clauses
+    text = "我在看青山區的新聞，說是新溝橋和紅鋼城兩個街道在搞睦鄰黨建，去年是紅鋼城輪值，那去年他們創新實施的是什麼工作機制？"
+    q, terms = analyze(text), dict(analyze(text).terms)
+    assert "看" not in terms and "新闻" not in terms  # the preamble's own words are no terms
+    assert terms["机制"] > terms["睦邻"] and terms["创新"] > terms["街道"]  # the ask outweighs the story
+    assert not q.enum  # 两个街道 in the story asks for no list
+    from rag.lang.script import normalize
+    assert len(preamble_clauses(normalize(text))) == 3
+    assert preamble_clauses(normalize(text.replace("說是", "").replace("的新聞", ""))) == []  # no hearsay, no preamble
+    # a question word in an earlier clause ends the story there: it asks something
+    assert preamble_clauses("听说锦江区办了活动，是在哪里办的，有多少人参加？") == ["听说锦江区办了活动"]
+    assert analyze("新溝橋街道和紅鋼城街道的兩個共建項目是什麼？").enum  # no preamble: unchanged
 
 
 def test_an_article_without_units_gives_none():

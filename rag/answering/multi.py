@@ -2,7 +2,8 @@
 that holds evidence.
 
 - "which articles …" (question.MULTI) asks to select articles: an article joins when its answerability reaches
-  the fitted multi-article threshold.
+  the fitted multi-article threshold, or half of it when its best unit says the question's news verb or a
+  synonym of it (哪几篇报道里有颁奖 → …颁发了荣誉证书: rag/lang/data/news_verbs.tsv).
 - "这几篇报道分别是哪天…", "each of the articles" asks something of every article (DISTRIBUTIVE): an article
   whose best unit holds a filler of the asked kind (a date for 哪天) joins at a lower answerability.
 - "石马镇、锦江区和青山区的共建活动有什么共同点？" names places (or people, organisations) that each only one
@@ -23,20 +24,22 @@ from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.question import Question
+from rag.answering.question import Question, synonyms
 from rag.answering.refusal import answerability
 from rag.lang.script import normalize
+from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words, tokens
 
+
+def _wording(name: str) -> re.Pattern:
+    """One list of data/spread_cues.tsv as one pattern (its rows are alternatives)."""
+    return re.compile("|".join(p for n, p in read_rows("rag.answering", "data/spread_cues.tsv", 2, 2) if n == name), re.I)
+
+
 # Asks the same thing of every article: 这几篇/每篇/各地/分别 …, "each", "respectively".
-DISTRIBUTIVE = re.compile(r"这(几|些)(篇|场|次|项|个|份)|这些(文章|报道|新闻|活动)|每(一)?(篇|场|次|个地方)|各(篇|场|次|自|地|个地方)|"
-                          r"分别|\beach\b|\brespectively\b|\bevery (article|story|event)\b|"
-                          # a plural asked-for noun: "on which days were the Jinjiang and Qingshan events held"
-                          r"\b(which|what) (days|dates|places|venues|cities|towns)\b|"
-                          # a plural verb over two things named: "where were the Qingshan meeting and the Jinjiang event held"
-                          r"\b(where|when|how) (were|are)\b[^?？]*\band\b", re.I)
+DISTRIBUTIVE = _wording("distributive")
 # Compares what the question names: 共同点, 异同, "in common".
-COMPARE = re.compile(r"共同点|共同之处|相同之处|相同点|相似之处|异同|不同之处|区别|有什么不同|\bin common\b|\bcompare\b|\bdiffer", re.I)
+COMPARE = _wording("compare")
 NAME_MIN_CHARS = 2  # a name that singles out an article: a word of two characters or more …
 NAME_MIN_IDF_SHARE = 0.75  # … as rare as this share of the median word at least (石马 0.94, 锦江区 1.1; 活动 0.39)
 DISTRIBUTIVE_FLOOR = 0.5  # share of the multi-article threshold an article needs when its best unit fills the slot
@@ -88,6 +91,16 @@ def _filler_kinds(q: Question) -> list[tuple[str, ...]]:
     """The filler kinds of the asked-for answer, first choice first: each alone, then all together."""
     kinds = SLOT_FILLERS.get(q.atype, ())
     return [(k,) for k in kinds] if len(kinds) > 1 else [kinds] if kinds else []
+
+
+def news_verbs(q: Question) -> list[str]:
+    """The question's news verbs that articles say in several ways (颁奖, 举办: rag/lang/data/news_verbs.tsv)."""
+    return [t for t, _ in q.terms if synonyms(t)]
+
+
+def says_verb(text: str, verbs: Sequence[str]) -> bool:
+    """Whether a unit's text says one of the verbs or a synonym of it (颁发 for 颁奖; 召开 for 举办)."""
+    return any(w in text for v in verbs for w in (v, *synonyms(v)))
 
 
 def phrases(q: Question) -> list[str]:
@@ -165,6 +178,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     typed_compare = bool(COMPARE.search(norm)) and bool(SLOT_FILLERS.get(q.atype))
     distributive = bool(DISTRIBUTIVE.search(norm)) or typed_compare
     wanted = phrases(q)
+    verbs = news_verbs(q)
     shared = {} if typed_compare else shared_rows(q, ranked, adjusted, articles)
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
@@ -180,13 +194,20 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                 if q.atype in ("person", "speaker"):  # who did it: a unit saying the question's verb first
                     # (由谁主持 → 会议由镇人大主席张晓敏主持, not 渠岸镇…王刚任组长)
                     filled = [r for r in filled if any(v in ranked.unit_of(r).text for v in q.predicates)] or filled
+                if q.atype == "place" and verbs:  # where it was held: a unit saying so (在成都市文化馆举办), in
+                    # the question's verb or its synonym, before one naming a place in passing
+                    filled = [r for r in filled if says_verb(ranked.unit_of(r).text, verbs)] or filled
                 filled = [r for r in filled if any(ph in ranked.unit_of(r).text for ph in wanted)] or filled
                 if filled:
                     best = max(filled, key=lambda r: adjusted[r])
                     break
+        saying = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, verbs)] if not distributive else []
+        if saying:  # which articles report an award: its line is its best unit that says so (…颁发了荣誉证书)
+            best = max(saying, key=lambda r: adjusted[r])
         best = shared.get(i, best)
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
-        if p >= model.multi_threshold or (distributive and p >= floor and holds_filler(q, ranked, best)):
+        if (p >= model.multi_threshold or (distributive and p >= floor and holds_filler(q, ranked, best))
+                or (p >= floor and bool(saying))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]

@@ -161,6 +161,25 @@ def _colloquial() -> tuple[dict[str, str], re.Pattern]:
     return table, re.compile("|".join(re.escape(w) for w in sorted(table, key=len, reverse=True)))
 
 
+@lru_cache(maxsize=1)
+def _synonym_table() -> dict[str, tuple[str, ...]]:
+    table: dict[str, tuple[str, ...]] = {}
+    for (row,) in read_rows("rag.lang", "data/news_verbs.tsv", 1, 1):
+        group = tuple(row.split())
+        for w in group:
+            table[w] = tuple(x for x in group if x != w)
+    return table
+
+
+def synonyms(word: str) -> tuple[str, ...]:
+    """The other words an article may use for a news verb (颁奖 → 颁发, 表彰, 授予; 举办 → 召开, 举行), from
+    rag/lang/data/news_verbs.tsv; empty for other words."""
+    return _synonym_table().get(word, ())
+
+
+SYNONYM_SHARE = 0.5  # the weight of a question verb's synonym beside the verb's own, in a question across articles
+
+
 _MONTH = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?")
 # Verbs that carry no event of their own: never the asked-for predicate.
 LIGHT_VERBS = frozenset("是 有 为 在 要 会 能 将 让 使 被 把 给 叫 做 进行 开展 成为 作为 属于 包括 达到 实现 获得 表示 说 称 提到 提出 "
@@ -293,6 +312,13 @@ def analyze(question: str) -> Question:
         seen[tok] = max(seen.get(tok, 0.0), weight)
         if has_han(tok) and tok not in LIGHT_VERBS and is_verb(tok):
             predicates.append(tok)
+    seen = _without_preamble(norm, seen)
+    multi = bool(MULTI.search(norm))
+    if multi:  # which articles report an award: one that says 颁发荣誉证书 reports it too
+        for t, w in list(seen.items()):
+            for other in synonyms(t):
+                seen.setdefault(other, w * SYNONYM_SHARE)
+    asking = _asking(norm)  # a list named in the preamble (说是…两个街道…) is not asked for
     cleft = _cleft_verb(toks)  # 是由谁指导的: the verb before the closing 的 is asked for, even a verbal noun (指导)
     if cleft and cleft in seen and cleft not in predicates:
         predicates.append(cleft)
@@ -308,9 +334,56 @@ def analyze(question: str) -> Question:
         question, script, tuple(seen.items()), atype_of(norm, quoted), bool(MULTI.search(norm)),
         measure, _focus(toks), _head(norm), tuple(dict.fromkeys(predicates)), quoted,
         # "which articles …" asks for a list of articles, not for a list inside one
-        not MULTI.search(norm) and (bool(ENUM.search(norm)) or abbreviation is not None), _near(toks, set(seen)),
+        not MULTI.search(norm) and (bool(ENUM.search(asking)) or abbreviation is not None), _near(toks, set(seen)),
         (_NUMERALS[abbreviation.group(1)], abbreviation.group(2)) if abbreviation else None,
     )
+
+
+_HEARSAY = stop_words("hearsay")
+_PREAMBLE = stop_words("preamble")
+_CLAUSE_CUT = re.compile(r"[，,；;：:。！!]")
+PREAMBLE_SHARE = 0.5  # the weight kept by a word of a preamble clause that the asking clause does not repeat
+
+
+def preamble_clauses(norm: str) -> list[str]:
+    """The clauses of a question (search form) that only tell where the asker heard of it, before the asking
+    clause (我在看青山区的新闻，说是…在搞睦邻党建，去年是红钢城轮值，那去年他们创新实施的是什么工作机制？): a
+    question whose first clause holds a hearsay word (data/stopwords.tsv `hearsay`: 新闻, 听说, 说是 …) tells its
+    story up to the first clause with a question word or its last clause."""
+    clauses = [c for c in _CLAUSE_CUT.split(norm) if c.strip()]
+    if len(clauses) < 2 or not any(h in clauses[0] for h in _HEARSAY):
+        return []
+    out = []
+    for c in clauses[:-1]:  # the story goes on up to the asking clause
+        if any(t in _WH for t in tokens(c)):
+            break
+        out.append(c)
+    return out
+
+
+def _asking(norm: str) -> str:
+    """The question without its preamble clauses."""
+    for c in preamble_clauses(norm):
+        norm = norm.replace(c, " ", 1)
+    return norm
+
+
+def _without_preamble(norm: str, seen: dict[str, float]) -> dict[str, float]:
+    """Term weights with the preamble's own words (看, 说, 新闻) dropped and its other words (the place, the
+    event it recalls) kept at PREAMBLE_SHARE, unless the asking clauses repeat them: the ask outweighs the
+    story of how the asker came to it."""
+    preamble = preamble_clauses(norm)
+    if not preamble:
+        return seen
+    asked = {t[:-1] if len(t) == 2 and t[-1] in "了过着" else t for t in tokens(_asking(norm))}
+    words = {t for c in preamble for t in tokens(c)}
+    out = {}
+    for t, w in seen.items():
+        if t in asked or t not in words:
+            out[t] = w
+        elif t not in _PREAMBLE:
+            out[t] = w * PREAMBLE_SHARE
+    return out
 
 
 def _cleft_verb(toks: Sequence[str]) -> str | None:

@@ -53,11 +53,6 @@ ENUM_MARK = re.compile(
 _ORD_VALUE = {c: i + 1 for i, c in enumerate(_ORD)}
 _SEQUENCE_WORDS = {"首先": 1, "其次": 2, "再次": 3, "然后": 3}
 # A short line naming the speaker of the quotation before it: “…。”某某说。 / 某某表示。
-# A sentence that opens with a pronoun (他指出，…): it needs the sentence before it, which names who is meant
-# (matched at the sentence's offset: no ^).
-PRONOUN_OPENING = re.compile(r"(?:他|她)(?:们)?(?:还|也|并|则|又)?[\u4e00-\u9fff]")
-# An item marker after "；" that repeats through a sentence: parallel demands (…；要…；要…).
-PARALLEL_MARK = "要"
 _BRACKETED = re.compile(r"（[^（）]*）|\([^()]*\)|“[^“”]*”|《[^《》]*》")
 LIST_MIN_ITEMS = 3  # an open 、-list (A、B、C等…) of at least this many items is an enumeration
 SPEAKER_LINE = re.compile(r"^[^“”\"。！？]{1,45}?(说|表示|介绍|指出|强调|称|认为|透露|坦言|告诉记者|感慨|回忆)[道]?[。！]?$")
@@ -67,6 +62,20 @@ SPEAKER_LINE = re.compile(r"^[^“”\"。！？]{1,45}?(说|表示|介绍|指�
 def _titled() -> re.Pattern:
     """A sentence that opens by naming someone by title (…支部书记黄俊德将以…): after a quotation, its speaker."""
     return re.compile(rf"^[^“”\"。！？，,]{{0,30}}?(?:{alternation(name_words()['title'])})[\u4e00-\u9fff]{{2,3}}")
+
+
+@lru_cache(maxsize=1)
+def _pronoun_opening() -> tuple[re.Pattern, re.Pattern]:
+    """A sentence that opens with a pronoun (他指出，…): it needs the sentence before it, which names who is meant;
+    and one that opens with a pronoun and a speech verb (他要求，…): it continues its speaker's sentence (matched
+    at the sentence's offset: no ^; data/unit_cues.tsv `speaker_pronoun`, `pronoun_adverb`, `continues`)."""
+    head = f"(?:{alternation(cue_words('speaker_pronoun'))})(?:{alternation(cue_words('pronoun_adverb'))})?"
+    return re.compile(head + r"[\u4e00-\u9fff]"), re.compile(head + f"(?:{alternation(cue_words('continues'))})")
+
+
+def parallel_mark() -> tuple[str, ...]:
+    """Item markers after "；" that repeat through a sentence: parallel demands (…；要…；要…)."""
+    return cue_words("parallel_mark")
 
 
 @lru_cache(maxsize=1)
@@ -158,6 +167,7 @@ def article_units(article: Article) -> ArticleUnits:
     builder.enumerations(sentences)
     builder.parallel_lists(sentences)
     builder.quotations(sentences)
+    builder.continuations(sentences)
     text = normalize(article.title + "\n" + "\n".join(article.paragraphs))
     return ArticleUnits(article, norm, tuple(sentences), tuple(builder.units), text)
 
@@ -267,7 +277,7 @@ class _Builder:
         if first == 0 or sentences[first - 1].paragraph != sentences[first].paragraph:
             return None
         prev, s = sentences[first - 1], sentences[first]
-        if prev.end - prev.start <= INTRO_MAX_CHARS or PRONOUN_OPENING.match(self.norm[s.paragraph - 1], s.start, s.end):
+        if prev.end - prev.start <= INTRO_MAX_CHARS or _pronoun_opening()[0].match(self.norm[s.paragraph - 1], s.start, s.end):
             return first - 1
         return None
 
@@ -305,7 +315,22 @@ class _Builder:
         """Whether `s` continues a list of demands: `prev` (same paragraph) ends in "；" and `s` opens with 要."""
         para = self.norm[s.paragraph - 1]
         return (prev.paragraph == s.paragraph and para[prev.start : prev.end].rstrip().endswith(("；", ";"))
-                and para.startswith(PARALLEL_MARK, s.start))
+                and para.startswith(parallel_mark(), s.start))
+
+    def continuations(self, sentences: list[Sentence]) -> None:
+        """A sentence opening with 他/她 and a speech verb (他要求，…; 她指出，…) continues the sentence before it in
+        its paragraph, which names the speaker: a `sent` unit of the two (the demand with who made it), and one of
+        the speaker's first clause with it when the sentence before has more."""
+        opening = _pronoun_opening()[1]
+        for s in sentences[1:]:
+            prev = sentences[s.index - 1]
+            if prev.paragraph == s.paragraph and opening.match(self.norm[s.paragraph - 1], s.start, s.end):
+                spans = [prev.span, s.span]
+                if sum(b - a for _, a, b in spans) <= ENUM_MAX_CHARS:
+                    self.add("sent", spans, prev.index, 2, len(prev.clauses) + len(s.clauses))
+                if len(prev.clauses) > 1:  # the clause naming the speaker (…余家洪在致辞中强调) with the continuation
+                    x, y = prev.clauses[0]
+                    self.add("sent", [(prev.paragraph, x, y), s.span], prev.index, 2, 1 + len(s.clauses))
 
     def quotations(self, sentences: list[Sentence]) -> None:
         for s in sentences[1:]:
