@@ -112,7 +112,8 @@ def test_a_question_whose_slot_the_article_leaves_empty_is_refused_naming_it(ask
         assert named in answer.answer and "does not" in answer.answer, answer.answer
     else:
         assert script_of(answer.answer.split("》", 1)[1]) == script_of(question) or script_of(question) == "hans"
-        assert named in to_simplified(answer.answer) and "没有说明" in to_simplified(answer.answer), answer.answer
+        said = to_simplified(answer.answer)  # 面积 is never mentioned at all: refused by rag.answering.absent
+        assert named in said and ("没有说明" in said or "没有提到" in said), answer.answer
 
 
 @pytest.mark.parametrize(("question", "key"), [

@@ -36,6 +36,7 @@ from typing import Sequence
 
 import numpy as np
 
+from rag.answering.absent import absent_focus
 from rag.answering.model import Ranked
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import is_verb, tag
@@ -118,7 +119,7 @@ def _kin_heads(head: str) -> tuple[str, ...]:
 class Asked:
     """The slot a question asks to fill and what would fill it."""
 
-    kind: str  # head | count | amount | money | phone | person | date | when | why | origin | place
+    kind: str  # absent | head | count | amount | money | phone | person | date | when | why | origin | place
     heads: tuple[str, ...] = ()  # a name must end in one of these (head)
     measure: str | None = None  # a number must carry this measure (count)
     anchor: str | None = None  # a word of the question that must be in the text read (counted noun, focus, role)
@@ -307,7 +308,11 @@ def _head_names(pa: PoolArticle, spans: Sequence[Span], heads: Sequence[str], qn
 
 def unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
     """The slot `q` asks that neither the chosen `rows` nor the sentences next to them fill; None when filled
-    (or when the question asks nothing this check reads)."""
+    (or when the question asks nothing this check reads). A thing or year asked about that the read articles
+    never mention (rag.answering.absent) leaves it unfilled too."""
+    missing = absent_focus(q, ranked, rows)
+    if missing:
+        return Asked("absent", phrase=missing)
     asked = asked_slot(q)
     if asked is None or not len(rows) or asked.kind in CHOICE_ONLY:
         return None
@@ -441,6 +446,11 @@ _EN_MISSING = {"head": "say {phrase}", "count": "give the number asked for", "am
 
 def slot_refusal_text(q: Question, asked: Asked, title: str, mentioned: Sequence[str]) -> str:
     """What the refusal says: the article names the topic but not the slot asked for."""
+    if asked.kind == "absent":
+        if q.script == "en":
+            verb = "says" if asked.phrase.startswith("when ") else "mentions"
+            return f"“{title}” never {verb} {asked.phrase}."
+        return f"《{title}》" + to_script(f"没有提到{asked.phrase}。", q.script)
     if q.script == "en":
         missing = _EN_MISSING[asked.kind].format(phrase=asked.phrase)
         if asked.kind == "person" and asked.names_only:
