@@ -98,6 +98,18 @@ def test_slots_find_people_after_titles_dates_and_counts(articles):
     assert "关于" not in "".join(found("person"))  # a title followed by a common word is no name
 
 
+def test_a_number_inside_a_date_is_no_count(articles):
+    # 这是7月11日崂山区国企领域…擂台比武的现场: the 7 and the 11 are the date's, not counts (an English "how many"
+    # once answered 7 from it); the article's real counts stay numbers
+    au = article_units(articles[QINGDAO])
+    slots = article_slots(au)
+    numbers = {au.norm[p - 1][a:b] for p, a, b in slots.spans["number"]}
+    dates = [(p, a, b) for p, a, b in slots.spans["date"] if au.norm[p - 1][a:b] == "7月11日"]
+    assert dates
+    assert not any(p == dp and da <= a < db for p, a, _ in slots.spans["number"] for dp, da, db in dates)
+    assert {"114家", "12家"} <= numbers
+
+
 def test_a_purpose_clause_is_a_slot(articles):
     au = article_units(articles[QUAN])
     slots = article_slots(au)

@@ -194,4 +194,7 @@ def article_slots(au: ArticleUnits) -> Slots:
                 name = para[a : m.end()]
                 if len(name) >= 2 and not GENERIC_PLACE.match(name) and (kind != "place" or len(proper_part(name)) >= 2):
                     found[kind].append((p, a, m.end()))
+    # a number inside a date or a clock time (the 7 of 7月11日, the 10 of 10时) is no count or amount
+    dated = [s for kind in ("date", "year", "time") for s in found[kind]]
+    found["number"] = [s for s in found["number"] if not any(s[0] == d[0] and d[1] <= s[1] < d[2] for d in dated)]
     return Slots({k: tuple(sorted(set(v))) for k, v in found.items()}, measures)
