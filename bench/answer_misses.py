@@ -49,8 +49,8 @@ def recording_select(log: list):
     """select() as shipped, remembering (ranked, model, q, rows) of its last call."""
     shipped = extractive.select
 
-    def select(ranked, model, q):
-        rows = shipped(ranked, model, q)
+    def select(ranked, model, q, adjusted=None):
+        rows = shipped(ranked, model, q, adjusted)
         log.append((ranked, model, q, rows))
         return rows
 

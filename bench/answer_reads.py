@@ -217,12 +217,13 @@ SEED_SETS = ("dev_qa", "dev2_qa", "fresh_qa", "fresh2_qa", "fresh3_qa", "english
 
 def seed_figures() -> dict:
     """The seed sets asked as `rag eval` asks them (bench_answer's engine over the bundled seeds)."""
-    from bench.bench_answer import SHARED, seed_engine
+    from bench.bench_answer import seed_engine
+    from bench.crud_data import question_set
     from rag.batch import ask_records
 
     engine, out = seed_engine(), {}
     for name in SEED_SETS:
-        path = SHARED / "eval" / f"{name}.jsonl" if name.startswith("dev") else ROOT / "bench" / f"{name}.jsonl"
+        path = question_set(name)
         if not path.exists():
             continue
         qa = ev.read_jsonl(path)

@@ -18,15 +18,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import rag.answering.slot_check as slot_check  # noqa: E402
-from bench.bench_answer import CRUD_INDEX, answer_question, crud_retriever, seed_engine  # noqa: E402
-from bench.bench_threshold import SEED_SETS, _row  # noqa: E402
-from bench.crud_data import crud_paths, load_crud, load_qa  # noqa: E402
+from bench.bench_answer import crud_setup, seed_engine  # noqa: E402
+from bench.bench_threshold import SEED_SETS, _row, crud_row  # noqa: E402
+from bench.crud_data import load_qa, question_set  # noqa: E402
 from rag import evaluate as ev  # noqa: E402
 from rag.batch import ask_records  # noqa: E402
-from rag.config import Config  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_absent.json"
-SETS = {**SEED_SETS, "fresh4_qa": ROOT / "bench" / "fresh4_qa.jsonl"}
+SETS = {**SEED_SETS, "fresh4_qa": question_set("fresh4_qa")}
 
 
 def run(with_check: bool, crud) -> dict:
@@ -40,14 +39,7 @@ def run(with_check: bool, crud) -> dict:
             answers = [obj for _rec, obj in ask_records(engine, qa, strict=True)]
             out[name] = _row(qa, answers, engine.articles)
         if crud is not None:
-            config, by_id, retriever, how = crud
-            qa = load_qa("qa_dev")
-            answers = [answer_question(q["question"], retriever, by_id, config).to_json() for q in qa]
-            for q, a in zip(qa, answers):
-                a["id"] = q.get("id")
-            row = _row(qa, answers, by_id)
-            row["false_refusal_rate"] = round(row["false_refusals"] / max(1, row["answerable"]), 4)
-            out["crud_qa_dev"] = {**row, "retriever": how}
+            out["crud_qa_dev"] = crud_row(load_qa("qa_dev"), crud)
     finally:
         slot_check.absent_focus = real
     return out
@@ -57,10 +49,8 @@ run.real = slot_check.absent_focus
 
 
 def main() -> int:
-    config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX)
-    articles = load_crud(2000)
-    retriever, how = crud_retriever(articles, config, False)
-    crud = (config, {a.id: a for a in articles}, retriever, how) if retriever is not None else None
+    setup = crud_setup(lexical=False)
+    crud = setup if setup[2] is not None else None
     results = {"without": run(False, crud), "with": run(True, crud), "tuned_on": [*SETS, "crud_qa_dev"]}
     for name in results["with"]:
         a, b = results["without"][name], results["with"][name]

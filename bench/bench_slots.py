@@ -22,21 +22,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import rag.answering.extractive as extractive  # noqa: E402
-from bench.bench_answer import CRUD_INDEX, answer_question, crud_retriever, seed_engine  # noqa: E402
-from bench.crud_data import SHARED, crud_paths, load_crud, load_qa  # noqa: E402
+from bench.bench_answer import answer_question, crud_setup, seed_engine  # noqa: E402
+from bench.crud_data import load_qa, question_set  # noqa: E402
 from rag import evaluate as ev  # noqa: E402
 from rag.batch import ask_records  # noqa: E402
-from rag.config import Config  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_slots.json"
-SEED_SETS = {
-    "slot_qa": ROOT / "bench" / "slot_qa.jsonl",
-    "slot2_qa": ROOT / "bench" / "slot2_qa.jsonl",
-    "dev_qa": SHARED / "eval" / "dev_qa.jsonl",
-    "dev2_qa": SHARED / "eval" / "dev2_qa.jsonl",
-    "english_qa": ROOT / "bench" / "english_qa.jsonl",
-    "chinese_unanswerable_qa": ROOT / "bench" / "chinese_unanswerable_qa.jsonl",
-}
+SEED_SETS = {n: question_set(n) for n in ("slot_qa", "slot2_qa", "dev_qa", "dev2_qa", "english_qa", "chinese_unanswerable_qa")}
 KEPT = ("questions", "answerable", "unanswerable", "key_coverage", "refusal_rate_unanswerable", "false_refusal_rate")
 
 
@@ -58,11 +50,8 @@ def run(with_check: bool, crud: bool, splits=("qa_dev",)) -> dict:
         answers = [obj for _rec, obj in ask_records(engine, qa, strict=True)]
         out[name] = _row(qa, answers, engine.articles)
     if crud:
-        config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX)
-        articles = load_crud(2000)
-        retriever, how = crud_retriever(articles, config, False)
+        config, by_id, retriever, how = crud_setup(lexical=False)
         if retriever is not None:
-            by_id = {a.id: a for a in articles}
             for split in splits:
                 qa = load_qa(split)
                 answers = [answer_question(q["question"], retriever, by_id, config).to_json() for q in qa]

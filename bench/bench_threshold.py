@@ -28,26 +28,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import rag.answering.extractive as extractive  # noqa: E402
-from bench.bench_answer import CRUD_INDEX, answer_question, crud_retriever, seed_engine  # noqa: E402
-from bench.crud_data import SHARED, crud_paths, load_crud, load_qa  # noqa: E402
+from bench.bench_answer import answer_question, crud_setup, seed_engine  # noqa: E402
+from bench.crud_data import load_qa, question_set  # noqa: E402
 from rag import evaluate as ev  # noqa: E402
 from rag.answering.model import answer_model  # noqa: E402
 from rag.batch import ask_records  # noqa: E402
-from rag.config import Config  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_threshold.json"
-SEED_SETS = {
-    "dev_qa": SHARED / "eval" / "dev_qa.jsonl",
-    "dev2_qa": SHARED / "eval" / "dev2_qa.jsonl",
-    "fresh_qa": ROOT / "bench" / "fresh_qa.jsonl",
-    "fresh2_qa": ROOT / "bench" / "fresh2_qa.jsonl",
-    "fresh3_qa": ROOT / "bench" / "fresh3_qa.jsonl",
-    "slot_qa": ROOT / "bench" / "slot_qa.jsonl",
-    "slot2_qa": ROOT / "bench" / "slot2_qa.jsonl",
-    "english_qa": ROOT / "bench" / "english_qa.jsonl",
-    "english_qa_heldout": ROOT / "bench" / "english_qa_heldout.jsonl",
-    "chinese_unanswerable_qa": ROOT / "bench" / "chinese_unanswerable_qa.jsonl",
-}
+SEED_SETS = {n: question_set(n) for n in ("dev_qa", "dev2_qa", "fresh_qa", "fresh2_qa", "fresh3_qa", "slot_qa", "slot2_qa",
+                                          "english_qa", "english_qa_heldout", "chinese_unanswerable_qa")}
 STEPS = (0.17, 0.15, 0.13, 0.12, 0.11, 0.10, 0.09, 0.08, 0.07, 0.06, 0.05, 0.04)  # below the fitted threshold
 
 
@@ -76,6 +65,18 @@ def _row(qa, answers, articles) -> dict:
     }
 
 
+def crud_row(qa: list[dict], crud) -> dict:
+    """A CRUD split's questions answered over `crud` (bench_answer.crud_setup's config, articles by id, retriever,
+    how): the refusal row, with ids and the false-refusal rate."""
+    config, by_id, retriever, how = crud
+    answers = [answer_question(q["question"], retriever, by_id, config).to_json() for q in qa]
+    for q, a in zip(qa, answers):
+        a["id"] = q.get("id")
+    row = _row(qa, answers, by_id)
+    row["false_refusal_rate"] = round(row["false_refusals"] / max(1, row["answerable"]), 4)
+    return {**row, "retriever": how}
+
+
 def sweep(grid, crud_splits=("qa_dev",)) -> dict:
     shipped = answer_model()
     real = extractive.answer_model
@@ -83,11 +84,9 @@ def sweep(grid, crud_splits=("qa_dev",)) -> dict:
     seeds = {name: ev.read_jsonl(path) for name, path in SEED_SETS.items()}
     crud = None
     if crud_splits:
-        config = Config(corpus=tuple(crud_paths(2000)), index_dir=CRUD_INDEX)
-        articles = load_crud(2000)
-        retriever, how = crud_retriever(articles, config, False)
-        if retriever is not None:
-            crud = (config, {a.id: a for a in articles}, retriever, how, {s: load_qa(s) for s in crud_splits})
+        setup = crud_setup(lexical=False)
+        if setup[2] is not None:
+            crud = (setup, {s: load_qa(s) for s in crud_splits})
     out = {}
     try:
         for t in grid:
@@ -98,14 +97,9 @@ def sweep(grid, crud_splits=("qa_dev",)) -> dict:
                 answers = [obj for _rec, obj in ask_records(engine, qa, strict=True)]
                 rows[name] = _row(qa, answers, engine.articles)
             if crud is not None:
-                config, by_id, retriever, how, splits = crud
+                setup, splits = crud
                 for split, qa in splits.items():
-                    answers = [answer_question(q["question"], retriever, by_id, config).to_json() for q in qa]
-                    for q, a in zip(qa, answers):
-                        a["id"] = q.get("id")
-                    row = _row(qa, answers, by_id)
-                    row["false_refusal_rate"] = round(row["false_refusals"] / max(1, row["answerable"]), 4)
-                    rows[f"crud_{split}"] = {**row, "retriever": how}
+                    rows[f"crud_{split}"] = crud_row(qa, setup)
             out[f"{t:g}"] = rows
             print(f"threshold {t:g}: " + "; ".join(
                 f"{n} FR {r['false_refusals']}/{r['answerable']} UR {r['unanswerable_refused']}/{r['unanswerable']}"

@@ -13,6 +13,13 @@ CRUD = SHARED / "crud"
 WORK = Path(__file__).resolve().parents[1] / ".rag"  # gitignored scratch space
 
 
+def question_set(name: str) -> Path:
+    """A question file on the seeds by name: the shared dev sets (dev_qa, dev2_qa) or one of ours in bench/."""
+    if name in ("dev_qa", "dev2_qa"):
+        return SHARED / "eval" / f"{name}.jsonl"
+    return Path(__file__).resolve().parent / f"{name}.jsonl"
+
+
 def distractor_subset(n: int = 2000) -> Path:
     """A file holding the first n distractor lines (written once under .rag/, never committed)."""
     out = WORK / f"distractors-{n}.jsonl"

@@ -47,11 +47,12 @@ def adjusted_scores(ranked: Ranked, model: AnswerModel, q: Question) -> np.ndarr
     return ranked.scores - model.info.get("length_penalty", 0.0) * chars / 100.0
 
 
-def select(ranked: Ranked, model: AnswerModel, q: Question) -> list[int]:
+def select(ranked: Ranked, model: AnswerModel, q: Question, adjusted: np.ndarray | None = None) -> list[int]:
     """The best unit's row by length-adjusted score, and a second non-overlapping unit of its article when it
     scores within the fitted margin and both fit ANSWER_BUDGET characters; with a second, a third the same way
-    when it scores within THIRD_MARGIN of the best (a near-tie: the ranker cannot tell which of them answers)."""
-    adjusted = adjusted_scores(ranked, model, q)
+    when it scores within THIRD_MARGIN of the best (a near-tie: the ranker cannot tell which of them answers).
+    `adjusted`: adjusted_scores(ranked, model, q) when the caller has them already."""
+    adjusted = adjusted_scores(ranked, model, q) if adjusted is None else adjusted
     order = np.argsort(-adjusted, kind="stable")
     best = int(order[0])
     margin = model.info.get("second_margin")
@@ -166,8 +167,9 @@ class ExtractiveAnswerer(Answerer):
         if not len(ranked.scores):
             return refusal(q, hits, articles, note="nothing to quote")
         extra = None
+        adjusted = adjusted_scores(ranked, model, q)
         if q.multi:
-            rows = per_article(q, ranked, model, adjusted_scores(ranked, model, q), MULTI_ARTICLES, named=bool(named))
+            rows = per_article(q, ranked, model, adjusted, MULTI_ARTICLES, named=bool(named))
             if not rows:
                 return refusal(q, hits, articles, note="no article answers it")
         else:
@@ -179,10 +181,10 @@ class ExtractiveAnswerer(Answerer):
             if ((p < model.threshold or too_little_of_it(q, ranked, model)) and not follow_up) or (follow_up and slot):
                 best = ranked.article_of(int(ranked.order()[0])).article
                 return refusal(q, hits, articles, note=f"answerability {p:.2f} < {model.threshold:.2f}", slot=slot, about=best)
-            rows = select(ranked, model, q)
+            rows = select(ranked, model, q, adjusted)
             # the unit that holds the asked slot: a runner-up or neighbour of the chosen unit that gives the
             # university, the date, the number the chosen one lacks is quoted with or instead of it
-            extra = filler_row(q, ranked, rows, adjusted_scores(ranked, model, q))
+            extra = filler_row(q, ranked, rows, adjusted)
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
             # the typed slot check: an article that names the topic but gives no filler of the asked-for
