@@ -189,14 +189,14 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
         if distributive:  # asked of every article (这几篇分别在哪里): its line is its best unit that holds the kind
             for kinds in _filler_kinds(q):  # a place before an organisation for 哪里
                 filled = [int(r) for r in mine if holds_filler(q, ranked, int(r), kinds)]
-                # a unit saying the question's phrase as one (小枧镇的党委书记 → 小枧镇党委书记陈胡立) before one
-                # holding its words apart (小枧镇三星社区党委书记顾仕松)
                 if q.atype in ("person", "speaker"):  # who did it: a unit saying the question's verb first
                     # (由谁主持 → 会议由镇人大主席张晓敏主持, not 渠岸镇…王刚任组长)
                     filled = [r for r in filled if any(v in ranked.unit_of(r).text for v in q.predicates)] or filled
                 if q.atype == "place" and verbs:  # where it was held: a unit saying so (在成都市文化馆举办), in
                     # the question's verb or its synonym, before one naming a place in passing
                     filled = [r for r in filled if says_verb(ranked.unit_of(r).text, verbs)] or filled
+                # a unit saying the question's phrase as one (小枧镇的党委书记 → 小枧镇党委书记陈胡立) before one
+                # holding its words apart (小枧镇三星社区党委书记顾仕松)
                 filled = [r for r in filled if any(ph in ranked.unit_of(r).text for ph in wanted)] or filled
                 if filled:
                     best = max(filled, key=lambda r: adjusted[r])

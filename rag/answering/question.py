@@ -331,10 +331,10 @@ def analyze(question: str) -> Question:
     measure = measure.group(1) if measure else english_measure(norm) if script == "en" else None
     abbreviation = _ABBREVIATION.search(norm)
     return Question(
-        question, script, tuple(seen.items()), atype_of(norm, quoted), bool(MULTI.search(norm)),
+        question, script, tuple(seen.items()), atype_of(norm, quoted), multi,
         measure, _focus(toks), _head(norm), tuple(dict.fromkeys(predicates)), quoted,
         # "which articles …" asks for a list of articles, not for a list inside one
-        not MULTI.search(norm) and (bool(ENUM.search(asking)) or abbreviation is not None), _near(toks, set(seen)),
+        not multi and (bool(ENUM.search(asking)) or abbreviation is not None), _near(toks, set(seen)),
         (_NUMERALS[abbreviation.group(1)], abbreviation.group(2)) if abbreviation else None,
     )
 
