@@ -48,6 +48,7 @@ def test_how_many_people_nouns_and_how_much_money():
     ("錦江區區長在直聯共建活動上提出了哪些要求？", "沒有提到“區長”"),  # 001: a 区委常委 speaks, no 区长
     ("渠岸镇区长在大会上讲了什么？", "没有提到“区长”"),  # 004: a town has a 镇长, not a 区长
     ("渠岸镇2024年底的考核结果如何？", "没有提到2024年底"),  # 004 is dated February 2024
+    ("青山区图书馆馆长在联席会上介绍了什么？", "没有提到“馆长”"),  # 002: the library's 负责人, no 馆长
 ])
 def test_a_premise_the_article_never_reports_is_refused_naming_it(ask, question, named):
     answer = ask(question)
@@ -75,6 +76,9 @@ def test_the_twin_the_article_reports_is_answered(ask, question, key):
     ("When did the Qingshan District Library open its doors?", True, "never mentions “open”"),
     ("How many advanced collectives did Qu'an town commend at the end of 2024?", True, "never mentions the end of 2024"),
     ("When did Qu'an town hold its cadre meeting?", False, "2月25日"),
+    ("What did the mayor of Qingshan district say at the joint meeting of Xingouqiao and Honggangcheng?", True,
+     "never mentions “mayor”"),
+    ("What did the chairman of the Qu'an town people's congress do at the cadre meeting?", False, "张晓敏"),  # 主席
 ])
 def test_english_questions(seed_engine, question, refused, text):
     answer = seed_engine.ask(question)

@@ -7,8 +7,8 @@ and title of the article(s) the chosen units come from (data/premise.tsv, Simpli
 
 - the event: the asked-for action of a Chinese question (its verbs, not light ones: 公布, 担任, 邀请) or an English
   event phrase (step down, open, announce → their Chinese words) of which the read article says no form;
-- the title: a job title the question attaches to someone (区委书记, 镇长, 董事长) that the read article never writes
-  (区委常委 is not 区委书记).
+- the title: a job title the question attaches to someone (区委书记, 镇长, 董事长; English mayor, curator →
+  their Chinese titles) that the read article never writes (区委常委 is not 区委书记).
 
 Each returns how a refusal names what is missing (公布, 区委书记, "step down"), or None.
 """
@@ -30,21 +30,25 @@ EVENT_SLOTS = frozenset({"date", "year", "time", "place", "purpose", "cause"})
 
 
 @lru_cache(maxsize=1)
-def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, str, tuple[str, ...]], ...], tuple[str, ...]]:
-    """Chinese verb → its forms; English event patterns with their Chinese words; job titles (longest first)."""
+def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, tuple[str, ...]], ...], tuple[str, ...],
+                      tuple[tuple[re.Pattern, tuple[str, ...]], ...]]:
+    """Chinese verb → its forms; English event patterns with their Chinese words; job titles (longest first);
+    English job titles with the Chinese titles they stand for."""
     verbs: dict[str, tuple[str, ...]] = {}
-    english, titles = [], []
+    english, titles, english_titles = [], [], []
     for row in read_rows("rag.answering", "data/premise.tsv", 2, 3):
         kind, word, forms = row[0], row[1], tuple(row[2].split()) if len(row) > 2 else ()
         if kind == "verb":
             verbs[word] = forms
         elif kind == "en":
-            english.append((re.compile(word, re.I), word, forms))
+            english.append((re.compile(word, re.I), forms))
         elif kind == "title":
             titles.append(word)
+        elif kind == "title_en":
+            english_titles.append((re.compile(word, re.I), forms))
         else:
             raise ValueError(f"data/premise.tsv: unknown kind {kind!r}")
-    return verbs, tuple(english), tuple(sorted(titles, key=len, reverse=True))
+    return verbs, tuple(english), tuple(sorted(titles, key=len, reverse=True)), tuple(english_titles)
 
 
 def verb_forms(verb: str) -> tuple[str, ...]:
@@ -68,7 +72,7 @@ def missing_event(q: Question, text: str) -> str | None:
     if q.atype not in EVENT_SLOTS:
         return None
     if q.script == "en":
-        for pattern, _source, forms in _table()[1]:
+        for pattern, forms in _table()[1]:
             m = pattern.search(q.text)
             if m and not any(f in text for f in forms):
                 return m.group(0)
@@ -82,6 +86,10 @@ def missing_event(q: Question, text: str) -> str | None:
 def missing_title(q: Question, text: str) -> str | None:
     """A job title the question names (区委书记) that the read text never writes, or None."""
     if q.script == "en":
+        for pattern, forms in _table()[3]:
+            m = pattern.search(q.text)
+            if m and not any(f in text for f in forms):
+                return m.group(0)
         return None
     norm = normalize(q.text)
     for title in _table()[2]:
