@@ -88,6 +88,33 @@ def with_unit(ranked: Ranked, rows: Sequence[int], extra: int) -> list[int]:
     return sorted(out, key=lambda r: ranked.unit_of(r).spans[0])
 
 
+NAMES_LIST = 2  # people a unit must name to answer "which people did X" (哪几个人做的表态发言)
+
+
+def acting_names_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.ndarray, top: int = 5) -> int | None:
+    """A list of people asked for by what they did (哪几个人做的表态发言, 哪些人发了言): when no chosen unit names
+    the asked action (the question's verbs), the best of the chosen article's `top` units that names it with
+    NAMES_LIST or more people answers instead (a speech's 一要…二要… list by one speaker names neither)."""
+    if not (q.enum and q.atype == "person" and q.predicates and len(rows)):
+        return None
+
+    def norm_text(r: int) -> str:
+        pa = ranked.article_of(r)
+        return "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in ranked.unit_of(r).spans)
+
+    def acts(r: int) -> bool:
+        return all(v in norm_text(r) for v in q.predicates)
+
+    if any(acts(int(r)) for r in rows):
+        return None
+    owner = ranked.owner[rows[0]]
+    same = [int(r) for r in np.argsort(-adjusted, kind="stable") if ranked.owner[r] == owner][:top]
+    for r in same:
+        if acts(r) and len(ranked.article_of(r).slots.within("person", ranked.unit_of(r))) >= NAMES_LIST:
+            return r
+    return None
+
+
 def closest_articles(hits: Sequence[Hit], articles: Mapping[str, Article], n: int = 3) -> list[dict]:
     """The first `n` distinct retrieved articles, as a refusal lists them."""
     closest = []
@@ -183,6 +210,9 @@ class ExtractiveAnswerer(Answerer):
                 best = ranked.article_of(int(ranked.order()[0])).article
                 return refusal(q, hits, articles, note=f"answerability {p:.2f} < {model.threshold:.2f}", slot=slot, about=best)
             rows = select(ranked, model, q, adjusted)
+            acting = acting_names_row(q, ranked, rows, adjusted)
+            if acting is not None:
+                rows = [acting]
             # the unit that holds the asked slot: a runner-up or neighbour of the chosen unit that gives the
             # university, the date, the number the chosen one lacks is quoted with or instead of it
             extra = filler_row(q, ranked, rows, adjusted)
