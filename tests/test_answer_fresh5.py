@@ -7,7 +7,7 @@ import pytest
 
 from rag import evaluate as ev
 from rag.answering.question import analyze
-from tests.seeds import QUAN, assert_well_cited, lexical_asker
+from tests.seeds import QUAN, SHIMA, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
@@ -29,4 +29,14 @@ def test_a_list_of_people_by_what_they_did_names_them(ask, seed_articles, questi
     answer = ask(question)
     assert answer.article_ids == [QUAN] and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["孙孝忠"], ["张怡"], ["马瑜"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_a_source_question_on_two_named_articles_gives_each_its_writers(ask, seed_articles):
+    # Shima's byline 譚海波、高潔; Quan's 齐巨儒、娄卓: each article's line carries its credits
+    answer = ask("石馬鎮結對共建那篇和渠岸鎮幹部大會那篇，作者分別是誰？")
+    assert set(answer.article_ids) == {SHIMA, QUAN} and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["谭海波", "高洁"], ["齐巨儒"]]), answer.answer
+    for line in answer.answer.splitlines():
+        assert "作者：" in line, line
     assert_well_cited(answer, seed_articles)
