@@ -279,10 +279,23 @@ def _near(toks: Sequence[str], content: set[str]) -> tuple[str, ...]:
     return ()
 
 
+# Two asks in one question ("What project did they launch, and whose representative introduced it?"; 开展了什么
+#计划，由谁介绍的？): where the second begins, when the first asks too
+_SECOND_ASK = re.compile(r",\s*and\s+(?=(?:who|whom|whose|what|which|where|when|how|why)\b)|"
+                         r"[，,;；]\s*(?:又|还|并且|以及|而)?(?=[^，,。；;]*(?:谁|什么|哪|多少|几))", re.I)
+_ASKS = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how|why)\b|谁|什么|哪|多少|几", re.I)
+
+
 def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
-    """The kind of answer a question (search form) asks for."""
+    """The kind of answer a question (search form) asks for; of a question with two asks, the first's (the
+    answer holds both, and the first names the thing the second asks about)."""
     if quoted and "谁" in norm and any(len(q) >= 6 for q in quoted):
         return "speaker"  # “…”是谁说的
+    second = _SECOND_ASK.search(norm)
+    if second and _ASKS.search(norm[: second.start()]):
+        first = atype_of(norm[: second.start()], quoted)
+        if first != "unknown":
+            return first
     for name, pattern in ATYPES:
         if pattern.search(norm):
             return name
