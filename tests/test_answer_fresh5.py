@@ -8,7 +8,8 @@ import pytest
 
 from rag import evaluate as ev
 from rag.answering.question import analyze
-from tests.seeds import QINGSHAN, QUAN, SHIMA, assert_well_cited, lexical_asker
+from rag.lang.glossary import glossary_words
+from tests.seeds import JINJIANG, QINGSHAN, QUAN, SHIMA, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
@@ -62,4 +63,20 @@ def test_a_two_part_english_question_is_answered_with_both_parts(seed_engine, se
                  "together with the district library?")
     assert answer.article_ids == [QINGSHAN] and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["循环书屋"], ["印象城"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_a_hyphenated_english_word_is_looked_up_whole_then_by_parts():
+    assert glossary_words("direct-link co-building") == ["直联", "共建"]
+    assert glossary_words("model units") == ["标兵", "示范", "模范", "单位"]
+    assert glossary_words("party-secretary") == glossary_words("party secretary")  # no whole entry: its parts
+
+
+@pytest.mark.slow
+def test_an_english_list_of_honoured_units_finds_its_article(seed_engine, seed_articles):
+    # Jinjiang ¶7: 为区政协、区法院、区教育局、区行政审批局、区人社局、区税务局6个…直联共建标兵单位…颁发了荣誉证书
+    # (not Quan's 为获得先进的村(社区)…进行颁奖,进一步表彰先进)
+    answer = seed_engine.ask("Which units were honoured as model units for direct-link co-building in Jinjiang?")
+    assert answer.article_ids == [JINJIANG] and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["区政协"], ["区法院"], ["区教育局"], ["区行政审批局"], ["区人社局"], ["区税务局"]])
     assert_well_cited(answer, seed_articles)
