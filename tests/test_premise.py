@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.absent import asked_period
+from rag.answering.absent import asked_period, en_focus
 from rag.answering.premise import event_verbs, verb_forms
 from rag.answering.question import analyze
 from rag.answering.slot_check import asked_slot
@@ -33,6 +33,11 @@ def test_the_part_of_a_year_a_question_asks_about():
     assert asked_period(analyze("渠岸镇2024年底的考核结果如何？")) == (("2024", 10), "2024年底")
     assert asked_period(analyze("What did the town report in the second half of 2023?")) == (("2023", 7), "the second half of 2023")
     assert asked_period(analyze("渠岸镇2024年的春季工作安排有哪些？")) is None
+
+
+def test_what_x_did_requires_a_measure_noun_only():
+    assert en_focus("What score did the Shima branch get?") == [("score", ("得分", "分数", "比分", "总分"))]
+    assert en_focus("What award did the Shima branch get?") == []  # said too many ways (荣获…称号) to require
 
 
 def test_how_many_people_nouns_and_how_much_money():

@@ -7,8 +7,8 @@ whole text and title of the article(s) the chosen units come from:
 
 - the focus: the words right before 是多少/叫什么名字/是谁 (after the last 的, without a demonstrative: 那座高铁站
   → 高铁站), or the verb right after 是谁/几点 (是谁执导的 → 执导, 几点开门 → 开门); English the noun phrase of
-  "what is the X of", "how much X did", "Y's X", "what X did" whose words have Chinese in the glossary (population → 人口) or are
-  acronyms (GDP). The focus counts as mentioned when it or any two-character piece of it is in the text
+  "what is the X of", "how much X did", "Y's X", "what X did" (X a measure: the `what_measure_en` list of
+  data/slot_heads.tsv) whose words have Chinese in the glossary (population → 人口) or are acronyms (GDP). The focus counts as mentioned when it or any two-character piece of it is in the text
   (结对共建的基础 ← 基础), and so do two of its characters in order (总金额 ← 总额): only a thing wholly absent
   refuses;
 - the year: a year the question states (2024年) that the text never names, later than every read article's date:
@@ -45,7 +45,7 @@ _EN_FOCUS = (
     re.compile(r"\bhow much ([a-z ]+?) (?:did|does|do|was|is|were|are|has|have|will)\b", re.I),
     re.compile(r"\bwhat (?:is|was|are|were) the ([a-z ]+?) (?:of|in|for|at)\b", re.I),
     re.compile(r"\b(?i:what) (?:is|was|are|were) [A-Z][\w]*'s ([\w ]+?)(?: in\b| of\b|\?|$)"),
-    re.compile(r"\bwhat ([a-z]+) (?:did|does|do|will|was|is|were|are)\b", re.I),  # what score did … get
+    re.compile(r"\bwhat ([a-z]+) (?:did|does|do|will|was|is|were|are)\b", re.I),  # what score did … get: a measure only
 )
 _WHEN = re.compile(r"什么时候|何时|哪年|哪一年|哪天|几月|\bwhen\b|\bwhat (?:date|year)\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|(?!\d))")
@@ -105,6 +105,8 @@ def en_focus(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """The English focus words a text can be checked for: (word, its Chinese forms or the acronym itself)."""
     for pattern in _EN_FOCUS:
         m = pattern.search(text)
+        if m and pattern is _EN_FOCUS[-1] and m.group(1).lower() not in slot_words().get("what_measure_en", ()):
+            continue
         if m:
             out = []
             for word in m.group(1).split():
