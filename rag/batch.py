@@ -14,11 +14,11 @@ if TYPE_CHECKING:
 def ask_records(engine: Engine, records: Sequence[dict], strict: bool = False,
                 filter: Filter | None = None) -> Iterator[tuple[dict, dict]]:
     """(record, answer JSON) for each record in order, each answered within `filter`. A record with
-    `"follows": ID` is asked in the conversation of the earlier record with that id (its articles and question
-    carry over, as in the chat); an unknown id is asked on its own, with a warning. A question that cannot be
+    `"follows": ID` is asked in the conversation of the earlier record with that id (its articles, question and
+    short answer carry over, as in the chat); an unknown id is asked on its own, with a warning. A question that cannot be
     asked gives {"error": …} (raised instead when `strict`)."""
     from rag.answering.question import QuestionError
-    from rag.chat import Conversation, Turn
+    from rag.chat import Conversation, answer_turn
     from rag.records import Filter
 
     filter = filter or Filter()
@@ -32,9 +32,8 @@ def ask_records(engine: Engine, records: Sequence[dict], strict: bool = False,
         try:
             answer = engine.ask(rec["question"], conversation, filter=filter)
             obj = answer.to_json()
-            turn = Turn(rec["question"], "refusal" if answer.refused else "answer", tuple(answer.article_ids))
             if rec.get("id") is not None:
-                conversations[rec["id"]] = (conversation or Conversation()).add(turn)
+                conversations[rec["id"]] = (conversation or Conversation()).add(answer_turn(rec["question"], answer))
         except QuestionError as exc:
             if strict:
                 raise

@@ -25,7 +25,7 @@ from rag.contracts import ChatContext
 from rag.ingest.articles import Article
 from rag.lang.display import to_script
 from rag.lang.script import has_han, normalize, script_of
-from rag.records import Answer, AskRequest, Clarification, Filter, Reply
+from rag.records import Answer, AskRequest, Clarification, Filter, Reply, Turn
 from rag.references import MAX_CANDIDATES, by_id_or_number, by_words, ordinal
 from rag.scope.digest import digest_ids
 from rag.scope.facts import facts_for
@@ -34,13 +34,6 @@ from rag.scope.retriever import ScopedCorpus
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
 MAX_OPTIONS = MAX_CANDIDATES  # articles listed in a clarification
-
-
-@dataclass(frozen=True)
-class Turn:
-    message: str
-    kind: str  # 'answer' | 'refusal' | 'summary' | 'overview' | 'clarification'
-    article_ids: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -66,22 +59,29 @@ class Conversation:
 
     @property
     def last_question(self) -> str | None:
+        last = self.last_answer
+        return last.message if last else None
+
+    @property
+    def last_answer(self) -> Turn | None:
+        """The most recent question's turn (an answer or a refusal): its message, short answer, articles."""
         for t in reversed(self.turns):
             if t.kind in ("answer", "refusal"):
-                return t.message
+                return t
         return None
 
     def add(self, turn: Turn, pending: Sequence[str] = ()) -> "Conversation":
         return Conversation((self.turns + (turn,))[-MAX_TURNS:], tuple(pending))
 
     def to_json(self) -> dict:
-        return {"turns": [[t.message, t.kind, list(t.article_ids)] for t in self.turns], "pending": list(self.pending)}
+        return {"turns": [[t.message, t.kind, list(t.article_ids), t.short] for t in self.turns], "pending": list(self.pending)}
 
     @classmethod
     def from_json(cls, obj: Mapping | None) -> "Conversation":
         if not obj:
             return cls()
-        turns = tuple(Turn(m, k, tuple(ids)) for m, k, ids in obj.get("turns", []))
+        # [message, kind, article ids, short answer] (a saved conversation from before short answers: three)
+        turns = tuple(Turn(t[0], t[1], tuple(t[2]), t[3] if len(t) > 3 else None) for t in obj.get("turns", []))
         return cls(turns, tuple(obj.get("pending", [])))
 
 
@@ -97,6 +97,7 @@ _OVERVIEW = re.compile(
 )
 _STRONG = re.compile(r"总结|概括|摘要|归纳|概述|综述|简述|简介|梳理|\bsummar(y|ies|i[sz]e|i[sz]ing)\b|\btl;?dr\b|\bgist\b|\brecap\b", re.I)
 _WEAK = re.compile(r"讲了什么|说了什么|讲的是什么|讲什么|说的是什么|写了什么|主要内容|大意|内容是什么|讲些什么|\bwhat('s| is| are| does| do)\b.*\babout\b", re.I)
+_WHO = re.compile(r"谁|哪位|何人|\bwho\b", re.I)
 _ARTICLE_NOUN = re.compile(r"篇|文章|报道|新闻|稿子|\b(article|story|piece|report)s?\b", re.I)
 # Words of a request that are not part of the reference.
 _REQUEST_WORDS = re.compile(
@@ -130,6 +131,8 @@ def summary_request(message: str) -> SummaryRequest | None:
     overview = bool(_OVERVIEW.search(simplified))
     if weak and not strong and not overview and not _ARTICLE_NOUN.search(simplified):
         return None  # "王刚讲了什么？" asks about a person, not for a summary
+    if _WHO.search(simplified) and not overview and not _ARTICLE_NOUN.search(simplified):
+        return None  # "这是谁在会上总结的？" asks who summed up, not for a summary
     return SummaryRequest(overview, text)
 
 
@@ -247,9 +250,18 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     asked = scope.for_answer()  # the words the filter met are not words to find again
     request = AskRequest(asked, k=k or None, filter=scope.filter)
     if follow_up:
-        request = AskRequest(asked, conversation.last_articles, conversation.last_question, k or None, scope.filter)
+        # the question before (even a refused one) and, when it is the answer the conversation is on, its answer
+        last, on = conversation.last_answer, conversation.last_articles
+        answered = last if last and last.kind == "answer" and last.article_ids == on else None
+        request = AskRequest(asked, on, last.message if last else None, k or None, scope.filter, answered)
     for item in engine.answerer.stream(request, corpus):
         yield scope.annotate(replace(item, question=question)) if isinstance(item, Answer) else item
+
+
+def answer_turn(message: str, answer: Answer) -> Turn:
+    """The conversation's record of a question and its answer (or refusal): the articles cited, the short answer."""
+    return Turn(message, "refusal" if answer.refused else "answer", tuple(answer.article_ids),
+                None if answer.refused else answer.short)
 
 
 DIGEST_ARTICLES = 8  # articles a "what happened then" answer lists
@@ -300,8 +312,7 @@ def respond_stream(
             yield item
         else:
             answer = item
-    kind = "refusal" if answer.refused else "answer"
-    yield answer, conversation.add(Turn(message, kind, tuple(answer.article_ids)))
+    yield answer, conversation.add(answer_turn(message, answer))
 
 
 def _route(engine: ChatContext, message: str, conversation: Conversation) -> tuple[Reply, Conversation] | None:

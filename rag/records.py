@@ -30,11 +30,25 @@ class Filter:
 
 
 @dataclass(frozen=True)
+class Turn:
+    """One exchange of a conversation: the message, the kind of reply ('answer' | 'refusal' | 'summary' |
+    'overview' | 'clarification'), the articles the reply cited, and for an answer its short answer (the span
+    that answered: 陶胜旺, “12345”工作机制; None for a passage) — what a follow-up's 他/她/这 points at."""
+
+    message: str
+    kind: str
+    article_ids: tuple[str, ...] = ()
+    short: str | None = None
+
+
+@dataclass(frozen=True)
 class AskRequest:
     """One question as the answerer receives it.
 
     `focus`: article ids a follow-up stays on (retrieval is restricted to them and they are read whole).
     `previous`: the question before a follow-up; its words help rank sentences, never decide to answer.
+    `previous_answer`: the turn that answered `previous` (its short answer and cited articles), when the
+    caller has a conversation: a follow-up's 他/她/这/this refers to that short answer (never asked again).
     `k`: sources to use (None: the configured number).
     `filter`: explicit date and outlet limits (CLI flags, API fields, the page's filter bar)."""
 
@@ -43,6 +57,12 @@ class AskRequest:
     previous: str | None = None
     k: int | None = None
     filter: Filter = Filter()
+    previous_answer: Turn | None = None
+
+    @classmethod
+    def following(cls, question: str, turn: Turn, k: int | None = None, filter: Filter = Filter()) -> "AskRequest":
+        """A follow-up to `turn`: on its articles, with its question and its answer."""
+        return cls(question, turn.article_ids, turn.message, k, filter, turn)
 
 
 @dataclass(frozen=True)

@@ -39,13 +39,17 @@ def assert_well_cited(answer: Answer, articles: Mapping[str, Article]) -> None:
 
 
 def lexical_asker(articles: Mapping[str, Article]) -> Callable[..., Answer]:
-    """ask(question, focus=(), previous=None): the extractive answer over `articles` with BM25-only retrieval,
-    its citations checked by assert_well_cited."""
+    """ask(question, focus=(), previous=None, before=None): the extractive answer over `articles` with BM25-only
+    retrieval, its citations checked by assert_well_cited. A follow-up gives `focus` and the `previous` question,
+    and `before`, that question's Answer, when the conversation kept it (as the chat and `rag eval` do)."""
+    from rag.chat import answer_turn
+
     snapshot = Snapshot(dict(articles), LexicalRetriever(list(articles.values())))
     answerer = ExtractiveAnswerer(Config())
 
-    def ask(question: str, focus=(), previous=None) -> Answer:
-        answer = answerer.answer(AskRequest(question, tuple(focus), previous), snapshot)
+    def ask(question: str, focus=(), previous=None, before: Answer | None = None) -> Answer:
+        turn = answer_turn(previous or before.question, before) if before is not None else None
+        answer = answerer.answer(AskRequest(question, tuple(focus), previous, previous_answer=turn), snapshot)
         assert_well_cited(answer, articles)
         return answer
 

@@ -86,7 +86,7 @@ def test_a_person_pronoun_is_told_from_other_pronouns():
 def test_a_follow_up_pronoun_is_the_person_the_previous_answer_named(ask, seed_articles, previous, question):
     before = ask(previous)
     assert before.short == "王海星", before.answer
-    answer = ask(question, focus=before.article_ids, previous=previous)
+    answer = ask(question, focus=before.article_ids, previous=previous, before=before)
     assert not answer.refused
     # his role is in the sentence naming him: 镇纪委书记王海星宣读…; not the roles of the meeting's other people
     assert answer.citations and all("王海星" in normalize(c.quote) for c in answer.citations), answer.answer

@@ -65,7 +65,8 @@ def test_overview_requests(message):
     assert request is not None and request.all
 
 
-@pytest.mark.parametrize("message", ["王刚讲了什么？", "石马镇和小枧镇开展的是什么行动？", "這些文章提到了哪些會議？", "Who is the Party secretary of Shima town?"])
+@pytest.mark.parametrize("message", ["王刚讲了什么？", "石马镇和小枧镇开展的是什么行动？", "這些文章提到了哪些會議？", "Who is the Party secretary of Shima town?",
+                                     "這是誰在會上總結的？", "Who summarised last year's work?"])
 def test_questions_are_not_summary_requests(message):
     assert summary_request(message) is None
 

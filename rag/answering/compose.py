@@ -126,12 +126,12 @@ def lead_en(article: Article, author: bool = False) -> str:
     return f"From “{inert_markers(article.title)}”" + (f" ({meta})" if meta else "") + ":"
 
 
-def source_line(article: Article, author: bool = False) -> str:
+def source_line(article: Article, author: bool = False, title: str | None = None) -> str:
     """《title》（outlet，2024年2月27日）：, for questions about where an article came from; with its writers
-    (作者：…) when the question asks who wrote it."""
+    (作者：…) when the question asks who wrote it. `title`: the title as shown (in the asker's script)."""
     by = f"作者：{article.author}" if author and article.author else None
     meta = "，".join(x for x in (article.source, chinese_date(article.date), by) if x)
-    return f"《{inert_markers(article.title)}》" + (f"（{meta}）" if meta else "") + "："
+    return f"《{inert_markers(title or article.title)}》" + (f"（{meta}）" if meta else "") + "："
 
 
 def pinyin_name(name: str) -> str | None:
@@ -204,7 +204,11 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
         raw = "".join(r for _, r in quotes)
         if q.script == "en":
             short = english_short(shorts[aid], q.atype) if aid in shorts else None
-            if several:
+            if several and q.atype in ("source", "author"):  # each article's credits: who wrote it, where, when
+                head = lead_en(article, q.atype == "author")[len("From "):-1] + ": "
+                shown_lines.append(head + shown)
+                raw_lines.append(head + raw)
+            elif several:
                 head = f"“{inert_markers(article.title)}”" + (f" ({short})" if short else "") + ": "
                 shown_lines.append(head + shown)
                 raw_lines.append(head + raw)
@@ -218,6 +222,8 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
             short = f"（{shorts[aid]}）" if aid in shorts else ""
             target = q.script if article_script(article) != q.script else None
             head = f"《{inert_markers(_shown(article.title, target))}》{short}："
+            if q.atype in ("source", "author"):  # each article's credits: who wrote it, where, when
+                head = source_line(article, q.atype == "author", _shown(article.title, target))
             shown_lines.append(head + shown)
             raw_lines.append(head + raw)
         else:

@@ -21,7 +21,7 @@ from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.multi import named_articles, per_article, spreads
 from rag.answering.pool import article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare
-from rag.answering.question import Question, analyze, clean_question, names_a_person, unanswerable
+from rag.answering.question import Question, analyze, clean_question, names_a_person, points_back, unanswerable
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
 from rag.answering.slot_check import filler_row, slot_refusal, unfilled
@@ -30,7 +30,7 @@ from rag.contracts import Answerer, Corpus
 from rag.ingest.articles import Article
 from rag.lang.display import to_script
 from rag.lang.script import normalize
-from rag.lang.words import idf
+from rag.lang.words import idf, tokens
 from rag.records import Answer, AskRequest, Hit
 
 MULTI_CHUNKS = 40  # "which articles …" questions look wider
@@ -86,6 +86,33 @@ def with_unit(ranked: Ranked, rows: Sequence[int], extra: int) -> list[int]:
             out.append(int(r))
             chars += other.chars
     return sorted(out, key=lambda r: ranked.unit_of(r).spans[0])
+
+
+NAMES_LIST = 2  # people a unit must name to answer "which people did X" (哪几个人做的表态发言)
+
+
+def acting_names_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.ndarray, top: int = 5) -> int | None:
+    """A list of people asked for by what they did (哪几个人做的表态发言, 哪些人发了言): when no chosen unit names
+    the asked action (the question's verbs), the best of the chosen article's `top` units that names it with
+    NAMES_LIST or more people answers instead (a speech's 一要…二要… list by one speaker names neither)."""
+    if not (q.enum and q.atype == "person" and q.predicates and len(rows)):
+        return None
+
+    def norm_text(r: int) -> str:
+        pa = ranked.article_of(r)
+        return "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in ranked.unit_of(r).spans)
+
+    def acts(r: int) -> bool:
+        return all(v in norm_text(r) for v in q.predicates)
+
+    if any(acts(int(r)) for r in rows):
+        return None
+    owner = ranked.owner[rows[0]]
+    same = [int(r) for r in np.argsort(-adjusted, kind="stable") if ranked.owner[r] == owner][:top]
+    for r in same:
+        if acts(r) and len(ranked.article_of(r).slots.within("person", ranked.unit_of(r))) >= NAMES_LIST:
+            return r
+    return None
 
 
 def closest_articles(hits: Sequence[Hit], articles: Mapping[str, Article], n: int = 3) -> list[dict]:
@@ -153,9 +180,10 @@ class ExtractiveAnswerer(Answerer):
                            request.previous)
         if named:
             q = replace(q, multi=True, enum=False)
-        referent = self._referent(request, corpus)
+        referent = self._referent(request)
         if referent:  # 他是什么职务？ after 谁念的决定？: the person that answer named is who the question is about
-            q = replace(q, terms=tuple({**dict(q.terms), referent: max([w for _, w in q.terms] + [idf()[1]])}.items()))
+            top = max([w for _, w in q.terms] + [idf()[1]])
+            q = replace(q, terms=tuple({**dict(q.terms), **{w: top for w in referent}}.items()))
         if not pool:
             return refusal(q, hits, articles, note="nothing retrieved")
         if q.script == "en":
@@ -182,6 +210,9 @@ class ExtractiveAnswerer(Answerer):
                 best = ranked.article_of(int(ranked.order()[0])).article
                 return refusal(q, hits, articles, note=f"answerability {p:.2f} < {model.threshold:.2f}", slot=slot, about=best)
             rows = select(ranked, model, q, adjusted)
+            acting = acting_names_row(q, ranked, rows, adjusted)
+            if acting is not None:
+                rows = [acting]
             # the unit that holds the asked slot: a runner-up or neighbour of the chosen unit that gives the
             # university, the date, the number the chosen one lacks is quoted with or instead of it
             extra = filler_row(q, ranked, rows, adjusted)
@@ -200,15 +231,20 @@ class ExtractiveAnswerer(Answerer):
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]
         return compose(q, chosen, q.script)
 
-    def _referent(self, request: AskRequest, corpus: Corpus) -> str | None:
-        """The person a follow-up's 他/她 points at: the short answer to the question before it, when that asked
-        who (the conversation keeps the question, not its answer: asked again on the same articles)."""
-        if not (request.previous and request.focus and names_a_person(request.question)):
-            return None
-        if analyze(request.previous).atype not in ("person", "speaker"):
-            return None
-        before = self._answer(AskRequest(request.previous, request.focus, None, request.k, request.filter), corpus)
-        return None if before.refused or not before.short else normalize(before.short)
+    @staticmethod
+    def _referent(request: AskRequest) -> tuple[str, ...]:
+        """The words a follow-up's pronoun stands for, from the short answer the conversation kept of the
+        question before it: the person for 他/她 after a who-question; the thing named for 这/那/this (这是谁
+        总结的？ after 创新实施了什么机制？)."""
+        before = request.previous_answer
+        if not (before and before.short and request.focus):
+            return ()
+        short = normalize(before.short)
+        if names_a_person(request.question):
+            return (short,) if analyze(before.message).atype in ("person", "speaker") else ()
+        if points_back(request.question):
+            return tuple(dict.fromkeys(t for t in tokens(short) if len(t) >= 2 or t.isdigit()))
+        return ()
 
     @staticmethod
     def _search(corpus: Corpus, question: str, k: int, focus: Sequence[str], articles: Mapping[str, Article]) -> list[Hit]:

@@ -81,6 +81,10 @@ EN_STOP = stop_words("english")
 # … and words that point back at the event just asked about (当时谁主持？ after 联席会在哪里开的？)
 _PRONOUN = re.compile(r"他们|她们|它们|他|她|它|其|该|这个|那个|这位|那位|此|当时|当天|那天|那次|那场|"
                       r"\b(they|them|their|it|its|he|she|his|her)\b|\bthat (day|time|event|meeting|ceremony)\b", re.I)
+# … and 这/那/this standing for the thing the answer before named (这是谁总结的？ after 创新实施了什么机制？):
+# 这/那 before 是 or a measure word, or closing the question; "this"/"these" not before a time word
+_DEMONSTRATIVE = re.compile(r"[这那](?=是|就是|个|些|项|件|种|条|一|份|套|[?？]?$)|"
+                            r"\b(this|these)\b(?! (year|month|week|morning|afternoon|evening|time)\b)", re.I)
 _NOT_PRONOUN = re.compile(r"其他|其它|其中|其实|因此|此外|如此|彼此|此前|此次")
 
 # ---- answer types ----------------------------------------------------------------------------------------
@@ -100,7 +104,7 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
     ("title", re.compile(r"(什么|哪个|何种)(职务|职位|身份|头衔|职称|级别)|担任(什么|何|哪)|任(什么|何)职|是什么(官|职)|"
                          r"\bwhat (is|was) (his|her|their) (job|title|position|role)\b|\bwhat position\b", re.I)),
     ("person", re.compile(r"(书记|部长|主任|镇长|主席|局长|市长|县长|区长|经理|董事长|总裁|教授|负责人|所长|队长|院长|校长|发言人|"
-                          r"主持人|创始人)(分别|各自|都)?(是|叫|的名字是)?(什么|谁)|谁|哪位|哪(一)?个人|什么人|叫什么名字|名字是|姓名|哪名|"
+                          r"主持人|创始人)(分别|各自|都)?(是|叫|的名字是)?(什么|谁)|谁|哪(几)?位|哪(一|几)?个人|哪些人|哪几名|什么人|叫什么名字|名字是|姓名|哪名|"
                           r"\bwho(m|se)?\b|\bwhat is the name\b|\bwhich ([a-z]+ )?(people|persons|officials|leaders|speakers)\b", re.I)),
     ("age", re.compile(r"多大年纪|多少岁|几岁|年龄|多大了|\bhow old\b|\bage\b", re.I)),
     ("year", re.compile(r"哪年|哪一年|哪个年份|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
@@ -230,11 +234,14 @@ _WH_HEAD = re.compile(r"(?:什么|哪(?:个|所|家|位|些|种|项|条|次|篇|
 
 
 def _focus(toks: Sequence[str]) -> tuple[str, ...]:
-    """The content word next to the question word: after it (多少股份), or before it (收入是多少)."""
+    """The content word next to the question word: after it (多少股份), or before it (收入是多少). A 在 right
+    after it opens where the thing happened (谁在会上总结的: 会上 is no role asked about): the words after it are
+    no focus."""
     for i, tok in enumerate(toks):
         if tok not in _WH:
             continue
-        after = [t for t in toks[i + 1 :] if t not in _LINK and has_han(t)][:2]
+        adjunct = toks[i + 1 : i + 2] == ["在"]
+        after = [] if adjunct else [t for t in toks[i + 1 :] if t not in _LINK and has_han(t)][:2]
         if after and len(after[0]) == 1 and after[0] not in QUESTION_WORDS:
             # A measure word (多少家酒店): the noun after it is asked about; alone (多少人) it names nothing.
             return (after[1],) if len(after) > 1 and len(after[1]) >= 2 and after[1] not in QUESTION_WORDS else ()
@@ -272,10 +279,23 @@ def _near(toks: Sequence[str], content: set[str]) -> tuple[str, ...]:
     return ()
 
 
+# Two asks in one question ("What project did they launch, and whose representative introduced it?"; 开展了什么
+#计划，由谁介绍的？): where the second begins, when the first asks too
+_SECOND_ASK = re.compile(r",\s*and\s+(?=(?:who|whom|whose|what|which|where|when|how|why)\b)|"
+                         r"[，,;；]\s*(?:又|还|并且|以及|而)?(?=[^，,。；;]*(?:谁|什么|哪|多少|几))", re.I)
+_ASKS = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how|why)\b|谁|什么|哪|多少|几", re.I)
+
+
 def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
-    """The kind of answer a question (search form) asks for."""
+    """The kind of answer a question (search form) asks for; of a question with two asks, the first's (the
+    answer holds both, and the first names the thing the second asks about)."""
     if quoted and "谁" in norm and any(len(q) >= 6 for q in quoted):
         return "speaker"  # “…”是谁说的
+    second = _SECOND_ASK.search(norm)
+    if second and _ASKS.search(norm[: second.start()]):
+        first = atype_of(norm[: second.start()], quoted)
+        if first != "unknown":
+            return first
     for name, pattern in ATYPES:
         if pattern.search(norm):
             return name
@@ -399,6 +419,12 @@ def _cleft_verb(toks: Sequence[str]) -> str | None:
     return verb if len(verb) >= 2 and tag(verb) in (None, "v", "vn") and verb not in LIGHT_VERBS else None
 
 
+def points_back(question: str) -> bool:
+    """A follow-up whose 这/那/this stands for the thing the answer before it named (the 12345 mechanism in
+    这是谁总结的？), not for a person (他/她: names_a_person)."""
+    return bool(_DEMONSTRATIVE.search(normalize(question)))
+
+
 def names_a_person(question: str) -> bool:
     """A follow-up that points at one person (他/她, he/she): the one the answer before it named."""
     return bool(_PERSON_PRONOUN.search(_NOT_PRONOUN.sub("", question)))
@@ -408,8 +434,10 @@ _PERSON_PRONOUN = re.compile(r"(?<![其吉])[他她](?!们)|\b(he|she|him|his|he
 
 
 def is_follow_up(question: str) -> bool:
-    """A question that leans on the previous one: a pronoun, or almost no content of its own."""
-    if _PRONOUN.search(_NOT_PRONOUN.sub("", question)):
+    """A question that leans on the previous one: a pronoun or a demonstrative standing for what it named
+    (matched on the Simplified form: 這是 as 这是), or almost no content of its own."""
+    plain = _NOT_PRONOUN.sub("", normalize(question))
+    if _PRONOUN.search(plain) or points_back(question):
         return True
     q = analyze(question)
     return q.lexical and sum(len(t) for t, _ in q.terms) <= 2

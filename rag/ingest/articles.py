@@ -71,16 +71,10 @@ class Article:
         return self.paragraphs[n - 1]
 
     def row(self) -> dict:
-        """The `rag articles --json` row."""
-        return {
-            "id": self.id,
-            "title": self.title,
-            "date": self.date,
-            "source": self.source,
-            "url": self.url,
-            "paragraphs": len(self.paragraphs),
-            "chars": self.chars,
-        }
+        """The `rag articles --json` row: the identity fields of `to_json`, the paragraphs counted."""
+        whole = self.to_json()
+        return {key: whole[key] for key in ("id", "title", "date", "source", "url")} | {
+            "paragraphs": len(self.paragraphs), "chars": self.chars}
 
     def to_json(self) -> dict:
         """The `rag show --json` object."""

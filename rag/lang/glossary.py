@@ -20,9 +20,13 @@ def glossary() -> dict[str, tuple[str, ...]]:
 
 
 def glossary_words(text: str) -> list[str]:
-    """The Chinese words the glossary gives for the English words of `text`, in order, once each."""
-    words = re.findall(r"[a-z]+", text.lower())
-    return list(dict.fromkeys(han for w in words for han in chinese_of(w)))
+    """The Chinese words the glossary gives for the English words of `text`, in order, once each. A hyphenated
+    word (direct-link, co-building) is looked up whole, else each of its parts."""
+    out: list[str] = []
+    for word in re.findall(r"[a-z]+(?:-[a-z]+)*", text.lower()):
+        whole = chinese_of(word) if "-" in word else ()
+        out += whole or [han for part in word.split("-") for han in chinese_of(part)]
+    return list(dict.fromkeys(out))
 
 
 def chinese_of(word: str) -> tuple[str, ...]:
