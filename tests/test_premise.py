@@ -68,6 +68,8 @@ def test_a_premise_the_article_never_reports_is_refused_naming_it(ask, question,
     ("渠岸镇2024年的春季工作安排有哪些？", "渠岸"),  # the article's own year
     ("石马镇和小枧镇是哪天签约的？", "6月25日"),  # the event the article reports
     ("渠岸镇2024年春季工作安排意见是哪天印发的？", "2月25日"),
+    ("王刚何时担任春季工作领导小组组长？", "2月25日"),  # 以…王刚任组长: 任+title is 担任
+    ("渠岸鎮春季工作領導小組是哪天成立的？", "2月25日"),
 ])
 def test_the_twin_the_article_reports_is_answered(ask, question, key):
     answer = ask(question)
