@@ -8,7 +8,8 @@ import pytest
 
 from rag import evaluate as ev
 from rag.answering.question import analyze
-from tests.seeds import QUAN, SHIMA, assert_well_cited, lexical_asker
+from rag.answering.units import article_units
+from tests.seeds import QINGDAO, QUAN, SHIMA, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
@@ -41,4 +42,27 @@ def test_how_many_points_and_what_quotes_the_points(ask, seed_articles):
     answer = ask("小枧镇党委书记陈胡力强调了几点？都是啥")
     assert answer.article_ids == [SHIMA] and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["结对互助"], ["合作共建"], ["共谋新局"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_a_line_that_only_names_a_speaker_is_no_unit_alone(seed_articles):
+    # Qingdao ¶1: “街道擺擂臺,…也比出了精氣神。”…黨支部書記鄭素秀說。 — the 說 line is quoted with its quotation only
+    units = article_units(seed_articles[QINGDAO])
+    texts = [u.text for u in units.units]
+    assert not any(t.endswith("郑素秀说。") and "“" not in t for t in texts)
+    assert any(t.startswith("“街道摆擂台") and t.endswith("郑素秀说。") for t in texts)
+
+
+def test_what_a_person_said_quotes_the_words_not_the_speaker_line(ask, seed_articles):
+    answer = ask("郑素秀是怎么说的？")
+    assert answer.article_ids[0] == QINGDAO and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["街道摆擂台"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+@pytest.mark.slow
+def test_an_english_ask_for_someones_exact_words_quotes_them(seed_engine, seed_articles):
+    answer = seed_engine.ask("What exact words did Zheng Suxiu use to describe the contest in Qingdao? I want the original quote.")
+    assert answer.article_ids == [QINGDAO] and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["街道摆擂台"]]), answer.answer
     assert_well_cited(answer, seed_articles)
