@@ -9,6 +9,7 @@ import pytest
 from rag import evaluate as ev
 from rag.answering.question import analyze
 from rag.answering.units import article_units
+from rag.lang.glossary import glossary_words
 from tests.seeds import QINGDAO, QUAN, SHIMA, assert_well_cited, lexical_asker
 
 
@@ -65,4 +66,18 @@ def test_an_english_ask_for_someones_exact_words_quotes_them(seed_engine, seed_a
     answer = seed_engine.ask("What exact words did Zheng Suxiu use to describe the contest in Qingdao? I want the original quote.")
     assert answer.article_ids == [QINGDAO] and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["街道摆擂台"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_heads_as_a_verb_is_the_groups_leader():
+    # 成立以镇党委书记王刚任组长的春季工作领导小组: "who heads it" asks for the 组长, not any 负责人/部长
+    assert glossary_words("Who heads it?")[:2] == ["组长", "牵头"]
+    assert glossary_words("the group headed by") == ["组长", "牵头", "负责人"]
+
+
+@pytest.mark.slow
+def test_a_yes_no_question_then_who_heads_it_names_the_leader(seed_engine, seed_articles):
+    answer = seed_engine.ask("Did the Qu'an town meeting set up a leading group for the spring work? Who heads it?")
+    assert answer.article_ids == [QUAN] and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["王刚"]]), answer.answer  # not the meeting's host 张晓敏
     assert_well_cited(answer, seed_articles)
