@@ -10,7 +10,7 @@ from rag import evaluate as ev
 from rag.answering.question import analyze
 from rag.answering.units import article_units
 from rag.lang.glossary import glossary_words
-from tests.seeds import QINGDAO, QUAN, SHIMA, assert_well_cited, lexical_asker
+from tests.seeds import JINJIANG, QINGDAO, QUAN, SHIMA, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
@@ -80,4 +80,13 @@ def test_a_yes_no_question_then_who_heads_it_names_the_leader(seed_engine, seed_
     answer = seed_engine.ask("Did the Qu'an town meeting set up a leading group for the spring work? Who heads it?")
     assert answer.article_ids == [QUAN] and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["王刚"]]), answer.answer  # not the meeting's host 张晓敏
+    assert_well_cited(answer, seed_articles)
+
+
+def test_spoken_where_was_it_held_is_read_as_held(ask, seed_articles):
+    # 哪里办的 → 哪里举办的: each article's line says where it was held (Jinjiang ¶2 …活动在成都市文化馆举办。)
+    assert "举办" in dict(analyze("石马镇的签约仪式和锦江区的直联共建活动分别在哪里办的").terms)
+    answer = ask("石马镇的签约仪式和锦江区的直联共建活动分别在哪里办的")
+    assert set(answer.article_ids) == {SHIMA, JINJIANG} and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["人民政府5楼"], ["成都市文化馆"]]), answer.answer
     assert_well_cited(answer, seed_articles)
