@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 
 from rag import evaluate as ev
+from rag.answering.multi import spreads
 from rag.answering.question import analyze
 from rag.answering.units import article_units
 from rag.lang.glossary import glossary_words
-from tests.seeds import JINJIANG, QINGDAO, QUAN, SHIMA, assert_well_cited, lexical_asker
+from tests.seeds import JINJIANG, QINGDAO, QINGSHAN, QUAN, SHIMA, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
@@ -89,4 +90,18 @@ def test_spoken_where_was_it_held_is_read_as_held(ask, seed_articles):
     answer = ask("石马镇的签约仪式和锦江区的直联共建活动分别在哪里办的")
     assert set(answer.article_ids) == {SHIMA, JINJIANG} and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["人民政府5楼"], ["成都市文化馆"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_an_elided_second_ask_at_another_place_spreads():
+    assert spreads("Who gave the opening speech at the Chengdu Jinjiang event, and who at the Wuhan Qingshan joint meeting?")
+    assert not spreads("Who gave the opening speech at the Chengdu Jinjiang event?")
+
+
+@pytest.mark.slow
+def test_two_asks_over_two_articles_answer_each_with_its_speaker(seed_engine, seed_articles):
+    # Jinjiang ¶3 …余家洪在活动致辞中强调; Qingshan ¶2 …新沟桥街道党工委书记田志凯围绕…致辞 (not the host 刘芸 alone)
+    answer = seed_engine.ask("Who gave the opening speech at the Chengdu Jinjiang event, and who at the Wuhan Qingshan joint meeting?")
+    assert set(answer.article_ids) == {JINJIANG, QINGSHAN} and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["余家洪"], ["田志凯"]]), answer.answer
     assert_well_cited(answer, seed_articles)
