@@ -8,7 +8,7 @@ import pytest
 
 from rag import evaluate as ev
 from rag.answering.multi import spreads
-from rag.answering.question import analyze
+from rag.answering.question import analyze, question_script
 from rag.answering.units import article_units
 from rag.lang.glossary import glossary_words
 from tests.seeds import JINJIANG, QINGDAO, QINGSHAN, QUAN, SHIMA, assert_well_cited, lexical_asker
@@ -104,4 +104,25 @@ def test_two_asks_over_two_articles_answer_each_with_its_speaker(seed_engine, se
     answer = seed_engine.ask("Who gave the opening speech at the Chengdu Jinjiang event, and who at the Wuhan Qingshan joint meeting?")
     assert set(answer.article_ids) == {JINJIANG, QINGSHAN} and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["余家洪"], ["田志凯"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+@pytest.mark.parametrize("question, script", [
+    ("According to 陶胜旺, what did the 12345 mechanism change in the two subdistricts' party building?", "en"),
+    ("Who is 王刚 in the Qu'an town meeting?", "en"),
+    ("渠岸镇 cadre meeting 是谁主持的", "hans"),  # opens in Chinese and asks in Chinese
+    ("What did 王刚 say?", "hans"),  # too short to tell
+    ("Which town 是谁主持的 the meeting of?", "hans"),  # a Chinese ask inside
+])
+def test_an_english_sentence_naming_chinese_words_is_english(question, script):
+    assert question_script(question) == script
+
+
+@pytest.mark.slow
+def test_an_english_question_naming_a_chinese_speaker_is_answered(seed_engine, seed_articles):
+    # Qingshan ¶3 …陶胜旺表示…创新实施“12345”工作机制,推动区域化党建工作从依靠“关系凝聚”向依靠“制度运转”提升 (was refused:
+    # read as Chinese, its English words met nothing)
+    answer = seed_engine.ask("According to 陶胜旺, what did the 12345 mechanism change in the two subdistricts' party building?")
+    assert answer.article_ids == [QINGSHAN] and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["制度运转"]]), answer.answer
     assert_well_cited(answer, seed_articles)

@@ -302,11 +302,34 @@ def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
     return "unknown"
 
 
+_LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_HAN_RUNS = re.compile(r"[\u4e00-\u9fff]+")
+_HAN_ASKS = re.compile(r"谁|誰|什么|什麼|哪|多少|几|幾|吗|嗎|呢|怎|是否|为何|為何|[，。？！：；]")
+EN_WORDS_WITH_NAMES = 5  # an English sentence of this many words or more, with Chinese names in it, is English
+NAME_RUN_MAX = 6  # … when each Chinese run is at most this long
+
+
+def question_script(question: str) -> str:
+    """The question's script (rag.lang.script.script_of), except that an English sentence naming Chinese words
+    (According to 陶胜旺, what did the 12345 mechanism change…?) is English: it opens with a Latin word, has
+    EN_WORDS_WITH_NAMES English words, and its Chinese runs are short and ask nothing (no 谁, 吗, no Chinese
+    punctuation). 渠岸镇 cadre meeting 是谁主持的 stays Chinese."""
+    script = script_of(question)
+    text = question.strip()
+    if script == "en" or not text[:1].isascii() or not text[:1].isalpha():
+        return script
+    runs = _HAN_RUNS.findall(text)
+    if (len(_LATIN_WORDS.findall(text)) >= EN_WORDS_WITH_NAMES and all(len(r) <= NAME_RUN_MAX for r in runs)
+            and not any(_HAN_ASKS.search(r) for r in runs) and not re.search(r"[，。？！：；]", text)):
+        return "en"
+    return script
+
+
 def analyze(question: str) -> Question:
     """Content words with their weights, the kind of answer asked for, and what else shapes the question."""
     from rag.answering.postags import is_verb
 
-    script = script_of(question)
+    script = question_script(question)
     weights, median = idf()
     norm = written_forms(normalize(question))
     # 6月份 → 6月: an article says 6月16日, never 月份
