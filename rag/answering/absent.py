@@ -7,12 +7,15 @@ whole text and title of the article(s) the chosen units come from:
 
 - the focus: the words right before 是多少/叫什么名字/是谁 (after the last 的, without a demonstrative: 那座高铁站
   → 高铁站), or the verb right after 是谁/几点 (是谁执导的 → 执导, 几点开门 → 开门); English the noun phrase of
-  "what is the X of", "how much X did", "Y's X" whose words have Chinese in the glossary (population → 人口) or are
-  acronyms (GDP). The focus counts as mentioned when it or any two-character piece of it is in the text
+  "what is the X of", "how much X did", "Y's X", "what X did" (X a measure: the `what_measure_en` list of
+  data/slot_heads.tsv) whose words have Chinese in the glossary (population → 人口) or are acronyms (GDP). The focus counts as mentioned when it or any two-character piece of it is in the text
   (结对共建的基础 ← 基础), and so do two of its characters in order (总金额 ← 总额): only a thing wholly absent
   refuses;
 - the year: a year the question states (2024年) that the text never names, later than every read article's date:
   the question's premise is another event than the article's;
+- the part of a year: a year's end, second half or quarter the question asks about (2024年底, the end of 2024)
+  that starts after every read article's date, when no read article speaks of such a part of a year (年底,
+  下半年, 季度): the results of the end of 2024 cannot be in a February 2024 report;
 - completion: a when-question asking when a work is finished (什么时候完工, when will … be finished) whose read
   articles say no completion word (the `completion` list of data/slot_heads.tsv): the date they give is another
   event's (the visit to the bridge, not its opening).
@@ -42,9 +45,19 @@ _EN_FOCUS = (
     re.compile(r"\bhow much ([a-z ]+?) (?:did|does|do|was|is|were|are|has|have|will)\b", re.I),
     re.compile(r"\bwhat (?:is|was|are|were) the ([a-z ]+?) (?:of|in|for|at)\b", re.I),
     re.compile(r"\b(?i:what) (?:is|was|are|were) [A-Z][\w]*'s ([\w ]+?)(?: in\b| of\b|\?|$)"),
+    re.compile(r"\bwhat ([a-z]+) (?:did|does|do|will|was|is|were|are)\b", re.I),  # what score did … get: a measure only
 )
 _WHEN = re.compile(r"什么时候|何时|哪年|哪一年|哪天|几月|\bwhen\b|\bwhat (?:date|year)\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|(?!\d))")
+# A part of a year the question asks about (2024年底, the end of 2024) and the month it starts in
+_PERIOD_ZH = re.compile(r"(?<!\d)((?:19|20)\d{2})年(?:的)?(年底|年末|底|末|下半年|第四季度|四季度|第三季度|三季度)")
+_PERIOD_EN = re.compile(r"\b(end|close|second half|last quarter|fourth quarter|third quarter) of ((?:19|20)\d{2})\b|"
+                        r"\b(late) ((?:19|20)\d{2})\b", re.I)
+_PERIOD_START = {"年底": 10, "年末": 10, "底": 10, "末": 10, "第四季度": 10, "四季度": 10, "end": 10, "close": 10,
+                 "last quarter": 10, "fourth quarter": 10, "late": 10, "下半年": 7, "second half": 7, "第三季度": 7,
+                 "三季度": 7, "third quarter": 7}
+# what an article says when it does speak of that part of a year (a plan 到年底完成, 下半年将…)
+_PERIOD_WORDS = ("年底", "年末", "下半年", "季度", "岁末", "年终")
 
 
 def zh_focus(norm: str) -> tuple[str, str] | None:
@@ -92,6 +105,8 @@ def en_focus(text: str) -> list[tuple[str, tuple[str, ...]]]:
     """The English focus words a text can be checked for: (word, its Chinese forms or the acronym itself)."""
     for pattern in _EN_FOCUS:
         m = pattern.search(text)
+        if m and pattern is _EN_FOCUS[-1] and m.group(1).lower() not in slot_words().get("what_measure_en", ()):
+            continue
         if m:
             out = []
             for word in m.group(1).split():
@@ -112,6 +127,19 @@ def completion_asked(q: Question) -> str | None:
     if q.script == "en":
         return next((w for w in lists["completion_en"] if re.search(rf"\b{w}\b", asked, re.I)), None)
     return next((w for w in lists["completion"] if w in asked), None)
+
+
+def asked_period(q: Question) -> tuple[tuple[str, int], str] | None:
+    """The part of a year a question asks about ((year, the month it starts), as the question says it): 2024年底
+    → (("2024", 10), "2024年底"), "the end of 2024" → (("2024", 10), "the end of 2024"); None without one."""
+    if q.script == "en":
+        m = _PERIOD_EN.search(q.text)
+        if not m:
+            return None
+        word, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
+        return (year, _PERIOD_START[word.lower()]), ("the " if m.group(1) else "") + m.group(0)
+    m = _PERIOD_ZH.search(normalize(q.text))
+    return ((m.group(1), _PERIOD_START[m.group(2)]), m.group(0)) if m else None
 
 
 def _read_text(ranked: Ranked, rows: Sequence[int]) -> tuple[str, list[str]]:
@@ -138,6 +166,12 @@ def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None
     done = completion_asked(q)
     if done and not any(w in text for w in slot_words()["completion"]):
         return "when it will be finished" if q.script == "en" else f"{done}时间"
+    period = asked_period(q)
+    if period and not any(w in text for w in _PERIOD_WORDS):
+        (year, month), said = period
+        dated = [d[:7] for d in dates if re.match(r"\d{4}-\d{2}", d)]
+        if dated and len(dated) == len(dates) and all(d < f"{year}-{month:02d}" for d in dated):
+            return said
     for year in dict.fromkeys(_YEAR.findall(normalize(q.text))):
         # every read article dated before that year: it cannot report on it (an earlier year may be looked back on,
         # and a question's wrong earlier year is too often its writer's slip: CRUD qa_dev 2021年 ← a 2023 article)

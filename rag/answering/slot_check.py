@@ -40,6 +40,7 @@ from rag.answering.absent import absent_focus
 from rag.answering.model import Ranked
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import is_verb, tag
+from rag.answering.premise import premise_gap
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
 from rag.answering.slots import GENERIC_PLACE, GENERIC_TAIL, name_start, slot_words
 from rag.answering.units import Span
@@ -234,6 +235,8 @@ def asked_slot(q: Question) -> Asked | None:
         # "how many books" counts in the measure word of its noun (rag/lang/data/count_nouns_en.tsv), as 多少本 does
         if q.measure:
             return Asked("count", measure=q.measure, phrase="the number asked for")
+        if q.atype == "money":  # how much (prize) money: an amount of money, not any number (6 units)
+            return Asked("money", phrase="the amount of money asked for")
         return Asked("amount", phrase="the number asked for")
     if _ORIGIN_ASKED.search(q.text if q.script == "en" else norm):
         return Asked("origin", phrase="where they are from" if q.script == "en" else "籍贯（是哪里人）")
@@ -309,8 +312,9 @@ def _head_names(pa: PoolArticle, spans: Sequence[Span], heads: Sequence[str], qn
 def unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
     """The slot `q` asks that neither the chosen `rows` nor the sentences next to them fill; None when filled
     (or when the question asks nothing this check reads). A thing or year asked about that the read articles
-    never mention (rag.answering.absent) leaves it unfilled too."""
-    missing = absent_focus(q, ranked, rows)
+    never mention (rag.answering.absent), or an event or title they never report (rag.answering.premise), leaves
+    it unfilled too."""
+    missing = absent_focus(q, ranked, rows) or premise_gap(q, ranked, rows)
     if missing:
         return Asked("absent", phrase=missing)
     asked = asked_slot(q)
@@ -352,12 +356,14 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
         return bool(_head_names(pa, near, asked.heads, qnorm))
     if asked.kind == "count" and not has_han(text):  # an English article: "40,000 books" carries no measure word
         return bool(_fresh(pa, ("number", "money", "percent"), near, qnorm))
-    if asked.kind == "count":
-        return any(_same_measure(pa.slots.measures.get(s, ""), asked.measure or "") for s in _fresh(pa, ("number",), near, qnorm))
+    if asked.kind == "count":  # an ordinal (第一名: the winner) counts nothing, unless one is asked (第几次)
+        ordinal = "第几" in qnorm or "第多少" in qnorm
+        return any(_same_measure(pa.slots.measures.get(s, ""), asked.measure or "")
+                   and (ordinal or not pa.units.norm[s[0] - 1][: s[1]].endswith("第")) for s in _fresh(pa, ("number",), near, qnorm))
     if asked.kind == "amount":
         return bool(_fresh(pa, ("number", "money", "percent"), near, qnorm))
-    if asked.kind == "money":
-        return bool(_fresh(pa, ("money",), near, qnorm))
+    if asked.kind == "money":  # an English article's "$5 million" carries no Chinese currency word
+        return bool(_fresh(pa, ("money",) if has_han(text) else ("number", "money"), near, qnorm))
     if asked.kind == "phone":
         return bool(_fresh(pa, ("phone",), near, qnorm))
     if asked.kind == "person":

@@ -1,0 +1,120 @@
+"""False premises: an event, a job title or a count the question takes for granted that the read articles never
+report (issue #15). The answerability model and the typed slot check (rag.answering.slot_check) pass a question
+whose article names its topic and holds a filler of the asked kind, even when the asked event is another one:
+名单是哪天公布的 answered with the date of a contest (no 公布 anywhere), 区委书记提出了哪些要求 with the speech of
+a 区委常委, "why did Wang Gang step down" with the purpose of a meeting he chaired. Checks, over the whole text
+and title of the article(s) the chosen units come from (data/premise.tsv, Simplified, matched on search-form text):
+
+- the event: the asked-for action of a Chinese question (its verbs, not light ones: 公布, 担任, 邀请) or an English
+  event phrase (step down, open, announce → their Chinese words) of which the read article says no form;
+- the title: a job title the question attaches to someone (区委书记, 镇长, 董事长; English mayor, curator →
+  their Chinese titles) that the read article never writes (区委常委 is not 区委书记).
+
+Each returns how a refusal names what is missing (公布, 区委书记, "step down"), or None.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Callable, Sequence
+
+from rag.answering.model import Ranked
+from rag.answering.question import Question, synonyms
+from rag.lang.script import normalize
+from rag.lang.wordlists import read_rows
+
+
+# the kinds of answer that are a detail of an event: its date, time, place, purpose or cause
+EVENT_SLOTS = frozenset({"date", "year", "time", "place", "purpose", "cause"})
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, tuple[str, ...]], ...], tuple[str, ...],
+                      tuple[tuple[re.Pattern, tuple[str, ...]], ...]]:
+    """Chinese verb → its forms; English event patterns with their Chinese words; job titles (longest first);
+    English job titles with the Chinese titles they stand for."""
+    verbs: dict[str, tuple[str, ...]] = {}
+    english, titles, english_titles = [], [], []
+    for row in read_rows("rag.answering", "data/premise.tsv", 2, 3):
+        kind, word, forms = row[0], row[1], tuple(row[2].split()) if len(row) > 2 else ()
+        if kind == "verb":
+            verbs[word] = forms
+        elif kind == "en":
+            english.append((re.compile(word, re.I), forms))
+        elif kind == "title":
+            titles.append(word)
+        elif kind == "title_en":
+            english_titles.append((re.compile(word, re.I), forms))
+        else:
+            raise ValueError(f"data/premise.tsv: unknown kind {kind!r}")
+    return verbs, tuple(english), tuple(sorted(titles, key=len, reverse=True)), tuple(english_titles)
+
+
+def verb_forms(verb: str) -> tuple[str, ...]:
+    """The verb and the words an article may report its event with (公布 → 发布, 宣布 …; 举办 → 召开, 举行)."""
+    return (verb, *_table()[0].get(verb, ()), *synonyms(verb))
+
+
+def event_verbs(q: Question) -> list[str]:
+    """The asked-for actions of a Chinese question that data/premise.tsv lists as events (公布, 担任, 邀请), in the
+    order the question says them."""
+    if q.script == "en":
+        return []
+    norm = normalize(q.text)
+    return sorted((w for w in dict.fromkeys(q.predicates + q.focus) if w in _table()[0]), key=norm.find)
+
+
+def missing_event(q: Question, text: str) -> str | None:
+    """The asked-for event the read text (search form) never reports, as a refusal names it, or None. Only a
+    question asking a detail of an event (when, where, why: EVENT_SLOTS) is checked: 担任什么职务 asks a title,
+    哪家报纸发表了 the article's own source."""
+    if q.atype not in EVENT_SLOTS:
+        return None
+    if q.script == "en":
+        for pattern, forms in _table()[1]:
+            m = pattern.search(q.text)
+            if m and not any(f in text for f in forms):
+                return m.group(0)
+        return None
+    for verb in event_verbs(q):
+        if not any(f in text for f in verb_forms(verb)):
+            return verb
+    return None
+
+
+def missing_title(q: Question, text: str) -> str | None:
+    """A job title the question names (区委书记) that the read text never writes, or None."""
+    if q.script == "en":
+        for pattern, forms in _table()[3]:
+            m = pattern.search(q.text)
+            if m and not any(f in text for f in forms):
+                return m.group(0)
+        return None
+    norm = normalize(q.text)
+    for title in _table()[2]:
+        if title in norm:
+            return None if title in text else title
+    return None
+
+
+RULES: dict[str, Callable[[Question, str], str | None]] = {"event": missing_event, "title": missing_title}
+
+
+def read_text(ranked: Ranked, rows: Sequence[int]) -> str:
+    """The search-form text and titles of the articles the chosen rows come from."""
+    owners = sorted({int(ranked.owner[r]) for r in rows})
+    return "\n".join("\n".join(ranked.pool[i].units.norm) + "\n" + normalize(ranked.pool[i].article.title) for i in owners)
+
+
+def premise_gap(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:
+    """What the question takes for granted that the read article(s) never report (an event, a title), quoted as a
+    refusal names it (“公布”, “step down”); None when nothing is missing."""
+    if q.multi or not len(rows):
+        return None
+    text = read_text(ranked, rows)
+    for rule in RULES.values():
+        missing = rule(q, text)
+        if missing:
+            return f"“{missing}”"
+    return None
