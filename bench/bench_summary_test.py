@@ -4,7 +4,7 @@ bench/fit_summary.py, which uses summaries_dev only; nothing is tuned on this sp
     nice -n 5 .venv/bin/python bench/bench_summary_test.py [--limit N]
 
 In one process, on the same articles: the shipped summariser (rag.answering.summaries: the learned scorer,
-clause compression and MMR), the summariser it replaced (bag-of-words centrality, read from git at BASELINE), and
+clause compression and MMR, opened by the event's date), its picks without the dateline, the summariser it replaced (bag-of-words centrality, read from git at BASELINE), and
 LEAD-3. Reports mean ROUGE-L (rag.evaluate.rouge_l: characters, Simplified, whitespace and [n] markers removed),
 summary lengths beside the references' median, the share of citations that quote their paragraph verbatim, and
 the median time per article. Writes bench/results_summary_test.json.
@@ -26,7 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from rag import evaluate as ev  # noqa: E402
-from rag.answering.summaries import summarize_article  # noqa: E402
+from rag.answering.picks import choose  # noqa: E402
+from rag.answering.selection import render, score_article  # noqa: E402
+from rag.answering.summaries import citation, summarize_article  # noqa: E402
+from rag.answering.summary_model import DEFAULTS  # noqa: E402
+from rag.records import Summary  # noqa: E402
 from rag.ingest.articles import load_corpus  # noqa: E402
 from rag.lang.sentences import sentences  # noqa: E402
 
@@ -46,6 +50,13 @@ def old_summariser():
     sys.modules[spec.name] = module  # (its dataclasses look their module up)
     spec.loader.exec_module(module)
     return module.summarize_article
+
+
+def undated(article) -> Summary:
+    """The shipped summariser's picks without the dateline (its full budget), for the dateline's share."""
+    picks = choose(score_article(article), DEFAULTS)
+    cited = [citation(n, article, *piece) for n, piece in enumerate((q for p in picks for q in p.shown), start=1)]
+    return Summary(article.id, article.title, render([[c.quote] for c in cited]), cited)
 
 
 def lead3(article) -> str:
@@ -91,10 +102,12 @@ def main(argv=None) -> int:
     print(f"{len(records)} summaries_test articles; reference median {statistics.median(ref_lens):.0f} chars", flush=True)
     summarize_article(articles[records[0]["id"]])  # (model and dictionaries load once, outside the timings)
     new_texts, new_s, new_cited = run(summarize_article, articles, records)
+    und_texts, und_s, und_cited = run(undated, articles, records)
     old = old_summariser()
     old(articles[records[0]["id"]])
     old_texts, old_s, old_cited = run(old, articles, records)
     rows = [row("learned summariser (shipped)", new_texts, refs, new_s, new_cited),
+            row("learned summariser without its dateline", und_texts, refs, und_s, und_cited),
             row(f"centrality summariser (replaced; {BASELINE[:7]})", old_texts, refs, old_s, old_cited),
             row("LEAD-3", [lead3(articles[r["id"]]) for r in records], refs)]
     report = {"split": "crud/summaries_test", "articles": len(records), "tuned_on": "no (fitted on summaries_dev)",

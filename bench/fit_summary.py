@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT))
 from bench.summary_data import Doc, load_docs, lcs_f  # noqa: E402
 from rag.answering.picks import choose, runs
 from rag.answering.selection import Scored, render  # noqa: E402
+from rag.answering.summaries import dated_picks  # noqa: E402
 from rag.answering.summary_model import (DEFAULTS, SUMMARY_FEATURES, Linear, Model, Survival, Trees,  # noqa: E402
                                          survival_columns, survival_means)
 from rag.lang.script import HAN_CHAR  # noqa: E402
@@ -46,6 +47,7 @@ MODEL_OUT = ROOT / "rag" / "answering" / "data" / "summary_model.json"
 REPORT_OUT = ROOT / "bench" / "results_summary_model.json"
 GRID = {"target_chars": [190, 200, 210, 220], "lam": [0.7, 0.85, 1.0], "tau_quantile": [0.0, 0.3, 0.4, 0.5]}
 MAX_LENGTH_RATIO = 1.15  # tuned settings keep the median summary within +15 % of the references' median
+DATELINE = True  # summaries open with the event's date, as the package's do (--no-dateline: without, for comparison)
 
 
 # ---- survival (cross-fitted) ---------------------------------------------------------------------------
@@ -203,9 +205,14 @@ def scored_doc(d: Doc, ps: np.ndarray, pk_all: np.ndarray, rules: bool = True) -
     return Scored(d.sentences, ps, pk, d.clause_bags, d.ix.paragraphs, d.ix)
 
 
-def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict) -> str:
-    picks = choose(scored_doc(d, ps, pk_all, params.get("rules", True)), params)
-    return render([[d.article.paragraph(q[0])[q[1]:q[2]] for q in p.shown] for p in picks])
+def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict, cut=None, scored=None) -> str:
+    """The summary as the package makes it (rag.answering.summaries.dated_picks: dateline, then the picks)."""
+    scored = scored or scored_doc(d, ps, pk_all, params.get("rules", True))
+    if not DATELINE:
+        picks = choose(scored, params, cut)
+        return render([[d.article.paragraph(q[0])[q[1]:q[2]] for q in p.shown] for p in picks])
+    line, picks = dated_picks(d.article, scored, params, cut)
+    return (line if picks else "") + render([[d.article.paragraph(q[0])[q[1]:q[2]] for q in p.shown] for p in picks])
 
 
 def summaries(docs, scores, params) -> list[str]:
@@ -218,11 +225,11 @@ def mean_rouge(texts, docs) -> float:
     return float(np.mean([rouge_l(t, d.ref) for t, d in zip(texts, docs)]))
 
 
-def tune(docs, scores, grid=GRID) -> tuple[dict, float]:
-    """The grid setting with the best mean ROUGE-L among those short enough (runs computed once per
-    compression setting)."""
+def tune(docs, scores, grid=GRID, ratio=MAX_LENGTH_RATIO) -> tuple[dict, float]:
+    """The grid setting with the best mean ROUGE-L among those short enough (median summary within `ratio` of
+    the references' median; runs computed once per compression setting)."""
     best, best_sc = None, -1.0
-    limit = MAX_LENGTH_RATIO * statistics.median(len(d.ref_key) for d in docs)
+    limit = ratio * statistics.median(len(d.ref_key) for d in docs)
     run_keys = [k for k in grid if k in ("tau_quantile", "min_run_chars", "rules")]
     mmr_keys = [k for k in grid if k not in run_keys]
     for run_combo in itertools.product(*(grid[k] for k in run_keys)):
@@ -231,8 +238,7 @@ def tune(docs, scores, grid=GRID) -> tuple[dict, float]:
         cuts = [runs(s, base) for s in scored]
         for combo in itertools.product(*(grid[k] for k in mmr_keys)):
             params = {**base, **dict(zip(mmr_keys, combo))}
-            texts = [render([[d.article.paragraph(q[0])[q[1]:q[2]] for q in p.shown] for p in choose(s, params, c)])
-                     for d, s, c in zip(docs, scored, cuts)]
+            texts = [doc_summary(d, None, None, params, c, s) for d, s, c in zip(docs, scored, cuts)]
             if statistics.median(len("".join(t.split())) for t in texts) > limit:
                 continue
             sc = float(np.mean([lcs_f("".join(t.split()), d.ref_key) for t, d in zip(texts, docs)]))
@@ -252,14 +258,14 @@ def oof_scores(docs, Xs, seed, kind="logistic"):
     return out
 
 
-def nested_cv(docs, kind="logistic", use_survival=True, grid=GRID):
+def nested_cv(docs, kind="logistic", use_survival=True, grid=GRID, ratio=MAX_LENGTH_RATIO):
     texts: list = [None] * len(docs)
     chosen = []
     for fi, test in enumerate(folds(len(docs), 5, seed=0)):
         ts = set(test.tolist())
         train = [d for i, d in enumerate(docs) if i not in ts]
         Xtr = cross_fitted(train, seed=11 + fi, use=use_survival)
-        params, _ = tune(train, oof_scores(train, Xtr, seed=1 + fi, kind=kind), grid)
+        params, _ = tune(train, oof_scores(train, Xtr, seed=1 + fi, kind=kind), grid, ratio)
         chosen.append({k: params.get(k) for k in grid})
         models = fit_models(train, Xtr, kind)
         sv = fit_survival(train) if use_survival else None
@@ -293,11 +299,22 @@ def main(argv=None) -> int:
     ap.add_argument("--compare", default="", help="extra nested runs: gbm,pairwise,soft,mix,nosurvival,norules,nocompression")
     ap.add_argument("--write", action="store_true", help="fit on all of dev and write the package's model")
     ap.add_argument("--limit", type=int)
+    ap.add_argument("--max-length-ratio", type=float, default=MAX_LENGTH_RATIO,
+                    help="tuned settings keep the median summary within this ratio of the references' median")
+    ap.add_argument("--targets", help="comma-separated target_chars grid (default: GRID's)")
+    ap.add_argument("--max-chars", help="comma-separated max_chars grid (default: the DEFAULTS value)")
+    ap.add_argument("--no-dateline", action="store_true", help="summaries without the package's opening date "
+                    "(for comparison; --write refuses it)")
     ap.add_argument("--append-tried", metavar="NOTE", help="add this run's nested rows, with NOTE, to the report's "
                     "`tried` list (the shipped model and its rows are left as they are)")
     args = ap.parse_args(argv)
     if args.write and args.sentence_model == "mix":
         ap.error("--write: the package reads one scorer; mix is for comparison only")
+    if args.no_dateline:
+        if args.write:
+            ap.error("--write: the package's summaries open with a dateline; --no-dateline is for comparison only")
+        global DATELINE
+        DATELINE = False
 
     t0 = time.time()
     docs = load_docs("summaries_dev", args.limit)
@@ -305,20 +322,28 @@ def main(argv=None) -> int:
     print(f"{len(docs)} dev articles, {sum(d.n_sent for d in docs)} sentences, {sum(len(d.keep) for d in docs)} clauses; "
           f"reference median {statistics.median(ref_lens):.0f} chars; loaded in {time.time() - t0:.0f}s", flush=True)
     rows = baselines(docs)
-    runs = [(args.sentence_model, True, GRID, "")]
+    grid = dict(GRID)
+    if args.targets:
+        grid["target_chars"] = [int(x) for x in args.targets.split(",")]
+    if args.max_chars:
+        grid["max_chars"] = [int(x) for x in args.max_chars.split(",")]
+    ratio = args.max_length_ratio
+    tag = "" if (grid == GRID and ratio == MAX_LENGTH_RATIO) else f", length cap +{round(100 * (ratio - 1))} %, grid {grid}"
+    tag += "" if DATELINE else ", no dateline"
+    runs = [(args.sentence_model, True, grid, tag)]
     extra = set(filter(None, args.compare.split(",")))
     for kind in SENTENCE_MODELS:
         if kind in extra and kind != args.sentence_model:
-            runs.append((kind, True, GRID, ""))
+            runs.append((kind, True, grid, tag))
     if "nosurvival" in extra:
-        runs.append((args.sentence_model, False, GRID, ", no survival features"))
+        runs.append((args.sentence_model, False, grid, ", no survival features" + tag))
     if "norules" in extra:
-        runs.append((args.sentence_model, True, {**GRID, "rules": [False]}, ", no editorial rules"))
+        runs.append((args.sentence_model, True, {**grid, "rules": [False]}, ", no editorial rules" + tag))
     if "nocompression" in extra:
-        runs.append((args.sentence_model, True, {**GRID, "tau_quantile": [0.0]}, ", whole sentences"))
-    for kind, use, grid, note in runs:
+        runs.append((args.sentence_model, True, {**grid, "tau_quantile": [0.0]}, ", whole sentences" + tag))
+    for kind, use, run_grid, note in runs:
         t = time.time()
-        texts, chosen = nested_cv(docs, kind, use, grid)
+        texts, chosen = nested_cv(docs, kind, use, run_grid, ratio)
         rows.append(report(f"{kind}{note}: 5-fold nested CV", texts, docs))
         rows[-1]["params_per_fold"] = chosen
         print(f"    chosen per fold: {chosen} ({time.time() - t:.0f}s)", flush=True)
@@ -328,12 +353,14 @@ def main(argv=None) -> int:
         REPORT_OUT.write_text(json.dumps(report_obj, indent=1, ensure_ascii=False), encoding="utf-8")
     if args.write:
         Xs = cross_fitted(docs, seed=99)
-        params, _ = tune(docs, oof_scores(docs, Xs, seed=5, kind=args.sentence_model))
+        params, _ = tune(docs, oof_scores(docs, Xs, seed=5, kind=args.sentence_model), grid, ratio)
         sent, clause = fit_models(docs, Xs, args.sentence_model)
         model = Model(sent, clause, fit_survival(docs), {k: params[k] for k in DEFAULTS})
         MODEL_OUT.write_text(json.dumps(model.to_json(), ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
         print(f"wrote {MODEL_OUT} ({MODEL_OUT.stat().st_size // 1024} KiB), selection {model.select}")
-        REPORT_OUT.write_text(json.dumps({"dev_articles": len(docs), "rows": rows, "select": model.select},
+        old = json.loads(REPORT_OUT.read_text(encoding="utf-8")) if REPORT_OUT.exists() else {}
+        REPORT_OUT.write_text(json.dumps({"dev_articles": len(docs), "rows": rows, "select": model.select,
+                                          "max_length_ratio": ratio, "grid": grid, "tried": old.get("tried", [])},
                                          indent=1, ensure_ascii=False), encoding="utf-8")
     return 0
 

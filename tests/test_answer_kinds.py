@@ -82,9 +82,9 @@ def test_a_question_whose_slot_the_article_never_fills_is_refused_naming_it(ask,
 
 @pytest.mark.parametrize("question", [
     "What is the population of Qingdao?",
-    # Known gap: the fitted answerability (p 0.93) answers with the 7月11日 sentence, and the typed slot check
-    # (rag.answering.slot_check) finds people named beside it (the contestants' quotations), so it stands.
-    pytest.param("嶗山區國企擂臺比武誰獲得了第一名？", marks=pytest.mark.xfail(strict=True, reason="winner never named: not detected")),
+    # the fitted answerability (p 0.93) answers with the 7月11日 sentence; the typed slot check refuses it: no
+    # name is said beside 第一名 (the people named near it are the contestants quoted)
+    "嶗山區國企擂臺比武誰獲得了第一名？",
 ])
 def test_questions_naming_a_seed_but_asking_what_it_never_says_are_refused(ask, question):
     answer = ask(question)

@@ -54,6 +54,7 @@ def test_how_many_people_nouns_and_how_much_money():
     ("渠岸镇区长在大会上讲了什么？", "没有提到“区长”"),  # 004: a town has a 镇长, not a 区长
     ("渠岸镇2024年底的考核结果如何？", "没有提到2024年底"),  # 004 is dated February 2024
     ("青山区图书馆馆长在联席会上介绍了什么？", "没有提到“馆长”"),  # 002: the library's 负责人, no 馆长
+    ("崂山区国企擂台比武谁获得了第一名？", "没有说明第一名是谁"),  # 003: 擂台赛第一名将代表… (城投's): no name beside it
 ])
 def test_a_premise_the_article_never_reports_is_refused_naming_it(ask, question, named):
     answer = ask(question)

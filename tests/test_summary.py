@@ -113,6 +113,47 @@ def test_datelines_are_trimmed_but_spans_stay_verbatim():
     assert text[trim_lead(text, a, b):b] == text[start:]
 
 
+def crud_articles(*ids: str) -> dict:
+    if not (CRUD / "articles.jsonl").exists():
+        pytest.skip("../shared/crud is not beside this checkout")
+    from rag.ingest.articles import load_corpus
+
+    return {a.id: a for a in load_corpus([CRUD / "articles.jsonl"]).articles if a.id in ids}
+
+
+DATED, OPENS_WITH_DAY, UNDATED = "64fa9b30b82641eb8ecc038a", "64fa9b2db82641eb8ecbf9c7", "64fa9b2bb82641eb8ecbebe2"
+
+
+def test_a_summary_opens_with_its_event_date_uncited_and_within_its_length():
+    """Real CRUD articles: 商务部11日首次发布… (published 2023-08-12) opens with 2023年8月11日，, the day its lead
+    states; one whose summary opens with a day of its own (8月4日上午…) and one without a date get no dateline."""
+    arts = crud_articles(DATED, OPENS_WITH_DAY, UNDATED)
+    dated = summarize_article(arts[DATED])
+    assert dated.summary.startswith("2023年8月11日，" + dated.citations[0].quote)  # then the first cited piece
+    assert_cited(dated, arts)  # the dateline carries no marker, every piece is verbatim
+    assert 120 <= ev.answer_length(dated.summary) <= 260
+    for plain in (OPENS_WITH_DAY, UNDATED):
+        summary = summarize_article(arts[plain])
+        assert summary.summary.startswith(summary.citations[0].quote), summary.summary[:40]
+
+
+def test_the_dateline_takes_the_day_the_lead_states_else_the_article_date():
+    from rag.answering.selection import score_article
+    from rag.answering.summaries import dateline
+    from rag.ingest.articles import Article
+
+    body = ("工信部发布组织开展移动互联网应用程序备案工作的通知，从9月起组织开展APP备案工作。", "通知要求APP主办者履行备案手续。")
+    for date, lead, want in (("2023-07-21T08:00", "昨晚，", "2023年7月21日，"),  # a relative day: the article's date
+                             ("2023-08-12", "11日，", "2023年8月11日，"),  # a bare day of the article's month
+                             ("2023-08-12", "8月3日，", "2023年8月3日，"),  # a month and day (timeline.event_date)
+                             ("2023-08-12", "2日，", "2023年8月12日，"),  # more than a week back: not trusted
+                             ("--08-12", "", ""), (None, "", "")):  # no year, no date: no dateline
+        article = Article("t", "工信部：APP须备案", (lead + body[0], body[1]), date=date)
+        assert dateline(article, score_article(article)) == want, (date, lead)
+    english = Article("e", "Rules", ("The ministry issued rules on app filing on Friday.",), date="2023-08-12")
+    assert dateline(english, score_article(english)) == "2023-08-12: "
+
+
 def test_an_article_with_nothing_to_summarise_gets_a_note(seed_articles):
     article = dataclasses.replace(next(iter(seed_articles.values())), paragraphs=("好。",))
     summary = summarize_article(article)

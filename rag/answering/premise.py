@@ -20,6 +20,8 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from rag.answering.model import Ranked
+from rag.answering.pool import PoolArticle
+from rag.answering.units import Span
 from rag.answering.question import Question, synonyms
 from rag.lang.script import normalize
 from rag.lang.wordlists import read_rows
@@ -118,3 +120,18 @@ def premise_gap(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:
         if missing:
             return f"“{missing}”"
     return None
+
+
+_SEGMENT = re.compile(r"[^，,。；;！!？?“”\n]+")  # a stretch between punctuation, inside a quotation too
+
+
+def segments_naming(pa: PoolArticle, spans: Sequence[Span], word: str) -> list[Span]:
+    """The stretches between punctuation marks that name `word` (the role 第一名, 党委书记 whose holder is asked),
+    in the article's sentences touching `spans`: 擂台赛第一名将代表城投集团参加…初评 names no holder, though its
+    quotation's speaker follows."""
+    units, out = pa.units, []
+    for i, s in enumerate(units.sentences):
+        if word in units.sentence_text(i) and any(p == s.paragraph and a < s.end and s.start < b for p, a, b in spans):
+            para = units.norm[s.paragraph - 1]
+            out += [(s.paragraph, m.start(), m.end()) for m in _SEGMENT.finditer(para, s.start, s.end) if word in m.group()]
+    return out

@@ -40,7 +40,7 @@ from rag.answering.absent import absent_focus
 from rag.answering.model import Ranked
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import is_verb, tag
-from rag.answering.premise import premise_gap
+from rag.answering.premise import premise_gap, segments_naming
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
 from rag.answering.slots import GENERIC_PLACE, GENERIC_TAIL, name_start, slot_words
 from rag.answering.units import Span
@@ -251,8 +251,13 @@ def asked_slot(q: Question) -> Asked | None:
         role = focus if focus and not is_verb(focus) and tag(focus) != "d" and not _NAME_ASKED.search(focus) else None
         if q.script == "en":
             return Asked("person", phrase="who", names_only=names_only)
+        who = re.search(r"谁", norm)
+        if role is None and who:  # a rank after 谁+verb (谁获得了第一名 → 第一名; not 谁主持了会议)
+            role = _head_role(norm, who)
+            role = role if role in slot_words().get("rank", ()) else None
         phrase = (f"{role}叫什么名字" if role else "姓名") if names_only else f"{role or ''}是谁"
-        return Asked("person", anchor=role, phrase=phrase, names_only=names_only)
+        rank = (role,) if role in slot_words().get("rank", ()) else ()  # its holder is named with it (擂台赛第一名将代表…: not)
+        return Asked("person", anchor=role, phrase=phrase, names_only=names_only, events=rank)
     weight = dict(q.terms)
     events = tuple(sorted((w for w in dict.fromkeys(q.predicates + q.focus) if _anchor(w) and is_verb(w)),
                           key=lambda w: -weight.get(w, 0.0))) if q.script != "en" else ()
@@ -335,8 +340,9 @@ def unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
         # a date or place is the date or place of the asked-for action when the article names that action
         # (青岛市级复评将在哪天举行: 7月6日 is another event's date); when it never does, any filler counts
         event = next((w for w in asked.events if w in pa.units.text), None)  # the rarest the article names
-        if event and _event_bound(asked):
-            near = [s for s in near if _names_event(pa, s, event, asked.kind)]
+        if event and _event_bound(asked):  # a rank's holder: named right beside the rank
+            near = segments_naming(pa, near, event) if asked.kind == "person" else [
+                s for s in near if _names_event(pa, s, event, asked.kind)]
             text = "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in near)
         if near and _filled(asked, pa, near, qnorm, text):
             return None
@@ -347,7 +353,7 @@ def _event_bound(asked: Asked) -> bool:
     """Whether the filler must sit in a span naming the asked-for action or role: a date or a place, and a
     head name asked as the holder of a role (第一名是哪个支部: the branch named with 第一名, not another contest's
     winner)."""
-    return asked.kind in EVENT_BOUND or (asked.kind == "head" and bool(asked.events))
+    return asked.kind in EVENT_BOUND or (asked.kind in ("head", "person") and bool(asked.events))
 
 
 def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, text: str) -> bool:
