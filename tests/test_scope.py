@@ -68,6 +68,9 @@ def test_an_event_range_with_no_article_at_all_stays_a_word(facts):
     s = scope("哪个街道是2022年睦邻党建轮值街道？", facts)
     assert s.time.role == "event" and not s.filter and s.refusal("q") is None and "2022年" in s.for_answer()
     assert scope("2022年有哪些报道？", facts).refusal("q") is not None  # about reports: refused, saying the range
+    # the same, after a sentence saying which news the asker reads (fresh7_qa x30): still an event's year
+    s = scope("我在看武汉青山区睦邻党建共同体的新闻。2022年是哪个街道轮值的？", facts)
+    assert s.time.role == "event" and not s.filter and s.refusal("q") is None
 
 
 def test_a_statistics_period_is_no_filter(facts):

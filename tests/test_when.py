@@ -331,6 +331,10 @@ def test_month_words_need_context_in_english():
     ("8月1日北京强降雨已造成多少人遇难？", "event"),  # a day: when it happened
     ("截至7月20日的报道", "publication"),
     ("石马镇开展了什么行动？", None),
+    # a report word in a sentence of its own says what the asker reads; the date's sentence asks of an event
+    ("我在看武汉青山区睦邻党建共同体的新闻。2022年是哪个街道轮值的？", "event"),
+    ("I am reading the news about Qingshan. Which subdistrict took its turn in 2022?", "event"),
+    ("有哪些新闻是7月份的？", "publication"),
 ])
 def test_role(q, role):
     assert parse(q, corpus_span=SPAN).role == role

@@ -65,6 +65,10 @@ def english_terms(q: Question, texts: Iterable[str]) -> Question:
         # English articles: the question's own content words (the texts are lower-cased search form)
         if len(word) >= 3 and word not in EN_STOP | _EN_GENERIC and re.search(rf"\b{re.escape(word)}\b", joined):
             found.setdefault(word, median)
+    for term, weight in q.terms:
+        # Chinese words an English question writes as they are (According to 陶胜旺, …) name what they name
+        if re.search(r"[\u4e00-\u9fff]", term) and term in joined:
+            found.setdefault(term, weight)
     if not found:
         return q
     return replace(q, terms=tuple(found.items()), pinyin=True)

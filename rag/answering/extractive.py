@@ -115,6 +115,18 @@ def acting_names_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted:
     return None
 
 
+def with_speakers(chosen: Sequence[Chosen]) -> list[Chosen]:
+    """The chosen units, a quotation's last sentence followed by the line naming its speaker (…探索。”郭健说。),
+    which is never a unit alone (rag.answering.units: `speakers`)."""
+    out: list[Chosen] = []
+    for i, c in enumerate(chosen):
+        out.append(c)
+        line = c.article.units.speaker_after(c.unit)
+        if line is not None and not any(o.article is c.article and o.unit.overlaps(line) for o in chosen):
+            out.append(Chosen(c.article, line))
+    return out
+
+
 def closest_articles(hits: Sequence[Hit], articles: Mapping[str, Article], n: int = 3) -> list[dict]:
     """The first `n` distinct retrieved articles, as a refusal lists them."""
     closest = []
@@ -229,7 +241,7 @@ class ExtractiveAnswerer(Answerer):
         elif not q.multi:  # several units of an article: the filler of the asked role
             shorts = dict(zip(rows, role_shorts(q, [(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows])))
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]
-        return compose(q, chosen, q.script)
+        return compose(q, with_speakers(chosen), q.script)
 
     @staticmethod
     def _referent(request: AskRequest) -> tuple[str, ...]:

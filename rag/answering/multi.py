@@ -26,6 +26,7 @@ from rag.answering.model import AnswerModel, Ranked
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.question import Question, synonyms
 from rag.answering.refusal import answerability
+from rag.lang.glossary import glossary_words
 from rag.lang.script import normalize
 from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words, tokens
@@ -150,6 +151,15 @@ def _bag(text: str, asked: set[str], weights: dict, median: float) -> dict[str, 
     return {w: weights.get(w, median) for w in tokens(text) if len(w) >= 2 and w not in stop and w not in asked}
 
 
+def _english_act(q: Question) -> tuple[str, ...]:
+    """The rarest of an English question's terms that its glossary words gave (致辞 of 'speech'); none else."""
+    if q.script != "en":
+        return ()
+    given = set(glossary_words(q.text))
+    found = [(w, t) for t, w in q.terms if t in given]
+    return (max(found)[1],) if found else ()
+
+
 def widen(ranked: Ranked, row: int, adjusted: np.ndarray) -> int:
     """The row itself, or, when its unit is shorter than MIN_LINE (a bare date), the best-scoring unit of its
     article that contains it and is long enough to read: the line then says what happened that day."""
@@ -190,8 +200,10 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
             for kinds in _filler_kinds(q):  # a place before an organisation for 哪里
                 filled = [int(r) for r in mine if holds_filler(q, ranked, int(r), kinds)]
                 if q.atype in ("person", "speaker"):  # who did it: a unit saying the question's verb first
-                    # (由谁主持 → 会议由镇人大主席张晓敏主持, not 渠岸镇…王刚任组长)
-                    filled = [r for r in filled if any(v in ranked.unit_of(r).text for v in q.predicates)] or filled
+                    # (由谁主持 → 会议由镇人大主席张晓敏主持, not 渠岸镇…王刚任组长); in English the rarest of its
+                    # glossary words (who gave the opening speech → 致辞, before 会议)
+                    acts = q.predicates or _english_act(q)
+                    filled = [r for r in filled if any(v in ranked.unit_of(r).text for v in acts)] or filled
                 if q.atype == "place" and verbs:  # where it was held: a unit saying so (在成都市文化馆举办), in
                     # the question's verb or its synonym, before one naming a place in passing
                     filled = [r for r in filled if says_verb(ranked.unit_of(r).text, verbs)] or filled

@@ -104,11 +104,11 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
     ("title", re.compile(r"(什么|哪个|何种)(职务|职位|身份|头衔|职称|级别)|担任(什么|何|哪)|任(什么|何)职|是什么(官|职)|"
                          r"\bwhat (is|was) (his|her|their) (job|title|position|role)\b|\bwhat position\b", re.I)),
     ("person", re.compile(r"(书记|部长|主任|镇长|主席|局长|市长|县长|区长|经理|董事长|总裁|教授|负责人|所长|队长|院长|校长|发言人|"
-                          r"主持人|创始人)(分别|各自|都)?(是|叫|的名字是)?(什么|谁)|谁|哪(几)?位|哪(一|几)?个人|哪些人|哪几名|什么人|叫什么名字|名字是|姓名|哪名|"
+                          r"主持人|创始人)(分别|各自|都)?(是|叫|的名字是)?(什么|谁)|谁|哪[几一两二三四五六七八九十]?位|哪[几一两二三四五六七八九十]?个人|哪些人|哪[几两二三四五六七八九十]名|什么人|叫什么名字|名字是|姓名|哪名|"
                           r"\bwho(m|se)?\b|\bwhat is the name\b|\bwhich ([a-z]+ )?(people|persons|officials|leaders|speakers)\b", re.I)),
     ("age", re.compile(r"多大年纪|多少岁|几岁|年龄|多大了|\bhow old\b|\bage\b", re.I)),
     ("year", re.compile(r"哪年|哪一年|哪个年份|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
-    ("time", re.compile(r"几点钟|(?<![哪这那有])几点(?=[开举召到结起]|$|[？?])|什么时间段|上午还是下午|\bwhat time\b|\btime of day\b", re.I)),
+    ("time", re.compile(r"几点钟|(?<![哪这那有了])几点(?=[开举召到结起]|$|[？?])|什么时间段|上午还是下午|\bwhat time\b|\btime of day\b", re.I)),
     ("date", re.compile(r"哪天|哪一天|何时|什么时候|什么时间|几月|几号|哪个月|日期|什么日子|哪一日|"
                         r"\bwhen\b|\bwhat (date|day|year|month)s?\b|\bon what dates?\b|\bwhich (day|date|year|month)s?\b", re.I)),
     ("duration", re.compile(r"多长时间|多久|几天|几年|多少天|多少年|几个月|多少个月|多少小时|几小时|持续(多|几)|\bhow long\b", re.I)),
@@ -302,11 +302,34 @@ def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
     return "unknown"
 
 
+_LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
+_HAN_RUNS = re.compile(r"[\u4e00-\u9fff]+")
+_HAN_ASKS = re.compile(r"谁|誰|什么|什麼|哪|多少|几|幾|吗|嗎|呢|怎|是否|为何|為何|[，。？！：；]")
+EN_WORDS_WITH_NAMES = 5  # an English sentence of this many words or more, with Chinese names in it, is English
+NAME_RUN_MAX = 6  # … when each Chinese run is at most this long
+
+
+def question_script(question: str) -> str:
+    """The question's script (rag.lang.script.script_of), except that an English sentence naming Chinese words
+    (According to 陶胜旺, what did the 12345 mechanism change…?) is English: it opens with a Latin word, has
+    EN_WORDS_WITH_NAMES English words, and its Chinese runs are short and ask nothing (no 谁, 吗, no Chinese
+    punctuation). 渠岸镇 cadre meeting 是谁主持的 stays Chinese."""
+    script = script_of(question)
+    text = question.strip()
+    if script == "en" or not text[:1].isascii() or not text[:1].isalpha():
+        return script
+    runs = _HAN_RUNS.findall(text)
+    if (len(_LATIN_WORDS.findall(text)) >= EN_WORDS_WITH_NAMES and all(len(r) <= NAME_RUN_MAX for r in runs)
+            and not any(_HAN_ASKS.search(r) for r in runs) and not re.search(r"[，。？！：；]", text)):
+        return "en"
+    return script
+
+
 def analyze(question: str) -> Question:
     """Content words with their weights, the kind of answer asked for, and what else shapes the question."""
     from rag.answering.postags import is_verb
 
-    script = script_of(question)
+    script = question_script(question)
     weights, median = idf()
     norm = written_forms(normalize(question))
     # 6月份 → 6月: an article says 6月16日, never 月份

@@ -135,6 +135,16 @@ class ArticleUnits:
     sentences: tuple[Sentence, ...]
     units: tuple[Unit, ...]
     text: str  # title and paragraphs in search form, for article-level matching
+    speakers: tuple[Unit, ...] = ()  # lines that only name the speaker of the quotation before them (no units)
+
+    def speaker_after(self, unit: Unit) -> Unit | None:
+        """The speaker line right after `unit` when `unit` ends its quotation (…探索。” → 郭健说。)."""
+        p, _, end = unit.spans[-1]
+        for line in self.speakers:
+            q, start, _ = line.spans[0]
+            if q == p and 0 <= start - end <= 1 and self.norm[p - 1][:end].rstrip().endswith(("”", '"', "」")):
+                return line
+        return None
 
     def sentence_text(self, i: int) -> str:
         s = self.sentences[i]
@@ -169,7 +179,9 @@ def article_units(article: Article) -> ArticleUnits:
     builder.quotations(sentences)
     builder.continuations(sentences)
     text = normalize(article.title + "\n" + "\n".join(article.paragraphs))
-    return ArticleUnits(article, norm, tuple(sentences), tuple(builder.units), text)
+    units = tuple(u for u in builder.units if u.spans not in builder.bare_speaker)
+    speakers = tuple(u for u in builder.units if u.spans in builder.bare_speaker)
+    return ArticleUnits(article, norm, tuple(sentences), units, text, speakers)
 
 
 class _Builder:
@@ -177,6 +189,9 @@ class _Builder:
         self.article, self.norm = article, norm
         self.units: list[Unit] = []
         self.seen: dict[tuple[Span, ...], int] = {}  # spans → their unit's position in `units`
+        # a line that only names the speaker of the quotation before it (…书记郑素秀说。): never an answer alone,
+        # the quotation's units carry it
+        self.bare_speaker: set[tuple[Span, ...]] = set()
 
     def add(self, kind: str, spans, sentence: int, sentences: int, clauses: int) -> None:
         """A unit of these spans, unless one is there already; an enumeration takes over a sentence or clause run
@@ -351,6 +366,8 @@ class _Builder:
             qa = q0.start if qa < 0 else qa
             p = s.paragraph
             self.add("quote", [(p, qa, s.end)], k, s.index - k + 1, 1)
+            if SPEAKER_LINE.match(text):
+                self.bare_speaker.add((s.span,))
             for m in range(k, s.index):
                 sm = sentences[m]
                 if s.start - qa > 80:  # a long quotation: its short clause runs, each with the speaker line

@@ -79,13 +79,29 @@ def parse(question: str, anchor: date | None = None, corpus_span: tuple[date, da
             ranges.append(rng)
             cut_off = cut_off and p.open in ("until", "until_incl")
     ranges = _coalesce(ranges)
-    return TimeQuery(tuple(ranges), recency, tuple(spans), anchor, lang, _role(ranges, norm, cut_off), tuple(notes))
+    dated = _dated_sentences(norm, [s for s in spans if s.kind in ("date", "open")])
+    return TimeQuery(tuple(ranges), recency, tuple(spans), anchor, lang, _role(ranges, norm, cut_off, dated), tuple(notes))
 
 
-def _role(ranges: Sequence[DateRange], norm: str, cut_off: bool) -> str | None:
+_SENTENCE_END = re.compile(r"[。！？!?；;]|\.\s")
+
+
+def _dated_sentences(norm: str, spans: Sequence[Span]) -> str:
+    """The sentences of `norm` that hold a date span: a report word in a sentence of its own tells what the asker
+    is reading, not what the date dates (`我在看…睦邻党建共同体的新闻。2022年是哪个街道轮值的？`: an event's year)."""
+    out, start = [], 0
+    for m in [*_SENTENCE_END.finditer(norm), None]:
+        end = m.end() if m is not None else len(norm)
+        if any(s.start < end and s.end > start for s in spans):
+            out.append(norm[start:end])
+        start = end
+    return "".join(out)
+
+
+def _role(ranges: Sequence[DateRange], norm: str, cut_off: bool, dated: str | None = None) -> str | None:
     if not ranges:
         return None
-    reporting = about_reporting(norm)
+    reporting = about_reporting(norm if dated is None else dated)
     if (_is_period(ranges) and _has_period_words(norm)) or (cut_off and not reporting):
         return "period"
     return "publication" if reporting else "event"
