@@ -126,3 +126,13 @@ def test_an_english_question_naming_a_chinese_speaker_is_answered(seed_engine, s
     assert answer.article_ids == [QINGSHAN] and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["制度运转"]]), answer.answer
     assert_well_cited(answer, seed_articles)
+
+
+def test_a_which_articles_line_shares_words_with_the_question(ask, seed_articles):
+    # Qingshan's line said why it is listed: …新沟桥街道与红钢城街道还签订了2023年睦邻共建协议… (was a book-sharing clause
+    # or a bare 2022年 that shares no word with the question)
+    answer = ask("这几篇文章里，哪几篇讲的是两个镇或者两个街道结对共建的？")
+    assert QINGSHAN in answer.article_ids and SHIMA in answer.article_ids and not answer.refused, answer.answer
+    line = next(l for l in answer.answer.splitlines() if "睦邻党建共同体" in l)
+    assert "新沟桥街道" in line and "共建" in line, line
+    assert_well_cited(answer, seed_articles)

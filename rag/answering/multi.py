@@ -151,6 +151,11 @@ def _bag(text: str, asked: set[str], weights: dict, median: float) -> dict[str, 
     return {w: weights.get(w, median) for w in tokens(text) if len(w) >= 2 and w not in stop and w not in asked}
 
 
+def _question_weight(q: Question, text: str) -> float:
+    """The weight of the question's words (of two characters or more, or numbers) that `text` holds."""
+    return sum(w for t, w in q.terms if (len(t) >= 2 or t.isdigit()) and t in text)
+
+
 def _english_act(q: Question) -> tuple[str, ...]:
     """The rarest of an English question's terms that its glossary words gave (致辞 of 'speech'); none else."""
     if q.script != "en":
@@ -217,6 +222,10 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
         if saying:  # which articles report an award: its line is its best unit that says so (…颁发了荣誉证书)
             best = max(saying, key=lambda r: adjusted[r])
         best = shared.get(i, best)
+        if not (distributive and _filler_kinds(q)) and i not in shared and not _question_weight(q, ranked.unit_of(best).text):
+            # which articles are about X: a line sharing no word with the question (a bare 2022年 the model liked)
+            # says nothing of X; the unit holding most of the question's words says why the article is listed
+            best = max((int(r) for r in mine), key=lambda r: (_question_weight(q, ranked.unit_of(r).text), adjusted[r]))
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
         if (p >= model.multi_threshold or (distributive and p >= floor and holds_filler(q, ranked, best))
