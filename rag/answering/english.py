@@ -116,12 +116,7 @@ def pinyin_terms(q: Question, texts: Iterable[str]) -> Question:
     if q.script != "en" or not names:
         return q
     weights, median = idf()
-    counts: dict[str, dict[str, int]] = {}  # name → Han word spelt so → occurrences in the texts
-    for text in texts:
-        index = pinyin_index(text)
-        for name in names:
-            for word in index.get(name, ()):
-                counts.setdefault(name, {})[word] = counts.get(name, {}).get(word, 0) + text.count(word)
+    counts = _spelt(names, texts)
     found: dict[str, float] = {}
     for spelt in counts.values():
         # A polyphonic spelling matches several words ("qingshan": 青山, and 清单 read qing-shan): the one
@@ -132,6 +127,26 @@ def pinyin_terms(q: Question, texts: Iterable[str]) -> Question:
     if not found:
         return q
     return replace(q, terms=tuple(found.items()), pinyin=True)
+
+
+def _spelt(names: Iterable[str], texts: Iterable[str]) -> dict[str, dict[str, int]]:
+    """Each pinyin name → the Han words of `texts` spelt so → their occurrences in the texts."""
+    names = list(names)
+    counts: dict[str, dict[str, int]] = {}
+    for text in texts:
+        index = pinyin_index(text)
+        for name in names:
+            for word in index.get(name, ()):
+                counts.setdefault(name, {})[word] = counts.get(name, {}).get(word, 0) + text.count(word)
+    return counts
+
+
+def named_words(q: Question, texts: Iterable[str]) -> list[str]:
+    """The Han word each capitalised pinyin name of an English question stands for: of the words `texts` spell
+    so, the one they use most (Qingshan → 青山, not 清单)."""
+    if q.script != "en":
+        return []
+    return [max(spelt, key=lambda w: (spelt[w], w)) for spelt in _spelt(latin_names(q.text), list(texts)).values()]
 
 
 def glossary_terms(q: Question, texts: Iterable[str]) -> Question:
