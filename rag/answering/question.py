@@ -116,7 +116,7 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
                            r"(?!(万|亿|元|人|家|个|件|辆|吨))|率是多少|率为多少|\bpercent(age)?\b|\bshare of\b", re.I)),
     ("money", re.compile(r"多少钱|金额|多少(万|亿)?元|价格|费用|资金|投资|收入|营收|利润|成本|预算|总额|资产|市值|罚款|补贴|奖金|"
                          r"奖励多少|工资|薪|\bhow much money\b|\bcost\b|\bprice\b|\binvestment\b|\bprize money\b|\bbudget\b", re.I)),
-    ("number", re.compile(r"多少|(?<![这哪])几(?=[个件位名家项次人天年岁元台辆架艘座所只条批场户吨种类部篇万千百期届])|几[多]|数量|数目|规模|总数|"
+    ("number", re.compile(r"(哪些|什么|几个|那些)(数字|数据)|\b(which|what) (numbers|figures)\b|多少|(?<![这哪])几(?=[个件位名家项次人天年岁元台辆架艘座所只条批场户吨种类部篇万千百期届])|几[多]|数量|数目|规模|总数|"
                           r"\bhow (many|much)\b|\bnumber of\b|\bpopulation\b|\bwhich edition\b", re.I)),
     ("place", re.compile(rf"哪里|哪儿|在哪(?![些个种位家一])|何地|(?<!如)何处|什么地方|什么地点|哪(个|些|座)?({_PLACE_NOUN})(?!(的|机构|部门|单位))|"
                          r"来自哪|\bwhere\b|\bwhich (city|town|district|province|county|village|street|place|venue)\b", re.I)),
@@ -152,6 +152,9 @@ QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,80})[”\"」』’]|
 MEASURE = re.compile(r"(?:多少|(?<![这那哪])几)(万元|亿元|万人|平方米|公里|公斤|小时|分钟|个月|[个件位名家项次人天年岁元台辆架艘座所只条批场户吨米秒周倍期届])")
 # A token that only frames the question (几篇, 哪条, 这次, 哪些方面, 分别是): never content.
 _FRAME_TOKEN = re.compile(r"^[几哪这那][个篇条次场项位些种家所点]|什么|多少|^分别$")
+# Asks for the figures an article or list gives (哪些数字, which numbers): 数字 frames the ask, it is no content
+FIGURES_ASKED = re.compile(r"(哪些|什么|几个|那些)(数字|数据)|\b(which|what) (numbers|figures)\b", re.I)
+_FIGURE_WORDS = frozenset({"数字", "数据", "numbers", "figures"})
 def written_forms(norm: str) -> str:
     """A question (search form) with its spoken forms written out (咋办 → 怎么办, 啥 → 什么, 遇着 → 遇到), from
     rag/lang/data/colloquial.tsv: the question words then say what is asked, the verbs meet the article's."""
@@ -338,8 +341,9 @@ def analyze(question: str) -> Question:
     toks = [t[:-1] if len(t) == 2 and t[-1] in "了过着" and has_han(t[0]) else t for t in toks]
     seen: dict[str, float] = {}
     predicates: list[str] = []
+    figures = bool(FIGURES_ASKED.search(norm))
     for tok in toks:
-        if tok in QUESTION_WORDS or tok in EN_STOP or _FRAME_TOKEN.search(tok):
+        if tok in QUESTION_WORDS or tok in EN_STOP or _FRAME_TOKEN.search(tok) or (figures and tok in _FIGURE_WORDS):
             continue
         if len(tok) == 1 and not tok.isdigit() and not has_han(tok):
             continue
