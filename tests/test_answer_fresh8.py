@@ -8,9 +8,11 @@ import pytest
 
 from rag import evaluate as ev
 from rag.answering.english import named_words
-from rag.answering.question import analyze
+from rag.answering.question import analyze, second_ask
 from rag.answering.units import article_units
-from tests.seeds import JINJIANG, QINGSHAN, QUAN, assert_well_cited, lexical_asker
+from rag.lang.glossary import glossary_words
+from rag.lang.script import normalize
+from tests.seeds import JINJIANG, QINGDAO, QINGSHAN, QUAN, SHIMA, assert_well_cited, lexical_asker
 
 
 @pytest.fixture(scope="module")
@@ -47,4 +49,38 @@ def test_which_numbers_a_list_gives_quotes_its_figures(ask, seed_articles):
     answer = ask("錦江區那兩份清單裡有什麼數字？")
     assert answer.article_ids == [JINJIANG] and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["74个"], ["104项"], ["55个"], ["93项"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+@pytest.mark.parametrize("question, last", [
+    ("青岛崂山区国企那场擂台比武是几号？黄俊德他们调研了多少家企业？", "黄俊德他们调研了多少家企业?"),
+    ("Who pledged at the signing, and at whose request?", "whose request?"),
+    ("which units gave guidance and which ones actually hosted it?", "which ones actually hosted it?"),
+    ("石马镇有多少人？", None),
+    ("石马镇的镇长叫什么名字", None),
+])
+def test_the_last_of_two_asks(question, last):
+    assert second_ask(normalize(question)) == last
+
+
+def test_the_last_of_two_asks_gets_its_own_unit(ask, seed_articles):
+    # Qingdao: 这是7月11日崂山区国企领域…擂台比武的现场 answers the first ask; “…对114家企业进行调研…”…黄俊德… the last
+    answer = ask("崂山区国企那场擂台比武是哪天？黄俊德他们调研了几家企业？")
+    assert answer.article_ids == [QINGDAO] and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["7月11日"], ["114家"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_glossary_words_of_who_asked_and_who_spoke():
+    # Shima ¶6 受镇党委书记魏爱军委托…黄充代表镇党委做出表态; ¶2 主讲人王仕军教授…的宣讲; Jinjiang ¶2 …指导,…主办
+    assert glossary_words("at whose request") == ["委托", "邀请"]
+    assert glossary_words("who gave the talk") == ["宣讲", "讲座", "主讲"]
+    assert "主办" in glossary_words("hosted") and glossary_words("guidance") == ["指导"]
+
+
+@pytest.mark.slow
+def test_an_english_ask_at_whose_request_names_who_asked(seed_engine, seed_articles):
+    answer = seed_engine.ask("Who pledged on behalf of the Shima town Party committee, and at whose request?")
+    assert answer.article_ids == [SHIMA] and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["黄充"], ["魏爱军"]]), answer.answer
     assert_well_cited(answer, seed_articles)

@@ -16,12 +16,14 @@ from typing import Iterator, Mapping, Sequence
 import numpy as np
 
 from rag.answering.compose import Chosen, compose
-from rag.answering.english import named_words, unmet_english
+from rag.answering.english import english_terms, named_words, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
-from rag.answering.multi import named_articles, per_article, spreads
+from rag.answering.multi import holds_filler, named_articles, per_article, spreads
 from rag.answering.pool import PoolArticle, article_order
-from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare
-from rag.answering.question import Question, analyze, clean_question, names_a_person, points_back, unanswerable
+from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
+from rag.answering.qfeatures import SLOT_FILLERS
+from rag.answering.question import (Question, analyze, clean_question, names_a_person, points_back, second_ask,
+                                     unanswerable, written_forms)
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
 from rag.answering.slot_check import filler_row, slot_refusal, unfilled
@@ -125,6 +127,35 @@ def with_speakers(chosen: Sequence[Chosen]) -> list[Chosen]:
         if line is not None and not any(o.article is c.article and o.unit.overlaps(line) for o in chosen):
             out.append(Chosen(c.article, line))
     return out
+
+
+def last_ask_row(q: Question, ranked: Ranked, rows: Sequence[int], model: AnswerModel) -> int | None:
+    """Of a question that asks twice (…是几号？黄俊德他们调研了多少家企业？; "Who pledged …, and at whose
+    request?"), the unit of the chosen article that answers the last ask, when no chosen unit does: the last ask
+    ranked on its own (the question's other words at the follow-up share), its best unit of that article if it
+    holds a filler of the kind that ask asks for, says a word of that ask, and no chosen unit holds such a filler."""
+    if not len(rows):
+        return None
+    last = second_ask(written_forms(normalize(q.text)))
+    if last is None:
+        return None
+    pa = ranked.article_of(rows[0])
+    asked = analyze(last)
+    if q.script == "en":
+        asked = english_terms(asked, [pa.units.text])
+    own = [t for t, _ in asked.terms]
+    asked = with_previous(asked, q)
+    if asked.atype not in SLOT_FILLERS or not own:
+        return None
+    mine = rank_pool(asked, [pa], model)
+    best = int(np.argmax(adjusted_scores(mine, model, asked)))
+    if not holds_filler(asked, mine, best) or any(holds_filler(asked, ranked, r) for r in rows):
+        return None
+    unit = mine.unit_of(best)
+    if any(ranked.unit_of(r).overlaps(unit) for r in rows) or not any(t in normalize(unit.text) for t in own):
+        return None
+    owner = int(ranked.owner[rows[0]])
+    return next((r for r in range(len(ranked.scores)) if int(ranked.owner[r]) == owner and ranked.unit_of(r) is unit), None)
 
 
 def named_pool(q: Question, pool: Sequence[PoolArticle]) -> list[PoolArticle]:
@@ -241,6 +272,9 @@ class ExtractiveAnswerer(Answerer):
             extra = filler_row(q, ranked, rows, adjusted)
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
+            last = last_ask_row(q, ranked, rows, model)
+            if last is not None:
+                rows = sorted([*rows, last], key=lambda r: ranked.unit_of(r).spans[0])
             # the typed slot check: an article that names the topic but gives no filler of the asked-for
             # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
             asked = unfilled(q, ranked, rows)

@@ -289,6 +289,22 @@ _SECOND_ASK = re.compile(r",\s*and\s+(?=(?:who|whom|whose|what|which|where|when|
 _ASKS = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how|why)\b|谁|什么|哪|多少|几", re.I)
 
 
+# Where a last ask may begin: as the first of two asks begins (_SECOND_ASK), after a question mark (是几号？黄俊德
+# 他们调研了多少家企业？), at "and (at) whose/which/who …" without a comma
+_LAST_ASK = re.compile(_SECOND_ASK.pattern + r"|[?？]\s*(?=\S)|,?\s+and\s+(?:(?:at|by|for|from|in|on|to|with)\s+)?"
+                       r"(?=(?:who|whom|whose|what|which|where|when|how|why)\b)", re.I)
+
+
+def second_ask(norm: str) -> str | None:
+    """The last ask of a question (search form) that asks twice (…是几号？黄俊德他们调研了多少家企业？; "Where was
+    it held, and who chaired it?"), when the words before it ask too; else None."""
+    found = None
+    for m in _LAST_ASK.finditer(norm):
+        if _ASKS.search(norm[: m.start()]) and _ASKS.search(norm[m.end():]):
+            found = norm[m.end():]
+    return found.strip() or None if found else None
+
+
 def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
     """The kind of answer a question (search form) asks for; of a question with two asks, the first's (the
     answer holds both, and the first names the thing the second asks about)."""
