@@ -84,3 +84,12 @@ def test_an_english_ask_at_whose_request_names_who_asked(seed_engine, seed_artic
     assert answer.article_ids == [SHIMA] and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["黄充"], ["魏爱军"]]), answer.answer
     assert_well_cited(answer, seed_articles)
+
+
+def test_spoken_built_up_is_read_as_founded(ask, seed_articles):
+    # Qingshan ¶3 …2022年,红钢城街道与新沟桥街道联合建立了睦邻党建共同体… (was the meeting's 为2023年… sentence)
+    assert "建立" in dict(analyze("睦邻党建共同体是哪年建起来的？").terms)
+    answer = ask("新沟桥和红钢城的睦邻党建共同体是哪一年建起来的？")
+    assert answer.article_ids == [QINGSHAN] and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["2022年"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
