@@ -93,3 +93,22 @@ def test_spoken_built_up_is_read_as_founded(ask, seed_articles):
     assert answer.article_ids == [QINGSHAN] and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["2022年"]]), answer.answer
     assert_well_cited(answer, seed_articles)
+
+
+@pytest.mark.parametrize("question, focus, words", [
+    ("石馬鎮簽約儀式上，代表村（社區）黨組織上台分享發言的是哪兩位？", (), {"分享", "发言"}),
+    ("哪两名干部获奖？", ("干部",), {"干部", "获奖"}),
+])
+def test_a_count_after_which_frames_the_ask(question, focus, words):
+    q = analyze(question)
+    assert q.atype == "person" and q.enum and q.focus == focus, (q.atype, q.enum, q.focus)
+    assert words <= {t for t, _ in q.terms} and not {"两位", "两名"} & {t for t, _ in q.terms}, q.terms
+
+
+def test_which_two_people_spoke_is_no_missing_slot(ask, seed_articles):
+    # Shima ¶5 …三星社区党委书记顾仕松和…横山社区党总支书记徐显贵分别代表…作分享发言 (was refused: 两位 read as the
+    # thing asked about)
+    answer = ask("石马镇签约仪式上，代表村（社区）党组织作分享发言的是哪两位？")
+    assert answer.article_ids[0] == SHIMA and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["顾仕松"], ["徐显贵"]]), answer.answer
+    assert_well_cited(answer, seed_articles)

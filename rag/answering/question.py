@@ -143,7 +143,7 @@ MULTI = re.compile(
     re.I,
 )
 # An enumeration asked for: 哪些方面, 分别是什么, 哪“三高”, 几个方面 …
-ENUM = re.compile(r"哪“|分别|哪些|哪几|有几|几点|几个方面|几方面|包括什么|包括哪|都有什么|都是什么|[一二三四五六七八九十两](个|项|大|方面|条|点)|"
+ENUM = re.compile(r"哪“|分别|哪些|哪几|哪[两二三四五六七八九十]+(位|名|个|家|项|件|场|条|种)|有几|几点|几个方面|几方面|包括什么|包括哪|都有什么|都是什么|[一二三四五六七八九十两](个|项|大|方面|条|点)|"
                   r"“[^”]{1,6}”(分别|是什么|指什么)|\bwhat are the\b|\blist\b|\bwhich (areas|aspects|measures)\b|"
                   r"\bwhich (two|three|four|five|six|seven|eight|nine|ten|[0-9]+)\b|\bwho were the\b", re.I)
 QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,80})[”\"」』’]|(?<![a-z])'([^']{2,80})'(?![a-z])")
@@ -155,6 +155,8 @@ _FRAME_TOKEN = re.compile(r"^[几哪这那][个篇条次场项位些种家所点
 # Asks for the figures an article or list gives (哪些数字, which numbers): 数字 frames the ask, it is no content
 FIGURES_ASKED = re.compile(r"(哪些|什么|几个|那些)(数字|数据)|\b(which|what) (numbers|figures)\b", re.I)
 _FIGURE_WORDS = frozenset({"数字", "数据", "numbers", "figures"})
+# A count of the things asked for (哪两位, 哪三个人, 哪两名干部): after 哪 it frames the ask, it is no content
+_COUNTED = re.compile(r"^[两二三四五六七八九十0-9]+(位|名|个|家|项|件|篇|场|次|人|条|种)$")
 def written_forms(norm: str) -> str:
     """A question (search form) with its spoken forms written out (咋办 → 怎么办, 啥 → 什么, 遇着 → 遇到), from
     rag/lang/data/colloquial.tsv: the question words then say what is asked, the verbs meet the article's."""
@@ -245,6 +247,9 @@ def _focus(toks: Sequence[str]) -> tuple[str, ...]:
             continue
         adjunct = toks[i + 1 : i + 2] == ["在"]
         after = [] if adjunct else [t for t in toks[i + 1 :] if t not in _LINK and has_han(t)][:2]
+        if tok == "哪" and after and _COUNTED.match(after[0]):
+            # 哪两位, 哪三个人, 哪两名干部: the count frames the ask; the noun after it, if any, is asked about
+            return (after[1],) if len(after) > 1 and len(after[1]) >= 2 and after[1] not in QUESTION_WORDS else ()
         if after and len(after[0]) == 1 and after[0] not in QUESTION_WORDS:
             # A measure word (多少家酒店): the noun after it is asked about; alone (多少人) it names nothing.
             return (after[1],) if len(after) > 1 and len(after[1]) >= 2 and after[1] not in QUESTION_WORDS else ()
@@ -358,8 +363,10 @@ def analyze(question: str) -> Question:
     seen: dict[str, float] = {}
     predicates: list[str] = []
     figures = bool(FIGURES_ASKED.search(norm))
-    for tok in toks:
+    for i, tok in enumerate(toks):
         if tok in QUESTION_WORDS or tok in EN_STOP or _FRAME_TOKEN.search(tok) or (figures and tok in _FIGURE_WORDS):
+            continue
+        if i and toks[i - 1] == "哪" and _COUNTED.match(tok):
             continue
         if len(tok) == 1 and not tok.isdigit() and not has_han(tok):
             continue
