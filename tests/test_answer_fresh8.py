@@ -8,7 +8,7 @@ import pytest
 
 from rag import evaluate as ev
 from rag.answering.english import named_words
-from rag.answering.question import analyze, second_ask
+from rag.answering.question import analyze, asks, second_ask
 from rag.answering.units import article_units
 from rag.lang.glossary import glossary_words
 from rag.lang.script import normalize
@@ -111,4 +111,19 @@ def test_which_two_people_spoke_is_no_missing_slot(ask, seed_articles):
     answer = ask("石马镇签约仪式上，代表村（社区）党组织作分享发言的是哪两位？")
     assert answer.article_ids[0] == SHIMA and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["顾仕松"], ["徐显贵"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_every_ask_of_another_kind_is_split_out():
+    assert asks(normalize("那市委网信办的比武呢，哪天办的，谁讲的话？")) == ["那市委网信办的比武呢,哪天办的", "谁讲的话?"]
+    assert asks(normalize("石马镇有多少人？")) == []
+
+
+def test_a_follow_up_of_two_asks_answers_both(ask, seed_articles):
+    # Qingdao ¶7: 7月1日,青岛市委网信办组织各支部开展擂台比武活动… and “…”青岛市委网信办…张福杰说。 (was refused:
+    # 的话 read as the thing asked about, and only the speaker's kind asked)
+    first = ask("崂山区国企那场擂台比武是哪天？")
+    answer = ask("那市委网信办的比武呢，哪天办的，谁讲的话？", focus=[QINGDAO], previous="崂山区国企那场擂台比武是哪天？", before=first)
+    assert answer.article_ids == [QINGDAO] and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["7月1日"], ["张福杰"]]), answer.answer
     assert_well_cited(answer, seed_articles)

@@ -22,7 +22,7 @@ from rag.answering.multi import holds_filler, named_articles, per_article, sprea
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.question import (Question, analyze, clean_question, names_a_person, points_back, second_ask,
+from rag.answering.question import (Question, analyze, asks, clean_question, names_a_person, points_back,
                                      unanswerable, written_forms)
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
@@ -129,33 +129,36 @@ def with_speakers(chosen: Sequence[Chosen]) -> list[Chosen]:
     return out
 
 
-def last_ask_row(q: Question, ranked: Ranked, rows: Sequence[int], model: AnswerModel) -> int | None:
-    """Of a question that asks twice (…是几号？黄俊德他们调研了多少家企业？; "Who pledged …, and at whose
-    request?"), the unit of the chosen article that answers the last ask, when no chosen unit does: the last ask
-    ranked on its own (the question's other words at the follow-up share), its best unit of that article if it
-    holds a filler of the kind that ask asks for, says a word of that ask, and no chosen unit holds such a filler."""
-    if not len(rows):
-        return None
-    last = second_ask(written_forms(normalize(q.text)))
-    if last is None:
-        return None
-    pa = ranked.article_of(rows[0])
-    asked = analyze(last)
-    if q.script == "en":
-        asked = english_terms(asked, [pa.units.text])
-    own = [t for t, _ in asked.terms]
-    asked = with_previous(asked, q)
-    if asked.atype not in SLOT_FILLERS or not own:
-        return None
-    mine = rank_pool(asked, [pa], model)
-    best = int(np.argmax(adjusted_scores(mine, model, asked)))
-    if not holds_filler(asked, mine, best) or any(holds_filler(asked, ranked, r) for r in rows):
-        return None
-    unit = mine.unit_of(best)
-    if any(ranked.unit_of(r).overlaps(unit) for r in rows) or not any(t in normalize(unit.text) for t in own):
-        return None
-    owner = int(ranked.owner[rows[0]])
-    return next((r for r in range(len(ranked.scores)) if int(ranked.owner[r]) == owner and ranked.unit_of(r) is unit), None)
+def ask_rows(q: Question, ranked: Ranked, rows: Sequence[int], model: AnswerModel) -> list[int]:
+    """Of a question that asks more than once (…是几号？黄俊德他们调研了多少家企业？; "Who pledged …, and at whose
+    request?"; 那…的比武呢，哪天办的，谁讲的话？), the units of the chosen article that answer its other asks (the
+    last, and any of another kind than the question's): each ask ranked on its own (the question's other words
+    at the follow-up share), its best unit of that article joins if it holds a filler of the kind that ask asks
+    for, says a word of that ask, and no unit chosen so far holds such a filler."""
+    found = asks(written_forms(normalize(q.text))) if len(rows) else []
+    pa, owner = (ranked.article_of(rows[0]), int(ranked.owner[rows[0]])) if len(rows) else (None, -1)
+    chosen, out = list(rows), []
+    for i, text in enumerate(found):
+        asked = analyze(text)
+        if i < len(found) - 1 and asked.atype == q.atype:
+            continue
+        if q.script == "en":
+            asked = english_terms(asked, [pa.units.text])
+        own = [t for t, _ in asked.terms]
+        asked = with_previous(asked, q)
+        if asked.atype not in SLOT_FILLERS or not own:
+            continue
+        mine = rank_pool(asked, [pa], model)
+        best = int(np.argmax(adjusted_scores(mine, model, asked)))
+        unit = mine.unit_of(best)
+        if (not holds_filler(asked, mine, best) or any(holds_filler(asked, ranked, r) for r in chosen)
+                or any(ranked.unit_of(r).overlaps(unit) for r in chosen) or not any(t in normalize(unit.text) for t in own)):
+            continue
+        row = next((r for r in range(len(ranked.scores)) if int(ranked.owner[r]) == owner and ranked.unit_of(r) is unit), None)
+        if row is not None:
+            chosen.append(row)
+            out.append(row)
+    return out
 
 
 def named_pool(q: Question, pool: Sequence[PoolArticle]) -> list[PoolArticle]:
@@ -272,9 +275,9 @@ class ExtractiveAnswerer(Answerer):
             extra = filler_row(q, ranked, rows, adjusted)
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
-            last = last_ask_row(q, ranked, rows, model)
-            if last is not None:
-                rows = sorted([*rows, last], key=lambda r: ranked.unit_of(r).spans[0])
+            more = ask_rows(q, ranked, rows, model)
+            if more:
+                rows = sorted([*rows, *more], key=lambda r: ranked.unit_of(r).spans[0])
             # the typed slot check: an article that names the topic but gives no filler of the asked-for
             # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
             asked = unfilled(q, ranked, rows)

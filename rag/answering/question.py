@@ -300,14 +300,30 @@ _LAST_ASK = re.compile(_SECOND_ASK.pattern + r"|[?？]\s*(?=\S)|,?\s+and\s+(?:(?
                        r"(?=(?:who|whom|whose|what|which|where|when|how|why)\b)", re.I)
 
 
+def asks(norm: str) -> list[str]:
+    """The asks of a question (search form) that asks more than once (…是几号？黄俊德他们调研了多少家企业？; "Where
+    was it held, and who chaired it?"; 那…的比武呢，哪天办的，谁讲的话？), in order, each with the words before it
+    that ask nothing (那…的比武呢，哪天办的); empty when it asks once."""
+    out: list[str] = []
+    start, pending = 0, ""
+    cuts = [(m.start(), m.end()) for m in _LAST_ASK.finditer(norm)] + [(len(norm), len(norm))]
+    for a, b in cuts:
+        piece = pending + norm[start:a]
+        if _ASKS.search(piece):
+            out.append(piece.strip(" ,，;；"))
+            pending = ""
+        else:
+            pending = piece + norm[a:b]
+        start = b
+    if pending.strip() and out:
+        out[-1] += pending
+    return out if len(out) >= 2 else []
+
+
 def second_ask(norm: str) -> str | None:
-    """The last ask of a question (search form) that asks twice (…是几号？黄俊德他们调研了多少家企业？; "Where was
-    it held, and who chaired it?"), when the words before it ask too; else None."""
-    found = None
-    for m in _LAST_ASK.finditer(norm):
-        if _ASKS.search(norm[: m.start()]) and _ASKS.search(norm[m.end():]):
-            found = norm[m.end():]
-    return found.strip() or None if found else None
+    """The last ask of a question (search form) that asks more than once, else None."""
+    found = asks(norm)
+    return found[-1] if found else None
 
 
 def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
