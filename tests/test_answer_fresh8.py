@@ -8,6 +8,7 @@ import pytest
 
 from rag import evaluate as ev
 from rag.answering.english import named_words
+from rag.answering.multi import named_articles
 from rag.answering.question import analyze, asks, second_ask
 from rag.answering.units import article_units
 from rag.lang.glossary import glossary_words
@@ -126,4 +127,21 @@ def test_a_follow_up_of_two_asks_answers_both(ask, seed_articles):
     answer = ask("那市委网信办的比武呢，哪天办的，谁讲的话？", focus=[QINGDAO], previous="崂山区国企那场擂台比武是哪天？", before=first)
     assert answer.article_ids == [QINGDAO] and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["7月1日"], ["张福杰"]]), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_two_asks_each_naming_its_article_name_both(seed_articles):
+    texts = {a: article_units(seed_articles[a]).text for a in (QUAN, SHIMA, QINGDAO)}
+    q = analyze("石马镇那篇是谁写的？渠岸镇的镇村干部大会是哪位记者报道的？")
+    assert named_articles(q, texts, 0.0) == [QUAN, SHIMA] or named_articles(q, texts, 0.0) == [SHIMA, QUAN]
+    # two asks about one article name one article: no question across articles
+    assert named_articles(analyze("崂山区国企那场擂台比武是几号？黄俊德他们调研了多少家企业？"), texts, 0.0) == []
+
+
+@pytest.mark.slow
+def test_an_english_question_asking_two_articles_writers_answers_each(seed_engine, seed_articles):
+    # Shima: 文/图:谭海波 高洁; Qu'an: the outlet's credits 齐巨儒、娄卓 (was the Qu'an article alone)
+    answer = seed_engine.ask("Who wrote the Shima-Xiaojian story, and which reporter covered the Qu'an town cadre meeting?")
+    assert set(answer.article_ids) == {SHIMA, QUAN} and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["谭海波"], ["齐巨儒"]]), answer.answer
     assert_well_cited(answer, seed_articles)

@@ -24,7 +24,7 @@ from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.question import Question, synonyms
+from rag.answering.question import Question, analyze, asks, synonyms
 from rag.answering.refusal import answerability
 from rag.lang.glossary import glossary_words
 from rag.lang.script import normalize
@@ -50,24 +50,37 @@ SHARED_UNITS = 12  # ... choosing among each article's best-ranked units that re
 
 
 def spreads(question: str) -> bool:
-    """True when the question may ask across articles without saying "which articles" (look wider first)."""
+    """True when the question may ask across articles without saying "which articles" (look wider first): it
+    compares, distributes, or asks twice (Who wrote the Shima story, and which reporter covered the Qu'an
+    meeting?: each ask may name its own article)."""
     norm = normalize(question)
-    return bool(DISTRIBUTIVE.search(norm) or COMPARE.search(norm))
+    return bool(DISTRIBUTIVE.search(norm) or COMPARE.search(norm) or len(asks(norm)) >= 2)
 
 
 def named_articles(q: Question, texts: Mapping[str, str], median: float) -> list[str]:
     """The articles (ids of `texts`, in its order) each singled out by a name of the question that no other of
-    `texts` holds; empty unless the question names at least two such articles and compares or distributes."""
+    `texts` holds; empty unless the question names at least two such articles and compares or distributes, or
+    asks twice with each ask singling out its own article (Who wrote the Shima-Xiaojian story, and which
+    reporter covered the Qu'an town cadre meeting?)."""
     norm = normalize(q.text)
-    if not (DISTRIBUTIVE.search(norm) or COMPARE.search(norm)):
-        return []
+    if DISTRIBUTIVE.search(norm) or COMPARE.search(norm):
+        named = _singled_out(q, texts)
+        return named if len(named) >= 2 else []
+    # English names are capitalised pinyin: the asks as written
+    each = [_singled_out(analyze(text), texts) for text in asks(q.text if q.script == "en" else norm)]
+    named = [aid for aid in texts if any(one == [aid] for one in each)]
+    return named if len(named) >= 2 else []
+
+
+def _singled_out(q: Question, texts: Mapping[str, str]) -> list[str]:
+    """The articles of `texts` (in order) that a name of the question singles out: no other of them holds it."""
     english = q.script == "en"
     spelt: set[str] = set()
     if english:  # an English question names the articles in pinyin (Qingshan → 青山)
         # a capitalised pinyin name is a name however common its word is (Qingdao → 青岛)
         spelt = {term for term, _ in pinyin_terms(q, texts.values()).terms}
         q = english_terms(q, texts.values())
-    weights = idf()[0]
+    weights, median = idf()
     owners: dict[str, str] = {}
     for term, weight in q.terms:
         if english:  # a pinyin spelling shares its weight among the words it spells (qingshan: 青山, 清单)
@@ -77,8 +90,7 @@ def named_articles(q: Question, texts: Mapping[str, str], median: float) -> list
         having = [aid for aid, text in texts.items() if term in text]
         if len(having) == 1:
             owners.setdefault(having[0], term)
-    named = [aid for aid in texts if aid in owners]
-    return named if len(named) >= 2 else []
+    return [aid for aid in texts if aid in owners]
 
 
 def holds_filler(q: Question, ranked: Ranked, row: int, kinds: Sequence[str] | None = None) -> bool:
