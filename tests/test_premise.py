@@ -11,7 +11,7 @@ import pytest
 from rag.answering.absent import asked_period, en_focus
 from rag.answering.premise import event_verbs, verb_forms
 from rag.answering.question import analyze
-from rag.answering.slot_check import asked_slot
+from rag.answering.asked_slot import asked_slot
 from rag.lang.glossary import english_measure
 from rag.lang.script import to_simplified
 from tests.seeds import lexical_asker

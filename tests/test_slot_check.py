@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.question import analyze
-from rag.answering.slot_check import asked_slot
+from rag.answering.asked_slot import asked_slot
 from rag.lang.script import script_of, to_simplified
 from tests.seeds import lexical_asker
 

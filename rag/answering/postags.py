@@ -74,3 +74,14 @@ def is_verb(word: str) -> bool:
 
 def tag(word: str) -> str | None:
     return word_tags().get(word)
+
+
+@lru_cache(maxsize=1)
+def pos_tokenizer():
+    """jieba's part-of-speech tagger over the package's own jieba tokenizer (its HMM tags unknown names: 李丰 nr):
+    for the slot check's names, where the dictionary table above does not reach (imported on first use)."""
+    import jieba.posseg
+
+    from rag.lang.words import jieba_tokenizer
+
+    return jieba.posseg.POSTokenizer(jieba_tokenizer())

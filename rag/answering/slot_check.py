@@ -3,7 +3,7 @@
 The answerability model (rag.answering.refusal) judges a question by how much of it the best article holds; an
 article that names the topic passes it even when it never gives the asked-for thing (a population, a prize, the
 winner, someone's university). This check reads the slot off the question and looks for a filler in the chosen
-units and the sentences beside them:
+units and the sentences beside them. The slot is read off the question by rag.answering.asked_slot:
 
 - 哪+classifier+head noun (哪所大学, 哪个支部, 哪家酒店; English "which university"): a name ending in that head
   (data/slot_heads.tsv), other than one the question already names — in a span naming the role the question asks
@@ -30,8 +30,6 @@ Every filler comes from the question-independent annotations of rag.answering.sl
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -39,18 +37,17 @@ import numpy as np
 from rag.answering.absent import absent_focus
 from rag.answering.model import Ranked
 from rag.answering.pool import PoolArticle
-from rag.answering.postags import is_verb, tag
+from rag.answering.asked_slot import Asked, asked_slot
+from rag.answering.postags import pos_tokenizer
 from rag.answering.premise import premise_gap, segments_naming
-from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
+from rag.answering.question import Question
 from rag.answering.slots import GENERIC_PLACE, GENERIC_TAIL, name_start, slot_words
 from rag.answering.units import Span
 from rag.lang.display import to_script
 from rag.lang.script import has_han, normalize
-from rag.lang.wordlists import alternation
-from rag.lang.words import jieba_tokenizer, tokens
+from rag.lang.words import jieba_tokenizer
 from rag.records import Answer
 
-_CLASSIFIER = r"(?:一)?(?:个|所|家|座|位|条|间|支|级)?"
 _NEAR_SENTENCES = 1  # sentences each side of a chosen unit that count as near it
 _RUNNERS_UP = 3  # the article's best-scored units, which count as near the chosen one
 SWAP_TOP = 5  # the article's best-scored units a slot filler may be taken from instead of the chosen unit
@@ -66,20 +63,12 @@ EVENT_BOUND = frozenset({"date", "place"})
 _CLAUSE_END = "，,。；;：:、“”（）()《》！？!? \n"
 
 
-@lru_cache(maxsize=1)
-def _pos_tokenizer():
-    """jieba's part-of-speech tagger over the package's own jieba tokenizer (its HMM tags unknown names: 李丰 nr)."""
-    import jieba.posseg
-
-    return jieba.posseg.POSTokenizer(jieba_tokenizer())
-
-
 def _tagged(text: str, tags: Sequence[str], qnorm: str) -> bool:
     """True when `text` holds a word of two or more characters tagged with one of `tags` that the question lacks.
     A two-character dictionary word tagged as a person (惠民) is a word before it is a name: only names the
     tagger found itself (李丰), longer ones (麦卡锡) and transliterations count as people."""
     freq = jieba_tokenizer().FREQ
-    for w in _pos_tokenizer().cut(text):
+    for w in pos_tokenizer().cut(text):
         if len(w.word) < 2 or not w.flag.startswith(tuple(tags)) or w.word in qnorm:
             continue
         if w.flag == "nr" and len(w.word) == 2 and freq.get(w.word):
@@ -96,180 +85,10 @@ def _same_measure(found: str, asked: str) -> bool:
     return any(found in words and asked in words for name, words in groups.items() if name in ("people", "units"))
 
 
-@lru_cache(maxsize=1)
-def _heads() -> tuple[re.Pattern, dict[str, tuple[str, ...]], re.Pattern]:
-    """The 哪+classifier+head pattern, English word → Chinese heads, and the English "which …" pattern."""
-    lists = slot_words()
-    zh = re.compile(rf"哪{_CLASSIFIER}({alternation(lists['head'])})")
-    english: dict[str, tuple[str, ...]] = {}
-    for name, words in lists.items():
-        if name.startswith("en:"):
-            for word in words:
-                english[word] = tuple(name[3:].split(","))
-    en = re.compile(rf"\bwhich ({alternation(english)})\b", re.I)
-    return zh, english, en
-
-
-def _kin_heads(head: str) -> tuple[str, ...]:
-    """A Chinese head and the heads of names of its kind (哪所学校: a name ending in 学校, 小学, 中学 …; the
-    `kin:` lists of data/slot_heads.tsv)."""
-    return (head, *slot_words().get(f"kin:{head}", ()))
-
-
-@dataclass(frozen=True)
-class Asked:
-    """The slot a question asks to fill and what would fill it."""
-
-    kind: str  # absent | head | count | amount | money | phone | person | date | when | why | origin | place
-    heads: tuple[str, ...] = ()  # a name must end in one of these (head)
-    measure: str | None = None  # a number must carry this measure (count)
-    anchor: str | None = None  # a word of the question that must be in the text read (counted noun, focus, role)
-    phrase: str = ""  # how the question asks it, for the refusal (是哪所大学, which university)
-    names_only: bool = False  # a person's name, not an organisation (叫什么名字)
-    events: tuple[str, ...] = ()  # the asked-for actions, rarest first (复评, 召开): a date or place must sit in a span naming the first the article names
-
-
-_COUNT = re.compile(r"(?:多少|(?<![这那哪])几)(?:万元|亿元|万人|平方米|公里|公斤|小时|分钟|个月|[个件位名家项次人天年岁元台辆架艘座所只条批场户吨米秒周倍期届])"
-                    r"([\u4e00-\u9fff]{2,8})")
-_PHONE_ASKED = re.compile(r"电话|手机号|\b(?:tele)?phone\b", re.I)  # 联系方式/邮箱/网址 may be answered otherwise
-_NAME_ASKED = re.compile(r"叫什么|名字|姓名|\bname\b", re.I)
-_HOW_MANY = re.compile(r"多少|几")
-_EN_COUNT = re.compile(r"\bhow (many|much)\b|\bnumber of\b|\bpopulation\b", re.I)
-# A date asked for in so many words; 什么时候/何时/when may be answered by 出发前, 会后, 近期: not checked.
-_DATE_ASKED = re.compile(r"哪天|哪一天|几号|几月|哪个月|日期|哪一日|什么日子|哪年|哪一年|"
-                         r"\b(what|which) (date|day|year)\b|\bon what date\b", re.I)
-# A time asked for less precisely: a date, a clock time or a time word answers it.
-_WHEN_ASKED = re.compile(r"什么时候|何时|何日|什么时间|\bwhen\b", re.I)
-# 为什么/为何 asks why unless a noun follows (被鉴定为什么价值: 为 + 什么价值); 目的/原因 when the question ends
-# asking it (目的是什么？), not when it asks a thing inside the purpose (目的是为了促进什么经济的发展)
-_WHY_ASKED = re.compile(r"(?:为什么|为何)(?P<after>[\u4e00-\u9fff]{0,4})|(?:目的|原因|用意)(?:是|为|在于)?(?:什么|何在)?[？?]?$|"
-                        r"\bwhy\b|\bpurpose\b|\breason\b", re.I)
-_ORIGIN_ASKED = re.compile(r"哪里人|哪儿人|什么地方人|籍贯|祖籍|原籍|老家在哪|\bwhere\b.*\b(?:from|born)\b|\bhometown\b", re.I)
-_WHOSE = re.compile(r"谁的([\u4e00-\u9fff]{2,6})")
-# A place said as someone's origin: the place right before 人 at the end of a clause (四川成都人，).
 _ORIGIN_PLACE_END = re.compile(r"人(?=[，,。；;、）)]|$)")
-# Tags of jieba's part-of-speech model that name a person, an organisation, a place.
 _PERSON_TAGS = ("nr",)
 _NAME_TAGS = ("nr", "nt", "nz")
 _PLACE_TAGS = ("ns", "nt")
-
-
-def _anchor(word: str | None) -> str | None:
-    """A word worth requiring in the text: two or more Han characters, not a question or light word."""
-    if not word or len(word) < 2 or not has_han(word) or word in QUESTION_WORDS or word in LIGHT_VERBS:
-        return None
-    return word
-
-
-def _counted_noun(norm: str) -> str | None:
-    """The noun a 多少+measure question counts (多少个行政村 → 行政村); None when a verb follows (多少人参加)."""
-    m = _COUNT.search(norm)
-    if not m:
-        return None
-    for tok in tokens(m.group(1)):
-        if len(tok) >= 2 and has_han(tok) and tok not in QUESTION_WORDS:
-            return None if is_verb(tok) or tag(tok) == "vn" else tok
-        if tok not in ("的", "之"):
-            return None
-    return None
-
-
-def _why_asked(text: str) -> bool:
-    """Whether the question asks why (or for a purpose), not a thing after 为 (被鉴定为什么价值)."""
-    m = _WHY_ASKED.search(text.strip())
-    if not m:
-        return False
-    after = list(_pos_tokenizer().cut(m.group("after"))) if m.group("after") else []
-    return not (after and after[0].flag in ("n", "ng", "nz"))
-
-
-_ROLE_FLAGS = ("n", "nz", "m")  # jieba tags of a role the asked name holds (第一名 m, 冠军 n, 负责人 n)
-_ASPECT = frozenset({"了", "过", "着"})
-
-
-def _head_role(norm: str, m: re.Match) -> str | None:
-    """The role a 哪+head question asks the holder of: the noun right before 是 (第一名是哪个支部) or the head noun
-    of the object of the verb right after the head (哪个支部拿了第一名); None otherwise (最后是: an adverb holds no
-    role)."""
-    before = norm[: m.start()]
-    words = list(_pos_tokenizer().cut(before[:-1]))[-1:] if before.endswith("是") else []
-    clause = re.split(r"[，,。？?！!；;]", norm[m.end():])[0]
-    after = [w for w in _pos_tokenizer().cut(clause) if w.word not in _ASPECT]
-    if len(after) >= 2 and after[0].flag.startswith("v"):
-        words += after[-1:]  # the object's head noun ends it (获得了城投集团擂台赛第一名 → 第一名)
-    for w in words:
-        if len(w.word) >= 2 and w.flag in _ROLE_FLAGS and w.word not in QUESTION_WORDS and has_han(w.word):
-            return w.word
-    return None
-
-
-def asked_slot(q: Question) -> Asked | None:
-    """The slot `q` asks to fill, when it is one this check reads; None for passages, lists and other kinds."""
-    if q.multi:
-        return None
-    norm = normalize(q.text)
-    zh_head, english, en_head = _heads()
-    m = zh_head.search(norm) if q.script != "en" else None
-    if m:
-        role = _head_role(norm, m)
-        return Asked("head", _kin_heads(m.group(1)), phrase="是" + m.group(0), events=(role,) if role else ())
-    m = en_head.search(q.text) if q.script == "en" else None
-    if m:
-        return Asked("head", english[m.group(1).lower()], phrase=m.group(0).lower())
-    if q.enum:
-        return None
-    focus = _anchor(q.focus[0]) if q.focus and q.script != "en" else None
-    if q.atype in ("number", "money", "percent") and q.script != "en" and _HOW_MANY.search(norm):
-        if q.measure:
-            noun = _anchor(_counted_noun(norm))
-            return Asked("count", measure=q.measure, anchor=noun, phrase=f"{noun or ''}有多少{q.measure}")
-        if focus and not is_verb(focus):
-            anchor = None if focus in slot_words().get("slot_noun", ()) else focus
-            return Asked("amount", anchor=anchor, phrase=f"{focus}是多少")
-        if q.atype == "money":  # 多少钱 (总投资多少钱, 花了多少钱): an amount of money, not any number (6个单位)
-            return Asked("money", phrase="金额")
-        return None
-    if q.atype == "phone" and _PHONE_ASKED.search(q.text if q.script == "en" else norm):
-        return Asked("phone", phrase="the phone number" if q.script == "en" else "联系电话")
-    if q.atype in ("number", "money", "percent") and _EN_COUNT.search(q.text):
-        # "how many books" counts in the measure word of its noun (rag/lang/data/count_nouns_en.tsv), as 多少本 does
-        if q.measure:
-            return Asked("count", measure=q.measure, phrase="the number asked for")
-        if q.atype == "money":  # how much (prize) money: an amount of money, not any number (6 units)
-            return Asked("money", phrase="the amount of money asked for")
-        return Asked("amount", phrase="the number asked for")
-    if _ORIGIN_ASKED.search(q.text if q.script == "en" else norm):
-        return Asked("origin", phrase="where they are from" if q.script == "en" else "籍贯（是哪里人）")
-    whose = _WHOSE.search(norm) if q.script != "en" else None
-    if whose:  # 谁的宣讲: a person or a body (谁的利益: 原创者) whose 宣讲 the text names
-        noun = next((_anchor(t) for t in tokens(whose.group(1)) if len(t) >= 2), None)
-        return Asked("person", anchor=noun, phrase=f"是谁的{noun or ''}")
-    if q.atype in ("person", "speaker") and "谁的" not in norm:
-        names_only = bool(_NAME_ASKED.search(norm))
-        # the role asked about (冠军是谁, 党委书记叫什么): it must be in the text; 姓名/名字 itself is no role
-        # (an adverb before 是谁 — 已经是谁, 最终是谁 — is no role either)
-        role = focus if focus and not is_verb(focus) and tag(focus) != "d" and not _NAME_ASKED.search(focus) else None
-        if q.script == "en":
-            return Asked("person", phrase="who", names_only=names_only)
-        who = re.search(r"谁", norm)
-        if role is None and who:  # a rank after 谁+verb (谁获得了第一名 → 第一名; not 谁主持了会议)
-            role = _head_role(norm, who)
-            role = role if role in slot_words().get("rank", ()) else None
-        phrase = (f"{role}叫什么名字" if role else "姓名") if names_only else f"{role or ''}是谁"
-        rank = (role,) if role in slot_words().get("rank", ()) else ()  # its holder is named with it (擂台赛第一名将代表…: not)
-        return Asked("person", anchor=role, phrase=phrase, names_only=names_only, events=rank)
-    weight = dict(q.terms)
-    events = tuple(sorted((w for w in dict.fromkeys(q.predicates + q.focus) if _anchor(w) and is_verb(w)),
-                          key=lambda w: -weight.get(w, 0.0))) if q.script != "en" else ()
-    if q.atype in ("date", "year") and _DATE_ASKED.search(norm):
-        return Asked("date", phrase="when" if q.script == "en" else "具体日期", events=events)
-    if q.atype in ("date", "year", "time") and _WHEN_ASKED.search(q.text if q.script == "en" else norm):
-        return Asked("when", phrase="when" if q.script == "en" else "时间", events=events)
-    if q.atype in ("purpose", "cause") and _why_asked(q.text if q.script == "en" else norm):
-        return Asked("why", phrase="why" if q.script == "en" else "原因或目的", events=events)
-    if q.atype == "place":
-        return Asked("place", phrase="where" if q.script == "en" else "具体地点", events=events)
-    return None
 
 
 def _near_spans(pa: PoolArticle, spans: Sequence[Span]) -> list[Span]:
