@@ -7,9 +7,10 @@ from __future__ import annotations
 import pytest
 
 from rag import evaluate as ev
+from rag.answering.asks import asks, second_ask
 from rag.answering.english import named_words
 from rag.answering.multi import named_articles
-from rag.answering.question import analyze, asks, second_ask
+from rag.answering.question import analyze
 from rag.answering.units import article_units
 from rag.lang.glossary import glossary_words
 from rag.lang.script import normalize

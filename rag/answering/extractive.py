@@ -15,6 +15,7 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
+from rag.answering.asks import asks
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
@@ -22,8 +23,8 @@ from rag.answering.multi import holds_filler, named_articles, per_article, sprea
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.question import (Question, analyze, asks, clean_question, names_a_person, points_back,
-                                     unanswerable, written_forms)
+from rag.answering.question import (Question, analyze, clean_question, names_a_person, points_back, unanswerable,
+                                     written_forms)
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
 from rag.answering.slot_check import filler_row, slot_refusal, unfilled

@@ -20,11 +20,12 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from rag.answering.asks import asks
 from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.question import Question, analyze, asks, synonyms
+from rag.answering.question import Question, analyze, synonyms
 from rag.answering.refusal import answerability
 from rag.lang.glossary import glossary_words
 from rag.lang.script import normalize

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from rag.answering.asks import ASKS, SECOND_ASK
 from rag.lang.glossary import chinese_of, english_measure
 from rag.lang.script import has_han, normalize, script_of
 from rag.lang.wordlists import read_rows
@@ -287,52 +288,13 @@ def _near(toks: Sequence[str], content: set[str]) -> tuple[str, ...]:
     return ()
 
 
-# Two asks in one question ("What project did they launch, and whose representative introduced it?"; 开展了什么
-#计划，由谁介绍的？): where the second begins, when the first asks too
-_SECOND_ASK = re.compile(r",\s*and\s+(?=(?:who|whom|whose|what|which|where|when|how|why)\b)|"
-                         r"[，,;；]\s*(?:又|还|并且|以及|而)?(?=[^，,。；;]*(?:谁|什么|哪|多少|几))", re.I)
-_ASKS = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how|why)\b|谁|什么|哪|多少|几", re.I)
-
-
-# Where a last ask may begin: as the first of two asks begins (_SECOND_ASK), after a question mark (是几号？黄俊德
-# 他们调研了多少家企业？), at "and (at) whose/which/who …" without a comma
-_LAST_ASK = re.compile(_SECOND_ASK.pattern + r"|[?？]\s*(?=\S)|,?\s+and\s+(?:(?:at|by|for|from|in|on|to|with)\s+)?"
-                       r"(?=(?:who|whom|whose|what|which|where|when|how|why)\b)", re.I)
-
-
-def asks(norm: str) -> list[str]:
-    """The asks of a question (search form) that asks more than once (…是几号？黄俊德他们调研了多少家企业？; "Where
-    was it held, and who chaired it?"; 那…的比武呢，哪天办的，谁讲的话？), in order, each with the words before it
-    that ask nothing (那…的比武呢，哪天办的); empty when it asks once."""
-    out: list[str] = []
-    start, pending = 0, ""
-    cuts = [(m.start(), m.end()) for m in _LAST_ASK.finditer(norm)] + [(len(norm), len(norm))]
-    for a, b in cuts:
-        piece = pending + norm[start:a]
-        if _ASKS.search(piece):
-            out.append(piece.strip(" ,，;；"))
-            pending = ""
-        else:
-            pending = piece + norm[a:b]
-        start = b
-    if pending.strip() and out:
-        out[-1] += pending
-    return out if len(out) >= 2 else []
-
-
-def second_ask(norm: str) -> str | None:
-    """The last ask of a question (search form) that asks more than once, else None."""
-    found = asks(norm)
-    return found[-1] if found else None
-
-
 def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
     """The kind of answer a question (search form) asks for; of a question with two asks, the first's (the
     answer holds both, and the first names the thing the second asks about)."""
     if quoted and "谁" in norm and any(len(q) >= 6 for q in quoted):
         return "speaker"  # “…”是谁说的
-    second = _SECOND_ASK.search(norm)
-    if second and _ASKS.search(norm[: second.start()]):
+    second = SECOND_ASK.search(norm)
+    if second and ASKS.search(norm[: second.start()]):
         first = atype_of(norm[: second.start()], quoted)
         if first != "unknown":
             return first
