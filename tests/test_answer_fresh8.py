@@ -78,6 +78,8 @@ def test_glossary_words_of_who_asked_and_who_spoke():
     assert glossary_words("at whose request") == ["委托", "邀请"]
     assert glossary_words("who gave the talk") == ["宣讲", "讲座", "主讲"]
     assert "主办" in glossary_words("hosted") and glossary_words("guidance") == ["指导"]
+    # Qingshan ¶3 …创新实施“12345”工作机制: "what mechanism did they roll out"
+    assert glossary_words("roll out") == ["推出", "实施"]
 
 
 @pytest.mark.slow
