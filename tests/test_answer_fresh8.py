@@ -148,3 +148,11 @@ def test_an_english_question_asking_two_articles_writers_answers_each(seed_engin
     assert set(answer.article_ids) == {SHIMA, QUAN} and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["谭海波"], ["齐巨儒"]]), answer.answer
     assert_well_cited(answer, seed_articles)
+
+
+def test_given_to_whom_across_articles_names_the_bodies(ask, seed_articles):
+    # Jinjiang ¶5 …为区政协、区法院…6个…标兵单位…颁发了荣誉证书 (was 余家洪's speech: a person, saying no 颁)
+    answer = ask("哪几篇报道里有颁发证书？分别颁给了谁？")
+    assert JINJIANG in answer.article_ids and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["区政协"], ["标兵单位"]]), answer.answer
+    assert_well_cited(answer, seed_articles)

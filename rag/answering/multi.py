@@ -214,6 +214,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
         if not len(mine):
             continue
         best = int(mine[np.argmax(adjusted[mine])])
+        by_body = False  # the line answers who by a body that did the question's act
         if distributive:  # asked of every article (这几篇分别在哪里): its line is its best unit that holds the kind
             for kinds in _filler_kinds(q):  # a place before an organisation for 哪里
                 filled = [int(r) for r in mine if holds_filler(q, ranked, int(r), kinds)]
@@ -221,7 +222,13 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                     # (由谁主持 → 会议由镇人大主席张晓敏主持, not 渠岸镇…王刚任组长); in English the rarest of its
                     # glossary words (who gave the opening speech → 致辞, before 会议)
                     acts = q.predicates or _english_act(q)
-                    filled = [r for r in filled if any(v in ranked.unit_of(r).text for v in acts)] or filled
+                    acting = [r for r in filled if any(v in ranked.unit_of(r).text for v in acts)]
+                    if acts and not acting:  # 颁给了谁: a body may be who received it or did it (…为区政协、
+                        # 区法院…6个…标兵单位颁发了荣誉证书), before a person who did something else
+                        acting = [int(r) for r in mine if holds_filler(q, ranked, int(r), ("org",))
+                                  and any(v in ranked.unit_of(int(r)).text for v in acts)]
+                        by_body = bool(acting)
+                    filled = acting or filled
                 if q.atype == "place" and verbs:  # where it was held: a unit saying so (在成都市文化馆举办), in
                     # the question's verb or its synonym, before one naming a place in passing
                     filled = [r for r in filled if says_verb(ranked.unit_of(r).text, verbs)] or filled
@@ -241,7 +248,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
             best = max((int(r) for r in mine), key=lambda r: (_question_weight(q, ranked.unit_of(r).text), adjusted[r]))
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
-        if (p >= model.multi_threshold or (distributive and p >= floor and holds_filler(q, ranked, best))
+        if (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
                 or (p >= floor and bool(saying))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]
