@@ -96,14 +96,16 @@ _OVERVIEW = re.compile(
     re.I,
 )
 _STRONG = re.compile(r"总结|概括|摘要|归纳|概述|综述|简述|简介|梳理|\bsummar(y|ies|i[sz]e|i[sz]ing)\b|\btl;?dr\b|\bgist\b|\brecap\b", re.I)
-_WEAK = re.compile(r"讲了什么|说了什么|讲的是什么|讲什么|说的是什么|写了什么|主要内容|大意|内容是什么|讲些什么|\bwhat('s| is| are| does| do)\b.*\babout\b", re.I)
+_WEAK = re.compile(r"讲了什么|说了什么|讲的是什么|讲什么|说的是什么|写了什么|主要内容|大意|内容是什么|讲些什么|"
+                   r"\bwhat('s| is| are| does| do)\b.*\babout\b|\bwhat (did|do|does)\b[^?]*\bsay\s*\??\s*$", re.I)
 _WHO = re.compile(r"谁|哪位|何人|\bwho\b", re.I)
 _ARTICLE_NOUN = re.compile(r"篇|文章|报道|新闻|稿子|\b(article|story|piece|report)s?\b", re.I)
 # Words of a request that are not part of the reference.
 _REQUEST_WORDS = re.compile(
     r"/?\b(summari[sz]e|summary|summaries|summarising|summarizing|tl;?dr|gist|recap|please|could|can|would|you|"
     r"give|me|write|make|the|a|an|of|on|about|article|articles|story|stories|piece|report|what|is|are|does|do|"
-    r"say|says|tell|us)\b|"
+    r"say|says|did|tell|us)\b|"
+    r"只看|只要|仅看|\bonly\b|\bjust\b|"
     r"请|帮我|帮忙|给我|一下|总结|概括|摘要|归纳|概述|综述|简述|简介|梳理|讲了什么|说了什么|讲的是什么|讲什么|"
     r"说的是什么|写了什么|主要内容|大意|内容是什么|讲些什么|那篇|这篇|一篇|篇|文章|报道|新闻|关于|有关|的|了|吧|呢|吗|"
     r"[\s,.!?;:，。！？；：、“”\"'《》]",
@@ -220,6 +222,11 @@ def _pick_pending(message: str, conversation: Conversation, articles: Mapping[st
     return resolve(message, [articles[i] for i in pending], Conversation())
 
 
+# "那孙宇呢？": the 那 goes, so that it is "孙宇呢？", a follow-up on its own name
+# (the word splitter would read 那孙宇 as one word); not 那天/那次/那个 …, which point back themselves.
+_THEN_WHAT_ABOUT = re.compile(r"^\s*(?:那么|那)(?![天次场个位些里边时年月篇件项份样])(?=[^，,。；;]{1,24}呢\s*[?？]?\s*$)")
+
+
 def answer_in_conversation(engine: ChatContext, question: str, conversation: Conversation | None = None, k: int | None = None,
                            filter: Filter = Filter()) -> Answer:
     """A cited answer; a follow-up (pronoun, or almost no words of its own) stays on the last answer's articles."""
@@ -236,13 +243,13 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     conversation = conversation or Conversation()
     question = clean_question(question)  # QuestionError (a ValueError) names a question too long to ask
     facts = facts_for(engine.articles)
-    scope = plan_scope(question, filter, facts, facts.anchor(engine.config))
+    scope = plan_scope(_THEN_WHAT_ABOUT.sub("", question), filter, facts, facts.anchor(engine.config))
     refusal = scope.refusal(question)
     if refusal is not None:
         yield refusal
         return
     corpus = ScopedCorpus(engine, scope, facts)
-    follow_up = bool(conversation.last_articles) and is_follow_up(question)
+    follow_up = bool(conversation.last_articles) and is_follow_up(scope.asked)
     listed = None if follow_up else digest_ids(scope, facts, corpus.retriever)
     if listed:
         yield scope.annotate(_digest(engine, question, listed))
@@ -302,7 +309,7 @@ def respond_stream(
     # One check for every way in (page, API, CLI): control and invisible characters go, a message over
     # MAX_QUESTION_CHARS raises QuestionError with the limit in its message.
     message = clean_question(message)
-    routed = _route(engine, message, conversation)
+    routed = _route(engine, message, conversation, filter)
     if routed is not None:
         yield routed
         return
@@ -315,7 +322,8 @@ def respond_stream(
     yield answer, conversation.add(answer_turn(message, answer))
 
 
-def _route(engine: ChatContext, message: str, conversation: Conversation) -> tuple[Reply, Conversation] | None:
+def _route(engine: ChatContext, message: str, conversation: Conversation,
+           filter: Filter = Filter()) -> tuple[Reply, Conversation] | None:
     """The reply to anything but a question (None for a question: `answer_stream` answers it)."""
     articles = engine.articles
     if not message:
@@ -332,12 +340,15 @@ def _route(engine: ChatContext, message: str, conversation: Conversation) -> tup
         if len(chosen) == 1:
             return _summary_reply(engine, message, chosen, conversation)
     topical = topic_request(message)
-    if topical is not None:
-        return _topic_reply(engine, message, topical, conversation)
-    request = summary_request(message)
-    if request is None:
+    request = None if topical is not None else summary_request(message)
+    if topical is None and request is None:
         return None
     shelf = list(articles.values())
+    ranged = _range_reply(engine, message, conversation, filter, request, shelf)
+    if ranged is not None:
+        return ranged
+    if topical is not None:
+        return _topic_reply(engine, message, topical, conversation)
     if request.all:
         return _overview_reply(engine, message, conversation)
     ids = resolve(request.reference, shelf, conversation)
@@ -351,6 +362,35 @@ def _route(engine: ChatContext, message: str, conversation: Conversation) -> tup
         ids = [a.id for a in shelf]
         return _clarify(message, ids, articles), conversation.add(Turn(message, "clarification"), ids[:MAX_OPTIONS])
     return _summary_reply(engine, message, ids, conversation, request.reference, shelf_number(request.reference, shelf))
+
+
+def _range_reply(engine: ChatContext, message: str, conversation: Conversation, filter: Filter,
+                 request: SummaryRequest | None, shelf: Sequence[Article]) -> tuple[Reply, Conversation] | None:
+    """What the articles of a range or an outlet report, for a summary request that names only dates or outlets
+    (只看2024年的报道讲了什么？, 荆楚网的文章讲了什么？, summarize the 2024 articles) or for the overview asked under
+    the filter bar's dates and outlets: one cited line per admitted article, newest first, saying the filter
+    (or a refusal naming the range when it admits none). None when neither applies: an article named by id or
+    shelf number, a topic or words naming an article beside the dates, or no dates and outlets at all."""
+    if request is not None and not request.all and by_id_or_number(request.reference, shelf, in_message=True):
+        return None
+    facts = facts_for(engine.articles)
+    scope = plan_scope(message, filter, facts, facts.anchor(engine.config))
+    if not scope.filter:
+        return None
+    named_here = any(s.kind != "recency" for s in scope.taken)
+    overview = request is not None and request.all
+    if not overview and not (named_here and not _residue(scope.question)):
+        return None  # a topic or an article named beside the dates: answered as before
+    answer = scope.refusal(message)
+    if answer is not None:  # as a question under the same range is refused: naming what was searched
+        return answer, conversation.add(answer_turn(message, answer))
+    ids = sorted(scope.allowed or (), key=lambda i: facts.articles[i].date or "", reverse=True)
+    if len(ids) == 1:  # the range holds one article: its summary, saying the range
+        summary, conversation = _summary_reply(engine, message, ids, conversation)
+        said = _say(f"筛选：{scope.description}", f"Filtered: {scope.description}", message)
+        return replace(summary, note=" · ".join(x for x in (said, summary.note) if x)), conversation
+    answer = scope.annotate(_digest(engine, message, ids))
+    return answer, conversation.add(answer_turn(message, answer))
 
 
 def _topic_reply(engine: ChatContext, message: str, request: TopicRequest, conversation: Conversation):

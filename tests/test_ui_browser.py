@@ -289,6 +289,23 @@ def test_the_filter_bar_limits_the_answers_and_each_answer_says_so(page):
     shot(page, "filters.png")
 
 
+def test_what_a_range_reports_from_the_filter_bar_or_the_message(page):
+    """Found in a newcomer's trial: 只看2024年的报道，讲了什么？ asked which article was meant, and the overview
+    ignored the filter bar."""
+    field(page, "rag-since").fill("2023-01-01")
+    field(page, "rag-until").fill("2023-12-31")
+    reply = ask(page, "这些文章讲了什么？")
+    assert "rag-answer" in reply.get_attribute("class") and "Filtered: 2023年1月1日至12月31日" in reply.inner_text()
+    cards = page.locator("#rag-sources .rag-turn").first.locator(".rag-source")
+    assert {cards.nth(i).get_attribute("data-article")[:3] for i in range(cards.count())} == {"000", "002"}
+    field(page, "rag-since").fill("")
+    field(page, "rag-until").fill("")
+    reply = ask(page, "只看2024年的报道，讲了什么？")
+    assert "rag-summary" in reply.get_attribute("class"), reply.inner_text()
+    assert "渠岸镇" in reply.inner_text() and "筛选：2024年1月1日至12月31日" in reply.inner_text()
+    shot(page, "range-summary.png")
+
+
 def test_refusal_looks_different_from_an_answer(page):
     answer = ask(page, "渠岸镇党委书记是谁？")
     refusal = ask(page, "小米集团回购了多少股份？")
