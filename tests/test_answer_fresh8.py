@@ -156,3 +156,12 @@ def test_given_to_whom_across_articles_names_the_bodies(ask, seed_articles):
     assert JINJIANG in answer.article_ids and not answer.refused, answer.answer
     assert ev.covers(answer.answer, [["区政协"], ["标兵单位"]]), answer.answer
     assert_well_cited(answer, seed_articles)
+
+
+def test_a_day_after_the_report_that_it_never_names_is_refused(ask, seed_articles):
+    # Qingshan (18 June 2023) reports the 6月16日 meeting: "postponed to 7月16日" is another event than its own
+    answer = ask("青山区的睦邻党建联席会为什么推迟到7月16日才召开？")
+    assert answer.refused and "7月16日" in answer.answer, answer.answer
+    # the day it does name is answered
+    answer = ask("青山区的睦邻党建联席会6月16日在哪里召开？")
+    assert not answer.refused and ev.covers(answer.answer, [["青山区图书馆"]]), answer.answer

@@ -16,6 +16,8 @@ whole text and title of the article(s) the chosen units come from:
 - the part of a year: a year's end, second half or quarter the question asks about (2024年底, the end of 2024)
   that starts after every read article's date, when no read article speaks of such a part of a year (年底,
   下半年, 季度): the results of the end of 2024 cannot be in a February 2024 report;
+- the day: a day the question names without a year (推迟到7月16日) that the text never names, after every read
+  article's date in its year;
 - completion: a when-question asking when a work is finished (什么时候完工, when will … be finished) whose read
   articles say no completion word (the `completion` list of data/slot_heads.tsv): the date they give is another
   event's (the visit to the bridge, not its opening).
@@ -26,6 +28,7 @@ from __future__ import annotations
 import re
 from typing import Sequence
 
+from rag.answering.english import english_dates
 from rag.answering.model import Ranked
 from rag.answering.postags import is_verb
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
@@ -172,6 +175,9 @@ def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None
         dated = [d[:7] for d in dates if re.match(r"\d{4}-\d{2}", d)]
         if dated and len(dated) == len(dates) and all(d < f"{year}-{month:02d}" for d in dated):
             return said
+    day = later_day(q, text, dates)
+    if day:
+        return day
     for year in dict.fromkeys(_YEAR.findall(normalize(q.text))):
         # every read article dated before that year: it cannot report on it (an earlier year may be looked back on,
         # and a question's wrong earlier year is too often its writer's slip: CRUD qa_dev 2021年 ← a 2023 article)
@@ -179,3 +185,29 @@ def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None
         if year not in text and dated and len(dated) == len(dates) and all(d < year for d in dated):
             return year if q.script == "en" else f"{year}年"
     return None
+
+
+# a day the question names without a year (推迟到7月16日, July 16)
+_DAY = re.compile(r"(?<![\d年])(\d{1,2})月(\d{1,2})[日号]")
+
+
+def later_day(q: Question, text: str, dates: Sequence[str]) -> str | None:
+    """A day the question names without a year (为啥推迟到7月16日才开？) that the read articles never mention and that
+    falls after every read article's date in its year: a report cannot tell of it (6月16日's meeting is the one it
+    reports). The day as the question says it, or None."""
+    norm = normalize(q.text)
+    if _YEAR.search(norm):
+        return None
+    days = [(int(m), int(d), f"{m}月{d}日") for m, d in _DAY.findall(norm)]
+    if q.script == "en":
+        days += [(int(m), int(d), f"{m}月{d}日") for m, d in (re.match(r"(\d+)月(\d+)日", x).groups() for x in english_dates(q.text))]
+    dated = [d for d in dates if re.match(r"\d{4}-\d{2}-\d{2}", d)]
+    if not days or not dated or len(dated) != len(dates):
+        return None
+    for month, dd, said in days:
+        if said in text or f"{month}月{dd}号" in text:
+            continue
+        if all(f"{month:02d}-{dd:02d}" > d[5:10] for d in dated):
+            return said
+    return None
+
