@@ -165,3 +165,13 @@ def test_a_day_after_the_report_that_it_never_names_is_refused(ask, seed_article
     # the day it does name is answered
     answer = ask("青山区的睦邻党建联席会6月16日在哪里召开？")
     assert not answer.refused and ev.covers(answer.answer, [["青山区图书馆"]]), answer.answer
+
+
+@pytest.mark.parametrize("question, refused", [
+    ("小枧镇提名镇长商俊成在签约仪式上强调了哪三点？", True),  # Shima ¶7: 小枧镇党委书记陈胡立强调,一是…
+    ("小枧镇党委书记陈胡立强调了哪三点？", False),
+    ("孙宇要求领导干部坚持哪“三高”？", False),  # Qu'an: 孙宇带领…。他表示…他要求,领导干部要坚持高站位…: 他 may be him
+])
+def test_a_speech_given_to_someone_the_article_never_has_say_it(ask, question, refused):
+    answer = ask(question)
+    assert answer.refused == refused, answer.answer

@@ -21,6 +21,7 @@ from typing import Callable, Sequence
 
 from rag.answering.model import Ranked
 from rag.answering.pool import PoolArticle
+from rag.answering.postags import pos_tokenizer
 from rag.answering.units import Span
 from rag.answering.question import Question, synonyms
 from rag.lang.script import normalize
@@ -100,7 +101,39 @@ def missing_title(q: Question, text: str) -> str | None:
     return None
 
 
-RULES: dict[str, Callable[[Question, str], str | None]] = {"event": missing_event, "title": missing_title}
+# what someone is asked to have said (商俊成强调了哪三点): the article must give that speech to that person
+SPEECH_VERBS = ("强调", "指出", "表示", "提出", "要求")
+_SENTENCE = re.compile(r"[^。！？!?\n]+")
+
+
+def missing_speaker(q: Question, text: str) -> str | None:
+    """A person the question has say something (小枧镇提名镇长商俊成在签约仪式上强调了哪三点？) whom the read text names
+    but never has say it: every sentence with that speech verb gives it to someone else (陈胡立强调), none to a
+    pronoun. The person and verb (商俊成强调), or None."""
+    if q.script == "en":
+        return None
+    words = [(w.word, w.flag) for w in pos_tokenizer().cut(normalize(q.text))]
+    for i, (word, _) in enumerate(words):
+        if word not in SPEECH_VERBS:
+            continue
+        name = None
+        for before, flag in reversed(words[:i]):  # the nearest name before the verb, in its clause
+            if not re.search(r"[\u4e00-\u9fff]", before):
+                break
+            if flag == "nr" and len(before) >= 2:
+                name = before
+                break
+        if not name or name not in text:
+            continue
+        said = [m.group() for m in _SENTENCE.finditer(text) if word in m.group()]
+        # 他要求… after 孙宇…: a pronoun may stand for the person
+        if said and not any(name in sentence or re.search("[他她]", sentence[: sentence.find(word)]) for sentence in said):
+            return f"{name}{word}"
+    return None
+
+
+RULES: dict[str, Callable[[Question, str], str | None]] = {"event": missing_event, "title": missing_title,
+                                                           "speaker": missing_speaker}
 
 
 def read_text(ranked: Ranked, rows: Sequence[int]) -> str:
