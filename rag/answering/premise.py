@@ -110,9 +110,10 @@ def missing_speaker(q: Question, text: str) -> str | None:
     """A person the question has say something (小枧镇提名镇长商俊成在签约仪式上强调了哪三点？) whom the read text names
     but never has say it: every sentence with that speech verb gives it to someone else (陈胡立强调), none to a
     pronoun. The person and verb (商俊成强调), or None."""
-    if q.script == "en":
-        return None
-    words = [(w.word, w.flag) for w in pos_tokenizer().cut(normalize(q.text))]
+    norm = normalize(q.text)
+    if q.script == "en" or not any(v in norm for v in SPEECH_VERBS):
+        return None  # (jieba's tagger is loaded only for a question that has someone say something)
+    words = [(w.word, w.flag) for w in pos_tokenizer().cut(norm)]
     for i, (word, _) in enumerate(words):
         if word not in SPEECH_VERBS:
             continue
