@@ -103,3 +103,12 @@ def test_chat_and_batch_hand_the_kept_answer_on(engine):
     (_, first), (_, second) = ask_records(engine, [{"id": "a", "question": MECHANISM},
                                                   {"id": "b", "question": WHO_SUMMED_UP, "follows": "a"}])
     assert not second["refused"] and ev.covers(second["answer"], [["陶胜旺"]]), second["answer"]
+
+
+def test_a_follow_up_refused_for_its_slot_says_so_not_answerability(ask):
+    # 她的电话是多少？ after the chair's name: the Quan article gives no phone number; the refusal's note names the
+    # follow-up's slot check (it read "answerability 0.45 < 0.08" though the score passed)
+    before = ask("渠岸镇干部大会是谁主持的？")
+    answer = ask("她的电话是多少？", focus=tuple(before.article_ids), previous="渠岸镇干部大会是谁主持的？", before=before)
+    assert answer.refused and answer.article_ids == [] and "电话" in answer.answer, answer.answer
+    assert answer.note == "follow-up: its article holds no phone", answer.note

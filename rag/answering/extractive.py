@@ -264,9 +264,14 @@ class ExtractiveAnswerer(Answerer):
             # a follow-up stays on the article its conversation is about: refused only when that article
             # holds nothing of the kind asked for (the answerability model judges questions on their own)
             follow_up = bool(request.focus and request.previous)
-            if ((p < model.threshold or too_little_of_it(q, ranked, model)) and not follow_up) or (follow_up and slot):
+            low, thin = p < model.threshold, too_little_of_it(q, ranked, model)
+            if ((low or thin) and not follow_up) or (follow_up and slot):
                 best = ranked.article_of(int(ranked.order()[0])).article
-                return refusal(q, hits, articles, note=f"answerability {p:.2f} < {model.threshold:.2f}", slot=slot, about=best)
+                # the note names the check that refused (a follow-up is refused by the slot alone)
+                note = (f"follow-up: its article holds no {slot}" if follow_up
+                        else f"answerability {p:.2f} < {model.threshold:.2f}" if low
+                        else f"the best article holds under {model.min_article_coverage:.2f} of the question's words")
+                return refusal(q, hits, articles, note=note, slot=slot, about=best)
             rows = select(ranked, model, q, adjusted)
             acting = acting_names_row(q, ranked, rows, adjusted)
             if acting is not None:
