@@ -20,6 +20,7 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from rag.answering.model import Ranked
+from rag.answering.names import name_words
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import pos_tokenizer
 from rag.answering.units import Span
@@ -49,7 +50,7 @@ def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, tuple[
             titles.append(word)
         elif kind == "title_en":
             english_titles.append((re.compile(word, re.I), forms))
-        else:
+        elif kind != "rank":  # (rank rows: _ranks)
             raise ValueError(f"data/premise.tsv: unknown kind {kind!r}")
     return verbs, tuple(english), tuple(sorted(titles, key=len, reverse=True)), tuple(english_titles)
 
@@ -101,6 +102,57 @@ def missing_title(q: Question, text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _ranks() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """How a question asks a place in a ranking (第几名, 名次) and the words a sentence gives one with (第一名, 冠军)."""
+    asks, gives = [], []
+    for row in read_rows("rag.answering", "data/premise.tsv", 2, 3):
+        if row[0] == "rank":
+            asks.append(row[1])
+            gives += row[2].split() if len(row) > 2 else []
+    return tuple(asks), tuple(dict.fromkeys(gives))
+
+
+def _people(norm: str, text: str) -> list[str]:
+    """The persons a Chinese question names (jieba's nr words that start with a surname) that `text` writes."""
+    surnames = name_words()["surname"]
+    return list(dict.fromkeys(w.word for w in pos_tokenizer().cut(norm) if w.flag == "nr" and 2 <= len(w.word) <= 4
+                              and (w.word[0] in surnames or w.word[:2] in surnames) and w.word in text))
+
+
+def wrong_holder(q: Question, text: str) -> str | None:
+    """A job title the question gives its one named person (王仕军…以石马镇党委书记的身份) that the read text
+    writes, but never in a stretch between punctuation with that person (主讲人王仕军教授; 镇党委书记魏爱军): the
+    person and title (王仕军 党委书记), or None."""
+    norm = normalize(q.text)
+    if q.script == "en":
+        return None
+    title = next((t for t in _table()[2] if t in norm), None)
+    if not title or title not in text:
+        return None  # (a title never written: missing_title)
+    people = _people(norm, text)
+    if len(people) != 1:
+        return None
+    person = people[0]
+    stretches = [m.group() for m in _SEGMENT.finditer(text) if person in m.group()]
+    return None if any(title in s for s in stretches) else f"{person} {title}"
+
+
+def missing_rank(q: Question, text: str) -> str | None:
+    """A place in a ranking the question asks of its one named person (郑素秀…拿了第几名) that no sentence of the
+    read text naming that person gives (第一名, 冠军): the person and the ask (郑素秀 第几名), or None."""
+    norm = normalize(q.text)
+    asks, gives = _ranks()
+    ask = next((a for a in asks if a in norm), None)
+    if q.script == "en" or not ask:
+        return None
+    people = _people(norm, text)
+    if len(people) != 1:
+        return None
+    said = [m.group() for m in _SENTENCE.finditer(text) if people[0] in m.group()]
+    return None if any(g in s for s in said for g in gives) else f"{people[0]} {ask}"
+
+
 # what someone is asked to have said (商俊成强调了哪三点): the article must give that speech to that person
 SPEECH_VERBS = ("强调", "指出", "表示", "提出", "要求")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
@@ -134,7 +186,8 @@ def missing_speaker(q: Question, text: str) -> str | None:
 
 
 RULES: dict[str, Callable[[Question, str], str | None]] = {"event": missing_event, "title": missing_title,
-                                                           "speaker": missing_speaker}
+                                                           "speaker": missing_speaker, "holder": wrong_holder,
+                                                           "rank": missing_rank}
 
 
 def read_text(ranked: Ranked, rows: Sequence[int]) -> str:
