@@ -67,3 +67,10 @@ def test_the_ministry_of_finance_is_a_news_phrase_not_a_name(seed_articles):
     question = "What's the name of the alliance that Huang Junde's company formed with the Qingdao office of the Ministry of Finance and others?"
     assert unmet_english(analyze(question), texts) is None
     assert unmet_english(analyze("Did Tesla open a factory in Qingdao?"), texts) == "Tesla"
+
+
+def test_a_purpose_said_by_what_the_plan_brings_about(ask):
+    # Qingshan: …开展循环书屋计划,带动全社会读书习惯养成… (带动 opens the purpose clause), not the meeting's 为推动…
+    answer = ask("青山区两个街道在联席会上搞循环书屋计划，目的是什么？")
+    assert not answer.refused and "读书习惯" in to_simplified(answer.answer), answer.answer
+    assert "为推动区域化党建纵深发展" not in to_simplified(answer.answer), answer.answer
