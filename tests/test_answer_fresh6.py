@@ -74,3 +74,17 @@ def test_a_purpose_said_by_what_the_plan_brings_about(ask):
     answer = ask("青山区两个街道在联席会上搞循环书屋计划，目的是什么？")
     assert not answer.refused and "读书习惯" in to_simplified(answer.answer), answer.answer
     assert "为推动区域化党建纵深发展" not in to_simplified(answer.answer), answer.answer
+
+
+def test_who_is_quoted_asks_for_a_speaker():
+    assert analyze("who from the group is quoted about it?").atype == "speaker"
+    assert analyze("Who was quoted?").atype == "speaker"
+
+
+@pytest.mark.slow
+def test_an_english_second_ask_for_the_quoted_person(seed_engine):
+    # Qingdao: 7月6日,青岛城投集团举办…擂台赛。“…探索。”集团党委委员、工会主席郭健说 (group 集团, quoted 说: glossary)
+    answer = seed_engine.ask("When did Qingdao Chengtou Group hold its five-star Party organization contest, "
+                             "and who from the group is quoted about it?")
+    assert not answer.refused, answer.answer
+    assert all(k in to_simplified(answer.answer) for k in ("7月6日", "郭健")), answer.answer

@@ -101,7 +101,7 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
     ("source", re.compile(r"哪家(报|媒体|网站)|哪个(媒体|网站)|来源|出处|\b(newspaper|outlet|source|published)\b|"
                           r"(报道|文章|新闻|稿件|消息|这篇|那篇|本文)[^，。？?]{0,8}(哪天|哪一天|什么时候|何时|几号|什么日期|哪个日期)"
                           r"(发布|发表|刊登|刊发|登出|发出|发稿)", re.I)),
-    ("speaker", re.compile(r"(是)?谁(说|讲|提出|表示|指出|强调)的?|出自谁|\bwho said\b", re.I)),
+    ("speaker", re.compile(r"(是)?谁(说|讲|提出|表示|指出|强调)的?|出自谁|\bwho said\b|\bwho\b[\w\s-]{0,30}?\b(?:is|was|were|are|gets|got) quoted\b", re.I)),
     ("title", re.compile(r"(什么|哪个|何种)(职务|职位|身份|头衔|职称|级别)|担任(什么|何|哪)|任(什么|何)职|是什么(官|职)|"
                          r"\bwhat (is|was) (his|her|their) (job|title|position|role)\b|\bwhat position\b", re.I)),
     ("person", re.compile(r"(书记|部长|主任|镇长|主席|局长|市长|县长|区长|经理|董事长|总裁|教授|负责人|所长|队长|院长|校长|发言人|"
