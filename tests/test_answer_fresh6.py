@@ -10,6 +10,7 @@ from rag.answering.english import unmet_english
 from rag.answering.premise import missing_rank, wrong_holder
 from rag.answering.question import analyze
 from rag.answering.units import article_units
+from rag.batch import ask_records
 from rag.lang.script import normalize, to_simplified
 from tests.seeds import QINGDAO, SHIMA, lexical_asker
 
@@ -88,3 +89,12 @@ def test_an_english_second_ask_for_the_quoted_person(seed_engine):
                              "and who from the group is quoted about it?")
     assert not answer.refused, answer.answer
     assert all(k in to_simplified(answer.answer) for k in ("7月6日", "郭健")), answer.answer
+
+
+@pytest.mark.slow
+def test_an_english_follow_up_on_where_the_bridge_is(seed_engine):
+    # Shima: …涪江大桥工程项目,该项目位于…,位于青义镇、石马镇交界 (border 交界, location 位于: glossary)
+    lines = [{"id": "a", "question": "仪式结束以后参会的人去现场参观了什么项目？"},
+             {"id": "b", "question": "What about that bridge's location - on the border of which towns is it?", "follows": "a"}]
+    answer = [obj for _rec, obj in ask_records(seed_engine, lines, strict=True)][1]
+    assert not answer["refused"] and "青义镇" in to_simplified(answer["answer"]), answer["answer"]
