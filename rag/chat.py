@@ -5,7 +5,8 @@
 `Conversation` is plain immutable data (the UI keeps it in gr.State); every call returns a new one.
 
 Topic summaries (总结一下关于…的报道, summarize the coverage of …) and timelines (按时间顺序…, timeline of …)
-are recognised first (rag.answering.topic_request). Article references in summary requests: `/summarize all` and overview phrasings (这些文章讲了什么, summarize
+are recognised first (rag.answering.topic_request) and keep to the dates and outlets the message names and the
+filter sets, as a question does (rag.scope.plan). Article references in summary requests: `/summarize all` and overview phrasings (这些文章讲了什么, summarize
 all) ask for the overview; otherwise the reference is resolved by rag.references, as on the command line and in
 the API (an id, a shelf number such as 第3篇 — counted from 1 in shelf order, which the summary then says — an
 id's start, a title fragment or words of the article), with one addition of the chat's: 这篇/this article/it
@@ -20,7 +21,7 @@ from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
 from rag.answering.question import NO_WORDS, clean_question, has_words, is_follow_up
-from rag.answering.topic_request import TopicRequest, topic_request
+from rag.answering.topic_request import TopicRequest, topic_of, topic_request
 from rag.contracts import ChatContext
 from rag.ingest.articles import Article
 from rag.lang.display import to_script
@@ -348,7 +349,7 @@ def _route(engine: ChatContext, message: str, conversation: Conversation,
     if ranged is not None:
         return ranged
     if topical is not None:
-        return _topic_reply(engine, message, topical, conversation)
+        return _topic_reply(engine, message, topical, conversation, filter)
     if request.all:
         return _overview_reply(engine, message, conversation)
     ids = resolve(request.reference, shelf, conversation)
@@ -393,11 +394,21 @@ def _range_reply(engine: ChatContext, message: str, conversation: Conversation, 
     return answer, conversation.add(answer_turn(message, answer))
 
 
-def _topic_reply(engine: ChatContext, message: str, request: TopicRequest, conversation: Conversation):
-    """A topic summary or a timeline of the articles about the topic; follow-ups stay on the articles it cites."""
+def _topic_reply(engine: ChatContext, message: str, request: TopicRequest, conversation: Conversation,
+                 filter: Filter = Filter()):
+    """A topic summary or a timeline of the articles about the topic within the dates and outlets the message
+    names and `filter` sets (rag.scope.plan, as for a question), saying that range, or refusing naming it when
+    it holds no article; follow-ups stay on the articles it cites."""
     language = "en" if script_of(message) == "en" else "zh"
+    facts = facts_for(engine.articles)
+    scope = plan_scope(message, filter, facts, facts.anchor(engine.config))
+    refusal = scope.refusal(message)
+    if refusal is not None:
+        return refusal, conversation.add(answer_turn(message, refusal))
+    # the topic without the dates and outlets the scope took over (总结一下2024年关于党建的报道 → 党建)
+    topic = (topic_of(scope.question) if scope.taken else "") or request.topic
     make = engine.timeline if request.kind == "timeline" else engine.summarize_topic
-    reply = make(request.topic, language).in_script(_reply_script(message))
+    reply = scope.annotate_summary(make(topic, language, scope.filter), topic).in_script(_reply_script(message))
     return reply, conversation.add(Turn(message, "summary", tuple(reply.article_ids)))
 
 

@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     common_flags(p, llm=True)
     p.add_argument("topic")
     p.add_argument("--json", action="store_true")
+    add_filter_flags(p)
 
     p = sub.add_parser("eval", help="score retrieval, answers or summaries on an eval file")
     common_flags(p, llm=True)
@@ -304,8 +305,8 @@ def cmd_ask(args, cfg: Config) -> int:
 def cmd_summarize(args, cfg: Config) -> int:
     if sum(map(bool, (args.id, args.all, args.about))) != 1:
         raise UserError("give one of: an article ID, --all, --about TOPIC")
-    if not args.all and (args.since or args.until or args.source):
-        raise UserError("--since, --until and --source choose the articles of --all, not one article or a topic")
+    if args.id and (args.since or args.until or args.source):
+        raise UserError("--since, --until and --source choose the articles of --all or --about, not one article")
     _filter(args)  # a malformed date is an error before the index is loaded
     engine = _engine(args, cfg)
     if args.all:
@@ -320,7 +321,7 @@ def cmd_summarize(args, cfg: Config) -> int:
         else:
             summary = engine.overview()
     elif args.about:
-        summary = engine.summarize_topic(args.about, _language(args.about))
+        summary = _topic_in_scope(engine, args.about, _filter(args, engine), engine.summarize_topic)
     else:
         summary = engine.summarize(_resolve(args.id, engine.articles.values()))
     return print_summary(summary.to_json(), args.json)
@@ -329,8 +330,18 @@ def cmd_summarize(args, cfg: Config) -> int:
 def cmd_timeline(args, cfg: Config) -> int:
     if not args.topic.strip():
         raise UserError("give a topic: rag timeline \"台风\"")
-    summary = _engine(args, cfg).timeline(args.topic, _language(args.topic))
+    _filter(args)  # a malformed date is an error before the index is loaded
+    engine = _engine(args, cfg)
+    summary = _topic_in_scope(engine, args.topic, _filter(args, engine), engine.timeline)
     return print_summary(summary.to_json(), args.json)
+
+
+def _topic_in_scope(engine, text: str, f, make):
+    """A topic summary or timeline (`make`) of `text` within the flags' filter `f` and the dates and outlets
+    `text` names (rag.scope.plan, as for a question: --about "2024年党建"), saying the range it kept to."""
+    scope = engine.scope(text, f)
+    topic = (scope.question.strip() if scope.taken else "") or text
+    return scope.annotate_summary(make(topic, _language(topic), scope.filter), topic)
 
 
 def _language(text: str) -> str:

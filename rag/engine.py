@@ -39,7 +39,7 @@ from rag.config import Config
 from rag.contracts import Answerer, Retriever, Summarizer
 from rag.ingest.articles import Article, LoadReport, Skipped
 from rag.ingest.formats import clip
-from rag.records import Answer, Filter, Hit, Reply, Summary
+from rag.records import Answer, Filter, Hit, Reply, Summary, TopicMatch
 from rag.scope.facts import facts_for
 from rag.scope.plan import Scope, plan_scope
 from rag.scope.retriever import ScopedRetriever
@@ -134,22 +134,27 @@ class _SnapshotReads:
                None if article_ids is None else tuple(a.id for a in articles))
         return self.workload.run(True, lambda: self.summarizer.overview(articles), key=key)
 
-    def summarize_topic(self, topic: str, language: str = "zh") -> Summary:
-        """A cited summary of the articles about `topic`, grouped when there are many (heavy: it reads up to
-        hundreds of articles; the same one asked for at once is made once)."""
+    def summarize_topic(self, topic: str, language: str = "zh", filter: Filter = Filter()) -> Summary:
+        """A cited summary of the articles about `topic` within `filter`'s dates and outlets, grouped when there
+        are many (heavy: it reads up to hundreds of articles; the same one asked for at once is made once)."""
+        return self.workload.run(True, lambda: self.summarizer.topic(self._match(topic, language, filter)),
+                                 key=("topic", self.summarizer.backend, topic, language, filter, id(self._snapshot)))
+
+    def timeline(self, topic: str, language: str = "zh", filter: Filter = Filter()) -> Summary:
+        """The articles about `topic` within `filter` as dated, cited events, oldest first (heavy, merged, as a
+        topic summary)."""
+        return self.workload.run(True, lambda: self.summarizer.timeline(self._match(topic, language, filter)),
+                                 key=("timeline", self.summarizer.backend, topic, language, filter, id(self._snapshot)))
+
+    def _match(self, topic: str, language: str, filter: Filter) -> TopicMatch:
+        """The articles about `topic` among those `filter` admits (searches kept within it, in the index)."""
         from rag.answering.topics import match_topic
 
-        return self.workload.run(
-            True, lambda: self.summarizer.topic(match_topic(topic, self.articles, self.retriever, language)),
-            key=("topic", self.summarizer.backend, topic, language, id(self._snapshot)))
-
-    def timeline(self, topic: str, language: str = "zh") -> Summary:
-        """The articles about `topic` as dated, cited events, oldest first (heavy, merged, as a topic summary)."""
-        from rag.answering.topics import match_topic
-
-        return self.workload.run(
-            True, lambda: self.summarizer.timeline(match_topic(topic, self.articles, self.retriever, language)),
-            key=("timeline", self.summarizer.backend, topic, language, id(self._snapshot)))
+        if not filter:
+            return match_topic(topic, self.articles, self.retriever, language)
+        facts = facts_for(self.articles)
+        admitted = {i: self.articles[i] for i in facts.matching(filter)}
+        return match_topic(topic, admitted, ScopedRetriever(self.retriever, facts, scope=filter), language)
 
 
 class EngineView(_SnapshotReads):

@@ -1,5 +1,5 @@
-"""The command line's filter flags (`--since`, `--until`, `--source`, `--date-anchor` on `rag search`, `ask` and
-`summarize --all`), read into a `rag.records.Filter` (rag.scope.filters), and how an article's date reads in a
+"""The command line's filter flags (`--since`, `--until`, `--source`, `--date-anchor` on `rag search`, `ask`,
+`summarize --all`/`--about` and `timeline`), read into a `rag.records.Filter` (rag.scope.filters), and how an article's date reads in a
 terminal."""
 
 from __future__ import annotations

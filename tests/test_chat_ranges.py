@@ -99,3 +99,51 @@ def test_that_day_still_points_back(engine):
     (_, reply), _ = say(engine, "青山区的睦邻党建共同体联席会在哪里召开？", "那天呢？")
     assert isinstance(reply, Answer) and cited(reply) == {QINGSHAN}
     assert not isinstance(reply, Clarification)
+
+
+# ---- topic summaries and timelines keep to the dates and outlets (issue #20) ------------------------------
+# The trial's 总结一下2024年关于党建的报道 summarised all five articles, and a topic summary ignored the filter bar.
+
+
+@pytest.mark.parametrize("message, filter, articles, said", [
+    ("总结一下2024年关于党建的报道", Filter(), {QUAN}, "2024年1月1日至12月31日"),
+    ("总结一下2023年关于党建的报道", Filter(), DATED_2023, "2023年1月1日至12月31日"),
+    ("总结一下荆楚网关于党建的报道", Filter(), {QINGSHAN}, "荆楚网"),
+    ("总结一下关于党建的报道", Filter(since="2024-01-01"), {QUAN}, "2024年1月1日以来"),
+    ("总结一下关于党建的报道", Filter(sources=("大众日报",)), {QINGDAO}, "大众日报"),
+    ("按时间顺序梳理党建的报道", Filter(until="2023-12-31"), DATED_2023, "2023年12月31日及以前"),
+    ("按时间顺序梳理2023年的基层党建共建活动", Filter(), {SHIMA}, "2023年1月1日至12月31日"),
+])
+def test_a_topic_summary_or_timeline_keeps_to_the_range_and_says_it(engine, message, filter, articles, said):
+    (reply,), conversation = say(engine, message, filter=filter)
+    assert isinstance(reply, Summary) and reply.citations, reply
+    assert cited(reply) == articles and f"筛选：{said}" in reply.note
+    assert "2024" not in reply.title and "2023" not in reply.title and "荆楚网" not in reply.title  # the topic alone
+    assert set(conversation.last_articles) == articles
+    unfiltered, _ = say(engine, message.replace("2024年", "").replace("2023年", "").replace("荆楚网", ""))
+    assert len(cited(unfiltered[0])) > len(articles)  # the same request without the range reads more
+
+
+@pytest.mark.parametrize("message, filter, said", [
+    ("总结一下2022年关于党建的报道", Filter(), "没有符合检索范围的文章：2022年1月1日至12月31日"),
+    ("总结一下新华社关于党建的报道", Filter(), "没有来自新华社的报道"),
+    ("summarize the coverage of party building in 2022", Filter(), "No article matches the range searched: January 1"),
+])
+def test_a_topic_request_over_a_range_without_articles_is_refused_naming_it(engine, message, filter, said):
+    (reply,), _ = say(engine, message, filter=filter)
+    assert isinstance(reply, Answer) and reply.refused and said in reply.answer and not reply.citations
+
+
+@pytest.mark.parametrize("message, filter, said", [
+    ("总结一下2024年关于睦邻的报道", Filter(), "检索范围内没有关于“睦邻”的报道：2024年1月1日至12月31日"),
+    ("timeline of party building in 2024", Filter(), "range searched: January 1 – December 31, 2024"),
+    ("总结一下关于睦邻的报道", Filter(sources=("农业科技报-中国农科新闻网",)), "检索范围内没有关于“睦邻”的报道"),
+])
+def test_a_range_with_articles_none_about_the_topic_says_so_naming_it(engine, message, filter, said):
+    (reply,), _ = say(engine, message, filter=filter)
+    assert isinstance(reply, Summary) and not reply.citations and said in reply.summary
+
+
+def test_an_unfiltered_topic_summary_says_no_range(engine):
+    (reply,), _ = say(engine, "总结一下关于党建的报道")
+    assert isinstance(reply, Summary) and len(cited(reply)) == 5 and not (reply.note or "").startswith("筛选")

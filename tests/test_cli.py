@@ -86,6 +86,26 @@ def test_ask_search_and_summarize_keep_to_the_filters(seed_config, seed_engine):
     assert sorted({c["article_id"][:3] for c in summary["citations"]}) == ["000", "001", "002"]
 
 
+
+def test_topic_summary_and_timeline_keep_to_the_filters_and_the_topics_own_year(seed_config, seed_engine):
+    """Issue #20: `summarize --about` and `timeline` read only the articles within --since/--until/--source and a
+    year or outlet the topic names, say the range, and refuse naming it when no article there is about the topic."""
+    where = ("--corpus", str(seed_config.corpus[0]), "--index", str(seed_config.index_dir), "--quiet")
+    out = rag("summarize", "--about", "党建", "--since", "2024", "--json", *where)
+    summary = json.loads(out.stdout)
+    assert out.returncode == 0 and {c["article_id"][:3] for c in summary["citations"]} == {"004"}
+    assert "筛选：2024年1月1日以来" in summary["note"] and summary["title"].startswith("关于“党建”")
+    out = rag("summarize", "--about", "2023年党建", "--json", *where)  # the topic's own year
+    summary = json.loads(out.stdout)
+    assert {c["article_id"][:3] for c in summary["citations"]} == {"000", "002"} and "2023年" not in summary["title"]
+    out = rag("timeline", "党建", "--source", "荆楚网", "--json", *where)
+    timeline = json.loads(out.stdout)
+    assert {c["article_id"][:3] for c in timeline["citations"]} == {"002"} and "筛选：荆楚网" in timeline["note"]
+    out = rag("timeline", "睦邻", "--since", "2024-01", *where)
+    assert out.returncode == 0 and "检索范围内没有关于“睦邻”的报道：2024年1月1日以来" in out.stdout
+    out = rag("summarize", "--about", "党建", "--until", "June", *where)
+    assert out.returncode == 2 and "--until: not a date: 'June'" in out.stderr
+
 def test_every_printed_citation_says_its_date(seed_config, seed_engine):
     out = rag("ask", "6月份有哪些党建活动？", "--corpus", str(seed_config.corpus[0]), "--index", str(seed_config.index_dir))
     lines = [ln for ln in out.stdout.splitlines() if ln.startswith("[")]

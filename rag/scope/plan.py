@@ -19,7 +19,7 @@ from rag.answering.candidates import article_text
 from rag.lang.display import to_script
 from rag.lang.script import script_of, search_twin
 from rag.lang.when import Span, TimeQuery, parse, strip
-from rag.records import Answer, Filter
+from rag.records import Answer, Filter, Summary
 from rag.scope.facts import CorpusFacts
 from rag.scope.filters import describe_filter, merged
 
@@ -84,6 +84,24 @@ class Scope:
             said = f" (Searched: {self.description}.)" if self.lang == "en" else to_script(f"（检索范围：{self.description}）", self.lang)
             text += said
         return replace(answer, answer=text, filter=self.filter, scope=self.description)
+
+    def annotate_summary(self, summary: Summary, topic: str) -> Summary:
+        """A topic summary or timeline made within this scope, saying the range as an answer does (筛选：…,
+        Filtered: …); when no article of the range is about the topic, a refusal naming the range."""
+        if not self.filter:
+            return summary
+        en = self.lang == "en"
+        said = f"Filtered: {self.description}" if en else to_script(f"筛选：{self.description}", self.lang)
+        if summary.citations:
+            return replace(summary, note=" · ".join(x for x in (said, summary.note) if x))
+        refused = self.refusal(summary.title)
+        if refused is not None:  # no article at all in the range (or from the outlet named)
+            text = refused.answer
+        elif en:
+            text = f"No article about “{topic}” in the range searched: {self.description}."
+        else:
+            text = to_script(f"检索范围内没有关于“{topic}”的报道：{self.description}。", self.lang)
+        return replace(summary, summary=text, citations=[], note=" · ".join(x for x in (said, "no matching articles") if x))
 
 
 def plan_scope(question: str, explicit: Filter, facts: CorpusFacts, anchor: date | None) -> Scope:
