@@ -260,8 +260,10 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     if follow_up:
         # the question before (even a refused one) and, when it is the answer the conversation is on, its answer
         last, on = conversation.last_answer, conversation.last_articles
-        answered = last if last and last.kind == "answer" and last.article_ids == on else None
-        request = AskRequest(asked, on, last.message if last else None, k or None, scope.filter, answered)
+        if last and last.kind == "answer" and last.article_ids == on:
+            request = AskRequest.following(asked, last, k or None, scope.filter)
+        else:
+            request = AskRequest(asked, on, last.message if last else None, k or None, scope.filter)
     for item in engine.answerer.stream(request, corpus):
         yield scope.annotate(replace(item, question=question)) if isinstance(item, Answer) else item
 
@@ -388,8 +390,7 @@ def _range_reply(engine: ChatContext, message: str, conversation: Conversation, 
     ids = sorted(scope.allowed or (), key=lambda i: facts.articles[i].date or "", reverse=True)
     if len(ids) == 1:  # the range holds one article: its summary, saying the range
         summary, conversation = _summary_reply(engine, message, ids, conversation)
-        said = _say(f"筛选：{scope.description}", f"Filtered: {scope.description}", message)
-        return replace(summary, note=" · ".join(x for x in (said, summary.note) if x)), conversation
+        return replace(summary, note=" · ".join(x for x in (scope.label(), summary.note) if x)), conversation
     answer = scope.annotate(_digest(engine, message, ids))
     return answer, conversation.add(answer_turn(message, answer))
 

@@ -85,13 +85,16 @@ class Scope:
             text += said
         return replace(answer, answer=text, filter=self.filter, scope=self.description)
 
+    def label(self) -> str:
+        """The range as a summary's note says it (筛选：…, Filtered: …), in the question's script."""
+        return f"Filtered: {self.description}" if self.lang == "en" else to_script(f"筛选：{self.description}", self.lang)
+
     def annotate_summary(self, summary: Summary, topic: str) -> Summary:
         """A topic summary or timeline made within this scope, saying the range as an answer does (筛选：…,
         Filtered: …); when no article of the range is about the topic, a refusal naming the range."""
         if not self.filter:
             return summary
-        en = self.lang == "en"
-        said = f"Filtered: {self.description}" if en else to_script(f"筛选：{self.description}", self.lang)
+        en, said = self.lang == "en", self.label()
         if summary.citations:
             return replace(summary, note=" · ".join(x for x in (said, summary.note) if x))
         refused = self.refusal(summary.title)
