@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
+from rag.answering.carry import stays_on
 from rag.answering.question import NO_WORDS, clean_question, has_words, is_follow_up
 from rag.answering.topic_request import TopicRequest, topic_of, topic_request
 from rag.contracts import ChatContext
@@ -251,12 +252,14 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
         return
     corpus = ScopedCorpus(engine, scope, facts)
     follow_up = bool(conversation.last_articles) and is_follow_up(scope.asked)
-    listed = None if follow_up else digest_ids(scope, facts, corpus.retriever)
+    # no pronoun, but the same event's words and no other article named: read the same articles, on its own words
+    carried = bool(conversation.last_articles) and not follow_up and _carried(scope.asked, conversation, corpus)
+    listed = None if follow_up or carried else digest_ids(scope, facts, corpus.retriever)
     if listed:
         yield scope.annotate(_digest(engine, question, listed))
         return
     asked = scope.for_answer()  # the words the filter met are not words to find again
-    request = AskRequest(asked, k=k or None, filter=scope.filter)
+    request = AskRequest(asked, conversation.last_articles if carried else (), k=k or None, filter=scope.filter)
     if follow_up:
         # the question before (even a refused one) and, when it is the answer the conversation is on, its answer
         last, on = conversation.last_answer, conversation.last_articles
@@ -266,6 +269,13 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
             request = AskRequest(asked, on, last.message if last else None, k or None, scope.filter)
     for item in engine.answerer.stream(request, corpus):
         yield scope.annotate(replace(item, question=question)) if isinstance(item, Answer) else item
+
+
+def _carried(asked: str, conversation: Conversation, corpus: ScopedCorpus) -> bool:
+    """A follow-up without a pronoun: the same event's words, no other article named (rag.answering.carry)."""
+    last = conversation.last_answer
+    return bool(last and last.kind == "answer" and last.article_ids == conversation.last_articles
+                and stays_on(asked, last.message, last.article_ids, corpus))
 
 
 def answer_turn(message: str, answer: Answer) -> Turn:
