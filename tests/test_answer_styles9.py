@@ -1,6 +1,7 @@
 """Question styles the seed sets still missed (issue #15, brief A9): a follow-up without a pronoun (簽約儀式共有多少
 人參加？ after a question about the signing) stays on the answer's article when it shares the event's words and
-names no other article. Real seed articles, BM25 (tests.fakes.LexicalRetriever) and the real engine parts
+names no other article; an English surname or given name alone (What did Wang say?) stands for the persons
+of the read articles it is part of. Real seed articles, BM25 (tests.fakes.LexicalRetriever) and the real engine parts
 (tests.fakes.lexical_engine); the phrasings below are ours, not from any question set."""
 
 from __future__ import annotations
@@ -9,8 +10,14 @@ import pytest
 
 from rag import evaluate as ev
 from rag.answering.carry import stays_on
+from rag.answering.english import english_terms, partial_names, unmet_english
+from rag.answering.question import analyze
+from rag.answering.slots import person_names
 from rag.batch import ask_records
 from rag.engine import Snapshot
+from rag.index.lexical import query_tokens
+from rag.lang.pinyin import pinyin_map
+from rag.lang.script import normalize
 from tests.fakes import LexicalRetriever, lexical_engine
 from tests.seeds import QINGDAO, QUAN, SHIMA
 
@@ -67,3 +74,53 @@ def test_a_question_naming_another_article_is_asked_anew(engine, seed_articles, 
     # answered from the article it names, or refused naming that article (no number of people there)
     cited = {c["article_id"] for c in after["citations"]}
     assert cited == {elsewhere} or (after["refused"] and seed_articles[elsewhere].title in after["answer"]), after["answer"]
+
+
+# -- English surname-only and given-name-only names -------------------------------------------------------
+
+def _search_form(article) -> str:
+    return normalize("\n".join([article.title, *article.paragraphs]))
+
+
+def test_a_surname_or_given_name_alone_stands_for_the_persons_it_is_part_of(seed_articles):
+    # Quan: 镇党委书记王刚…, 镇纪委书记王海星宣读…, 镇人大主席张晓敏主持, 代镇长孙宇带领…
+    quan = _search_form(seed_articles[QUAN])
+    assert partial_names("What did Wang say?", [quan]) == {"wang": ("王刚", "王海星")}
+    assert partial_names("And what did Gang do?", [quan]) == {"gang": ("王刚",)}
+    assert partial_names("What is Xiaomin's position?", [quan]) == {}  # a two-syllable given name spells 晓敏 itself
+    assert partial_names("Did Ma speak at the meeting?", [quan]) == {"ma": ("马瑜",)}  # 渠岸市场所所长马瑜
+    assert partial_names("What did Wang Gang say?", [quan]) == {}  # the whole name spells 王刚 itself
+    assert partial_names("What did Smith say?", [quan]) == {}  # no person of the text
+    assert "孙宇" in person_names(quan) and "张晓敏" in person_names(quan)
+    # the names become terms that meet the text; an unknown name still does not
+    assert "王刚" in dict(english_terms(analyze("And what did Gang do?"), [quan]).terms)
+    assert "晓敏" in dict(english_terms(analyze("What is Xiaomin's position?"), [quan]).terms)
+    assert unmet_english(analyze("What did Wang say?"), [quan]) is None
+    assert unmet_english(analyze("What did Smith say?"), [quan]) == "Smith"
+
+
+def test_a_name_written_as_two_words_is_searched_joined():
+    spellings = pinyin_map(["孙宇", "渠岸", "会议"])
+    assert "孙宇" in query_tokens("What about Sun Yu?", lambda _n: spellings, lambda _w: set())
+    assert "孙宇" in query_tokens("Tell me what Sun Yu did.", lambda _n: spellings, lambda _w: set())
+
+
+def test_a_person_of_the_answers_article_keeps_the_follow_up_there(corpus):
+    assert stays_on("孙宇做了什么？", MEETING, (QUAN,), corpus)
+    assert stays_on("王海星宣读了什么决定？", MEETING, (QUAN,), corpus)
+    assert not stays_on("张福杰说了什么？", MEETING, (QUAN,), corpus)  # a Qingdao person: asked anew
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("then, said", [
+    ("What about Sun Yu?", "孙宇"),  # the newcomer's question
+    ("What is Xiaomin's position?", "人大主席"),
+    ("What did Haixing read out?", "王海星宣读"),
+    ("And what was Sun's job?", "代镇长"),
+])
+def test_an_english_follow_up_naming_part_of_a_name_answers_from_that_person(seed_engine, seed_articles, then, said):
+    (_, before), (_, after) = ask_records(seed_engine, [
+        {"id": "a", "question": "Who chaired the cadre meeting in Qu'an town?"}, {"id": "b", "question": then, "follows": "a"}])
+    assert before["short"] == "张晓敏"
+    assert not after["refused"] and {c["article_id"] for c in after["citations"]} == {QUAN}, after["answer"]
+    assert said in normalize(after["answer"]), after["answer"]

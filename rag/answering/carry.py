@@ -1,6 +1,6 @@
 """A follow-up without a pronoun: 簽約儀式共有多少人參加？ asked after a question about one signing is about that
 signing, though it names no 他/这. It stays on the articles of the answer before it when it shares that question's
-words (the event: 签约, 仪式) and no article retrieval finds for it holds its words better than those do (it names
+words (the event: 签约, 仪式) or names a person of them (What about Sun Yu?), and no article retrieval finds for it holds its words better than those do (it names
 no other article: 渠岸镇干部大会有多少人参加？ after the signing is a new question)."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from typing import Sequence
 
 from rag.answering.english import english_terms
 from rag.answering.question import analyze
+from rag.answering.slots import person_names
 from rag.contracts import Corpus
 from rag.ingest.articles import Article
 from rag.lang.script import normalize
@@ -38,8 +39,12 @@ def stays_on(question: str, before: str, on: Sequence[str], corpus: Corpus) -> b
     others = {a: _text(articles[a]) for a in dict.fromkeys(h.chunk.article_id for h in hits) if a in articles and a not in mine}
     every = [*mine.values(), *others.values()]
     terms = _terms(question, every)
-    shared = terms.keys() & _terms(before, list(mine.values())).keys()
-    if not any(t in text for t in shared for text in mine.values()):
+    own = _terms(question, list(mine.values()))
+    shared = own.keys() & _terms(before, list(mine.values())).keys()
+    persons = {p for text in mine.values() for p in person_names(text)}
+    # the event's words, or a person of those articles (孙宇做了什么？, What about Sun Yu?)
+    named = own.keys() & persons or any(p in normalize(question) for p in persons)
+    if not (any(t in text for t in shared for text in mine.values()) or named):
         return False
 
     def held(text: str) -> float:
