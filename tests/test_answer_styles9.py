@@ -1,7 +1,8 @@
 """Question styles the seed sets still missed (issue #15, brief A9): a follow-up without a pronoun (簽約儀式共有多少
 人參加？ after a question about the signing) stays on the answer's article when it shares the event's words and
 names no other article; an English surname or given name alone (What did Wang say?) stands for the persons
-of the read articles it is part of. Real seed articles, BM25 (tests.fakes.LexicalRetriever) and the real engine parts
+of the read articles it is part of; a misspelt word is read as the glossary word it is a slip for, and a word
+no dictionary has, near no English word, that the articles never write is what they never mention. Real seed articles, BM25 (tests.fakes.LexicalRetriever) and the real engine parts
 (tests.fakes.lexical_engine); the phrasings below are ours, not from any question set."""
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from rag.answering.slots import person_names
 from rag.batch import ask_records
 from rag.engine import Snapshot
 from rag.index.lexical import query_tokens
+from rag.lang.glossary import chinese_of, corrected, unknown_word
 from rag.lang.pinyin import pinyin_map
 from rag.lang.script import normalize
 from tests.fakes import LexicalRetriever, lexical_engine
@@ -124,3 +126,46 @@ def test_an_english_follow_up_naming_part_of_a_name_answers_from_that_person(see
     assert before["short"] == "张晓敏"
     assert not after["refused"] and {c["article_id"] for c in after["citations"]} == {QUAN}, after["answer"]
     assert said in normalize(after["answer"]), after["answer"]
+
+
+# -- misspelt and unknown English words -----------------------------------------------------------------------
+
+def test_a_misspelt_word_is_read_as_the_glossary_word_it_is_a_slip_for():
+    for slip, word in [("sigining", "signing"), ("secratary", "secretary"), ("libary", "library"),
+                       ("meetng", "meeting"), ("ceremonny", "ceremony"), ("vilagers", "villagers")]:
+        assert corrected(slip) == word and chinese_of(slip) == chinese_of(word), slip
+    # English words the glossary lacks are no slips (sing is not sign), nor are short words
+    assert corrected("sing") is None and corrected("decide") is None and corrected("prie") is None  # price or prize: two equally near
+    assert chinese_of("sign") and not chinese_of("sing")
+
+
+def test_an_unknown_word_is_one_no_dictionary_has_nor_a_slip_of_one():
+    assert unknown_word("blorfle") and unknown_word("universiade") and unknown_word("xingouqiao")
+    for word in ("decide", "peple", "becuase", "sigining", "bookcase", "cadres", "decided"):
+        assert not unknown_word(word), word
+    shima = "石马镇党委书记魏爱军"
+    # an unknown word the articles spell in pinyin meets them; one they never write is what they never mention
+    assert unmet_english(analyze("What did the Shima committee decide?"), [shima]) is None
+    assert unmet_english(analyze("What did the blorfle committee decide?"), [shima]) == "blorfle"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slip, right", [
+    ("Where was the Qingshan meetng held?", "Where was the Qingshan meeting held?"),
+    ("Which libary hosted the Qingshan joint meeting?", "Which library hosted the Qingshan joint meeting?"),
+    ("Who is the Party secratary of Qu'an town?", "Who is the Party secretary of Qu'an town?"),
+])
+def test_a_misspelt_question_is_answered_as_the_right_spelling_is(seed_engine, slip, right):
+    wrong, good = seed_engine.ask(slip), seed_engine.ask(right)
+    assert not good.refused and wrong.answer == good.answer, (wrong.answer, good.answer)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, word", [
+    ("Who won the Shima karaoke trophy?", "karaoke"),
+    ("What did the blorfle committee decide in Qingshan?", "blorfle"),
+    ("When does the Qu'an town zorbing festival start?", "zorbing"),
+])
+def test_a_word_near_no_english_word_that_the_articles_never_write_is_refused(seed_engine, question, word):
+    answer = seed_engine.ask(question)
+    assert answer.refused and word in answer.answer, answer.answer

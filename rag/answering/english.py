@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from rag.answering.question import EN_STOP, Question
-from rag.lang.glossary import chinese_of, glossary_words
+from rag.lang.glossary import chinese_of, glossary_words, unknown_word
 from rag.answering.slots import person_names
 from rag.lang.pinyin import pinyin_index, romanisations, romanised_names, romanised_pairs
 from rag.lang.when.words import alt, numbers
@@ -240,6 +240,11 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
         if not any(meets(w, name=True) for w in name + joined_pairs):
             return " ".join(name)
         met = True
+    for word in dict.fromkeys(re.sub(r"'s$", "", w) for w in _EN_WORD.findall(q.text)):
+        # a word no English dictionary has nor a slip of one (blorfle, Universiade) names what the question
+        # means: the articles must spell it (Honggangcheng: 红钢城) or write it
+        if unknown_word(word.lower()) and not meets(word, name=True):
+            return word
     if met:
         return None
     words = _EN_WORD.findall(q.text + " " + (previous or ""))

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from rag.answering.asks import ASKS, SECOND_ASK
-from rag.lang.glossary import chinese_of, english_measure
+from rag.lang.glossary import chinese_of, english_measure, respelt
 from rag.lang.script import has_han, normalize, script_of
 from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words, tokens
@@ -332,6 +332,8 @@ def analyze(question: str) -> Question:
     from rag.answering.postags import is_verb
 
     script = question_script(question)
+    if script == "en":
+        question = respelt(question)  # a slip for a glossary word is read as that word (sigining → signing)
     weights, median = idf()
     norm = written_forms(normalize(question))
     # 6月份 → 6月: an article says 6月16日, never 月份
