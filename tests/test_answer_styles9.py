@@ -169,3 +169,24 @@ def test_a_misspelt_question_is_answered_as_the_right_spelling_is(seed_engine, s
 def test_a_word_near_no_english_word_that_the_articles_never_write_is_refused(seed_engine, question, word):
     answer = seed_engine.ask(question)
     assert answer.refused and word in answer.answer, answer.answer
+
+
+# -- a verb jieba glued to the noun before it -----------------------------------------------------------------
+
+def test_a_verb_glued_to_the_noun_before_it_is_its_own_term():
+    # 两个镇签合作协议: jieba guesses 镇签, a word no dictionary has; the article writes 签署共建合作协议
+    for question in ("那当天代表两个镇签合作协议的分别是谁？", "两个镇签了什么协议？", "代表兩個鎮簽協議的是哪兩位？"):
+        terms = dict(analyze(question).terms)
+        assert "签" in terms and "镇签" not in terms, (question, terms)
+    # guessed names and domain words stay whole
+    assert "黄充" in dict(analyze("黄充做了什么？").terms)
+    assert "陈胡立" in dict(analyze("陈胡立强调了什么？").terms)
+    assert "直联" in dict(analyze("锦江区的直联共建活动在哪里举办？").terms)
+
+
+@pytest.mark.parametrize("question", ["那天代表两个镇签合作协议的分别是谁？", "代表兩個鎮簽協議的是哪兩位？"])
+def test_who_signed_for_the_two_towns_is_answered_from_the_signing(seed_articles, question):
+    from tests.seeds import lexical_asker
+
+    answer = lexical_asker(seed_articles)(question)
+    assert not answer.refused and ev.covers(answer.answer, [["黄充"], ["商俊成"]]), answer.answer
