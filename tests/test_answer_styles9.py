@@ -190,3 +190,30 @@ def test_who_signed_for_the_two_towns_is_answered_from_the_signing(seed_articles
 
     answer = lexical_asker(seed_articles)(question)
     assert not answer.refused and ev.covers(answer.answer, [["黄充"], ["商俊成"]]), answer.answer
+
+
+# -- two roles asked of two events (各是谁致辞、谁主持) ---------------------------------------------------------
+
+def test_asks_joined_by_an_enumeration_comma_are_two_asks():
+    from rag.answering.asks import asks
+    from rag.answering.multi import spreads
+
+    assert len(asks(normalize("锦江区活动和渠岸镇大会，各是谁致辞、谁主持的？"))) == 2
+    assert len(asks(normalize("谁致辞、谁主持？"))) == 2
+    assert asks(normalize("镇领导班子成员、全体机关干部参加了什么会？")) == []  # a list, one ask
+    assert spreads("青山区的联席会和渠岸镇的干部大会各是谁主持的？") and spreads("两场活动各由谁主持？")
+    assert not spreads("哪几篇报道里的活动是6月份办的？")
+
+
+@pytest.mark.parametrize("question, keys", [
+    ("渠岸镇干部大会和锦江区直联共建活动，各是谁主持、谁致辞的？", [["张晓敏"], ["余家洪"]]),
+    ("錦江區的直聯共建活動和渠岸鎮的幹部大會各是誰致辭、誰主持？", [["余家洪"], ["张晓敏"]]),
+    ("锦江区直联共建活动和渠岸镇干部大会各由谁致辞、谁主持？", [["余家洪"], ["张晓敏"]]),
+    ("青山区的睦邻党建联席会和渠岸镇的干部大会，各是谁主持的？", [["刘芸"], ["张晓敏"]]),
+])
+def test_each_event_is_asked_who_held_each_role(seed_articles, question, keys):
+    from tests.seeds import lexical_asker
+
+    answer = lexical_asker(seed_articles)(question)
+    assert not answer.refused and ev.covers(answer.answer, keys), answer.answer
+    assert len(set(answer.article_ids)) == 2, answer.answer
