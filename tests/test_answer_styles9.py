@@ -12,6 +12,7 @@ import pytest
 from rag import evaluate as ev
 from rag.answering.carry import stays_on
 from rag.answering.english import english_terms, partial_names, unmet_english
+from rag.answering.premise import missing_event, verb_forms
 from rag.answering.question import analyze
 from rag.answering.slots import person_names
 from rag.batch import ask_records
@@ -217,3 +218,35 @@ def test_each_event_is_asked_who_held_each_role(seed_articles, question, keys):
     answer = lexical_asker(seed_articles)(question)
     assert not answer.refused and ev.covers(answer.answer, keys), answer.answer
     assert len(set(answer.article_ids)) == 2, answer.answer
+
+
+# -- an event put off or called off that the article never reports -------------------------------------------
+
+@pytest.mark.parametrize("question, named", [
+    ("渠岸镇的干部大会为什么推迟了？", "推迟"),
+    ("石马镇的签约仪式为何延期举行？", "延期"),
+    ("青山區的聯席會為什麼被取消了？", "取消"),
+])
+def test_a_put_off_event_the_article_never_reports_is_refused(seed_articles, question, named):
+    from tests.seeds import lexical_asker
+
+    answer = lexical_asker(seed_articles)(question)
+    assert answer.refused and named in normalize(answer.answer), answer.answer
+
+
+def test_a_put_off_event_is_found_in_any_of_its_words():
+    assert "延期" in verb_forms("推迟") and "推迟" in verb_forms("延期") and "叫停" in verb_forms("取消")
+    q = analyze("Why was the Qingshan joint meeting postponed?")
+    assert missing_event(q, "会议延期至7月举行") is None and missing_event(q, "会议在图书馆召开") == "postponed"
+    assert missing_event(analyze("Why was the Shima ceremony called off?"), "仪式在会议室举行") == "called off"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question, word", [
+    ("Why was the Qingshan joint meeting delayed?", "delayed"),
+    ("Why did Qu'an town cancel its cadre meeting?", "cancel"),
+    ("When was the Shima signing ceremony rescheduled to?", "rescheduled"),
+])
+def test_an_english_question_about_a_put_off_event_is_refused(seed_engine, question, word):
+    answer = seed_engine.ask(question)
+    assert answer.refused and word in answer.answer, answer.answer
