@@ -32,6 +32,7 @@ from rag.scope.digest import digest_ids
 from rag.scope.facts import facts_for
 from rag.scope.plan import plan_scope
 from rag.scope.retriever import ScopedCorpus
+from rag.small_talk import small_talk, small_talk_reply
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
 MAX_OPTIONS = MAX_CANDIDATES  # articles listed in a clarification
@@ -90,7 +91,8 @@ class Conversation:
 
 _SLASH = re.compile(r"^\s*/(summari[sz]e|summary|sum|总结|摘要)\b\s*(.*)$", re.I | re.S)
 _OVERVIEW = re.compile(
-    r"(这些|所有|全部|各篇|每篇|每一篇)(的)?(文章|报道|新闻)|所有的|全部的|文章都|都讲了|都说了|概览|"
+    r"(这些|所有|全部|各篇|每篇|每一篇|这几篇|那几篇)(的)?(文章|报道|新闻)|所有的|全部的|文章都|都讲了|都说了|概览|"
+    r"\bthese (articles|stories|reports)\b|"
     r"\b(summari[sz]e|summary of)\s+(all|everything|every article|the (whole )?corpus|them all)\b|"
     r"\ball (the )?articles\b|\bwhat are (these|the|all) (articles|stories)\b|\boverview\b|"
     r"^\s*(all|everything|全部|所有)\s*$",
@@ -250,7 +252,10 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
         yield refusal
         return
     corpus = ScopedCorpus(engine, scope, facts)
-    follow_up = bool(conversation.last_articles) and is_follow_up(scope.asked)
+    # a follow-up stays on the last answer's articles that the filter still admits (the filter bar changed
+    # to another outlet or range: a new question there, never an answer from outside it saying the filter)
+    on = tuple(i for i in conversation.last_articles if scope.allowed is None or i in scope.allowed)
+    follow_up = bool(on) and is_follow_up(scope.asked)
     listed = None if follow_up else digest_ids(scope, facts, corpus.retriever)
     if listed:
         yield scope.annotate(_digest(engine, question, listed))
@@ -259,7 +264,7 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     request = AskRequest(asked, k=k or None, filter=scope.filter)
     if follow_up:
         # the question before (even a refused one) and, when it is the answer the conversation is on, its answer
-        last, on = conversation.last_answer, conversation.last_articles
+        last = conversation.last_answer
         if last and last.kind == "answer" and last.article_ids == on:
             request = AskRequest.following(asked, last, k or None, scope.filter)
         else:
@@ -333,6 +338,9 @@ def _route(engine: ChatContext, message: str, conversation: Conversation,
         return Clarification("请输入问题，或者说“总结第1篇”。Type a question, or “summarize article 1”."), conversation
     if not has_words(message):  # only punctuation, symbols or emoji: nothing to search for
         return Clarification(NO_WORDS), conversation
+    talk = small_talk(message)
+    if talk is not None:  # hi, 你好, what can you do?, 谢谢: said back, not searched for (the conversation stays)
+        return Clarification(small_talk_reply(talk, message, len(articles))), conversation
     if not articles:
         return (
             Answer(message, _say("还没有文章：请先添加文章。", "There are no articles yet: add some first.", message), True, note="empty corpus"),
