@@ -32,7 +32,7 @@ from rag.scope.digest import digest_ids
 from rag.scope.facts import facts_for
 from rag.scope.plan import plan_scope
 from rag.scope.retriever import ScopedCorpus
-from rag.small_talk import small_talk, small_talk_reply
+from rag.small_talk import small_talk, small_talk_reply, without_opening
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
 MAX_OPTIONS = MAX_CANDIDATES  # articles listed in a clarification
@@ -316,7 +316,7 @@ def respond_stream(
     conversation = conversation if isinstance(conversation, Conversation) else Conversation.from_json(conversation)
     # One check for every way in (page, API, CLI): control and invisible characters go, a message over
     # MAX_QUESTION_CHARS raises QuestionError with the limit in its message.
-    message = clean_question(message)
+    message = without_opening(clean_question(message))  # "hi, who …?": the question
     routed = _route(engine, message, conversation, filter)
     if routed is not None:
         yield routed

@@ -32,6 +32,19 @@ def small_talk(message: str) -> str | None:
     return _phrases().get(_key(message))
 
 
+_OPENING = re.compile(r"^\s*([^,.!?;:，。！？；：、~～]{1,24})[,.!?;:，。！？；：、~～]+\s*(?=\S)")
+
+
+def without_opening(message: str) -> str:
+    """The message without a greeting or thanks it opens with (hi, who chaired …? · 谢谢！那孙宇呢？): what to
+    answer. The opening must end at a punctuation mark, so 你好渠岸镇… or "hi who …" are left whole."""
+    m = _OPENING.match(message)
+    rest = message[m.end():] if m else ""
+    if m and small_talk(m.group(1)) in ("greeting", "thanks", "ok") and re.search(r"\w", rest):
+        return without_opening(rest)
+    return message
+
+
 def _help(count: int) -> tuple[str, str]:
     zh = (f"我只根据书架上的 {count} 篇文章回答（“Articles”标签页），每句都注明出处 [n]，点击可看原文；"
           "文章里没有的，我会直说没有。你可以：\n"
@@ -61,5 +74,5 @@ def small_talk_reply(kind: str, message: str, count: int) -> str:
         "ok": ("好的。还有问题可以接着问。", "OK. Ask anything else about the articles."),
         "bye": ("再见！", "Goodbye!"),
     }[kind]
-    script = script_of(message)
-    return en if script == "en" else to_script(zh, script)
+    script = script_of(message)  # (written in Simplified: converted only for Traditional, so 繁體 stays 繁體)
+    return en if script == "en" else to_script(zh, script) if script == "hant" else zh

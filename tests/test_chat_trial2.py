@@ -13,7 +13,7 @@ from rag.answering.headlines import holds
 from rag.answering.topics import topic_forms
 from rag.chat import respond
 from rag.records import Answer, Clarification, Filter, Summary
-from rag.small_talk import small_talk
+from rag.small_talk import small_talk, without_opening
 from tests.fakes import lexical_engine
 from tests.seeds import JINJIANG, QINGDAO, QINGSHAN, QUAN, SHIMA
 
@@ -43,6 +43,7 @@ def cited(reply) -> set[str]:
     ("hi", "greeting", "Hello! I answer only from the 5 articles"),
     ("Hello!", "greeting", "Hello!"),
     ("你好", "greeting", "你好！我只根据书架上的 5 篇文章回答"),
+    ("您好", "greeting", "简体、繁體、English 都可以"),
     ("你好啊～", "greeting", "你好！"),
     ("what can you do?", "help", "summarize article 1"),
     ("你能做什么？", "help", "总结第1篇"),
@@ -61,6 +62,26 @@ def test_small_talk_is_answered_by_the_chat_not_searched(engine, message, kind, 
                                      "谢谢张晓敏主持会议"])
 def test_a_question_beside_a_greeting_is_a_question(message):
     assert small_talk(message) is None
+
+
+@pytest.mark.parametrize("message, rest", [
+    ("hi, who chaired the Qu'an meeting?", "who chaired the Qu'an meeting?"),
+    ("Thanks! What about Sun Yu?", "What about Sun Yu?"),
+    ("你好，渠岸镇干部大会是谁主持的？", "渠岸镇干部大会是谁主持的？"),
+    ("謝謝！那孫宇呢？", "那孫宇呢？"),  # the script is kept
+    ("hello, what can you do?", "what can you do?"),
+    ("你好渠岸镇干部大会是谁主持的？", "你好渠岸镇干部大会是谁主持的？"),  # no mark after it: left whole
+    ("help, what is 十三个工作专班?", "help, what is 十三个工作专班?"),  # help is not an opening
+])
+def test_a_greeting_or_thanks_the_message_opens_with_goes_before_it_is_answered(message, rest):
+    assert without_opening(message) == rest
+
+
+def test_an_opening_greeting_leaves_the_question_and_its_follow_up(engine):
+    (help_, first, then), _ = say(engine, "hello, what can you do?", "你好，渠岸镇干部大会是谁主持的？", "谢谢！那孙宇呢？")
+    assert isinstance(help_, Clarification) and "summarize article 1" in help_.text
+    assert cited(first) == {QUAN} and "张晓敏" in first.answer
+    assert isinstance(then, Answer) and not then.refused and cited(then) == {QUAN} and "孙宇" in then.answer
 
 
 def test_thanks_between_a_question_and_its_follow_up_keeps_the_conversation(engine):
