@@ -298,7 +298,8 @@ def _digest(engine: ChatContext, question: str, ids: Sequence[str]) -> Answer:
     shown = list(ids)[:DIGEST_ARTICLES]
     lines, citations = [], []
     for aid in shown:
-        one = engine.overview([aid]).in_script(_reply_script(question))
+        script = _reply_script(question)
+        one = engine.overview([aid], "en" if script == "en" else "zh").in_script(script)
         line = one.summary
         for c in one.citations:  # renumbered in the digest's order
             n = len(citations) + 1
@@ -432,4 +433,6 @@ def _topic_reply(engine: ChatContext, message: str, request: TopicRequest, conve
 
 
 def _overview_reply(engine: ChatContext, message: str, conversation: Conversation):
-    return engine.overview().in_script(_reply_script(message)), conversation.add(Turn(message, "overview"))
+    script = _reply_script(message)
+    reply = engine.overview(language="en" if script == "en" else "zh").in_script(script)
+    return reply, conversation.add(Turn(message, "overview"))

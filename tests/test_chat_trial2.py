@@ -99,6 +99,17 @@ def test_the_overview_by_these_few_articles(engine, message):
     assert isinstance(reply, Summary) and reply.article_id is None and cited(reply) == ALL, reply
 
 
+def test_an_english_overview_is_labelled_in_english_with_the_quotes_verbatim(engine, seed_articles):
+    """The English overview said 5 篇文章概览 and 日期不详 (found in the trial); its labels follow the reader."""
+    (reply,), _ = say(engine, "What are these articles about?")
+    assert reply.title == "Overview of 5 articles" and "(year not given)" in reply.summary, reply
+    assert "篇文章" not in reply.summary + reply.title and "不详" not in reply.summary
+    for c in reply.citations:  # the quotes stay the article's own words
+        assert c.quote in seed_articles[c.article_id].paragraph(c.paragraph)
+    (chinese,), _ = say(engine, "这些文章讲了什么？")
+    assert chinese.title == "5 篇文章概览"
+
+
 # ---- English topic summaries and timelines: "signing ceremonies" and "party-building events" matched nothing -----
 
 def test_an_english_words_glossary_forms_are_alternatives_not_terms_to_hold_all():
