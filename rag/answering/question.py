@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from rag.answering.asks import ASKS, SECOND_ASK
-from rag.lang.glossary import chinese_of, english_measure
+from rag.lang.glossary import chinese_of, english_measure, respelt
 from rag.lang.script import has_han, normalize, script_of
 from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words, tokens
@@ -332,12 +332,15 @@ def analyze(question: str) -> Question:
     from rag.answering.postags import is_verb
 
     script = question_script(question)
+    if script == "en":
+        question = respelt(question)  # a slip for a glossary word is read as that word (sigining → signing)
     weights, median = idf()
     norm = written_forms(normalize(question))
     # 6月份 → 6月: an article says 6月16日, never 月份
     toks = [t for t in tokens(_MONTH.sub(lambda m: f" {m.group(1)}月 ", norm))]
     # jieba keeps an aspect particle on a verb (签了, 去过): the verb alone is what an article says.
     toks = [t[:-1] if len(t) == 2 and t[-1] in "了过着" and has_han(t[0]) else t for t in toks]
+    toks = [p for t in toks for p in _verb_split(t)]
     seen: dict[str, float] = {}
     predicates: list[str] = []
     figures = bool(FIGURES_ASKED.search(norm))
@@ -385,6 +388,23 @@ def analyze(question: str) -> Question:
         not multi and (bool(ENUM.search(asking)) or abbreviation is not None), _near(toks, set(seen)),
         (_NUMERALS[abbreviation.group(1)], abbreviation.group(2)) if abbreviation else None,
     )
+
+
+def _verb_split(tok: str) -> list[str]:
+    """A word jieba's dictionary lacks that it guessed from a noun and the verb after it (两个镇签合作协议:
+    镇签) is the noun and the verb (镇, 签: an article writes 签署); a guessed name (黄充, 陈胡立) stays whole."""
+    from rag.answering.names import name_words
+    from rag.answering.postags import is_verb, tag
+    from rag.lang.words import jieba_tokenizer
+
+    tokenizer = jieba_tokenizer()
+    if not (2 <= len(tok) <= 3 and has_han(tok)) or tokenizer.FREQ.get(tok):
+        return [tok]
+    pieces = tokenizer.lcut(tok, HMM=False)
+    if (len(pieces) < 2 or len(pieces[-1]) != 1 or not is_verb(pieces[-1]) or pieces[0][0] in name_words()["surname"]
+            or (tag(pieces[0]) or "n")[0] != "n"):  # a noun before the verb (直联: 直 an adverb, one word)
+        return [tok]
+    return pieces
 
 
 _HEARSAY = stop_words("hearsay")
