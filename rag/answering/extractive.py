@@ -25,6 +25,7 @@ from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, wit
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.question import (Question, analyze, clean_question, names_a_person, points_back, unanswerable,
                                      written_forms)
+from rag.answering.said import asks_said, said_rows
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
 from rag.answering.slot_check import filler_row, slot_refusal, unfilled
@@ -281,6 +282,8 @@ class ExtractiveAnswerer(Answerer):
             extra = filler_row(q, ranked, rows, adjusted)
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
+            if q.atype != "speaker":  # what someone said: their words, not only who spoke (rag.answering.said)
+                rows = said_rows(ranked, rows, asks_said(question, request.previous))
             more = ask_rows(q, ranked, rows, model)
             if more:
                 rows = sorted([*rows, *more], key=lambda r: ranked.unit_of(r).spans[0])

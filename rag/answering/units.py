@@ -73,6 +73,11 @@ def _pronoun_opening() -> tuple[re.Pattern, re.Pattern]:
     return re.compile(head + r"[\u4e00-\u9fff]"), re.compile(head + f"(?:{alternation(cue_words('continues'))})")
 
 
+def continues_speaker(au: "ArticleUnits", s: "Sentence") -> bool:
+    """Whether sentence `s` opens with a pronoun and a speech verb (他指出，…): it continues its speaker's sentence."""
+    return bool(_pronoun_opening()[1].match(au.norm[s.paragraph - 1], s.start, s.end))
+
+
 def parallel_mark() -> tuple[str, ...]:
     """Item markers after "；" that repeat through a sentence: parallel demands (…；要…；要…)."""
     return cue_words("parallel_mark")

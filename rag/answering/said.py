@@ -1,0 +1,110 @@
+"""What someone said: a question that asks for a person's words (田志凯说了什么？ What did Tian Zhikai say …?) is
+answered with the speech attributed to them, not with the sentence that only introduces them.
+
+Two gaps the unit ranker leaves (it scores units on the question's words, and the name is in the introducing
+sentence): the chosen unit is the sentence naming the speaker (…田志凯围绕…致辞。) while what they said is the next
+sentence, opening with 他/她 and a speech verb (他指出，…); or the chosen unit is a clause run cut right after the speech
+verb (…陶胜旺表示), the words themselves left out. A "what about X?" / 那X呢？ follow-up to such a question asks the
+same. Patterns are data (data/said.tsv); the speech verbs are names.tsv `say`."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Sequence
+
+from rag.answering.model import Ranked
+from rag.answering.names import name_words
+from rag.answering.units import ArticleUnits, Unit, continues_speaker
+from rag.lang.script import normalize
+from rag.lang.wordlists import read_rows
+
+SAID_BUDGET = 240  # the most characters of a speech answer (the introducing sentence and what was said)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    kinds: dict[str, list[str]] = {}
+    for kind, pattern in read_rows("rag.answering", "data/said.tsv", 2, 2):
+        kinds.setdefault(kind, []).append(pattern)
+    return {k: re.compile("|".join(f"(?:{p})" for p in v), re.I) for k, v in kinds.items()}
+
+
+def asks_said(question: str, previous: str | None = None) -> bool:
+    """Whether `question` asks what someone said, itself or as a "what about X?" follow-up to `previous` that did."""
+    text = normalize(question)
+    if _patterns()["ask"].search(text):
+        return True
+    return bool(previous) and bool(_patterns()["about"].search(text)) and bool(_patterns()["ask"].search(normalize(previous)))
+
+
+def _ends_with_speech_verb(au: ArticleUnits, unit: Unit) -> bool:
+    p, _a, b = unit.spans[-1]
+    head = au.norm[p - 1][:b].rstrip("，,：:、 ")
+    return head.endswith(name_words()["say"])
+
+
+def _sentence_at(au: ArticleUnits, p: int, offset: int) -> int | None:
+    """The index of the sentence of paragraph p that holds `offset` (its end included)."""
+    for s in au.sentences:
+        if s.paragraph == p and s.start <= offset <= s.end:
+            return s.index
+    return None
+
+
+def _covers(u: Unit, unit: Unit) -> bool:
+    return all(any(q == p and c <= a and b <= d for q, c, d in u.spans) for p, a, b in unit.spans)
+
+
+def cut_speech(au: ArticleUnits, unit: Unit, candidates: Sequence[Unit]) -> Unit | None:
+    """When `unit` is a clause run cut right after a speech verb (…陶胜旺表示) with the words themselves later in
+    its sentence: the clause run or sentence from `unit`'s start that goes on past it (the longest within
+    SAID_BUDGET); else None. Such a unit says nothing but who spoke, whatever was asked."""
+    p, start, end = unit.spans[-1]
+    if len(unit.spans) != 1 or not _ends_with_speech_verb(au, unit):
+        return None
+    i = _sentence_at(au, p, end)
+    if i is None or end >= au.sentences[i].end - 1:
+        return None
+    s_end = au.sentences[i].end
+    longer = [u for u in candidates if len(u.spans) == 1 and u.spans[0][0] == p and u.spans[0][1] == start
+              and end < u.spans[0][2] <= s_end and u.chars <= SAID_BUDGET]
+    return max(longer, key=lambda u: u.chars) if longer else None
+
+
+def said_unit(au: ArticleUnits, unit: Unit, candidates: Sequence[Unit]) -> Unit | None:
+    """The unit of `candidates` (the same article's) that gives what the speaker of `unit` said, or None when
+    `unit` already does: cut_speech's, or `unit` with the sentences after it that continue its speaker (他指出，…；
+    要…；要…): of the units holding `unit` whole and going on into that sentence, the one reaching furthest
+    within SAID_BUDGET (the shortest of those)."""
+    cut = cut_speech(au, unit, candidates)
+    if cut is not None:
+        return cut
+    p, _start, end = unit.spans[-1]
+    i = _sentence_at(au, p, end)
+    if i is None or i + 1 >= len(au.sentences) or end < au.sentences[i].end - 1:
+        return None
+    nxt = au.sentences[i + 1]
+    if nxt.paragraph != p or not continues_speaker(au, nxt):
+        return None
+    joined = [u for u in candidates if _covers(u, unit) and u.chars <= SAID_BUDGET
+              and any(q == p and c <= nxt.start < d for q, c, d in u.spans)]
+    if not joined:
+        return None
+    return min(joined, key=lambda u: (-max(d for q, _c, d in u.spans if q == p), u.chars))
+
+
+def said_rows(ranked: Ranked, rows: Sequence[int], said: bool) -> list[int]:
+    """`rows` with each chosen unit that only introduces a speaker replaced by the unit that gives their words:
+    said_unit's when the question asks what someone said (`said`), else cut_speech's; a replacement that
+    overlaps another chosen unit takes its place."""
+    out: list[int] = []
+    for r in rows:
+        owner = int(ranked.owner[r])
+        au = ranked.article_of(r).units
+        same = [int(x) for x in range(len(ranked.scores)) if int(ranked.owner[x]) == owner]
+        better = (said_unit if said else cut_speech)(au, ranked.unit_of(r), [ranked.unit_of(x) for x in same])
+        row = next((x for x in same if ranked.unit_of(x) is better), r) if better is not None else r
+        out = [o for o in out if not ranked.unit_of(o).overlaps(ranked.unit_of(row))]
+        out.append(row)
+    return sorted(dict.fromkeys(out), key=lambda x: ranked.unit_of(x).spans[0])
