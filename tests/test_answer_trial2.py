@@ -9,11 +9,13 @@ from __future__ import annotations
 import pytest
 
 from rag import evaluate as ev
+from rag.answering.premise import asked_role_place
+from rag.answering.question import analyze
 from rag.answering.said import asks_said, cut_speech, said_unit
 from rag.answering.units import article_units
 from rag.batch import ask_records
 from tests.fakes import lexical_engine
-from tests.seeds import QINGSHAN
+from tests.seeds import QINGSHAN, SHIMA
 
 # Qingshan ¶2: …新溝橋街道黨工委書記田志凱圍繞黨建融合、經濟發展、民生保障共建思路和經驗致辭。他指出,街道上下要抓好學習…;
 #   要用活“三張清單”匯聚資源力量;要深化共建機制,持續做好各領域共建活動。
@@ -78,7 +80,38 @@ def test_a_what_about_follow_up_gets_the_other_speakers_words(engine, first, the
 
 @pytest.mark.slow
 def test_the_trials_english_questions_on_the_real_engine(seed_engine):
-    """m08 and its follow-up m09 over the real hybrid retriever (English needs the dense side)."""
+    """m08 and its follow-up m09, and m18, over the real hybrid retriever (English needs the dense side)."""
     first, then = _ask(seed_engine, "What did Tian Zhikai say the subdistricts should do?", "What about Tao Shengwang?")
     _said(first, TIAN_SAID)
     _said(then, TAO_SAID)
+    for question in ("Who is the mayor of Mianyang?", "Who is the mayor of Mianyang city?"):
+        answer = _ask(seed_engine, question)[0]
+        assert answer["refused"], answer["answer"]
+    answer = _ask(seed_engine, "Who is the mayor of Shima town?")[0]
+    assert not answer["refused"] and ev.covers(answer["answer"], [["黄充", "黃充"]]), answer["answer"]
+
+
+@pytest.mark.parametrize("question, place, title", [
+    ("Who is the mayor of Mianyang?", "绵阳", "mayor"),  # m18
+    ("绵阳市市长是谁？", "绵阳", "市长"), ("小枧镇党委书记是谁？", "小枧", "党委书记"), ("石马镇镇长叫什么名字？", "石马", "镇长"),
+])
+def test_the_place_a_question_holds_a_title_at(seed_articles, question, place, title):
+    texts = [article_units(seed_articles[SHIMA]).text]
+    asked = asked_role_place(analyze(question), texts)
+    assert asked is not None and asked[:2] == (place, title)
+
+
+@pytest.mark.parametrize("question", ["绵阳市市长是谁？", "綿陽市長是誰？", "绵阳市的市长是谁？"])
+def test_a_title_the_article_holds_only_at_other_places_is_refused(engine, question):
+    answer = _ask(engine, question)[0]
+    assert answer["refused"], answer["answer"]
+
+
+@pytest.mark.parametrize("question, key", [
+    ("石马镇镇长是谁？", [["黄充", "黃充"]]),
+    ("石馬鎮鎮長是誰？", [["黄充", "黃充"]]),
+    ("渠岸镇党委书记是谁？", [["王刚"]]),  # 镇党委书记王刚: a title written with no place may be the asked place's
+])
+def test_a_title_held_at_the_asked_place_is_answered(engine, question, key):
+    answer = _ask(engine, question)[0]
+    assert not answer["refused"] and ev.covers(answer["answer"], key), answer["answer"]

@@ -16,15 +16,18 @@ Each returns how a refusal names what is missing (公布, 区委书记, "step do
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import lru_cache
 from typing import Callable, Sequence
 
+from rag.answering.english import named_words
 from rag.answering.model import Ranked
 from rag.answering.names import name_words
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import pos_tokenizer
 from rag.answering.units import Span
 from rag.answering.question import Question, synonyms
+from rag.answering.slots import proper_part
 from rag.lang.script import normalize
 from rag.lang.wordlists import read_rows
 
@@ -197,8 +200,8 @@ def read_text(ranked: Ranked, rows: Sequence[int]) -> str:
 
 
 def premise_gap(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:
-    """What the question takes for granted that the read article(s) never report (an event, a title), quoted as a
-    refusal names it (“公布”, “step down”); None when nothing is missing."""
+    """What the question takes for granted that the read article(s) never report (an event, a title, a title held
+    at the asked place), quoted as a refusal names it (“公布”, “step down”); None when nothing is missing."""
     if q.multi or not len(rows):
         return None
     text = read_text(ranked, rows)
@@ -206,7 +209,64 @@ def premise_gap(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:
         missing = rule(q, text)
         if missing:
             return f"“{missing}”"
+    missing = role_elsewhere(q, ranked, rows)
+    return f"“{missing}”" if missing else None
+
+
+# a place of a Chinese question just before the job title held there (绵阳市市长, 小枧镇党委书记, 青山区委书记)
+_PLACE_SUFFIX = "省|市|县|区|镇|乡|街道|村|社区"
+_ZH_PLACE_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?(?:{_PLACE_SUFFIX}))(?:的)?(?:党委|党工委|人民政府|政府)?(?:副|代)?$")
+_EN_OF = r"\s+(?:of|in|for)\s+(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})"
+
+
+def asked_role_place(q: Question, texts: Sequence[str]) -> tuple[str, str, tuple[str, ...]] | None:
+    """The place a question holds a job title at and that title: (the place's proper part as the texts write it,
+    the title as asked, the titles an article may write it with); None when the question ties no title to a place.
+    Chinese: the place written before the title (绵阳市市长 → 绵阳, 市长); English: "the mayor of Mianyang" → the
+    Han word the texts spell Mianyang with, and the Chinese titles of `mayor` (data/premise.tsv title_en)."""
+    if q.script == "en":
+        for pattern, forms in _table()[3]:
+            m = re.search(f"(?:{pattern.pattern}){_EN_OF}", q.text, re.I)
+            if m:
+                words = named_words(replace(q, text=m.group(m.lastindex)), texts)
+                return (words[0], m.group(0).split()[0], forms) if len(words) == 1 else None
+        return None
+    norm = normalize(q.text)
+    for title in _table()[2]:
+        i = norm.find(title)
+        m = _ZH_PLACE_ROLE.search(norm[:i]) if i > 0 else None
+        if m:
+            return proper_part(m.group(1)), title, (title,)
     return None
+
+
+def role_elsewhere(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:
+    """A job title the question holds at a place (the mayor of Mianyang, 小枧镇党委书记) that the read article writes
+    only at other places: every stretch between punctuation that holds the title names another place (石马镇…镇长
+    黄充与小枧镇…提名镇长商俊成) and none names the asked one. A stretch with the title and no place (镇党委书记王刚)
+    may be the asked place's, and passes. The place and title (绵阳 mayor), or None."""
+    owners = sorted({int(ranked.owner[r]) for r in rows})
+    pas = [ranked.pool[i] for i in owners]
+    asked = asked_role_place(q, [pa.units.text for pa in pas])
+    if asked is None:
+        return None
+    place, title, forms = asked
+    if not place or not any(place in pa.units.text for pa in pas):
+        return None  # a place the articles never name: another check's (the question's words)
+    held = 0
+    for pa in pas:
+        places = pa.slots.spans.get("place", ())
+        for p, para in enumerate(pa.units.norm, start=1):
+            for m in _SEGMENT.finditer(para):
+                if not any(f in m.group() for f in forms):
+                    continue
+                if place in m.group():
+                    return None
+                named = [para[a:b] for q_, a, b in places if q_ == p and m.start() <= a and b <= m.end()]
+                if not any(proper_part(x) for x in named if place not in x):
+                    return None  # the title with no place: it may be held at the asked one
+                held += 1
+    return f"{place} {title}" if held else None
 
 
 _SEGMENT = re.compile(r"[^，,。；;！!？?“”\n]+")  # a stretch between punctuation, inside a quotation too
