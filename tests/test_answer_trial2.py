@@ -12,6 +12,7 @@ from rag import evaluate as ev
 from rag.answering.premise import asked_role_place
 from rag.answering.question import analyze
 from rag.answering.said import asks_said, cut_speech, said_unit
+from rag.answering.slips import place_slips
 from rag.answering.units import article_units
 from rag.batch import ask_records
 from tests.fakes import lexical_engine
@@ -115,3 +116,35 @@ def test_a_title_the_article_holds_only_at_other_places_is_refused(engine, quest
 def test_a_title_held_at_the_asked_place_is_answered(engine, question, key):
     answer = _ask(engine, question)[0]
     assert not answer["refused"] and ev.covers(answer["answer"], key), answer["answer"]
+
+
+# Shima ¶7: 小枧鎮黨委書記陳胡立強調,一是結對互助。 (a Traditional article; its search form is Simplified)
+@pytest.mark.parametrize("question, slips", [
+    ("小见镇党委书记是谁？", [("小见镇", "小枧镇")]),  # the trial's m20 (见/枧: jian)
+    ("请问石玛镇的镇长是谁？", [("石玛镇", "石马镇")]),
+    ("青删区的睦邻党建联席会在哪开的？", [("青删区", "青山区")]),
+    ("新沟乔街道的书记是谁？", [("新沟乔街道", "新沟桥街道")]),
+    ("小枧镇党委书记是谁？", []),  # written: nothing to read otherwise
+    ("东城区的书记是谁？", []),  # 东/青 sound unlike: no slip
+    ("社区书记是谁？", []),  # 社区 is a word, not a name with a suffix
+])
+def test_a_place_name_one_homophone_off_is_a_slip(seed_articles, question, slips):
+    texts = [article_units(a).text for a in seed_articles.values()]
+    assert place_slips(question, texts) == slips
+
+
+def test_a_slip_with_two_places_it_may_be_is_no_slip():
+    texts = ["小枧镇党委书记陈胡立", "小涧镇党委书记某某"]  # 枧 and 涧 both read jian
+    assert place_slips("小见镇党委书记是谁？", texts) == []
+    assert place_slips("小见镇党委书记是谁？", texts[:1]) == [("小见镇", "小枧镇")]
+
+
+@pytest.mark.parametrize("question, note", [
+    ("小见镇党委书记是谁？", "读作 小枧镇"),  # m20
+    ("小見鎮黨委書記是誰？", "讀作 小枧镇"),
+    ("小见镇的党委书记叫什么名字？", "读作 小枧镇"),
+])
+def test_a_mistyped_place_is_read_as_the_articles_place_and_the_note_says_so(engine, question, note):
+    answer = _ask(engine, question)[0]
+    assert not answer["refused"] and ev.covers(answer["answer"], [["陈胡立", "陳胡立"]]), answer["answer"]
+    assert note in (answer.get("note") or ""), answer.get("note")

@@ -26,6 +26,8 @@ from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.question import (Question, analyze, clean_question, names_a_person, points_back, unanswerable,
                                      written_forms)
 from rag.answering.said import asks_said, said_rows
+from rag.answering.slips import place_slips, unwritten_places
+from rag.answering.units import article_units
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
 from rag.answering.slot_check import filler_row, slot_refusal, unfilled
@@ -219,7 +221,7 @@ class ExtractiveAnswerer(Answerer):
     def stream(self, request: AskRequest, corpus: Corpus) -> Iterator[str | Answer]:
         yield unanswerable(request.question) or self._answer(request, corpus)
 
-    def _answer(self, request: AskRequest, corpus: Corpus) -> Answer:
+    def _answer(self, request: AskRequest, corpus: Corpus, slips: bool = True) -> Answer:
         model = self.model or answer_model()
         question, articles = clean_question(request.question), corpus.articles
         asked = analyze(question)
@@ -228,6 +230,9 @@ class ExtractiveAnswerer(Answerer):
         k = max(1, request.k or self.config.k)
         wide = multi or (spreads(question) and not focus)
         hits = self._search(corpus, question, max(k, MULTI_CHUNKS) if wide else k, focus, articles)
+        read = self._read_as(request, corpus, question, hits) if slips else None
+        if read is not None:  # a place name mistyped (小见镇): answered as the place the articles name
+            return read
         named = [] if multi or not wide else self._named(asked, hits, articles)
         if named:
             multi = True  # names that each only one article holds, compared: a question across those articles
@@ -299,6 +304,31 @@ class ExtractiveAnswerer(Answerer):
             shorts = dict(zip(rows, role_shorts(q, [(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows])))
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]
         return compose(q, with_speakers(chosen), q.script)
+
+    def _read_as(self, request: AskRequest, corpus: Corpus, question: str, hits: Sequence[Hit]) -> Answer | None:
+        """The answer to the question with its mistyped place names read as the ones the retrieved articles write
+        (rag.answering.slips), its note saying so (读作 小枧镇); None when it has none."""
+        norm = normalize(question)
+        if len(norm) != len(question):
+            return None
+
+        def texts(found: Sequence[Hit]) -> list[str]:
+            return [article_units(corpus.articles[aid]).text for aid in dict.fromkeys(h.chunk.article_id for h in found)]
+
+        if not unwritten_places(norm, texts(hits)):
+            return None
+        # the slip keeps the article from the top hits (小见镇 finds 渠岸镇's 党委书记): look wider
+        slips = place_slips(norm, texts(self._search(corpus, question, MULTI_CHUNKS, request.focus, corpus.articles)))
+        if not slips:
+            return None
+        fixed = question
+        for asked, written in slips:
+            i = norm.find(asked)
+            fixed = fixed[:i] + written + fixed[i + len(asked):]
+        answer = self._answer(replace(request, question=fixed), corpus, slips=False)
+        script = analyze(question).script  # the place as the articles' search form writes it, never converted
+        said = ("read as " if script == "en" else to_script("读作", script) + " ") + "、".join(w for _a, w in slips)
+        return replace(answer, question=request.question, note=" · ".join(x for x in (said, answer.note) if x))
 
     @staticmethod
     def _referent(request: AskRequest) -> tuple[str, ...]:
