@@ -11,7 +11,8 @@ CV: 5 folds by article, nested: inside each training split, 5-fold out-of-fold s
 settings (target length, MMR lambda, compression quantile) on a grid, among settings whose median summary
 length is within MAX_LENGTH_RATIO of the references' median; the models refitted on the split then summarise
 the held-out fold. `--write` fits on all of dev and writes rag/answering/data/summary_model.json, with the
-report in bench/results_summary_model.json.
+report in bench/results_summary_model.json. `--compare lengthreg,title,actor,yearline,smooth`: variants tried on
+dev and not shipped (each below +0.004; see `tried` in the report), kept here so that they can be re-measured.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import argparse
 import itertools
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -194,8 +196,11 @@ def predict(models, d: Doc, X: np.ndarray):
 # ---- selection and evaluation -------------------------------------------------------------------------
 
 
-def scored_doc(d: Doc, ps: np.ndarray, pk_all: np.ndarray, rules: bool = True) -> Scored:
+def scored_doc(d: Doc, ps: np.ndarray, pk_all: np.ndarray, rules: bool = True, smooth: float = 0.0) -> Scored:
     ps = ps.copy()
+    if smooth and len(ps) > 1:  # bench variant: each sentence gains smooth x its neighbours' mean score
+        padded = np.r_[ps[1], ps, ps[-2]]
+        ps = ps + smooth * 0.5 * (padded[:-2] + padded[2:])
     bounds = np.cumsum([0] + [len(s.clauses) for s in d.sentences])
     pk = [pk_all[bounds[i]:bounds[i + 1]].copy() for i in range(d.n_sent)]
     if rules:
@@ -205,14 +210,104 @@ def scored_doc(d: Doc, ps: np.ndarray, pk_all: np.ndarray, rules: bool = True) -
     return Scored(d.sentences, ps, pk, d.clause_bags, d.ix.paragraphs, d.ix)
 
 
+# ---- variants tried (issue #20, brief D9; none shipped): a per-article length target, the title as opener ----
+
+_WS = re.compile(r"\s+")
+_ACTOR = re.compile(r"([^：:]{2,12})[：:]")  # 工信部：… (the headline's actor phrase)
+
+
+def length_features(d: Doc) -> np.ndarray:
+    """What an article's reference length might follow: its length, paragraphs, sentences, numbers, title."""
+    text = d.ix.joined
+    n_num = len(re.findall(r"\d+(?:\.\d+)?", text))
+    return np.asarray([np.log(len(text) + 1), len(d.article.paragraphs), d.n_sent, np.log1p(n_num),
+                       len(_WS.sub("", d.article.title)), len(text) / max(1, d.n_sent)], dtype=np.float64)
+
+
+def fit_length(docs: list[Doc], alpha: float = 1.0) -> dict:
+    """A ridge regression from length_features to the reference's length (characters), fitted on `docs`;
+    a summary's target moves by len_slope × (prediction − the median prediction on `docs`)."""
+    X = np.stack([length_features(d) for d in docs])
+    y = np.asarray([len(d.ref_key) for d in docs], dtype=np.float64)
+    mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-9
+    Z = (X - mean) / scale
+    coef = np.linalg.solve(Z.T @ Z + alpha * np.eye(Z.shape[1]), Z.T @ (y - y.mean()))
+    pred = Z @ coef + y.mean()
+    return {"mean": mean, "scale": scale, "coef": coef, "intercept": float(y.mean()), "center": float(np.median(pred)),
+            "r_train": float(np.corrcoef(pred, y)[0, 1])}
+
+
+def length_target(d: Doc, params: dict) -> dict:
+    lm, slope = params.get("length_model"), params.get("len_slope", 0.0)
+    if not lm or not slope:
+        return params
+    pred = float(((length_features(d) - lm["mean"]) / lm["scale"]) @ lm["coef"] + lm["intercept"])
+    target = int(np.clip(params["target_chars"] + slope * (pred - lm["center"]), 120, 250))
+    return {**params, "target_chars": target, "max_chars": target + params["max_chars"] - params["target_chars"]}
+
+
+def opener(d: Doc, body: str, params: dict) -> str:
+    """The title (or its actor phrase) shown before the picks: "" unless params' opener asks, and for the title
+    unless the picks already say it (its characters' LCS share with them ≥ title_near)."""
+    kind, title = params.get("opener"), _WS.sub("，", d.article.title.strip())
+    if kind == "title":
+        key = _WS.sub("", title)
+        from rapidfuzz.distance import LCSseq
+
+        near = LCSseq.similarity(key, _WS.sub("", body)) / max(1, len(key))
+        return f"{title}。" if key and near < params.get("title_near", 0.7) else ""
+    if kind == "actor":
+        m = _ACTOR.match(title)
+        return f"{m.group(1)}：" if m and m.group(1) not in body[:40] else ""
+    return ""
+
+
+def _text(d: Doc, picks) -> str:
+    return render([[d.article.paragraph(q[0])[q[1]:q[2]] for q in p.shown] for p in picks])
+
+
 def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict, cut=None, scored=None) -> str:
-    """The summary as the package makes it (rag.answering.summaries.dated_picks: dateline, then the picks)."""
-    scored = scored or scored_doc(d, ps, pk_all, params.get("rules", True))
+    """The summary as the package makes it (rag.answering.summaries.dated_picks: dateline, then the picks); the
+    bench-only variants (`length_target`, `opener`) when params ask."""
+    scored = scored or scored_doc(d, ps, pk_all, params.get("rules", True), params.get("smooth", 0.0))
+    params = length_target(d, params)
+    pre = opener(d, _text(d, choose(scored, params, cut)), params) if params.get("opener") else ""
+    if pre:
+        used = len(pre)
+        params = {**params, "target_chars": params["target_chars"] - used, "max_chars": params["max_chars"] - used}
     if not DATELINE:
-        picks = choose(scored, params, cut)
-        return render([[d.article.paragraph(q[0])[q[1]:q[2]] for q in p.shown] for p in picks])
+        return pre + _text(d, choose(scored, params, cut))
     line, picks = dated_picks(d.article, scored, params, cut)
-    return (line if picks else "") + render([[d.article.paragraph(q[0])[q[1]:q[2]] for q in p.shown] for p in picks])
+    if params.get("yearline") and picks and not line:
+        line, picks = year_line(d, scored, params, cut, picks)
+    return (line + pre if picks else "") + _text(d, picks)
+
+
+_YEAR_FIRST = re.compile(r"\s*\d{4}\s*年")
+
+
+def year_line(d: Doc, scored, params: dict, cut, picks):
+    """("2023年", picks) when the summary opens with a month and day of its own (8月4日上午，…) but no year: the
+    year (rag.answering.timeline.stated_date: the article's, or the one before for a later month) goes before
+    it, inside the budget; else ("", picks)."""
+    from rag.answering.summaries import opens_dated
+    from rag.answering.timeline import stated_date
+
+    def opening(ps):
+        p, a, _ = ps[0].shown[0]
+        return d.article.paragraph(p)[a:a + 24]
+
+    if not opens_dated(d.article, picks) or _YEAR_FIRST.match(opening(picks)):
+        return "", picks
+    when = stated_date(d.article.date, opening(picks))
+    if when is None or when.year is None:
+        return "", picks
+    line = f"{when.year}年"
+    again = choose(scored, {**params, "target_chars": params["target_chars"] - len(line),
+                            "max_chars": params["max_chars"] - len(line)}, cut)
+    if again and opens_dated(d.article, again) and not _YEAR_FIRST.match(opening(again)):
+        return line, again
+    return "", picks
 
 
 def summaries(docs, scores, params) -> list[str]:
@@ -225,16 +320,16 @@ def mean_rouge(texts, docs) -> float:
     return float(np.mean([rouge_l(t, d.ref) for t, d in zip(texts, docs)]))
 
 
-def tune(docs, scores, grid=GRID, ratio=MAX_LENGTH_RATIO) -> tuple[dict, float]:
+def tune(docs, scores, grid=GRID, ratio=MAX_LENGTH_RATIO, extra=None) -> tuple[dict, float]:
     """The grid setting with the best mean ROUGE-L among those short enough (median summary within `ratio` of
     the references' median; runs computed once per compression setting)."""
     best, best_sc = None, -1.0
     limit = ratio * statistics.median(len(d.ref_key) for d in docs)
-    run_keys = [k for k in grid if k in ("tau_quantile", "min_run_chars", "rules")]
+    run_keys = [k for k in grid if k in ("tau_quantile", "min_run_chars", "rules", "smooth")]
     mmr_keys = [k for k in grid if k not in run_keys]
     for run_combo in itertools.product(*(grid[k] for k in run_keys)):
-        base = {**DEFAULTS, **dict(zip(run_keys, run_combo))}
-        scored = [scored_doc(d, ps, pk, base.get("rules", True)) for d, (ps, pk) in zip(docs, scores)]
+        base = {**DEFAULTS, **(extra or {}), **dict(zip(run_keys, run_combo))}
+        scored = [scored_doc(d, ps, pk, base.get("rules", True), base.get("smooth", 0.0)) for d, (ps, pk) in zip(docs, scores)]
         cuts = [runs(s, base) for s in scored]
         for combo in itertools.product(*(grid[k] for k in mmr_keys)):
             params = {**base, **dict(zip(mmr_keys, combo))}
@@ -244,7 +339,7 @@ def tune(docs, scores, grid=GRID, ratio=MAX_LENGTH_RATIO) -> tuple[dict, float]:
             sc = float(np.mean([lcs_f("".join(t.split()), d.ref_key) for t, d in zip(texts, docs)]))
             if sc > best_sc:
                 best, best_sc = params, sc
-    return best or {**DEFAULTS, **{k: min(v) for k, v in grid.items()}}, best_sc
+    return best or {**DEFAULTS, **(extra or {}), **{k: min(v) for k, v in grid.items()}}, best_sc
 
 
 def oof_scores(docs, Xs, seed, kind="logistic"):
@@ -258,14 +353,21 @@ def oof_scores(docs, Xs, seed, kind="logistic"):
     return out
 
 
-def nested_cv(docs, kind="logistic", use_survival=True, grid=GRID, ratio=MAX_LENGTH_RATIO):
+def nested_cv(docs, kind="logistic", use_survival=True, grid=GRID, ratio=MAX_LENGTH_RATIO, extra=None):
+    """Nested CV (module note). `extra`: fixed params for every summary; with "length_model": True, a length
+    regression (fit_length) is fitted on each training split and its slope (grid "len_slope") tuned there."""
     texts: list = [None] * len(docs)
     chosen = []
     for fi, test in enumerate(folds(len(docs), 5, seed=0)):
         ts = set(test.tolist())
         train = [d for i, d in enumerate(docs) if i not in ts]
+        fixed = dict(extra or {})
+        if fixed.get("length_model"):
+            fixed["length_model"] = fit_length(train)
+            print(f"    fold {fi}: length regression r = {fixed['length_model']['r_train']:.3f} on its training "
+                  f"split, coef {np.round(fixed['length_model']['coef'], 1).tolist()}", flush=True)
         Xtr = cross_fitted(train, seed=11 + fi, use=use_survival)
-        params, _ = tune(train, oof_scores(train, Xtr, seed=1 + fi, kind=kind), grid, ratio)
+        params, _ = tune(train, oof_scores(train, Xtr, seed=1 + fi, kind=kind), grid, ratio, fixed)
         chosen.append({k: params.get(k) for k in grid})
         models = fit_models(train, Xtr, kind)
         sv = fit_survival(train) if use_survival else None
@@ -296,8 +398,9 @@ def baselines(docs) -> list[dict]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentence-model", default="logistic", choices=SENTENCE_MODELS)
-    ap.add_argument("--compare", default="", help="extra nested runs: gbm,pairwise,soft,mix,nosurvival,norules,nocompression")
+    ap.add_argument("--compare", default="", help="extra nested runs: gbm,pairwise,soft,mix,nosurvival,norules,nocompression,lengthreg,title,actor,smooth,yearline")
     ap.add_argument("--write", action="store_true", help="fit on all of dev and write the package's model")
+    ap.add_argument("--skip-main", action="store_true", help="only the --compare runs (not the shipped model's)")
     ap.add_argument("--limit", type=int)
     ap.add_argument("--max-length-ratio", type=float, default=MAX_LENGTH_RATIO,
                     help="tuned settings keep the median summary within this ratio of the references' median")
@@ -330,7 +433,7 @@ def main(argv=None) -> int:
     ratio = args.max_length_ratio
     tag = "" if (grid == GRID and ratio == MAX_LENGTH_RATIO) else f", length cap +{round(100 * (ratio - 1))} %, grid {grid}"
     tag += "" if DATELINE else ", no dateline"
-    runs = [(args.sentence_model, True, grid, tag)]
+    runs = [] if args.skip_main else [(args.sentence_model, True, grid, tag)]
     extra = set(filter(None, args.compare.split(",")))
     for kind in SENTENCE_MODELS:
         if kind in extra and kind != args.sentence_model:
@@ -341,9 +444,18 @@ def main(argv=None) -> int:
         runs.append((args.sentence_model, True, {**grid, "rules": [False]}, ", no editorial rules" + tag))
     if "nocompression" in extra:
         runs.append((args.sentence_model, True, {**grid, "tau_quantile": [0.0]}, ", whole sentences" + tag))
-    for kind, use, run_grid, note in runs:
+    variants = {"lengthreg": ({**grid, "len_slope": [0.0, 0.5, 1.0, 1.5]}, {"length_model": True},
+                              ", per-article length target (ridge on article length/paragraphs/sentences/numbers/title)"),
+                "title": ({**grid, "title_near": [0.4, 0.55, 0.7]}, {"opener": "title"}, ", title opens the summary"),
+                "actor": (grid, {"opener": "actor"}, ", the title's actor phrase (工信部：) opens the summary"),
+                "smooth": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {}, ", sentence score + smooth x its neighbours' mean"),
+                "yearline": (grid, {"yearline": True}, ", the year before a summary's own opening month and day")}
+    for name, (vgrid, vextra, vnote) in variants.items():
+        if name in extra:
+            runs.append((args.sentence_model, True, vgrid, vnote + tag, vextra))
+    for kind, use, run_grid, note, *fixed in runs:
         t = time.time()
-        texts, chosen = nested_cv(docs, kind, use, run_grid, ratio)
+        texts, chosen = nested_cv(docs, kind, use, run_grid, ratio, fixed[0] if fixed else None)
         rows.append(report(f"{kind}{note}: 5-fold nested CV", texts, docs))
         rows[-1]["params_per_fold"] = chosen
         print(f"    chosen per fold: {chosen} ({time.time() - t:.0f}s)", flush=True)

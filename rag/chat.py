@@ -20,6 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
+from rag.answering.carry import stays_on
 from rag.answering.question import NO_WORDS, clean_question, has_words, is_follow_up
 from rag.answering.topic_request import TopicRequest, topic_of, topic_request
 from rag.contracts import ChatContext
@@ -32,6 +33,7 @@ from rag.scope.digest import digest_ids
 from rag.scope.facts import facts_for
 from rag.scope.plan import plan_scope
 from rag.scope.retriever import ScopedCorpus
+from rag.small_talk import small_talk, small_talk_reply, without_opening
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
 MAX_OPTIONS = MAX_CANDIDATES  # articles listed in a clarification
@@ -90,7 +92,8 @@ class Conversation:
 
 _SLASH = re.compile(r"^\s*/(summari[sz]e|summary|sum|总结|摘要)\b\s*(.*)$", re.I | re.S)
 _OVERVIEW = re.compile(
-    r"(这些|所有|全部|各篇|每篇|每一篇)(的)?(文章|报道|新闻)|所有的|全部的|文章都|都讲了|都说了|概览|"
+    r"(这些|所有|全部|各篇|每篇|每一篇|这几篇|那几篇)(的)?(文章|报道|新闻)|所有的|全部的|文章都|都讲了|都说了|概览|"
+    r"\bthese (articles|stories|reports)\b|"
     r"\b(summari[sz]e|summary of)\s+(all|everything|every article|the (whole )?corpus|them all)\b|"
     r"\ball (the )?articles\b|\bwhat are (these|the|all) (articles|stories)\b|\boverview\b|"
     r"^\s*(all|everything|全部|所有)\s*$",
@@ -250,22 +253,34 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
         yield refusal
         return
     corpus = ScopedCorpus(engine, scope, facts)
-    follow_up = bool(conversation.last_articles) and is_follow_up(scope.asked)
-    listed = None if follow_up else digest_ids(scope, facts, corpus.retriever)
+    # a follow-up stays on the last answer's articles that the filter still admits (the filter bar changed
+    # to another outlet or range: a new question there, never an answer from outside it saying the filter)
+    on = tuple(i for i in conversation.last_articles if scope.allowed is None or i in scope.allowed)
+    follow_up = bool(on) and is_follow_up(scope.asked)
+    # no pronoun, but the same event's words and no other article named: read the same articles, on its own words
+    carried = bool(on) and not follow_up and _carried(scope.asked, conversation, on, corpus)
+    listed = None if follow_up or carried else digest_ids(scope, facts, corpus.retriever)
     if listed:
         yield scope.annotate(_digest(engine, question, listed))
         return
     asked = scope.for_answer()  # the words the filter met are not words to find again
-    request = AskRequest(asked, k=k or None, filter=scope.filter)
+    request = AskRequest(asked, on if carried else (), k=k or None, filter=scope.filter)
     if follow_up:
         # the question before (even a refused one) and, when it is the answer the conversation is on, its answer
-        last, on = conversation.last_answer, conversation.last_articles
+        last = conversation.last_answer
         if last and last.kind == "answer" and last.article_ids == on:
             request = AskRequest.following(asked, last, k or None, scope.filter)
         else:
             request = AskRequest(asked, on, last.message if last else None, k or None, scope.filter)
     for item in engine.answerer.stream(request, corpus):
         yield scope.annotate(replace(item, question=question)) if isinstance(item, Answer) else item
+
+
+def _carried(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus) -> bool:
+    """A follow-up without a pronoun: the same event's words, no other article named (rag.answering.carry)."""
+    last = conversation.last_answer
+    return bool(last and last.kind == "answer" and last.article_ids == conversation.last_articles == on
+                and stays_on(asked, last.message, on, corpus))
 
 
 def answer_turn(message: str, answer: Answer) -> Turn:
@@ -283,7 +298,8 @@ def _digest(engine: ChatContext, question: str, ids: Sequence[str]) -> Answer:
     shown = list(ids)[:DIGEST_ARTICLES]
     lines, citations = [], []
     for aid in shown:
-        one = engine.overview([aid]).in_script(_reply_script(question))
+        script = _reply_script(question)
+        one = engine.overview([aid], "en" if script == "en" else "zh").in_script(script)
         line = one.summary
         for c in one.citations:  # renumbered in the digest's order
             n = len(citations) + 1
@@ -311,7 +327,7 @@ def respond_stream(
     conversation = conversation if isinstance(conversation, Conversation) else Conversation.from_json(conversation)
     # One check for every way in (page, API, CLI): control and invisible characters go, a message over
     # MAX_QUESTION_CHARS raises QuestionError with the limit in its message.
-    message = clean_question(message)
+    message = without_opening(clean_question(message))  # "hi, who …?": the question
     routed = _route(engine, message, conversation, filter)
     if routed is not None:
         yield routed
@@ -333,6 +349,9 @@ def _route(engine: ChatContext, message: str, conversation: Conversation,
         return Clarification("请输入问题，或者说“总结第1篇”。Type a question, or “summarize article 1”."), conversation
     if not has_words(message):  # only punctuation, symbols or emoji: nothing to search for
         return Clarification(NO_WORDS), conversation
+    talk = small_talk(message)
+    if talk is not None:  # hi, 你好, what can you do?, 谢谢: said back, not searched for (the conversation stays)
+        return Clarification(small_talk_reply(talk, message, len(articles))), conversation
     if not articles:
         return (
             Answer(message, _say("还没有文章：请先添加文章。", "There are no articles yet: add some first.", message), True, note="empty corpus"),
@@ -414,4 +433,6 @@ def _topic_reply(engine: ChatContext, message: str, request: TopicRequest, conve
 
 
 def _overview_reply(engine: ChatContext, message: str, conversation: Conversation):
-    return engine.overview().in_script(_reply_script(message)), conversation.add(Turn(message, "overview"))
+    script = _reply_script(message)
+    reply = engine.overview(language="en" if script == "en" else "zh").in_script(script)
+    return reply, conversation.add(Turn(message, "overview"))

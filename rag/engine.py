@@ -125,14 +125,14 @@ class _SnapshotReads:
         return self.workload.run(heavy, lambda: self.summarizer.summarize(article),
                                  key=("summary", backend, article.id, article.content_hash))
 
-    def overview(self, article_ids: Sequence[str] | None = None) -> Summary:
-        """One cited line per article: these (unknown ids are skipped), or all. Heavy (up to a hundred
-        summaries); the same overview asked for at once is made once."""
+    def overview(self, article_ids: Sequence[str] | None = None, language: str = "zh") -> Summary:
+        """One cited line per article: these (unknown ids are skipped), or all, labelled in `language` ('zh' or
+        'en'). Heavy (up to a hundred summaries); the same overview asked for at once is made once."""
         articles = list(self.articles.values()) if article_ids is None else \
             [self.articles[i] for i in article_ids if i in self.articles]
         key = ("overview", self.summarizer.backend, id(self._snapshot),
-               None if article_ids is None else tuple(a.id for a in articles))
-        return self.workload.run(True, lambda: self.summarizer.overview(articles), key=key)
+               None if article_ids is None else tuple(a.id for a in articles), language)
+        return self.workload.run(True, lambda: self.summarizer.overview(articles, language), key=key)
 
     def summarize_topic(self, topic: str, language: str = "zh", filter: Filter = Filter()) -> Summary:
         """A cited summary of the articles about `topic` within `filter`'s dates and outlets, grouped when there

@@ -8,7 +8,8 @@ from dataclasses import asdict, dataclass, field, replace
 
 from rag.ingest.articles import Article
 from rag.ingest.chunks import Chunk
-from rag.lang.display import to_script
+from rag.lang.display import convert, to_script
+from rag.lang.script import script_of
 
 
 @dataclass(frozen=True)
@@ -163,6 +164,22 @@ class ModelAnswer(Answer):
         return {**super().to_json(), "sentences": list(self.sentences)}
 
 
+def _quotes_in(text: str, citations: list[Citation], script: str) -> list[tuple[int, int]]:
+    """The ranges of `text` that quote an article already written in `script`: a reader of that script sees them
+    verbatim (小枧鎮 in a Traditional article stays 小枧鎮, never 小梘鎮); only other-script text is converted."""
+    keep = []
+    for c in citations:
+        if not c.quote or script_of(c.quote) != script:
+            continue
+        for piece in c.quote.split("…"):
+            piece = piece.strip()
+            start = text.find(piece) if len(piece) >= 2 else -1
+            while start >= 0:
+                keep.append((start, start + len(piece)))
+                start = text.find(piece, start + len(piece))
+    return keep
+
+
 @dataclass
 class Summary:
     """A cited summary; `summary` carries `[n]` markers that index `citations`."""
@@ -183,10 +200,11 @@ class Summary:
         """A copy shown in another script ('hans'/'hant'); quotes in citations stay verbatim."""
         if script not in ("hans", "hant"):
             return self
-        text = to_script(self.summary, script)
+        text = convert(self.summary, script, _quotes_in(self.summary, self.citations, script))
         if text == self.summary:
             return self
-        return replace(self, summary=text, title=to_script(self.title, script), original=self.summary)
+        title = self.title if script_of(self.title) == script else to_script(self.title, script)
+        return replace(self, summary=text, title=title, original=self.summary)
 
     def to_json(self) -> dict:
         return {

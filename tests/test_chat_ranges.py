@@ -112,7 +112,8 @@ def test_that_day_still_points_back(engine):
     ("总结一下关于党建的报道", Filter(since="2024-01-01"), {QUAN}, "2024年1月1日以来"),
     ("总结一下关于党建的报道", Filter(sources=("大众日报",)), {QINGDAO}, "大众日报"),
     ("按时间顺序梳理党建的报道", Filter(until="2023-12-31"), DATED_2023, "2023年12月31日及以前"),
-    ("按时间顺序梳理2023年的基层党建共建活动", Filter(), {SHIMA}, "2023年1月1日至12月31日"),
+    # both 2023 seeds (青山区's title says 基层党建: a second trial found it left out of the timeline, rag.answering.timeline.lead_share)
+    ("按时间顺序梳理2023年的基层党建共建活动", Filter(), DATED_2023, "2023年1月1日至12月31日"),
 ])
 def test_a_topic_summary_or_timeline_keeps_to_the_range_and_says_it(engine, message, filter, articles, said):
     (reply,), conversation = say(engine, message, filter=filter)
@@ -136,7 +137,7 @@ def test_a_topic_request_over_a_range_without_articles_is_refused_naming_it(engi
 
 @pytest.mark.parametrize("message, filter, said", [
     ("总结一下2024年关于睦邻的报道", Filter(), "检索范围内没有关于“睦邻”的报道：2024年1月1日至12月31日"),
-    ("timeline of party building in 2024", Filter(), "range searched: January 1 – December 31, 2024"),
+    ("timeline of the library in 2024", Filter(), "range searched: January 1 – December 31, 2024"),
     ("总结一下关于睦邻的报道", Filter(sources=("农业科技报-中国农科新闻网",)), "检索范围内没有关于“睦邻”的报道"),
 ])
 def test_a_range_with_articles_none_about_the_topic_says_so_naming_it(engine, message, filter, said):

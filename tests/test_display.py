@@ -26,3 +26,16 @@ def test_a_summary_in_the_readers_script_converts_the_text_and_keeps_the_quotes(
     assert "开展着" in shown.summary and "著" not in shown.summary.replace("显著", "").replace("著名", "")
     assert [c.quote for c in shown.citations] == [c.quote for c in summary.citations]  # verbatim, original script
     assert shown.original == summary.summary
+
+
+def test_a_traditional_reader_sees_a_traditional_articles_quotes_verbatim_in_the_overview(seed_articles):
+    """The 石马镇 page is Traditional but writes 小枧鎮 (枧 has no Traditional form on that page): converting it again
+    for a Traditional reader made 小梘鎮 in the overview and topic summaries; only other-script text is converted."""
+    from rag.answering.overview import overview
+
+    summary = overview(list(seed_articles.values()))
+    shown = summary.in_script("hant")
+    assert "小枧鎮" in shown.summary and "小梘鎮" not in shown.summary
+    assert "陝西三原縣" in shown.summary  # the Simplified article's line is still converted for this reader
+    simplified = summary.in_script("hans")
+    assert "小枧镇" in simplified.summary

@@ -306,6 +306,27 @@ def test_what_a_range_reports_from_the_filter_bar_or_the_message(page):
     shot(page, "range-summary.png")
 
 
+def test_small_talk_and_a_follow_up_after_the_filter_bar_changes_outlet(page):
+    """Found in a second newcomer's trial: "hi" got a refusal; after a question under From 2024-01-01, setting the
+    outlet to 荆楚网 and asking 谁致辞了？ answered from the 2024 article of another outlet, saying "Filtered: 荆楚网"."""
+    reply = ask(page, "hi")
+    text = reply.inner_text()
+    assert "rag-clarification" in reply.get_attribute("class") and "articles on the shelf" in text, text  # (5, or 6 after the upload test)
+    assert "\n· ask for a summary" in text  # one line per thing it can do
+    field(page, "rag-since").fill("2024-01-01")
+    assert "张晓敏" in ask(page, "会议由谁主持？").inner_text()
+    field(page, "rag-since").fill("")
+    outlets = page.locator("#rag-outlets input").first
+    outlets.click()
+    outlets.fill("荆楚网")
+    page.locator("[role=option]", has_text="荆楚网").first.click()
+    reply = ask(page, "谁致辞了？")
+    assert "田志凯" in reply.inner_text() and "Filtered: 荆楚网" in reply.inner_text(), reply.inner_text()
+    cards = page.locator("#rag-sources .rag-turn").first.locator(".rag-source")
+    assert {cards.nth(i).get_attribute("data-article")[:3] for i in range(cards.count())} == {"002"}
+    shot(page, "follow-up-new-outlet.png")
+
+
 def test_refusal_looks_different_from_an_answer(page):
     answer = ask(page, "渠岸镇党委书记是谁？")
     refusal = ask(page, "小米集团回购了多少股份？")

@@ -48,8 +48,8 @@ class HeldSummarizer:
         assert self.release.wait(30)
         return self.inner.summarize(article)
 
-    def overview(self, articles):
-        return self.inner.overview(articles)
+    def overview(self, articles, language="zh"):
+        return self.inner.overview(articles, language)
 
     def topic(self, match):
         return self.inner.topic(match)

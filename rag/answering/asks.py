@@ -10,7 +10,9 @@ import re
 # Two asks in one question ("What project did they launch, and whose representative introduced it?"; 开展了什么
 #计划，由谁介绍的？): where the second begins, when the first asks too
 SECOND_ASK = re.compile(r",\s*and\s+(?=(?:who|whom|whose|what|which|where|when|how|why)\b)|"
-                        r"[，,;；]\s*(?:又|还|并且|以及|而)?(?=[^，,。；;]*(?:谁|什么|哪|多少|几))", re.I)
+                        r"[，,;；]\s*(?:又|还|并且|以及|而)?(?=[^，,。；;]*(?:谁|什么|哪|多少|几))|"
+                        # 谁致辞、谁主持: an enumeration comma right before the next ask word
+                        r"、(?=谁|什么|哪|多少|几)", re.I)
 ASKS = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how|why)\b|谁|什么|哪|多少|几", re.I)
 
 

@@ -9,8 +9,9 @@ from functools import lru_cache
 from typing import Iterable
 
 from rag.answering.question import EN_STOP, Question
-from rag.lang.glossary import chinese_of, glossary_words
-from rag.lang.pinyin import pinyin_index, romanised_names, romanised_pairs
+from rag.lang.glossary import chinese_of, glossary_words, unknown_word
+from rag.answering.slots import person_names
+from rag.lang.pinyin import pinyin_index, romanisations, romanised_names, romanised_pairs
 from rag.lang.when.words import alt, numbers
 from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words
@@ -46,6 +47,11 @@ def english_terms(q: Question, texts: Iterable[str]) -> Question:
     named = pinyin_terms(q, texts)
     found = dict(named.terms) if named.pinyin else {}
     weights, median = idf()
+    for persons in partial_names(q.text, texts).values():
+        # a surname or a given name alone (What did Wang say?) stands for the persons of the texts it is part of,
+        # each with a share when it fits several (王刚 and 王海星)
+        for person in persons:
+            found.setdefault(person, weights.get(person, median) / len(persons))
     for city in province_terms(re.findall(r"[a-z]+", q.text.lower()), joined):
         found.setdefault(city, weights.get(city, median))
     for number in dict.fromkeys(_EN_NUMBER.findall(q.text)):
@@ -149,6 +155,25 @@ def named_words(q: Question, texts: Iterable[str]) -> list[str]:
     return [max(spelt, key=lambda w: (spelt[w], w)) for spelt in _spelt(latin_names(q.text), list(texts)).values()]
 
 
+def partial_names(question: str, texts: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each capitalised Latin word of an English question that spells no word of `texts` but the surname or the
+    given name of persons they name (Xiaomin → 张晓敏; Wang → 王刚 and 王海星) → those persons."""
+    texts = list(texts)
+    spelt = [p for p in romanised_pairs(question) if any(p in pinyin_index(t) for t in texts)]  # Wang Gang: 王刚
+    words = [w for w in dict.fromkeys(romanised_names(question, min_len=2))
+             if w not in EN_STOP and not chinese_of(w) and not any(w in pinyin_index(t) for t in texts)
+             and not any(p.startswith(w) or p.endswith(w) for p in spelt)]
+    if not words:
+        return {}
+    persons = list(dict.fromkeys(p for t in texts for p in person_names(t)))
+    out = {}
+    for word in words:
+        fits = tuple(p for p in persons if word in romanisations(p[0]) or word in romanisations(p[1:]))
+        if fits:
+            out[word] = fits
+    return out
+
+
 def glossary_terms(q: Question, texts: Iterable[str]) -> Question:
     """An English question's terms plus the Chinese words (found in `texts`) that its news words translate to."""
     if q.script != "en" or not q.terms:
@@ -188,6 +213,7 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
     """
     texts = list(texts)
     joined = "\n".join(texts)
+    partial = partial_names(q.text, texts)
 
     def meets(word: str, name: bool = False) -> bool:
         word = re.sub(r"'s$", "", word.lower())
@@ -198,7 +224,8 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
                 or _month_met(word, joined)
                 # pinyin for names only: a common word spells some Han pair too (yuan: 与安)
                 or (name and any(word.replace("'", "") in pinyin_index(text) for text in texts))
-                or (name and bool(province_terms([word], joined))))
+                or (name and bool(province_terms([word], joined)))
+                or (name and word in partial))
 
     met = False
     for run in _EN_NAME_RUN.finditer(q.text):
@@ -213,6 +240,11 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
         if not any(meets(w, name=True) for w in name + joined_pairs):
             return " ".join(name)
         met = True
+    for word in dict.fromkeys(re.sub(r"'s$", "", w) for w in _EN_WORD.findall(q.text)):
+        # a word no English dictionary has nor a slip of one (blorfle, Universiade) names what the question
+        # means: the articles must spell it (Honggangcheng: 红钢城) or write it
+        if unknown_word(word.lower()) and not meets(word, name=True):
+            return word
     if met:
         return None
     words = _EN_WORD.findall(q.text + " " + (previous or ""))

@@ -81,17 +81,22 @@ def listed(text: str, at: int, end: int) -> bool:
 
 
 def holds(text: str, terms: Sequence[tuple[str, float]], share: float, key: str | None = None) -> bool:
-    """Whether text holds at least `share` of the terms' weight (terms in the Simplified search form), a term
-    counted only where it is not an item of a long list. `key`: the text's search twin, when known."""
+    """Whether text holds at least `share` of the terms' weight (terms in the Simplified search form; `a|b`: either
+    counts), a term counted only where it is not an item of a long list. `key`: the text's search twin, when known."""
     key = search_twin(text) if key is None else key
     total = sum(w for _, w in terms) or 1.0
     found = 0.0
     for t, w in terms:
-        at = key.find(t)
-        while at >= 0 and listed(key, at, at + len(t)):
-            at = key.find(t, at + 1)
-        found += w if at >= 0 else 0.0
+        found += w if any(_unlisted(key, alt) for alt in t.split("|")) else 0.0
     return found / total >= share
+
+
+def _unlisted(key: str, term: str) -> bool:
+    """Whether `key` holds `term` somewhere it is not an item of a long list."""
+    at = key.find(term)
+    while at >= 0 and listed(key, at, at + len(term)):
+        at = key.find(term, at + 1)
+    return at >= 0
 
 
 @lru_cache(maxsize=4096)

@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from rag.answering.asks import ASKS, SECOND_ASK
-from rag.lang.glossary import chinese_of, english_measure
+from rag.lang.glossary import chinese_of, english_measure, respelt
 from rag.lang.script import has_han, normalize, script_of
 from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words, tokens
@@ -112,7 +112,7 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
     ("time", re.compile(r"几点钟|(?<![哪这那有了])几点(?=[开举召到结起]|$|[？?])|什么时间段|上午还是下午|\bwhat time\b|\btime of day\b", re.I)),
     ("date", re.compile(r"哪天|哪一天|何时|什么时候|什么时间|几月|几号|哪个月|日期|什么日子|哪一日|"
                         r"\bwhen\b|\bwhat (date|day|year|month)s?\b|\bon what dates?\b|\bwhich (day|date|year|month)s?\b", re.I)),
-    ("duration", re.compile(r"多长时间|多久|几天|几年|多少天|多少年|几个月|多少个月|多少小时|几小时|持续(多|几)|\bhow long\b", re.I)),
+    ("duration", re.compile(r"(视频|短片|影片|电影|节目|演出|会议|直播|讲座|仪式|典礼)[^，,。？?]{0,8}有?多长(?!的)|多长时间|多久|几天|几年|多少天|多少年|几个月|多少个月|多少小时|几小时|持续(多|几)|\bhow long\b", re.I)),
     ("percent", re.compile(r"百分之|比例|占比|增速|增幅|降幅|同比|环比|百分点|(增长|下降|上升|提高|降低|减少|增加)了?(多少|几)"
                            r"(?!(万|亿|元|人|家|个|件|辆|吨))|率是多少|率为多少|\bpercent(age)?\b|\bshare of\b", re.I)),
     ("money", re.compile(r"多少钱|金额|多少(万|亿)?元|价格|费用|资金|投资|收入|营收|利润|成本|预算|总额|资产|市值|罚款|补贴|奖金|"
@@ -332,12 +332,15 @@ def analyze(question: str) -> Question:
     from rag.answering.postags import is_verb
 
     script = question_script(question)
+    if script == "en":
+        question = respelt(question)  # a slip for a glossary word is read as that word (sigining → signing)
     weights, median = idf()
     norm = written_forms(normalize(question))
     # 6月份 → 6月: an article says 6月16日, never 月份
     toks = [t for t in tokens(_MONTH.sub(lambda m: f" {m.group(1)}月 ", norm))]
     # jieba keeps an aspect particle on a verb (签了, 去过): the verb alone is what an article says.
     toks = [t[:-1] if len(t) == 2 and t[-1] in "了过着" and has_han(t[0]) else t for t in toks]
+    toks = [p for t in toks for p in _verb_split(t)]
     seen: dict[str, float] = {}
     predicates: list[str] = []
     figures = bool(FIGURES_ASKED.search(norm))
@@ -385,6 +388,23 @@ def analyze(question: str) -> Question:
         not multi and (bool(ENUM.search(asking)) or abbreviation is not None), _near(toks, set(seen)),
         (_NUMERALS[abbreviation.group(1)], abbreviation.group(2)) if abbreviation else None,
     )
+
+
+def _verb_split(tok: str) -> list[str]:
+    """A word jieba's dictionary lacks that it guessed from a noun and the verb after it (两个镇签合作协议:
+    镇签) is the noun and the verb (镇, 签: an article writes 签署); a guessed name (黄充, 陈胡立) stays whole."""
+    from rag.answering.names import name_words
+    from rag.answering.postags import is_verb, tag
+    from rag.lang.words import jieba_tokenizer
+
+    tokenizer = jieba_tokenizer()
+    if not (2 <= len(tok) <= 3 and has_han(tok)) or tokenizer.FREQ.get(tok):
+        return [tok]
+    pieces = tokenizer.lcut(tok, HMM=False)
+    if (len(pieces) < 2 or len(pieces[-1]) != 1 or not is_verb(pieces[-1]) or pieces[0][0] in name_words()["surname"]
+            or (tag(pieces[0]) or "n")[0] != "n"):  # a noun before the verb (直联: 直 an adverb, one word)
+        return [tok]
+    return pieces
 
 
 _HEARSAY = stop_words("hearsay")

@@ -205,6 +205,9 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
             _ORIGIN_PLACE_END.match(pa.units.norm[p - 1], b) for p, a, b in _fresh(pa, ("place",), near, qnorm))
     if asked.kind == "place":
         return bool(_fresh(pa, ("place", "org"), near, qnorm)) or _tagged(text, _PLACE_TAGS, qnorm)
+    if asked.kind == "duration":  # a year (2024年) is no length of time
+        dated = [d for kind in ("year", "date") for d in pa.slots.spans.get(kind, ())]
+        return any(not any(p == x and y <= a < z for x, y, z in dated) for p, a, b in _fresh(pa, ("duration",), near, qnorm))
     return True
 
 

@@ -198,3 +198,26 @@ def article_slots(au: ArticleUnits) -> Slots:
     dated = [s for kind in ("date", "year", "time") for s in found[kind]]
     found["number"] = [s for s in found["number"] if not any(s[0] == d[0] and d[1] <= s[1] < d[2] for d in dated)]
     return Slots({k: tuple(sorted(set(v))) for k, v in found.items()}, measures)
+
+
+@lru_cache(maxsize=64)
+def person_names(text: str) -> tuple[str, ...]:
+    """The persons `text` (search form) names after a job title (镇人大主席张晓敏), before a speech verb (王刚说)
+    or as jieba's person words led by a surname (黄充), none a common word, once each: who a surname or given
+    name alone may stand for (rag.answering.english)."""
+    from rag.answering.postags import pos_tokenizer
+
+    title_re, name_re, says_re, after = _person_patterns()
+    surnames = frozenset(name_words()["surname"])
+    freq = jieba_tokenizer().FREQ
+    found = []
+    for m in title_re.finditer(text):
+        span = _person_after(text, m.end(), name_re, after)
+        if span and _is_name(text[span[0] : span[1]], freq):
+            found.append(text[span[0] : span[1]])
+    for m in says_re.finditer(text):
+        if (m.start() == 0 or text[m.start() - 1] in "，,。；”\"、 \n") and _is_name(m.group(), freq):
+            found.append(m.group())
+    found += [w.word for w in pos_tokenizer().cut(text) if w.flag == "nr" and 2 <= len(w.word) <= 4
+              and (w.word[0] in surnames or w.word[:2] in surnames) and _is_name(w.word, freq)]
+    return tuple(dict.fromkeys(found))

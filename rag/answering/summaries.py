@@ -110,8 +110,8 @@ class ExtractiveSummarizer(Summarizer):
             return summarize_article(article)
         return self.cache.get_or_make(article, summarize_article, ALGORITHM)
 
-    def overview(self, articles: Sequence[Article]) -> Summary:
-        return overview(articles)
+    def overview(self, articles: Sequence[Article], language: str = "zh") -> Summary:
+        return overview(articles, language=language)
 
     def topic(self, match: TopicMatch) -> Summary:
         return topic_summary(match)

@@ -24,7 +24,7 @@ from rag.answering.cues import twin
 from rag.answering.headlines import headline, holds, lead_text
 from rag.answering.selection import Scored, score_article, shown
 from rag.answering.stories import also_carried, carriers, distinct_stories
-from rag.answering.topics import COVERAGE, RETRIEVED_COVERAGE, Line, nothing_found, pick_lines, topic_terms
+from rag.answering.topics import COVERAGE, RETRIEVED_COVERAGE, Line, nothing_found, pick_lines, topic_forms, topic_terms
 from rag.lang.script import has_han, normalize
 from rag.records import Citation, Summary, TopicMatch
 
@@ -124,7 +124,7 @@ def event_date(article_date: str | None, text: str, lead: str = "") -> When:
 
 def timeline_title(match: TopicMatch) -> str:
     n = len(match.articles)
-    return f"“{match.topic}”时间线（{n} 篇报道）" if match.language == "zh" else f"Timeline of “{match.topic}” ({n} articles)"
+    return f"“{match.topic}”时间线（{n} 篇报道）" if match.language == "zh" else f"Timeline of “{match.topic}” ({n} article{'' if n == 1 else 's'})"
 
 
 def main_event_text(scored: Scored) -> str:
@@ -141,18 +141,28 @@ def timeline_terms(match: TopicMatch) -> tuple[list[tuple[str, float]], float]:
         terms = topic_terms(match.topic)
         return terms, (0.999 if len(terms) <= 2 else COVERAGE)
     texts = [(a.title + "\n" + "\n".join(a.paragraphs)).lower() for a in match.articles[:20]]
-    terms = topic_terms(match.topic, texts)
-    han = list({normalize(t): w for t, w in terms if has_han(t)}.items())  # 青島 read in a page → 青岛
+    terms = topic_forms(match.topic, texts)
+    # an English word's Chinese forms are alternatives (签署|签订|签约: any one counts; 青島 read in a page → 青岛)
+    han = [("|".join(dict.fromkeys(normalize(f) for f in forms if has_han(f))), w) for _, w, forms in terms]
+    han = [(t, w) for t, w in han if t]
     if han:
         return han, RETRIEVED_COVERAGE
-    return ([t for t in terms if any(t[0] in x for x in texts)], RETRIEVED_COVERAGE)
+    return ([(t, w) for t, w, _ in terms if any(t in x for x in texts)], RETRIEVED_COVERAGE)
+
+
+def lead_share(terms: list[tuple[str, float]], need: float) -> float:
+    """The share of the topic a title and lead must hold for the article's main event to be the topic: `need`, or
+    RETRIEVED_COVERAGE for a topic of three or more words (a short title and lead seldom hold all of 基层党建共建活动:
+    a newcomer's timeline of it matched four articles and showed two — 青山区's 睦邻党建 meeting, whose title
+    says 基层党建, left out)."""
+    return min(need, RETRIEVED_COVERAGE) if len(terms) >= 3 else need
 
 
 def event_line(scored: Scored, terms: list[tuple[str, float]], need: float) -> tuple[tuple[int, int, int] | None, bool]:
     """(the article's event line, whether the article's main event is the topic). An article whose title or lead
     holds the topic gives its headline (who did what); another gives a line only from a clause run that says who
     did what with the topic in its main clause, else none."""
-    if not terms or holds(main_event_text(scored), terms, need):
+    if not terms or holds(main_event_text(scored), terms, lead_share(terms, need)):
         return headline(scored, EVENT_CHARS), True
     return headline(scored, EVENT_CHARS, terms, need), False
 

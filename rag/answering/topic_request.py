@@ -12,7 +12,8 @@ from rag.lang.wordlists import read_word_lists
 from rag.lang.words import jieba_tokenizer
 
 _ORDINAL = re.compile(r"第\s*[0-9一二两三四五六七八九十]+\s*篇")
-_PUNCT = re.compile(r"[\s,.!?;:，。！？；：、“”\"'《》（）()\[\]【】…—-]+")
+# a hyphen between letters stays (party-building is one glossary word)
+_PUNCT = re.compile(r"(?:[\s,.!?;:，。！？；：、“”\"'《》（）()\[\]【】…—]|(?<![A-Za-z])-|-(?![A-Za-z]))+")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ BM25) are added when they hold at least half of them; an English topic is read t
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Mapping, Sequence
@@ -23,7 +24,7 @@ from rag.answering.selection import Scored, article_tau, best_run, score_article
 from rag.answering.stories import also_carried, carriers, distinct_stories
 from rag.contracts import Retriever
 from rag.ingest.articles import Article
-from rag.lang.glossary import glossary_words
+from rag.lang.glossary import chinese_of, glossary_words
 from rag.lang.pinyin import pinyin_index
 from rag.lang.script import has_han, normalize, to_traditional
 from rag.lang.words import idf, stop_words, tokens
@@ -60,6 +61,46 @@ def topic_terms(topic: str, texts: Sequence[str] = ()) -> list[tuple[str, float]
     return [(w, weights.get(w, median)) for w in dict.fromkeys(words)]
 
 
+_LATIN_WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_PLAIN = ("the", "of", "and")
+
+
+def topic_forms(topic: str, texts: Sequence[str] = ()) -> list[tuple[str, float, tuple[str, ...]]]:
+    """The topic's terms as (term, IDF weight, forms any one of which counts). A Chinese topic: each content word
+    (`topic_terms`), in Simplified and Traditional. An English topic: each English word once, its forms the
+    glossary's Chinese words for it (signing: 签署, 签订 or 签约 — alternatives, not three terms an article must
+    all hold; two words the glossary has hyphenated, party building, read as one: 党建), the Han words it spells
+    in pinyin in `texts` (a place or a name), and the English word itself (English articles)."""
+    if has_han(topic):
+        return [(t, w, tuple(dict.fromkeys([t, to_traditional(t)]))) for t, w in topic_terms(topic, texts)]
+    weights, median = idf()
+    stop = stop_words("search", "question")
+    words = [w for w in _LATIN_WORD.findall(normalize(topic).lower()) if w not in stop and w not in _PLAIN]
+    units: list[str] = []
+    i = 0
+    while i < len(words):  # party building → party-building when the glossary has it
+        pair = f"{words[i]}-{words[i + 1]}" if i + 1 < len(words) else ""
+        if pair and chinese_of(pair):
+            units.append(pair)
+            i += 2
+        else:
+            units.append(words[i])
+            i += 1
+    indexes = [pinyin_index(t) for t in texts] if texts else []
+    out: list[tuple[str, float, tuple[str, ...]]] = []
+    for unit in dict.fromkeys(units):
+        han = list(glossary_words(unit))
+        if len(unit) >= 3 and unit.isalpha():
+            han += [h for index in indexes for h in index.get(unit, ())]
+        han = list(dict.fromkeys(han))
+        if not han and len(unit) < 2:
+            continue
+        forms = tuple(dict.fromkeys([f for h in han for f in (h, to_traditional(h))] + [unit]))
+        weight = (sum(weights.get(h, median) for h in han) / len(han)) if han else weights.get(unit, median)
+        out.append((han[0] if han else unit, weight, forms))
+    return out
+
+
 def _coverage(terms: Sequence[tuple[str, float, tuple[str, ...]]], raw: str) -> tuple[float, float]:
     """(share of the terms' weight the text holds, a relevance score: weight × capped mentions)."""
     total = sum(w for _, w, _ in terms) or 1.0
@@ -77,8 +118,7 @@ def match_topic(topic: str, articles: Mapping[str, Article], retriever: Retrieve
     retrieved: dict[str, float] = {}
     if retriever is not None and topic.strip():
         retrieved = {aid: s for aid, s in retriever.search_articles(topic, k=RETRIEVED) if aid in articles}
-    terms = topic_terms(topic, [_raw(articles[a]) for a in list(retrieved)[:20]])
-    forms = [(t, w, tuple(dict.fromkeys([t, to_traditional(t)]))) for t, w in terms]
+    forms = topic_forms(topic, [_raw(articles[a]) for a in list(retrieved)[:20]])
     need = 0.999 if len(forms) <= 2 else COVERAGE
     found: list[tuple[float, Article]] = []
     for article in articles.values():
@@ -107,7 +147,7 @@ class Line:
         return self.article.paragraph(p)[a:b]
 
 
-def candidate_lines(article: Article, weight: float, terms: Sequence[str], per_article: int = SENTENCES_PER_ARTICLE,
+def candidate_lines(article: Article, weight: float, terms: Sequence[tuple[str, ...]], per_article: int = SENTENCES_PER_ARTICLE,
                     also: tuple[str, ...] = ()) -> list[Line]:
     """An article's best sentences (cut to their clause runs) as summary lines, scored for the topic."""
     scored: Scored = score_article(article)
@@ -122,7 +162,7 @@ def candidate_lines(article: Article, weight: float, terms: Sequence[str], per_a
         s = scored.sentences[i]
         span = (s.paragraph, *best_run(s, pk[i], tau))
         text = normalize(article.paragraph(span[0])[span[1]:span[2]])
-        on_topic = sum(t in text for t in terms) / max(1, len(terms))
+        on_topic = sum(any(f in text for f in forms) for forms in terms) / max(1, len(terms))
         out.append(Line(article, span, weight * float(ps[i]) * (0.1 + on_topic), also))
         if len(out) >= per_article:
             break
@@ -206,7 +246,7 @@ class TopicGroup:
 
 def topic_title(match: TopicMatch) -> str:
     n = len(match.articles)
-    return f"关于“{match.topic}”的报道（{n} 篇）" if match.language == "zh" else f"Coverage of “{match.topic}” ({n} articles)"
+    return f"关于“{match.topic}”的报道（{n} 篇）" if match.language == "zh" else f"Coverage of “{match.topic}” ({n} article{'' if n == 1 else 's'})"
 
 
 def nothing_found(match: TopicMatch, title: str) -> Summary:
@@ -218,7 +258,7 @@ def topic_groups(match: TopicMatch) -> list[TopicGroup]:
     """The matching articles grouped (one group when they are few), each with its chosen lines."""
     zh = match.language == "zh"
     arts = list(match.articles)
-    terms = [t for t, _ in topic_terms(match.topic)]
+    terms = [forms for _, _, forms in topic_forms(match.topic)]
     groups: list[Group] = cluster(arts)
     out = []
     for g in groups:

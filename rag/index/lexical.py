@@ -14,7 +14,7 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 
 from rag.lang.glossary import glossary_words
-from rag.lang.pinyin import pinyin_map, romanised_names, spelt_words
+from rag.lang.pinyin import pinyin_map, romanised_names, romanised_pairs, spelt_words
 from rag.lang.script import HAN_RUN, has_han, normalize
 from rag.lang.words import jieba_tokenizer, stop_words
 
@@ -61,6 +61,8 @@ def query_tokens(query: str, spellings: Callable[[list[str]], Mapping[str, list[
     comes in as `spellings(names)` (pinyin → its words, covering those names) and `known(words)` (those it has)."""
     tokens = tokenize_query(query)
     names = romanised_names(query, min_len=4)  # capitalised Latin words may be pinyin names
+    # a two-syllable name written as two words (Sun Yu) spells its word only joined (孙宇)
+    names += [p for p in romanised_pairs(query) if p not in names]
     if names:
         pinyin = spellings(names)
         tokens += [w for name in names for w in spelt_words(name, pinyin)]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from rag.lang.pinyin import spells_pinyin
 from rag.lang.wordlists import read_rows
 
 
@@ -31,12 +32,91 @@ def glossary_words(text: str) -> list[str]:
 
 def chinese_of(word: str) -> tuple[str, ...]:
     """The glossary's Chinese words for an English word (lower-case), or for its singular (projects → project,
-    activities → activity); empty when it has none."""
+    activities → activity), or, for a word no English dictionary has, for the glossary word it is a slip of the
+    keyboard for (sigining → signing: `corrected`); empty when it has none."""
     table = glossary()
     for form in (word, *_singulars(word)):
         if form in table:
             return table[form]
-    return ()
+    fixed = corrected(word)
+    return table[fixed] if fixed else ()
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The English words of data/english_words.tsv (a model's WordPiece vocabulary: scripts/english_words.py)."""
+    return frozenset(row[0] for row in read_rows("rag.lang", "data/english_words.tsv", 1, 1))
+
+
+def known_english(word: str) -> bool:
+    """Whether a lower-case word is English: listed, a glossary word, or an inflection of one (decided, cadres)."""
+    words, table = english_words(), glossary()
+    forms = [word, *_singulars(word)]
+    for suffix in ("ed", "d", "ing", "ly", "er", "est"):
+        if word.endswith(suffix) and len(word) > len(suffix) + 2:
+            forms.append(word[: -len(suffix)])
+    return any(f in words or f in table for f in forms)
+
+
+@lru_cache(maxsize=1024)
+def corrected(word: str) -> str | None:
+    """The glossary word a word no English dictionary has is a misspelling of: one edit away (two for a word of
+    eight letters or more: a letter left out, added, changed, or two swapped), the only glossary word that close;
+    None for an English word, a short word, or a word near no glossary word or near several."""
+    if len(word) < 4 or not word.isalpha() or known_english(word) or spells_pinyin(word):
+        return None  # a romanised name (Quan, Shima) is no slip
+    most = 1 if len(word) < 8 else 2
+    near: dict[int, list[str]] = {}
+    for entry in glossary():
+        if entry.isalpha() and abs(len(entry) - len(word)) <= most:
+            d = _edits(word, entry, most)
+            if d <= most:
+                near.setdefault(d, []).append(entry)
+    closest = near[min(near)] if near else []
+    return closest[0] if len(closest) == 1 else None
+
+
+def respelt(text: str) -> str:
+    """`text` with each word that is a slip for a glossary word written as that word (Which libary → Which library)."""
+    def fix(m: re.Match) -> str:
+        word = m.group()
+        right = corrected(word.lower())
+        return word if right is None else right.capitalize() if word[0].isupper() else right
+
+    return re.sub(r"[A-Za-z]+", fix, text)
+
+
+def unknown_word(word: str) -> bool:
+    """A lower-case word that is no English word, no slip for a glossary word (`corrected`) and no slip for an
+    English word either (one letter left out, added, changed, or two swapped: peple, becuase): a name or a thing
+    the question means that only the articles can know of (blorfle, universiade)."""
+    if len(word) < 4 or not word.isalpha() or known_english(word) or corrected(word):
+        return False
+    words, letters = english_words(), "abcdefghijklmnopqrstuvwxyz"
+    if any(known_english(word[:i]) and known_english(word[i:]) for i in range(3, len(word) - 2)):
+        return False  # two English words written as one (bookcase)
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    slips = ([a + b[1:] for a, b in splits if b] + [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+             + [a + c + b[1:] for a, b in splits if b for c in letters] + [a + c + b for a, b in splits for c in letters])
+    return not any(s in words for s in slips)
+
+
+def _edits(a: str, b: str, most: int) -> int:
+    """Optimal string alignment distance between a and b (insert, delete, substitute, swap two neighbours),
+    or most + 1 once it is known to exceed `most`."""
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        row = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            row[j] = min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                row[j] = min(row[j], previous2[j - 2] + 1)
+        if min(row) > most:
+            return most + 1
+        previous2, previous = previous, row
+    return previous[-1]
 
 
 def _singulars(word: str) -> list[str]:

@@ -106,3 +106,22 @@ def pinyin_index(text: str) -> dict[str, frozenset[str]]:
                 for spelling in romanisations(gram, limit=4):
                     out.setdefault(spelling, set()).add(gram)
     return {k: frozenset(v) for k, v in out.items()}
+
+
+@lru_cache(maxsize=1)
+def _syllables() -> frozenset[str]:
+    return frozenset(r for readings in char_readings().values() for r in readings if r.isascii() and r.isalpha())
+
+
+def spells_pinyin(word: str) -> bool:
+    """Whether a lower-case word is a run of pinyin syllables (qingshan, shima, xiaojian): a romanised name,
+    never taken for a misspelt English word. False when pypinyin is not installed."""
+    try:
+        syllables = _syllables()
+    except ImportError:
+        return False
+    ends = {0}
+    for i in range(1, len(word) + 1):
+        if any(word[j:i] in syllables for j in ends if 0 < i - j <= 6):
+            ends.add(i)
+    return len(word) in ends

@@ -35,8 +35,8 @@ class ModelSummarizer(Summarizer):
         self.config, self.llm, self.cache, self.fallback = config, llm, cache, fallback
         self.max_tokens, self.piece_chars = max_tokens, piece_chars
 
-    def overview(self, articles: Sequence[Article]) -> Summary:
-        return self.fallback.overview(articles)
+    def overview(self, articles: Sequence[Article], language: str = "zh") -> Summary:
+        return self.fallback.overview(articles, language)
 
     def topic(self, match: TopicMatch) -> Summary:
         """The matching articles summarised group by group by the model, each sentence verified."""
