@@ -115,10 +115,10 @@ def yearless(month: int, day: int) -> str | None:
 # `新华社北京7月26日电`, `中新网7月24日讯`: the day the news was filed (published that day or the next, in 99 %
 # of 457 dated CRUD articles with one)
 _DATELINE_DAY_RE = re.compile(r"^[^，。,\n]{0,25}?(\d{1,2})月(\d{1,2})日(?:电|讯)")
-# A lead that opens with the day of what it reports (`6月26日上午，`, `2024年3月5日，`, `……，6月16日，在…`): the event's day
+# A lead that opens with the day of what it reports (`6月26日上午，`, `……，6月16日，在…`): the event's day
 # (published within a week after it in ~90 % of CRUD's dated articles), the only date some pages give
 _OPENING_DAY_RE = re.compile(
-    r"(?:^|[，。；,;\n])\s*(?:在)?(?:(?:19|20)\d{2}\s*年\s*)?(\d{1,2})月(\d{1,2})日(?:[上下]午|晚上?|晚间|早上?|凌晨|中午|傍晚|夜间|夜|\d{1,2}时)?(?:[，,]|起|至)"
+    r"(?:^|[，。；,;\n])\s*(?:在)?(\d{1,2})月(\d{1,2})日(?:[上下]午|晚上?|晚间|早上?|凌晨|中午|傍晚|夜间|夜|\d{1,2}时)?(?:[，,]|起|至)"
 )
 _FULL_DAY_RE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 LEAD_CHARS = 300  # the opening read for a dateline or an opening date
