@@ -13,6 +13,7 @@ lower grid point (one step of margin), and CRUD qa_dev's false refusals do not r
 bench/results_threshold.json; `--write` puts the chosen threshold into answer_model.json (run after a refit, which
 writes the fitted one; the grid starts at the fitted threshold, `info.fitted_threshold` once the rule has lowered it).
 
+    python bench/bench_threshold.py --stop     # the sweep only down to the first threshold the rule cannot pass
     python bench/bench_threshold.py --write    # apply the rule to the sweep in results_threshold.json
 """
 
@@ -77,7 +78,9 @@ def crud_row(qa: list[dict], crud) -> dict:
     return {**row, "retriever": how}
 
 
-def sweep(grid, crud_splits=("qa_dev",)) -> dict:
+def sweep(grid, crud_splits=("qa_dev",), stop_unsafe: bool = False) -> dict:
+    """Rows per threshold of `grid`; `stop_unsafe`: stop after the first threshold below the first that `choose`
+    could not pass (no lower one can be chosen: the same choice, fewer rows)."""
     shipped = answer_model()
     real = extractive.answer_model
     engine = seed_engine()
@@ -104,6 +107,8 @@ def sweep(grid, crud_splits=("qa_dev",)) -> dict:
             print(f"threshold {t:g}: " + "; ".join(
                 f"{n} FR {r['false_refusals']}/{r['answerable']} UR {r['unanswerable_refused']}/{r['unanswerable']}"
                 for n, r in rows.items()), flush=True)
+            if stop_unsafe and len(out) > 1 and not _safe(out, f"{t:g}"):
+                break
     finally:
         extractive.answer_model = real
     return out
@@ -115,20 +120,21 @@ def choose(sweep: dict) -> str:
     refusals and false refusals as at the fitted threshold, and CRUD qa_dev's false refusals do not rise (the
     margin of one grid step: the first threshold that loses one is never chosen beside it)."""
     keys = list(sweep)
-    base = sweep[keys[0]]
-
-    def safe(t: str) -> bool:
-        rows = sweep[t]
-        seeds = all(rows[n]["unanswerable_refused"] >= base[n]["unanswerable_refused"]
-                    and rows[n]["false_refusals"] <= base[n]["false_refusals"] for n in rows if not n.startswith("crud_"))
-        return seeds and all(rows[n]["false_refusals"] <= base[n]["false_refusals"] for n in rows if n.startswith("crud_"))
-
     chosen = keys[0]
     for i, t in enumerate(keys[1:-1], start=1):
-        if not (safe(t) and safe(keys[i + 1])):
+        if not (_safe(sweep, t) and _safe(sweep, keys[i + 1])):
             break
         chosen = t
     return chosen
+
+
+def _safe(sweep: dict, t: str) -> bool:
+    """Whether threshold `t`'s rows keep every seed set's refusals as at the first (fitted) threshold of the sweep
+    and CRUD's false refusals do not rise."""
+    base, rows = sweep[next(iter(sweep))], sweep[t]
+    seeds = all(rows[n]["unanswerable_refused"] >= base[n]["unanswerable_refused"]
+                and rows[n]["false_refusals"] <= base[n]["false_refusals"] for n in rows if not n.startswith("crud_"))
+    return seeds and all(rows[n]["false_refusals"] <= base[n]["false_refusals"] for n in rows if n.startswith("crud_"))
 
 
 def write_threshold(threshold: float, fitted: float) -> None:
@@ -147,6 +153,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-crud", action="store_true", help="seed sets only")
     parser.add_argument("--write", action="store_true",
                         help="write the threshold chosen from the results' sweep to answer_model.json (after a refit)")
+    parser.add_argument("--stop", action="store_true",
+                        help="stop the sweep at the first threshold the rule cannot pass (same choice, fewer rows)")
     args = parser.parse_args(argv)
     results = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     if args.write:
@@ -159,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         results["crud_qa_test_once"] = {"threshold": args.test, **rows.pop("crud_qa_test"), "tuned_on": False}
     else:
         thresholds = grid()
-        results["sweep"] = sweep(thresholds, () if args.no_crud else ("qa_dev",))
+        results["sweep"] = sweep(thresholds, () if args.no_crud else ("qa_dev",), stop_unsafe=args.stop)
         results["shipped_threshold"] = f"{thresholds[0]:g}"
         results["chosen_threshold"] = choose(results["sweep"])
         results["tuned_on"] = ["crud_qa_dev", "dev_qa", "dev2_qa", "fresh_qa", "fresh2_qa", "fresh3_qa", "slot_qa", "slot2_qa",
