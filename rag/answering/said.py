@@ -5,7 +5,7 @@ Two gaps the unit ranker leaves (it scores units on the question's words, and th
 sentence): the chosen unit is the sentence naming the speaker (…田志凯围绕…致辞。) while what they said is the next
 sentence, opening with 他/她 and a speech verb (他指出，…); or the chosen unit is a clause run cut right after the speech
 verb (…陶胜旺表示), the words themselves left out. A "what about X?" / 那X呢？ follow-up to such a question asks the
-same. Patterns are data (data/said.tsv); the speech verbs are names.tsv `say`."""
+same. When the words open an enumeration (一要…二要…三要…), the answer is the whole run. Patterns are data (data/said.tsv); the speech verbs are names.tsv `say`."""
 
 from __future__ import annotations
 
@@ -94,16 +94,30 @@ def said_unit(au: ArticleUnits, unit: Unit, candidates: Sequence[Unit]) -> Unit 
     return min(joined, key=lambda u: (-max(d for q, _c, d in u.spans if q == p), u.chars))
 
 
+def whole_run(unit: Unit, candidates: Sequence[Unit]) -> Unit | None:
+    """When `unit` (what a speaker said) holds the first item of an enumeration run (他表示，一要…；二要…；三要…) or
+    the first sentences of a parallel list: the shortest enumeration unit of `candidates` that starts where `unit`
+    starts and holds it whole, the run through its last item; else None. What someone said that is a list is the
+    whole list, not its first item."""
+    first = unit.spans[0]
+    runs = [u for u in candidates if u.kind == "enum" and u.spans[0][:2] == first[:2] and u.chars > unit.chars
+            and _covers(u, unit)]
+    return min(runs, key=lambda u: u.chars) if runs else None
+
+
 def said_rows(ranked: Ranked, rows: Sequence[int], said: bool) -> list[int]:
     """`rows` with each chosen unit that only introduces a speaker replaced by the unit that gives their words:
-    said_unit's when the question asks what someone said (`said`), else cut_speech's; a replacement that
-    overlaps another chosen unit takes its place."""
+    said_unit's when the question asks what someone said (`said`), then the whole enumeration run when those words
+    open one (whole_run), else cut_speech's; a replacement that overlaps another chosen unit takes its place."""
     out: list[int] = []
     for r in rows:
         owner = int(ranked.owner[r])
         au = ranked.article_of(r).units
         same = [int(x) for x in range(len(ranked.scores)) if int(ranked.owner[x]) == owner]
-        better = (said_unit if said else cut_speech)(au, ranked.unit_of(r), [ranked.unit_of(x) for x in same])
+        units = [ranked.unit_of(x) for x in same]
+        better = (said_unit if said else cut_speech)(au, ranked.unit_of(r), units)
+        if said:
+            better = whole_run(better or ranked.unit_of(r), units) or better
         row = next((x for x in same if ranked.unit_of(x) is better), r) if better is not None else r
         out = [o for o in out if not ranked.unit_of(o).overlaps(ranked.unit_of(row))]
         out.append(row)
