@@ -215,7 +215,8 @@ def premise_gap(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:
 
 # a place of a Chinese question just before the job title held there (绵阳市市长, 小枧镇党委书记, 青山区委书记)
 _PLACE_SUFFIX = "省|市|县|区|镇|乡|街道|村|社区"
-_ZH_PLACE_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?(?:{_PLACE_SUFFIX}))(?:的)?(?:党委|党工委|人民政府|政府)?(?:副|代)?$")
+_ROLE_TAIL = "(?:的)?(?:党委|党工委|人民政府|政府)?(?:副|代)?$"  # what may stand between a place and its title
+_ZH_PLACE_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?(?:{_PLACE_SUFFIX})){_ROLE_TAIL}")
 _EN_OF = r"\s+(?:of|in|for)\s+(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})"
 
 
@@ -238,6 +239,20 @@ def asked_role_place(q: Question, texts: Sequence[str]) -> tuple[str, str, tuple
         if m:
             return proper_part(m.group(1)), title, (title,)
     return None
+
+
+def ties_role(before: str, place: str, forms: Sequence[str]) -> bool:
+    """Whether `before` (search form: a clause up to a person's name) ties one of the titles `forms` to the place
+    whose proper part is `place` (asked_role_place's): the title written right after that place (小枧镇党委书记陈胡立,
+    not 小枧镇三星社区党委书记顾仕松, whose title is the neighbourhood's)."""
+    tied = re.compile(rf"{re.escape(place)}(?:{_PLACE_SUFFIX}){_ROLE_TAIL}")
+    for title in forms:
+        i = before.find(title)
+        while i > 0:
+            if tied.search(before[:i]):
+                return True
+            i = before.find(title, i + 1)
+    return False
 
 
 def role_elsewhere(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:

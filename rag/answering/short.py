@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from rag.answering.pool import PoolArticle
+from rag.answering.premise import asked_role_place, ties_role
 from rag.answering.postags import is_verb, tag
 from rag.answering.qfeatures import SLOT_FILLERS, anchor_positions, distance
 from rag.answering.question import Question
@@ -246,10 +247,14 @@ _ROLE_SENTENCE_END = "。；;！？!?\n"
 _ROLE_TYPES = frozenset({"person", "speaker", "org", "place"})  # a name that fills a role of the asked action
 
 
-def _role_fit(q: Question, pa: PoolArticle, unit: Unit, short: str) -> tuple[bool, float]:
+def _role_fit(q: Question, pa: PoolArticle, unit: Unit, short: str,
+              asked: tuple[str, str, tuple[str, ...]] | None = None) -> tuple[bool, bool, float]:
     """How well the filler `short` of `unit` fills the asked role: (of the slot's own kind — a person's name for
-    谁, not an office standing in —, IDF weight of the question's verbs in the filler's clause). The span read runs from the comma or sentence mark before the filler to the end of its sentence:
-    the predicate of a subject follows it (程汉萍从…三个方面，对…表示肯定); parentheses and 、 do not end it."""
+    谁, not an office standing in —, its clause ties the title the question holds at a place to that place
+    (`asked`: premise.asked_role_place; 小枧镇党委书记陈胡立 over 小枧镇三星社区党委书记顾仕松), IDF weight of the
+    question's verbs in the filler's clause). The span read runs from the comma or sentence mark before the filler
+    to the end of its sentence: the predicate of a subject follows it (程汉萍从…三个方面，对…表示肯定);
+    parentheses and 、 do not end it."""
     own = q.atype not in ("person", "speaker")
     for p, a, b in unit.spans:
         para = pa.article.paragraph(p)
@@ -262,8 +267,9 @@ def _role_fit(q: Question, pa: PoolArticle, unit: Unit, short: str) -> tuple[boo
         lo = max((k + 1 for k in range(i) if norm[k] in _ROLE_CLAUSE_END), default=0)
         hi = next((k for k in range(i + len(short), len(norm)) if norm[k] in _ROLE_SENTENCE_END), len(norm))
         clause = norm[lo:hi]
-        return own, sum(w for t, w in q.terms if len(t) >= 2 and t in clause and is_verb(t))
-    return own, 0.0
+        tied = asked is not None and ties_role(norm[lo:i], asked[0], asked[2])
+        return own, tied, sum(w for t, w in q.terms if len(t) >= 2 and t in clause and is_verb(t))
+    return own, False, 0.0
 
 
 def role_shorts(q: Question, items: list[tuple[PoolArticle, Unit, str | None]]) -> list[str | None]:
@@ -280,17 +286,18 @@ def role_shorts(q: Question, items: list[tuple[PoolArticle, Unit, str | None]]) 
     for i, (pa, _, _) in enumerate(items):
         groups.setdefault(pa.article.id, []).append(i)
     verbs = [t for t, _ in q.terms if len(t) >= 2 and is_verb(t)]
+    asked = asked_role_place(q, [pa.units.text for pa, _, _ in items]) if q.script != "en" else None
     for rows in groups.values():
         given = [i for i in rows if out[i]]
         if len(rows) < 2 or not given:
             continue
-        fits = {i: _role_fit(q, items[i][0], items[i][1], out[i]) for i in given}
+        fits = {i: _role_fit(q, items[i][0], items[i][1], out[i], asked) for i in given}
         # the question's other words do not move it (镇党委书记王刚 beside a longer clause naming the town again)
         best = max(given, key=lambda i: (fits[i], -i))
         other_verb = any(any(v in items[i][1].text for v in verbs) for i in rows if i != best)
         for i in rows:
             if i != best:
                 out[i] = None
-        if not fits[best][1] and other_verb and q.atype in ("person", "speaker"):
+        if not fits[best][2] and other_verb and q.atype in ("person", "speaker"):
             out[best] = None
     return out
