@@ -141,7 +141,7 @@ def test_a_slip_with_two_places_it_may_be_is_no_slip():
 
 @pytest.mark.parametrize("question, note", [
     ("小见镇党委书记是谁？", "读作 小枧镇"),  # m20
-    ("小見鎮黨委書記是誰？", "讀作 小枧镇"),
+    ("小見鎮黨委書記是誰？", "讀作 小枧鎮"),  # the place as the article writes it, the note in the asker's script
     ("小见镇的党委书记叫什么名字？", "读作 小枧镇"),
 ])
 def test_a_mistyped_place_is_read_as_the_articles_place_and_the_note_says_so(engine, question, note):

@@ -26,7 +26,7 @@ from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.question import (Question, analyze, clean_question, names_a_person, points_back, unanswerable,
                                      written_forms)
 from rag.answering.said import asks_said, said_rows
-from rag.answering.slips import place_slips, unwritten_places
+from rag.answering.slips import place_slips, slip_note, unwritten_places
 from rag.answering.units import article_units
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
@@ -318,7 +318,8 @@ class ExtractiveAnswerer(Answerer):
         if not unwritten_places(norm, texts(hits)):
             return None
         # the slip keeps the article from the top hits (小见镇 finds 渠岸镇's 党委书记): look wider
-        slips = place_slips(norm, texts(self._search(corpus, question, MULTI_CHUNKS, request.focus, corpus.articles)))
+        wider = self._search(corpus, question, MULTI_CHUNKS, request.focus, corpus.articles)
+        slips = place_slips(norm, texts(wider))
         if not slips:
             return None
         fixed = question
@@ -326,8 +327,10 @@ class ExtractiveAnswerer(Answerer):
             i = norm.find(asked)
             fixed = fixed[:i] + written + fixed[i + len(asked):]
         answer = self._answer(replace(request, question=fixed), corpus, slips=False)
-        script = analyze(question).script  # the place as the articles' search form writes it, never converted
-        said = ("read as " if script == "en" else to_script("读作", script) + " ") + "、".join(w for _a, w in slips)
+        read = dict.fromkeys(h.chunk.article_id for h in wider)
+        paragraphs = [(n, p) for aid in read for n, p in zip(article_units(corpus.articles[aid]).norm,
+                                                             corpus.articles[aid].paragraphs)]
+        said = slip_note(slips, analyze(question).script, paragraphs)
         return replace(answer, question=request.question, note=" · ".join(x for x in (said, answer.note) if x))
 
     @staticmethod

@@ -5,13 +5,15 @@ A run of the question ending in a place suffix (data/unit_cues.tsv `slip_suffix`
 article writes, whose proper part has at least two characters, is a slip for a place name of the read articles of
 the same length and suffix that differs from it in one character of the same pinyin reading (见/枧 jian). Two or
 more such places, or none: the question is left as it was (and refused as before). Only the articles the question
-retrieved are read, as everywhere else in answering."""
+retrieved are read, as everywhere else in answering. The note saying so (读作 小枧鎮) is in the asker's script, the
+place's own name as an article writes it (slip_note)."""
 
 from __future__ import annotations
 
 from typing import Sequence
 
 from rag.answering.cues import words as cue_words
+from rag.lang.display import convert
 from rag.lang.pinyin import char_readings
 
 MIN_PROPER = 2  # characters of a place's own name before its suffix (a 2-character 城区 is a word, not a name)
@@ -76,3 +78,19 @@ def read_as(question: str, texts: Sequence[str]) -> tuple[str, list[tuple[str, s
     for asked, written in slips:
         question = question.replace(asked, written)
     return question, slips
+
+
+def slip_note(slips: Sequence[tuple[str, str]], script: str, paragraphs: Sequence[tuple[str, str]]) -> str:
+    """The note for `slips` (place_slips') in the asker's `script` ('hans', 'hant', 'en'): 读作/讀作/read as and each
+    place as the first of `paragraphs` ((search form, as written) pairs, same offsets) that names it writes it, its
+    suffix in the asker's script and its own name never converted (小枧鎮 → 小枧镇 for a Simplified asker, never
+    小梘鎮 for a Traditional one); an English asker gets the place as written."""
+    suffixes = sorted(cue_words("slip_suffix"), key=len, reverse=True)
+    places = []
+    for _asked, written in slips:
+        shown = next((orig[i : i + len(written)] for norm, orig in paragraphs if (i := norm.find(written)) >= 0), written)
+        if script != "en":
+            own = len(shown) - len(next((x for x in suffixes if written.endswith(x)), ""))
+            shown = convert(shown, script, keep=[(0, own)])
+        places.append(shown)
+    return ("read as " if script == "en" else convert("读作", script) + " ") + "、".join(places)
