@@ -10,6 +10,7 @@ import pytest
 
 from rag import evaluate as ev
 from rag.answering.premise import ties_role
+from rag.answering.question import analyze
 from rag.answering.said import whole_run
 from rag.answering.slips import slip_note
 from rag.answering.units import article_units
@@ -76,3 +77,14 @@ def test_the_slip_note_is_in_the_askers_script_with_the_place_as_written(seed_ar
 def test_a_traditional_asker_reads_the_slip_note_in_traditional(engine, question, note):
     answer = _ask(engine, question)
     assert note in (answer.get("note") or ""), answer.get("note")
+
+
+@pytest.mark.parametrize("question, atype", [
+    ("Where did the Investment Promotion Bureau hold its meeting?", "place"),  # a slot word inside a name
+    ("Where is the Investment Attraction task force of Qu'an town based?", "place"),  # Quan ¶8: 招商引资…工作专班
+    ("where was the budget meeting held?", "place"),
+    ("How much investment did the project attract?", "money"),  # the question word asks money here
+    ("When did the Investment Promotion Bureau meet?", "date"), ("Who heads the Investment Promotion Bureau?", "person"),
+])
+def test_the_question_word_not_a_noun_in_a_name_says_what_is_asked(question, atype):
+    assert analyze(question).atype == atype

@@ -298,10 +298,15 @@ def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
         first = atype_of(norm[: second.start()], quoted)
         if first != "unknown":
             return first
+    if _EN_WHERE.match(norm):
+        return "place"  # the question word asks, not a noun of a name inside it (Where … the Investment Promotion Bureau …)
     for name, pattern in ATYPES:
         if pattern.search(norm):
             return name
     return "unknown"
+
+
+_EN_WHERE = re.compile(r"\s*(?:and |so |then )?where\b(?![^?]*\b(?:how (?:much|many)|when|who)\b)", re.I)
 
 
 _LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
