@@ -21,7 +21,8 @@ from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
 from rag.answering.carry import stays_on
-from rag.answering.question import NO_WORDS, clean_question, has_words, is_follow_up
+from rag.answering.follow_ups import is_follow_up
+from rag.answering.question import NO_WORDS, clean_question, has_words
 from rag.answering.topic_request import TopicRequest, topic_of, topic_request
 from rag.contracts import ChatContext
 from rag.ingest.articles import Article

@@ -10,7 +10,8 @@ import pytest
 from tests.fakes import FixedRetriever, LexicalRetriever
 from rag import evaluate as ev
 from rag.records import Answer
-from rag.answering.question import analyze, is_follow_up
+from rag.answering.follow_ups import is_follow_up
+from rag.answering.question import analyze
 from rag.answering.extractive import ExtractiveAnswerer
 from rag.engine import Snapshot
 from rag.records import AskRequest

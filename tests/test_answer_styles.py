@@ -11,7 +11,8 @@ import pytest
 from rag import evaluate as ev
 from rag.answering.english import english_terms, latin_names, unmet_english
 from rag.answering.multi import named_articles, phrases
-from rag.answering.question import analyze, names_a_person, written_forms
+from rag.answering.follow_ups import names_a_person
+from rag.answering.question import analyze, written_forms
 from rag.lang.script import normalize
 from rag.lang.words import idf
 from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN, assert_well_cited, lexical_asker

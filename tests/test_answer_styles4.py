@@ -13,7 +13,8 @@ from rag import evaluate as ev
 from rag.answering.compose import chinese_date, english_date
 from rag.answering.english import english_dates, english_terms, unmet_english
 from rag.answering.multi import named_articles, spreads
-from rag.answering.question import analyze, is_follow_up
+from rag.answering.follow_ups import is_follow_up
+from rag.answering.question import analyze
 from rag.lang.script import normalize
 from rag.lang.words import idf
 from tests.seeds import JINJIANG, QINGDAO, QINGSHAN, QUAN, SHIMA, assert_well_cited, lexical_asker

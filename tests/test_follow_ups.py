@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from rag import evaluate as ev
-from rag.answering.question import analyze, is_follow_up, names_a_person, points_back
+from rag.answering.follow_ups import is_follow_up, names_a_person, points_back
+from rag.answering.question import analyze
 from rag.batch import ask_records
 from rag.chat import Conversation, respond
 from rag.lang.script import normalize

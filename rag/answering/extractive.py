@@ -23,8 +23,8 @@ from rag.answering.multi import holds_filler, named_articles, per_article, sprea
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.question import (Question, analyze, clean_question, names_a_person, points_back, unanswerable,
-                                     written_forms)
+from rag.answering.follow_ups import names_a_person, points_back
+from rag.answering.question import Question, analyze, clean_question, unanswerable, written_forms
 from rag.answering.said import asks_said, said_rows
 from rag.answering.slips import place_slips, slip_note, unwritten_places
 from rag.answering.units import article_units

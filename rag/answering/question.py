@@ -79,15 +79,6 @@ def has_words(text: str) -> bool:
 # Words that shape a question but never appear in its answer, and English function words (data/stopwords.tsv).
 QUESTION_WORDS = stop_words("question")
 EN_STOP = stop_words("english")
-# … and words that point back at the event just asked about (当时谁主持？ after 联席会在哪里开的？)
-_PRONOUN = re.compile(r"他们|她们|它们|他|她|它|其|该|这个|那个|这位|那位|此|当时|当天|那天|那次|那场|"
-                      r"\b(they|them|their|it|its|he|she|his|her)\b|\bthat (day|time|event|meeting|ceremony)\b", re.I)
-# … and 这/那/this standing for the thing the answer before named (这是谁总结的？ after 创新实施了什么机制？):
-# 这/那 before 是 or a measure word, or closing the question; "this"/"these" not before a time word
-_DEMONSTRATIVE = re.compile(r"[这那](?=是|就是|个|些|项|件|种|条|一|份|套|[?？]?$)|"
-                            r"\b(this|these)\b(?! (year|month|week|morning|afternoon|evening|time)\b)", re.I)
-_NOT_PRONOUN = re.compile(r"其他|其它|其中|其实|因此|此外|如此|彼此|此前|此次")
-
 # ---- answer types ----------------------------------------------------------------------------------------
 # The first pattern that matches a question (search form) names the kind of answer it asks for: its slot.
 _ORG_NOUN = (r"公司|企业|集团|机构|单位|部门|学校|大学|学院|医院|银行|组织|支部|党委|机关|平台|媒体|协会|政府|法院|"
@@ -470,29 +461,3 @@ def _cleft_verb(toks: Sequence[str]) -> str | None:
         return None
     verb = words[-2]
     return verb if len(verb) >= 2 and tag(verb) in (None, "v", "vn") and verb not in LIGHT_VERBS else None
-
-
-def points_back(question: str) -> bool:
-    """A follow-up whose 这/那/this stands for the thing the answer before it named (the 12345 mechanism in
-    这是谁总结的？), not for a person (他/她: names_a_person)."""
-    return bool(_DEMONSTRATIVE.search(normalize(question)))
-
-
-def names_a_person(question: str) -> bool:
-    """A follow-up that points at one person (他/她, he/she): the one the answer before it named."""
-    return bool(_PERSON_PRONOUN.search(_NOT_PRONOUN.sub("", question)))
-
-
-_PERSON_PRONOUN = re.compile(r"(?<![其吉])[他她](?!们)|\b(he|she|him|his|her)\b", re.I)
-
-
-def is_follow_up(question: str) -> bool:
-    """A question that leans on the previous one: a pronoun or a demonstrative standing for what it named
-    (matched on the Simplified form: 這是 as 这是), or almost no content of its own."""
-    plain = _NOT_PRONOUN.sub("", normalize(question))
-    if _PRONOUN.search(plain) or points_back(question):
-        return True
-    q = analyze(question)
-    return q.lexical and sum(len(t) for t, _ in q.terms) <= 2
-
-
