@@ -56,7 +56,8 @@ def test_a_clause_ties_a_title_to_the_place_written_right_before_it():
     assert not ties_role("石马镇党委书记", "小枧", ("党委书记",))
 
 
-@pytest.mark.parametrize("question", ["小枧镇党委书记是谁？", "小枧鎮黨委書記是誰？", "小枧镇的党委书记叫什么？", "小见镇党委书记是谁？"])
+@pytest.mark.parametrize("question", ["小枧镇党委书记是谁？", "小枧鎮黨委書記是誰？", "小枧镇的党委书记叫什么？", "小见镇党委书记是谁？",
+                                      "谁是小枧镇党委书记？", "誰是小枧鎮的黨委書記？", "请问哪位是小枧镇党委书记"])
 def test_the_secretary_of_a_town_is_the_one_written_as_that_towns(engine, question):
     answer = _ask(engine, question)
     assert not answer["refused"] and ev.covers(answer["answer"], [CHEN]), answer["answer"]

@@ -216,7 +216,8 @@ def premise_gap(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:
 # a place of a Chinese question just before the job title held there (绵阳市市长, 小枧镇党委书记, 青山区委书记)
 _PLACE_SUFFIX = "省|市|县|区|镇|乡|街道|村|社区"
 _ROLE_TAIL = "(?:的)?(?:党委|党工委|人民政府|政府)?(?:副|代)?$"  # what may stand between a place and its title
-_ZH_PLACE_ROLE = re.compile(rf"([\u4e00-\u9fff]{{2,8}}?(?:{_PLACE_SUFFIX})){_ROLE_TAIL}")
+# a place's own characters: never the question's 谁/是/哪/问 (谁是小枧镇党委书记 asks at 小枧镇, not at 谁是小枧镇)
+_ZH_PLACE_ROLE = re.compile(rf"((?:(?![谁是哪问])[\u4e00-\u9fff]){{2,8}}?(?:{_PLACE_SUFFIX})){_ROLE_TAIL}")
 _EN_OF = r"\s+(?:of|in|for)\s+(?:the\s+)?([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2})"
 
 
