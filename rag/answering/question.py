@@ -291,10 +291,22 @@ def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
             return first
     if _EN_WHERE.match(norm):
         return "place"  # the question word asks, not a noun of a name inside it (Where … the Investment Promotion Bureau …)
+    if _titled_thing().search(norm):
+        return "entity"  # 那个故事叫什么名字, "what was the campaign called": a title, not a person
     for name, pattern in ATYPES:
         if pattern.search(norm):
             return name
     return "unknown"
+
+
+@lru_cache(maxsize=1)
+def _titled_thing() -> re.Pattern:
+    """A question asking the name of a thing that is no person (data/titled_things.tsv)."""
+    rows = read_rows("rag.answering", "data/titled_things.tsv", 2, 2)
+    zh = "|".join(n for s, n in rows if s == "zh")
+    en = "|".join(n for s, n in rows if s == "en")
+    return re.compile(rf"(?:{zh})(?:的)?(?:叫(?:做)?什么(?:名字)?|的?名字(?:叫|是)什么|的?名称(?:是|叫)什么)|"
+                      rf"\b(?:{en})\b[^?？]{{0,40}}\b(?:called|named)\b|\bname of (?:the|that|this|their|its) (?:{en})\b", re.I)
 
 
 _EN_WHERE = re.compile(r"\s*(?:and |so |then )?where\b(?![^?]*\b(?:how (?:much|many)|when|who)\b)", re.I)
