@@ -12,6 +12,7 @@ from rag.answering.question import EN_STOP, Question
 from rag.lang.glossary import chinese_of, glossary_words, unknown_word
 from rag.answering.slots import person_names
 from rag.lang.pinyin import pinyin_index, romanisations, romanised_names, romanised_pairs
+from rag.lang.script import HAN_RUN, normalize
 from rag.lang.when.words import alt, numbers
 from rag.lang.wordlists import read_rows
 from rag.lang.words import idf, stop_words
@@ -228,6 +229,13 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
                 or (name and word in partial))
 
     met = False
+    # a name the English question writes in Chinese (What is 孙宇's position in 渠岸镇?): the articles must write it
+    # (two names joined by 和/与/及/的 are each looked for)
+    written = normalize(joined)
+    for han in dict.fromkeys(w for run in HAN_RUN.findall(normalize(q.text)) for w in re.split("[和与及的]", run)):
+        if len(han) >= 2 and han not in written:
+            return han
+        met = met or len(han) >= 2
     for run in _EN_NAME_RUN.finditer(q.text):
         # the question's first word is capitalised as a sentence's is: it names nothing by that
         # a hyphenated word is itself when the glossary knows it ("Party-building": 党建), else its parts
