@@ -112,7 +112,7 @@ def short_exact(questions, answers) -> dict:
 
 def seed_sets(results: dict) -> None:
     """Our question sets on the seeds, asked as `rag eval` asks them, with the short-answer figures beside the
-    answer metrics: bench/fresh_qa.jsonl … fresh5_qa.jsonl, fresh6_qa.jsonl, fresh7_qa.jsonl, fresh8_qa.jsonl (first runs untuned, see results_fresh.json; all tuned on since), fresh9_qa.jsonl (run once untuned at the end of stop 26; not tuned on yet), english_qa.jsonl (tuned on), english_qa_heldout.jsonl (written after
+    answer metrics: bench/fresh_qa.jsonl … fresh5_qa.jsonl, fresh6_qa.jsonl, fresh7_qa.jsonl, fresh8_qa.jsonl (first runs untuned, see results_fresh.json; all tuned on since), fresh9_qa.jsonl (run once untuned at the end of stop 26; tuned on since), english_qa.jsonl (tuned on), english_qa_heldout.jsonl (written after
     english_qa; its short answers were looked at while fitting rag/answering/short.py, so tuned on for `short`)."""
     from rag.batch import ask_records
 
