@@ -184,3 +184,57 @@ def test_a_group_before_the_head_is_no_name(seed_articles):
     assert "相关部门" in text
     assert not head_name("相关部门", ("部门",)) and not head_name("南京市有关学校", ("学校",))
     assert head_name("区委组织部", ("部",)) and head_name("南京市艺术小学", ("学校", "小学"))
+
+
+# A term (brief H9, bench/fresh9_qa.jsonl z21, tuned on): how long an agreement or a term runs needs a length of
+# time; the year it began (2022年) is none. A question asking no term is not read as one.
+@pytest.mark.parametrize(("question", "kind"), [
+    ("新沟桥街道和红钢城街道签的2023年睦邻共建协议有效期是几年？", "duration"),
+    ("睦鄰黨建共同體協議的期限是多久？", "duration"),
+    ("两个街道的结对共建协议为期几年？", "duration"),
+    ("How long is the neighbourhood party-building agreement valid?", "duration"),
+    ("How many years does the joint-building agreement run for under its contract?", "duration"),
+    ("睦邻党建共同体是哪年建立的？", "date"),  # a year asked, not a term
+    ("How long did the joint meeting last?", None),  # no term word: left to the model
+])
+def test_a_term_asked_is_a_duration(question, kind):
+    asked = asked_slot(analyze(question))
+    assert (asked.kind if asked else None) == kind
+    if kind == "duration":
+        assert asked.phrase in ("期限", "how long it runs")
+
+
+@pytest.mark.parametrize("question", [
+    "新沟桥街道和红钢城街道签的2023年睦邻共建协议有效期是几年？",  # 002: only 2022年 and 去年 (z21)
+    "睦鄰黨建共同體協議的期限是多久？",
+    "石马镇和小枧镇的结对共建协议为期几年？",  # 000: signed, no term
+])
+def test_a_term_the_article_never_gives_is_refused(ask, question):
+    answer = ask(question)
+    assert answer.refused and not answer.citations, answer.answer  # 期限 (the slot check) or 时长 (the model)
+    assert "期限" in to_simplified(answer.answer) or "时长" in answer.answer, answer.answer
+
+
+# A count of a named noun (brief H9, bench/fresh9_qa.jsonl z38, tuned on): the number must count that noun — it
+# right after the number or earlier in its clause; 13个工作专班 and 三个年 count no 先进集体.
+@pytest.mark.parametrize(("question", "named"), [
+    ("渠岸镇这次一共表彰了多少个先进集体？", "先进集体"),  # 004: the 表彰 decision is issued, never counted (z38)
+    ("渠岸鎮這次表彰了幾個先進集體？", "先进集体"),
+    ("渠岸镇大会表彰了多少名先进个人？", "先进个人"),
+])
+def test_a_count_of_another_noun_does_not_answer(ask, question, named):
+    answer = ask(question)
+    assert answer.refused and not answer.citations, answer.answer
+    assert named in to_simplified(answer.answer), answer.answer
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("渠岸镇春季工作领导小组下设多少个工作专班？", "13个"),  # 13个工作专班: the asked noun after the number
+    ("渠岸镇下设了多少个专班？", "13个"),  # the noun's last two characters
+    ("锦江区资源清单里有多少个单位的资源项目？", "55个单位"),
+    ("渠岸镇要办多少件为民办实事重点工程？", "10件"),
+])
+def test_a_count_of_the_asked_noun_is_answered(ask, question, key):
+    answer = ask(question)
+    assert not answer.refused, answer.answer
+    assert key in to_simplified(answer.answer), answer.answer

@@ -139,6 +139,10 @@ def asked_slot(q: Question) -> Asked | None:
     m = en_head.search(q.text) if q.script == "en" else None
     if m:
         return Asked("head", english[m.group(1).lower()], phrase=m.group(0).lower())
+    if q.atype in ("duration", "number") and _term_asked(q):
+        # how long an agreement, a term or a plan runs (协议有效期是几年, 为期几年, 任期多长): a length of time
+        # (三年, 五年), not the year it was signed (2022年); asked of two parties too (两个街道的协议)
+        return Asked("duration", phrase="how long it runs" if q.script == "en" else "期限")
     if q.enum:
         return None
     focus = _anchor(q.focus[0]) if q.focus and q.script != "en" else None
@@ -197,6 +201,16 @@ def asked_slot(q: Question) -> Asked | None:
         # not any 多久 (在多长时间内要求释放: CRUD qa_dev's 一周 sits outside the chosen units)
         return Asked("duration", phrase="how long" if q.script == "en" else "时长")
     return None
+
+
+def _term_asked(q: Question) -> bool:
+    """Whether the question asks the term something runs for: a `term` word of data/slot_heads.tsv (有效期, 期限,
+    任期) in a Chinese question, an English one (valid, term, agreement) after "how long" / "how many years"."""
+    if q.script == "en":
+        m = re.search(r"\bhow (?:long|many years)\b(.*)", q.text, re.I)
+        return bool(m) and any(re.search(rf"\b{w}\b", m.group(1), re.I) for w in slot_words().get("term_en", ()))
+    norm = normalize(q.text)
+    return any(w in norm for w in slot_words().get("term", ()))
 
 
 _RUNNING_TIME = re.compile(r"(视频|短片|影片|电影|节目|演出|会议|直播|讲座|仪式|典礼)[^，,。？?]{0,8}有?多长|"

@@ -8,7 +8,10 @@ and title of the article(s) the chosen units come from (data/premise.tsv, Simpli
 - the event: the asked-for action of a Chinese question (its verbs, not light ones: 公布, 担任, 邀请) or an English
   event phrase (step down, open, announce → their Chinese words) of which the read article says no form;
 - the title: a job title the question attaches to someone (区委书记, 镇长, 董事长; English mayor, curator →
-  their Chinese titles) that the read article never writes (区委常委 is not 区委书记).
+  their Chinese titles) that the read article never writes (区委常委 is not 区委书记);
+- the venue: a place a Chinese question says its event was held at (放在成都市文化馆举行, 在青山区图书馆召开: the
+  `venue` verbs and `venue_tail` endings) that the read article never writes, neither whole nor without its
+  leading towns and districts (成都市文化馆 → 文化馆): another article's venue.
 
 Each returns how a refusal names what is missing (公布, 区委书记, "step down"), or None.
 """
@@ -53,7 +56,7 @@ def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, tuple[
             titles.append(word)
         elif kind == "title_en":
             english_titles.append((re.compile(word, re.I), forms))
-        elif kind != "rank":  # (rank rows: _ranks)
+        elif kind not in ("rank", "venue", "venue_tail"):  # (rank rows: _ranks; venue rows: _venue)
             raise ValueError(f"data/premise.tsv: unknown kind {kind!r}")
     return verbs, tuple(english), tuple(sorted(titles, key=len, reverse=True)), tuple(english_titles)
 
@@ -188,9 +191,36 @@ def missing_speaker(q: Question, text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _venue() -> re.Pattern:
+    """A place a question holds its event at: 在/放在/选在/于 + a name ending in a `venue_tail` + a `venue` verb;
+    never a place it asks (在哪个文化馆举办, 在什么会场召开)."""
+    rows = read_rows("rag.answering", "data/premise.tsv", 2, 3)
+    verbs = "|".join(re.escape(r[1]) for r in rows if r[0] == "venue")
+    tails = "|".join(re.escape(r[1]) for r in sorted(rows, key=lambda r: -len(r[1])) if r[0] == "venue_tail")
+    return re.compile(rf"(?:放在|选在|定在|在|于)((?:(?![在于哪何么])[\u4e00-\u9fff0-9]){{1,12}}(?:{tails}))(?:的)?(?:{verbs})")
+
+
+# the towns and districts before a venue's own name (成都市文化馆 → 文化馆, 石马镇人民政府 → 人民政府)
+_LEADING_PLACES = re.compile(r"^(?:[\u4e00-\u9fff]{1,6}?(?:省|市|县|区|镇|乡|街道))+")
+
+
+def missing_venue(q: Question, text: str) -> str | None:
+    """A place the Chinese question says its event was held at (在成都市文化馆举行) that the read text never writes,
+    whole or without its leading towns and districts (文化馆), or None."""
+    if q.script == "en":
+        return None
+    for m in _venue().finditer(normalize(q.text)):
+        venue = m.group(1)
+        core = _LEADING_PLACES.sub("", venue)
+        if venue not in text and not (len(core) >= 2 and core in text):
+            return venue
+    return None
+
+
 RULES: dict[str, Callable[[Question, str], str | None]] = {"event": missing_event, "title": missing_title,
                                                            "speaker": missing_speaker, "holder": wrong_holder,
-                                                           "rank": missing_rank}
+                                                           "rank": missing_rank, "venue": missing_venue}
 
 
 def read_text(ranked: Ranked, rows: Sequence[int]) -> str:

@@ -184,7 +184,8 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
     if asked.kind == "count":  # an ordinal (第一名: the winner) counts nothing, unless one is asked (第几次)
         ordinal = "第几" in qnorm or "第多少" in qnorm
         return any(_same_measure(pa.slots.measures.get(s, ""), asked.measure or "")
-                   and (ordinal or not pa.units.norm[s[0] - 1][: s[1]].endswith("第")) for s in _fresh(pa, ("number",), near, qnorm))
+                   and (ordinal or not pa.units.norm[s[0] - 1][: s[1]].endswith("第"))
+                   and not _counts_other(pa, s, asked.anchor) for s in _fresh(pa, ("number",), near, qnorm))
     if asked.kind == "amount":
         return bool(_fresh(pa, ("number", "money", "percent"), near, qnorm))
     if asked.kind == "money":  # an English article's "$5 million" carries no Chinese currency word
@@ -209,6 +210,24 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
         dated = [d for kind in ("year", "date") for d in pa.slots.spans.get(kind, ())]
         return any(not any(p == x and y <= a < z for x, y, z in dated) for p, a, b in _fresh(pa, ("duration",), near, qnorm))
     return True
+
+
+_HAN_RUN = re.compile(r"[\u4e00-\u9fff]{1,10}")
+_CLAUSE_START = re.compile(r"[^，,。；;：:！!？?\n]*$")
+
+
+def _counts_other(pa: PoolArticle, span: Span, noun: str | None) -> bool:
+    """Whether the number at `span` counts something else than the asked noun: the noun (or its last two
+    characters) is neither in the number itself (0.3个百分点), in the words right after it (15个先进集体, 15个集体)
+    nor earlier in its clause (表彰先进集体15个): 13个工作专班 and 三个年 count no 先进集体."""
+    if not noun:
+        return False
+    p, a, b = span
+    para = pa.units.norm[p - 1]
+    m = _HAN_RUN.match(para, b)
+    after = m.group() if m else ""
+    before = _CLAUSE_START.search(para[:a]).group()
+    return not any(w in after or w in before or w in para[a:b] for w in (noun, noun[-2:]))  # 0.3个百分点: in it
 
 
 def _names_event(pa: PoolArticle, span: Span, event: str, kind: str) -> bool:
