@@ -78,7 +78,8 @@ def test_two_ingests_at_once_ten_times_never_damage_the_index_or_succeed_falsely
             out, err = outs[k]
             assert code in (0, 3), (trial, k, err[-2000:])
             if code == 3:
-                assert no_wait and k == 1 and err.startswith("busy: another ingest (pid"), err
+                # the holder's pid, or "another process" when the holder has the lock but has not written its pid yet
+                assert no_wait and k == 1 and re.match(r"busy: another ingest \((pid \d+|another process)", err), err
                 busy += 1
             else:
                 assert re.match(r"index: 3 articles", out), out  # what it reports is what it was given
