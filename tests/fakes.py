@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 from rag.answering.llm.backends import ChatModel
-from rag.chat import Conversation
+from rag.chat import Conversation, respond
 from rag.config import Config
 from rag.contracts import Retriever
 from rag.engine import Engine, Snapshot
@@ -190,3 +190,17 @@ class Scripted(ChatModel):
         reply = self.replies[min(len(self.calls), len(self.replies)) - 1]
         for i in range(0, len(reply), 7):
             yield reply[i : i + 7]
+
+
+def say(engine: Engine, *messages: str, filter: Filter = Filter()) -> tuple[list[Reply], Conversation | None]:
+    """Send messages in one conversation (with `filter` set in the filter bar); the replies and the conversation."""
+    conversation, replies = None, []
+    for m in messages:
+        reply, conversation = respond(engine, m, conversation, filter=filter)
+        replies.append(reply)
+    return replies, conversation
+
+
+def cited(reply: Reply) -> set[str]:
+    """The ids of the articles a reply cites."""
+    return {c.article_id for c in reply.citations}

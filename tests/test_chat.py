@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.fakes import lexical_engine
+from tests.fakes import lexical_engine, say
 from rag import evaluate as ev
 from rag.records import Answer
 from rag.records import Clarification
@@ -22,15 +22,6 @@ from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN
 def engine(seed_articles, tmp_path_factory):
     """The real engine (answerer, summarizer, summary cache) over a BM25-only retriever: no embedder."""
     return lexical_engine(seed_articles, tmp_path_factory.mktemp("chat-index"))
-
-
-def say(engine, *messages):
-    """Send messages in one conversation; returns the replies and the final conversation."""
-    conversation, replies = None, []
-    for m in messages:
-        reply, conversation = respond(engine, m, conversation)
-        replies.append(reply)
-    return replies, conversation
 
 
 # ---- recognising requests ---------------------------------------------------------------------------------

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import pytest
 
-from rag.chat import respond, summary_request
+from rag.chat import summary_request
 from rag.records import Answer, Clarification, Filter, Summary
-from tests.fakes import lexical_engine
+from tests.fakes import cited, lexical_engine, say
 from tests.seeds import JINJIANG, QINGDAO, QINGSHAN, QUAN, SHIMA
 
 DATED_2023 = {SHIMA, QINGSHAN}  # the seeds published in 2023 (锦江区 gives no year, 青岛 no date)
@@ -18,18 +18,6 @@ DATED_2023 = {SHIMA, QINGSHAN}  # the seeds published in 2023 (锦江区 gives n
 @pytest.fixture(scope="module")
 def engine(seed_articles, tmp_path_factory):
     return lexical_engine(seed_articles, tmp_path_factory.mktemp("chat-ranges-index"))
-
-
-def say(engine, *messages, filter=Filter()):
-    conversation, replies = None, []
-    for m in messages:
-        reply, conversation = respond(engine, m, conversation, filter=filter)
-        replies.append(reply)
-    return replies, conversation
-
-
-def cited(reply) -> set[str]:
-    return {c.article_id for c in reply.citations}
 
 
 # The trial asked "只看2024年的报道，讲了什么？" and got "没有找到你说的那篇文章" with all five listed.

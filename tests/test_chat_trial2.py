@@ -14,7 +14,7 @@ from rag.answering.topics import topic_forms
 from rag.chat import respond
 from rag.records import Answer, Clarification, Filter, Summary
 from rag.small_talk import small_talk, without_opening
-from tests.fakes import lexical_engine
+from tests.fakes import cited, lexical_engine, say
 from tests.seeds import JINJIANG, QINGDAO, QINGSHAN, QUAN, SHIMA
 
 ALL = {SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN}
@@ -23,18 +23,6 @@ ALL = {SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN}
 @pytest.fixture(scope="module")
 def engine(seed_articles, tmp_path_factory):
     return lexical_engine(seed_articles, tmp_path_factory.mktemp("chat-trial2-index"))
-
-
-def say(engine, *messages, filter=Filter()):
-    conversation, replies = None, []
-    for m in messages:
-        reply, conversation = respond(engine, m, conversation, filter=filter)
-        replies.append(reply)
-    return replies, conversation
-
-
-def cited(reply) -> set[str]:
-    return {c.article_id for c in reply.citations}
 
 
 # ---- small talk: the trial's "hi" and "thanks" were refused, "你好" got three unrelated quotes -------------------
