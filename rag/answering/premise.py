@@ -25,12 +25,11 @@ from typing import Callable, Sequence
 
 from rag.answering.english import named_words
 from rag.answering.model import Ranked
-from rag.answering.names import name_words
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import pos_tokenizer
 from rag.answering.units import Span
 from rag.answering.question import Question, synonyms
-from rag.answering.slots import proper_part
+from rag.answering.slots import proper_part, surnamed_persons
 from rag.lang.script import normalize
 from rag.lang.wordlists import read_rows
 
@@ -121,9 +120,7 @@ def _ranks() -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _people(norm: str, text: str) -> list[str]:
     """The persons a Chinese question names (jieba's nr words that start with a surname) that `text` writes."""
-    surnames = name_words()["surname"]
-    return list(dict.fromkeys(w.word for w in pos_tokenizer().cut(norm) if w.flag == "nr" and 2 <= len(w.word) <= 4
-                              and (w.word[0] in surnames or w.word[:2] in surnames) and w.word in text))
+    return list(dict.fromkeys(w for w in surnamed_persons(norm) if w in text))
 
 
 def wrong_holder(q: Question, text: str) -> str | None:

@@ -72,14 +72,6 @@ def unwritten_places(question: str, texts: Sequence[str]) -> bool:
     return False
 
 
-def read_as(question: str, texts: Sequence[str]) -> tuple[str, list[tuple[str, str]]]:
-    """`question` (search form) with each slipped place name replaced by the one the texts write, and the slips."""
-    slips = place_slips(question, texts)
-    for asked, written in slips:
-        question = question.replace(asked, written)
-    return question, slips
-
-
 def slip_note(slips: Sequence[tuple[str, str]], script: str, paragraphs: Sequence[tuple[str, str]]) -> str:
     """The note for `slips` (place_slips') in the asker's `script` ('hans', 'hant', 'en'): 读作/讀作/read as and each
     place as the first of `paragraphs` ((search form, as written) pairs, same offsets) that names it writes it, its

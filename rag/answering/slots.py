@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.answering.names import name_words
-from rag.answering.postags import word_tags
+from rag.answering.postags import pos_tokenizer, word_tags
 from rag.answering.units import ArticleUnits, Span, Unit
 from rag.lang.script import HAN
 from rag.lang.words import jieba_tokenizer
@@ -205,10 +205,7 @@ def person_names(text: str) -> tuple[str, ...]:
     """The persons `text` (search form) names after a job title (镇人大主席张晓敏), before a speech verb (王刚说)
     or as jieba's person words led by a surname (黄充), none a common word, once each: who a surname or given
     name alone may stand for (rag.answering.english)."""
-    from rag.answering.postags import pos_tokenizer
-
     title_re, name_re, says_re, after = _person_patterns()
-    surnames = frozenset(name_words()["surname"])
     freq = jieba_tokenizer().FREQ
     found = []
     for m in title_re.finditer(text):
@@ -218,6 +215,12 @@ def person_names(text: str) -> tuple[str, ...]:
     for m in says_re.finditer(text):
         if (m.start() == 0 or text[m.start() - 1] in "，,。；”\"、 \n") and _is_name(m.group(), freq):
             found.append(m.group())
-    found += [w.word for w in pos_tokenizer().cut(text) if w.flag == "nr" and 2 <= len(w.word) <= 4
-              and (w.word[0] in surnames or w.word[:2] in surnames) and _is_name(w.word, freq)]
+    found += [w for w in surnamed_persons(text) if _is_name(w, freq)]
     return tuple(dict.fromkeys(found))
+
+
+def surnamed_persons(text: str) -> list[str]:
+    """jieba's person words (nr) of `text` that are 2–4 characters and start with a surname, in order."""
+    surnames = frozenset(name_words()["surname"])
+    return [w.word for w in pos_tokenizer().cut(text) if w.flag == "nr" and 2 <= len(w.word) <= 4
+            and (w.word[0] in surnames or w.word[:2] in surnames)]
