@@ -24,7 +24,7 @@ from rag.answering.asks import asks
 from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
-from rag.answering.qfeatures import SLOT_FILLERS
+from rag.answering.qfeatures import SLOT_FILLERS, term_match
 from rag.answering.question import Question, analyze, synonyms
 from rag.answering.refusal import answerability
 from rag.lang.glossary import glossary_words
@@ -115,6 +115,24 @@ def news_verbs(q: Question) -> list[str]:
 def says_verb(text: str, verbs: Sequence[str]) -> bool:
     """Whether a unit's text says one of the verbs or a synonym of it (颁发 for 颁奖; 召开 for 举办)."""
     return any(w in text for v in verbs for w in (v, *synonyms(v)))
+
+
+def verb_coverage(terms: Sequence[tuple[str, float]], text: str) -> float:
+    """The share of the terms' weight that `text` holds (qfeatures.coverage), a news verb and its synonyms counted
+    as one term held when the text says any of them: "held" glossed 举办, 举行, 召开 (or 哪些活动是6月举办的) asks
+    for one act, which the Shima meeting says as 举行 and the Qingshan one as 召开."""
+    groups: dict[str, list[tuple[str, float]]] = {}
+    for t, w in terms:
+        key = min((t, *synonyms(t)))  # one key for a verb and its synonyms
+        groups.setdefault(key, []).append((t, w))
+    total = sum(max(w for _, w in g) for g in groups.values())
+    if not total:
+        return 0.0
+    held = 0.0
+    for key, g in groups.items():
+        said = [key, *synonyms(key)] if synonyms(key) else [t for t, _ in g]
+        held += max(w for _, w in g) * max(term_match(t, text) for t in said)
+    return held / total
 
 
 def phrases(q: Question) -> list[str]:
