@@ -133,3 +133,18 @@ def test_which_events_in_june_and_what_days(seed_engine, seed_articles):
     assert not answer.refused and set(answer.article_ids) == {SHIMA, JINJIANG, QINGSHAN}, answer.answer
     assert ev.covers(answer.answer, [["6月25日"], ["6月26日"], ["6月16日"]]), answer.answer
     assert_well_cited(answer, seed_articles)
+
+
+# Which of the articles …, and a second ask of a kind (v40): asked of every article the first ask selects, each
+# article's line its unit holding the kind — Shima (绵阳石马镇) and Jinjiang (成都…锦江区) for Sichuan (绵阳, 成都)
+@pytest.mark.slow
+@pytest.mark.parametrize("question", [
+    "Which of these stories took place in Sichuan, and in which town or district?",
+    "Which of these stories happened in Sichuan, and in which district?",
+    "Which of the stories took place in Sichuan, and where exactly?",
+])
+def test_which_stories_and_where_asks_each_selected_article(seed_engine, seed_articles, question):
+    answer = seed_engine.ask(question)
+    assert not answer.refused and set(answer.article_ids) == {SHIMA, JINJIANG}, answer.answer
+    assert ev.covers(answer.answer, [["石马镇", "绵阳"], ["锦江"]]), answer.answer
+    assert_well_cited(answer, seed_articles)

@@ -222,7 +222,12 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     # comparing a kind of answer (how many people came to the one, how many groups the other names) asks each
     # article for its own filler: as a question asked of every article, not for what the articles share
     typed_compare = bool(COMPARE.search(norm)) and bool(SLOT_FILLERS.get(q.atype))
-    distributive = bool(DISTRIBUTIVE.search(norm)) or typed_compare
+    # which of the articles …, and in which town: a second ask of a kind asks it of every article the first selects;
+    # not a date, which nearly every article gives (哪几篇…是6月份办的？各是几号？ would list July's and February's)
+    found = asks(norm)
+    selected_ask = (len(found) >= 2 and analyze(found[0]).multi and bool(SLOT_FILLERS.get(q.atype))
+                    and "date" not in SLOT_FILLERS.get(q.atype, ()))
+    distributive = bool(DISTRIBUTIVE.search(norm)) or typed_compare or selected_ask
     wanted = phrases(q)
     verbs = news_verbs(q)
     shared = {} if typed_compare else shared_rows(q, ranked, adjusted, articles)
