@@ -20,7 +20,7 @@ unanswerable questions / all its refusals) is given per half (halves: questions 
 md5 of the id's article part, so a source's questions never straddle the halves).
 
 `--variants` answers qa_dev under each query-side variant (how many chunks searched, how many articles read,
-the fusion's dense / chunk weights), chooses on half A the variant with the best key coverage whose false
+the fusion's dense / chunk weights, BM25 question tokens weighted otherwise), chooses on half A the variant with the best key coverage whose false
 refusals do not rise over the shipped setting's on A, and reports it on half B, and the same with A and B
 swapped. Writes bench/results_answer_components.json (ids and counts only; the questions stay in ../shared).
 """
@@ -51,8 +51,10 @@ from rag.retrieve import Fusion  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results_answer_components.json"
 
-# name -> (config changes, answer-model changes, fusion changes); "shipped" first
-VARIANTS: dict[str, tuple[dict, dict, dict]] = {
+# name -> (config changes, answer-model changes, fusion changes, BM25 question tokens); "shipped" first.
+# Question tokens: "words_x2" counts the question's words twice (its bigrams once), "rare_x2" its words of IDF at
+# least jieba's median twice, "no_bigrams" its words only.
+VARIANTS: dict[str, tuple] = {
     "shipped": ({}, {}, {}),
     "read1": ({}, {"read_articles": 1}, {}),
     "read3": ({}, {"read_articles": 3}, {}),
@@ -65,7 +67,25 @@ VARIANTS: dict[str, tuple[dict, dict, dict]] = {
     "chunk0.1": ({}, {}, {"chunk_weight": 0.1}),
     "chunk0.6": ({}, {}, {"chunk_weight": 0.6}),
     "core20": ({}, {}, {"dense_core": 20}),
+    "words_x2": ({}, {}, {}, "words_x2"),
+    "rare_x2": ({}, {}, {}, "rare_x2"),
+    "no_bigrams": ({}, {}, {}, "no_bigrams"),
 }
+
+
+def question_tokens(shipped, how: str | None):
+    """The BM25 question tokenizer of a variant (a wrapper of the index's own, in this script only)."""
+    from rag.index.lexical import words
+    from rag.lang.words import idf
+
+    if how is None:
+        return shipped
+    table, median = idf()
+    extra = {"words_x2": lambda q: words(q),
+             "rare_x2": lambda q: [w for w in words(q) if table.get(w, median) >= median]}
+    if how == "no_bigrams":
+        return lambda q: words(q)
+    return lambda q: extra[how](q) + shipped(q)
 
 
 def half(qid: str) -> str:
@@ -226,13 +246,17 @@ def main(argv: list[str] | None = None) -> int:
         names = args.only or list(VARIANTS)
         results: dict[str, list[dict]] = {}
         fusion0 = retriever.fusion
+        lexical = retriever.index.index.lexical  # the FAISS backend's VectorIndex's BM25 index
+        tokens0 = lexical.query_tokens
         for name in names:
-            cfg, mdl, fus = VARIANTS[name]
+            cfg, mdl, fus, *how = VARIANTS[name]
             retriever.fusion = replace(fusion0, **fus) if fus else fusion0
+            lexical.query_tokens = question_tokens(tokens0, how[0] if how else None)
             # the answerer reads config.k (chunks searched) and model.read_articles (articles read whole)
             results[name] = run(qa, retriever, by_id, replace(config, **cfg), rec, replace(shipped_model, **mdl))
             print(name, {h: figures([r for r in results[name] if r["half"] == h]) for h in "AB"}, file=sys.stderr)
         retriever.fusion = fusion0
+        lexical.query_tokens = tokens0
         rows_out = {n: {h: figures([r for r in rs if r["half"] == h]) for h in ("A", "B")} for n, rs in results.items()}
         picks = {}
         for on, report in (("A", "B"), ("B", "A")):
