@@ -4,6 +4,7 @@ tuned on; a setting chosen on one half and reported on the other is the honest f
 
     python bench/answer_components.py                      # component table for the shipped settings
     python bench/answer_components.py --variants           # every variant in VARIANTS, 2-fold choice
+    python bench/answer_components.py --constants          # the selection constants, each re-chosen by half
 
 Each answerable question of qa_dev is put in exactly one bucket (first that applies):
 
@@ -30,6 +31,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import statistics
 import sys
 import time
 from collections import Counter
@@ -71,6 +73,13 @@ VARIANTS: dict[str, tuple] = {
     "rare_x2": ({}, {}, {}, "rare_x2"),
     "no_bigrams": ({}, {}, {}, "no_bigrams"),
 }
+
+
+# the answer model's selection constants, each varied alone from the shipped model (`--constants`): tuned on all
+# of qa_dev when they were set (bench/train_answer.py, answer_misses.py --sweep); re-chosen here by split half
+CONSTANTS = {"third_margin": (None, 0.25, 0.5, 0.75, 1.0, 1.5), "second_margin": (0.5, 0.75, 1.0, 1.5, 2.0),
+             "length_penalty": (0.0, 0.5, 0.75, 1.0, 1.5, 2.0)}
+MEDIAN_CAP = 90  # a choice keeps the choosing half's median answer within this many characters
 
 
 def question_tokens(shipped, how: str | None):
@@ -186,7 +195,8 @@ def figures(rows: list[dict]) -> dict:
             "key_coverage": round(sum(r["covered"] for r in keyed) / max(1, len(keyed)), 4),
             "false_refusals": sum(r["refused"] for r in ans), "answerable": len(ans),
             "false_refusal_rate": round(sum(r["refused"] for r in ans) / max(1, len(ans)), 4),
-            "unanswerable_refused": sum(r["refused"] for r in unans), "unanswerable": len(unans)}
+            "unanswerable_refused": sum(r["refused"] for r in unans), "unanswerable": len(unans),
+            "chars_median": statistics.median([r["chars"] for r in ans if not r["refused"]] or [0])}
 
 
 def table(rows: list[dict]) -> dict:
@@ -209,19 +219,45 @@ def table(rows: list[dict]) -> dict:
 
 
 def choose(results: dict[str, list[dict]], on: str) -> str:
-    """The variant with the best key coverage on half `on` whose false refusals there do not exceed shipped's."""
+    """The variant with the best key coverage on half `on` whose false refusals there do not exceed shipped's and
+    whose median answer stays within MEDIAN_CAP characters (or shipped's median)."""
     base = figures([r for r in results["shipped"] if r["half"] == on])
     best, best_cov = "shipped", base["key_coverage"]
     for name, rows in results.items():
         f = figures([r for r in rows if r["half"] == on])
-        if f["false_refusals"] <= base["false_refusals"] and f["key_coverage"] > best_cov + 1e-9:
+        if (f["false_refusals"] <= base["false_refusals"] and f["key_coverage"] > best_cov + 1e-9
+                and f["chars_median"] <= max(MEDIAN_CAP, base["chars_median"])):
             best, best_cov = name, f["key_coverage"]
     return best
+
+
+def constants(qa, retriever, by_id, config, rec: Recorder, shipped_model) -> dict:
+    """Each selection constant's values answered on all of qa_dev; per constant, the value chosen on each half
+    (by `choose`) and its figures on the other half."""
+    out = {}
+    for name, values in CONSTANTS.items():
+        results = {}
+        for v in values:
+            model = replace(shipped_model, info={**shipped_model.info, name: v})
+            shipped = v == shipped_model.info.get(name, extractive.THIRD_MARGIN if name == "third_margin" else None)
+            results["shipped" if shipped else str(v)] = run(qa, retriever, by_id, config, rec, model)
+        by_half = {n: {h: figures([r for r in rs if r["half"] == h]) for h in ("A", "B")} for n, rs in results.items()}
+        picks = {}
+        for on, report in (("A", "B"), ("B", "A")):
+            chosen = choose(results, on)
+            picks[f"chosen_on_{on}"] = {"value": chosen, f"held_out_{report}": by_half[chosen][report],
+                                        f"shipped_{report}": by_half["shipped"][report]}
+        out[name] = {"shipped": shipped_model.info.get(name, extractive.THIRD_MARGIN if name == "third_margin" else None),
+                     "by_half": by_half, "choice": picks}
+        print(name, json.dumps(picks), file=sys.stderr)
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--variants", action="store_true", help="answer under every variant; choose by split half")
+    parser.add_argument("--constants", action="store_true",
+                        help="the answer model's selection constants, each varied alone; choose by split half")
     parser.add_argument("--only", nargs="*", help="variants to run (default: all)")
     args = parser.parse_args(argv)
     config, by_id, retriever, how = crud_setup(lexical=False)
@@ -235,7 +271,9 @@ def main(argv: list[str] | None = None) -> int:
     previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     out = {"split": "qa_dev", "retriever": how, "tuned_on": True,
            "halves": dict(Counter(half(q["id"]) for q in qa))}
-    if not args.variants:
+    if args.constants:
+        out = {**previous, "constants": constants(qa, retriever, by_id, config, rec, shipped_model)}
+    elif not args.variants:
         t0 = time.perf_counter()
         rows = run(qa, retriever, by_id, config, rec)
         out["seconds"] = round(time.perf_counter() - t0, 1)
