@@ -5,20 +5,27 @@ answered. None of these questions is in a bench set.
 
 u08 "How many villages and communities does Shima Town have under its jurisdiction?" was answered "5" (the 5楼
 of 石马镇人民政府5楼会议室) beside 村(社区)党组织书记共计60余人: an English count of places or bodies is filled only by
-a number that counts one of their Chinese nouns (rag.answering.asked_slot.counted_nouns, slot_check.counts_asked).
+a number that counts one of their Chinese nouns (rag.answering.asked_slot.counted_nouns, slot_check.counts_asked);
+the same holds for a Chinese count of them (多少个村和社区, 几个村: asked_slot.counted_heads).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from rag.answering.asked_slot import asked_slot, counted_nouns
+from rag.answering.asked_slot import asked_slot, counted_heads, counted_nouns
 from rag.answering.pool import PoolArticle
 from rag.answering.question import analyze
 from rag.answering.slot_check import counts_asked
 from rag.answering.slots import article_slots
 from rag.answering.units import article_units
-from tests.seeds import JINJIANG, QINGDAO, QUAN, SHIMA
+from rag.lang.script import normalize
+from tests.seeds import JINJIANG, QINGDAO, QUAN, SHIMA, lexical_asker
+
+
+@pytest.fixture(scope="module")
+def ask(seed_articles):
+    return lexical_asker(seed_articles)
 
 
 @pytest.mark.parametrize(("question", "nouns"), [
@@ -36,6 +43,31 @@ def test_the_nouns_an_english_count_asks_of(question, nouns):
     assert counted_nouns(question) == nouns
     asked = asked_slot(analyze(question))
     assert asked is not None and asked.kind == "count" and asked.counted == nouns
+
+
+@pytest.mark.parametrize(("question", "heads"), [
+    ("石马镇下辖多少个村和社区？", ("村", "社区")),
+    ("石馬鎮一共管著幾個村？", ("村",)),
+    ("多少个镇和街道参加了？", ("镇", "街道")),
+    ("有几个支部参加", ("支部",)),
+    ("有多少个村民参加？", ()),  # 村民: villagers (a word of its own), no villages
+    ("渠岸镇有多少个行政村？", ()),  # 行政村 is the counted noun itself (the anchor), no head of the list
+    ("几个区县？", ()),
+])
+def test_the_places_a_chinese_count_asks_of(question, heads):
+    assert counted_heads(normalize(question)) == heads
+
+
+@pytest.mark.parametrize(("question", "counted"), [
+    ("小枧镇有几个社区？", ("社区",)),  # read as a list too, but asks how many there are
+    ("石馬鎮轄區內有幾個村和社區？", ("村", "社区")),
+    ("石马镇有几个社区的书记作了分享发言？", None),  # which communities' secretaries: a list, left as it was
+])
+def test_a_count_of_places_that_ends_the_question_is_a_count_though_it_reads_as_a_list(question, counted):
+    q = analyze(question)
+    assert q.enum
+    asked = asked_slot(q)
+    assert (asked.counted if asked else None) == counted
 
 
 def _number(seed_articles, article: str, said: str) -> tuple[PoolArticle, tuple[int, int, int]]:
@@ -89,4 +121,22 @@ def test_a_count_of_places_the_article_never_gives_is_refused(seed_engine, quest
 ])
 def test_a_count_the_article_gives_is_answered(seed_engine, question, key):
     answer = seed_engine.ask(question)
+    assert not answer.refused and key in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", ["石马镇下辖多少个村和社区？", "石马镇一共管着几个村？", "石馬鎮下轄幾個村？",
+                                      "石马镇下辖几个社区？", "小枧镇有几个社区？", "石馬鎮轄區內有幾個村和社區？"])
+def test_a_chinese_count_of_places_the_article_never_gives_is_refused(ask, question):
+    answer = ask(question)
+    assert answer.refused and not answer.citations, answer.answer
+    assert "有多少个" in answer.answer or "有多少個" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("锦江区需求清单涉及多少个社区？", "74"),
+    ("錦江區有多少個社區提出了需求項目？", "74"),
+    ("新沟桥街道和红钢城街道是几个街道结对？", "两个街道"),
+])
+def test_a_chinese_count_the_article_gives_is_answered(ask, question, key):
+    answer = ask(question)
     assert not answer.refused and key in answer.answer, answer.answer

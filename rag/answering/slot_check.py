@@ -9,6 +9,8 @@ units and the sentences beside them. The slot is read off the question by rag.an
   (data/slot_heads.tsv), other than one the question already names — in a span naming the role the question asks
   its holder of (第一名是哪个支部, 哪个支部拿了第一名) when the article names that role;
 - 多少/几+measure word (多少人, 多少个行政村): a number with that measure, and the counted noun (行政村) in the text;
+  多少个/几个 + places or bodies of the `head` list (多少个村和社区, 有几个社区？ — a list-like ask that ends the
+  question counts too): a number that counts one of them, as for English below;
   English "how many X" with X's measure (rag/lang/data/count_nouns_en.tsv: books → 本), and when X is a place or
   body (villages, communities, companies → 村, 社区, 企业: the `en:` lists) a number that counts it: X's noun right
   after it (74个社区) or, with none after it, before it in its clause — never a number of people (60余人);
@@ -234,15 +236,16 @@ def _counts_other(pa: PoolArticle, span: Span, noun: str | None) -> bool:
 
 
 def counts_asked(pa: PoolArticle, span: Span, nouns: Sequence[str]) -> bool:
-    """Whether the number at `span` counts one of the nouns an English count asks of (how many villages and
-    communities → 村, 社区): the words right after it name one (74个社区的需求项目), or, when none follow, its
+    """Whether the number at `span` counts one of the places or bodies a count asks of (how many villages and
+    communities, 多少个村和社区 → 村, 社区): the words right after it name one (74个社区的需求项目), or, when none follow, its
     clause before it does (社区12个); never a number of people (村(社区)党组织书记共计60余人 counts the
     secretaries, not the villages). 13个工作专班 counts task forces though its clause speaks of 乡村振兴, and
     5楼会议室 a floor. True when the question names no such noun."""
     if not nouns:
         return True
-    if pa.slots.measures.get(span, "") in slot_words().get("people", ()):
-        return False  # (the counted nouns are places and bodies: data/slot_heads.tsv's en: lists)
+    measure = pa.slots.measures.get(span, "")
+    if measure in slot_words().get("people", ()):
+        return False  # (the counted nouns are places and bodies: data/slot_heads.tsv's en: and head lists)
     p, a, b = span
     para = pa.units.norm[p - 1]
     m = _HAN_RUN.match(para, b)
