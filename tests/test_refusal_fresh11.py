@@ -7,12 +7,18 @@ u08 "How many villages and communities does Shima Town have under its jurisdicti
 of 石马镇人民政府5楼会议室) beside 村(社区)党组织书记共计60余人: an English count of places or bodies is filled only by
 a number that counts one of their Chinese nouns (rag.answering.asked_slot.counted_nouns, slot_check.counts_asked);
 the same holds for a Chinese count of them (多少个村和社区, 几个村: asked_slot.counted_heads).
+
+u36 "How many community co-construction projects did Yuzhong District in Chongqing sign in June 2023?" was refused
+(the English words check), but its Chinese twin 重庆渝中区…签了多少个社区共建项目？ was answered with Jinjiang's lists: a
+district, county, town or subdistrict a Chinese question names that no read article writes is refused naming it
+(rag.answering.absent.unread_place).
 """
 
 from __future__ import annotations
 
 import pytest
 
+from rag.answering.absent import asked_places
 from rag.answering.asked_slot import asked_slot, counted_heads, counted_nouns
 from rag.answering.pool import PoolArticle
 from rag.answering.question import analyze
@@ -138,5 +144,42 @@ def test_a_chinese_count_of_places_the_article_never_gives_is_refused(ask, quest
     ("新沟桥街道和红钢城街道是几个街道结对？", "两个街道"),
 ])
 def test_a_chinese_count_the_article_gives_is_answered(ask, question, key):
+    answer = ask(question)
+    assert not answer.refused and key in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "places"), [
+    ("重庆渝中区2023年6月签了多少个社区共建项目？", ["渝中区"]),
+    ("北京朝陽區的直聯共建活動是哪天舉行的？", ["朝阳区"]),
+    ("渠岸镇干部大会上，县委书记对镇里提了哪些要求？", ["渠岸镇"]),  # a word before a suffix said apart
+    ("全区有多少个社区？", []),  # generic, and a common noun
+    ("新沟桥街道作为轮值街道，是哪个街道？", ["新沟桥街道"]),  # 轮值街道 is a kind, 哪个街道 asks one: not named
+    ("试点镇有哪些？", []),  # a kind of town said with a common word
+    ("那个镇的镇长是谁？", []),
+])
+def test_the_places_a_chinese_question_names(question, places):
+    assert asked_places(normalize(question)) == places
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("重庆渝中区2023年6月签了多少个社区共建项目？", "渝中区"),  # u36's Chinese twin (Jinjiang's lists are no answer)
+    ("北京朝阳区的直联共建活动是哪天举行的？", "朝阳区"),
+    ("杭州市西湖区的结对共建签约是哪天？", "西湖区"),
+    ("海淀区的联席会是谁主持的？", "海淀区"),
+    ("廣州天河區的擂台比武第一名是誰？", "天河區"),
+])
+def test_a_place_no_read_article_writes_is_refused_naming_it(ask, question, named):
+    answer = ask(question)
+    assert answer.refused and not answer.citations, answer.answer
+    assert f"提到{named}" in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("渠岸镇干部大会是谁主持的？", "张晓敏"),
+    ("崂山区国企领域五星级党支部书记擂台比武是哪天举行的？", "7月11日"),
+    ("锦江区评出的直联共建标兵单位有哪些？", "区政协"),
+    ("石马镇跟小枧镇的签约是哪天？", "6月25日"),
+])
+def test_a_place_the_articles_write_is_answered(ask, question, key):
     answer = ask(question)
     assert not answer.refused and key in answer.answer, answer.answer
