@@ -317,7 +317,8 @@ def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndar
 _EN_MISSING = {"head": "say {phrase}", "count": "give the number asked for", "amount": "give the number asked for",
                "person": "say who", "date": "give the date", "place": "say where", "when": "say when",
                "why": "say why", "origin": "say where they are from",
-               "money": "give the amount of money asked for", "phone": "give the phone number"}
+               "money": "give the amount of money asked for", "phone": "give the phone number",
+               "duration": "say {phrase}"}  # how long it runs (an agreement's term), how long (a video)
 
 
 def slot_refusal_text(q: Question, asked: Asked, title: str, mentioned: Sequence[str]) -> str:
