@@ -12,6 +12,11 @@ u36 "How many community co-construction projects did Yuzhong District in Chongqi
 (the English words check), but its Chinese twin 重庆渝中区…签了多少个社区共建项目？ was answered with Jinjiang's lists: a
 district, county, town or subdistrict a Chinese question names that no read article writes is refused naming it
 (rag.answering.absent.unread_place).
+
+u31 (名单是哪一天公布的) and u32 (县委书记对镇里提了哪些要求) were refused by the event and title checks; their
+English twins (when was the list released; what did the county Party secretary ask) and an asked end
+(什么时候结束, when did … end) were answered: rows of data/premise.tsv (English publish/release/unveil and "when did …
+end", 结束, county/district/city Party secretary, county/district head).
 """
 
 from __future__ import annotations
@@ -183,3 +188,48 @@ def test_a_place_no_read_article_writes_is_refused_naming_it(ask, question, name
 def test_a_place_the_articles_write_is_answered(ask, question, key):
     answer = ask(question)
     assert not answer.refused and key in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "named"), [
+    ("When was the Qingdao five-star list released?", "released"),  # u31's twin: 确定首批100个…, nothing released
+    ("When were the Qingdao five-star results unveiled?", "unveiled"),
+    ("When did the Qingshan joint meeting end?", "When did the Qingshan joint meeting end"),
+    ("What did the county Party secretary ask of Qu'an Town at the cadre meeting?", "county Party secretary"),  # u32's
+    ("What did the district Party secretary of Jinjiang say at the event?", "district Party secretary"),
+    ("What did the county head say at the Qu'an cadre meeting?", "county head"),
+])
+def test_an_english_event_or_title_the_article_never_reports_is_refused(seed_engine, question, named):
+    answer = seed_engine.ask(question)
+    assert answer.refused and not answer.citations, answer.answer
+    assert named in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "key"), [
+    ("When were the Jinjiang resource and demand lists released?", "6月26日"),  # 活动现场发布了《…清单》
+    ("When was the Qingshan article published?", "荊楚網"),  # the article itself: its credits
+    ("When did the Qingshan joint meeting take place?", "6月16日"),
+    ("What did the town Party secretary Wang Gang convey at the Qu'an cadre meeting?", "传达"),
+])
+def test_an_english_event_or_title_the_article_reports_is_answered(seed_engine, question, key):
+    answer = seed_engine.ask(question)
+    assert not answer.refused and key in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("青山区联席会什么时候结束的？", "结束"),
+    ("石馬鎮簽約儀式是哪天結束的？", "結束"),
+    ("渠岸镇干部大会什么时候结束？", "结束"),
+])
+def test_an_end_the_article_never_reports_is_refused(ask, question, named):
+    answer = ask(question)
+    assert answer.refused and not answer.citations, answer.answer
+    assert named in answer.answer, answer.answer
+
+
+@pytest.mark.slow
+def test_an_english_term_the_article_never_gives_is_refused_in_one_line(seed_engine):
+    """u23's English twin: the duration refusal had no English text (a KeyError, a traceback in the chat)."""
+    answer = seed_engine.ask("How long is the Xingouqiao–Honggangcheng good-neighbour agreement valid?")
+    assert answer.refused and "does not say how long it runs" in answer.answer, answer.answer
