@@ -34,7 +34,7 @@ from typing import Sequence
 
 from rag.answering.english import english_dates
 from rag.answering.model import Ranked
-from rag.answering.postags import is_verb, pos_tokenizer
+from rag.answering.postags import is_verb, word_tags
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
 from rag.answering.slots import COMMON_WORD, GENERIC_PLACE, proper_part, slot_words
 from rag.lang.glossary import chinese_of
@@ -197,25 +197,29 @@ def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None
 # the suffixes of a place asked about that articles name whole (a province or city they often leave unsaid)
 _PLACE_SUFFIX = ("街道", "区", "县", "镇", "乡")
 _PLACE_TAGS = ("ns", "nt")
-_NAME_TAGS = ("ns", "nr", "nz", "nt")
 _ASKING = re.compile(r"[哪何啥几那这该某]|什么|多少")  # 哪个街道, 什么区, 那个镇: a place asked or pointed at, not named
 
 
 def asked_places(norm: str) -> list[str]:
-    """The districts, counties, towns and subdistricts a Chinese question (search form) names: a word jieba tags as a
-    place or organisation that ends in a `_PLACE_SUFFIX` (朝阳区, 渝中区), or a word of two or more characters right
-    before such a suffix said apart that is a name or a word jieba does not know (石马 镇, 渠岸 镇); never a generic
-    one (全区, 各镇: slots.GENERIC_PLACE), one asked or pointed at (哪个街道, 那个镇), a kind of place said with a
-    common word (轮值街道, 试点镇, 中心镇: jieba frequency from slots.COMMON_WORD) or a common noun (社区, 辖区)."""
-    words = [(w.word, w.flag) for w in pos_tokenizer().cut(norm)]
-    freq = jieba_tokenizer().FREQ
+    """The districts, counties, towns and subdistricts a Chinese question (search form) names: a word of jieba's
+    dictionary tagged as a place or organisation, or a word it does not know, that ends in a `_PLACE_SUFFIX`
+    (朝阳区, 渝中区), or such a word of two or more characters right before a suffix said apart (石马 镇, 渠岸 镇);
+    never a generic one (全区, 各镇: slots.GENERIC_PLACE), one asked or pointed at (哪个街道, 那个镇), a kind of
+    place said with a common word (轮值街道, 试点镇, 中心镇: jieba frequency from slots.COMMON_WORD) or a common noun
+    (社区, 辖区). Dictionary tags, not jieba.posseg: a cold `rag ask` never imports the tagger."""
+    words = tokens(norm)
+    freq, tags = jieba_tokenizer().FREQ, word_tags()
+
+    def named(word: str) -> bool:
+        return tags.get(word) in _PLACE_TAGS or not freq.get(word)
+
     out = []
-    for i, (word, flag) in enumerate(words):
-        if flag in _PLACE_TAGS and word.endswith(_PLACE_SUFFIX):
+    for i, word in enumerate(words):
+        if word.endswith(_PLACE_SUFFIX) and named(word):
             place = word
-        elif (i + 1 < len(words) and words[i + 1][0] in _PLACE_SUFFIX and len(word) >= 2
-              and re.fullmatch(r"[\u4e00-\u9fff]+", word) and (flag.startswith(_NAME_TAGS) or not freq.get(word))):
-            place = word + words[i + 1][0]  # a name (石马 ns, 卡尔加里 nrt) or a word jieba does not know (渠岸)
+        elif (i + 1 < len(words) and words[i + 1] in _PLACE_SUFFIX and len(word) >= 2
+              and re.fullmatch(r"[\u4e00-\u9fff]+", word) and named(word)):
+            place = word + words[i + 1]
         else:
             continue
         own = proper_part(place)
