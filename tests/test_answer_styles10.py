@@ -1,0 +1,62 @@
+"""Brief A10's answer styles (issue #15): a follow-up sharing no word with the question before that asks a
+slot of the same event, …. Each rule with phrasings of our own on the seed excerpts quoted beside them
+(Simplified, Traditional, English where it applies), none of them a question of a bench set."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag import evaluate as ev
+from rag.answering.carry import asks_slot_of
+from rag.batch import ask_records
+from rag.engine import Snapshot
+from tests.fakes import LexicalRetriever, lexical_engine
+from tests.seeds import QUAN, SHIMA
+
+# Shima ¶1: …雙方村(社區)黨組織書記共計60余人,齊聚石馬鎮人民政府5樓會議室,舉行基層黨建“四互爭一流”結對共建簽約儀式。
+SIGNING = "石马镇和小枧镇的结对共建签约仪式在哪里举行？"
+# Quan ¶1: 2月25日,陕西三原县渠岸镇组织召开2024年镇村干部大会,… 会议由镇人大主席张晓敏主持。
+MEETING = "渠岸镇的镇村干部大会是谁主持的？"
+
+
+@pytest.fixture(scope="module")
+def engine(seed_articles, tmp_path_factory):
+    return lexical_engine(seed_articles, tmp_path_factory.mktemp("styles10-index"))
+
+
+@pytest.fixture(scope="module")
+def corpus(seed_articles):
+    return Snapshot(dict(seed_articles), LexicalRetriever(list(seed_articles.values())))
+
+
+def _conversation(engine, first: str, then: str) -> tuple[dict, dict]:
+    (_, before), (_, after) = ask_records(engine, [{"id": "a", "question": first}, {"id": "b", "question": then, "follows": "a"}])
+    return before, after
+
+
+# -- a follow-up sharing no word that asks a slot of the same event ---------------------------------------
+
+@pytest.mark.parametrize("first, on, then, keys", [
+    (SIGNING, SHIMA, "到场的一共有多少人？", [["60余人"]]),
+    (SIGNING, SHIMA, "出席的總共有多少人？", [["60余人"]]),
+    (SIGNING, SHIMA, "How many people attended?", [["60"]]),
+    (MEETING, QUAN, "具體召開日期是哪天？", [["2月25日"]]),
+])
+def test_a_slot_asked_in_common_words_stays_on_the_answers_article(engine, corpus, first, on, then, keys):
+    assert asks_slot_of(then, (on,), corpus)
+    before, after = _conversation(engine, first, then)
+    assert {c["article_id"] for c in before["citations"]} == {on}
+    assert not after["refused"] and {c["article_id"] for c in after["citations"]} == {on}, after["answer"]
+    assert ev.covers(after["answer"], keys), after["answer"]
+
+
+@pytest.mark.parametrize("then", [
+    "渠岸镇有多少人参加？",  # names a place the signing's article never writes
+    "青島的擂臺比武有多少人參加？",
+    "How many people attended in Qingdao?",
+    "有多少家企业参加？",  # a count of a measure the article never gives (no N家 there)
+    "参加的人都说了什么？",  # asks no slot
+])
+def test_a_question_naming_something_else_or_asking_no_slot_is_not_carried(corpus, then):
+    assert not asks_slot_of(then, (SHIMA,), corpus)
+
