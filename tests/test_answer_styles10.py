@@ -60,3 +60,45 @@ def test_a_slot_asked_in_common_words_stays_on_the_answers_article(engine, corpu
 def test_a_question_naming_something_else_or_asking_no_slot_is_not_carried(corpus, then):
     assert not asks_slot_of(then, (SHIMA,), corpus)
 
+
+# -- what a person said: the quotation their line closes; only their words when the question says whose ---
+# Qingdao: “我們組建產業鏈黨建聯盟,打造黨員服務驛站,…發展共贏。”青島微電子創新中心有限公司第一黨支部書記張翠玉為觀眾了
+# 展示產業鏈黨建聯盟的成效。 (the quotation before it is 郑素秀's, closed by …黨支部書記鄭素秀說。)
+ZHANG = "青岛微电子创新中心第一党支部书记是谁？"
+
+
+@pytest.mark.parametrize("then", ["她都讲了些什么？", "她說了什麼？", "她在台上谈了哪些？"])
+def test_what_she_said_is_the_quotation_her_line_closes(engine, then):
+    before, after = _conversation(engine, ZHANG, then)
+    assert ev.covers(before["answer"], [["张翠玉"]]), before["answer"]
+    assert not after["refused"] and ev.covers(after["answer"], [["我们组建产业链党建联盟"]]), after["answer"]
+    assert not ev.covers(after["answer"], [["郑素秀"], ["黄俊德"]]), after["answer"]
+
+
+@pytest.mark.parametrize("question", ["张翠玉说了什么？", "張翠玉講了些什麼？", "张翠玉提到了什么？"])
+def test_what_a_named_person_said_is_their_quotation(engine, question):
+    (_, answer), = ask_records(engine, [{"id": "a", "question": question}])
+    assert not answer["refused"] and ev.covers(answer["answer"], [["我们组建产业链党建联盟"]]), answer["answer"]
+
+
+@pytest.mark.slow
+def test_english_said_stressed_and_attended_real_engine(seed_engine):
+    """English needs the real (cross-lingual) engine: she = the person of the answer before; stress = 强调;
+    a count asked in common words after the signing stays on its article."""
+    def conversation(first, then):
+        (_, a), (_, b) = ask_records(seed_engine, [{"id": "a", "question": first}, {"id": "b", "question": then, "follows": "a"}])
+        return a, b
+
+    for then in ("What did she say?", "What did she say her branch set up?", "And what did she tell the audience?"):
+        _, after = conversation("Who is the first Party branch secretary of the Qingdao Microelectronics Innovation Center?", then)
+        assert ev.covers(after["answer"], [["我们组建产业链党建联盟"]]), (then, after["answer"])
+        assert not ev.covers(after["answer"], [["郑素秀"], ["黄俊德"]]), (then, after["answer"])
+    # Quan: 最后,镇党委书记王刚作强调。他表示,一要立足镇情,抢抓机遇,…
+    for question in ("What did Wang Gang stress?", "What did Wang Gang emphasise at the meeting?",
+                     "What did Party secretary Wang Gang underline?"):
+        (_, answer), = ask_records(seed_engine, [{"id": "a", "question": question}])
+        assert not answer["refused"] and ev.covers(answer["answer"], [["一要立足镇情"]]), (question, answer["answer"])
+    for then in ("How many people attended?", "How many attendees were there?"):
+        _, after = conversation(SIGNING, then)
+        assert {c["article_id"] for c in after["citations"]} == {SHIMA} and ev.covers(after["answer"], [["60余人"]]), after["answer"]
+

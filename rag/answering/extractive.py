@@ -25,7 +25,7 @@ from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, wit
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.follow_ups import names_a_person, points_back
 from rag.answering.question import Question, analyze, clean_question, unanswerable, written_forms
-from rag.answering.said import asks_said, said_rows
+from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
 from rag.answering.slips import place_slips, slip_note, unwritten_places
 from rag.answering.units import article_units
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
@@ -288,7 +288,8 @@ class ExtractiveAnswerer(Answerer):
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
             if q.atype != "speaker":  # what someone said: their words, not only who spoke (rag.answering.said)
-                rows = said_rows(ranked, rows, asks_said(question, request.previous))
+                rows = said_rows(ranked, rows, asks_said(question, request.previous),
+                                  referent or named_persons(q, ranked), speech_verbs(q))
             more = ask_rows(q, ranked, rows, model)
             if more:
                 rows = sorted([*rows, *more], key=lambda r: ranked.unit_of(r).spans[0])
