@@ -102,3 +102,46 @@ def test_english_said_stressed_and_attended_real_engine(seed_engine):
         _, after = conversation(SIGNING, then)
         assert {c["article_id"] for c in after["citations"]} == {SHIMA} and ev.covers(after["answer"], [["60余人"]]), after["answer"]
 
+
+def _ask(engine, question: str) -> dict:
+    (_, answer), = ask_records(engine, [{"id": "a", "question": question}])
+    return answer
+
+
+# -- what a thing is called: the unit quoting its name right before it -------------------------------------
+# Qingshan ¶3: …红钢城街道与新沟桥街道联合建立了睦邻党建共同体,创新实施“12345”工作机制,…
+# Shima ¶1: …根据区委组织部关于开展基层党建“四互争一流”行动的工作安排部署,…
+@pytest.mark.parametrize("question, keys", [
+    ("红钢城和新沟桥的睦邻党建共同体，工作机制叫什么？", [["12345"]]),
+    ("紅鋼城街道創新實施的那個工作機制叫什麼名字？", [["12345"]]),
+    ("石马镇和小枧镇开展的基层党建行动叫什么？", [["四互争一流"]]),
+    ("錦馨社區分享的那個故事叫什麼？", [["铁头妈妈"]]),  # a unit quoting a title already answers (《“铁头妈妈”的后方力量》)
+])
+def test_what_a_thing_is_called_is_the_unit_quoting_its_name(engine, question, keys):
+    answer = _ask(engine, question)
+    assert not answer["refused"] and ev.covers(answer["answer"], keys), answer["answer"]
+
+
+# -- what comes next, in which aspects ----------------------------------------------------------------------
+# Qingshan ¶4: …双方街道工作代表先后从建设七路睦邻党建示范路打造工作和睦邻社区共治共享等方面进行了交流发言。
+# Qingshan ¶7: 下一步,新沟桥街道和红钢城街道将…在城市综合管理、人才培养、楼宇经济联动等方面持续发力,…
+@pytest.mark.parametrize("question, keys", [
+    ("两个街道的工作代表交流发言时谈了哪些方面？", [["七路"], ["共治共享"]]),
+    ("雙方街道代表的交流發言涉及哪幾個方面？", [["七路"], ["共治共享"]]),
+    ("新沟桥和红钢城两个街道下一步打算做什么？", [["城市综合管理"], ["人才培养"]]),
+    ("新溝橋街道和紅鋼城街道接下來要在哪些方面發力？", [["城市综合管理"], ["人才培养"]]),
+])
+def test_next_steps_and_aspects_are_the_sentences_that_say_so(engine, question, keys):
+    answer = _ask(engine, question)
+    assert not answer["refused"] and ev.covers(answer["answer"], keys), answer["answer"]
+
+
+@pytest.mark.slow
+def test_english_title_and_next_steps_real_engine(seed_engine):
+    for question, keys in [
+        ("What is the working mechanism of the Qingshan neighbourhood partnership called?", [["12345"]]),
+        ("What are the two sub-districts going to focus on next?", [["城市综合管理"], ["人才培养"]]),
+        ("In which areas will Xingouqiao and Honggangcheng work together in future?", [["城市综合管理"], ["人才培养"]]),
+    ]:
+        answer = _ask(seed_engine, question)
+        assert not answer["refused"] and ev.covers(answer["answer"], keys), (question, answer["answer"])

@@ -15,6 +15,7 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
+from rag.answering.aspects import aspect_row
 from rag.answering.asks import asks
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, unmet_english
@@ -27,6 +28,7 @@ from rag.answering.follow_ups import names_a_person, points_back
 from rag.answering.question import Question, analyze, clean_question, unanswerable, written_forms
 from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
 from rag.answering.slips import place_slips, slip_note, unwritten_places
+from rag.answering.titled import with_title
 from rag.answering.units import article_units
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
@@ -279,6 +281,9 @@ class ExtractiveAnswerer(Answerer):
                         else f"the best article holds under {model.min_article_coverage:.2f} of the question's words")
                 return refusal(q, hits, articles, note=note, slot=slot, about=best)
             rows = select(ranked, model, q, adjusted)
+            if rows:  # what a thing is called, what comes next, in which aspects (titled, aspects)
+                first = aspect_row(q, ranked, with_title(q, ranked, rows[0], adjusted), adjusted)
+                rows = rows if first == rows[0] else [first]
             acting = acting_names_row(q, ranked, rows, adjusted)
             if acting is not None:
                 rows = [acting]
