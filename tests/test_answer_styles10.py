@@ -139,8 +139,8 @@ def test_next_steps_and_aspects_are_the_sentences_that_say_so(engine, question, 
 @pytest.mark.slow
 def test_english_title_and_next_steps_real_engine(seed_engine):
     for question, keys in [
-        ("What is the working mechanism of the Qingshan neighbourhood partnership called?", [["12345"]]),
-        ("What are the two sub-districts going to focus on next?", [["城市综合管理"], ["人才培养"]]),
+        ("What is the Qingshan partnership's working mechanism called?", [["12345"]]),
+        ("What are Xingouqiao and Honggangcheng going to focus on next?", [["城市综合管理"], ["人才培养"]]),
         ("In which areas will Xingouqiao and Honggangcheng work together in future?", [["城市综合管理"], ["人才培养"]]),
     ]:
         answer = _ask(seed_engine, question)

@@ -293,8 +293,8 @@ class ExtractiveAnswerer(Answerer):
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
             if q.atype != "speaker":  # what someone said: their words, not only who spoke (rag.answering.said)
-                rows = said_rows(ranked, rows, asks_said(question, request.previous),
-                                  referent or named_persons(q, ranked), speech_verbs(q))
+                said = asks_said(question, request.previous)  # whose words: read only for such a question
+                rows = said_rows(ranked, rows, said, (referent or named_persons(q, ranked)) if said else (), speech_verbs(q))
             more = ask_rows(q, ranked, rows, model)
             if more:
                 rows = sorted([*rows, *more], key=lambda r: ranked.unit_of(r).spans[0])
