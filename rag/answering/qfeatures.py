@@ -19,6 +19,7 @@ from rag.answering.pool import PoolArticle
 from rag.answering.question import TYPED, Question
 from rag.answering.slots import MEASURES, NUM
 from rag.lang.script import HAN, normalize
+from rag.lang.words import stop_words
 
 KINDS = ("sent", "run", "item", "enum", "enumh", "quote", "quote1", "quoterun")
 # Which annotated spans fill which kind of answer.
@@ -58,6 +59,15 @@ def term_match(term: str, text: str) -> float:
 def coverage(terms: Sequence[tuple[str, float]], text: str) -> float:
     total = sum(w for _, w in terms)
     return sum(w * term_match(t, text) for t, w in terms) / total if total else 0.0
+
+
+def searched_coverage(terms: Sequence[tuple[str, float]], text: str) -> float:
+    """`coverage` over the words retrieval searches on: the stop list's `search` words (多久, 哪类, 主要 ...)
+    shape a question and no article need write them, so an article is not short of the question for lacking
+    them. All of the question's words when it has no other."""
+    skip = stop_words("search")
+    kept = [(t, w) for t, w in terms if t not in skip]
+    return coverage(kept or terms, text)
 
 
 def question_bigrams(q: Question) -> list[str]:

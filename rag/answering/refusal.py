@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from rag.answering.model import AnswerModel, Ranked
-from rag.answering.qfeatures import INDEX
+from rag.answering.qfeatures import INDEX, searched_coverage
 from rag.answering.question import TYPED, Question
 
 QFEATURES = (
@@ -71,9 +71,12 @@ def answerability(q: Question, ranked: Ranked, model: AnswerModel, rows: np.ndar
 
 def too_little_of_it(q: Question, ranked: Ranked, model: AnswerModel) -> bool:
     """A Chinese question whose best article holds less than the fitted share of its words (渠岸镇… asked of
-    articles about other towns)."""
+    articles about other towns), counting only the words retrieval searches on (试飞持续了多久: 多久 is no word
+    an article lacks; rag.answering.qfeatures.searched_coverage)."""
     order = ranked.order()
-    return bool(len(order)) and q.script != "en" and float(ranked.X[order[0], INDEX["cov_art"]]) < model.min_article_coverage
+    if not len(order) or q.script == "en" or float(ranked.X[order[0], INDEX["cov_art"]]) >= model.min_article_coverage:
+        return False
+    return searched_coverage(q.terms, ranked.article_of(int(order[0])).units.text) < model.min_article_coverage
 
 
 # What a refusal names as missing when the article names the topic but holds no filler of the asked-for kind.
