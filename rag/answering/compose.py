@@ -231,7 +231,7 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
             shown_lines.append(lead + shown)
             raw_lines.append(lead + raw)
     if several and q.script == "en":
-        shown_lines.insert(0, f"From {len(per_article)} articles:")
+        shown_lines.insert(0, f"From {len(per_article)} article{'s' if len(per_article) > 1 else ''}:")
         raw_lines.insert(0, shown_lines[0])
     text, raw = "\n".join(shown_lines), "\n".join(raw_lines)
     short = None if several or not chosen else shorts.get(chosen[0].article.article.id, chosen[0].short)

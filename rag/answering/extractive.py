@@ -15,8 +15,10 @@ from typing import Iterator, Mapping, Sequence
 
 import numpy as np
 
+from rag.answering.act_lists import act_list_row
 from rag.answering.aspects import aspect_row
 from rag.answering.asks import asks
+from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
@@ -155,10 +157,11 @@ def ask_rows(q: Question, ranked: Ranked, rows: Sequence[int], model: AnswerMode
         if asked.atype not in SLOT_FILLERS or not own:
             continue
         mine = rank_pool(asked, [pa], model)
-        best = int(np.argmax(adjusted_scores(mine, model, asked)))
+        best = ask_unit(asked, mine, adjusted_scores(mine, model, asked), own)  # rag.answering.asked_twice
+        if best is None:
+            continue
         unit = mine.unit_of(best)
-        if (not holds_filler(asked, mine, best) or any(holds_filler(asked, ranked, r) for r in chosen)
-                or any(ranked.unit_of(r).overlaps(unit) for r in chosen) or not any(t in normalize(unit.text) for t in own)):
+        if any(holds_filler(asked, ranked, r) for r in chosen) or any(ranked.unit_of(r).overlaps(unit) for r in chosen):
             continue
         row = next((r for r in range(len(ranked.scores)) if int(ranked.owner[r]) == owner and ranked.unit_of(r) is unit), None)
         if row is not None:
@@ -280,13 +283,16 @@ class ExtractiveAnswerer(Answerer):
                         else f"answerability {p:.2f} < {model.threshold:.2f}" if low
                         else f"the best article holds under {model.min_article_coverage:.2f} of the question's words")
                 return refusal(q, hits, articles, note=note, slot=slot, about=best)
-            rows = select(ranked, model, q, adjusted)
+            rows = one_passage(q, ranked, select(ranked, model, q, adjusted), adjusted)  # asked twice: one passage
             if rows:  # what a thing is called, what comes next, in which aspects (titled, aspects)
                 first = aspect_row(q, ranked, with_title(q, ranked, rows[0], adjusted), adjusted)
                 rows = rows if first == rows[0] else [first]
             acting = acting_names_row(q, ranked, rows, adjusted)
             if acting is not None:
                 rows = [acting]
+            listed = act_list_row(q, ranked, rows, adjusted)  # the acts listed (签署…项目、…签署…项目) for 签约了哪几个项目
+            if listed is not None:
+                rows = [listed]
             # the unit that holds the asked slot: a runner-up or neighbour of the chosen unit that gives the
             # university, the date, the number the chosen one lacks is quoted with or instead of it
             extra = filler_row(q, ranked, rows, adjusted)

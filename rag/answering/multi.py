@@ -24,7 +24,7 @@ from rag.answering.asks import asks
 from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
-from rag.answering.qfeatures import SLOT_FILLERS
+from rag.answering.qfeatures import SLOT_FILLERS, term_match
 from rag.answering.question import Question, analyze, synonyms
 from rag.answering.refusal import answerability
 from rag.answering.titled import with_title
@@ -118,6 +118,24 @@ def says_verb(text: str, verbs: Sequence[str]) -> bool:
     return any(w in text for v in verbs for w in (v, *synonyms(v)))
 
 
+def verb_coverage(terms: Sequence[tuple[str, float]], text: str) -> float:
+    """The share of the terms' weight that `text` holds (qfeatures.coverage), a news verb and its synonyms counted
+    as one term held when the text says any of them: "held" glossed 举办, 举行, 召开 (or 哪些活动是6月举办的) asks
+    for one act, which the Shima meeting says as 举行 and the Qingshan one as 召开."""
+    groups: dict[str, list[tuple[str, float]]] = {}
+    for t, w in terms:
+        key = min((t, *synonyms(t)))  # one key for a verb and its synonyms
+        groups.setdefault(key, []).append((t, w))
+    total = sum(max(w for _, w in g) for g in groups.values())
+    if not total:
+        return 0.0
+    held = 0.0
+    for key, g in groups.items():
+        said = [key, *synonyms(key)] if synonyms(key) else [t for t, _ in g]
+        held += max(w for _, w in g) * max(term_match(t, text) for t in said)
+    return held / total
+
+
 def phrases(q: Question) -> list[str]:
     """Two words the question says one after the other (a 的 between them left out) as one phrase: 小枧镇的党委书记
     → 小枧镇党委书记, the name and the role it names."""
@@ -205,7 +223,12 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     # comparing a kind of answer (how many people came to the one, how many groups the other names) asks each
     # article for its own filler: as a question asked of every article, not for what the articles share
     typed_compare = bool(COMPARE.search(norm)) and bool(SLOT_FILLERS.get(q.atype))
-    distributive = bool(DISTRIBUTIVE.search(norm)) or typed_compare
+    # which of the articles …, and in which town: a second ask of a kind asks it of every article the first selects;
+    # not a date, which nearly every article gives (哪几篇…是6月份办的？各是几号？ would list July's and February's)
+    found = asks(norm)
+    selected_ask = (len(found) >= 2 and analyze(found[0]).multi and bool(SLOT_FILLERS.get(q.atype))
+                    and "date" not in SLOT_FILLERS.get(q.atype, ()))
+    distributive = bool(DISTRIBUTIVE.search(norm)) or typed_compare or selected_ask
     wanted = phrases(q)
     verbs = news_verbs(q)
     shared = {} if typed_compare else shared_rows(q, ranked, adjusted, articles)

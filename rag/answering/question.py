@@ -131,7 +131,7 @@ _CUE_OF = {"person": "person", "speaker": "person", "number": "number", "money":
 MULTI = re.compile(
     r"哪些(文章|报道|新闻|稿件|篇|地方|地区|城市|镇|街道|县)|哪几(篇|个地方|个地区|个城市|场|次活动)|这几(篇|场|次|个活动|项活动)|"
     r"(所有|全部|各篇|每篇|几篇)(的)?(文章|报道)|\b(which|what) (articles|stories|reports|places|towns|cities|districts)\b|"
-    r"\bin which articles\b|\bwhich of the (articles|stories|reports)\b|\beach (article|event|story)\b",
+    r"\bin which articles\b|\bwhich of (the|these|those) (articles|stories|reports|events)\b|\beach (article|event|story)\b",
     re.I,
 )
 # An enumeration asked for: 哪些方面, 分别是什么, 哪“三高”, 几个方面 …

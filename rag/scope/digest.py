@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from rag.answering.candidates import article_text
 from rag.answering.english import glossary_terms, pinyin_terms
-from rag.answering.qfeatures import coverage
+from rag.answering.asks import asks
+from rag.answering.multi import verb_coverage
 from rag.answering.question import analyze
 from rag.contracts import Retriever
 from rag.lang.script import has_han, search_twin
@@ -46,6 +47,8 @@ def digest_ids(scope: Scope, facts: CorpusFacts, retriever: Retriever) -> list[s
     if not named:
         return sorted(scope.allowed or (), key=lambda i: facts.articles[i].date or "", reverse=True) or None
     twin = search_twin(scope.question)
+    if q.multi and len(asks(twin)) >= 2 and not latest:  # which of the events, and on what days: a question
+        return None  # across articles, each article's line the unit that answers its other ask (its day)
     if not (latest or _LIST_CN.search(twin) or _LIST_EN.search(twin) or not _ASKING.search(twin)):
         return None
     found = [aid for aid, _ in retriever.search_articles(scope.question, k=DIGEST_POOL) if aid in facts.articles]
@@ -57,5 +60,5 @@ def digest_ids(scope: Scope, facts: CorpusFacts, retriever: Retriever) -> list[s
         topic = replace(topic, terms=tuple((t, w) for t, w in topic.terms if has_han(t)))
         if not topic.terms:
             return None
-    about = [aid for aid in ranked if coverage(topic.terms, texts[aid]) >= DIGEST_MIN_COVERAGE]
+    about = [aid for aid in ranked if verb_coverage(topic.terms, texts[aid]) >= DIGEST_MIN_COVERAGE]
     return (about[:LATEST_ARTICLES] if latest else about) or None
