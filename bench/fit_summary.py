@@ -11,8 +11,9 @@ CV: 5 folds by article, nested: inside each training split, 5-fold out-of-fold s
 settings (target length, MMR lambda, compression quantile) on a grid, among settings whose median summary
 length is within MAX_LENGTH_RATIO of the references' median; the models refitted on the split then summarise
 the held-out fold. `--write` fits on all of dev and writes rag/answering/data/summary_model.json, with the
-report in bench/results_summary_model.json. `--compare lengthreg,title,actor,yearline,smooth`: variants tried on
-dev and not shipped (each below +0.004; see `tried` in the report), kept here so that they can be re-measured.
+report in bench/results_summary_model.json. `--compare lengthreg,title,actor,yearline,smooth,asides,combo,
+comboasides`: variants tried on dev and not shipped (each below +0.004, the last two combining yearline, smooth
+and asides; see `tried` in the report; bench/summary_variants.py), kept here so that they can be re-measured.
 """
 
 from __future__ import annotations
@@ -21,7 +22,6 @@ import argparse
 import itertools
 import json
 import os
-import re
 import statistics
 import sys
 import time
@@ -44,6 +44,7 @@ from rag.answering.summaries import dated_picks  # noqa: E402
 from rag.answering.summary_model import (DEFAULTS, SUMMARY_FEATURES, Linear, Model, Survival, Trees,  # noqa: E402
                                          survival_columns, survival_means)
 from rag.lang.script import HAN_CHAR  # noqa: E402
+from bench.summary_variants import aside_cut, fit_length, length_target, opener, year_line  # noqa: E402
 
 MODEL_OUT = ROOT / "rag" / "answering" / "data" / "summary_model.json"
 REPORT_OUT = ROOT / "bench" / "results_summary_model.json"
@@ -210,66 +211,17 @@ def scored_doc(d: Doc, ps: np.ndarray, pk_all: np.ndarray, rules: bool = True, s
     return Scored(d.sentences, ps, pk, d.clause_bags, d.ix.paragraphs, d.ix)
 
 
-# ---- variants tried (issue #20, brief D9; none shipped): a per-article length target, the title as opener ----
-
-_WS = re.compile(r"\s+")
-_ACTOR = re.compile(r"([^：:]{2,12})[：:]")  # 工信部：… (the headline's actor phrase)
-
-
-def length_features(d: Doc) -> np.ndarray:
-    """What an article's reference length might follow: its length, paragraphs, sentences, numbers, title."""
-    text = d.ix.joined
-    n_num = len(re.findall(r"\d+(?:\.\d+)?", text))
-    return np.asarray([np.log(len(text) + 1), len(d.article.paragraphs), d.n_sent, np.log1p(n_num),
-                       len(_WS.sub("", d.article.title)), len(text) / max(1, d.n_sent)], dtype=np.float64)
-
-
-def fit_length(docs: list[Doc], alpha: float = 1.0) -> dict:
-    """A ridge regression from length_features to the reference's length (characters), fitted on `docs`;
-    a summary's target moves by len_slope × (prediction − the median prediction on `docs`)."""
-    X = np.stack([length_features(d) for d in docs])
-    y = np.asarray([len(d.ref_key) for d in docs], dtype=np.float64)
-    mean, scale = X.mean(axis=0), X.std(axis=0) + 1e-9
-    Z = (X - mean) / scale
-    coef = np.linalg.solve(Z.T @ Z + alpha * np.eye(Z.shape[1]), Z.T @ (y - y.mean()))
-    pred = Z @ coef + y.mean()
-    return {"mean": mean, "scale": scale, "coef": coef, "intercept": float(y.mean()), "center": float(np.median(pred)),
-            "r_train": float(np.corrcoef(pred, y)[0, 1])}
-
-
-def length_target(d: Doc, params: dict) -> dict:
-    lm, slope = params.get("length_model"), params.get("len_slope", 0.0)
-    if not lm or not slope:
-        return params
-    pred = float(((length_features(d) - lm["mean"]) / lm["scale"]) @ lm["coef"] + lm["intercept"])
-    target = int(np.clip(params["target_chars"] + slope * (pred - lm["center"]), 120, 250))
-    return {**params, "target_chars": target, "max_chars": target + params["max_chars"] - params["target_chars"]}
-
-
-def opener(d: Doc, body: str, params: dict) -> str:
-    """The title (or its actor phrase) shown before the picks: "" unless params' opener asks, and for the title
-    unless the picks already say it (its characters' LCS share with them ≥ title_near)."""
-    kind, title = params.get("opener"), _WS.sub("，", d.article.title.strip())
-    if kind == "title":
-        key = _WS.sub("", title)
-        from rapidfuzz.distance import LCSseq
-
-        near = LCSseq.similarity(key, _WS.sub("", body)) / max(1, len(key))
-        return f"{title}。" if key and near < params.get("title_near", 0.7) else ""
-    if kind == "actor":
-        m = _ACTOR.match(title)
-        return f"{m.group(1)}：" if m and m.group(1) not in body[:40] else ""
-    return ""
-
-
 def _text(d: Doc, picks) -> str:
     return render([[d.article.paragraph(q[0])[q[1]:q[2]] for q in p.shown] for p in picks])
 
 
 def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict, cut=None, scored=None) -> str:
     """The summary as the package makes it (rag.answering.summaries.dated_picks: dateline, then the picks); the
-    bench-only variants (`length_target`, `opener`) when params ask."""
+    bench-only variants (bench/summary_variants.py: `length_target`, `opener`, `year_line`, `aside_cut`) when
+    params ask."""
     scored = scored or scored_doc(d, ps, pk_all, params.get("rules", True), params.get("smooth", 0.0))
+    if cut is None and params.get("asides"):
+        cut = aside_cut(scored, params)
     params = length_target(d, params)
     pre = opener(d, _text(d, choose(scored, params, cut)), params) if params.get("opener") else ""
     if pre:
@@ -281,33 +233,6 @@ def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict, cut=No
     if params.get("yearline") and picks and not line:
         line, picks = year_line(d, scored, params, cut, picks)
     return (line + pre if picks else "") + _text(d, picks)
-
-
-_YEAR_FIRST = re.compile(r"\s*\d{4}\s*年")
-
-
-def year_line(d: Doc, scored, params: dict, cut, picks):
-    """("2023年", picks) when the summary opens with a month and day of its own (8月4日上午，…) but no year: the
-    year (rag.answering.timeline.stated_date: the article's, or the one before for a later month) goes before
-    it, inside the budget; else ("", picks)."""
-    from rag.answering.summaries import opens_dated
-    from rag.answering.timeline import stated_date
-
-    def opening(ps):
-        p, a, _ = ps[0].shown[0]
-        return d.article.paragraph(p)[a:a + 24]
-
-    if not opens_dated(d.article, picks) or _YEAR_FIRST.match(opening(picks)):
-        return "", picks
-    when = stated_date(d.article.date, opening(picks))
-    if when is None or when.year is None:
-        return "", picks
-    line = f"{when.year}年"
-    again = choose(scored, {**params, "target_chars": params["target_chars"] - len(line),
-                            "max_chars": params["max_chars"] - len(line)}, cut)
-    if again and opens_dated(d.article, again) and not _YEAR_FIRST.match(opening(again)):
-        return line, again
-    return "", picks
 
 
 def summaries(docs, scores, params) -> list[str]:
@@ -330,7 +255,7 @@ def tune(docs, scores, grid=GRID, ratio=MAX_LENGTH_RATIO, extra=None) -> tuple[d
     for run_combo in itertools.product(*(grid[k] for k in run_keys)):
         base = {**DEFAULTS, **(extra or {}), **dict(zip(run_keys, run_combo))}
         scored = [scored_doc(d, ps, pk, base.get("rules", True), base.get("smooth", 0.0)) for d, (ps, pk) in zip(docs, scores)]
-        cuts = [runs(s, base) for s in scored]
+        cuts = [aside_cut(s, base) if base.get("asides") else runs(s, base) for s in scored]
         for combo in itertools.product(*(grid[k] for k in mmr_keys)):
             params = {**base, **dict(zip(mmr_keys, combo))}
             texts = [doc_summary(d, None, None, params, c, s) for d, s, c in zip(docs, scored, cuts)]
@@ -398,7 +323,8 @@ def baselines(docs) -> list[dict]:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentence-model", default="logistic", choices=SENTENCE_MODELS)
-    ap.add_argument("--compare", default="", help="extra nested runs: gbm,pairwise,soft,mix,nosurvival,norules,nocompression,lengthreg,title,actor,smooth,yearline")
+    ap.add_argument("--compare", default="", help="extra nested runs: gbm,pairwise,soft,mix,nosurvival,norules,nocompression,lengthreg,title,actor,smooth,"
+                    "yearline,asides,combo,comboasides")
     ap.add_argument("--write", action="store_true", help="fit on all of dev and write the package's model")
     ap.add_argument("--skip-main", action="store_true", help="only the --compare runs (not the shipped model's)")
     ap.add_argument("--limit", type=int)
@@ -449,7 +375,11 @@ def main(argv=None) -> int:
                 "title": ({**grid, "title_near": [0.4, 0.55, 0.7]}, {"opener": "title"}, ", title opens the summary"),
                 "actor": (grid, {"opener": "actor"}, ", the title's actor phrase (工信部：) opens the summary"),
                 "smooth": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {}, ", sentence score + smooth x its neighbours' mean"),
-                "yearline": (grid, {"yearline": True}, ", the year before a summary's own opening month and day")}
+                "yearline": (grid, {"yearline": True}, ", the year before a summary's own opening month and day"),
+                "asides": (grid, {"asides": True}, ", short bracketed asides left out as a cited gap"),
+                "combo": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {"yearline": True}, ", yearline + smooth"),
+                "comboasides": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {"yearline": True, "asides": True},
+                                ", yearline + smooth + asides left out")}
     for name, (vgrid, vextra, vnote) in variants.items():
         if name in extra:
             runs.append((args.sentence_model, True, vgrid, vnote + tag, vextra))

@@ -148,3 +148,31 @@ def test_which_stories_and_where_asks_each_selected_article(seed_engine, seed_ar
     assert not answer.refused and set(answer.article_ids) == {SHIMA, JINJIANG}, answer.answer
     assert ev.covers(answer.answer, [["石马镇", "绵阳"], ["锦江"]]), answer.answer
     assert_well_cited(answer, seed_articles)
+
+
+# A count of the ask's subject is no list asked for (v19): 两个街道创新实施了什么工作机制 asks one mechanism, answered with
+# the unit saying it (Qingshan ¶ …陶胜旺表示…创新实施“12345”工作机制,推动区域化党建工作从依靠“关系凝聚”向依靠“制度运转”提升),
+# not a speech's 要…要…要 list; a count before 是什么, or 两个什么, or one with no ask word after it still asks for a list
+@pytest.mark.parametrize("question, enum", [
+    ("紅鋼城街道黨工委副書記陶勝旺總結2022年工作時，提到兩個街道創新實施了什麼工作機制？", False),
+    ("两个街道签订了什么协议？", False),
+    ("石马镇和小枧镇两个镇签署了什么协议？", False),
+    ("三大任务是什么？", True),
+    ("这次会议提出了两个什么目标？", True),
+    ("他提出了三点要求", True),
+    ("会议提出了哪三点要求？", True),
+])
+def test_a_count_of_the_subject_asks_no_list(question, enum):
+    assert analyze(question).enum == enum
+
+
+@pytest.mark.parametrize("question", [
+    "紅鋼城街道黨工委副書記陶勝旺總結2022年工作時，提到兩個街道創新實施了什麼工作機制？這個機制推動區域化黨建從依靠什麼轉向依靠什麼？",
+    "陶胜旺说两个街道创新实施了什么工作机制？推动区域化党建从依靠什么转向依靠什么？",
+    "紅鋼城和新溝橋兩個街道創新實施了什麼工作機制？",
+])
+def test_a_mechanism_two_streets_launched_is_one_answer(ask, seed_articles, question):
+    answer = ask(question)
+    assert answer.article_ids[:1] == [QINGSHAN] and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, [["12345"]]), answer.answer
+    assert_well_cited(answer, seed_articles)

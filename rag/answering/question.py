@@ -138,6 +138,9 @@ MULTI = re.compile(
 ENUM = re.compile(r"哪“|分别|哪些|哪几|哪[两二三四五六七八九十]+(位|名|个|家|项|件|场|条|种)|有几|几点|几个方面|几方面|包括什么|包括哪|都有什么|都是什么|[一二三四五六七八九十两](个|项|大|方面|条|点)|"
                   r"“[^”]{1,6}”(分别|是什么|指什么)|\bwhat are the\b|\blist\b|\bwhich (areas|aspects|measures)\b|"
                   r"\bwhich (two|three|four|five|six|seven|eight|nine|ten|[0-9]+)\b|\bwho were the\b", re.I)
+# A count of the ask's subject (两个街道创新实施了什么工作机制？): the things counted do what is asked, no list is asked
+# for; a count before 是/有/包括什么 (三大任务是什么) is the list asked
+_COUNTED_SUBJECT = re.compile(r"[一二三四五六七八九十两](?:个|项|大|方面|条|点)(?=[^，,。？?；;！!]{0,12}?[^是有括，,。？?；;！!]什么)")
 QUOTED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,80})[”\"」』’]|(?<![a-z])'([^']{2,80})'(?![a-z])")
 # The unit a 多少/几 question counts in (多少家 → 家): a number in that unit answers it best. 这几场/哪几家 point at
 # things (these events, which companies): no count asked.
@@ -393,7 +396,7 @@ def analyze(question: str) -> Question:
         question, script, tuple(seen.items()), atype_of(norm, quoted), multi,
         measure, _focus(toks), _head(norm), tuple(dict.fromkeys(predicates)), quoted,
         # "which articles …" asks for a list of articles, not for a list inside one
-        not multi and (bool(ENUM.search(asking)) or abbreviation is not None), _near(toks, set(seen)),
+        not multi and (bool(ENUM.search(_COUNTED_SUBJECT.sub(" ", asking))) or abbreviation is not None), _near(toks, set(seen)),
         (_NUMERALS[abbreviation.group(1)], abbreviation.group(2)) if abbreviation else None,
     )
 
