@@ -114,7 +114,10 @@ def _coverage(terms: Sequence[tuple[str, float, tuple[str, ...]]], raw: str) -> 
 
 
 def match_topic(topic: str, articles: Mapping[str, Article], retriever: Retriever | None, language: str = "zh") -> TopicMatch:
-    """The articles about `topic`, most relevant first."""
+    """The articles about `topic`, most relevant first; every article, in shelf order, for an empty topic (a
+    timeline of everything: 把这些活动按时间先后排一下, put the events in chronological order)."""
+    if not topic.strip():
+        return TopicMatch("", tuple(articles.values()), tuple(0.0 for _ in articles), language)
     retrieved: dict[str, float] = {}
     if retriever is not None and topic.strip():
         retrieved = {aid: s for aid, s in retriever.search_articles(topic, k=RETRIEVED) if aid in articles}
