@@ -11,7 +11,8 @@ import pytest
 
 from rag.answering.topic_request import TopicRequest, topic_request
 from rag.chat import summary_request
-from rag.records import Answer, Summary
+from rag.lang.script import script_of
+from rag.records import Answer, Clarification, Summary
 from tests.fakes import cited, lexical_engine, say
 from tests.seeds import JINJIANG, QINGDAO, QINGSHAN, QUAN, SHIMA
 
@@ -71,3 +72,27 @@ def test_why_a_summing_up_was_done_is_a_question(engine):
     assert isinstance(reply, Answer) and not reply.refused, reply  # answered (which sentence: answering's)
     assert cited(reply) == {QINGSHAN}
     assert summary_request("总结一下渠岸镇那篇") is not None  # a summary request stays one
+
+
+# The trial got "⚠ Not in the articles" for both after "summarise article 2".
+@pytest.mark.parametrize("first", ["summarise article 2", "总结第2篇", "總結第2篇"])
+def test_shorter_and_more_detail_resize_the_last_summary(engine, seed_articles, first):
+    (summary, shorter, longer, again), conversation = say(engine, first, "shorter please", "more detail", "短一点")
+    assert isinstance(summary, Summary) and summary.article_id == JINJIANG
+    for reply in (shorter, longer, again):
+        assert isinstance(reply, Summary) and reply.article_id == JINJIANG and cited(reply) == {JINJIANG}
+        for c in reply.citations:  # verbatim, cited
+            assert seed_articles[c.article_id].paragraph(c.paragraph)[c.start:c.end] == c.quote
+        assert script_of(reply.summary) == script_of(summary.summary)  # in the script the summary was shown in
+    assert len(shorter.citations) == 1 and shorter.summary.endswith("[1]")
+    assert len(shorter.summary) < len(summary.summary) < len(longer.summary)
+    assert [c.start for c in longer.citations] == [0] * len(longer.citations)  # whole paragraphs
+    assert {c.paragraph for c in longer.citations} == {c.paragraph for c in summary.citations}
+    assert again.citations == shorter.citations  # 短一点 after 'more detail': the first sentence again
+    assert conversation.last_articles == (JINJIANG,)  # a follow-up question stays on the article
+
+
+@pytest.mark.parametrize("message", ["shorter please", "more detail", "詳細一點"])
+def test_resizing_with_no_summary_before_says_how_to_ask(engine, message):
+    (reply,), _ = say(engine, message)
+    assert isinstance(reply, Clarification) and ("摘要" in reply.text or "summary" in reply.text), reply
