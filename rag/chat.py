@@ -35,6 +35,7 @@ from rag.scope.facts import facts_for
 from rag.scope.plan import plan_scope
 from rag.scope.retriever import ScopedCorpus
 from rag.small_talk import small_talk, small_talk_reply, without_opening
+from rag.summary_length import RESIZE_KINDS, resized_summary
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
 MAX_OPTIONS = MAX_CANDIDATES  # articles listed in a clarification
@@ -351,6 +352,8 @@ def _route(engine: ChatContext, message: str, conversation: Conversation,
     if not has_words(message):  # only punctuation, symbols or emoji: nothing to search for
         return Clarification(NO_WORDS), conversation
     talk = small_talk(message)
+    if talk in RESIZE_KINDS:  # "shorter please", "more detail": the last summary resized (the conversation stays)
+        return resized_summary(engine, talk, conversation.turns[-1] if conversation.turns else None, message), conversation
     if talk is not None:  # hi, 你好, what can you do?, 谢谢: said back, not searched for (the conversation stays)
         return Clarification(small_talk_reply(talk, message, len(articles))), conversation
     if not articles:
