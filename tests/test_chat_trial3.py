@@ -42,7 +42,7 @@ def test_a_timeline_naming_no_topic_is_the_timeline_of_every_article(engine, mes
 # "party-building contests" now reaches the topic summary, which finds no article: the glossary has no "contest").
 @pytest.mark.parametrize("message, topic, article", [
     ("關於黨建聯盟的報道說了什麼？", "党建联盟", QINGDAO),  # 产业链党建联盟, 财富党建鑫联盟
-    ("关于党建联盟的报道讲了什么", "党建联盟", QINGDAO),
+    ("关于党建联盟的报道都讲了什么", "党建联盟", QINGDAO),
     ("what do the articles say about signing ceremonies?", "signing ceremonies", SHIMA)])
 def test_what_the_coverage_of_a_topic_says_is_a_topic_summary(engine, message, topic, article):
     assert topic_request(message) == TopicRequest("topic", topic)
@@ -54,14 +54,17 @@ def test_what_the_coverage_of_a_topic_says_is_a_topic_summary(engine, message, t
 
 
 @pytest.mark.parametrize("message", ["这些文章讲了什么？", "这些报道讲了什么？", "荆楚网的文章讲了什么？", "王刚讲了什么？",
+                                     "6月份的报道都讲了什么？", "大众日报的报道说了什么", "2023年的报道都讲了什么",
                                      "What did Wang Gang say about the work plan?"])
 def test_the_overview_a_range_and_a_person_are_not_topics(message):
     assert topic_request(message) is None
 
 
-def test_an_outlet_named_as_its_coverage_is_still_its_article(engine):
+def test_an_outlet_or_a_month_named_as_its_coverage_is_still_what_that_range_reports(engine):
     (reply,), _ = say(engine, "大众日报的报道说了什么")
     assert isinstance(reply, Summary) and reply.article_id == QINGDAO
+    (june,), _ = say(engine, "6月份的报道都讲了什么？")  # a line per article of any year's June, saying the range
+    assert isinstance(june, Answer) and cited(june) == {SHIMA, JINJIANG, QINGSHAN} and "6月" in june.answer
 
 
 # The trial got 青山区's summary for this why-question (總結 read as a summary request).

@@ -57,7 +57,8 @@ def topic_request(message: str) -> TopicRequest | None:
     single = bool(_pattern("single").search(text) or _ORDINAL.search(text))
     if _pattern("timeline").search(text):
         kind = "timeline"
-    elif _pattern("summary").search(text) and _pattern("coverage").search(text) and not single:
+    elif ((_pattern("summary").search(text) or (_pattern("weak").search(text) and _pattern("about").search(text)))
+          and _pattern("coverage").search(text) and not single):
         kind = "topic"
     else:
         return None
