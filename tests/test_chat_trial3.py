@@ -99,3 +99,12 @@ def test_shorter_and_more_detail_resize_the_last_summary(engine, seed_articles, 
 def test_resizing_with_no_summary_before_says_how_to_ask(engine, message):
     (reply,), _ = say(engine, message)
     assert isinstance(reply, Clarification) and ("摘要" in reply.text or "summary" in reply.text), reply
+
+
+def test_the_help_offers_the_resize_phrases_it_understands():
+    from rag.small_talk import small_talk, small_talk_reply
+
+    for message, said in (("what can you do?", ("“shorter”", "“more detail”")), ("你能做什么", ("“短一点”", "“详细一点”"))):
+        text = small_talk_reply("help", message, 5)
+        for phrase in said:
+            assert phrase in text and small_talk(phrase.strip("“”")) in ("shorter", "longer")
