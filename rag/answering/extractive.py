@@ -29,6 +29,7 @@ from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.follow_ups import names_a_person, points_back
 from rag.answering.question import Question, analyze, clean_question, unanswerable, written_forms
 from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
+from rag.answering.speakers import asks_speakers, speaker_rows
 from rag.answering.slips import place_slips, slip_note, unwritten_places
 from rag.answering.titled import with_title
 from rag.answering.units import article_units
@@ -263,7 +264,7 @@ class ExtractiveAnswerer(Answerer):
         ranked = rank_pool(q, pool, model)
         if not len(ranked.scores):
             return refusal(q, hits, articles, note="nothing to quote")
-        extra = None
+        extra = speaking = None
         adjusted = adjusted_scores(ranked, model, q)
         if q.multi:
             rows = per_article(q, ranked, model, adjusted, MULTI_ARTICLES, named=bool(named))
@@ -293,25 +294,30 @@ class ExtractiveAnswerer(Answerer):
             listed = act_list_row(q, ranked, rows, adjusted)  # the acts listed (签署…项目、…签署…项目) for 签约了哪几个项目
             if listed is not None:
                 rows = [listed]
+            speaking = speaker_rows(ranked, rows) if asks_speakers(question) else None
+            if speaking:  # every speaker of the event, one unit each (rag.answering.speakers): nothing added
+                rows = speaking[0]
             # the unit that holds the asked slot: a runner-up or neighbour of the chosen unit that gives the
             # university, the date, the number the chosen one lacks is quoted with or instead of it
-            extra = filler_row(q, ranked, rows, adjusted)
+            extra = None if speaking else filler_row(q, ranked, rows, adjusted)
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
-            if q.atype != "speaker":  # what someone said: their words, not only who spoke (rag.answering.said)
+            if q.atype != "speaker" and not speaking:  # what someone said: their words, not only who spoke (rag.answering.said)
                 said = asks_said(question, request.previous)  # whose words: read only for such a question
                 rows = said_rows(ranked, rows, said, (referent or named_persons(q, ranked)) if said else (), speech_verbs(q))
-            more = ask_rows(q, ranked, rows, model)
+            more = [] if speaking else ask_rows(q, ranked, rows, model)
             if more:
                 rows = sorted([*rows, *more], key=lambda r: ranked.unit_of(r).spans[0])
             # the typed slot check: an article that names the topic but gives no filler of the asked-for
             # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
-            asked = unfilled(q, ranked, rows)
+            asked = None if speaking else unfilled(q, ranked, rows)  # the speakers found speak
             if asked is not None:
                 return slot_refusal(q, ranked, rows, asked, closest_articles(hits, articles))
         shorts = {r: short_answer(q, ranked.article_of(r), ranked.unit_of(r)) for r in rows}
         if extra is not None and shorts.get(extra):  # the short answer is the slot filler the unit was added for
             shorts = {r: s if r == extra else None for r, s in shorts.items()}
+        elif speaking:  # the speakers named, in the article's order
+            shorts = {r: "、".join(speaking[1]) if r == rows[0] else None for r in rows}
         elif not q.multi:  # several units of an article: the filler of the asked role
             shorts = dict(zip(rows, role_shorts(q, [(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows])))
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]

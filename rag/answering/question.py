@@ -318,7 +318,7 @@ _EN_WHERE = re.compile(r"\s*(?:and |so |then )?where\b(?![^?]*\b(?:how (?:much|m
 _LATIN_WORDS = re.compile(r"[A-Za-z][A-Za-z'-]*")
 _HAN_RUNS = re.compile(r"[\u4e00-\u9fff]+")
 _HAN_ASKS = re.compile(r"谁|誰|什么|什麼|哪|多少|几|幾|吗|嗎|呢|怎|是否|为何|為何|[，。？！：；]")
-EN_WORDS_WITH_NAMES = 5  # an English sentence of this many words or more, with Chinese names in it, is English
+EN_WORDS_WITH_NAMES = 3  # an English sentence of this many words or more, with Chinese names in it, is English
 NAME_RUN_MAX = 6  # … when each Chinese run is at most this long
 
 
