@@ -296,8 +296,8 @@ class ExtractiveAnswerer(Answerer):
             if q.atype != "speaker":  # what someone said: their words, not only who spoke (rag.answering.said)
                 rows = said_rows(ranked, rows, asks_said(question, request.previous))
             more = ask_rows(q, ranked, rows, model)
-            if more:
-                rows = sorted([*rows, *more], key=lambda r: ranked.unit_of(r).spans[0])
+            if more:  # each ask's unit, then one passage around the first ask's (rag.answering.asked_twice)
+                rows = one_passage(q, ranked, [*rows, *more], adjusted)
             # the typed slot check: an article that names the topic but gives no filler of the asked-for
             # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
             asked = unfilled(q, ranked, rows)
