@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from rag import evaluate as ev
+from rag.answering.multi import asked_article
 from rag.answering.places import named_regions, province_cities
 from rag.answering.question import analyze
 from rag.lang.script import normalize
@@ -57,3 +58,28 @@ def test_the_second_ask_stays_on_the_first_asks_event(ask, seed_articles, questi
     assert ev.covers(answer.answer, [["7月1日"], ["张福杰"]]), answer.answer
     assert "全胜文" not in normalize(answer.answer) and "郭健" not in normalize(answer.answer), answer.answer
     assert_well_cited(answer, seed_articles)
+
+
+# English, two asks (When …, and who spoke about it?): the whole question's search ranks articles where someone
+# speaks above Qingdao's (refused: "The articles do not mention Qingdao"); the ask naming Qingdao singles out its
+# article, which is read; 'spoke' (glossed 发言/讲话) is nowhere in it (…张福杰说): the ask asks only its kind, and the
+# passage of the dated event says who
+@pytest.mark.slow
+@pytest.mark.parametrize("question, keys", [
+    ("When did Qingdao hold its contest, and who spoke about it?", [["张福杰", "郭健", "全胜文"]]),
+    ("When did the Qingdao cyberspace office hold its contest, and who spoke about it afterwards?", [["7月1日"], ["张福杰"]]),
+    ("When did the Qingdao cyberspace office hold its contest, and who talked about it?", [["7月1日"], ["张福杰"]]),
+    ("When was the Qingdao contest held, and who spoke about it?", [["张福杰", "郭健", "全胜文"]]),
+])
+def test_an_english_second_ask_gets_its_own_sentence(seed_engine, seed_articles, question, keys):
+    answer = seed_engine.ask(question)
+    assert answer.article_ids[:1] == [QINGDAO] and not answer.refused, answer.answer
+    assert ev.covers(answer.answer, keys), answer.answer
+    assert_well_cited(answer, seed_articles)
+
+
+def test_an_ask_singling_out_one_article_names_it():
+    texts = {"a": "青岛市委网信办…擂台比武", "b": "成都锦江区…讲话", "c": "青山区…发言"}
+    assert asked_article(analyze("When did Qingdao hold its contest, and who spoke about it?"), texts) == "a"
+    assert asked_article(analyze("When did Qingdao hold its contest?"), texts) is None  # asks once
+    assert asked_article(analyze("青岛的比武是哪天？锦江区是谁讲话？"), texts) is None  # two articles singled out

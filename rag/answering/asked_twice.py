@@ -109,10 +109,13 @@ def ask_unit(asked: Question, ranked: Ranked, scores: np.ndarray, own: Sequence[
     does."""
     kinds = SLOT_FILLERS.get(asked.atype, ())
     bodies = ("org",) if asked.atype in ("person", "speaker") else ()
+    # an ask whose words the article never says (who spoke about it: 'spoke' glossed 发言/讲话, the article writes
+    # …张福杰说) asks only its kind: the passage then decides which of its units (one_passage)
+    said = any(t in normalize(ranked.unit_of(r).text) for r in range(len(scores)) for t in own)
     for r in np.argsort(-scores, kind="stable")[:ASK_TOP]:
         r = int(r)
         text = normalize(ranked.unit_of(r).text)
-        if not any(t in text for t in own):
+        if said and not any(t in text for t in own):
             continue
         if _holds(ranked, r, kinds) or (bodies and _holds(ranked, r, bodies)):
             return r

@@ -74,6 +74,18 @@ def named_articles(q: Question, texts: Mapping[str, str], median: float) -> list
     return named if len(named) >= 2 else []
 
 
+def asked_article(q: Question, texts: Mapping[str, str]) -> str | None:
+    """The one article of `texts` that an ask of a question asking twice singles out by a name, when no ask singles
+    out another (When did Qingdao hold its contest, and who spoke about it? → the Qingdao article, which a search
+    for the whole question may rank below articles where someone speaks): it is read, whatever its rank."""
+    found = asks(q.text if q.script == "en" else normalize(q.text))
+    if not found:
+        return None
+    each = [_singled_out(analyze(text), texts) for text in found]
+    named = {aid for one in each for aid in one}
+    return next(iter(named)) if len(named) == 1 else None
+
+
 def _singled_out(q: Question, texts: Mapping[str, str]) -> list[str]:
     """The articles of `texts` (in order) that a name of the question singles out: no other of them holds it."""
     english = q.script == "en"
