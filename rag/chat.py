@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
-from rag.answering.carry import stays_on
+from rag.answering.carry import asks_slot_of, stays_on
 from rag.answering.follow_ups import is_follow_up
 from rag.answering.question import NO_WORDS, clean_question, has_words
 from rag.answering.topic_request import TopicRequest, topic_of, topic_request
@@ -260,6 +260,8 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     follow_up = bool(on) and is_follow_up(scope.asked)
     # no pronoun, but the same event's words and no other article named: read the same articles, on its own words
     carried = bool(on) and not follow_up and _carried(scope.asked, conversation, on, corpus)
+    # no word of the event's, but a slot of it asked in common words only (参加的有多少人？): a follow-up
+    follow_up = follow_up or (bool(on) and not carried and _slot_asked(scope.asked, conversation, on, corpus))
     listed = None if follow_up or carried else digest_ids(scope, facts, corpus.retriever)
     if listed:
         yield scope.annotate(_digest(engine, question, listed))
@@ -282,6 +284,12 @@ def _carried(asked: str, conversation: Conversation, on: tuple[str, ...], corpus
     last = conversation.last_answer
     return bool(last and last.kind == "answer" and last.article_ids == conversation.last_articles == on
                 and stays_on(asked, last.message, on, corpus))
+
+
+def _slot_asked(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus) -> bool:
+    """A follow-up sharing no word with the question before that asks a slot of its articles, naming nothing else."""
+    last = conversation.last_answer
+    return bool(last and last.kind == "answer" and last.article_ids == on and asks_slot_of(asked, on, corpus))
 
 
 def answer_turn(message: str, answer: Answer) -> Turn:

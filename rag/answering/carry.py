@@ -1,20 +1,28 @@
 """A follow-up without a pronoun: 簽約儀式共有多少人參加？ asked after a question about one signing is about that
 signing, though it names no 他/这. It stays on the articles of the answer before it when it shares that question's
 words (the event: 签约, 仪式) or names a person of them (What about Sun Yu?), and no article retrieval finds for it holds its words better than those do (it names
-no other article: 渠岸镇干部大会有多少人参加？ after the signing is a new question)."""
+no other article: 渠岸镇干部大会有多少人参加？ after the signing is a new question). One sharing no word at all is
+still a follow-up when it names nothing those articles lack and asks a slot they can fill (参加的有多少人？,
+主持的是谁？, How many people attended?: asks_slot_of)."""
 
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
+from rag.answering.asked_slot import asked_slot
 from rag.answering.english import english_terms
 from rag.answering.question import analyze
+from rag.answering.postags import tag
 from rag.answering.slots import person_names
 from rag.contracts import Corpus
 from rag.ingest.articles import Article
-from rag.lang.script import normalize
+from rag.lang.script import has_han, normalize
+from rag.lang.words import jieba_tokenizer
 
 CANDIDATES = 5  # articles retrieval finds for the new question, each compared with the answer's
+COMMON_NAME = 50  # jieba frequency under which a word the answer's articles lack is taken for a name
+_CAPITALISED = re.compile(r"(?<=\S)\s+(?!I\b)[A-Z][a-z]")
 
 
 def _text(article: Article) -> str:
@@ -25,6 +33,41 @@ def _terms(question: str, texts: Sequence[str]) -> dict[str, float]:
     """The question's content words (an English one's as the Han words its names and news words stand for)."""
     q = english_terms(analyze(question), texts)
     return {t: w for t, w in q.terms if len(t) >= 2}
+
+
+def _names_other(question: str, own: dict[str, float], texts) -> bool:
+    """Whether the question names something the articles answered from do not: a Han word of it missing from
+    them that is a place or organisation in jieba's dictionary or no common word there (渠岸镇, 干部大会), or
+    a capitalised English word after the first (Qingdao)."""
+    freq = jieba_tokenizer().FREQ
+    for t in own:
+        if any(t in text for text in texts) or not has_han(t):
+            continue
+        if (freq.get(t) or 0) < COMMON_NAME or tag(t) in ("ns", "nt"):
+            return True
+    return bool(_CAPITALISED.search(question.strip()))
+
+
+def asks_slot_of(question: str, on: Sequence[str], corpus: Corpus) -> bool:
+    """Whether `question`, sharing no word with the one before, is a follow-up on the articles `on` all the
+    same: it names nothing they do not and asks a slot they can fill (参加的有多少人？ after 签约仪式在哪儿搞的？).
+    It is then read as a follow-up (the words of the question before join at a lower weight)."""
+    texts = [_text(corpus.articles[a]) for a in on if a in corpus.articles]
+    return bool(texts) and _slot_of(question, _terms(question, texts), texts)
+
+
+def _slot_of(question: str, own: dict[str, float], texts) -> bool:
+    """A follow-up sharing no word with the question before that names nothing of its own and asks a slot of
+    the same event (参加的有多少人？ after 签约仪式在哪儿搞的？; 主持的是谁？; How many people attended?): it asks
+    a slot (多少人, 谁, 哪天, where …) the articles answered from can fill (a count: a number with its measure)
+    and names nothing they do not."""
+    asked = asked_slot(analyze(question))
+    if asked is None or asked.kind == "absent" or _names_other(question, own, texts):
+        return False
+    if asked.kind == "count" and asked.measure:
+        counted = re.compile(rf"[0-9０-９零一二两三四五六七八九十百千万]+(?:余|多)?{re.escape(asked.measure)}")
+        return any(counted.search(text) for text in texts)
+    return True
 
 
 def stays_on(question: str, before: str, on: Sequence[str], corpus: Corpus) -> bool:

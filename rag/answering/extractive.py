@@ -16,6 +16,7 @@ from typing import Iterator, Mapping, Sequence
 import numpy as np
 
 from rag.answering.act_lists import act_list_row
+from rag.answering.aspects import aspect_row
 from rag.answering.asks import asks
 from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
@@ -27,8 +28,9 @@ from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, wit
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.follow_ups import names_a_person, points_back
 from rag.answering.question import Question, analyze, clean_question, unanswerable, written_forms
-from rag.answering.said import asks_said, said_rows
+from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
 from rag.answering.slips import place_slips, slip_note, unwritten_places
+from rag.answering.titled import with_title
 from rag.answering.units import article_units
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
@@ -286,6 +288,9 @@ class ExtractiveAnswerer(Answerer):
                         else f"the best article holds under {model.min_article_coverage:.2f} of the question's words")
                 return refusal(q, hits, articles, note=note, slot=slot, about=best)
             rows = one_passage(q, ranked, select(ranked, model, q, adjusted), adjusted)  # asked twice: one passage
+            if rows:  # what a thing is called, what comes next, in which aspects (titled, aspects)
+                first = aspect_row(q, ranked, with_title(q, ranked, rows[0], adjusted), adjusted)
+                rows = rows if first == rows[0] else [first]
             acting = acting_names_row(q, ranked, rows, adjusted)
             if acting is not None:
                 rows = [acting]
@@ -298,7 +303,8 @@ class ExtractiveAnswerer(Answerer):
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
             if q.atype != "speaker":  # what someone said: their words, not only who spoke (rag.answering.said)
-                rows = said_rows(ranked, rows, asks_said(question, request.previous))
+                said = asks_said(question, request.previous)  # whose words: read only for such a question
+                rows = said_rows(ranked, rows, said, (referent or named_persons(q, ranked)) if said else (), speech_verbs(q))
             more = ask_rows(q, ranked, rows, model)
             if more:  # each ask's unit, then one passage around the first ask's (rag.answering.asked_twice)
                 rows = one_passage(q, ranked, [*rows, *more], adjusted)

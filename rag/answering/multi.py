@@ -28,6 +28,7 @@ from rag.answering.places import named_regions
 from rag.answering.qfeatures import SLOT_FILLERS, term_match
 from rag.answering.question import Question, analyze, synonyms
 from rag.answering.refusal import answerability
+from rag.answering.titled import with_title
 from rag.lang.glossary import glossary_words
 from rag.lang.script import normalize
 from rag.lang.wordlists import read_rows
@@ -281,6 +282,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
         if saying:  # which articles report an award: its line is its best unit that says so (…颁发了荣誉证书)
             best = max(saying, key=lambda r: adjusted[r])
         best = shared.get(i, best)
+        best = with_title(q, ranked, best, adjusted)  # what each thing is called: the unit quoting its name
         if not (distributive and _filler_kinds(q)) and i not in shared and not _question_weight(q, ranked.unit_of(best).text):
             # which articles are about X: a line sharing no word with the question (a bare 2022年 the model liked)
             # says nothing of X; the unit holding most of the question's words says why the article is listed
