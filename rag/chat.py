@@ -35,6 +35,7 @@ from rag.scope.facts import facts_for
 from rag.scope.plan import plan_scope
 from rag.scope.retriever import ScopedCorpus
 from rag.small_talk import small_talk, small_talk_reply, without_opening
+from rag.summary_length import RESIZE_KINDS, resized_summary
 
 MAX_TURNS = 20  # the conversation keeps this many turns (follow-ups only need the last few)
 MAX_OPTIONS = MAX_CANDIDATES  # articles listed in a clarification
@@ -103,7 +104,7 @@ _OVERVIEW = re.compile(
 _STRONG = re.compile(r"总结|概括|摘要|归纳|概述|综述|简述|简介|梳理|\bsummar(y|ies|i[sz]e|i[sz]ing)\b|\btl;?dr\b|\bgist\b|\brecap\b", re.I)
 _WEAK = re.compile(r"讲了什么|说了什么|讲的是什么|讲什么|说的是什么|写了什么|主要内容|大意|内容是什么|讲些什么|"
                    r"\bwhat('s| is| are| does| do)\b.*\babout\b|\bwhat (did|do|does)\b[^?]*\bsay\s*\??\s*$", re.I)
-_WHO = re.compile(r"谁|哪位|何人|\bwho\b", re.I)
+_WHO = re.compile(r"谁|哪位|何人|为什么|为何|\bwho\b|\bwhy\b", re.I)  # who or why: 总结 is the asked-of act
 _ARTICLE_NOUN = re.compile(r"篇|文章|报道|新闻|稿子|\b(article|story|piece|report)s?\b", re.I)
 # Words of a request that are not part of the reference.
 _REQUEST_WORDS = re.compile(
@@ -139,7 +140,7 @@ def summary_request(message: str) -> SummaryRequest | None:
     if weak and not strong and not overview and not _ARTICLE_NOUN.search(simplified):
         return None  # "王刚讲了什么？" asks about a person, not for a summary
     if _WHO.search(simplified) and not overview and not _ARTICLE_NOUN.search(simplified):
-        return None  # "这是谁在会上总结的？" asks who summed up, not for a summary
+        return None  # "这是谁在会上总结的？", "为什么…要做工作总结？" ask about the summing-up, not for one
     return SummaryRequest(overview, text)
 
 
@@ -359,6 +360,8 @@ def _route(engine: ChatContext, message: str, conversation: Conversation,
     if not has_words(message):  # only punctuation, symbols or emoji: nothing to search for
         return Clarification(NO_WORDS), conversation
     talk = small_talk(message)
+    if talk in RESIZE_KINDS:  # "shorter please", "more detail": the last summary resized (the conversation stays)
+        return resized_summary(engine, talk, conversation.turns[-1] if conversation.turns else None, message), conversation
     if talk is not None:  # hi, 你好, what can you do?, 谢谢: said back, not searched for (the conversation stays)
         return Clarification(small_talk_reply(talk, message, len(articles))), conversation
     if not articles:

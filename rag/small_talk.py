@@ -49,7 +49,7 @@ def _help(count: int) -> tuple[str, str]:
     zh = (f"我只根据书架上的 {count} 篇文章回答（“Articles”标签页），每句都注明出处 [n]，点击可看原文；"
           "文章里没有的，我会直说没有。你可以：\n"
           "· 提问：谁、何时、在哪里、多少、为什么……简体、繁體、English 都可以；追问可以用“他”“这”“那……呢”\n"
-          "· 要摘要：“总结第1篇”、“概括一下＋标题里的词”、“这些文章讲了什么？”\n"
+          "· 要摘要：“总结第1篇”、“概括一下＋标题里的词”、“这些文章讲了什么？”；之后可说“短一点”“详细一点”\n"
           "· 跨文章：“总结一下关于……的报道”、“按时间顺序梳理……”\n"
           "· 限定范围：上方的筛选栏（日期、媒体），或在问题里写年份、月份、媒体名\n"
           "· 添加文章：“Add articles”标签页")
@@ -57,7 +57,7 @@ def _help(count: int) -> tuple[str, str]:
           "(click it to see the source), and I say so when they don't tell. You can:\n"
           "· ask who, when, where, how many, why… in English, 简体 or 繁體; follow up with “he”, “this”, “what about …”\n"
           "· ask for a summary: “summarize article 1”, “summarize the … article” (words of its title), "
-          "“summarize all of them”\n"
+          "“summarize all of them”; then “shorter” or “more detail”\n"
           "· ask across articles: “summarize the coverage of …”, “timeline of …”\n"
           "· keep to dates or outlets: the filter bar above, or a year, month or outlet in the question\n"
           "· add articles: the Add articles tab")

@@ -327,6 +327,24 @@ def test_small_talk_and_a_follow_up_after_the_filter_bar_changes_outlet(page):
     shot(page, "follow-up-new-outlet.png")
 
 
+def test_shorter_and_more_detail_after_a_summary_and_a_timeline_of_everything(page):
+    """Found in a third newcomer's trial: "shorter please" and "more detail" after "summarise article 2" were
+    refused as questions, and "Put the events in chronological order" gave a timeline of “put”."""
+    summary = ask(page, "summarise article 2")
+    assert "rag-summary" in summary.get_attribute("class"), summary.inner_text()
+    shorter = ask(page, "shorter please")
+    text = shorter.inner_text()
+    assert "rag-summary" in shorter.get_attribute("class") and "The summary's first sentence." in text, text
+    assert "[2]" not in text and "成都市文化館" in text
+    longer = ask(page, "more detail")
+    assert "rag-summary" in longer.get_attribute("class") and "whole paragraphs" in longer.inner_text()
+    assert len(longer.inner_text()) > len(summary.inner_text())
+    timeline = ask(page, "Put the events in chronological order")
+    text = timeline.inner_text()
+    assert "Timeline of all" in text and "put" not in text.split("\n")[0].lower(), text
+    shot(page, "shorter-and-timeline.png")
+
+
 def test_refusal_looks_different_from_an_answer(page):
     answer = ask(page, "渠岸镇党委书记是谁？")
     refusal = ask(page, "小米集团回购了多少股份？")

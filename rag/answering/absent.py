@@ -18,6 +18,10 @@ whole text and title of the article(s) the chosen units come from:
   下半年, 季度): the results of the end of 2024 cannot be in a February 2024 report;
 - the day: a day the question names without a year (推迟到7月16日) that the text never names, after every read
   article's date in its year;
+- the place: a district, county, town or subdistrict a Chinese question names (北京朝阳区的…活动, 重庆渝中区签了…:
+  a name jieba tags as a place ending in 区/县/镇/乡/街道, or a word before such a suffix) whose own name (朝阳, 渝中)
+  no read article writes — over every article read, not only the chosen one's: the question is about a place the
+  articles never report on (English questions: rag.answering.english's unmet words);
 - completion: a when-question asking when a work is finished (什么时候完工, when will … be finished) whose read
   articles say no completion word (the `completion` list of data/slot_heads.tsv): the date they give is another
   event's (the visit to the bridge, not its opening).
@@ -30,12 +34,12 @@ from typing import Sequence
 
 from rag.answering.english import english_dates
 from rag.answering.model import Ranked
-from rag.answering.postags import is_verb
+from rag.answering.postags import is_verb, word_tags
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
-from rag.answering.slots import slot_words
+from rag.answering.slots import COMMON_WORD, GENERIC_PLACE, proper_part, slot_words
 from rag.lang.glossary import chinese_of
 from rag.lang.script import normalize
-from rag.lang.words import tokens
+from rag.lang.words import jieba_tokenizer, tokens
 
 _PIECE = r"[\u4e00-\u9fffa-z0-9]"
 # the thing asked about, before the question word (its clause only)
@@ -166,6 +170,9 @@ def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None
         if focus and not mentioned(focus[0], text):
             m = re.search(re.escape(focus[0]), q.text, re.I)  # a Latin word as the question writes it (GDP)
             return m.group(0) if m and focus[0].isascii() else focus[1]
+    place = unread_place(q, ranked)
+    if place:
+        return place
     done = completion_asked(q)
     if done and not any(w in text for w in slot_words()["completion"]):
         return "when it will be finished" if q.script == "en" else f"{done}时间"
@@ -185,6 +192,51 @@ def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None
         if year not in text and dated and len(dated) == len(dates) and all(d < year for d in dated):
             return year if q.script == "en" else f"{year}年"
     return None
+
+
+# the suffixes of a place asked about that articles name whole (a province or city they often leave unsaid)
+_PLACE_SUFFIX = ("街道", "区", "县", "镇", "乡")
+_PLACE_TAGS = ("ns", "nt")
+_ASKING = re.compile(r"[哪何啥几那这该某]|什么|多少")  # 哪个街道, 什么区, 那个镇: a place asked or pointed at, not named
+
+
+def asked_places(norm: str) -> list[str]:
+    """The districts, counties, towns and subdistricts a Chinese question (search form) names: a word of jieba's
+    dictionary tagged as a place or organisation, or a word it does not know, that ends in a `_PLACE_SUFFIX`
+    (朝阳区, 渝中区), or such a word of two or more characters right before a suffix said apart (石马 镇, 渠岸 镇);
+    never a generic one (全区, 各镇: slots.GENERIC_PLACE), one asked or pointed at (哪个街道, 那个镇), a kind of
+    place said with a common word (轮值街道, 试点镇, 中心镇: jieba frequency from slots.COMMON_WORD) or a common noun
+    (社区, 辖区). Dictionary tags, not jieba.posseg: a cold `rag ask` never imports the tagger."""
+    words = tokens(norm)
+    freq, tags = jieba_tokenizer().FREQ, word_tags()
+
+    def named(word: str) -> bool:
+        return tags.get(word) in _PLACE_TAGS or not freq.get(word)
+
+    out = []
+    for i, word in enumerate(words):
+        if word.endswith(_PLACE_SUFFIX) and named(word):
+            place = word
+        elif (i + 1 < len(words) and words[i + 1] in _PLACE_SUFFIX and len(word) >= 2
+              and re.fullmatch(r"[\u4e00-\u9fff]+", word) and named(word)):
+            place = word + words[i + 1]
+        else:
+            continue
+        own = proper_part(place)
+        if (len(own) >= 2 and own != place and not GENERIC_PLACE.match(own) and not _ASKING.search(own)
+                and (freq.get(own) or 0) < COMMON_WORD):
+            out.append(place)
+    return list(dict.fromkeys(out))
+
+
+def unread_place(q: Question, ranked: Ranked) -> str | None:
+    """A place a Chinese question names (北京朝阳区 → 朝阳区) whose own name (朝阳) no read article writes, in its text
+    or title: the first such, or None."""
+    if q.script == "en" or q.multi:
+        return None
+    owners = range(len(ranked.pool))
+    text = "\n".join("\n".join(ranked.pool[i].units.norm) + "\n" + normalize(ranked.pool[i].article.title) for i in owners)
+    return next((p for p in asked_places(normalize(q.text)) if proper_part(p) not in text), None)
 
 
 # a day the question names without a year (推迟到7月16日, July 16)

@@ -16,9 +16,10 @@ from functools import lru_cache
 from rag.answering.postags import is_verb, pos_tokenizer, tag
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
 from rag.answering.slots import slot_words
+from rag.lang.glossary import count_nouns
 from rag.lang.script import has_han, normalize
 from rag.lang.wordlists import alternation
-from rag.lang.words import tokens
+from rag.lang.words import jieba_tokenizer, tokens
 
 _CLASSIFIER = r"(?:一)?(?:个|所|家|座|位|条|间|支|级)?"
 
@@ -54,6 +55,7 @@ class Asked:
     phrase: str = ""  # how the question asks it, for the refusal (是哪所大学, which university)
     names_only: bool = False  # a person's name, not an organisation (叫什么名字)
     events: tuple[str, ...] = ()  # the asked-for actions, rarest first (复评, 召开): a date or place must sit in a span naming the first the article names
+    counted: tuple[str, ...] = ()  # the Chinese nouns an English count asks of (how many villages → 村): a number must count one
 
 
 _COUNT = re.compile(r"(?:多少|(?<![这那哪])几)(?:万元|亿元|万人|平方米|公里|公斤|小时|分钟|个月|[个件位名家项次人天年岁元台辆架艘座所只条批场户吨米秒周倍期届])"
@@ -143,13 +145,15 @@ def asked_slot(q: Question) -> Asked | None:
         # how long an agreement, a term or a plan runs (协议有效期是几年, 为期几年, 任期多长): a length of time
         # (三年, 五年), not the year it was signed (2022年); asked of two parties too (两个街道的协议)
         return Asked("duration", phrase="how long it runs" if q.script == "en" else "期限")
-    if q.enum:
-        return None
+    if q.enum and not (q.measure and q.script != "en" and counted_heads(norm, ending=True)):
+        return None  # (有几个村和社区？ reads as a list too, but asks how many there are: a count, checked below)
     focus = _anchor(q.focus[0]) if q.focus and q.script != "en" else None
     if q.atype in ("number", "money", "percent") and q.script != "en" and _HOW_MANY.search(norm):
         if q.measure:
             noun = _anchor(_counted_noun(norm))
-            return Asked("count", measure=q.measure, anchor=noun, phrase=f"{noun or ''}有多少{q.measure}")
+            heads = counted_heads(norm)
+            said = noun or "和".join(heads)
+            return Asked("count", measure=q.measure, anchor=noun, phrase=f"{said}有多少{q.measure}", counted=heads)
         if focus and not is_verb(focus):
             anchor = None if focus in slot_words().get("slot_noun", ()) else focus
             return Asked("amount", anchor=anchor, phrase=f"{focus}是多少")
@@ -161,7 +165,7 @@ def asked_slot(q: Question) -> Asked | None:
     if q.atype in ("number", "money", "percent") and _EN_COUNT.search(q.text):
         # "how many books" counts in the measure word of its noun (rag/lang/data/count_nouns_en.tsv), as 多少本 does
         if q.measure:
-            return Asked("count", measure=q.measure, phrase="the number asked for")
+            return Asked("count", measure=q.measure, phrase="the number asked for", counted=counted_nouns(q.text))
         if q.atype == "money":  # how much (prize) money: an amount of money, not any number (6 units)
             return Asked("money", phrase="the amount of money asked for")
         return Asked("amount", phrase="the number asked for")
@@ -201,6 +205,56 @@ def asked_slot(q: Question) -> Asked | None:
         # not any 多久 (在多长时间内要求释放: CRUD qa_dev's 一周 sits outside the chosen units)
         return Asked("duration", phrase="how long" if q.script == "en" else "时长")
     return None
+
+
+@lru_cache(maxsize=1)
+def _zh_counted() -> re.Pattern:
+    """多少个/几个 + head nouns (data/slot_heads.tsv `head`), joined by 和/与/及/、/或."""
+    heads = alternation(slot_words()["head"])
+    return re.compile(rf"(?:多少|几)个((?:{heads})(?:(?:以及|和|与|及|、|或)(?:{heads}))*)")
+
+
+def counted_heads(norm: str, ending: bool = False) -> tuple[str, ...]:
+    """The places or bodies a Chinese question counts with 多少个/几个 (多少个村和社区 → 村, 社区; 几个村 → 村): head
+    nouns of data/slot_heads.tsv, each a word of its own (多少个村民 counts villagers: jieba knows 村民); ()
+    otherwise. With `ending`, only when they end the question (有几个社区？, not 有几个社区的书记发了言)."""
+    m = _zh_counted().search(norm)
+    if not m or (ending and not re.fullmatch(r"[呢啊呀吗]?[？?。！!]*", norm[m.end():].strip())):
+        return ()
+    freq = jieba_tokenizer().FREQ
+    heads = [h for h in re.split(r"以及|和|与|及|、|或", m.group(1)) if h]
+    after = norm[m.end(): m.end() + 1]
+    if after and freq.get(heads[-1] + after):  # the last head runs on into a longer word (村民, 区县)
+        return ()
+    return tuple(dict.fromkeys(heads))
+
+
+# the words after "how many" its counted nouns are read from (as rag.lang.glossary.english_measure reads them)
+_EN_COUNTED = re.compile(r"\bhow many ((?:[a-z'-]+ ){0,2}[a-z'-]+)", re.I)
+
+
+def counted_nouns(text: str) -> tuple[str, ...]:
+    """The Chinese head nouns of what an English question counts ("how many villages and communities" → 村, 社区):
+    the bare count nouns (rag/lang/data/count_nouns_en.tsv) right after "how many" and after an "and"/"or" that
+    follows one, each by its `en:` list of data/slot_heads.tsv (singular). A noun with a word before it names a
+    kind its article may say otherwise ("how many working groups": 13个工作专班, no 集团), and "how many community
+    projects" counts projects, which no list names: both ()."""
+    m = _EN_COUNTED.search(text)
+    if not m:
+        return ()
+    english, table = _heads()[1], count_nouns()
+    out: list[str] = []
+    words = [w.lower() for w in m.group(1).split()]
+    for i, word in enumerate(words):
+        if i % 2 and word in ("and", "or"):
+            continue
+        if i % 2 or word not in table:
+            break
+        for single in (re.sub(r"ies$", "y", word), re.sub(r"(?<=[sxh])es$", "", word), re.sub(r"s$", "", word)):
+            if single in english:
+                out += english[single]
+                break
+    return tuple(dict.fromkeys(out))
 
 
 def _term_asked(q: Question) -> bool:

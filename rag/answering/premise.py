@@ -74,6 +74,10 @@ def event_verbs(q: Question) -> list[str]:
     return sorted((w for w in dict.fromkeys(q.predicates + q.focus) if w in _table()[0]), key=norm.find)
 
 
+# an English question about the article itself (when was the Qingshan article published?)
+_THE_ARTICLE = re.compile(r"\b(?:article|report|story|piece|news item)\b", re.I)
+
+
 def missing_event(q: Question, text: str) -> str | None:
     """The asked-for event the read text (search form) never reports, as a refusal names it, or None. Only a
     question asking a detail of an event (when, where, why: EVENT_SLOTS) is checked: 担任什么职务 asks a title,
@@ -81,6 +85,8 @@ def missing_event(q: Question, text: str) -> str | None:
     if q.atype not in EVENT_SLOTS:
         return None
     if q.script == "en":
+        if _THE_ARTICLE.search(q.text):
+            return None  # when was the article published: its date, not an event it reports
         for pattern, forms in _table()[1]:
             m = pattern.search(q.text)
             if m and not any(f in text for f in forms):

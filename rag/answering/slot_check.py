@@ -9,7 +9,11 @@ units and the sentences beside them. The slot is read off the question by rag.an
   (data/slot_heads.tsv), other than one the question already names — in a span naming the role the question asks
   its holder of (第一名是哪个支部, 哪个支部拿了第一名) when the article names that role;
 - 多少/几+measure word (多少人, 多少个行政村): a number with that measure, and the counted noun (行政村) in the text;
-  English "how many X" with X's measure (rag/lang/data/count_nouns_en.tsv: books → 本);
+  多少个/几个 + places or bodies of the `head` list (多少个村和社区, 有几个社区？ — a list-like ask that ends the
+  question counts too): a number that counts one of them, as for English below;
+  English "how many X" with X's measure (rag/lang/data/count_nouns_en.tsv: books → 本), and when X is a place or
+  body (villages, communities, companies → 村, 社区, 企业: the `en:` lists) a number that counts it: X's noun right
+  after it (74个社区) or, with none after it, before it in its clause — never a number of people (60余人);
 - 多少钱: an amount of money; 电话/手机号/phone: a phone number;
 - 多少 without a measure (常住人口是多少, 财政收入是多少): a number, and the word asked about (常住人口) in the text;
 - 谁/叫什么名字 (English who): a person's name (an organisation also fills 谁), and the role asked about (冠军);
@@ -185,7 +189,8 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
         ordinal = "第几" in qnorm or "第多少" in qnorm
         return any(_same_measure(pa.slots.measures.get(s, ""), asked.measure or "")
                    and (ordinal or not pa.units.norm[s[0] - 1][: s[1]].endswith("第"))
-                   and not _counts_other(pa, s, asked.anchor) for s in _fresh(pa, ("number",), near, qnorm))
+                   and not _counts_other(pa, s, asked.anchor) and counts_asked(pa, s, asked.counted)
+                   for s in _fresh(pa, ("number",), near, qnorm))
     if asked.kind == "amount":
         return bool(_fresh(pa, ("number", "money", "percent"), near, qnorm))
     if asked.kind == "money":  # an English article's "$5 million" carries no Chinese currency word
@@ -228,6 +233,24 @@ def _counts_other(pa: PoolArticle, span: Span, noun: str | None) -> bool:
     after = m.group() if m else ""
     before = _CLAUSE_START.search(para[:a]).group()
     return not any(w in after or w in before or w in para[a:b] for w in (noun, noun[-2:]))  # 0.3个百分点: in it
+
+
+def counts_asked(pa: PoolArticle, span: Span, nouns: Sequence[str]) -> bool:
+    """Whether the number at `span` counts one of the places or bodies a count asks of (how many villages and
+    communities, 多少个村和社区 → 村, 社区): the words right after it name one (74个社区的需求项目), or, when none follow, its
+    clause before it does (社区12个); never a number of people (村(社区)党组织书记共计60余人 counts the
+    secretaries, not the villages). 13个工作专班 counts task forces though its clause speaks of 乡村振兴, and
+    5楼会议室 a floor. True when the question names no such noun."""
+    if not nouns:
+        return True
+    measure = pa.slots.measures.get(span, "")
+    if measure in slot_words().get("people", ()):
+        return False  # (the counted nouns are places and bodies: data/slot_heads.tsv's en: and head lists)
+    p, a, b = span
+    para = pa.units.norm[p - 1]
+    m = _HAN_RUN.match(para, b)
+    said = para[a:b] + (m.group() if m else _CLAUSE_START.search(para[:a]).group())
+    return any(noun in said for noun in nouns)
 
 
 def _names_event(pa: PoolArticle, span: Span, event: str, kind: str) -> bool:
@@ -294,7 +317,8 @@ def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndar
 _EN_MISSING = {"head": "say {phrase}", "count": "give the number asked for", "amount": "give the number asked for",
                "person": "say who", "date": "give the date", "place": "say where", "when": "say when",
                "why": "say why", "origin": "say where they are from",
-               "money": "give the amount of money asked for", "phone": "give the phone number"}
+               "money": "give the amount of money asked for", "phone": "give the phone number",
+               "duration": "say {phrase}"}  # how long it runs (an agreement's term), how long (a video)
 
 
 def slot_refusal_text(q: Question, asked: Asked, title: str, mentioned: Sequence[str]) -> str:

@@ -124,6 +124,8 @@ def event_date(article_date: str | None, text: str, lead: str = "") -> When:
 
 def timeline_title(match: TopicMatch) -> str:
     n = len(match.articles)
+    if not match.topic:  # every article: a timeline of everything
+        return f"时间线（全部 {n} 篇报道）" if match.language == "zh" else f"Timeline of all {n} article{'' if n == 1 else 's'}"
     return f"“{match.topic}”时间线（{n} 篇报道）" if match.language == "zh" else f"Timeline of “{match.topic}” ({n} article{'' if n == 1 else 's'})"
 
 

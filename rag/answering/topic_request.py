@@ -51,15 +51,18 @@ def topic_of(message: str) -> str:
 
 
 def topic_request(message: str) -> TopicRequest | None:
-    """A topic-summary or timeline request with its topic; None for anything else (one article, the overview,
-    a question)."""
+    """A topic-summary or timeline request with its topic (empty: a timeline of every article); None for anything
+    else (one article, the overview, a question)."""
     text = normalize(message)
     single = bool(_pattern("single").search(text) or _ORDINAL.search(text))
     if _pattern("timeline").search(text):
         kind = "timeline"
-    elif _pattern("summary").search(text) and _pattern("coverage").search(text) and not single:
+    elif ((_pattern("summary").search(text) or (_pattern("weak").search(text) and _pattern("about").search(text)))
+          and _pattern("coverage").search(text) and not single):
         kind = "topic"
     else:
         return None
     topic = topic_of(message)
+    if not topic and kind == "timeline":  # 把这些活动按时间先后排一下, put the events in chronological order: all
+        return TopicRequest(kind, "")
     return TopicRequest(kind, topic) if topic else None
