@@ -13,7 +13,8 @@ length is within MAX_LENGTH_RATIO of the references' median; the models refitted
 the held-out fold. `--write` fits on all of dev and writes rag/answering/data/summary_model.json, with the
 report in bench/results_summary_model.json. `--compare lengthreg,title,actor,yearline,smooth,asides,combo,
 comboasides`: variants tried on dev and not shipped (each below +0.004, the last two combining yearline, smooth
-and asides; see `tried` in the report; bench/summary_variants.py), kept here so that they can be re-measured.
+and asides; see `tried` in the report; bench/summary_variants.py), kept here so that they can be re-measured;
+`--compare olddateline`: the dateline as shipped before brief D10b (a bare opening day said twice).
 """
 
 from __future__ import annotations
@@ -44,7 +45,8 @@ from rag.answering.summaries import dated_picks  # noqa: E402
 from rag.answering.summary_model import (DEFAULTS, SUMMARY_FEATURES, Linear, Model, Survival, Trees,  # noqa: E402
                                          survival_columns, survival_means)
 from rag.lang.script import HAN_CHAR  # noqa: E402
-from bench.summary_variants import aside_cut, fit_length, length_target, opener, year_line  # noqa: E402
+from bench.summary_variants import (aside_cut, fit_length, length_target, opener, shipped_dated_picks,  # noqa: E402
+                                    year_line)
 
 MODEL_OUT = ROOT / "rag" / "answering" / "data" / "summary_model.json"
 REPORT_OUT = ROOT / "bench" / "results_summary_model.json"
@@ -229,7 +231,7 @@ def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict, cut=No
         params = {**params, "target_chars": params["target_chars"] - used, "max_chars": params["max_chars"] - used}
     if not DATELINE:
         return pre + _text(d, choose(scored, params, cut))
-    line, picks = dated_picks(d.article, scored, params, cut)
+    line, picks = (shipped_dated_picks if params.get("olddateline") else dated_picks)(d.article, scored, params, cut)
     if params.get("yearline") and picks and not line:
         line, picks = year_line(d, scored, params, cut, picks)
     return (line + pre if picks else "") + _text(d, picks)
@@ -324,7 +326,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentence-model", default="logistic", choices=SENTENCE_MODELS)
     ap.add_argument("--compare", default="", help="extra nested runs: gbm,pairwise,soft,mix,nosurvival,norules,nocompression,lengthreg,title,actor,smooth,"
-                    "yearline,asides,combo,comboasides")
+                    "yearline,asides,combo,comboasides,olddateline")
     ap.add_argument("--write", action="store_true", help="fit on all of dev and write the package's model")
     ap.add_argument("--skip-main", action="store_true", help="only the --compare runs (not the shipped model's)")
     ap.add_argument("--limit", type=int)
@@ -375,6 +377,8 @@ def main(argv=None) -> int:
                 "title": ({**grid, "title_near": [0.4, 0.55, 0.7]}, {"opener": "title"}, ", title opens the summary"),
                 "actor": (grid, {"opener": "actor"}, ", the title's actor phrase (工信部：) opens the summary"),
                 "smooth": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {}, ", sentence score + smooth x its neighbours' mean"),
+                "olddateline": (grid, {"olddateline": True}, ", the dateline as shipped before brief D10b (26日… after "
+                                "2023年7月26日，)"),
                 "yearline": (grid, {"yearline": True}, ", the year before a summary's own opening month and day"),
                 "asides": (grid, {"asides": True}, ", short bracketed asides left out as a cited gap"),
                 "combo": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {"yearline": True}, ", yearline + smooth"),

@@ -1,7 +1,9 @@
 """Summary variants tried on CRUD summaries_dev by bench/fit_summary.py --compare and not shipped (issue #20, briefs
 D9 and D10; each short of the +0.004 a change must gain in nested CV: see `tried` in bench/results_summary_model.json):
 a per-article length target, the title or its actor phrase as opener, the year before a summary's own opening
-month and day, and short bracketed asides left out as a cited gap. Bench only: the package makes none of them."""
+month and day, and short bracketed asides left out as a cited gap. Bench only: the package makes none of them.
+Also the dateline as shipped before brief D10b (`shipped_dated_picks`: a summary opening with a bare day, 26日…, or
+当日… got the whole dateline before it, 2023年7月26日，26日，…), so that nested CV compares it in one process."""
 
 from __future__ import annotations
 
@@ -14,8 +16,32 @@ from rag.answering.elision import elide, shown_length
 from rag.answering.picks import Cut, choose, unit_facts
 from rag.answering.selection import Scored, article_tau, best_run, best_short_run
 from rag.answering.summary_model import DEFAULTS
-from rag.answering.summaries import opens_dated
+from rag.answering.cues import twin
+from rag.answering.summaries import dateline, opens_dated
 from rag.answering.timeline import stated_date
+
+# ---- the dateline before brief D10b ------------------------------------------------------------------------
+
+
+_SHIPPED_DATED = re.compile(r"\s*(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号]")
+
+
+def shipped_dated_picks(article, scored: Scored, params: dict, cut: Cut | None = None):
+    """rag.answering.summaries.dated_picks as shipped before brief D10b: the whole dateline unless the first piece
+    opens with a month and day of its own (so 2023年7月26日，26日，… and 2023年7月26日，当日，…)."""
+    def opens_dated(article, picks):  # the shipped test: a month and day of its own
+        p, a, _ = picks[0].shown[0]
+        return bool(_SHIPPED_DATED.match(twin(article.paragraph(p)[a:a + 24])))
+
+    picks = choose(scored, params, cut)
+    line = dateline(article, scored)
+    if not line or not picks or opens_dated(article, picks):
+        return "", picks
+    used = len("".join(line.split()))
+    picks = choose(scored, {**params, "target_chars": params["target_chars"] - used,
+                            "max_chars": params["max_chars"] - used}, cut)
+    return ("" if opens_dated(article, picks) else line), picks
+
 
 # ---- a per-article length target, the title as opener (brief D9) ---------------------------------------
 

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import pytest
 
-from bench.summary_variants import aside_cut, drop_asides
+from bench.summary_variants import aside_cut, drop_asides, shipped_dated_picks
 from rag.answering.elision import GAP
 from rag.answering.selection import score_article
+from rag.answering.summaries import dated_picks
+from rag.answering.summary_model import DEFAULTS
+from rag.ingest.articles import Article
 from rag.lang.script import to_simplified, to_traditional
 
 
@@ -49,3 +52,17 @@ def test_the_aside_cut_of_a_seed_shows_verbatim_pieces_at_their_shown_cost(seed_
         assert not any("(社區)" in text[a:b] for _, a, b in pieces)
         gaps += any("(社區)" in t for t in between)
     assert gaps  # the aside is left out between two pieces
+
+
+@pytest.mark.parametrize("convert", [to_simplified, to_traditional])
+def test_the_shipped_row_before_d10b_said_a_bare_opening_day_twice(convert):
+    """--compare olddateline re-measures the dateline as it was: 2023年7月26日，26日上午…; the package now shows
+    2023年7月 before the same whole quote."""
+    paragraphs = ("26日上午第二届中意中医药合作论坛在意大利米兰开幕，来自两国的120余名专家学者参加了论坛。",
+                  "论坛上，双方签署了3项合作协议，内容涉及中医药教育、科研和临床服务。")
+    article = Article("v", convert("论坛开幕"), tuple(convert(p) for p in paragraphs), date="2023-07-27")
+    scored = score_article(article)
+    (old, old_picks), (new, new_picks) = (f(article, scored, DEFAULTS) for f in (shipped_dated_picks, dated_picks))
+    assert (old, new) == ("2023年7月26日，", "2023年7月") and old_picks == new_picks
+    p, a, b = new_picks[0].shown[0]
+    assert article.paragraph(p)[a:b].startswith(convert("26日上午"))
