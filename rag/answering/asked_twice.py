@@ -14,7 +14,7 @@ import numpy as np
 from rag.answering.asks import asks
 from rag.answering.model import Ranked
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.question import Question, analyze, written_forms
+from rag.answering.question import LIGHT_VERBS, Question, analyze, synonyms, written_forms
 from rag.lang.script import normalize
 
 NEAR = 1  # sentences each side of the best unit that are its passage
@@ -25,8 +25,15 @@ def _kinds(text: str) -> tuple[str, ...]:
 
 
 def _near(ranked: Ranked, row: int, best: int) -> bool:
+    """Within NEAR sentences of the best unit, and in its paragraph or in one that gives no date of its own (the
+    sentence closing 7月6日,青岛城投集团举办…擂台赛 is of that event, not of 7月1日,青岛市委网信办… right after it)."""
     a, b = ranked.unit_of(row), ranked.unit_of(best)
-    return a.sentence <= b.sentence + b.sentences - 1 + NEAR and b.sentence - NEAR <= a.sentence + a.sentences - 1
+    if not (a.sentence <= b.sentence + b.sentences - 1 + NEAR and b.sentence - NEAR <= a.sentence + a.sentences - 1):
+        return False
+    mine = {p for p, _, _ in b.spans}
+    pa = ranked.article_of(row)
+    return all(p in mine or not any(pa.slots.within("date", u) for u in pa.units.units if u.spans[0][0] == p)
+               for p, _, _ in a.spans)
 
 
 def _holds(ranked: Ranked, row: int, kinds: Sequence[str]) -> bool:
@@ -46,17 +53,24 @@ def one_passage(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.n
     found = asks(written_forms(normalize(q.text))) if len(rows) >= 2 else []
     if len(found) < 2 or q.multi:
         return list(rows)
-    best = max(rows, key=lambda r: adjusted[r])
-    event = [t for t, _ in q.terms if len(t) >= 2]
+    best = _anchor(q, ranked, rows, adjusted, found[0])
+    # the words that tell one event from another: not an act every event has (举办, 召开, 举行: a light verb or a
+    # news verb said in several ways), which another event's sentence says as well (…莱西市税务局党委举办…擂台赛,
+    # 获胜的…全胜文表示 beside 7月1日,青岛市委网信办组织各支部开展擂台比武活动 for …擂台比武是哪天举办的？是谁…)
+    event = [t for t, _ in q.terms if len(t) >= 2 and t not in LIGHT_VERBS and not synonyms(t)]
     owner = int(ranked.owner[best])
     out = list(rows)
     for i, r in enumerate(rows):
         if r == best or _near(ranked, r, best) or _said(ranked, r, [t for t in event if not _said(ranked, best, [t])]):
             continue  # a unit far away that says a word of the question the best one does not may be of the same
             # event, told apart (…在青山区图书馆联合召开…, and 本次会议由…主持 two paragraphs on)
+        answers_one = any(_kinds(text) and _holds(ranked, r, _kinds(text)) for text in found)
         for text in found:
             kinds = _kinds(text)
-            if not kinds or not _holds(ranked, r, kinds):
+            # the ask it answers; or, answering none, an ask no other chosen unit answers (会后谁谈了感想 beside
+            # …擂台比武述讲人原则上应为党组织书记, which names no one)
+            if not kinds or not (_holds(ranked, r, kinds) or not answers_one
+                                 and not any(_holds(ranked, o, kinds) for o in out if o != r)):
                 continue
             words = [t for t, _ in analyze(text).terms if len(t) >= 2]
             others = [ranked.unit_of(o) for o in out if o != r]
@@ -70,6 +84,20 @@ def one_passage(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.n
     return sorted(dict.fromkeys(out), key=lambda r: ranked.unit_of(r).spans[0])
 
 
+def _anchor(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.ndarray, first: str) -> int:
+    """The unit the passage is around: the one answering the first ask when that asks a kind of its own (its unit
+    joined by rag.answering.extractive.ask_rows: …是哪天举办的？是谁发表了感想？ is about the event dated, 7月1日,
+    青岛市委网信办组织…擂台比武活动), the one saying most of that ask's words among those holding its kind; else the
+    best-scoring unit."""
+    best = max(rows, key=lambda r: adjusted[r])
+    kinds = _kinds(first)
+    if not kinds or analyze(first).atype == q.atype:
+        return best
+    words = [t for t, _ in analyze(first).terms if len(t) >= 2]
+    holding = [r for r in rows if _holds(ranked, r, kinds)]
+    return max(holding, key=lambda r: (_said(ranked, r, words), adjusted[r])) if holding else best
+
+
 ASK_TOP = 5  # an ask's unit is among its best-scoring units of the article
 
 
@@ -81,10 +109,13 @@ def ask_unit(asked: Question, ranked: Ranked, scores: np.ndarray, own: Sequence[
     does."""
     kinds = SLOT_FILLERS.get(asked.atype, ())
     bodies = ("org",) if asked.atype in ("person", "speaker") else ()
+    # an ask whose words the article never says (who spoke about it: 'spoke' glossed 发言/讲话, the article writes
+    # …张福杰说) asks only its kind: the passage then decides which of its units (one_passage)
+    said = any(t in normalize(ranked.unit_of(r).text) for r in range(len(scores)) for t in own)
     for r in np.argsort(-scores, kind="stable")[:ASK_TOP]:
         r = int(r)
         text = normalize(ranked.unit_of(r).text)
-        if not any(t in text for t in own):
+        if said and not any(t in text for t in own):
             continue
         if _holds(ranked, r, kinds) or (bodies and _holds(ranked, r, bodies)):
             return r

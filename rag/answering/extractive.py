@@ -22,7 +22,7 @@ from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
-from rag.answering.multi import holds_filler, named_articles, per_article, spreads
+from rag.answering.multi import asked_article, holds_filler, named_articles, per_article, spreads
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
@@ -239,12 +239,16 @@ class ExtractiveAnswerer(Answerer):
         if read is not None:  # a place name mistyped (小见镇): answered as the place the articles name
             return read
         named = [] if multi or not wide else self._named(asked, hits, articles)
+        one = None  # an ask singling out one article by a name (When did Qingdao …, and who …?): read first
         if named:
             multi = True  # names that each only one article holds, compared: a question across those articles
         elif wide and not multi:
+            one = asked_article(asked, self._texts(hits, articles))
             hits = self._search(corpus, question, k, focus, articles)
-        q, pool = prepare(question, hits, articles, named or articles_to_read(hits, focus, multi, model.read_articles),
-                           request.previous)
+        to_read = named or articles_to_read(hits, focus, multi, model.read_articles)
+        if one is not None:
+            to_read = [one, *(a for a in to_read if a != one)][:max(1, len(to_read))]
+        q, pool = prepare(question, hits, articles, to_read, request.previous)
         if named:
             q = replace(q, multi=True, enum=False)
         referent = self._referent(request)
@@ -302,8 +306,8 @@ class ExtractiveAnswerer(Answerer):
                 said = asks_said(question, request.previous)  # whose words: read only for such a question
                 rows = said_rows(ranked, rows, said, (referent or named_persons(q, ranked)) if said else (), speech_verbs(q))
             more = ask_rows(q, ranked, rows, model)
-            if more:
-                rows = sorted([*rows, *more], key=lambda r: ranked.unit_of(r).spans[0])
+            if more:  # each ask's unit, then one passage around the first ask's (rag.answering.asked_twice)
+                rows = one_passage(q, ranked, [*rows, *more], adjusted)
             # the typed slot check: an article that names the topic but gives no filler of the asked-for
             # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
             asked = unfilled(q, ranked, rows)
@@ -367,6 +371,10 @@ class ExtractiveAnswerer(Answerer):
     @staticmethod
     def _named(asked: Question, hits: Sequence[Hit], articles: Mapping[str, Article]) -> list[str]:
         """The articles a comparing or distributive question singles out by names (rag.answering.multi)."""
-        texts = {aid: normalize("\n".join([articles[aid].title, *articles[aid].paragraphs]))
-                 for aid in article_order(hits)[:MULTI_ARTICLES]}
-        return named_articles(asked, texts, idf()[1])
+        return named_articles(asked, ExtractiveAnswerer._texts(hits, articles), idf()[1])
+
+    @staticmethod
+    def _texts(hits: Sequence[Hit], articles: Mapping[str, Article]) -> dict[str, str]:
+        """The search form of the MULTI_ARTICLES best retrieved articles, by id."""
+        return {aid: normalize("\n".join([articles[aid].title, *articles[aid].paragraphs]))
+                for aid in article_order(hits)[:MULTI_ARTICLES]}

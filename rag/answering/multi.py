@@ -24,6 +24,7 @@ from rag.answering.asks import asks
 from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
+from rag.answering.places import named_regions
 from rag.answering.qfeatures import SLOT_FILLERS, term_match
 from rag.answering.question import Question, analyze, synonyms
 from rag.answering.refusal import answerability
@@ -72,6 +73,18 @@ def named_articles(q: Question, texts: Mapping[str, str], median: float) -> list
     each = [_singled_out(analyze(text), texts) for text in asks(q.text if q.script == "en" else norm)]
     named = [aid for aid in texts if any(one == [aid] for one in each)]
     return named if len(named) >= 2 else []
+
+
+def asked_article(q: Question, texts: Mapping[str, str]) -> str | None:
+    """The one article of `texts` that an ask of a question asking twice singles out by a name, when no ask singles
+    out another (When did Qingdao hold its contest, and who spoke about it? → the Qingdao article, which a search
+    for the whole question may rank below articles where someone speaks): it is read, whatever its rank."""
+    found = asks(q.text if q.script == "en" else normalize(q.text))
+    if not found:
+        return None
+    each = [_singled_out(analyze(text), texts) for text in found]
+    named = {aid for one in each for aid in one}
+    return next(iter(named)) if len(named) == 1 else None
 
 
 def _singled_out(q: Question, texts: Mapping[str, str]) -> list[str]:
@@ -232,11 +245,14 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     wanted = phrases(q)
     verbs = news_verbs(q)
     shared = {} if typed_compare else shared_rows(q, ranked, adjusted, articles)
+    regions = named_regions(q)  # 哪几篇发生在四川: an article of the province (naming it or a city of it) joins
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
         mine = np.where(ranked.owner == i)[0]
         if not len(mine):
             continue
+        if regions and not all(any(w in ranked.pool[i].units.text for w in region) for region in regions):
+            continue  # not of the province named
         best = int(mine[np.argmax(adjusted[mine])])
         by_body = False  # the line answers who by a body that did the question's act
         if distributive:  # asked of every article (这几篇分别在哪里): its line is its best unit that holds the kind
@@ -271,9 +287,13 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
             # which articles are about X: a line sharing no word with the question (a bare 2022年 the model liked)
             # says nothing of X; the unit holding most of the question's words says why the article is listed
             best = max((int(r) for r in mine), key=lambda r: (_question_weight(q, ranked.unit_of(r).text), adjusted[r]))
+        if regions and not any(w in ranked.unit_of(best).text for region in regions for w in region):
+            # its line says where (…绵阳石马镇党委…), when one of its units does
+            placed = [int(r) for r in mine if any(w in ranked.unit_of(int(r)).text for region in regions for w in region)]
+            best = max(placed, key=lambda r: adjusted[r]) if placed else best
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
-        if (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
+        if (bool(regions) and p >= floor) or (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
                 or (p >= floor and bool(saying))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]

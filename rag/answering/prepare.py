@@ -9,6 +9,7 @@ from dataclasses import replace
 from typing import Mapping, Sequence
 
 from rag.answering.english import english_terms
+from rag.answering.places import province_cities
 from rag.answering.pool import PoolArticle, article_order, build_pool
 from rag.answering.question import Question, analyze
 from rag.ingest.articles import Article
@@ -43,8 +44,8 @@ def prepare(question: str, hits: Sequence[Hit], articles: Mapping[str, Article],
     q = analyze(question)
     pool = build_pool(hits, articles, read)
     texts = [pa.units.text for pa in pool]
-    if q.script == "en":
-        q = english_terms(q, texts)
+    # an English question's pinyin names and news words, a Chinese one's province (四川) as the cities named (绵阳)
+    q = english_terms(q, texts) if q.script == "en" else province_cities(q, texts)
     if previous:
         prev = analyze(previous)
         if prev.script == "en":
