@@ -2,7 +2,7 @@
 
 `asked_slot` reads the slot off the question: 哪+classifier+head noun (哪所大学: the `head` lists of
 data/slot_heads.tsv, English "which university"), 多少/几+measure word (多少人) and English "how many X"
-(rag/lang/data/count_nouns_en.tsv), 多少钱, a phone number, a person (谁/叫什么名字/who), a date (哪天) or time
+(rag/lang/data/count_nouns_en.tsv), 多少钱, a length (大桥有多长), a phone number, a person (谁/叫什么名字/who), a date (哪天) or time
 (什么时候/when), a place (哪里/where), a reason (为什么/why), an origin (哪里人), 谁的+noun, and the asked-for
 actions a date or place must sit beside. See slot_check's note for what fills each.
 """
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.answering.postags import is_verb, pos_tokenizer, tag
-from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question
+from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question, written_forms
 from rag.answering.slots import slot_words
 from rag.lang.glossary import count_nouns
 from rag.lang.script import has_han, normalize
@@ -48,7 +48,7 @@ def _kin_heads(head: str) -> tuple[str, ...]:
 class Asked:
     """The slot a question asks to fill and what would fill it."""
 
-    kind: str  # absent | head | count | amount | money | phone | person | date | when | why | origin | place
+    kind: str  # absent | head | count | amount | money | phone | person | date | when | why | origin | place | length
     heads: tuple[str, ...] = ()  # a name must end in one of these (head)
     measure: str | None = None  # a number must carry this measure (count)
     anchor: str | None = None  # a word of the question that must be in the text read (counted noun, focus, role)
@@ -132,7 +132,7 @@ def asked_slot(q: Question) -> Asked | None:
     """The slot `q` asks to fill, when it is one this check reads; None for passages, lists and other kinds."""
     if q.multi:
         return None
-    norm = normalize(q.text)
+    norm = written_forms(normalize(q.text))
     zh_head, english, en_head = _heads()
     m = zh_head.search(norm) if q.script != "en" else None
     if m:
@@ -141,6 +141,10 @@ def asked_slot(q: Question) -> Asked | None:
     m = en_head.search(q.text) if q.script == "en" else None
     if m:
         return Asked("head", english[m.group(1).lower()], phrase=m.group(0).lower())
+    if _LENGTH_ASKED.search(q.text if q.script == "en" else norm):
+        # how long a bridge, road or tunnel is (大桥有多长, how long is the bridge): a length (1.2公里, 800米), not
+        # the date it was visited nor any other number
+        return Asked("length", phrase="how long it is" if q.script == "en" else "长度")
     if q.atype in ("duration", "number") and _term_asked(q):
         # how long an agreement, a term or a plan runs (协议有效期是几年, 为期几年, 任期多长): a length of time
         # (三年, 五年), not the year it was signed (2022年); asked of two parties too (两个街道的协议)
@@ -263,9 +267,17 @@ def _term_asked(q: Question) -> bool:
     if q.script == "en":
         m = re.search(r"\bhow (?:long|many years)\b(.*)", q.text, re.I)
         return bool(m) and any(re.search(rf"\b{w}\b", m.group(1), re.I) for w in slot_words().get("term_en", ()))
-    norm = normalize(q.text)
+    norm = written_forms(normalize(q.text))
     return any(w in norm for w in slot_words().get("term", ()))
 
 
+# A length asked of a built work or a river: Chinese 多长/长度/全长 right after its noun (大桥有多长, 大桥的长度; not
+# 《一路向前》有多长, a video), English "how long is the … bridge", "the length of"
+_LENGTH_ASKED = re.compile(
+    r"(?:桥|路|隧道|铁路|公路|高速|大道|街|河|江|渠|线|管道|跑道|栈道|绿道|堤)(?:的)?(?:有|是)?(?:多长|多少米|多少公里|多少千米)|"
+    r"(?:桥|路|隧道|铁路|公路|高速|大道|街|河|江|渠|线|管道|跑道|栈道|绿道|堤)(?:的)?(?:总长度|长度|全长|总长)|"
+    r"\bhow long (?:is|was|will be) (?:the|that|this|its)\b[^?,.;]{0,60}?\b(?:bridge|road|tunnel|railway|highway|expressway|"
+    r"street|river|canal|line|pipeline|runway|trail|dam|wall)s?\b(?! (?:project|construction|works?) (?:take|last))|"
+    r"\b(?:the|its) (?:total )?length of\b|\bhow many (?:kilometres|kilometers|km|metres|meters|miles) long\b", re.I)
 _RUNNING_TIME = re.compile(r"(视频|短片|影片|电影|节目|演出|会议|直播|讲座|仪式|典礼)[^，,。？?]{0,8}有?多长|"
                            r"\bhow long (?:is|was) (?:the|that|its) (?:video|film|show|programme|program|speech|ceremony)\b", re.I)

@@ -308,6 +308,8 @@ class ExtractiveAnswerer(Answerer):
             more = ask_rows(q, ranked, rows, model)
             if more:  # each ask's unit, then one passage around the first ask's (rag.answering.asked_twice)
                 rows = one_passage(q, ranked, [*rows, *more], adjusted)
+            if referent and q.atype == "title":  # her job title: the units naming her (她是什么职务？ What's her post?)
+                rows = [r for r in rows if any(w in ranked.unit_of(r).text for w in referent)] or rows
             # the typed slot check: an article that names the topic but gives no filler of the asked-for
             # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
             asked = unfilled(q, ranked, rows)

@@ -28,7 +28,7 @@ from rag.answering.model import Ranked
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import pos_tokenizer
 from rag.answering.units import Span
-from rag.answering.question import Question, synonyms
+from rag.answering.question import Question, synonyms, written_forms
 from rag.answering.slots import proper_part, surnamed_persons
 from rag.lang.script import normalize
 from rag.lang.wordlists import read_rows
@@ -70,7 +70,7 @@ def event_verbs(q: Question) -> list[str]:
     order the question says them."""
     if q.script == "en":
         return []
-    norm = normalize(q.text)
+    norm = written_forms(normalize(q.text))
     return sorted((w for w in dict.fromkeys(q.predicates + q.focus) if w in _table()[0]), key=norm.find)
 
 
@@ -106,7 +106,7 @@ def missing_title(q: Question, text: str) -> str | None:
             if m and not any(f in text for f in forms):
                 return m.group(0)
         return None
-    norm = normalize(q.text)
+    norm = written_forms(normalize(q.text))
     for title in _table()[2]:
         if title in norm:
             return None if title in text else title
@@ -133,7 +133,7 @@ def wrong_holder(q: Question, text: str) -> str | None:
     """A job title the question gives its one named person (王仕军…以石马镇党委书记的身份) that the read text
     writes, but never in a stretch between punctuation with that person (主讲人王仕军教授; 镇党委书记魏爱军): the
     person and title (王仕军 党委书记), or None."""
-    norm = normalize(q.text)
+    norm = written_forms(normalize(q.text))
     if q.script == "en":
         return None
     title = next((t for t in _table()[2] if t in norm), None)
@@ -150,7 +150,7 @@ def wrong_holder(q: Question, text: str) -> str | None:
 def missing_rank(q: Question, text: str) -> str | None:
     """A place in a ranking the question asks of its one named person (郑素秀…拿了第几名) that no sentence of the
     read text naming that person gives (第一名, 冠军): the person and the ask (郑素秀 第几名), or None."""
-    norm = normalize(q.text)
+    norm = written_forms(normalize(q.text))
     asks, gives = _ranks()
     ask = next((a for a in asks if a in norm), None)
     if q.script == "en" or not ask:
@@ -171,7 +171,7 @@ def missing_speaker(q: Question, text: str) -> str | None:
     """A person the question has say something (小枧镇提名镇长商俊成在签约仪式上强调了哪三点？) whom the read text names
     but never has say it: every sentence with that speech verb gives it to someone else (陈胡立强调), none to a
     pronoun. The person and verb (商俊成强调), or None."""
-    norm = normalize(q.text)
+    norm = written_forms(normalize(q.text))
     if q.script == "en" or not any(v in norm for v in SPEECH_VERBS):
         return None  # (jieba's tagger is loaded only for a question that has someone say something)
     words = [(w.word, w.flag) for w in pos_tokenizer().cut(norm)]
@@ -213,7 +213,7 @@ def missing_venue(q: Question, text: str) -> str | None:
     whole or without its leading towns and districts (文化馆), or None."""
     if q.script == "en":
         return None
-    for m in _venue().finditer(normalize(q.text)):
+    for m in _venue().finditer(written_forms(normalize(q.text))):
         venue = m.group(1)
         core = _LEADING_PLACES.sub("", venue)
         if venue not in text and not (len(core) >= 2 and core in text):
@@ -266,7 +266,7 @@ def asked_role_place(q: Question, texts: Sequence[str]) -> tuple[str, str, tuple
                 words = named_words(replace(q, text=m.group(m.lastindex)), texts)
                 return (words[0], m.group(0).split()[0], forms) if len(words) == 1 else None
         return None
-    norm = normalize(q.text)
+    norm = written_forms(normalize(q.text))
     for title in _table()[2]:
         i = norm.find(title)
         m = _ZH_PLACE_ROLE.search(norm[:i]) if i > 0 else None

@@ -94,7 +94,7 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
                           r"(发布|发表|刊登|刊发|登出|发出|发稿)", re.I)),
     ("speaker", re.compile(r"(是)?谁(说|讲|提出|表示|指出|强调)的?|出自谁|\bwho said\b|\bwho\b[\w\s-]{0,30}?\b(?:is|was|were|are|gets|got) quoted\b", re.I)),
     ("title", re.compile(r"(什么|哪个|何种)(职务|职位|身份|头衔|职称|级别)|担任(什么|何|哪)|任(什么|何)职|是什么(官|职)|"
-                         r"\bwhat (is|was) (his|her|their) (job|title|position|role)\b|\bwhat position\b", re.I)),
+                         r"\bwhat(?:'s|’s| is| was) (his|her|their)(?: job| official)? (job|title|position|role|post)\b|\bwhat position\b", re.I)),
     ("person", re.compile(r"(书记|部长|主任|镇长|主席|局长|市长|县长|区长|经理|董事长|总裁|教授|负责人|所长|队长|院长|校长|发言人|"
                           r"主持人|创始人)(分别|各自|都)?(是|叫|的名字是)?(什么|谁)|谁|哪[几一两二三四五六七八九十]?位|哪[几一两二三四五六七八九十]?个人|哪些人|哪[几两二三四五六七八九十]名|什么人|叫什么名字|名字是|姓名|哪名|"
                           r"\bwho(m|se)?\b|\bwhat is the name\b|\bwhich ([a-z]+ )?(people|persons|officials|leaders|speakers)\b", re.I)),

@@ -44,7 +44,7 @@ from rag.answering.pool import PoolArticle
 from rag.answering.asked_slot import Asked, asked_slot
 from rag.answering.postags import pos_tokenizer
 from rag.answering.premise import premise_gap, segments_naming
-from rag.answering.question import Question
+from rag.answering.question import Question, written_forms
 from rag.answering.slots import GENERIC_PLACE, GENERIC_TAIL, name_start, slot_words
 from rag.answering.units import Span
 from rag.lang.display import to_script
@@ -148,7 +148,7 @@ def unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
     asked = asked_slot(q)
     if asked is None or not len(rows) or asked.kind in CHOICE_ONLY:
         return None
-    qnorm = normalize(q.text)
+    qnorm = written_forms(normalize(q.text))
     by_article: dict[int, list[Span]] = {}
     for r in rows:
         by_article.setdefault(int(ranked.owner[r]), []).extend(ranked.unit_of(int(r)).spans)
@@ -211,12 +211,16 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
             _ORIGIN_PLACE_END.match(pa.units.norm[p - 1], b) for p, a, b in _fresh(pa, ("place",), near, qnorm))
     if asked.kind == "place":
         return bool(_fresh(pa, ("place", "org"), near, qnorm)) or _tagged(text, _PLACE_TAGS, qnorm)
+    if asked.kind == "length":  # a number in a unit of length (1.2公里, 800余米, 3 km)
+        return bool(_LENGTH.search(text))
     if asked.kind == "duration":  # a year (2024年) is no length of time
         dated = [d for kind in ("year", "date") for d in pa.slots.spans.get(kind, ())]
         return any(not any(p == x and y <= a < z for x, y, z in dated) for p, a, b in _fresh(pa, ("duration",), near, qnorm))
     return True
 
 
+_LENGTH = re.compile(r"[0-9０-９.一二三四五六七八九十百千万两]+\s*(?:余|多)?\s*(?:公里|千米|米|英里)|"
+                     r"\d[\d,.]*\s*(?:km|kilomet(?:re|er)s?|met(?:re|er)s?|miles?|m)\b", re.I)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{1,10}")
 _CLAUSE_START = re.compile(r"[^，,。；;：:！!？?\n]*$")
 
@@ -291,7 +295,7 @@ def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndar
     asked = asked_slot(q)
     if asked is None or not len(rows):
         return None
-    qnorm = normalize(q.text)
+    qnorm = written_forms(normalize(q.text))
     # the chosen units answer when one holds a filler (beside the asked-for action, for a slot bound to it)
     bound = _event_bound(asked) or asked.kind in CHOICE_ONLY
     if any(_holds_filler(asked, q, ranked, int(r), qnorm, bound) for r in rows):
@@ -318,7 +322,7 @@ _EN_MISSING = {"head": "say {phrase}", "count": "give the number asked for", "am
                "person": "say who", "date": "give the date", "place": "say where", "when": "say when",
                "why": "say why", "origin": "say where they are from",
                "money": "give the amount of money asked for", "phone": "give the phone number",
-               "duration": "say {phrase}"}  # how long it runs (an agreement's term), how long (a video)
+               "duration": "say {phrase}", "length": "say {phrase}"}  # how long it runs (an agreement's term), how long (a video)
 
 
 def slot_refusal_text(q: Question, asked: Asked, title: str, mentioned: Sequence[str]) -> str:

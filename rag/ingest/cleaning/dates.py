@@ -48,23 +48,37 @@ def _iso(y: str, mo: str, d: str, hh: str | None, mm: str | None, ss: str | None
 
 
 DATE_LABELS = f"(?:{alternation('date_label')})"  # `发布时间：`
-_WEEKDAY = r"(?:星期|周|礼拜)[一二三四五六日天]"
+_WEEKDAY = r"(?:[(（]\s*)?(?:星期|周|礼拜)[一二三四五六日天](?:\s*[)）])?"  # 星期三, （周三）
 _DATE_LINE_RE = re.compile(
     rf"^[\[【(（]?\s*(?:{DATE_LABELS}\s*[:：]?\s*)?(?P<date>[\d\s\-/.年月日:：时分秒T]{{6,30}}?)"
-    rf"\s*(?:{_WEEKDAY})?\s*[\]】)）]?\s*$"
+    rf"\s*(?:{_WEEKDAY}\s*(?P<time>\d{{1,2}}\s*[:：时]\s*\d{{1,2}}(?:\s*[:：分]\s*\d{{1,2}}\s*秒?)?\s*分?)?)?"
+    r"\s*[\]】)）]?\s*$"
 )
 
 
-# Characters other than spaces a date line can have: brackets, label, colon, date and time, weekday.
-_DATE_LINE_MAX_VISIBLE = 1 + max(map(len, words("date_label"))) + 1 + 30 + 3 + 1
+# Characters other than spaces a date line can have: brackets, label, colon, date and time, weekday, time.
+_DATE_LINE_MAX_VISIBLE = 1 + max(map(len, words("date_label"))) + 1 + 30 + 5 + 8 + 1
 
 
 def date_of_line(line: str) -> str | None:
-    """The date when `line` is nothing but a date/time (with an optional label or brackets)."""
+    """The date when `line` is nothing but one date (`2024年6月12日`, `2024-06-12`, `2024/6/12`, `2024.6.12`), with
+    an optional time, weekday (`星期三`, `（周三）`), label or brackets. A line holding two dates (a range,
+    `2024.6.12-6.14`, `2024-06-12 - 2024-06-14`) is no date line."""
     if len(line) > _DATE_LINE_MAX_VISIBLE and visible_len(line) > _DATE_LINE_MAX_VISIBLE:
         return None  # too long (spares converting a paragraph)
     m = _DATE_LINE_RE.match(simplified(line))
-    return parse_date(m.group("date")) if m else None
+    if not m:
+        return None
+    one = f"{m.group('date').strip()} {m.group('time') or ''}".strip()
+    return _single_date(one)
+
+
+def _single_date(text: str) -> str | None:
+    """`text` as ISO 8601 when it is exactly one full date (and time), else None."""
+    for pattern in _DATE_RES:
+        if (m := pattern.match(text)) and text[m.end():].strip() in ("", "分"):  # (`10时30分`)
+            return _iso(*m.groups())
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -33,6 +33,7 @@ from rag.lang.script import HAN
 
 _WORDISH_RE = re.compile(f"[{HAN}A-Za-z]")
 _LIST_MARK_RE = re.compile(r"^[-•*]\s+")
+_BODY_TEXT_RE = re.compile(f"[{SENT_END}，,；;]")  # a line of the body, not a headline or a label
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def clean_article(
     head_title, body = _split_head(lines, meta, have_title=bool(title))
     title = title or head_title
     body = _cut_tail(body, meta, title or "")
-    body = [ln for ln in (_body_line(ln, meta) for ln in body) if ln]
+    body = _body_lines(body, meta, title or "")
     if body:
         last, src, auth = strip_trailing_credits(body[-1])
         meta.offer(source=src, author=auth)
@@ -197,15 +198,31 @@ def _cut_tail(lines: list[str], meta: _Meta, title: str) -> list[str]:
     return lines
 
 
-def _body_line(line: str, meta: _Meta) -> str | None:
-    """A body line, or None for chrome, captions and credits inside the body (credits feed metadata)."""
+def _body_lines(lines: list[str], meta: _Meta, title: str) -> list[str]:
+    """The body's lines without chrome, captions, credits and date lines. A line that is only a date dates the
+    article while no body text (a line with sentence punctuation, not a copy of the headline) has come before
+    it; after that it is a date the story mentions (`2024年6月12日` above a later section), dropped but not the
+    article's date."""
+    kept: list[str] = []
+    opening = True
+    for line in lines:
+        if (ln := _body_line(line, meta, opening)) is not None:
+            kept.append(ln)
+            opening = opening and not _BODY_TEXT_RE.search(_strip_title_prefix(ln, title) if title else ln)
+    return kept
+
+
+def _body_line(line: str, meta: _Meta, opening: bool) -> str | None:
+    """A body line, or None for chrome, captions, credits and date lines inside the body (credits feed metadata,
+    a date line the date while `opening`)."""
     if is_spam_line(line) or is_caption_line(line) or is_widget_line(line) or is_breadcrumb(line):
         return None
     if (credit := credit_of_line(line)) is not None:
         meta.offer(source=credit.source, author=credit.author)
         return None
     if d := date_of_line(line):
-        meta.offer(date=d)
+        if opening:
+            meta.offer(date=d)
         return None
-    return _LIST_MARK_RE.sub("", line)
+    return _LIST_MARK_RE.sub("", line) or None
 
