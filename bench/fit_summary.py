@@ -14,7 +14,8 @@ the held-out fold. `--write` fits on all of dev and writes rag/answering/data/su
 report in bench/results_summary_model.json. `--compare lengthreg,title,actor,yearline,smooth,asides,combo,
 comboasides`: variants tried on dev and not shipped (each below +0.004, the last two combining yearline, smooth
 and asides; see `tried` in the report; bench/summary_variants.py), kept here so that they can be re-measured;
-`--compare olddateline`: the dateline as shipped before brief D10b (a bare opening day said twice).
+`--compare olddateline`: the dateline as shipped before brief D10b (a bare opening day said twice);
+`--compare untied`: clause runs without clause ties, as shipped before brief D10c (参加课程的退休教师李国华说。).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from rag.answering.summaries import dated_picks  # noqa: E402
 from rag.answering.summary_model import (DEFAULTS, SUMMARY_FEATURES, Linear, Model, Survival, Trees,  # noqa: E402
                                          survival_columns, survival_means)
 from rag.lang.script import HAN_CHAR  # noqa: E402
-from bench.summary_variants import (aside_cut, fit_length, length_target, opener, shipped_dated_picks,  # noqa: E402
+from bench.summary_variants import (aside_cut, untied_cut, fit_length, length_target, opener, shipped_dated_picks,  # noqa: E402
                                     year_line)
 
 MODEL_OUT = ROOT / "rag" / "answering" / "data" / "summary_model.json"
@@ -224,6 +225,8 @@ def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict, cut=No
     scored = scored or scored_doc(d, ps, pk_all, params.get("rules", True), params.get("smooth", 0.0))
     if cut is None and params.get("asides"):
         cut = aside_cut(scored, params)
+    if cut is None and params.get("untied"):
+        cut = untied_cut(scored, params)
     params = length_target(d, params)
     pre = opener(d, _text(d, choose(scored, params, cut)), params) if params.get("opener") else ""
     if pre:
@@ -257,7 +260,8 @@ def tune(docs, scores, grid=GRID, ratio=MAX_LENGTH_RATIO, extra=None) -> tuple[d
     for run_combo in itertools.product(*(grid[k] for k in run_keys)):
         base = {**DEFAULTS, **(extra or {}), **dict(zip(run_keys, run_combo))}
         scored = [scored_doc(d, ps, pk, base.get("rules", True), base.get("smooth", 0.0)) for d, (ps, pk) in zip(docs, scores)]
-        cuts = [aside_cut(s, base) if base.get("asides") else runs(s, base) for s in scored]
+        cuts = [aside_cut(s, base) if base.get("asides") else untied_cut(s, base) if base.get("untied") else runs(s, base)
+                for s in scored]
         for combo in itertools.product(*(grid[k] for k in mmr_keys)):
             params = {**base, **dict(zip(mmr_keys, combo))}
             texts = [doc_summary(d, None, None, params, c, s) for d, s, c in zip(docs, scored, cuts)]
@@ -326,7 +330,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentence-model", default="logistic", choices=SENTENCE_MODELS)
     ap.add_argument("--compare", default="", help="extra nested runs: gbm,pairwise,soft,mix,nosurvival,norules,nocompression,lengthreg,title,actor,smooth,"
-                    "yearline,asides,combo,comboasides,olddateline")
+                    "yearline,asides,combo,comboasides,olddateline,untied")
     ap.add_argument("--write", action="store_true", help="fit on all of dev and write the package's model")
     ap.add_argument("--skip-main", action="store_true", help="only the --compare runs (not the shipped model's)")
     ap.add_argument("--limit", type=int)
@@ -379,6 +383,8 @@ def main(argv=None) -> int:
                 "smooth": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {}, ", sentence score + smooth x its neighbours' mean"),
                 "olddateline": (grid, {"olddateline": True}, ", the dateline as shipped before brief D10b (26日… after "
                                 "2023年7月26日，)"),
+                "untied": (grid, {"untied": True}, ", clause runs without clause ties, as shipped before brief D10c "
+                           "(a speech tail kept without its words)"),
                 "yearline": (grid, {"yearline": True}, ", the year before a summary's own opening month and day"),
                 "asides": (grid, {"asides": True}, ", short bracketed asides left out as a cited gap"),
                 "combo": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {"yearline": True}, ", yearline + smooth"),

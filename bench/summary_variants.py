@@ -171,9 +171,16 @@ def drop_asides(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int
     return out or pieces
 
 
-def aside_cut(scored: Scored, params: dict) -> Cut:
+def untied_cut(scored: Scored, params: dict) -> Cut:
+    """rag.answering.picks.runs as shipped before brief D10c: clause runs cut without clause ties (a speech
+    tail could be kept without its words: 参加课程的退休教师李国华说。)."""
+    return aside_cut(scored, params, asides=False)
+
+
+def aside_cut(scored: Scored, params: dict, asides: bool = True) -> Cut:
     """rag.answering.picks.runs with each candidate's shown pieces passed through drop_asides: its cost (and
-    whether a long run also offers its best short run) is the length as shown without the asides."""
+    whether a long run also offers its best short run) is the length as shown without the asides. Clause runs
+    are cut without clause ties (rag.answering.ties), as before brief D10c."""
     p = {**DEFAULTS, **params}
     sentences, pk = scored.sentences, scored.clause_scores
     tau = article_tau(pk, p["tau_quantile"])
@@ -184,7 +191,8 @@ def aside_cut(scored: Scored, params: dict) -> Cut:
         spans.append((s.paragraph, a, b))
         owners.append(i)
         text = scored.paragraphs[s.paragraph - 1] if p["elide"] and scored.paragraphs else ""
-        cut = drop_asides(text, elide(text, list(s.clauses), a, b)) if text else [(a, b)]
+        cut = elide(text, list(s.clauses), a, b) if text else [(a, b)]
+        cut = drop_asides(text, cut) if text and asides else cut
         pieces.append(tuple((s.paragraph, x, y) for x, y in cut))
         lengths.append(shown_length(cut))
         inside = [c for c, (x, y) in enumerate(s.clauses) if a <= x and y <= b]

@@ -1,6 +1,7 @@
 """An article's summary units: the candidates (each sentence cut to its best clause run, and a long run also to
-its best short run; long lists cut to their ends, rag.answering.elision; with their word bags and the facts —
-names, numbers, dates, documents — each holds), and the pick (MMR within the length budget).
+its best short run; a speech tail never cut from its words, rag.answering.ties.clause_ties; long lists cut
+to their ends, rag.answering.elision; with their word bags and the facts — names, numbers, dates, documents —
+each holds), and the pick (MMR within the length budget).
 
     picks = choose(score_article(article))           # Picks in article order, each shown as verbatim pieces
 
@@ -17,7 +18,7 @@ from rag.answering.clauses import Sentence, Span
 from rag.answering.cues import editorial_patterns
 from rag.answering.elision import elide, shown_length
 from rag.answering.features import TOKEN_ATTRS, ArticleIndex, global_spans, token_range
-from rag.answering.selection import Scored, article_tau, best_run, best_short_run, mmr_select
+from rag.answering.selection import Scored, article_tau, best_run, best_short_run, mmr_select, sentence_ties
 from rag.answering.summary_model import DEFAULTS
 
 
@@ -52,10 +53,11 @@ def runs(scored: Scored, params: dict | None = None) -> Cut:
         vecs.append(v / max(1e-9, float(np.linalg.norm(v))))
         return lengths[-1]
 
+    ties = sentence_ties(scored) or [None] * len(sentences)
     for i, s in enumerate(sentences):
-        a, b = best_run(s, pk[i], tau, p["min_run_chars"])
+        a, b = best_run(s, pk[i], tau, p["min_run_chars"], ties[i])
         if add(i, s, a, b) > p["short_chars"] > 0:
-            short = best_short_run(s, pk[i], tau, p["short_chars"], (a, b), p["min_run_chars"])
+            short = best_short_run(s, pk[i], tau, p["short_chars"], (a, b), p["min_run_chars"], ties[i])
             if short is not None and short != (a, b):
                 add(i, s, *short)
     facts = [unit_facts(scored.ix, span) for span in spans] if p["fact_bonus"] and scored.ix is not None else None

@@ -15,6 +15,7 @@ from rag.answering.editorial import editorial_flags
 from rag.answering.elision import GAP
 from rag.answering.features import ArticleIndex, article_index, unit_vectors
 from rag.answering.quoting import inert_markers
+from rag.answering.ties import NO_END, NO_START, clause_ties
 from rag.answering.summary_model import DEFAULTS, Model, shipped_model, summary_features
 from rag.ingest.articles import Article
 
@@ -78,6 +79,13 @@ def apply_rules(sentences: Sequence[Sentence], twins: Sequence[str], ps: np.ndar
         k[flags] = -1.0
 
 
+def sentence_ties(scored: Scored) -> list[np.ndarray] | None:
+    """Each sentence's clause ties (rag.answering.ties.clause_ties), read on the twins; None without text."""
+    if not scored.paragraphs:
+        return None
+    return [clause_ties(s.clauses, scored.paragraphs[s.paragraph - 1]) for s in scored.sentences]
+
+
 def article_tau(keep: Sequence[np.ndarray], quantile: float) -> float:
     """The article's compression threshold: a quantile of its clause keep scores (0: no compression)."""
     live = [k[k >= 0] for k in keep]
@@ -87,20 +95,23 @@ def article_tau(keep: Sequence[np.ndarray], quantile: float) -> float:
     return float(np.quantile(live, quantile))
 
 
-def best_run(sentence: Sentence, keep: np.ndarray, tau: float, min_run_chars: int = 10) -> tuple[int, int]:
+def best_run(sentence: Sentence, keep: np.ndarray, tau: float, min_run_chars: int = 10,
+             ties: np.ndarray | None = None) -> tuple[int, int]:
     """Offsets of the clause run maximising sum((keep - tau) * chars) (Kadane over the clauses); a clause the
-    rules drop comes with keep < 0 and is never kept."""
+    rules drop comes with keep < 0 and is never kept. With `ties` (rag.answering.ties.clause_ties), the run
+    neither ends at a NO_END clause nor starts at a NO_START one (a speech tail stays with its words)."""
     ruled = bool((keep < 0).any())
     if len(sentence.clauses) == 1 or (tau <= 0 and not ruled):
         return sentence.start, sentence.end
-    best, bi, bj, cur, ci = -np.inf, 0, 0, 0.0, 0
+    ties = np.zeros(len(sentence.clauses), dtype=np.int8) if ties is None else ties
+    best, bi, bj, cur, ci = -np.inf, 0, 0, -np.inf, 0
     for j, ((a, b), k) in enumerate(zip(sentence.clauses, keep)):
         w = (k - tau) * (b - a) if k >= 0 else -1e6
-        if cur <= 0:
+        if cur <= 0 and not ties[j] & NO_START:
             cur, ci = w, j
         else:
             cur += w
-        if cur > best:
+        if cur > best and not ties[j] & NO_END:
             best, bi, bj = cur, ci, j
     start, end = sentence.run(bi, bj)
     if end - start < min_run_chars and not ruled:
@@ -109,12 +120,15 @@ def best_run(sentence: Sentence, keep: np.ndarray, tau: float, min_run_chars: in
 
 
 def clause_runs(sentence: Sentence, keep: np.ndarray, tau: float, max_chars: int,
-                clauses: Sequence[int] | None = None) -> Iterator[tuple[int, int, float, int, int]]:
+                clauses: Sequence[int] | None = None,
+                ties: np.ndarray | None = None) -> Iterator[tuple[int, int, float, int, int]]:
     """Every run a..b of consecutive clauses (of `clauses`, consecutive indices; all by default) of at most
     max_chars characters that holds no clause the rules drop, as (a, b, sum((keep - tau) × chars), start, end),
-    by start clause then end clause."""
+    by start clause then end clause; with `ties`, none starts at a NO_START clause or ends at a NO_END one."""
     idx = range(len(sentence.clauses)) if clauses is None else clauses
     for n, a in enumerate(idx):
+        if ties is not None and ties[a] & NO_START:
+            continue
         value = 0.0
         for b in idx[n:]:
             if keep[b] < 0:
@@ -124,16 +138,17 @@ def clause_runs(sentence: Sentence, keep: np.ndarray, tau: float, max_chars: int
             start, end = sentence.run(a, b)
             if end - start > max_chars:
                 break
-            yield a, b, value, start, end
+            if ties is None or not ties[b] & NO_END:
+                yield a, b, value, start, end
 
 
 def best_short_run(sentence: Sentence, keep: np.ndarray, tau: float, max_chars: int, within: tuple[int, int],
-                   min_chars: int = 10) -> tuple[int, int] | None:
+                   min_chars: int = 10, ties: np.ndarray | None = None) -> tuple[int, int] | None:
     """The clause run inside `within` of at most max_chars characters with the largest sum((keep - tau) ×
     chars), never holding a clause the rules drop; None when no run is that short."""
     idx = [c for c, (x, y) in enumerate(sentence.clauses) if within[0] <= x and y <= within[1]]
     best: tuple[float, tuple[int, int]] | None = None
-    for _, _, value, a, b in clause_runs(sentence, keep, tau, max_chars, idx):
+    for _, _, value, a, b in clause_runs(sentence, keep, tau, max_chars, idx, ties):
         if b - a >= min_chars and (best is None or value > best[0]):
             best = (value, (a, b))
     return best[1] if best else None

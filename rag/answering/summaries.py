@@ -40,7 +40,7 @@ from rag.lang.script import has_han
 from rag.records import Citation, Summary, TopicMatch
 
 # Bump when the algorithm changes: cached summaries made by an older version are recomputed.
-ALGORITHM = "extractive-learned-3"
+ALGORITHM = "extractive-learned-4"
 _BARE_DAY = re.compile(r"(?<![\d年月])(\d{1,2})\s*日")  # a day of the article's month: 11日
 LEAD_DAY_CHARS = 60  # a bare day counts when the lead states it this early
 BARE_DAY_BACK = 7  # ... at most this many days before the article's date (in its month)
