@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Iterator, Mapping, Sequence
 
 from rag.answering.llm.backends import ChatModel
+from rag.batch import ask_records
 from rag.chat import Conversation, respond
 from rag.config import Config
 from rag.contracts import Retriever
@@ -204,3 +205,9 @@ def say(engine: Engine, *messages: str, filter: Filter = Filter()) -> tuple[list
 def cited(reply: Reply) -> set[str]:
     """The ids of the articles a reply cites."""
     return {c.article_id for c in reply.citations}
+
+
+def conversation(engine: Engine, first: str, then: str) -> tuple[dict, dict]:
+    """`first` asked, then `then` as its follow-up (`follows`), as `rag ask --batch` asks them: both answers' records."""
+    (_, before), (_, after) = ask_records(engine, [{"id": "a", "question": first}, {"id": "b", "question": then, "follows": "a"}])
+    return before, after

@@ -10,7 +10,7 @@ from rag import evaluate as ev
 from rag.answering.carry import asks_slot_of
 from rag.batch import ask_records
 from rag.engine import Snapshot
-from tests.fakes import LexicalRetriever, lexical_engine
+from tests.fakes import LexicalRetriever, conversation, lexical_engine
 from tests.seeds import QUAN, SHIMA
 
 # Shima ¶1: …雙方村(社區)黨組織書記共計60余人,齊聚石馬鎮人民政府5樓會議室,舉行基層黨建“四互爭一流”結對共建簽約儀式。
@@ -29,11 +29,6 @@ def corpus(seed_articles):
     return Snapshot(dict(seed_articles), LexicalRetriever(list(seed_articles.values())))
 
 
-def _conversation(engine, first: str, then: str) -> tuple[dict, dict]:
-    (_, before), (_, after) = ask_records(engine, [{"id": "a", "question": first}, {"id": "b", "question": then, "follows": "a"}])
-    return before, after
-
-
 # -- a follow-up sharing no word that asks a slot of the same event ---------------------------------------
 
 @pytest.mark.parametrize("first, on, then, keys", [
@@ -44,7 +39,7 @@ def _conversation(engine, first: str, then: str) -> tuple[dict, dict]:
 ])
 def test_a_slot_asked_in_common_words_stays_on_the_answers_article(engine, corpus, first, on, then, keys):
     assert asks_slot_of(then, (on,), corpus)
-    before, after = _conversation(engine, first, then)
+    before, after = conversation(engine, first, then)
     assert {c["article_id"] for c in before["citations"]} == {on}
     assert not after["refused"] and {c["article_id"] for c in after["citations"]} == {on}, after["answer"]
     assert ev.covers(after["answer"], keys), after["answer"]
@@ -69,7 +64,7 @@ ZHANG = "青岛微电子创新中心第一党支部书记是谁？"
 
 @pytest.mark.parametrize("then", ["她都讲了些什么？", "她說了什麼？", "她在台上谈了哪些？"])
 def test_what_she_said_is_the_quotation_her_line_closes(engine, then):
-    before, after = _conversation(engine, ZHANG, then)
+    before, after = conversation(engine, ZHANG, then)
     assert ev.covers(before["answer"], [["张翠玉"]]), before["answer"]
     assert not after["refused"] and ev.covers(after["answer"], [["我们组建产业链党建联盟"]]), after["answer"]
     assert not ev.covers(after["answer"], [["郑素秀"], ["黄俊德"]]), after["answer"]
@@ -85,12 +80,8 @@ def test_what_a_named_person_said_is_their_quotation(engine, question):
 def test_english_said_stressed_and_attended_real_engine(seed_engine):
     """English needs the real (cross-lingual) engine: she = the person of the answer before; stress = 强调;
     a count asked in common words after the signing stays on its article."""
-    def conversation(first, then):
-        (_, a), (_, b) = ask_records(seed_engine, [{"id": "a", "question": first}, {"id": "b", "question": then, "follows": "a"}])
-        return a, b
-
     for then in ("What did she say?", "What did she say her branch set up?", "And what did she tell the audience?"):
-        _, after = conversation("Who is the first Party branch secretary of the Qingdao Microelectronics Innovation Center?", then)
+        _, after = conversation(seed_engine, "Who is the first Party branch secretary of the Qingdao Microelectronics Innovation Center?", then)
         assert ev.covers(after["answer"], [["我们组建产业链党建联盟"]]), (then, after["answer"])
         assert not ev.covers(after["answer"], [["郑素秀"], ["黄俊德"]]), (then, after["answer"])
     # Quan: 最后,镇党委书记王刚作强调。他表示,一要立足镇情,抢抓机遇,…
@@ -99,7 +90,7 @@ def test_english_said_stressed_and_attended_real_engine(seed_engine):
         (_, answer), = ask_records(seed_engine, [{"id": "a", "question": question}])
         assert not answer["refused"] and ev.covers(answer["answer"], [["一要立足镇情"]]), (question, answer["answer"])
     for then in ("How many people attended?", "How many attendees were there?"):
-        _, after = conversation(SIGNING, then)
+        _, after = conversation(seed_engine, SIGNING, then)
         assert {c["article_id"] for c in after["citations"]} == {SHIMA} and ev.covers(after["answer"], [["60余人"]]), after["answer"]
 
 

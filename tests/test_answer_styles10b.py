@@ -9,7 +9,7 @@ import pytest
 from rag import evaluate as ev
 from rag.answering.question import analyze
 from rag.batch import ask_records
-from tests.fakes import lexical_engine
+from tests.fakes import conversation, lexical_engine
 
 
 @pytest.fixture(scope="module")
@@ -20,11 +20,6 @@ def engine(seed_articles, tmp_path_factory):
 def _ask(engine, question: str) -> dict:
     (_, answer), = ask_records(engine, [{"id": "a", "question": question}])
     return answer
-
-
-def _conversation(engine, first: str, then: str) -> tuple[dict, dict]:
-    (_, before), (_, after) = ask_records(engine, [{"id": "a", "question": first}, {"id": "b", "question": then, "follows": "a"}])
-    return before, after
 
 
 # Shima ¶2: …认真聆听了主讲人王仕军教授关于党的二十大精神的宣讲,… (主讲人 is a title a name follows)
@@ -38,7 +33,7 @@ def test_a_lectures_speaker_is_named_after_zhujiangren(engine, question):
 # Qingshan ¶2: 本次会议由新沟桥街道党工委副书记、办事处主任刘芸主持,…
 @pytest.mark.parametrize("then", ["她是什么职务？", "她擔任什麼職位？"])
 def test_her_job_title_is_read_from_the_units_naming_her(engine, then):
-    before, after = _conversation(engine, "青山区那个睦邻党建联席会是谁主持的？", then)
+    before, after = conversation(engine, "青山区那个睦邻党建联席会是谁主持的？", then)
     assert ev.covers(before["answer"], [["刘芸"]]), before["answer"]
     assert not after["refused"] and ev.covers(after["answer"], [["办事处主任", "副书记"]]), after["answer"]
 
@@ -51,10 +46,6 @@ def test_english_job_title_questions_ask_a_title(question):
 
 @pytest.mark.slow
 def test_english_speaker_title_points_and_rule_real_engine(seed_engine):
-    def conversation(first, then):
-        (_, a), (_, b) = ask_records(seed_engine, [{"id": "a", "question": first}, {"id": "b", "question": then, "follows": "a"}])
-        return a, b
-
     for question, keys in [
         ("Who delivered the lecture that the participants of the Shima–Xiaojian event watched?", [["王仕军"]]),
         ("Who was the lecturer at the Shima and Xiaojian pairing event?", [["王仕军"]]),
@@ -68,5 +59,5 @@ def test_english_speaker_title_points_and_rule_real_engine(seed_engine):
         answer = _ask(seed_engine, question)
         assert not answer["refused"] and ev.covers(answer["answer"], keys), (question, answer["answer"])
     for then in ("What's her job title?", "What was her official post?"):
-        _, after = conversation("Who chaired the Qingshan joint meeting of the two sub-districts?", then)
+        _, after = conversation(seed_engine, "Who chaired the Qingshan joint meeting of the two sub-districts?", then)
         assert ev.covers(after["answer"], [["办事处主任", "副书记"]]), (then, after["answer"])

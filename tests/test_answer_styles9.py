@@ -16,14 +16,13 @@ from rag.answering.asked_slot import asked_slot
 from rag.answering.premise import missing_event, verb_forms
 from rag.answering.question import analyze
 from rag.answering.slots import person_names
-from rag.batch import ask_records
 from rag.engine import Snapshot
 from rag.ingest.articles import Article
 from rag.index.lexical import query_tokens
 from rag.lang.glossary import chinese_of, corrected, unknown_word
 from rag.lang.pinyin import pinyin_map
 from rag.lang.script import normalize
-from tests.fakes import LexicalRetriever, lexical_engine
+from tests.fakes import LexicalRetriever, conversation, lexical_engine
 from tests.seeds import QINGDAO, QUAN, SHIMA
 
 # Shima ¶1: …雙方村(社區)黨組織書記共計60余人,齊聚石馬鎮人民政府5樓會議室,舉行基層黨建“四互爭一流”結對共建簽約儀式。
@@ -42,11 +41,6 @@ def corpus(seed_articles):
     return Snapshot(dict(seed_articles), LexicalRetriever(list(seed_articles.values())))
 
 
-def _conversation(engine, first: str, then: str) -> tuple[dict, dict]:
-    (_, before), (_, after) = ask_records(engine, [{"id": "a", "question": first}, {"id": "b", "question": then, "follows": "a"}])
-    return before, after
-
-
 @pytest.mark.parametrize("then, keys", [
     ("簽約儀式共有多少人參加？", [["60余人"]]),  # the newcomer's question (Traditional)
     ("簽約儀式是哪天舉行的？", [["6月25日"]]),
@@ -54,7 +48,7 @@ def _conversation(engine, first: str, then: str) -> tuple[dict, dict]:
 ])
 def test_a_follow_up_without_a_pronoun_stays_on_the_events_article(engine, seed_articles, corpus, then, keys):
     assert stays_on(then, SIGNING, (SHIMA,), corpus)
-    before, after = _conversation(engine, SIGNING, then)
+    before, after = conversation(engine, SIGNING, then)
     assert [c["article_id"] for c in before["citations"]] == [SHIMA]
     assert not after["refused"] and {c["article_id"] for c in after["citations"]} == {SHIMA}, after["answer"]
     assert ev.covers(after["answer"], keys), after["answer"]
@@ -75,7 +69,7 @@ def test_the_same_events_words_stay_on_its_article(corpus, first, on, then):
 ])
 def test_a_question_naming_another_article_is_asked_anew(engine, seed_articles, corpus, first, on, then, elsewhere):
     assert not stays_on(then, first, (on,), corpus)
-    _, after = _conversation(engine, first, then)
+    _, after = conversation(engine, first, then)
     # answered from the article it names, or refused naming that article (no number of people there)
     cited = {c["article_id"] for c in after["citations"]}
     assert cited == {elsewhere} or (after["refused"] and seed_articles[elsewhere].title in after["answer"]), after["answer"]
@@ -124,8 +118,7 @@ def test_a_person_of_the_answers_article_keeps_the_follow_up_there(corpus):
     ("And what was Sun's job?", "代镇长"),
 ])
 def test_an_english_follow_up_naming_part_of_a_name_answers_from_that_person(seed_engine, seed_articles, then, said):
-    (_, before), (_, after) = ask_records(seed_engine, [
-        {"id": "a", "question": "Who chaired the cadre meeting in Qu'an town?"}, {"id": "b", "question": then, "follows": "a"}])
+    before, after = conversation(seed_engine, "Who chaired the cadre meeting in Qu'an town?", then)
     assert before["short"] == "张晓敏"
     assert not after["refused"] and {c["article_id"] for c in after["citations"]} == {QUAN}, after["answer"]
     assert said in normalize(after["answer"]), after["answer"]
