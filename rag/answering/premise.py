@@ -55,7 +55,7 @@ def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, tuple[
             titles.append(word)
         elif kind == "title_en":
             english_titles.append((re.compile(word, re.I), forms))
-        elif kind not in ("rank", "venue", "venue_tail"):  # (rank rows: _ranks; venue rows: _venue)
+        elif kind not in ("rank", "venue", "venue_tail", "act", "winner"):  # (rank, act, winner rows: _ranks; venue: _venue)
             raise ValueError(f"data/premise.tsv: unknown kind {kind!r}")
     return verbs, tuple(english), tuple(sorted(titles, key=len, reverse=True)), tuple(english_titles)
 
@@ -113,12 +113,13 @@ def missing_title(q: Question, text: str) -> str | None:
     return None
 
 
-@lru_cache(maxsize=1)
-def _ranks() -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """How a question asks a place in a ranking (第几名, 名次) and the words a sentence gives one with (第一名, 冠军)."""
+@lru_cache(maxsize=4)
+def _ranks(kind: str = "rank") -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """How a question asks a place in a ranking (第几名, 名次; kind 'winner': 冠军, 获胜) and the words a sentence
+    gives one with (第一名, 冠军); kind 'act': the acts (宣读) a question may have its named person do."""
     asks, gives = [], []
     for row in read_rows("rag.answering", "data/premise.tsv", 2, 3):
-        if row[0] == "rank":
+        if row[0] == kind:
             asks.append(row[1])
             gives += row[2].split() if len(row) > 2 else []
     return tuple(asks), tuple(dict.fromkeys(gives))
@@ -162,9 +163,35 @@ def missing_rank(q: Question, text: str) -> str | None:
     return None if any(g in s for s in said for g in gives) else f"{people[0]} {ask}"
 
 
+_ASKS_WHO = re.compile(r"谁|哪")
+_DATE = re.compile(r"\d{1,2}月\d{1,2}[日号]")
+
+
+def missing_winner(q: Question, text: str) -> str | None:
+    """A winner the question asks of its event (7月11日崂山区国企那场擂台比武…哪个党支部拿了冠军) that no paragraph of
+    the read text writing one of the question's dates or places (7月11日, 崂山区) gives (冠军, 获胜): the text names
+    only another event's winner (获胜的姜山税务所党支部), or none. The ask (冠军), or None; a question with no date
+    or place the text writes is not checked."""
+    if q.script == "en":
+        return None
+    norm = written_forms(normalize(q.text))
+    asks, gives = _ranks("winner")
+    ask = next((a for a in asks if a in norm), None)
+    if not ask or not _ASKS_WHO.search(norm):
+        return None
+    anchors = [d for d in _DATE.findall(norm) if d in text]
+    anchors += [w.word for w in pos_tokenizer().cut(norm) if w.flag in ("ns", "nt") and len(w.word) >= 2
+                and w.word in text and w.word not in anchors]
+    if not anchors:
+        return None
+    paragraphs = [p for p in text.split("\n") if any(a in p for a in anchors)]
+    return None if any(g in p for p in paragraphs for g in gives) else ask
+
+
 # what someone is asked to have said (商俊成强调了哪三点): the article must give that speech to that person
 SPEECH_VERBS = ("强调", "指出", "表示", "提出", "要求")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
+_YES_NO = re.compile(r"吗\s*[？?]?\s*$|是不是|是否")
 
 
 def missing_speaker(q: Question, text: str) -> str | None:
@@ -172,11 +199,14 @@ def missing_speaker(q: Question, text: str) -> str | None:
     but never has say it: every sentence with that speech verb gives it to someone else (陈胡立强调), none to a
     pronoun. The person and verb (商俊成强调), or None."""
     norm = written_forms(normalize(q.text))
-    if q.script == "en" or not any(v in norm for v in SPEECH_VERBS):
+    # an act asked yes-or-no (决定是孙宇宣读的吗？) is answered by who did it (王海星), not refused
+    acts = () if _YES_NO.search(norm) else _ranks("act")[0]
+    verbs = (*SPEECH_VERBS, *acts)
+    if q.script == "en" or not any(v in norm for v in verbs):
         return None  # (jieba's tagger is loaded only for a question that has someone say something)
     words = [(w.word, w.flag) for w in pos_tokenizer().cut(norm)]
     for i, (word, _) in enumerate(words):
-        if word not in SPEECH_VERBS:
+        if word not in verbs:
             continue
         name = None
         for before, flag in reversed(words[:i]):  # the nearest name before the verb, in its clause
@@ -223,7 +253,8 @@ def missing_venue(q: Question, text: str) -> str | None:
 
 RULES: dict[str, Callable[[Question, str], str | None]] = {"event": missing_event, "title": missing_title,
                                                            "speaker": missing_speaker, "holder": wrong_holder,
-                                                           "rank": missing_rank, "venue": missing_venue}
+                                                           "rank": missing_rank, "winner": missing_winner,
+                                                           "venue": missing_venue}
 
 
 def read_text(ranked: Ranked, rows: Sequence[int]) -> str:
