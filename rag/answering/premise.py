@@ -253,8 +253,9 @@ def missing_venue(q: Question, text: str) -> str | None:
 
 RULES: dict[str, Callable[[Question, str], str | None]] = {"event": missing_event, "title": missing_title,
                                                            "speaker": missing_speaker, "holder": wrong_holder,
-                                                           "rank": missing_rank, "winner": missing_winner,
-                                                           "venue": missing_venue}
+                                                           "rank": missing_rank, "venue": missing_venue}
+# checked only after the typed slot check found its slot filled (its "没有说明第一名是谁" names the gap better)
+LATE_RULES: dict[str, Callable[[Question, str], str | None]] = {"winner": missing_winner}
 
 
 def read_text(ranked: Ranked, rows: Sequence[int]) -> str:
@@ -263,12 +264,16 @@ def read_text(ranked: Ranked, rows: Sequence[int]) -> str:
     return "\n".join("\n".join(ranked.pool[i].units.norm) + "\n" + normalize(ranked.pool[i].article.title) for i in owners)
 
 
-def premise_gap(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:
+def premise_gap(q: Question, ranked: Ranked, rows: Sequence[int], late: bool = False) -> str | None:
     """What the question takes for granted that the read article(s) never report (an event, a title, a title held
-    at the asked place), quoted as a refusal names it (“公布”, “step down”); None when nothing is missing."""
+    at the asked place), quoted as a refusal names it (“公布”, “step down”); None when nothing is missing. `late`:
+    the LATE_RULES only (asked after the typed slot check)."""
     if q.multi or not len(rows):
         return None
     text = read_text(ranked, rows)
+    if late:
+        missing = next((m for rule in LATE_RULES.values() if (m := rule(q, text))), None)
+        return f"“{missing}”" if missing else None
     for rule in RULES.values():
         missing = rule(q, text)
         if missing:

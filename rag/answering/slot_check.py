@@ -145,6 +145,13 @@ def unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
     missing = absent_focus(q, ranked, rows) or premise_gap(q, ranked, rows)
     if missing:
         return Asked("absent", phrase=missing)
+    slot = _typed_unfilled(q, ranked, rows)
+    late = None if slot is not None else premise_gap(q, ranked, rows, late=True)
+    return Asked("absent", phrase=late) if late else slot
+
+
+def _typed_unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked | None:
+    """The typed slot `q` asks that neither the chosen `rows` nor the sentences next to them fill, or None."""
     asked = asked_slot(q)
     if asked is None or not len(rows) or asked.kind in CHOICE_ONLY:
         return None
