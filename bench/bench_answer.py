@@ -111,12 +111,12 @@ def short_exact(questions, answers) -> dict:
 
 
 # seed sets run once untuned at the end of a stop and not tuned on since (results_fresh.json holds that run)
-NOT_TUNED_ON: tuple[str, ...] = ()  # (fresh10_qa: tuned on since briefs K10/L10)
+NOT_TUNED_ON: tuple[str, ...] = ()  # fresh10_qa is tuned on since brief K10 (first run in the README)
 
 
 def seed_sets(results: dict) -> None:
     """Our question sets on the seeds, asked as `rag eval` asks them, with the short-answer figures beside the
-    answer metrics: bench/fresh_qa.jsonl … fresh5_qa.jsonl, fresh6_qa.jsonl, fresh7_qa.jsonl, fresh8_qa.jsonl (first runs untuned, see results_fresh.json; all tuned on since), fresh9_qa.jsonl (run once untuned at the end of stop 26; tuned on since), fresh10_qa.jsonl (run once untuned at the end of stop 27; tuned on since), fresh11_qa.jsonl, fresh12_qa.jsonl (each run once untuned at the start of stop 27; tuned on since), english_qa.jsonl (tuned on), english_qa_heldout.jsonl (written after
+    answer metrics: bench/fresh_qa.jsonl … fresh5_qa.jsonl, fresh6_qa.jsonl, fresh7_qa.jsonl, fresh8_qa.jsonl (first runs untuned, see results_fresh.json; all tuned on since), fresh9_qa.jsonl (run once untuned at the end of stop 26; tuned on since), fresh10_qa.jsonl (run once untuned at the end of stop 27; not tuned on yet), fresh11_qa.jsonl, fresh12_qa.jsonl (each run once untuned at the start of stop 27; tuned on since), english_qa.jsonl (tuned on), english_qa_heldout.jsonl (written after
     english_qa; its short answers were looked at while fitting rag/answering/short.py, so tuned on for `short`)."""
     from rag.batch import ask_records
 

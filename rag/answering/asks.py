@@ -13,7 +13,8 @@ SECOND_ASK = re.compile(r",\s*and\s+(?=(?:who|whom|whose|what|which|where|when|h
                         r"[，,;；]\s*(?:又|还|并且|以及|而)?(?=[^，,。；;]*(?:谁|什么|哪|多少|几))|"
                         # 谁致辞、谁主持: an enumeration comma right before the next ask word
                         r"、(?=谁|什么|哪|多少|几)", re.I)
-ASKS = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how|why)\b|谁|什么|哪|多少|几", re.I)
+# (and the spoken ones: 拿第一名的可以干嘛, 能干啥, 后来怎么样了, 如何评选, 为何)
+ASKS = re.compile(r"\b(?:who|whom|whose|what|which|where|when|how|why)\b|谁|什么|哪|多少|几|干嘛|啥|怎么|怎样|如何|为何", re.I)
 
 
 # Where a last ask may begin: as the first of two asks begins (SECOND_ASK), after a question mark (是几号？黄俊德

@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.answering.act_lists import act_list_row
 from rag.answering.aspects import aspect_row
-from rag.answering.asks import asks
+from rag.answering.asks import ASKS, asks
 from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, unmet_english
@@ -155,10 +155,19 @@ def ask_rows(q: Question, ranked: Ranked, rows: Sequence[int], model: AnswerMode
             asked = english_terms(asked, [pa.units.text])
         own = [t for t, _ in asked.terms]
         asked = with_previous(asked, q)
-        if asked.atype not in SLOT_FILLERS or not own:
+        # a last ask of no slot kind (拿第一名的可以干嘛: what the winner may do) joins with its best unit that says
+        # all its words (第一名), there being no filler to look for
+        said = [t for t in own if len(t) >= 2 and not ASKS.search(t)] if i == len(found) - 1 else []
+        if asked.atype not in SLOT_FILLERS and said:
+            mine = rank_pool(asked, [pa], model)
+            scores = adjusted_scores(mine, model, asked)
+            saying = [r for r in range(len(scores)) if all(t in normalize(mine.unit_of(r).text) for t in said)]
+            best = max(saying, key=lambda r: scores[r]) if saying else None
+        elif asked.atype not in SLOT_FILLERS or not own:
             continue
-        mine = rank_pool(asked, [pa], model)
-        best = ask_unit(asked, mine, adjusted_scores(mine, model, asked), own)  # rag.answering.asked_twice
+        else:
+            mine = rank_pool(asked, [pa], model)
+            best = ask_unit(asked, mine, adjusted_scores(mine, model, asked), own)  # rag.answering.asked_twice
         if best is None:
             continue
         unit = mine.unit_of(best)

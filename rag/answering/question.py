@@ -102,7 +102,8 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
     ("year", re.compile(r"哪年|哪一年|哪个年份|\bwhat year\b|\bwhich year\b|\bin what year\b", re.I)),
     ("time", re.compile(r"几点钟|(?<![哪这那有了])几点(?=[开举召到结起]|$|[？?])|什么时间段|上午还是下午|\bwhat time\b|\btime of day\b", re.I)),
     ("date", re.compile(r"哪天|哪一天|何时|什么时候|什么时间|几月|几号|哪个月|日期|什么日子|哪一日|"
-                        r"\bwhen\b|\bwhat (date|day|year|month)s?\b|\bon what dates?\b|\bwhich (day|date|year|month)s?\b", re.I)),
+                        # (not "when" + a gerund: "mention when praising…" asks what, not the date)
+                        r"\bwhen\b(?!\s+(?!during\b|morning\b|evening\b)[a-z]+ing\b)|\bwhat (date|day|year|month)s?\b|\bon what dates?\b|\bwhich (day|date|year|month)s?\b", re.I)),
     ("duration", re.compile(r"(视频|短片|影片|电影|节目|演出|会议|直播|讲座|仪式|典礼)[^，,。？?]{0,8}有?多长(?!的)|多长时间|多久|几天|几年|多少天|多少年|几个月|多少个月|多少小时|几小时|持续(多|几)|\bhow long\b", re.I)),
     ("percent", re.compile(r"百分之|比例|占比|增速|增幅|降幅|同比|环比|百分点|(增长|下降|上升|提高|降低|减少|增加)了?(多少|几)"
                            r"(?!(万|亿|元|人|家|个|件|辆|吨))|率是多少|率为多少|\bpercent(age)?\b|\bshare of\b", re.I)),
