@@ -35,7 +35,7 @@ from typing import Sequence
 from rag.answering.english import english_dates
 from rag.answering.model import Ranked
 from rag.answering.postags import is_verb, word_tags
-from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question, written_forms
+from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question, written_question
 from rag.answering.slots import COMMON_WORD, GENERIC_PLACE, proper_part, slot_words
 from rag.lang.glossary import chinese_of
 from rag.lang.script import normalize
@@ -127,7 +127,7 @@ def en_focus(text: str) -> list[tuple[str, tuple[str, ...]]]:
 
 def completion_asked(q: Question) -> str | None:
     """The completion word a when-question asks by (什么时候完工 → 完工, when will it be finished → finished)."""
-    asked = q.text if q.script == "en" else written_forms(normalize(q.text))
+    asked = q.text if q.script == "en" else written_question(q.text)
     if not _WHEN.search(asked):
         return None
     lists = slot_words()
@@ -145,7 +145,7 @@ def asked_period(q: Question) -> tuple[tuple[str, int], str] | None:
             return None
         word, year = (m.group(1), m.group(2)) if m.group(1) else (m.group(3), m.group(4))
         return (year, _PERIOD_START[word.lower()]), ("the " if m.group(1) else "") + m.group(0)
-    m = _PERIOD_ZH.search(written_forms(normalize(q.text)))
+    m = _PERIOD_ZH.search(written_question(q.text))
     return ((m.group(1), _PERIOD_START[m.group(2)]), m.group(0)) if m else None
 
 
@@ -166,7 +166,7 @@ def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None
             if not any(f in text for f in forms):
                 return word
     else:
-        focus = zh_focus(written_forms(normalize(q.text)))
+        focus = zh_focus(written_question(q.text))
         if focus and not mentioned(focus[0], text):
             m = re.search(re.escape(focus[0]), q.text, re.I)  # a Latin word as the question writes it (GDP)
             return m.group(0) if m and focus[0].isascii() else focus[1]
@@ -185,7 +185,7 @@ def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None
     day = later_day(q, text, dates)
     if day:
         return day
-    for year in dict.fromkeys(_YEAR.findall(written_forms(normalize(q.text)))):
+    for year in dict.fromkeys(_YEAR.findall(written_question(q.text))):
         # every read article dated before that year: it cannot report on it (an earlier year may be looked back on,
         # and a question's wrong earlier year is too often its writer's slip: CRUD qa_dev 2021年 ← a 2023 article)
         dated = [d[:4] for d in dates if d[:4].isdigit()]
@@ -236,7 +236,7 @@ def unread_place(q: Question, ranked: Ranked) -> str | None:
         return None
     owners = range(len(ranked.pool))
     text = "\n".join("\n".join(ranked.pool[i].units.norm) + "\n" + normalize(ranked.pool[i].article.title) for i in owners)
-    return next((p for p in asked_places(written_forms(normalize(q.text))) if proper_part(p) not in text), None)
+    return next((p for p in asked_places(written_question(q.text)) if proper_part(p) not in text), None)
 
 
 # a day the question names without a year (推迟到7月16日, July 16)
@@ -247,7 +247,7 @@ def later_day(q: Question, text: str, dates: Sequence[str]) -> str | None:
     """A day the question names without a year (为啥推迟到7月16日才开？) that the read articles never mention and that
     falls after every read article's date in its year: a report cannot tell of it (6月16日's meeting is the one it
     reports). The day as the question says it, or None."""
-    norm = written_forms(normalize(q.text))
+    norm = written_question(q.text)
     if _YEAR.search(norm):
         return None
     days = [(int(m), int(d), f"{m}月{d}日") for m, d in _DAY.findall(norm)]

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rag.answering.postags import is_verb, pos_tokenizer, tag
-from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question, written_forms
+from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question, written_question
 from rag.answering.slots import slot_words
 from rag.lang.glossary import count_nouns
-from rag.lang.script import has_han, normalize
+from rag.lang.script import has_han
 from rag.lang.wordlists import alternation
 from rag.lang.words import jieba_tokenizer, tokens
 
@@ -132,7 +132,7 @@ def asked_slot(q: Question) -> Asked | None:
     """The slot `q` asks to fill, when it is one this check reads; None for passages, lists and other kinds."""
     if q.multi:
         return None
-    norm = written_forms(normalize(q.text))
+    norm = written_question(q.text)
     zh_head, english, en_head = _heads()
     m = zh_head.search(norm) if q.script != "en" else None
     if m:
@@ -267,7 +267,7 @@ def _term_asked(q: Question) -> bool:
     if q.script == "en":
         m = re.search(r"\bhow (?:long|many years)\b(.*)", q.text, re.I)
         return bool(m) and any(re.search(rf"\b{w}\b", m.group(1), re.I) for w in slot_words().get("term_en", ()))
-    norm = written_forms(normalize(q.text))
+    norm = written_question(q.text)
     return any(w in norm for w in slot_words().get("term", ()))
 
 

@@ -14,7 +14,7 @@ import numpy as np
 from rag.answering.asks import asks
 from rag.answering.model import Ranked
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.question import LIGHT_VERBS, Question, analyze, synonyms, written_forms
+from rag.answering.question import LIGHT_VERBS, Question, analyze, synonyms, written_question
 from rag.lang.script import normalize
 
 NEAR = 1  # sentences each side of the best unit that are its passage
@@ -50,7 +50,7 @@ def one_passage(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.n
     """`rows` (one article's chosen units) with a unit far from the best one that answers an ask of a question
     asking twice swapped for the best-scoring unit next to the best one that answers that ask as well (holds a
     filler of its kind, says as many of its words, overlaps no chosen unit); `rows` unchanged otherwise."""
-    found = asks(written_forms(normalize(q.text))) if len(rows) >= 2 else []
+    found = asks(written_question(q.text)) if len(rows) >= 2 else []
     if len(found) < 2 or q.multi:
         return list(rows)
     best = _anchor(q, ranked, rows, adjusted, found[0])

@@ -27,7 +27,7 @@ from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.follow_ups import names_a_person, points_back
-from rag.answering.question import Question, analyze, clean_question, unanswerable, written_forms
+from rag.answering.question import Question, analyze, clean_question, unanswerable, written_question
 from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
 from rag.answering.speakers import asks_speakers, speaker_rows
 from rag.answering.slips import place_slips, slip_note, unwritten_places
@@ -144,7 +144,7 @@ def ask_rows(q: Question, ranked: Ranked, rows: Sequence[int], model: AnswerMode
     last, and any of another kind than the question's): each ask ranked on its own (the question's other words
     at the follow-up share), its best unit of that article joins if it holds a filler of the kind that ask asks
     for, says a word of that ask, and no unit chosen so far holds such a filler."""
-    found = asks(written_forms(normalize(q.text))) if len(rows) else []
+    found = asks(written_question(q.text)) if len(rows) else []
     pa, owner = (ranked.article_of(rows[0]), int(ranked.owner[rows[0]])) if len(rows) else (None, -1)
     chosen, out = list(rows), []
     for i, text in enumerate(found):

@@ -160,6 +160,13 @@ def written_forms(norm: str) -> str:
     return pattern.sub(lambda m: table[m.group()], norm) if table else norm
 
 
+@lru_cache(maxsize=256)
+def written_question(text: str) -> str:
+    """`written_forms` of a question's search form, computed once per question text (the slot, premise and absent
+    checks and the ask split each read it)."""
+    return written_forms(normalize(text))
+
+
 @lru_cache(maxsize=1)
 def _colloquial() -> tuple[dict[str, str], re.Pattern]:
     table = dict(read_rows("rag.lang", "data/colloquial.tsv", 2, 2))

@@ -44,11 +44,11 @@ from rag.answering.pool import PoolArticle
 from rag.answering.asked_slot import Asked, asked_slot
 from rag.answering.postags import pos_tokenizer
 from rag.answering.premise import premise_gap, segments_naming
-from rag.answering.question import Question, written_forms
+from rag.answering.question import Question, written_question
 from rag.answering.slots import GENERIC_PLACE, GENERIC_TAIL, name_start, slot_words
 from rag.answering.units import Span
 from rag.lang.display import to_script
-from rag.lang.script import has_han, normalize
+from rag.lang.script import has_han
 from rag.lang.words import jieba_tokenizer
 from rag.records import Answer
 
@@ -155,7 +155,7 @@ def _typed_unfilled(q: Question, ranked: Ranked, rows: Sequence[int]) -> Asked |
     asked = asked_slot(q)
     if asked is None or not len(rows) or asked.kind in CHOICE_ONLY:
         return None
-    qnorm = written_forms(normalize(q.text))
+    qnorm = written_question(q.text)
     by_article: dict[int, list[Span]] = {}
     for r in rows:
         by_article.setdefault(int(ranked.owner[r]), []).extend(ranked.unit_of(int(r)).spans)
@@ -302,7 +302,7 @@ def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndar
     asked = asked_slot(q)
     if asked is None or not len(rows):
         return None
-    qnorm = written_forms(normalize(q.text))
+    qnorm = written_question(q.text)
     # the chosen units answer when one holds a filler (beside the asked-for action, for a slot bound to it)
     bound = _event_bound(asked) or asked.kind in CHOICE_ONLY
     if any(_holds_filler(asked, q, ranked, int(r), qnorm, bound) for r in rows):
