@@ -112,7 +112,8 @@ def main(argv: list[str] | None = None) -> int:
                         "refused": [[r["id"], r["half"], r["answerable"], r["rule"]] for r in rows if r["refused"]]}
     out = {"what": "weak questions (bench/answer_weak.py) over CRUD index articles + their own, product answerer",
            "seed": SEED, "answerable": len(answerable), "unanswerable": len(unanswerable),
-           "retriever": "hybrid (.rag/weak-index)", "ranker_trained_on_them": True, "runs": runs}
+           "retriever": "hybrid (.rag/weak-index)", "ranker_trained_on_them": True, "runs": runs,
+           "notes": previous.get("notes", {})}
     RESULTS.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     for h in ("A", "B", "all"):
         t = runs[args.label]["table"][h]
