@@ -24,7 +24,7 @@ from rag.answering.asks import asks
 from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
-from rag.answering.places import named_regions
+from rag.answering.places import named_pairs, named_regions, pair_nouns
 from rag.answering.qfeatures import SLOT_FILLERS, term_match
 from rag.answering.question import Question, analyze, synonyms
 from rag.answering.refusal import answerability
@@ -246,6 +246,9 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     verbs = news_verbs(q)
     shared = {} if typed_compare else shared_rows(q, ranked, adjusted, articles)
     regions = named_regions(q)  # 哪几篇发生在四川: an article of the province (naming it or a city of it) joins
+    # 哪几篇讲的是两个镇或者两个街道之间结对共建的: an article joins when a unit of it names two such places joined
+    # (石马镇、小枧镇; 新沟桥街道与红钢城街道), and that unit is its line
+    pairs = pair_nouns(q.text)
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
         mine = np.where(ranked.owner == i)[0]
@@ -291,9 +294,31 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
             # its line says where (…绵阳石马镇党委…), when one of its units does
             placed = [int(r) for r in mine if any(w in ranked.unit_of(int(r)).text for region in regions for w in region)]
             best = max(placed, key=lambda r: adjusted[r]) if placed else best
+        if pairs:
+            paired = [int(r) for r in mine if named_pairs(ranked.unit_of(int(r)).text, pairs)]
+            if not paired:
+                continue  # names no two such places together: not what the question asks for
+            if best not in paired:
+                best = max(paired, key=lambda r: (_question_weight(q, ranked.unit_of(r).text) > 0, adjusted[r]))
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
         if (bool(regions) and p >= floor) or (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
                 or (p >= floor and bool(saying))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]
+
+
+def pair_row(q: Question, ranked: Ranked, row: int, adjusted: np.ndarray) -> int:
+    """For a question asking two places of a kind (那个项目位于哪两个镇的交界处？), the unit of the chosen row's
+    article naming two such places joined (…位于青义镇、石马镇交界) that holds most of the question's words (项目,
+    交界), then scores best; the chosen row when it is such a unit holding as many, or when none names two."""
+    pairs = pair_nouns(q.text)
+    if not pairs:
+        return row
+    mine = [int(r) for r in np.where(ranked.owner == ranked.owner[row])[0]]
+    paired = [r for r in mine if named_pairs(ranked.unit_of(r).text, pairs)]
+    if not paired:
+        return row
+    weight = {r: _question_weight(q, ranked.unit_of(r).text) for r in (*paired, row)}
+    best = max(paired, key=lambda r: (weight[r], adjusted[r]))
+    return row if row in paired and weight[row] >= weight[best] else best
