@@ -34,6 +34,12 @@ def province_cities(q: Question, texts: Iterable[str]) -> Question:
     return replace(q, terms=tuple(terms.items()))
 
 
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Every province and city of data/provinces.tsv (Simplified): names, however common their words are."""
+    return frozenset(w for name, cities in provinces().items() if not name.isascii() for w in (name, *cities))
+
+
 def named_regions(q: Question) -> list[tuple[str, ...]]:
     """For each province a Chinese question names, the province and its cities (四川 → 四川, 成都, 绵阳 …): an
     article is of that province when it names one of them (哪几篇发生在四川？ selects by place)."""
@@ -59,18 +65,18 @@ def _pair_table() -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
     return nouns, tuple(joins), tuple(after)
 
 
-def pair_nouns(question: str) -> tuple[str, ...]:
-    """The place nouns a question asks two of (两个镇或者两个街道之间 → 镇, 街道; 哪两个镇的交界处 → 镇; "which two
-    towns" → 镇): what an article must name a pair of to be about two such places. Empty when it asks none."""
+def pair_nouns(question: str, asked: bool = False) -> tuple[str, ...]:
+    """The place nouns a question names two of (两个镇或者两个街道之间 → 镇, 街道; 哪两个镇的交界处 → 镇; "which two
+    towns" → 镇): what an article must name a pair of to be about two such places; with `asked`, only those it
+    asks which two of (哪两个镇, which two towns: not 青山区两个街道…目的是什么, where the two are given). Empty when
+    it names none."""
     nouns, _, _ = _pair_table()
     norm = normalize(question)
-    found = [n for n in nouns if re.search(rf"(?:两|二|2)\s*个?\s*{re.escape(n)}", norm)]
+    which = r"(?:哪|是哪)\s*" if asked else ""
+    found = [n for n in nouns if re.search(rf"{which}(?:两|二|2)\s*个?\s*{re.escape(n)}", norm)]
     english = [n for n, words in nouns.items() if words and re.search(
-        rf"\b(?:two|2|both)\s+(?:{alternation(words.split())})\b", norm, re.I)]
-    # 街道 holds no 镇, but 社区 and 区 share 区: a longer noun asked keeps its shorter tail out (两个社区 → 社区)
-    out = list(dict.fromkeys(found + english))
-    return tuple(n for n in out if not any(m != n and m.endswith(n) and re.search(rf"(?:两|二|2)\s*个?\s*{re.escape(m)}", norm)
-                                          for m in out))
+        rf"\b{'which' if asked else '(?:which )?'}\s*(?:two|2{'' if asked else '|both'})\s+(?:{alternation(words.split())})\b", norm, re.I)]
+    return tuple(dict.fromkeys(found + english))
 
 
 @lru_cache(maxsize=64)
