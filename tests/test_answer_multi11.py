@@ -145,3 +145,13 @@ def test_which_numbers_an_article_gives_lists_its_counts(ask, question):
     assert not answer.refused and answer.article_ids == [QUAN], answer.answer
     assert ev.covers(answer.answer, [["13个"], ["10件"], ["75周年"]]), answer.answer
     assert "2月25日" not in normalize(answer.answer) and len(answer.answer.splitlines()) == 3, answer.answer
+
+
+# the articles named (石马镇, 青山区) are given: their two subdistricts are no condition that drops Shima
+@pytest.mark.parametrize("question", [
+    "石马镇和青山区两个街道的结对活动分别是哪天？",
+    "石馬鎮和青山區兩個街道的共建活動分別在哪天舉行？",
+])
+def test_a_pair_noun_in_a_question_naming_its_articles_drops_none(ask, question):
+    answer = ask(question)
+    assert not answer.refused and set(answer.article_ids) == {SHIMA, QINGSHAN}, answer.answer

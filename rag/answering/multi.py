@@ -261,8 +261,9 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     shared = {} if typed_compare else shared_rows(q, ranked, adjusted, articles)
     regions = named_regions(q)  # 哪几篇发生在四川: an article of the province (naming it or a city of it) joins
     # 哪几篇讲的是两个镇或者两个街道之间结对共建的: an article joins when a unit of it names two such places joined
-    # (石马镇、小枧镇; 新沟桥街道与红钢城街道), and that unit is its line
-    pairs = pair_nouns(q.text)
+    # (石马镇、小枧镇; 新沟桥街道与红钢城街道), and that unit is its line — not when the question named its articles
+    # (石马镇和两个街道的活动分别…: the articles are given, their pair is no condition)
+    pairs = () if named else pair_nouns(q.text)
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
         mine = np.where(ranked.owner == i)[0]
