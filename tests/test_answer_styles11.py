@@ -63,3 +63,51 @@ def test_no_verb_read_after_a_noun_question_word_or_from_a_guessed_word(question
 def test_lead_in_questions_answered_by_the_asked_act(seed_engine, question, keys):
     (_, answer), = ask_records(seed_engine, [{"id": "a", "question": question}])
     assert not answer["refused"] and ev.covers(answer["answer"], keys), answer["answer"]
+
+
+# ---- who asked / invited / led / guided someone (rag.answering.agents, data/agents.tsv) ----
+
+@pytest.mark.parametrize("question, kind", [
+    ("黄充是受谁委托表态的？", "委托"), ("黃充代表鎮黨委表態，是受誰的委託？", "委托"),
+    ("Huang made a pledge on behalf of the Shima town party committee. Who asked him to do it?", "委托"),
+    ("At whose request did Huang Chong make the pledge?", "委托"), ("他是应谁邀请来的？", "邀请"),
+    ("谁带领全体干部回顾了各项工作？", "带领"), ("Who led all the cadres in reviewing the work?", "带领"),
+    ("联席会是在谁的指导下召开的？", "指导"), ("Under whose guidance was the joint meeting held?", "指导"),
+])
+def test_agent_asks(question, kind):
+    from rag.answering.agents import asked_agents
+    assert kind in asked_agents(question), asked_agents(question)
+
+
+@pytest.mark.parametrize("question", ["黄充代表谁表态？", "Who made the pledge on behalf of the Shima party committee?",
+                                      "谁签署了共建合作协议？", "Who chaired the Qu'an meeting?"])
+def test_no_agent_asked(question):
+    from rag.answering.agents import asked_agents
+    assert asked_agents(question) == ()
+
+
+# 000 ¶7: 受镇党委书记魏爱军委托,石马镇党委副书记、镇长黄充代表镇党委做出表态:…
+# 004 ¶2: 党委副书记、代镇长孙宇带领全体干部回顾2023年各项工作完成情况 …
+# 002 ¶1: 6月16日,在青山区委组织部的精心指导下,新沟桥街道、红钢城街道在青山区图书馆联合召开睦邻党建共同体联席会。
+@pytest.mark.slow
+@pytest.mark.parametrize("question, agent, short", [
+    ("Huang made a pledge on behalf of the Shima town party committee. Who asked him to do it?", "魏", "Wei Aijun"),
+    ("At whose request did Huang Chong make the pledge for the Shima party committee?", "魏", "Wei Aijun"),
+    ("黄充是受谁委托表态的？", "魏爱军", "魏爱军"),
+    ("黃充代表鎮黨委表態，是受誰的委託？", "魏", "魏爱军"),
+    ("石马镇的表态是谁委托黄充做的？", "魏爱军", "魏爱军"),
+    ("渠岸镇大会上，谁带领全体干部回顾了各项工作完成情况？", "孙宇", "孙宇"),
+    ("Who led all the cadres in reviewing the work at the Qu'an town cadre meeting?", "孙宇", "Sun Yu"),
+    ("青山区两个街道的联席会是在谁的指导下召开的？", "青山区委组织部", "青山区委组织部"),
+    ("Under whose guidance did the two Qingshan subdistricts hold the joint meeting?", "青山區委組織部", "青山区委组织部"),
+])
+def test_the_agent_is_quoted_and_named(seed_engine, question, agent, short):
+    (_, answer), = ask_records(seed_engine, [{"id": "a", "question": question}])
+    assert not answer["refused"] and agent in answer["answer"] and short in (answer.get("short") or "") + answer["answer"], \
+        (answer["answer"], answer.get("short"))
+
+
+@pytest.mark.slow
+def test_who_acted_and_who_asked_both_named(seed_engine):
+    (_, answer), = ask_records(seed_engine, [{"id": "a", "question": "Who made the pledge for the Shima party committee, and at whose request?"}])
+    assert "Huang Chong" in answer["answer"] and "Wei Aijun" in answer["answer"], answer["answer"]
