@@ -111,3 +111,33 @@ def test_the_agent_is_quoted_and_named(seed_engine, question, agent, short):
 def test_who_acted_and_who_asked_both_named(seed_engine):
     (_, answer), = ask_records(seed_engine, [{"id": "a", "question": "Who made the pledge for the Shima party committee, and at whose request?"}])
     assert "Huang Chong" in answer["answer"] and "Wei Aijun" in answer["answer"], answer["answer"]
+
+
+# ---- who spoke at an event named in pinyin; one speaker is the list (rag.answering.speakers, english.spelt_first) ----
+# 001 ¶3: 锦江区委常委、组织部部长、区直机关工委书记余家洪在活动致辞中强调,… (the article's one speaker)
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["Who spoke at the Jinjiang event?", "Who gave speeches at the Jinjiang activity?",
+                                      "List the speakers at the Jinjiang event.", "锦江区的活动上有哪些人讲话？",
+                                      "錦江區直聯共建活動上，都有誰致辭？"])
+def test_the_one_speaker_of_jinjiang(seed_engine, question):
+    (_, answer), = ask_records(seed_engine, [{"id": "a", "question": question}])
+    assert not answer["refused"] and ev.covers(answer["answer"], [["余家洪"]]), answer["answer"]
+
+
+@pytest.mark.parametrize("question, asks", [("Did Qingdao require the speakers in the contests to be Party secretaries?", False),
+                                            ("Were the speakers at the Qingshan meeting all officials?", False),
+                                            ("Who spoke at the Jinjiang event?", True), ("锦江区的活动上有哪些人讲话？", True)])
+def test_a_yes_or_no_question_about_speakers_lists_none(question, asks):
+    from rag.answering.speakers import asks_speakers
+    assert asks_speakers(question) is asks
+
+
+@pytest.mark.parametrize("question, first", [("Who spoke at the Jinjiang event?", "001"), ("When was the Jinjiang event held?", "001"),
+                                             ("Who chaired the Qu'an cadre meeting?", "004")])
+def test_the_article_spelling_the_pinyin_name_is_read_first(seed_articles, question, first):
+    from rag.answering.english import spelt_first
+    from rag.answering.question import analyze
+    from rag.answering.units import article_units
+    texts = {aid: article_units(a).text for aid, a in sorted(seed_articles.items(), key=lambda x: x[0][:3] != "004")}
+    ids = sorted(seed_articles, key=lambda x: x[:3] != "004")  # 渠岸 first, as "spoke" (发言) retrieves it
+    assert spelt_first(analyze(question), ids[:2], texts)[0].startswith(first)

@@ -21,7 +21,7 @@ from rag.answering.aspects import aspect_row
 from rag.answering.asks import ASKS, asks
 from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
-from rag.answering.english import english_terms, named_words, unmet_english
+from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.multi import asked_article, holds_filler, named_articles, per_article, spreads
 from rag.answering.pool import PoolArticle, article_order
@@ -259,6 +259,8 @@ class ExtractiveAnswerer(Answerer):
         to_read = named or articles_to_read(hits, focus, multi, model.read_articles)
         if one is not None:
             to_read = [one, *(a for a in to_read if a != one)][:max(1, len(to_read))]
+        elif asked.script == "en" and not (multi or focus):  # the article spelling its pinyin names (Jinjiang: 锦江)
+            to_read = spelt_first(asked, to_read, self._texts(hits, articles))
         q, pool = prepare(question, hits, articles, to_read, request.previous)
         if named:
             q = replace(q, multi=True, enum=False)
