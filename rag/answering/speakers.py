@@ -17,6 +17,7 @@ from rag.answering.question import analyze
 from rag.answering.slots import person_names
 from rag.answering.units import ArticleUnits, Unit
 from rag.lang.script import normalize
+from rag.lang.speech import with_speech_verbs
 from rag.lang.wordlists import read_rows
 
 MIN_SPEAKERS = 1  # no person speaking in the article: the ranked answer stands (one is the list: 余家洪 of 锦江)
@@ -27,7 +28,7 @@ SPEECH_BUDGET = 240  # the most characters of one speaker's unit (as rag.answeri
 def _patterns() -> dict[str, re.Pattern]:
     kinds: dict[str, list[str]] = {}
     for kind, pattern in read_rows("rag.answering", "data/speakers.tsv", 2, 2):
-        kinds.setdefault(kind, []).append(pattern)
+        kinds.setdefault(kind, []).append(with_speech_verbs(pattern))
     return {k: re.compile("|".join(f"(?:{p})" for p in v), re.I) for k, v in kinds.items()}
 
 
