@@ -126,8 +126,11 @@ def test_the_one_speaker_of_jinjiang(seed_engine, question):
 
 @pytest.mark.parametrize("question, asks", [("Did Qingdao require the speakers in the contests to be Party secretaries?", False),
                                             ("Were the speakers at the Qingshan meeting all officials?", False),
+                                            ("What did Qingdao require of the speakers at its contests?", False),
+                                            ("What were the speakers at the Qingshan meeting asked to do?", False),
+                                            ("List the speakers at the Jinjiang event.", True),
                                             ("Who spoke at the Jinjiang event?", True), ("锦江区的活动上有哪些人讲话？", True)])
-def test_a_yes_or_no_question_about_speakers_lists_none(question, asks):
+def test_a_yes_or_no_or_what_question_about_speakers_lists_none(question, asks):
     from rag.answering.speakers import asks_speakers
     assert asks_speakers(question) is asks
 

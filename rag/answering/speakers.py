@@ -34,8 +34,13 @@ def _patterns() -> dict[str, re.Pattern]:
 
 def asks_speakers(question: str) -> bool:
     """Whether `question` asks for every speaker of an event (list the speakers, who spoke, 哪些人发言); not a
-    yes-or-no question about them (Did Qingdao require the speakers in the contests to be…?)."""
-    return bool(_patterns()["ask"].search(normalize(question))) and analyze(question).atype != "yesno"
+    question asking something else about them, yes or no or what (Did Qingdao require the speakers in the contests
+    to be…?, What did Qingdao require of the speakers at its contests?)."""
+    return (bool(_patterns()["ask"].search(normalize(question))) and analyze(question).atype != "yesno"
+            and not _WHAT.match(question))
+
+
+_WHAT = re.compile(r"\s*what\b", re.I)  # an English question asking what of the speakers, not who they are
 
 
 def speakers_in(au: ArticleUnits, unit: Unit, persons: Sequence[str]) -> list[str]:
