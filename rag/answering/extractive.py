@@ -350,6 +350,8 @@ class ExtractiveAnswerer(Answerer):
             acted = shorts[agent[0]] if len(asks(written_question(q.text))) > 1 else None
             shorts[agent[0]] = f"{acted}、{agent[1]}" if acted and acted != agent[1] else agent[1]
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]
+        if speaking:  # the speakers are names however asked (List the speakers…): in pinyin for an English reader
+            q = replace(q, atype="speaker") if q.atype != "person" else q
         return compose(q, with_speakers(chosen), q.script)
 
     def _read_as(self, request: AskRequest, corpus: Corpus, question: str, hits: Sequence[Hit]) -> Answer | None:
