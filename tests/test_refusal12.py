@@ -114,3 +114,14 @@ def test_a_sentence_first_word_names_nothing_and_a_body_meets_its_words():
                      "Hello. Which organizations will the Organization Department name first?",
                      "Please tell me. What will the Organisation Department decide?"):
         assert unmet_english(analyze(question), texts) is None, question
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("question", "refused"), [
+    ("How much funding did Qingdao set aside for its five-star grassroots Party organisation drive?", True),
+    ("What awards were handed out at the Qingshan joint meeting of Xingouqiao and Honggangcheng?", True),
+    ("On what basis will Qingdao's Organisation Department pick the first five-star organisations? Thanks.", False),
+])
+def test_english_questions_on_the_real_engine(seed_engine, question, refused):
+    answer = seed_engine.ask(question)
+    assert answer.refused is refused, answer.answer
