@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from rag.answering.asks import ASKS, SECOND_ASK
+from rag.answering.role_verbs import as_verbs
 from rag.lang.glossary import chinese_of, english_measure, respelt
 from rag.lang.script import has_han, normalize, script_of
 from rag.lang.wordlists import read_rows
@@ -360,6 +361,7 @@ def analyze(question: str) -> Question:
     # jieba keeps an aspect particle on a verb (签了, 去过): the verb alone is what an article says.
     toks = [t[:-1] if len(t) == 2 and t[-1] in "了过着" and has_han(t[0]) else t for t in toks]
     toks = [p for t in toks for p in _verb_split(t)]
+    toks = [v for t in toks for v in as_verbs(t)]  # 主持人是谁 asks who chaired it (rag.answering.role_verbs)
     seen: dict[str, float] = {}
     predicates: list[str] = []
     figures = bool(FIGURES_ASKED.search(norm))
