@@ -23,10 +23,12 @@ from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.multi import asked_article, holds_filler, named_articles, per_article, spreads
+from rag.answering.organisers import organiser_row
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.follow_ups import names_a_person, points_back
+from rag.answering.holder import holder_row
 from rag.answering.question import Question, analyze, clean_question, unanswerable, written_question
 from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
 from rag.answering.speakers import asks_speakers, speaker_rows
@@ -277,7 +279,7 @@ class ExtractiveAnswerer(Answerer):
         ranked = rank_pool(q, pool, model)
         if not len(ranked.scores):
             return refusal(q, hits, articles, note="nothing to quote")
-        extra = speaking = None
+        extra = speaking = held = None
         adjusted = adjusted_scores(ranked, model, q)
         if q.multi:
             rows = per_article(q, ranked, model, adjusted, MULTI_ARTICLES, named=bool(named))
@@ -301,9 +303,15 @@ class ExtractiveAnswerer(Answerer):
             if rows:  # what a thing is called, what comes next, in which aspects (titled, aspects)
                 first = aspect_row(q, ranked, with_title(q, ranked, rows[0], adjusted), adjusted)
                 rows = rows if first == rows[0] else [first]
+            held = holder_row(q, ranked, rows, adjusted)  # the title's holder at the asked place (rag.answering.holder)
+            if held is not None:
+                rows = [held[0]]
             acting = acting_names_row(q, ranked, rows, adjusted)
             if acting is not None:
                 rows = [acting]
+            hosts = organiser_row(q, ranked, rows, adjusted)  # who put the event on (rag.answering.organisers)
+            if hosts is not None:
+                rows = [hosts]
             listed = act_list_row(q, ranked, rows, adjusted)  # the acts listed (签署…项目、…签署…项目) for 签约了哪几个项目
             if listed is not None:
                 rows = [listed]
@@ -335,6 +343,8 @@ class ExtractiveAnswerer(Answerer):
             shorts = {r: "、".join(speaking[1]) if r == rows[0] else None for r in rows}
         elif not q.multi:  # several units of an article: the filler of the asked role
             shorts = dict(zip(rows, role_shorts(q, [(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows])))
+        if held is not None:  # the holder named after the title is the short answer (of the unit naming them)
+            shorts.update({r: held[1] for r in rows[:1] if normalize(held[1]) in normalize(ranked.unit_of(r).text)})
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]
         return compose(q, with_speakers(chosen), q.script)
 
