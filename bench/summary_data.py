@@ -93,6 +93,7 @@ def _code_key() -> str:
     for name in ("features.py", "cues.py", "clauses.py", "editorial.py", "data/unit_cues.tsv"):
         h.update((ROOT / "rag" / "answering" / name).read_bytes())
     h.update((ROOT / "rag" / "lang" / "sentences.py").read_bytes())
+    h.update((ROOT / "rag" / "lang" / "data" / "speech_verbs.tsv").read_bytes())
     return h.hexdigest()[:12]
 
 

@@ -12,6 +12,7 @@ from rag.answering.question import analyze
 from rag.answering.units import article_units
 from rag.batch import ask_records
 from rag.lang.script import normalize, to_simplified
+from tests.asserts import assert_answers, assert_refused
 from tests.seeds import QINGDAO, SHIMA, lexical_asker
 
 
@@ -47,9 +48,7 @@ def test_a_rank_no_sentence_naming_the_person_gives(seed_articles):
     ("郑素秀她们泰州路居民区党支部在擂台比武里拿了第几名？", "郑素秀 第几名"),
 ])
 def test_the_false_premise_is_refused_naming_it(ask, question, named):
-    answer = ask(question)
-    assert answer.refused and not answer.citations, answer.answer
-    assert named in answer.answer, answer.answer
+    assert_refused(ask(question), named)
 
 
 @pytest.mark.parametrize(("question", "key"), [
@@ -57,9 +56,7 @@ def test_the_false_premise_is_refused_naming_it(ask, question, named):
     ("渠岸镇党委书记王刚签了什么责任书？", "党风廉政"),
 ])
 def test_the_title_its_holder_has_is_answered(ask, question, key):
-    answer = ask(question)
-    assert not answer.refused, answer.answer
-    assert key in to_simplified(answer.answer), answer.answer
+    assert_answers(ask(question), key, simplified=True)
 
 
 def test_the_ministry_of_finance_is_a_news_phrase_not_a_name(seed_articles):
@@ -73,7 +70,7 @@ def test_the_ministry_of_finance_is_a_news_phrase_not_a_name(seed_articles):
 def test_a_purpose_said_by_what_the_plan_brings_about(ask):
     # Qingshan: …开展循环书屋计划,带动全社会读书习惯养成… (带动 opens the purpose clause), not the meeting's 为推动…
     answer = ask("青山区两个街道在联席会上搞循环书屋计划，目的是什么？")
-    assert not answer.refused and "读书习惯" in to_simplified(answer.answer), answer.answer
+    assert_answers(answer, "读书习惯", simplified=True)
     assert "为推动区域化党建纵深发展" not in to_simplified(answer.answer), answer.answer
 
 

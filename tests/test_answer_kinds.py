@@ -14,6 +14,7 @@ from rag import evaluate as ev
 from rag.answering.compose import english_date
 from rag.lang.display import convert
 from rag.lang.script import script_of
+from tests.asserts import assert_answers, assert_refused
 from tests.seeds import SHIMA, JINJIANG, QINGSHAN, QINGDAO, QUAN, assert_well_cited, lexical_asker
 
 
@@ -87,8 +88,7 @@ def test_a_question_whose_slot_the_article_never_fills_is_refused_naming_it(ask,
     "嶗山區國企擂臺比武誰獲得了第一名？",
 ])
 def test_questions_naming_a_seed_but_asking_what_it_never_says_are_refused(ask, question):
-    answer = ask(question)
-    assert answer.refused and not answer.citations, answer.answer
+    assert_refused(ask(question))
 
 
 # ---- quotations and their speakers ----------------------------------------------------------------------
@@ -140,8 +140,7 @@ def test_an_english_answer_names_the_person_in_pinyin_before_the_chinese_quote(s
 
 @pytest.mark.slow
 def test_an_english_date_answer_prints_a_date(seed_engine):
-    answer = seed_engine.ask("On what date did Qu'an town hold its 2024 town and village cadres meeting?")
-    assert not answer.refused and "Answer: 25 February (2月25日)" in answer.answer, answer.answer
+    assert_answers(seed_engine.ask("On what date did Qu'an town hold its 2024 town and village cadres meeting?"), "Answer: 25 February (2月25日)")
 
 
 def test_dates_print_as_dates():

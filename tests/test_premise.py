@@ -14,6 +14,7 @@ from rag.answering.question import analyze
 from rag.answering.asked_slot import asked_slot
 from rag.lang.glossary import english_measure
 from rag.lang.script import to_simplified
+from tests.asserts import assert_answers, assert_refused
 from tests.seeds import lexical_asker
 
 
@@ -57,9 +58,7 @@ def test_how_many_people_nouns_and_how_much_money():
     ("崂山区国企擂台比武谁获得了第一名？", "没有说明第一名是谁"),  # 003: 擂台赛第一名将代表… (城投's): no name beside it
 ])
 def test_a_premise_the_article_never_reports_is_refused_naming_it(ask, question, named):
-    answer = ask(question)
-    assert answer.refused and not answer.citations, answer.answer
-    assert named in answer.answer, answer.answer
+    assert_refused(ask(question), named)
 
 
 @pytest.mark.parametrize(("question", "key"), [
@@ -72,9 +71,7 @@ def test_a_premise_the_article_never_reports_is_refused_naming_it(ask, question,
     ("渠岸鎮春季工作領導小組是哪天成立的？", "2月25日"),
 ])
 def test_the_twin_the_article_reports_is_answered(ask, question, key):
-    answer = ask(question)
-    assert not answer.refused, answer.answer
-    assert key in to_simplified(answer.answer), answer.answer
+    assert_answers(ask(question), key, simplified=True)
 
 
 @pytest.mark.slow
@@ -115,7 +112,7 @@ def test_the_venue_a_question_holds_its_event_at():
 ])
 def test_a_venue_the_article_never_writes_is_refused_naming_it(ask, question, named):
     answer = ask(question)
-    assert answer.refused and not answer.citations, answer.answer
+    assert_refused(answer)
     assert named in to_simplified(answer.answer) or named in answer.answer, answer.answer
 
 
@@ -125,6 +122,4 @@ def test_a_venue_the_article_never_writes_is_refused_naming_it(ask, question, na
     ("为什么联席会放在青山区图书馆召开？", "联席会"),
 ])
 def test_the_real_venue_is_answered(ask, question, key):
-    answer = ask(question)
-    assert not answer.refused, answer.answer
-    assert key in to_simplified(answer.answer), answer.answer
+    assert_answers(ask(question), key, simplified=True)

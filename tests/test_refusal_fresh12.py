@@ -28,7 +28,8 @@ import pytest
 
 from rag.answering.asked_slot import asked_slot
 from rag.answering.question import analyze, written_forms
-from rag.lang.script import normalize, to_simplified
+from rag.lang.script import normalize
+from tests.asserts import assert_answers, assert_refused
 from tests.seeds import SHIMA, lexical_asker
 
 
@@ -41,7 +42,7 @@ def ask(seed_articles):
     ("青島首批要評出幾多個？", "青岛首批要评出多少个?"),
     ("組長係邊個？", "组长是谁?"),
     ("名單幾時公佈？", "名单什么时候公布?"),
-    ("渠岸鎮嗰個會上面成立咗幾多個工作專班？", "渠岸镇𠮶个会上面成立了多少个工作专班?"),  # 嗰 is no question word
+    ("渠岸鎮嗰個會上面成立咗幾多個工作專班？", "渠岸镇𠮶个会上面成立了多少个工作专班?"),  # 嗰个 is left (v14)
     ("石馬鎮鎮長叫咩名？", "石马镇镇长叫什么名字?"),
     ("兩邊分別係幾時搞嘅？", "两边分别是什么时候搞的?"),
     # 系 and 边 alone are ordinary words: left as they are
@@ -72,8 +73,7 @@ def test_the_slot_rules_read_cantonese_question_words(question, kind):
     ("錦江區需求清單包含幾多個社區嘅需求項目？", "74"),
 ])
 def test_a_cantonese_question_the_article_answers_is_answered(ask, question, key):
-    answer = ask(question)
-    assert not answer.refused and key in to_simplified(answer.answer), answer.answer
+    assert_answers(ask(question), key, simplified=True)
 
 
 @pytest.mark.parametrize(("question", "named"), [
@@ -82,9 +82,7 @@ def test_a_cantonese_question_the_article_answers_is_answered(ask, question, key
     ("渠岸鎮嘅GDP係幾多？", "GDP"),
 ])
 def test_a_cantonese_question_the_article_never_answers_is_refused(ask, question, named):
-    answer = ask(question)
-    assert answer.refused and not answer.citations, answer.answer
-    assert named in answer.answer, answer.answer
+    assert_refused(ask(question), named)
 
 
 # -- when an official was transferred or appointed ------------------------------------------------------------
@@ -97,9 +95,7 @@ def test_a_cantonese_question_the_article_never_answers_is_refused(ask, question
     "石马镇镇长黄充是何时到任的？",
 ])
 def test_a_transfer_the_article_never_reports_is_refused(ask, question):
-    answer = ask(question)
-    assert answer.refused and not answer.citations, answer.answer
-    assert "没有提到" in to_simplified(answer.answer), answer.answer
+    assert_refused(ask(question), "没有提到", simplified=True)
 
 
 def _with_sentence(seed_articles, article: str, sentence: str) -> dict:
@@ -115,8 +111,7 @@ def _with_sentence(seed_articles, article: str, sentence: str) -> dict:
 ])
 def test_a_transfer_the_article_reports_is_answered(seed_articles, question):
     ask = lexical_asker(_with_sentence(seed_articles, SHIMA, "2021年3月,陈胡立调任小枧镇党委书记。"))
-    answer = ask(question)
-    assert not answer.refused and "2021年3月" in answer.answer, answer.answer
+    assert_answers(ask(question), "2021年3月")
 
 
 @pytest.mark.parametrize(("question", "verb"), [
@@ -150,16 +145,13 @@ def test_a_length_is_read_off_the_question(question, length):
 
 @pytest.mark.parametrize("question", ["青石路涪江大桥有多长？", "青石路涪江大橋全長幾多米？", "涪江大桥的长度是多少？"])
 def test_a_length_the_article_never_gives_is_refused(ask, question):
-    answer = ask(question)
-    assert answer.refused and not answer.citations, answer.answer
-    assert "长度" in to_simplified(answer.answer), answer.answer
+    assert_refused(ask(question), "长度", simplified=True)
 
 
 @pytest.mark.parametrize("question", ["青石路涪江大桥有多长？", "青石路涪江大橋全長幾多米？", "涪江大桥的长度是多少？"])
 def test_a_length_the_article_gives_is_answered(seed_articles, question):
     ask = lexical_asker(_with_sentence(seed_articles, SHIMA, "青石路涪江大桥全长1.2公里,主桥横跨涪江。"))
-    answer = ask(question)
-    assert not answer.refused and "1.2公里" in answer.answer, answer.answer
+    assert_answers(ask(question), "1.2公里")
 
 
 @pytest.mark.slow
@@ -183,5 +175,4 @@ def test_english_length_and_transfer_questions_are_refused(seed_engine, question
     ("When did the Shima and Xiaojian signing take place?", "6月25日"),
 ])
 def test_the_engine_answers_the_answerable_twins(seed_engine, question, key):
-    answer = seed_engine.ask(question)
-    assert not answer.refused and key in to_simplified(answer.answer), answer.answer
+    assert_answers(seed_engine.ask(question), key, simplified=True)

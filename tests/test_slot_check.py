@@ -10,6 +10,7 @@ import pytest
 from rag.answering.question import analyze
 from rag.answering.asked_slot import asked_slot
 from rag.lang.script import script_of, to_simplified
+from tests.asserts import assert_answers, assert_refused
 from tests.seeds import lexical_asker
 
 
@@ -106,7 +107,7 @@ def test_questions_without_a_checked_slot_are_left_to_the_model(question):
 ])
 def test_a_question_whose_slot_the_article_leaves_empty_is_refused_naming_it(ask, question, named):
     answer = ask(question)
-    assert answer.refused and not answer.citations, answer.answer
+    assert_refused(answer)
     assert answer.note and answer.note.startswith("slot check"), answer.note
     if script_of(question) == "en":
         assert named in answer.answer and "does not" in answer.answer, answer.answer
@@ -127,9 +128,7 @@ def test_a_question_whose_slot_the_article_leaves_empty_is_refused_naming_it(ask
     ("全体参会人员认真聆听了谁的宣讲？", "王仕军"),  # whose
 ])
 def test_the_answerable_twin_is_answered(ask, question, key):
-    answer = ask(question)
-    assert not answer.refused, answer.answer
-    assert key in to_simplified(answer.answer), answer.answer
+    assert_answers(ask(question), key, simplified=True)
 
 
 # English askers need the real cross-lingual retrieval (BM25 alone finds nothing for an English question).
@@ -160,7 +159,7 @@ def test_english_slot_questions(seed_engine, question, refused, text):
 ])
 def test_the_unit_that_holds_the_slot_is_chosen(ask, question, key, short):
     answer = ask(question)
-    assert not answer.refused and key in to_simplified(answer.answer), answer.answer
+    assert_answers(answer, key, simplified=True)
     assert answer.short == short
     if script_of(question) == "hant":
         assert script_of(answer.answer) == "hant", answer.answer  # quoted in the asker's script
@@ -223,9 +222,7 @@ def test_a_term_the_article_never_gives_is_refused(ask, question):
     ("渠岸镇大会表彰了多少名先进个人？", "先进个人"),
 ])
 def test_a_count_of_another_noun_does_not_answer(ask, question, named):
-    answer = ask(question)
-    assert answer.refused and not answer.citations, answer.answer
-    assert named in to_simplified(answer.answer), answer.answer
+    assert_refused(ask(question), named, simplified=True)
 
 
 @pytest.mark.parametrize(("question", "key"), [
@@ -235,6 +232,4 @@ def test_a_count_of_another_noun_does_not_answer(ask, question, named):
     ("渠岸镇要办多少件为民办实事重点工程？", "10件"),
 ])
 def test_a_count_of_the_asked_noun_is_answered(ask, question, key):
-    answer = ask(question)
-    assert not answer.refused, answer.answer
-    assert key in to_simplified(answer.answer), answer.answer
+    assert_answers(ask(question), key, simplified=True)

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from rag.ingest.cleaning.wordlists import simplified
 from rag.lang.script import HAN
+from rag.lang.speech import speech_verbs
 from rag.lang.wordlists import alternation, read_word_lists
 
 NUMBER = r"\d+(?:[.,]\d+)*"
@@ -25,6 +26,8 @@ _FULLWIDTH = {c: c - 0xFEE0 for c in range(0xFF10, 0xFF1A)} | {0xFF05: ord("%")}
 
 
 def words(name: str) -> tuple[str, ...]:
+    if name == "speech":  # the speech verbs are one language data file (rag/lang/data/speech_verbs.tsv, role `cue`)
+        return speech_verbs("cue")
     return read_word_lists("rag.answering", "data/unit_cues.tsv")[name]
 
 

@@ -31,6 +31,7 @@ from rag.answering.units import Span
 from rag.answering.question import Question, synonyms, written_forms
 from rag.answering.slots import proper_part, surnamed_persons
 from rag.lang.script import normalize
+from rag.lang.speech import speech_verbs
 from rag.lang.wordlists import read_rows
 
 
@@ -55,7 +56,7 @@ def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, tuple[
             titles.append(word)
         elif kind == "title_en":
             english_titles.append((re.compile(word, re.I), forms))
-        elif kind not in ("rank", "venue", "venue_tail", "act", "winner"):  # (rank, act, winner rows: _ranks; venue: _venue)
+        elif kind not in ("rank", "venue", "venue_tail", "winner"):  # (rank, winner rows: _ranks; venue: _venue)
             raise ValueError(f"data/premise.tsv: unknown kind {kind!r}")
     return verbs, tuple(english), tuple(sorted(titles, key=len, reverse=True)), tuple(english_titles)
 
@@ -116,7 +117,7 @@ def missing_title(q: Question, text: str) -> str | None:
 @lru_cache(maxsize=4)
 def _ranks(kind: str = "rank") -> tuple[tuple[str, ...], tuple[str, ...]]:
     """How a question asks a place in a ranking (第几名, 名次; kind 'winner': 冠军, 获胜) and the words a sentence
-    gives one with (第一名, 冠军); kind 'act': the acts (宣读) a question may have its named person do."""
+    gives one with (第一名, 冠军)."""
     asks, gives = [], []
     for row in read_rows("rag.answering", "data/premise.tsv", 2, 3):
         if row[0] == kind:
@@ -189,7 +190,6 @@ def missing_winner(q: Question, text: str) -> str | None:
 
 
 # what someone is asked to have said (商俊成强调了哪三点): the article must give that speech to that person
-SPEECH_VERBS = ("强调", "指出", "表示", "提出", "要求")
 _SENTENCE = re.compile(r"[^。！？!?\n]+")
 _YES_NO = re.compile(r"吗\s*[？?]?\s*$|是不是|是否")
 
@@ -200,8 +200,8 @@ def missing_speaker(q: Question, text: str) -> str | None:
     pronoun. The person and verb (商俊成强调), or None."""
     norm = written_forms(normalize(q.text))
     # an act asked yes-or-no (决定是孙宇宣读的吗？) is answered by who did it (王海星), not refused
-    acts = () if _YES_NO.search(norm) else _ranks("act")[0]
-    verbs = (*SPEECH_VERBS, *acts)
+    acts = () if _YES_NO.search(norm) else speech_verbs("act")
+    verbs = (*speech_verbs("premise"), *acts)
     if q.script == "en" or not any(v in norm for v in verbs):
         return None  # (jieba's tagger is loaded only for a question that has someone say something)
     words = [(w.word, w.flag) for w in pos_tokenizer().cut(norm)]

@@ -17,7 +17,7 @@ import numpy as np
 
 from rag.answering.pool import PoolArticle
 from rag.answering.question import TYPED, Question
-from rag.answering.slots import MEASURES, NUM
+from rag.answering.slots import NUM
 from rag.lang.script import HAN, normalize
 from rag.lang.words import stop_words
 

@@ -19,6 +19,7 @@ from rag.answering.question import Question
 from rag.answering.slots import person_names
 from rag.answering.units import ArticleUnits, Unit, continues_speaker
 from rag.lang.script import normalize
+from rag.lang.speech import with_speech_verbs
 from rag.lang.wordlists import read_rows
 
 SAID_BUDGET = 240  # the most characters of a speech answer (the introducing sentence and what was said)
@@ -28,7 +29,7 @@ SAID_BUDGET = 240  # the most characters of a speech answer (the introducing sen
 def _patterns() -> dict[str, re.Pattern]:
     kinds: dict[str, list[str]] = {}
     for kind, pattern in read_rows("rag.answering", "data/said.tsv", 2, 2):
-        kinds.setdefault(kind, []).append(pattern)
+        kinds.setdefault(kind, []).append(with_speech_verbs(pattern))
     return {k: re.compile("|".join(f"(?:{p})" for p in v), re.I) for k, v in kinds.items()}
 
 
