@@ -22,8 +22,9 @@ from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
-from rag.answering.multi import asked_article, holds_filler, named_articles, per_article, spreads
+from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, spreads
 from rag.answering.organisers import organiser_row
+from rag.answering.pointed import pointed_answer
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
@@ -241,6 +242,9 @@ class ExtractiveAnswerer(Answerer):
     def _answer(self, request: AskRequest, corpus: Corpus, slips: bool = True) -> Answer:
         model = self.model or answer_model()
         question, articles = clean_question(request.question), corpus.articles
+        pointed = None if request.focus else pointed_answer(question, articles)
+        if pointed is not None:  # 湖北那篇讲了什么: the overview line of each article pointed at (rag.answering.pointed)
+            return pointed
         asked = analyze(question)
         multi = asked.multi
         focus = [a for a in dict.fromkeys(request.focus) if a in articles]
@@ -302,6 +306,7 @@ class ExtractiveAnswerer(Answerer):
             rows = one_passage(q, ranked, select(ranked, model, q, adjusted), adjusted)  # asked twice: one passage
             if rows:  # what a thing is called, what comes next, in which aspects (titled, aspects)
                 first = aspect_row(q, ranked, with_title(q, ranked, rows[0], adjusted), adjusted)
+                first = pair_row(q, ranked, first, adjusted)  # 哪两个镇: the unit naming the two (青义镇、石马镇)
                 rows = rows if first == rows[0] else [first]
             held = holder_row(q, ranked, rows, adjusted)  # the title's holder at the asked place (rag.answering.holder)
             if held is not None:

@@ -24,7 +24,7 @@ from rag.answering.asks import asks
 from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
-from rag.answering.places import named_regions
+from rag.answering.places import named_pairs, named_regions, pair_nouns, place_names
 from rag.answering.qfeatures import SLOT_FILLERS, term_match
 from rag.answering.question import Question, analyze, synonyms
 from rag.answering.refusal import answerability
@@ -44,6 +44,9 @@ def _wording(name: str) -> re.Pattern:
 DISTRIBUTIVE = _wording("distributive")
 # Compares what the question names: 共同点, 异同, "in common".
 COMPARE = _wording("compare")
+# Asks what event (分别讲的是什么活动): each article's line says the event held, in a verb of `held` or a synonym.
+EVENT = _wording("event")
+HELD = tuple(p for n, p in read_rows("rag.answering", "data/spread_cues.tsv", 2, 2) if n == "held")
 NAME_MIN_CHARS = 2  # a name that singles out an article: a word of two characters or more …
 NAME_MIN_IDF_SHARE = 0.75  # … as rare as this share of the median word at least (石马 0.94, 锦江区 1.1; 活动 0.39)
 DISTRIBUTIVE_FLOOR = 0.5  # share of the multi-article threshold an article needs when its best unit fills the slot
@@ -67,7 +70,7 @@ def named_articles(q: Question, texts: Mapping[str, str], median: float) -> list
     reporter covered the Qu'an town cadre meeting?)."""
     norm = normalize(q.text)
     if DISTRIBUTIVE.search(norm) or COMPARE.search(norm):
-        named = _singled_out(q, texts)
+        named = _singled_out(q, texts, places=True)
         return named if len(named) >= 2 else []
     # English names are capitalised pinyin: the asks as written
     each = [_singled_out(analyze(text), texts) for text in asks(q.text if q.script == "en" else norm)]
@@ -87,8 +90,11 @@ def asked_article(q: Question, texts: Mapping[str, str]) -> str | None:
     return next(iter(named)) if len(named) == 1 else None
 
 
-def _singled_out(q: Question, texts: Mapping[str, str]) -> list[str]:
-    """The articles of `texts` (in order) that a name of the question singles out: no other of them holds it."""
+def _singled_out(q: Question, texts: Mapping[str, str], places: bool = False) -> list[str]:
+    """The articles of `texts` (in order) that a name of the question singles out: no other of them holds it; with
+    `places` (a question asked of each or comparing), a city of data/provinces.tsv is a name whatever its weight
+    and a province singles out every article of it (not for each of two asks: 锦江区和青岛那两篇…：锦江区…叫什么？
+    青岛那边…又是谁？ — its first ask would single out both)."""
     english = q.script == "en"
     spelt: set[str] = set()
     if english:  # an English question names the articles in pinyin (Qingshan → 青山)
@@ -97,10 +103,18 @@ def _singled_out(q: Question, texts: Mapping[str, str]) -> list[str]:
         q = english_terms(q, texts.values())
     weights, median = idf()
     owners: dict[str, str] = {}
+    regions = dict((region[0], region) for region in named_regions(q)) if places else {}  # 四川: 绵阳, 成都
+    cities = place_names() if places else frozenset()
     for term, weight in q.terms:
         if english:  # a pinyin spelling shares its weight among the words it spells (qingshan: 青山, 清单)
             weight = weights.get(term, weight)
-        if len(term) < NAME_MIN_CHARS or (weight < NAME_MIN_IDF_SHARE * median and term not in spelt):
+        if term in regions:  # a province singles out every article of it (naming it or a city of it)
+            for aid, text in texts.items():
+                if any(w in text for w in regions[term]):
+                    owners.setdefault(aid, term)
+            continue
+        # a city of data/provinces.tsv is a name however common its word is (成都 0.56 of the median)
+        if len(term) < NAME_MIN_CHARS or (weight < NAME_MIN_IDF_SHARE * median and term not in spelt and term not in cities):
             continue
         having = [aid for aid, text in texts.items() if term in text]
         if len(having) == 1:
@@ -246,6 +260,10 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     verbs = news_verbs(q)
     shared = {} if typed_compare else shared_rows(q, ranked, adjusted, articles)
     regions = named_regions(q)  # 哪几篇发生在四川: an article of the province (naming it or a city of it) joins
+    # 哪几篇讲的是两个镇或者两个街道之间结对共建的: an article joins when a unit of it names two such places joined
+    # (石马镇、小枧镇; 新沟桥街道与红钢城街道), and that unit is its line — not when the question named its articles
+    # (石马镇和两个街道的活动分别…: the articles are given, their pair is no condition)
+    pairs = () if named else pair_nouns(q.text)
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
         mine = np.where(ranked.owner == i)[0]
@@ -279,11 +297,15 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                     best = max(filled, key=lambda r: adjusted[r])
                     break
         saying = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, verbs)] if not distributive else []
+        held = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, HELD)] if (
+            distributive and not verbs and EVENT.search(norm)) else []
+        if held:  # 分别讲的是什么活动: the unit saying it was held (…结对共建签约仪式; …联合召开…联席会)
+            best = max(held, key=lambda r: (_question_weight(q, ranked.unit_of(r).text), adjusted[r]))
         if saying:  # which articles report an award: its line is its best unit that says so (…颁发了荣誉证书)
             best = max(saying, key=lambda r: adjusted[r])
         best = shared.get(i, best)
         best = with_title(q, ranked, best, adjusted)  # what each thing is called: the unit quoting its name
-        if not (distributive and _filler_kinds(q)) and i not in shared and not _question_weight(q, ranked.unit_of(best).text):
+        if not (distributive and _filler_kinds(q)) and i not in shared and not held and not _question_weight(q, ranked.unit_of(best).text):
             # which articles are about X: a line sharing no word with the question (a bare 2022年 the model liked)
             # says nothing of X; the unit holding most of the question's words says why the article is listed
             best = max((int(r) for r in mine), key=lambda r: (_question_weight(q, ranked.unit_of(r).text), adjusted[r]))
@@ -291,9 +313,31 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
             # its line says where (…绵阳石马镇党委…), when one of its units does
             placed = [int(r) for r in mine if any(w in ranked.unit_of(int(r)).text for region in regions for w in region)]
             best = max(placed, key=lambda r: adjusted[r]) if placed else best
+        if pairs:
+            paired = [int(r) for r in mine if named_pairs(ranked.unit_of(int(r)).text, pairs)]
+            if not paired:
+                continue  # names no two such places together: not what the question asks for
+            if best not in paired:
+                best = max(paired, key=lambda r: (_question_weight(q, ranked.unit_of(r).text) > 0, adjusted[r]))
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
         if (bool(regions) and p >= floor) or (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
                 or (p >= floor and bool(saying))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]
+
+
+def pair_row(q: Question, ranked: Ranked, row: int, adjusted: np.ndarray) -> int:
+    """For a question asking two places of a kind (那个项目位于哪两个镇的交界处？), the unit of the chosen row's
+    article naming two such places joined (…位于青义镇、石马镇交界) that holds most of the question's words (项目,
+    交界), then scores best; the chosen row when it is such a unit holding as many, or when none names two."""
+    pairs = pair_nouns(q.text, asked=True)
+    if not pairs:
+        return row
+    mine = [int(r) for r in np.where(ranked.owner == ranked.owner[row])[0]]
+    paired = [r for r in mine if named_pairs(ranked.unit_of(r).text, pairs)]
+    if not paired:
+        return row
+    weight = {r: _question_weight(q, ranked.unit_of(r).text) for r in (*paired, row)}
+    best = max(paired, key=lambda r: (weight[r], adjusted[r]))
+    return row if row in paired and weight[row] >= weight[best] else best

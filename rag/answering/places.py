@@ -4,11 +4,15 @@ question's pinyin province does (rag.answering.english.province_terms). Province
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
-from typing import Iterable
+from functools import lru_cache
+from typing import Iterable, Sequence
 
 from rag.answering.english import provinces
 from rag.answering.question import Question
+from rag.lang.script import normalize
+from rag.lang.wordlists import alternation, read_rows
 
 
 def province_cities(q: Question, texts: Iterable[str]) -> Question:
@@ -30,6 +34,12 @@ def province_cities(q: Question, texts: Iterable[str]) -> Question:
     return replace(q, terms=tuple(terms.items()))
 
 
+@lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Every province and city of data/provinces.tsv (Simplified): names, however common their words are."""
+    return frozenset(w for name, cities in provinces().items() if not name.isascii() for w in (name, *cities))
+
+
 def named_regions(q: Question) -> list[tuple[str, ...]]:
     """For each province a Chinese question names, the province and its cities (四川 → 四川, 成都, 绵阳 …): an
     article is of that province when it names one of them (哪几篇发生在四川？ selects by place)."""
@@ -37,3 +47,54 @@ def named_regions(q: Question) -> list[tuple[str, ...]]:
         return []
     table = provinces()
     return [(t, *table[t]) for t, _ in q.terms if t in table]
+
+
+@lru_cache(maxsize=1)
+def _pair_table() -> tuple[dict[str, str], tuple[str, ...], tuple[str, ...]]:
+    """data/place_pairs.tsv: place noun → its English words; the joining words; the words after a first name."""
+    nouns: dict[str, str] = {}
+    joins: list[str] = []
+    after: list[str] = []
+    for row in read_rows("rag.answering", "data/place_pairs.tsv", 2, 3):
+        if row[0] == "noun":
+            nouns[row[1]] = row[2] if len(row) > 2 else ""
+        elif row[0] == "join":
+            joins.append(row[1])
+        elif row[0] == "after":
+            after.append(row[1])
+    return nouns, tuple(joins), tuple(after)
+
+
+def pair_nouns(question: str, asked: bool = False) -> tuple[str, ...]:
+    """The place nouns a question names two of (两个镇或者两个街道之间 → 镇, 街道; 哪两个镇的交界处 → 镇; "which two
+    towns" → 镇): what an article must name a pair of to be about two such places; with `asked`, only those it
+    asks which two of (哪两个镇, which two towns: not 青山区两个街道…目的是什么, where the two are given). Empty when
+    it names none."""
+    nouns, _, _ = _pair_table()
+    norm = normalize(question)
+    which = r"(?:哪|是哪)\s*" if asked else ""
+    found = [n for n in nouns if re.search(rf"{which}(?:两|二|2)\s*个?\s*{re.escape(n)}", norm)]
+    english = [n for n, words in nouns.items() if words and re.search(
+        rf"\b{'which' if asked else '(?:which )?'}\s*(?:two|2{'' if asked else '|both'})\s+(?:{alternation(words.split())})\b", norm, re.I)]
+    return tuple(dict.fromkeys(found + english))
+
+
+@lru_cache(maxsize=64)
+def _pair_pattern(nouns: tuple[str, ...]) -> re.Pattern:
+    _, joins, after = _pair_table()
+    name = r"[\u4e00-\u9fff]{2,4}?"
+    return re.compile("|".join(
+        rf"({name}){re.escape(n)}(?:{alternation(after)})?(?:{alternation(joins)})({name}){re.escape(n)}" for n in nouns))
+
+
+def named_pairs(text: str, nouns: Sequence[str]) -> list[str]:
+    """The pairs of two different places of one of `nouns` that `text` (search form) names joined (青义镇、石马镇;
+    新沟桥街道与红钢城街道; 石马镇党委和小枧镇), each as written; [] when it names none."""
+    if not nouns:
+        return []
+    out = []
+    for m in _pair_pattern(tuple(nouns)).finditer(text):
+        first, second = [g for g in m.groups() if g is not None][:2]
+        if not (first.endswith(second) or second.endswith(first)):  # two places, not one named twice
+            out.append(m.group(0))
+    return out

@@ -1,0 +1,126 @@
+"""A question pointing at articles by the places they are about and asking what they say (湖北那篇讲了什么？,
+四川那两篇说的啥, 绵阳和成都那两篇讲了什么): one cited line per article, its overview line (rag.answering.overview
+article_headline). A province points at the articles naming it or a city of it (data/provinces.tsv); the count
+said (那两篇) must be the count found, and 那篇 one article — else it is no such question (None), and answered as
+any other. Patterns: data/place_pairs.tsv (point, about, split)."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Mapping, Sequence
+
+from rag.answering.candidates import article_text
+from rag.answering.english import provinces
+from rag.answering.overview import article_headline
+from rag.answering.units import article_units
+from rag.answering.selection import shown_pieces
+from rag.ingest.articles import Article
+from rag.lang.display import to_script
+from rag.lang.script import normalize, script_of
+from rag.lang.sentences import split_sentences
+from rag.lang.wordlists import alternation, read_rows
+from rag.records import Answer, Citation
+
+COUNTS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
+
+
+MAX_NUMBERS = 6  # numbers a which-numbers answer quotes, in the article's order
+MIN_LINE = 12  # the shortest unit quoted for a number: no shorter than this (75周年 → 2024年是新中国成立75周年)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    rows = read_rows("rag.answering", "data/place_pairs.tsv", 2, 3)
+    point = next(r[1] for r in rows if r[0] == "point")
+    about = "|".join(f"(?:{r[1]})" for r in rows if r[0] == "about")
+    numbers = "|".join(f"(?:{r[1]})" for r in rows if r[0] == "numbers")
+    split = alternation(r[1] for r in rows if r[0] == "split")
+    measure = alternation(w for r in rows if r[0] == "measure" for w in r[1].split())
+    counted = rf"(?<![\d.])\d+(?:\.\d+)?(?:余|多)?(?:{measure})"
+    return re.compile(point), re.compile(about), re.compile(split), re.compile(numbers), re.compile(counted)
+
+
+def pointed_ids(question: str, articles: Sequence[Article]) -> list[str]:
+    """The articles a question points at by places and asks what they say (湖北那篇讲了什么 → the Qingshan article,
+    which names 武汉), in the order the places are named; [] when it is no such question, a place points at none,
+    or the count it says (那两篇; 那篇: one) is not the count found."""
+    point, about, split, numbers, _ = _patterns()
+    m = point.match(normalize(question).strip())
+    if not m or not (about.match(m.group("rest")) or numbers.match(m.group("rest"))):
+        return []
+    table = provinces()
+    found: list[str] = []
+    for place in (p.strip() for p in split.split(m.group("places"))):
+        if len(place) < 2:
+            return []
+        words = (place, *table.get(place, ())) if not place.isascii() else (place,)
+        having = [a.id for a in articles if any(w in article_text(a) for w in words)]
+        if not having:
+            return []
+        found += [i for i in having if i not in found]
+    n = m.group("n")
+    wanted = COUNTS.get(n, 1) if n != "几" else len(found)
+    return found if len(found) == wanted and (n or len(found) == 1) else []
+
+
+def pointed_answer(question: str, articles: Mapping[str, Article]) -> Answer | None:
+    """What the articles the question points at say: one cited overview line each (with its title when there are
+    several), in the question's script; None when the question points at none (pointed_ids)."""
+    ids = pointed_ids(question, list(articles.values()))
+    if not ids:
+        return None
+    point, _, _, numbers, _ = _patterns()
+    if numbers.match(point.match(normalize(question).strip()).group("rest")):
+        return _numbers_answer(question, articles[ids[0]]) if len(ids) == 1 else None
+    lines, citations = [], []
+    for aid in ids:
+        article = articles[aid]
+        pieces = article_headline(article)
+        if not pieces:
+            return None
+        cited = [Citation(len(citations) + k, aid, article.title, article.date, article.source, article.url, p,
+                          article.paragraph(p)[a:b], a, b) for k, (p, a, b) in enumerate(pieces, start=1)]
+        citations += cited
+        bounds = {b for c in cited for span in split_sentences(article.paragraph(c.paragraph)) for b in span}
+        line = shown_pieces([c.quote for c in cited])
+        if cited[0].start not in bounds:  # a clause of a longer sentence (6月16日,…联合召开…联席会): said so
+            line = "…" + line
+        if cited[-1].end not in bounds:
+            line = line.rstrip("。") + "…"
+        line += "".join(f"[{c.n}]" for c in cited)
+        lines.append(f"《{article.title}》：{line}" if len(ids) > 1 else line)
+    original = "\n".join(lines)
+    script = script_of(question)
+    shown = to_script(original, script)
+    return Answer(question, shown, False, citations, original=original if shown != original else None)
+
+
+def _numbers_answer(question: str, article: Article) -> Answer | None:
+    """渠岸镇那篇报道里提到了哪些数字: the counts the article gives (13个, 10件, 75周年: a number with a measure word,
+    data/place_pairs.tsv `measure`; never a date), each in the shortest unit of MIN_LINE characters or more that
+    holds it, in the article's order, one cited line each; None when it gives none."""
+    counted = _patterns()[4]
+    units = [u for u in article_units(article).units if len(u.spans) == 1 and u.chars >= MIN_LINE]
+    chosen: list = []
+    for number in dict.fromkeys(m.group(0) for m in counted.finditer(article_units(article).text)):
+        having = [u for u in units if counted.search(u.text) and number in [m.group(0) for m in counted.finditer(u.text)]]
+        if having:
+            best = min(having, key=lambda u: (u.chars, u.spans))
+            if best not in chosen:
+                chosen.append(best)
+        if len(chosen) >= MAX_NUMBERS:
+            break
+    if not chosen:
+        return None
+    lines, citations = [], []
+    for u in sorted(chosen, key=lambda u: u.spans):
+        p, a, b = u.spans[0]
+        para = article.paragraph(p)
+        c = Citation(len(citations) + 1, article.id, article.title, article.date, article.source, article.url, p, para[a:b], a, b)
+        citations.append(c)
+        bounds = {x for span in split_sentences(para) for x in span}
+        lines.append(("" if a in bounds else "…") + c.quote + ("" if b in bounds else "…") + f"[{c.n}]")
+    original = "\n".join(lines)
+    shown = to_script(original, script_of(question))
+    return Answer(question, shown, False, citations, original=original if shown != original else None)
