@@ -154,6 +154,8 @@ def english_short(short: str, atype: str) -> str:
     if m:
         day = f"{int(m.group(3))} {_MONTHS[int(m.group(2)) - 1]}" + (f" {m.group(1)}" if m.group(1) else "")
         return f"{day} ({short})"
+    if atype in ("person", "speaker") and "、" in short:  # several names (the speakers; who acted and who asked)
+        return "; ".join(english_short(name, atype) for name in short.split("、"))
     if atype in ("person", "speaker") and re.fullmatch(r"[\u4e00-\u9fff]{2,4}", short):
         spelt = pinyin_name(short)
         return f"{spelt} ({short})" if spelt else short

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Mapping, Sequence
 
 from rag.answering.question import EN_STOP, Question
 from rag.lang.glossary import chinese_of, glossary_words, unknown_word
@@ -154,6 +154,25 @@ def named_words(q: Question, texts: Iterable[str]) -> list[str]:
     if q.script != "en":
         return []
     return [max(spelt, key=lambda w: (spelt[w], w)) for spelt in _spelt(latin_names(q.text), list(texts)).values()]
+
+
+def spelt_first(q: Question, to_read: Sequence[str], texts: Mapping[str, str]) -> list[str]:
+    """The articles to read for an English question, the retrieved article (`texts`: id → search form, best first)
+    that spells more of its capitalised pinyin names than any article to read put first, in place of the last: "Who
+    spoke at the Jinjiang event?" retrieves 渠岸镇's 发言 paragraphs first, the 锦江 article third, and was refused
+    for never mentioning Jinjiang. `to_read` unchanged when the names are no fewer there."""
+    names = latin_names(q.text)
+    if q.script != "en" or not names or not to_read:
+        return list(to_read)
+
+    def spelt(aid: str) -> int:
+        return len(_spelt(names, [texts[aid]])) if aid in texts else 0
+
+    have = max(spelt(aid) for aid in to_read)
+    best = max(texts, key=spelt, default=None)  # the first of the most spelling (max keeps the first)
+    if best is None or spelt(best) <= have:
+        return list(to_read)
+    return [best, *(a for a in to_read if a != best)][: len(to_read)]
 
 
 def partial_names(question: str, texts: Iterable[str]) -> dict[str, tuple[str, ...]]:

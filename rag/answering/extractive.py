@@ -16,11 +16,12 @@ from typing import Iterator, Mapping, Sequence
 import numpy as np
 
 from rag.answering.act_lists import act_list_row
+from rag.answering.agents import agent_row
 from rag.answering.aspects import aspect_row
 from rag.answering.asks import ASKS, asks
 from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
-from rag.answering.english import english_terms, named_words, unmet_english
+from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, spreads
 from rag.answering.organisers import organiser_row
@@ -264,6 +265,8 @@ class ExtractiveAnswerer(Answerer):
         to_read = named or articles_to_read(hits, focus, multi, model.read_articles)
         if one is not None:
             to_read = [one, *(a for a in to_read if a != one)][:max(1, len(to_read))]
+        elif asked.script == "en" and not (multi or focus):  # the article spelling its pinyin names (Jinjiang: 锦江)
+            to_read = spelt_first(asked, to_read, self._texts(hits, articles))
         q, pool = prepare(question, hits, articles, to_read, request.previous)
         if named:
             q = replace(q, multi=True, enum=False)
@@ -283,7 +286,7 @@ class ExtractiveAnswerer(Answerer):
         ranked = rank_pool(q, pool, model)
         if not len(ranked.scores):
             return refusal(q, hits, articles, note="nothing to quote")
-        extra = speaking = held = None
+        extra = speaking = agent = held = None
         adjusted = adjusted_scores(ranked, model, q)
         if q.multi:
             rows = per_article(q, ranked, model, adjusted, MULTI_ARTICLES, named=bool(named))
@@ -331,6 +334,9 @@ class ExtractiveAnswerer(Answerer):
             if q.atype != "speaker" and not speaking:  # what someone said: their words, not only who spoke (rag.answering.said)
                 said = asks_said(question, request.previous)  # whose words: read only for such a question
                 rows = said_rows(ranked, rows, said, (referent or named_persons(q, ranked)) if said else (), speech_verbs(q))
+            agent = None if speaking else agent_row(q, question, ranked, rows, adjusted)
+            if agent is not None:  # who asked him to (受…委托): the frame's unit, the agent named (rag.answering.agents)
+                rows, extra = [agent[0]], None
             more = [] if speaking else ask_rows(q, ranked, rows, model)
             if more:  # each ask's unit, then one passage around the first ask's (rag.answering.asked_twice)
                 rows = one_passage(q, ranked, [*rows, *more], adjusted)
@@ -348,6 +354,9 @@ class ExtractiveAnswerer(Answerer):
             shorts = {r: "、".join(speaking[1]) if r == rows[0] else None for r in rows}
         elif not q.multi:  # several units of an article: the filler of the asked role
             shorts = dict(zip(rows, role_shorts(q, [(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows])))
+        if agent is not None and agent[0] in shorts:  # asked besides who acted (Who pledged…, and at whose request?): both
+            acted = shorts[agent[0]] if len(asks(written_question(q.text))) > 1 else None
+            shorts[agent[0]] = f"{acted}、{agent[1]}" if acted and acted != agent[1] else agent[1]
         if held is not None:  # the holder named after the title is the short answer (of the unit naming them)
             shorts.update({r: held[1] for r in rows[:1] if normalize(held[1]) in normalize(ranked.unit_of(r).text)})
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]

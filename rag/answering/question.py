@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Sequence
 
+from rag.answering.asked_act import LIGHT_VERBS, asked_compounds, asked_predicates, closing_verb, verb_focus
 from rag.answering.asks import ASKS, SECOND_ASK
 from rag.answering.role_verbs import as_verbs
 from rag.lang.glossary import chinese_of, english_measure, respelt
@@ -194,9 +195,6 @@ SYNONYM_SHARE = 0.5  # the weight of a question verb's synonym beside the verb's
 
 
 _MONTH = re.compile(r"([0-9]{1,2}|[一二三四五六七八九十]{1,3})月份?")
-# Verbs that carry no event of their own: never the asked-for predicate.
-LIGHT_VERBS = frozenset("是 有 为 在 要 会 能 将 让 使 被 把 给 叫 做 进行 开展 成为 作为 属于 包括 达到 实现 获得 表示 说 称 提到 提出 "
-                        "讲 讲到 提及 涉及 举办 举行".split())
 
 
 @dataclass(frozen=True)
@@ -362,6 +360,8 @@ def analyze(question: str) -> Question:
     toks = [t[:-1] if len(t) == 2 and t[-1] in "了过着" and has_han(t[0]) else t for t in toks]
     toks = [p for t in toks for p in _verb_split(t)]
     toks = [v for t in toks for v in as_verbs(t)]  # 主持人是谁 asks who chaired it (rag.answering.role_verbs)
+    whole = toks  # the question's words before a verb-object word is cut: the focus asked about (主持会议的是谁)
+    toks = asked_compounds(toks)  # 主持会议的是谁: 主持, 会议 (rag.answering.asked_act)
     seen: dict[str, float] = {}
     predicates: list[str] = []
     figures = bool(FIGURES_ASKED.search(norm))
@@ -394,6 +394,10 @@ def analyze(question: str) -> Question:
     cleft = _cleft_verb(toks)  # 是由谁指导的: the verb before the closing 的 is asked for, even a verbal noun (指导)
     if cleft and cleft in seen and cleft not in predicates:
         predicates.append(cleft)
+    closing = closing_verb(toks)  # 协议什么时候到期: the word closing the ask after its question word is asked for
+    if closing and closing in seen and closing not in predicates:
+        predicates.append(closing)
+    predicates = asked_predicates(norm, predicates)
     for m in _MONTH.finditer(norm):
         month = f"{m.group(1)}月"
         if month not in seen:
@@ -404,7 +408,7 @@ def analyze(question: str) -> Question:
     abbreviation = _ABBREVIATION.search(norm)
     return Question(
         question, script, tuple(seen.items()), atype_of(norm, quoted), multi,
-        measure, _focus(toks), _head(norm), tuple(dict.fromkeys(predicates)), quoted,
+        measure, verb_focus(_focus(whole), toks), _head(norm), tuple(dict.fromkeys(predicates)), quoted,
         # "which articles …" asks for a list of articles, not for a list inside one
         not multi and (bool(ENUM.search(_COUNTED_SUBJECT.sub(" ", asking))) or abbreviation is not None), _near(toks, set(seen)),
         (_NUMERALS[abbreviation.group(1)], abbreviation.group(2)) if abbreviation else None,

@@ -13,13 +13,14 @@ from typing import Sequence
 import numpy as np
 
 from rag.answering.model import Ranked
+from rag.answering.question import analyze
 from rag.answering.slots import person_names
 from rag.answering.units import ArticleUnits, Unit
 from rag.lang.script import normalize
 from rag.lang.speech import with_speech_verbs
 from rag.lang.wordlists import read_rows
 
-MIN_SPEAKERS = 2  # fewer persons speaking in the article: the ranked answer stands
+MIN_SPEAKERS = 1  # no person speaking in the article: the ranked answer stands (one is the list: 余家洪 of 锦江)
 SPEECH_BUDGET = 240  # the most characters of one speaker's unit (as rag.answering.said's SAID_BUDGET)
 
 
@@ -32,8 +33,14 @@ def _patterns() -> dict[str, re.Pattern]:
 
 
 def asks_speakers(question: str) -> bool:
-    """Whether `question` asks for every speaker of an event (list the speakers, who spoke, 哪些人发言)."""
-    return bool(_patterns()["ask"].search(normalize(question)))
+    """Whether `question` asks for every speaker of an event (list the speakers, who spoke, 哪些人发言); not a
+    question asking something else about them, yes or no or what (Did Qingdao require the speakers in the contests
+    to be…?, What did Qingdao require of the speakers at its contests?)."""
+    return (bool(_patterns()["ask"].search(normalize(question))) and analyze(question).atype != "yesno"
+            and not _WHAT.match(question))
+
+
+_WHAT = re.compile(r"\s*what\b", re.I)  # an English question asking what of the speakers, not who they are
 
 
 def speakers_in(au: ArticleUnits, unit: Unit, persons: Sequence[str]) -> list[str]:
