@@ -360,6 +360,8 @@ class ExtractiveAnswerer(Answerer):
         if held is not None:  # the holder named after the title is the short answer (of the unit naming them)
             shorts.update({r: held[1] for r in rows[:1] if normalize(held[1]) in normalize(ranked.unit_of(r).text)})
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]
+        if speaking:  # the speakers are names however asked (List the speakers…): in pinyin for an English reader
+            q = replace(q, atype="speaker") if q.atype != "person" else q
         return compose(q, with_speakers(chosen), q.script)
 
     def _read_as(self, request: AskRequest, corpus: Corpus, question: str, hits: Sequence[Hit]) -> Answer | None:
