@@ -59,7 +59,8 @@ NEIGHBOURS = 1  # sentences each side of the chosen units whose units may give t
 # A reason is said in so many ways (受…影响, 使…化为泡影, a cause in the headline) that its absence refuses nothing:
 # a why question only takes the unit with a purpose or cause clause (filler_row). Refusing for want of one cost
 # CRUD qa_dev 3 more false refusals (9 -> 12 of 295) and refused no more unanswerable questions there.
-CHOICE_ONLY = frozenset({"why"})
+# A role (担任什么角色) is said as freely (作为…, 担任…, 牵头, 轮值): it only chooses the unit saying one (brief H12).
+CHOICE_ONLY = frozenset({"why", "role"})
 # Slots whose filler must sit beside the asked-for action for the question to count as answered. A date asked
 # less precisely (什么时候) is answered by the day of the whole event (田志凯什么时候致辞 ← the meeting's 6月16日),
 # so `when` only prefers the unit naming the action (filler_row), and is refused only with no time near at all.
@@ -218,6 +219,8 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
             _ORIGIN_PLACE_END.match(pa.units.norm[p - 1], b) for p, a, b in _fresh(pa, ("place",), near, qnorm))
     if asked.kind == "place":
         return bool(_fresh(pa, ("place", "org"), near, qnorm)) or _tagged(text, _PLACE_TAGS, qnorm)
+    if asked.kind == "role":  # 作为2022年睦邻党建轮值街道，…; 担任…; 以…身份; 轮值/牵头 (English: as, serves as)
+        return bool(_ROLE_SAID.search(text))
     if asked.kind == "length":  # a number in a unit of length (1.2公里, 800余米, 3 km)
         return bool(_LENGTH.search(text))
     if asked.kind == "duration":  # a year (2024年) is no length of time
@@ -228,6 +231,7 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
 
 _LENGTH = re.compile(r"[0-9０-９.一二三四五六七八九十百千万两]+\s*(?:余|多)?\s*(?:公里|千米|米|英里)|"
                      r"\d[\d,.]*\s*(?:km|kilomet(?:re|er)s?|met(?:re|er)s?|miles?|m)\b", re.I)
+_ROLE_SAID = re.compile(r"作为[^，,。；;：:]{2,30}[，,]|担任|扮演|充当|身份|轮值|牵头|\b(?:as|serves as|acted as) (?:the|a|an)\b", re.I)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{1,10}")
 _CLAUSE_START = re.compile(r"[^，,。；;：:！!？?\n]*$")
 
@@ -305,6 +309,10 @@ def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndar
     qnorm = written_question(q.text)
     # the chosen units answer when one holds a filler (beside the asked-for action, for a slot bound to it)
     bound = _event_bound(asked) or asked.kind in CHOICE_ONLY
+    before = _antecedent_row(asked, q, ranked, int(rows[0]), qnorm, scores) if (
+        asked.kind == "person" and _leans_back(ranked, int(rows[0]), qnorm)) else None
+    if before is not None:  # who 他 is, or who did what the unit opens with: named in a sentence before
+        return before
     if any(_holds_filler(asked, q, ranked, int(r), qnorm, bound) for r in rows):
         return None
     owner = ranked.owner[int(rows[0])]
@@ -322,6 +330,40 @@ def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndar
             continue
         if _holds_filler(asked, q, ranked, r, qnorm):
             return r
+    return None
+
+
+ANTECEDENT_BACK = 3  # sentences before the chosen unit in which a who-question's agent is looked for
+# a clause whose subject is a pronoun (他在…, 我们要…): the person it stands for is named in an earlier sentence
+_PRONOUN_CLAUSE = re.compile(r"(?:^|[，,。；;：:])(?:此前|此后|同时|随后|当时|目前|此外|另外|而)?[，,]?"
+                             r"(?:他们|她们|我们|他|她|我)(?![们国家乡人])")
+_QUOTATION = re.compile(r"[“\"「][^“”\"「」]*(?:[”\"」]|$)")
+_ASKED_VERB = re.compile(r"谁(?:被|还|也|曾|将|又|最先|首先)?([\u4e00-\u9fff]{2})")
+
+
+def _leans_back(ranked: Ranked, row: int, qnorm: str) -> bool:
+    """Whether the chosen unit `row` of a who-question names its agent only by a pronoun outside a quotation
+    (他在…负有责任, 我们要…) or not at all (要求参与政变的军人…: the unit opens with the asked verb, its subject in a sentence before)."""
+    pa, unit = ranked.article_of(row), ranked.unit_of(row)
+    p, a, _b = unit.spans[0]
+    if pa.units.norm[p - 1][:a].rstrip()[-1:] not in ("", "。", "！", "？", "!", "?", "”"):
+        return False  # a clause inside a sentence: its subject is in the sentence's own earlier clauses
+    text = _unit_text(pa, unit.spans)
+    verb = _ASKED_VERB.search(qnorm)
+    # a pronoun inside a quotation is the speaker's (“…我们感到震撼…”张福杰说), named beside it
+    return bool(_PRONOUN_CLAUSE.search(_QUOTATION.sub("", text))) or bool(verb and text.startswith(verb.group(1)))
+
+
+def _antecedent_row(asked: Asked, q: Question, ranked: Ranked, row: int, qnorm: str, scores: np.ndarray) -> int | None:
+    """The best-scored unit of the nearest of the ANTECEDENT_BACK sentences before the chosen unit `row` (the
+    lead, the title) that names a person or organisation: who the chosen unit's pronoun or elided subject is."""
+    owner, sentence = ranked.owner[row], ranked.unit_of(row).sentence
+    mine = np.where(ranked.owner == owner)[0]
+    for back in range(1, ANTECEDENT_BACK + 1):
+        found = [int(r) for r in mine if ranked.unit_of(int(r)).sentence == sentence - back
+                 and ranked.unit_of(int(r)).sentences == 1 and _holds_filler(asked, q, ranked, int(r), qnorm, False)]
+        if found:
+            return max(found, key=lambda r: (ranked.unit_of(r).chars, scores[r]))  # the whole sentence
     return None
 
 
