@@ -273,6 +273,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
             continue  # not of the province named
         best = int(mine[np.argmax(adjusted[mine])])
         by_body = False  # the line answers who by a body that did the question's act
+        acts_shared = False  # asked of every article, the line says the question's act (颁奖 → …颁发了荣誉证书)
         if distributive:  # asked of every article (这几篇分别在哪里): its line is its best unit that holds the kind
             for kinds in _filler_kinds(q):  # a place before an organisation for 哪里
                 filled = [int(r) for r in mine if holds_filler(q, ranked, int(r), kinds)]
@@ -287,8 +288,8 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                                   and any(v in ranked.unit_of(int(r)).text for v in acts)]
                         by_body = bool(acting)
                     filled = acting or filled
-                if q.atype == "place" and verbs:  # where it was held: a unit saying so (在成都市文化馆举办), in
-                    # the question's verb or its synonym, before one naming a place in passing
+                if verbs:  # where it was held, what each awarded: a unit saying so (在成都市文化馆举办; …颁发了
+                    #荣誉证书), in the question's verb or its synonym, before one naming a place or body in passing
                     filled = [r for r in filled if says_verb(ranked.unit_of(r).text, verbs)] or filled
                 # a unit saying the question's phrase as one (小枧镇的党委书记 → 小枧镇党委书记陈胡立) before one
                 # holding its words apart (小枧镇三星社区党委书记顾仕松)
@@ -296,6 +297,10 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                 if filled:
                     best = max(filled, key=lambda r: adjusted[r])
                     break
+            acting = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, verbs)]
+            if acting and best not in acting:  # 两篇都有颁奖表彰，各自表彰了哪些: each line the sentence of its
+                best = max(acting, key=lambda r: adjusted[r])  # own award (…颁发了荣誉证书), holding a filler or not
+            acts_shared = best in acting
         saying = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, verbs)] if not distributive else []
         held = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, HELD)] if (
             distributive and not verbs and EVENT.search(norm)) else []
@@ -322,7 +327,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
         if (bool(regions) and p >= floor) or (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
-                or (p >= floor and bool(saying))):
+                or (p >= floor and (bool(saying) or acts_shared))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]
 
