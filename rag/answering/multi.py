@@ -288,8 +288,8 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                                   and any(v in ranked.unit_of(int(r)).text for v in acts)]
                         by_body = bool(acting)
                     filled = acting or filled
-                if verbs:  # where it was held, what each awarded: a unit saying so (在成都市文化馆举办; …颁发了
-                    #荣誉证书), in the question's verb or its synonym, before one naming a place or body in passing
+                if q.atype == "place" and verbs:  # where it was held: a unit saying so (在成都市文化馆举办), in
+                    # the question's verb or its synonym, before one naming a place in passing
                     filled = [r for r in filled if says_verb(ranked.unit_of(r).text, verbs)] or filled
                 # a unit saying the question's phrase as one (小枧镇的党委书记 → 小枧镇党委书记陈胡立) before one
                 # holding its words apart (小枧镇三星社区党委书记顾仕松)
@@ -298,8 +298,12 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                     best = max(filled, key=lambda r: adjusted[r])
                     break
             acting = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, verbs)]
-            if acting and best not in acting:  # 两篇都有颁奖表彰，各自表彰了哪些: each line the sentence of its
-                best = max(acting, key=lambda r: adjusted[r])  # own award (…颁发了荣誉证书), holding a filler or not
+            typed = [r for r in acting if holds_filler(q, ranked, r)] if SLOT_FILLERS.get(q.atype) else acting
+            if acting and best not in acting and (typed or not holds_filler(q, ranked, best)):
+                # 两篇都有颁奖表彰，各自表彰了哪些: each line the sentence of its own award (…颁发了荣誉证书), one
+                # holding the kind asked for first; never over a unit holding it when none saying the act does
+                # (分别是几月几号: the meeting's 6月16日, not …还签订了…协议)
+                best = max(typed or acting, key=lambda r: adjusted[r])
             acts_shared = best in acting
         saying = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, verbs)] if not distributive else []
         held = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, HELD)] if (
