@@ -119,14 +119,14 @@ class Recorder:
             self.read = list(read)
             return self._prepare(question, hits, articles, read, previous)
 
-        def absent(q, ranked, rows):
-            out = self._absent(q, ranked, rows)
+        def absent(q, ranked, rows, **kw):
+            out = self._absent(q, ranked, rows, **kw)
             if out:
                 self.fired = "absent"
             return out
 
-        def premise(q, ranked, rows):
-            out = self._premise(q, ranked, rows)
+        def premise(q, ranked, rows, **kw):
+            out = self._premise(q, ranked, rows, **kw)
             if out:
                 self.fired = "premise"
             return out

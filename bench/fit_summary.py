@@ -16,6 +16,9 @@ comboasides`: variants tried on dev and not shipped (each below +0.004, the last
 and asides; see `tried` in the report; bench/summary_variants.py), kept here so that they can be re-measured;
 `--compare olddateline`: the dateline as shipped before brief D10b (a bare opening day said twice);
 `--compare untied`: clause runs without clause ties, as shipped before brief D10c (参加课程的退休教师李国华说。).
+Brief D11 (not kept, `tried`): `--compare rerank,rerankgbm` (summary-level reranking of 18 candidates per article,
+bench/summary_rerank.py), `roles` (clause role columns, summary_variants.role_columns), `stack` (yearline +
+smooth + asides with clause ties + roles).
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ from rag.answering.summaries import dated_picks  # noqa: E402
 from rag.answering.summary_model import (DEFAULTS, SUMMARY_FEATURES, Linear, Model, Survival, Trees,  # noqa: E402
                                          survival_columns, survival_means)
 from rag.lang.script import HAN_CHAR  # noqa: E402
-from bench.summary_variants import (aside_cut, untied_cut, fit_length, length_target, opener, shipped_dated_picks,  # noqa: E402
+from bench.summary_rerank import rerank_fold  # noqa: E402
+from bench.summary_variants import (aside_cut, role_columns, untied_cut, fit_length, length_target, opener, shipped_dated_picks,  # noqa: E402
                                     year_line)
 
 MODEL_OUT = ROOT / "rag" / "answering" / "data" / "summary_model.json"
@@ -84,12 +88,17 @@ def fit_survival(docs: list[Doc], smoothing: float = 3.0, min_articles: int = 2)
     return Survival(c, w, b, cp, wp, bp)
 
 
+ROLES = False  # bench variant (--compare roles): clause role columns appended (bench/summary_variants.role_columns)
+
+
 def features(d: Doc, sv: Survival | None) -> np.ndarray:
     if sv is None:
-        return np.hstack([d.X, np.zeros((len(d.X), len(SUMMARY_FEATURES) - d.X.shape[1]), dtype=np.float32)])
-    v = survival_means(d.ix, d.units, sv)
-    frame = [s.span for s in d.ix.frame]
-    return np.hstack([d.X, survival_columns(v, survival_means(d.ix, frame, sv))])
+        X = np.hstack([d.X, np.zeros((len(d.X), len(SUMMARY_FEATURES) - d.X.shape[1]), dtype=np.float32)])
+    else:
+        v = survival_means(d.ix, d.units, sv)
+        frame = [s.span for s in d.ix.frame]
+        X = np.hstack([d.X, survival_columns(v, survival_means(d.ix, frame, sv))])
+    return np.hstack([X, role_columns(d)]) if ROLES else X
 
 
 def folds(n: int, k: int = 5, seed: int = 0) -> list[np.ndarray]:
@@ -224,7 +233,7 @@ def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict, cut=No
     params ask."""
     scored = scored or scored_doc(d, ps, pk_all, params.get("rules", True), params.get("smooth", 0.0))
     if cut is None and params.get("asides"):
-        cut = aside_cut(scored, params)
+        cut = aside_cut(scored, params, tied=params.get("asides") == "tied")
     if cut is None and params.get("untied"):
         cut = untied_cut(scored, params)
     params = length_target(d, params)
@@ -260,7 +269,7 @@ def tune(docs, scores, grid=GRID, ratio=MAX_LENGTH_RATIO, extra=None) -> tuple[d
     for run_combo in itertools.product(*(grid[k] for k in run_keys)):
         base = {**DEFAULTS, **(extra or {}), **dict(zip(run_keys, run_combo))}
         scored = [scored_doc(d, ps, pk, base.get("rules", True), base.get("smooth", 0.0)) for d, (ps, pk) in zip(docs, scores)]
-        cuts = [aside_cut(s, base) if base.get("asides") else untied_cut(s, base) if base.get("untied") else runs(s, base)
+        cuts = [aside_cut(s, base, tied=base.get("asides") == "tied") if base.get("asides") else untied_cut(s, base) if base.get("untied") else runs(s, base)
                 for s in scored]
         for combo in itertools.product(*(grid[k] for k in mmr_keys)):
             params = {**base, **dict(zip(mmr_keys, combo))}
@@ -287,6 +296,8 @@ def oof_scores(docs, Xs, seed, kind="logistic"):
 def nested_cv(docs, kind="logistic", use_survival=True, grid=GRID, ratio=MAX_LENGTH_RATIO, extra=None):
     """Nested CV (module note). `extra`: fixed params for every summary; with "length_model": True, a length
     regression (fit_length) is fitted on each training split and its slope (grid "len_slope") tuned there."""
+    global ROLES
+    ROLES = bool((extra or {}).get("roles"))
     texts: list = [None] * len(docs)
     chosen = []
     for fi, test in enumerate(folds(len(docs), 5, seed=0)):
@@ -298,12 +309,24 @@ def nested_cv(docs, kind="logistic", use_survival=True, grid=GRID, ratio=MAX_LEN
             print(f"    fold {fi}: length regression r = {fixed['length_model']['r_train']:.3f} on its training "
                   f"split, coef {np.round(fixed['length_model']['coef'], 1).tolist()}", flush=True)
         Xtr = cross_fitted(train, seed=11 + fi, use=use_survival)
-        params, _ = tune(train, oof_scores(train, Xtr, seed=1 + fi, kind=kind), grid, ratio, fixed)
+        train_scores = oof_scores(train, Xtr, seed=1 + fi, kind=kind)
+        params, _ = tune(train, train_scores, grid, ratio, fixed)
         chosen.append({k: params.get(k) for k in grid})
         models = fit_models(train, Xtr, kind)
         sv = fit_survival(train) if use_survival else None
+        if fixed.get("rerank"):  # bench/summary_rerank.py: K candidates per article, a fitted reranker picks one
+            test_docs = [docs[i] for i in test]
+            test_scores = [predict(models, d, features(d, sv)) for d in test_docs]
+            limit = ratio * statistics.median(len(d.ref_key) for d in train)
+            out, info = rerank_fold(train, train_scores, params, test_docs, test_scores, scored_doc, limit,
+                                    fixed["rerank"], folds)
+            for i, t in zip(test, out):
+                texts[i] = t
+            chosen[-1].update(info)
+            continue
         for i in test:
             texts[i] = doc_summary(docs[i], *predict(models, docs[i], features(docs[i], sv)), params)
+    ROLES = False
     return texts, chosen
 
 
@@ -330,7 +353,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentence-model", default="logistic", choices=SENTENCE_MODELS)
     ap.add_argument("--compare", default="", help="extra nested runs: gbm,pairwise,soft,mix,nosurvival,norules,nocompression,lengthreg,title,actor,smooth,"
-                    "yearline,asides,combo,comboasides,olddateline,untied")
+                    "yearline,asides,combo,comboasides,olddateline,untied,rerank,rerankgbm,roles,stack")
     ap.add_argument("--write", action="store_true", help="fit on all of dev and write the package's model")
     ap.add_argument("--skip-main", action="store_true", help="only the --compare runs (not the shipped model's)")
     ap.add_argument("--limit", type=int)
@@ -385,6 +408,12 @@ def main(argv=None) -> int:
                                 "2023年7月26日，)"),
                 "untied": (grid, {"untied": True}, ", clause runs without clause ties, as shipped before brief D10c "
                            "(a speech tail kept without its words)"),
+                "rerank": (grid, {"rerank": "ridge"}, ", summary-level reranking of 18 candidates (ridge)"),
+                "rerankgbm": (grid, {"rerank": "gbm"}, ", summary-level reranking of 18 candidates (trees)"),
+                "roles": (grid, {"roles": True}, ", clause role columns (attribution, speech tail, time/place only, "
+                          "connective, quote, digits; the neighbours')"),
+                "stack": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {"yearline": True, "asides": "tied", "roles": True},
+                          ", yearline + smooth + asides left out (clause ties kept) + clause role columns"),
                 "yearline": (grid, {"yearline": True}, ", the year before a summary's own opening month and day"),
                 "asides": (grid, {"asides": True}, ", short bracketed asides left out as a cited gap"),
                 "combo": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {"yearline": True}, ", yearline + smooth"),

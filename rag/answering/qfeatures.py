@@ -16,7 +16,7 @@ from typing import Sequence
 import numpy as np
 
 from rag.answering.pool import PoolArticle
-from rag.answering.question import TYPED, Question
+from rag.answering.question import ATYPES, TYPED, Question
 from rag.answering.slots import NUM
 from rag.lang.script import HAN, normalize
 from rag.lang.words import stop_words
@@ -61,13 +61,41 @@ def coverage(terms: Sequence[tuple[str, float]], text: str) -> float:
     return sum(w * term_match(t, text) for t, w in terms) / total if total else 0.0
 
 
-def searched_coverage(terms: Sequence[tuple[str, float]], text: str) -> float:
+def searched_coverage(terms: Sequence[tuple[str, float]], text: str, cues: frozenset[str] = frozenset()) -> float:
     """`coverage` over the words retrieval searches on: the stop list's `search` words (多久, 哪类, 主要 ...)
     shape a question and no article need write them, so an article is not short of the question for lacking
-    them. All of the question's words when it has no other."""
+    them. Nor is an article that holds every other searched word short of it for lacking the question's slot
+    `cues` (slot_cue_words: 职务 of 担任什么职务); one it holds still counts, so leaving them out never makes an
+    article look further off the question. All of the question's words when it has no other."""
     skip = stop_words("search")
     kept = [(t, w) for t, w in terms if t not in skip]
+    if cues and all(term_match(t, text) == 1.0 for t, _ in kept if t not in cues):
+        kept = [(t, w) for t, w in kept if t not in cues or term_match(t, text) > 0]
     return coverage(kept or terms, text)
+
+
+_ATYPE_PATTERN = dict(ATYPES)
+
+
+def slot_cue_words(q: Question) -> frozenset[str]:
+    """The question's words that only say what kind of answer it asks for: those wholly inside a match of the
+    pattern that typed it (担任 and 职务 of 鲍威尔担任什么职务: its matches 担任什么, 什么职务), at any start. An
+    article gives a title without writing 职务, so an article is not short of the question for lacking them."""
+    pattern = _ATYPE_PATTERN.get(q.atype)
+    if pattern is None:
+        return frozenset()
+    norm = normalize(q.text)
+    cued = [False] * len(norm)
+    for i in range(len(norm)):
+        m = pattern.match(norm, i)
+        if m is not None and m.end() > i:
+            cued[i : m.end()] = [True] * (m.end() - i)
+    out = set()
+    for term, _ in q.terms:
+        at = norm.find(term)
+        if at >= 0 and all(cued[at : at + len(term)]):
+            out.add(term)
+    return frozenset(out)
 
 
 def question_bigrams(q: Question) -> list[str]:

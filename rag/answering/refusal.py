@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from rag.answering.model import AnswerModel, Ranked
-from rag.answering.qfeatures import INDEX, searched_coverage
+from rag.answering.qfeatures import INDEX, searched_coverage, slot_cue_words
 from rag.answering.question import TYPED, Question
 
 QFEATURES = (
@@ -76,7 +76,8 @@ def too_little_of_it(q: Question, ranked: Ranked, model: AnswerModel) -> bool:
     order = ranked.order()
     if not len(order) or q.script == "en" or float(ranked.X[order[0], INDEX["cov_art"]]) >= model.min_article_coverage:
         return False
-    return searched_coverage(q.terms, ranked.article_of(int(order[0])).units.text) < model.min_article_coverage
+    text = ranked.article_of(int(order[0])).units.text
+    return searched_coverage(q.terms, text, slot_cue_words(q)) < model.min_article_coverage
 
 
 # What a refusal names as missing when the article names the topic but holds no filler of the asked-for kind.
