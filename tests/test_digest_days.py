@@ -11,12 +11,14 @@ import pytest
 
 from rag.chat import respond
 from rag.config import Config
+from rag.lang.sentences import split_sentences
 from rag.records import Filter
 from rag.scope.digest import day_line, digest_ids, event_day, renumber
 from rag.scope.facts import facts_for
 from rag.scope.plan import plan_scope
 from rag.scope.retriever import ScopedRetriever
 from tests.fakes import LexicalRetriever
+from tests.seeds import assert_well_cited
 
 
 @pytest.fixture(scope="module")
@@ -57,6 +59,8 @@ def test_the_line_is_the_sentence_naming_the_event_day_verbatim(seed_articles, a
     assert c.quote == article.paragraph(c.paragraph)[c.start:c.end]
     assert c.quote.startswith(day) or day in c.quote[:40]  # the clause naming the day, not a run of purposes before it
     assert line.summary.endswith("[1]")
+    starts = {a for a, _ in split_sentences(article.paragraph(c.paragraph))}
+    assert line.summary.startswith("…") == (c.start not in starts)  # a clause of a longer sentence says so
 
 
 @pytest.mark.parametrize("text, numbers, want", [
@@ -80,6 +84,5 @@ def test_the_digest_through_chat_cites_each_day_once(seed_engine, q):
     assert markers == list(range(1, len(reply.citations) + 1))  # each cited once, in order: no "[3][3]"
     for line, c in zip(lines, reply.citations):
         assert re.search(r"6月\d+日", c.quote).group() in line  # the line names its event's day
-    for c in reply.citations:
-        assert c.quote == seed_engine.articles[c.article_id].paragraph(c.paragraph)[c.start:c.end]
+    assert_well_cited(reply, seed_engine.articles)
     assert {c.article_id[:3] for c in reply.citations} == {"000", "001", "002"}

@@ -135,7 +135,8 @@ def day_line(article: Article) -> Summary | None:
     (p, a, b), _when = found
     quote = article.paragraph(p)[a:b]
     cite = Citation(1, article.id, article.title, article.date, article.source, article.url, p, quote, a, b)
-    return Summary(article.id, article.title, f"{shown(quote)}[1]", [cite])
+    cut = a not in {start for start, _end in split_sentences(article.paragraph(p))}
+    return Summary(article.id, article.title, f"{'…' if cut else ''}{shown(quote)}[1]", [cite])  # a clause: said so
 
 
 def renumber(text: str, numbers: dict[int, int]) -> str:
