@@ -22,6 +22,7 @@ from typing import Iterator, Mapping, Sequence
 
 from rag.answering.carry import asks_slot_of, stays_on
 from rag.answering.follow_ups import is_follow_up
+from rag.answering.other_place import other_place_question
 from rag.answering.question import NO_WORDS, clean_question, has_words
 from rag.answering.topic_request import TopicRequest, topic_of, topic_request
 from rag.contracts import ChatContext
@@ -258,6 +259,12 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     # a follow-up stays on the last answer's articles that the filter still admits (the filter bar changed
     # to another outlet or range: a new question there, never an answer from outside it saying the filter)
     on = tuple(i for i in conversation.last_articles if scope.allowed is None or i in scope.allowed)
+    swapped = _other_place(scope.asked, conversation, on, corpus)
+    if swapped:  # "And the other town?": the question before, asked for the other place of its articles' pair
+        request = AskRequest(swapped, on, k=k or None, filter=scope.filter)
+        for item in engine.answerer.stream(request, corpus):
+            yield scope.annotate(replace(item, question=question)) if isinstance(item, Answer) else item
+        return
     follow_up = bool(on) and is_follow_up(scope.asked)
     # no pronoun, but the same event's words and no other article named: read the same articles, on its own words
     carried = bool(on) and not follow_up and _carried(scope.asked, conversation, on, corpus)
@@ -285,6 +292,15 @@ def _carried(asked: str, conversation: Conversation, on: tuple[str, ...], corpus
     last = conversation.last_answer
     return bool(last and last.kind == "answer" and last.article_ids == conversation.last_articles == on
                 and stays_on(asked, last.message, on, corpus))
+
+
+def _other_place(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus) -> str | None:
+    """The last answer's question asked for the other place of the pair its articles name (rag.answering.other_place)."""
+    last = conversation.last_answer
+    if not (on and last and last.kind == "answer" and last.article_ids == on):
+        return None
+    texts = [normalize("\n".join([a.title, *a.paragraphs])) for i in on if (a := corpus.articles.get(i)) is not None]
+    return other_place_question(asked, last.message, texts)
 
 
 def _slot_asked(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus) -> bool:

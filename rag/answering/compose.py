@@ -12,6 +12,7 @@ from datetime import date as Date
 from functools import lru_cache
 from typing import Sequence
 
+from rag.answering.byline import asks_writer
 from rag.answering.pool import PoolArticle
 from rag.answering.question import Question
 from rag.answering.quoting import inert_markers
@@ -199,6 +200,7 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
                 shown = convert(text, target, keep)
             per_article.setdefault(article.id, []).append((f"{shown}[{c.n}]", f"{text}[{c.n}]"))
     several = len(per_article) > 1 or q.multi
+    writer = asks_writer(q)  # the byline too: an author question, or an outlet question asking who wrote it
     shown_lines, raw_lines = [], []
     for aid, quotes in per_article.items():
         article = articles[aid]
@@ -207,7 +209,7 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
         if q.script == "en":
             short = english_short(shorts[aid], q.atype) if aid in shorts else None
             if several and q.atype in ("source", "author"):  # each article's credits: who wrote it, where, when
-                head = lead_en(article, q.atype == "author")[len("From "):-1] + ": "
+                head = lead_en(article, writer)[len("From "):-1] + ": "
                 shown_lines.append(head + shown)
                 raw_lines.append(head + raw)
             elif several:
@@ -217,7 +219,7 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
             else:
                 if q.atype == "author" and article.author:
                     short = english_names(article.author)
-                lines = [lead_en(article, q.atype == "author")] + ([f"Answer: {short}"] if short else []) + [shown]
+                lines = [lead_en(article, writer)] + ([f"Answer: {short}"] if short else []) + [shown]
                 shown_lines += lines
                 raw_lines += lines[:-1] + [raw]
         elif several:
@@ -225,11 +227,11 @@ def compose(q: Question, chosen: Sequence[Chosen], script_of_asker: str) -> Answ
             target = q.script if article_script(article) != q.script else None
             head = f"《{inert_markers(_shown(article.title, target))}》{short}："
             if q.atype in ("source", "author"):  # each article's credits: who wrote it, where, when
-                head = source_line(article, q.atype == "author", _shown(article.title, target))
+                head = source_line(article, writer, _shown(article.title, target))
             shown_lines.append(head + shown)
             raw_lines.append(head + raw)
         else:
-            lead = source_line(article, q.atype == "author") if q.atype in ("source", "author") else ""
+            lead = source_line(article, writer) if q.atype in ("source", "author") else ""
             shown_lines.append(lead + shown)
             raw_lines.append(lead + raw)
     if several and q.script == "en":

@@ -24,11 +24,13 @@ from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, spreads
+from rag.answering.organisers import organiser_row
 from rag.answering.pointed import pointed_answer
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.follow_ups import names_a_person, points_back
+from rag.answering.holder import holder_row
 from rag.answering.question import Question, analyze, clean_question, unanswerable, written_question
 from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
 from rag.answering.speakers import asks_speakers, speaker_rows
@@ -284,7 +286,7 @@ class ExtractiveAnswerer(Answerer):
         ranked = rank_pool(q, pool, model)
         if not len(ranked.scores):
             return refusal(q, hits, articles, note="nothing to quote")
-        extra = speaking = agent = None
+        extra = speaking = agent = held = None
         adjusted = adjusted_scores(ranked, model, q)
         if q.multi:
             rows = per_article(q, ranked, model, adjusted, MULTI_ARTICLES, named=bool(named))
@@ -309,9 +311,15 @@ class ExtractiveAnswerer(Answerer):
                 first = aspect_row(q, ranked, with_title(q, ranked, rows[0], adjusted), adjusted)
                 first = pair_row(q, ranked, first, adjusted)  # 哪两个镇: the unit naming the two (青义镇、石马镇)
                 rows = rows if first == rows[0] else [first]
+            held = holder_row(q, ranked, rows, adjusted)  # the title's holder at the asked place (rag.answering.holder)
+            if held is not None:
+                rows = [held[0]]
             acting = acting_names_row(q, ranked, rows, adjusted)
             if acting is not None:
                 rows = [acting]
+            hosts = organiser_row(q, ranked, rows, adjusted)  # who put the event on (rag.answering.organisers)
+            if hosts is not None:
+                rows = [hosts]
             listed = act_list_row(q, ranked, rows, adjusted)  # the acts listed (签署…项目、…签署…项目) for 签约了哪几个项目
             if listed is not None:
                 rows = [listed]
@@ -349,7 +357,11 @@ class ExtractiveAnswerer(Answerer):
         if agent is not None and agent[0] in shorts:  # asked besides who acted (Who pledged…, and at whose request?): both
             acted = shorts[agent[0]] if len(asks(written_question(q.text))) > 1 else None
             shorts[agent[0]] = f"{acted}、{agent[1]}" if acted and acted != agent[1] else agent[1]
+        if held is not None:  # the holder named after the title is the short answer (of the unit naming them)
+            shorts.update({r: held[1] for r in rows[:1] if normalize(held[1]) in normalize(ranked.unit_of(r).text)})
         chosen = [Chosen(ranked.article_of(r), ranked.unit_of(r), shorts[r]) for r in rows]
+        if speaking:  # the speakers are names however asked (List the speakers…): in pinyin for an English reader
+            q = replace(q, atype="speaker") if q.atype != "person" else q
         return compose(q, with_speakers(chosen), q.script)
 
     def _read_as(self, request: AskRequest, corpus: Corpus, question: str, hits: Sequence[Hit]) -> Answer | None:

@@ -251,9 +251,44 @@ def missing_venue(q: Question, text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1)
+def _acts() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, tuple[str, ...]], ...]]:
+    """Acts a who-question asks of a person (data/asked_acts.tsv; the speech_verbs.tsv `act` verbs too): Chinese
+    act → the words an article reports it with; English act patterns with those Chinese words."""
+    acts: dict[str, tuple[str, ...]] = {v: () for v in speech_verbs("act")}
+    english = []
+    for row in read_rows("rag.answering", "data/asked_acts.tsv", 2, 3):
+        forms = tuple(row[2].split()) if len(row) > 2 else ()
+        if row[0] == "act":
+            acts[row[1]] = forms
+        elif row[0] == "act_en":
+            english.append((re.compile(row[1], re.I), forms))
+        else:
+            raise ValueError(f"data/asked_acts.tsv: unknown kind {row[0]!r}")
+    return acts, tuple(english)
+
+
+def missing_act(q: Question, text: str) -> str | None:
+    """The act a who-question asks of a person (主持会议的是谁 → 主持, 谁宣读了文件, who chaired / signed / read out:
+    data/asked_acts.tsv) that the read text (search form) reports in no form (brief P12): that article has no one do
+    it, and a person doing something else there is no answer. The act as asked (主持, “chaired”), or None; a
+    yes-or-no question is not checked (rule 'speaker' reads who did it)."""
+    if q.atype != "person" or _YES_NO.search(written_forms(normalize(q.text))):
+        return None
+    acts, english = _acts()
+    if q.script == "en":
+        m = next(((m, forms) for pattern, forms in english if (m := pattern.search(q.text))), None)
+        return m[0].group(0) if m and not any(f in text for f in m[1]) else None
+    for act in dict.fromkeys(q.focus + q.predicates):
+        if act in acts and not any(f in text for f in (*acts[act], *verb_forms(act))):
+            return act
+    return None
+
+
 RULES: dict[str, Callable[[Question, str], str | None]] = {"event": missing_event, "title": missing_title,
                                                            "speaker": missing_speaker, "holder": wrong_holder,
-                                                           "rank": missing_rank, "venue": missing_venue}
+                                                           "rank": missing_rank, "venue": missing_venue,
+                                                           "act": missing_act}
 # checked only after the typed slot check found its slot filled (its "没有说明第一名是谁" names the gap better)
 LATE_RULES: dict[str, Callable[[Question, str], str | None]] = {"winner": missing_winner}
 

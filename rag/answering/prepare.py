@@ -11,6 +11,7 @@ from typing import Mapping, Sequence
 from rag.answering.english import english_terms
 from rag.answering.places import province_cities
 from rag.answering.pool import PoolArticle, article_order, build_pool
+from rag.answering.postags import is_verb
 from rag.answering.question import Question, analyze
 from rag.ingest.articles import Article
 from rag.records import Hit
@@ -35,7 +36,10 @@ def with_previous(q: Question, previous: Question) -> Question:
     for t, w in previous.terms:
         if t not in terms:
             terms[t] = PREVIOUS_WEIGHT * w
-    return replace(q, terms=tuple(terms.items()), focus=q.focus or previous.focus)
+    # the question before's act (主持 of 谁主持的) is no act of a follow-up naming its own (那是哪天开的？: the
+    # meeting's date, not the chairing's)
+    carried = tuple(f for f in previous.focus if not (q.predicates and is_verb(f)))
+    return replace(q, terms=tuple(terms.items()), focus=q.focus or carried)
 
 
 def prepare(question: str, hits: Sequence[Hit], articles: Mapping[str, Article], read: Sequence[str],

@@ -12,6 +12,7 @@ from typing import Sequence
 
 from rag.answering.asked_act import LIGHT_VERBS, asked_compounds, asked_predicates, closing_verb, verb_focus
 from rag.answering.asks import ASKS, SECOND_ASK
+from rag.answering.role_verbs import as_verbs
 from rag.lang.glossary import chinese_of, english_measure, respelt
 from rag.lang.script import has_han, normalize, script_of
 from rag.lang.wordlists import read_rows
@@ -358,6 +359,7 @@ def analyze(question: str) -> Question:
     # jieba keeps an aspect particle on a verb (签了, 去过): the verb alone is what an article says.
     toks = [t[:-1] if len(t) == 2 and t[-1] in "了过着" and has_han(t[0]) else t for t in toks]
     toks = [p for t in toks for p in _verb_split(t)]
+    toks = [v for t in toks for v in as_verbs(t)]  # 主持人是谁 asks who chaired it (rag.answering.role_verbs)
     whole = toks  # the question's words before a verb-object word is cut: the focus asked about (主持会议的是谁)
     toks = asked_compounds(toks)  # 主持会议的是谁: 主持, 会议 (rag.answering.asked_act)
     seen: dict[str, float] = {}
