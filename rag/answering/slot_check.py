@@ -305,6 +305,10 @@ def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndar
     qnorm = written_question(q.text)
     # the chosen units answer when one holds a filler (beside the asked-for action, for a slot bound to it)
     bound = _event_bound(asked) or asked.kind in CHOICE_ONLY
+    before = _antecedent_row(asked, q, ranked, int(rows[0]), qnorm, scores) if (
+        asked.kind == "person" and _leans_back(ranked, int(rows[0]), qnorm)) else None
+    if before is not None:  # who 他 is, or who did what the unit opens with: named in a sentence before
+        return before
     if any(_holds_filler(asked, q, ranked, int(r), qnorm, bound) for r in rows):
         return None
     owner = ranked.owner[int(rows[0])]
@@ -322,6 +326,40 @@ def filler_row(q: Question, ranked: Ranked, rows: Sequence[int], scores: np.ndar
             continue
         if _holds_filler(asked, q, ranked, r, qnorm):
             return r
+    return None
+
+
+ANTECEDENT_BACK = 3  # sentences before the chosen unit in which a who-question's agent is looked for
+# a clause whose subject is a pronoun (他在…, 我们要…): the person it stands for is named in an earlier sentence
+_PRONOUN_CLAUSE = re.compile(r"(?:^|[，,。；;：:])(?:此前|此后|同时|随后|当时|目前|此外|另外|而)?[，,]?"
+                             r"(?:他们|她们|我们|他|她|我)(?![们国家乡人])")
+_QUOTATION = re.compile(r"[“\"「][^“”\"「」]*(?:[”\"」]|$)")
+_ASKED_VERB = re.compile(r"谁(?:被|还|也|曾|将|又|最先|首先)?([\u4e00-\u9fff]{2})")
+
+
+def _leans_back(ranked: Ranked, row: int, qnorm: str) -> bool:
+    """Whether the chosen unit `row` of a who-question names its agent only by a pronoun outside a quotation
+    (他在…负有责任, 我们要…) or not at all (要求参与政变的军人…: the unit opens with the asked verb, its subject in a sentence before)."""
+    pa, unit = ranked.article_of(row), ranked.unit_of(row)
+    p, a, _b = unit.spans[0]
+    if pa.units.norm[p - 1][:a].rstrip()[-1:] not in ("", "。", "！", "？", "!", "?", "”"):
+        return False  # a clause inside a sentence: its subject is in the sentence's own earlier clauses
+    text = _unit_text(pa, unit.spans)
+    verb = _ASKED_VERB.search(qnorm)
+    # a pronoun inside a quotation is the speaker's (“…我们感到震撼…”张福杰说), named beside it
+    return bool(_PRONOUN_CLAUSE.search(_QUOTATION.sub("", text))) or bool(verb and text.startswith(verb.group(1)))
+
+
+def _antecedent_row(asked: Asked, q: Question, ranked: Ranked, row: int, qnorm: str, scores: np.ndarray) -> int | None:
+    """The best-scored unit of the nearest of the ANTECEDENT_BACK sentences before the chosen unit `row` (the
+    lead, the title) that names a person or organisation: who the chosen unit's pronoun or elided subject is."""
+    owner, sentence = ranked.owner[row], ranked.unit_of(row).sentence
+    mine = np.where(ranked.owner == owner)[0]
+    for back in range(1, ANTECEDENT_BACK + 1):
+        found = [int(r) for r in mine if ranked.unit_of(int(r)).sentence == sentence - back
+                 and ranked.unit_of(int(r)).sentences == 1 and _holds_filler(asked, q, ranked, int(r), qnorm, False)]
+        if found:
+            return max(found, key=lambda r: (ranked.unit_of(r).chars, scores[r]))  # the whole sentence
     return None
 
 
