@@ -22,6 +22,11 @@ whole text and title of the article(s) the chosen units come from:
   a name jieba tags as a place ending in 区/县/镇/乡/街道, or a word before such a suffix) whose own name (朝阳, 渝中)
   no read article writes — over every article read, not only the chosen one's: the question is about a place the
   articles never report on (English questions: rag.answering.english's unmet words);
+- the award: a question asking which award or prize was given (颁发了哪些奖项, 获得了什么荣誉, what awards were
+  given) when the read articles say no award word (the `award_said` list of data/slot_heads.tsv: 奖, 荣誉, 表彰,
+  称号 …): they never report one (the 联席会 reported no prize: bench/fresh15_qa.jsonl q20, tuned on);
+- the rest of a list the article only counts: 除了A，其他九个获奖单位是哪些 when the read articles name A only as
+  "A等10个…" (no other name listed before 等): the names asked for are nowhere (fresh14_qa p40, tuned on);
 - completion: a when-question asking when a work is finished (什么时候完工, when will … be finished) whose read
   articles say no completion word (the `completion` list of data/slot_heads.tsv): the date they give is another
   event's (the visit to the bridge, not its opening).
@@ -36,7 +41,7 @@ from rag.answering.english import english_dates
 from rag.answering.model import Ranked
 from rag.answering.postags import is_verb, word_tags
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question, written_question
-from rag.answering.slots import COMMON_WORD, GENERIC_PLACE, proper_part, slot_words
+from rag.answering.slots import COMMON_WORD, GENERIC_PLACE, proper_part, slot_words, without_classifier
 from rag.lang.glossary import chinese_of
 from rag.lang.script import normalize
 from rag.lang.words import jieba_tokenizer, tokens
@@ -47,6 +52,12 @@ _BEFORE = re.compile(rf"({_PIECE}{{2,12}}?)(?:一共|总共)?(?:是|为|叫|有)
 # the action asked about, after 是谁/几点 (是谁执导的, 几点开门)
 _AFTER = re.compile(r"(?:是谁|(?<!哪)几点)((?:(?![的了])[\u4e00-\u9fff]){2,4})(?:的|了)?[?？]?$")
 _DEMONSTRATIVE = re.compile(r"^(?:那|这|该)(?:一)?(?:座|个|位|家|所|条|次|项|场|部|名|支)?")
+# the rest of a list the question asks for: 除了A，其他九个获奖单位是哪些 (Cantonese 除咗…其他…係邊啲 once written)
+_REST = re.compile(r"除(?:了|去|开)?([\u4e00-\u9fff]{2,15}?)(?:之外|以外|外)?[，,]"
+                   r"[^？?]*?((?:其他|其余|其它|剩下|另外)(?:的)?[几一二三四五六七八九十两\d]*(?:个|家|位|名|所|项|支)?"
+                   r"[\u4e00-\u9fff]{1,8}?)(?:分别)?(?:是|有|为)?(?:哪些|哪几|哪|谁|什么)")
+_AWARD_ZH = re.compile(r"(?:哪些|什么|哪个|哪项|哪几项|啥)(奖项|奖品|奖励|奖|荣誉|称号)|(奖项|奖品|荣誉|称号)(?:是|有)?(?:哪些|什么)")
+_AWARD_EN = re.compile(r"\b(?:which|what) (awards?|prizes?|honou?rs?)\b", re.I)
 _YEAR_PREFIX = re.compile(r"^(?:\d{2,4}年(?:度)?|[\u4e00-\u9fff]{0,4}?\d{4}年(?:度)?)")
 _EN_FOCUS = (
     re.compile(r"\bhow much ([a-z ]+?) (?:did|does|do|was|is|were|are|has|have|will)\b", re.I),
@@ -84,6 +95,8 @@ def zh_focus(norm: str) -> tuple[str, str] | None:
     if not m:
         return None
     phrase = re.split(r"[的之在]", m.group(1))[-1]
+    if m.start() == 0 or clause[m.start() - 1] in "?？":  # a Cantonese bare classifier points (条片 → 片: too short to require)
+        phrase = without_classifier(phrase)
     word = _word(_YEAR_PREFIX.sub("", _DEMONSTRATIVE.sub("", phrase)))
     return (word, word) if word else None
 
@@ -123,6 +136,37 @@ def en_focus(text: str) -> list[tuple[str, tuple[str, ...]]]:
                     out.append((word, forms))
             return out
     return []
+
+
+def asked_award(q: Question) -> str | None:
+    """The award a question asks which was given (颁发了哪些奖项 → 奖项; what awards → "any award"), or None."""
+    if q.script == "en":
+        return "any award" if _AWARD_EN.search(q.text) else None
+    m = _AWARD_ZH.search(written_question(q.text))
+    return (m.group(1) or m.group(2)) if m else None
+
+
+def counted_rest(q: Question, text: str) -> str | None:
+    """The rest of a list a Chinese question asks for (除了区委党校，其他九个获奖单位是哪些 → 其他九个获奖单位) when
+    the text names the excepted one as the only name of a counted list (…和区委党校等10个十佳案例: nothing listed
+    with it before 等) and never in a list with others (区委党校、…); None otherwise."""
+    if q.script == "en":
+        return None
+    m = _REST.search(written_question(q.text))
+    if not m:
+        return None
+    named = m.group(1)
+    spots = [i.start() for i in re.finditer(re.escape(named), text)]
+    if not spots:
+        return None
+    counted = False
+    for i in spots:
+        before = re.split(r"[，,。；;：:和与及为\n]", text[:i])[-1]
+        after = text[i + len(named): i + len(named) + 1]
+        if "、" in before or after == "、":
+            return None  # listed with others somewhere: the article may name the rest
+        counted = counted or after == "等"
+    return m.group(2) if counted else None
 
 
 def completion_asked(q: Question) -> str | None:
@@ -173,6 +217,12 @@ def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None
     place = unread_place(q, ranked)
     if place:
         return place
+    award = asked_award(q)
+    if award and not any(w in text for w in slot_words()["award_said"]):
+        return award
+    rest = counted_rest(q, text)
+    if rest:
+        return rest
     done = completion_asked(q)
     if done and not any(w in text for w in slot_words()["completion"]):
         return "when it will be finished" if q.script == "en" else f"{done}时间"

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from rag.answering.postags import is_verb, pos_tokenizer, tag
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question, written_question
-from rag.answering.slots import slot_words
+from rag.answering.slots import slot_words, without_classifier
 from rag.lang.glossary import count_nouns
 from rag.lang.script import has_han
 from rag.lang.wordlists import alternation
@@ -48,7 +48,7 @@ def _kin_heads(head: str) -> tuple[str, ...]:
 class Asked:
     """The slot a question asks to fill and what would fill it."""
 
-    kind: str  # absent | head | count | amount | money | phone | person | date | when | why | origin | place | length
+    kind: str  # absent | head | count | amount | money | phone | person | date | when | why | origin | place | length | role
     heads: tuple[str, ...] = ()  # a name must end in one of these (head)
     measure: str | None = None  # a number must carry this measure (count)
     anchor: str | None = None  # a word of the question that must be in the text read (counted noun, focus, role)
@@ -149,9 +149,13 @@ def asked_slot(q: Question) -> Asked | None:
         # how long an agreement, a term or a plan runs (协议有效期是几年, 为期几年, 任期多长): a length of time
         # (三年, 五年), not the year it was signed (2022年); asked of two parties too (两个街道的协议)
         return Asked("duration", phrase="how long it runs" if q.script == "en" else "期限")
+    if _ROLE_ASKED.search(q.text if q.script == "en" else norm):
+        # the part someone plays (担任什么角色, 以什么身份, what role): the unit saying it (作为…轮值街道, 担任…), never refused
+        return Asked("role", phrase="what role" if q.script == "en" else "角色")
     if q.enum and not (q.measure and q.script != "en" and counted_heads(norm, ending=True)):
         return None  # (有几个村和社区？ reads as a list too, but asks how many there are: a count, checked below)
-    focus = _anchor(q.focus[0]) if q.focus and q.script != "en" else None
+    # (a Cantonese bare classifier points: 條片叫咩名 asks the name of that 片, a word too short to require)
+    focus = _anchor(without_classifier(q.focus[0])) if q.focus and q.script != "en" else None
     if q.atype in ("number", "money", "percent") and q.script != "en" and _HOW_MANY.search(norm):
         if q.measure:
             noun = _anchor(_counted_noun(norm))
@@ -273,6 +277,9 @@ def _term_asked(q: Question) -> bool:
 
 # A length asked of a built work or a river: Chinese 多长/长度/全长 right after its noun (大桥有多长, 大桥的长度; not
 # 《一路向前》有多长, a video), English "how long is the … bridge", "the length of"
+# The part someone plays (brief H12, tuned on fresh14_qa p14 担任咩角色): 担任/扮演/充当 什么角色, 以什么身份, what role
+_ROLE_ASKED = re.compile(r"(?:担任|扮演|充当|担当|是|作为|以|当)了?(?:一个)?(?:什么|哪种|何种|怎样的|哪个|啥)(?:样的)?(?:角色|身份)|"
+                         r"(?:角色|身份)(?:是|为)(?:什么|啥)|\b(?:what|which) role\b|\bin what capacity\b", re.I)
 _LENGTH_ASKED = re.compile(
     r"(?:桥|路|隧道|铁路|公路|高速|大道|街|河|江|渠|线|管道|跑道|栈道|绿道|堤)(?:的)?(?:有|是)?(?:多长|多少米|多少公里|多少千米)|"
     r"(?:桥|路|隧道|铁路|公路|高速|大道|街|河|江|渠|线|管道|跑道|栈道|绿道|堤)(?:的)?(?:总长度|长度|全长|总长)|"

@@ -256,9 +256,10 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
             return han
         met = met or len(han) >= 2
     for run in _EN_NAME_RUN.finditer(q.text):
-        # the question's first word is capitalised as a sentence's is: it names nothing by that
+        # the question's first word (a sentence's: Thank you.) is capitalised as a sentence's is: it names nothing by that
         # a hyphenated word is itself when the glossary knows it ("Party-building": 党建), else its parts
-        words = [part for w in run.group().split()[1 if run.start() == 0 else 0 :]
+        first = run.start() == 0 or re.search(r"[.?!]\s+$", q.text[: run.start()]) is not None  # a sentence's first word
+        words = [part for w in run.group().split()[1 if first else 0 :]
                  for part in ([w] if "-" in w and chinese_of(w.lower()) else w.split("-")) if part]
         name = [w for w in words if w.lower() not in EN_STOP]
         if all(chinese_of(w.lower()) for w in name):

@@ -110,7 +110,8 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
     ("percent", re.compile(r"百分之|比例|占比|增速|增幅|降幅|同比|环比|百分点|(增长|下降|上升|提高|降低|减少|增加)了?(多少|几)"
                            r"(?!(万|亿|元|人|家|个|件|辆|吨))|率是多少|率为多少|\bpercent(age)?\b|\bshare of\b", re.I)),
     ("money", re.compile(r"多少钱|金额|多少(万|亿)?元|价格|费用|资金|投资|收入|营收|利润|成本|预算|总额|资产|市值|罚款|补贴|奖金|"
-                         r"奖励多少|工资|薪|\bhow much money\b|\bcost\b|\bprice\b|\binvestment\b|\bprize money\b|\bbudget\b", re.I)),
+                         r"奖励多少|工资|薪|经费|拨款|\bhow much money\b|\bcost\b|\bprice\b|\binvestment\b|\bprize money\b|\bbudget\b|"
+                         r"\bfund(?:s|ing)?\b|\bspend(?:ing)?\b|\bexpenditure\b|\bsubsid(?:y|ies)\b", re.I)),
     ("number", re.compile(r"(哪些|什么|几个|那些)(数字|数据)|\b(which|what) (numbers|figures)\b|多少|(?<![这哪])几(?=[个件位名家项次人天年岁元台辆架艘座所只条批场户吨种类部篇万千百期届])|几[多]|数量|数目|规模|总数|"
                           r"\bhow (many|much)\b|\bnumber of\b|\bpopulation\b|\bwhich edition\b", re.I)),
     ("place", re.compile(rf"哪里|哪儿|在哪(?![些个种位家一])|何地|(?<!如)何处|什么地方|什么地点|哪(个|些|座)?({_PLACE_NOUN})(?!(的|机构|部门|单位))|"

@@ -59,7 +59,8 @@ NEIGHBOURS = 1  # sentences each side of the chosen units whose units may give t
 # A reason is said in so many ways (受…影响, 使…化为泡影, a cause in the headline) that its absence refuses nothing:
 # a why question only takes the unit with a purpose or cause clause (filler_row). Refusing for want of one cost
 # CRUD qa_dev 3 more false refusals (9 -> 12 of 295) and refused no more unanswerable questions there.
-CHOICE_ONLY = frozenset({"why"})
+# A role (担任什么角色) is said as freely (作为…, 担任…, 牵头, 轮值): it only chooses the unit saying one (brief H12).
+CHOICE_ONLY = frozenset({"why", "role"})
 # Slots whose filler must sit beside the asked-for action for the question to count as answered. A date asked
 # less precisely (什么时候) is answered by the day of the whole event (田志凯什么时候致辞 ← the meeting's 6月16日),
 # so `when` only prefers the unit naming the action (filler_row), and is refused only with no time near at all.
@@ -218,6 +219,8 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
             _ORIGIN_PLACE_END.match(pa.units.norm[p - 1], b) for p, a, b in _fresh(pa, ("place",), near, qnorm))
     if asked.kind == "place":
         return bool(_fresh(pa, ("place", "org"), near, qnorm)) or _tagged(text, _PLACE_TAGS, qnorm)
+    if asked.kind == "role":  # 作为2022年睦邻党建轮值街道，…; 担任…; 以…身份; 轮值/牵头 (English: as, serves as)
+        return bool(_ROLE_SAID.search(text))
     if asked.kind == "length":  # a number in a unit of length (1.2公里, 800余米, 3 km)
         return bool(_LENGTH.search(text))
     if asked.kind == "duration":  # a year (2024年) is no length of time
@@ -228,6 +231,7 @@ def _filled(asked: Asked, pa: PoolArticle, near: Sequence[Span], qnorm: str, tex
 
 _LENGTH = re.compile(r"[0-9０-９.一二三四五六七八九十百千万两]+\s*(?:余|多)?\s*(?:公里|千米|米|英里)|"
                      r"\d[\d,.]*\s*(?:km|kilomet(?:re|er)s?|met(?:re|er)s?|miles?|m)\b", re.I)
+_ROLE_SAID = re.compile(r"作为[^，,。；;：:]{2,30}[，,]|担任|扮演|充当|身份|轮值|牵头|\b(?:as|serves as|acted as) (?:the|a|an)\b", re.I)
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]{1,10}")
 _CLAUSE_START = re.compile(r"[^，,。；;：:！!？?\n]*$")
 

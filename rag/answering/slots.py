@@ -108,6 +108,18 @@ def proper_part(place: str) -> str:
 _BREAK = frozenset("和与及在于对将把从被向的了是为由并等让使给以到至同跟")
 COMMON_WORD = 1000  # jieba frequency from which a word is a common word, not the start of a name
 
+# Cantonese points with a bare classifier (條片叫咩名 = 那条片叫什么名字; 個活動, 間學校): a word that starts with one,
+# when it and the next character are no common word (部长, 场馆, 个人 stay: jieba frequency below _RARE_PAIR)
+_BARE_CLASSIFIER = "个条位家所部间只张本座场项次篇支名首套"
+_RARE_PAIR = 100
+
+
+def without_classifier(word: str) -> str:
+    """`word` without a Cantonese bare classifier that starts it (条片 → 片, 个活动 → 活动); else `word` itself."""
+    if len(word) >= 2 and word[0] in _BARE_CLASSIFIER and (jieba_tokenizer().FREQ.get(word[:2]) or 0) < _RARE_PAIR:
+        return word[1:]
+    return word
+
 
 def name_start(para: str, a: int, b: int, tags: dict) -> int:
     """Where a place or organisation name that ends at `b` starts: after the last linking character or verb in
