@@ -29,11 +29,11 @@ from rag.contracts import ChatContext
 from rag.ingest.articles import Article
 from rag.lang.display import to_script
 from rag.lang.script import has_han, normalize, script_of
-from rag.records import Answer, AskRequest, Clarification, Filter, Reply, Turn
+from rag.records import Answer, AskRequest, Clarification, Filter, Reply, Summary, Turn
 from rag.references import MAX_CANDIDATES, by_id_or_number, by_words, ordinal
-from rag.scope.digest import digest_ids
+from rag.scope.digest import day_line, digest_answer, digest_ids
 from rag.scope.facts import facts_for
-from rag.scope.plan import plan_scope
+from rag.scope.plan import Scope, plan_scope
 from rag.scope.retriever import ScopedCorpus
 from rag.small_talk import small_talk, small_talk_reply, without_opening
 from rag.summary_length import RESIZE_KINDS, resized_summary
@@ -272,7 +272,7 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     follow_up = follow_up or (bool(on) and not carried and _slot_asked(scope.asked, conversation, on, corpus))
     listed = None if follow_up or carried else digest_ids(scope, facts, corpus.retriever)
     if listed:
-        yield scope.annotate(_digest(engine, question, listed))
+        yield scope.annotate(_digest(engine, question, listed, scope))
         return
     asked = scope.for_answer()  # the words the filter met are not words to find again
     request = AskRequest(asked, on if carried else (), k=k or None, filter=scope.filter)
@@ -318,22 +318,17 @@ def answer_turn(message: str, answer: Answer) -> Turn:
 DIGEST_ARTICLES = 8  # articles a "what happened then" answer lists
 
 
-def _digest(engine: ChatContext, question: str, ids: Sequence[str]) -> Answer:
-    """What the articles of a question's range report: one cited line each (the overview's), in the order
-    given, for the first DIGEST_ARTICLES."""
-    shown = list(ids)[:DIGEST_ARTICLES]
-    lines, citations = [], []
-    for aid in shown:
-        script = _reply_script(question)
-        one = engine.overview([aid], "en" if script == "en" else "zh").in_script(script)
-        line = one.summary
-        for c in one.citations:  # renumbered in the digest's order
-            n = len(citations) + 1
-            line = line.replace(f"[{c.n}]", f"[{n}]")
-            citations.append(replace(c, n=n))
-        lines.append(line)
-    note = f"showing {len(shown)} of {len(ids)} articles" if len(ids) > len(shown) else None
-    return Answer(question, "\n".join(lines), False, citations, note=note)
+def _digest(engine: ChatContext, question: str, ids: Sequence[str], scope: Scope | None = None) -> Answer:
+    """What the articles of a question's range report: one cited line each (the overview's; for a range of days,
+    the sentence naming the article's event day), in the order given, for the first DIGEST_ARTICLES."""
+    script = _reply_script(question)
+    dated = scope is not None and bool(scope.time.ranges) and not scope.recency
+
+    def line(aid: str) -> Summary:
+        own = day_line(engine.articles[aid]) if dated else None
+        return (own or engine.overview([aid], "en" if script == "en" else "zh")).in_script(script)
+
+    return digest_answer(question, ids, line, DIGEST_ARTICLES)
 
 
 def respond(engine: ChatContext, message: str, conversation: Conversation | None = None, k: int | None = None,

@@ -273,6 +273,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
             continue  # not of the province named
         best = int(mine[np.argmax(adjusted[mine])])
         by_body = False  # the line answers who by a body that did the question's act
+        acts_shared = False  # asked of every article, the line says the question's act (颁奖 → …颁发了荣誉证书)
         if distributive:  # asked of every article (这几篇分别在哪里): its line is its best unit that holds the kind
             for kinds in _filler_kinds(q):  # a place before an organisation for 哪里
                 filled = [int(r) for r in mine if holds_filler(q, ranked, int(r), kinds)]
@@ -296,6 +297,14 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                 if filled:
                     best = max(filled, key=lambda r: adjusted[r])
                     break
+            acting = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, verbs)]
+            typed = [r for r in acting if holds_filler(q, ranked, r)] if SLOT_FILLERS.get(q.atype) else acting
+            if acting and best not in acting and (typed or not holds_filler(q, ranked, best)):
+                # 两篇都有颁奖表彰，各自表彰了哪些: each line the sentence of its own award (…颁发了荣誉证书), one
+                # holding the kind asked for first; never over a unit holding it when none saying the act does
+                # (分别是几月几号: the meeting's 6月16日, not …还签订了…协议)
+                best = max(typed or acting, key=lambda r: adjusted[r])
+            acts_shared = best in acting
         saying = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, verbs)] if not distributive else []
         held = [int(r) for r in mine if says_verb(ranked.unit_of(int(r)).text, HELD)] if (
             distributive and not verbs and EVENT.search(norm)) else []
@@ -322,7 +331,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
         if (bool(regions) and p >= floor) or (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
-                or (p >= floor and bool(saying))):
+                or (p >= floor and (bool(saying) or acts_shared))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]
 
