@@ -169,6 +169,40 @@ def counted_rest(q: Question, text: str) -> str | None:
     return m.group(2) if counted else None
 
 
+_COUNT_ASK = re.compile(r"(\d+|[一二三四五六七八九十两]+)(个|件|项|家|位|名|所|支|条|大)([\u4e00-\u9fff]{2,10}?)"
+                        r"[^？?\d]{0,12}?(?:分别|具体|究竟|都)*(?:是|有|为|包括)(?:哪些|哪几|什么)")
+_ZH_DIGITS = {"一": "1", "二": "2", "两": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8",
+              "九": "9", "十": "10"}
+_ITEM_RUN = re.compile(r"、[^、。；]{1,30}、|[：:]|[一二三四五六七八九十]是|第[一二三四五六七八九十]|[（(][一二三四五六七八九十1-9][）)]")
+
+
+def counted_list(q: Question, text: str) -> str | None:
+    """The items of a list a Chinese question asks for by its count (10件为民办实事，具体都是哪几件 → 10件为民办实事)
+    when the text only counts it (做好全面10件为民办实事重点工作): the count said before the asked thing, and no run
+    of items around it (A、B、C等, a colon, 一是…, 第一…, （一）); None otherwise."""
+    if q.script == "en":
+        return None
+    m = _COUNT_ASK.search(written_question(q.text))
+    if not m:
+        return None
+    num, unit, thing = m.groups()
+    counts = {num, _ZH_DIGITS.get(num, num)} | {k for k, v in _ZH_DIGITS.items() if v == num}
+    found = False
+    for c in counts:
+        for hit in re.finditer(re.escape(c + unit), text):
+            if thing[:2] not in text[hit.end(): hit.end() + 8]:
+                continue
+            before = re.split(r"[，,。；;\n]", text[: hit.start()])[-1]  # its clause: A、B等10件
+            ends = [e for e in (text.find(s, hit.end()) for s in "。\n") if e >= 0]
+            end = min(ends) if ends else len(text)
+            after = text[hit.end(): end] + "。" + text[end + 1: end + 6]  # its sentence, the next one's start
+            if "、" in before or _ITEM_RUN.search(after):
+                return None  # the article lists them around the count
+            found = True
+    said = re.match(r"[^,，?？]+?(?=[,，]|分别|具体|究竟|都是|都有|是哪|有哪|是什么|包括)", written_question(q.text)[m.start():])
+    return (said.group(0) if said else num + unit + thing) + "具体是哪些" if found else None
+
+
 def completion_asked(q: Question) -> str | None:
     """The completion word a when-question asks by (什么时候完工 → 完工, when will it be finished → finished)."""
     asked = q.text if q.script == "en" else written_question(q.text)
@@ -220,7 +254,7 @@ def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None
     award = asked_award(q)
     if award and not any(w in text for w in slot_words()["award_said"]):
         return award
-    rest = counted_rest(q, text)
+    rest = counted_rest(q, text) or counted_list(q, text)
     if rest:
         return rest
     done = completion_asked(q)

@@ -1,0 +1,42 @@
+"""Brief T13 (issue #15): refusal rules for styles bench/fresh13_qa.jsonl missed on its first run (tuned on since
+brief T13) — a list the article only counts (做好全面10件为民办实事重点工作, never listed). Each rule with our own
+phrasings on the seed articles, real BM25 retrieval and the shipped model; none of these questions is in a bench
+set."""
+
+from __future__ import annotations
+
+import pytest
+
+from rag.answering.absent import counted_list
+from rag.answering.question import analyze
+from tests.asserts import assert_answers, assert_refused
+from tests.seeds import lexical_asker
+
+
+@pytest.fixture(scope="module")
+def ask(seed_articles):
+    return lexical_asker(seed_articles)
+
+
+# -- the items of a list the article only counts ------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "渠岸镇那10件为民办实事都有哪些？",
+    "渠岸鎮今年的十件為民辦實事分別是什麼？",  # Traditional, the count in Chinese numerals
+])
+def test_a_list_the_article_only_counts_is_refused_naming_it(ask, question):
+    assert_refused(ask(question), "为民办实事具体是哪些", simplified=True)
+
+
+def test_a_counted_list_the_article_spells_out_is_not_flagged():
+    # 001 names them before the count (…青岛监管局、青岛市科创母基金等12家单位): listed, so the check stays silent
+    text = "推动公司与财政部青岛监管局、青岛市科创母基金等12家单位建立财富党建鑫联盟。"
+    assert counted_list(analyze("财富党建鑫联盟的12家单位分别是哪些？"), text) is None
+    only = "做好全面10件为民办实事重点工作。作为干部必须敢于负责任。"
+    assert counted_list(analyze("渠岸镇那10件为民办实事都有哪些？"), only) == "10件为民办实事具体是哪些"
+    listed = "办好10件为民办实事。一是修路,二是建校。"
+    assert counted_list(analyze("渠岸镇那10件为民办实事都有哪些？"), listed) is None
+
+
+def test_the_english_count_question_is_left_to_other_checks():
+    assert counted_list(analyze("Which are the 10 practical projects of Qu'an town?"), "10件为民办实事") is None
