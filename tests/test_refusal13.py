@@ -40,3 +40,21 @@ def test_a_counted_list_the_article_spells_out_is_not_flagged():
 
 def test_the_english_count_question_is_left_to_other_checks():
     assert counted_list(analyze("Which are the 10 practical projects of Qu'an town?"), "10件为民办实事") is None
+
+
+# -- a person given a title at a place the article gives them at another ----------------------------------------
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("紅鋼城街道黨工委書記田志凱在聯席會上講了哪些要求？", "田志凯"),  # 002: 新沟桥街道党工委书记田志凯
+    ("新沟桥街道党工委副书记陶胜旺总结了什么？", "陶胜旺"),  # 002: 红钢城街道党工委副书记陶胜旺
+])
+def test_a_title_held_at_another_place_is_refused_naming_the_mismatch(ask, question, named):
+    assert_refused(ask(question), named, simplified=True)
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("新沟桥街道党工委书记田志凯致辞讲了什么？", "凝心铸魂"),
+    ("紅鋼城街道黨工委副書記陶勝旺說了什麼？", "2022"),
+])
+def test_a_title_held_at_the_asked_place_is_answered(ask, question, key):
+    assert_answers(ask(question), key, simplified=True)

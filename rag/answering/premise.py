@@ -373,6 +373,9 @@ def role_elsewhere(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | No
     place, title, forms = asked
     if not place or not any(place in pa.units.text for pa in pas):
         return None  # a place the articles never name: another check's (the question's words)
+    person = _holder_elsewhere(q, pas, place, forms)
+    if person:
+        return f"{place} {title} {person}"
     held = 0
     for pa in pas:
         places = pa.slots.spans.get("place", ())
@@ -390,6 +393,31 @@ def role_elsewhere(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | No
 
 
 _SEGMENT = re.compile(r"[^，,。；;！!？?“”\n]+")  # a stretch between punctuation, inside a quotation too
+
+
+def _holder_elsewhere(q: Question, pas: Sequence[PoolArticle], place: str, forms: Sequence[str]) -> str | None:
+    """The one person a Chinese question gives a title at a place (红钢城街道党工委书记田志凯) when every stretch
+    between punctuation that names that person with the title names another place (新沟桥街道党工委书记田志凯) and
+    none the asked one: that person, or None."""
+    if q.script == "en":
+        return None
+    people = _people(written_forms(normalize(q.text)), "\n".join("\n".join(pa.units.norm) for pa in pas))
+    if len(people) != 1:
+        return None
+    elsewhere = False
+    for pa in pas:
+        places = pa.slots.spans.get("place", ())
+        for p, para in enumerate(pa.units.norm, start=1):
+            for m in _SEGMENT.finditer(para):
+                if people[0] not in m.group() or not any(f in m.group() for f in forms):
+                    continue
+                if place in m.group():
+                    return None
+                named = [para[a:b] for q_, a, b in places if q_ == p and m.start() <= a and b <= m.end()]
+                if not any(proper_part(x) for x in named if place not in x):
+                    return None  # the title with no place: it may be held at the asked one
+                elsewhere = True
+    return people[0] if elsewhere else None
 
 
 def segments_naming(pa: PoolArticle, spans: Sequence[Span], word: str) -> list[Span]:
