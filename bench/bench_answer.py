@@ -116,7 +116,7 @@ NOT_TUNED_ON: tuple[str, ...] = ()  # fresh13_qa is tuned on since brief T13 (it
 
 def seed_sets(results: dict) -> None:
     """Our question sets on the seeds, asked as `rag eval` asks them, with the short-answer figures beside the
-    answer metrics: bench/fresh_qa.jsonl … fresh5_qa.jsonl, fresh6_qa.jsonl, fresh7_qa.jsonl, fresh8_qa.jsonl (first runs untuned, see results_fresh.json; all tuned on since), fresh9_qa.jsonl (run once untuned at the end of stop 26; tuned on since), fresh10_qa.jsonl (run once untuned at the end of stop 27; tuned on since), fresh11_qa.jsonl, fresh12_qa.jsonl (each run once untuned at the start of stop 27; tuned on since), fresh13_qa.jsonl (held back all of stop 28 and run once untuned at its end; not tuned on), fresh14_qa.jsonl, fresh15_qa.jsonl (each run once untuned at the start of stop 28; tuned on since), english_qa.jsonl (tuned on), english_qa_heldout.jsonl (written after
+    answer metrics: bench/fresh_qa.jsonl … fresh5_qa.jsonl, fresh6_qa.jsonl, fresh7_qa.jsonl, fresh8_qa.jsonl (first runs untuned, see results_fresh.json; all tuned on since), fresh9_qa.jsonl (run once untuned at the end of stop 26; tuned on since), fresh10_qa.jsonl (run once untuned at the end of stop 27; tuned on since), fresh11_qa.jsonl, fresh12_qa.jsonl (each run once untuned at the start of stop 27; tuned on since), fresh13_qa.jsonl (held back all of stop 28 and run once untuned at its end; tuned on since brief T13), fresh14_qa.jsonl, fresh15_qa.jsonl (each run once untuned at the start of stop 28; tuned on since), english_qa.jsonl (tuned on), english_qa_heldout.jsonl (written after
     english_qa; its short answers were looked at while fitting rag/answering/short.py, so tuned on for `short`)."""
     from rag.batch import ask_records
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.absent import counted_list
+from rag.answering.asked_slot import asked_slot
 from rag.answering.question import analyze
 from tests.asserts import assert_answers, assert_refused
 from tests.seeds import lexical_asker
@@ -57,4 +58,30 @@ def test_a_title_held_at_another_place_is_refused_naming_the_mismatch(ask, quest
     ("紅鋼城街道黨工委副書記陶勝旺說了什麼？", "2022"),
 ])
 def test_a_title_held_at_the_asked_place_is_answered(ask, question, key):
+    assert_answers(ask(question), key, simplified=True)
+
+
+# -- a role the article never names (导演, 评委) -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("《一路向前》的導演是誰？", "导演"),  # 001 premieres the video and names no director
+    ("锦江区首发的主题视频是哪位导演执导的？", "导演"),
+    ("擂臺比武每場有幾位評委？", "没有提到"),  # 003: 评审团 scores, no 评委 counted
+    ("青岛擂台比武一共有多少名评委？", "评委"),
+])
+def test_a_role_the_article_never_names_is_refused(ask, question, said):
+    assert_refused(ask(question), said, simplified=True)
+
+
+def test_role_nouns_are_read_from_the_question():
+    assert asked_slot(analyze("视频的導演叫什么名字？")).anchor == "导演"
+    assert asked_slot(analyze("每场有几个评委？")).anchor == "评委"
+    assert asked_slot(analyze("哪位书记致辞？")).anchor != "导演"  # 书记 is no listed role noun: asked as before
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("《一路向前》视频是谁发布的？", "一路向前"),
+    ("擂台比武的评审团是由谁组成的？", "评审团"),
+])
+def test_a_question_near_those_roles_is_still_answered(ask, question, key):
     assert_answers(ask(question), key, simplified=True)

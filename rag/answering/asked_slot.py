@@ -152,6 +152,11 @@ def asked_slot(q: Question) -> Asked | None:
     if _ROLE_ASKED.search(q.text if q.script == "en" else norm):
         # the part someone plays (担任什么角色, 以什么身份, what role): the unit saying it (作为…轮值街道, 担任…), never refused
         return Asked("role", phrase="what role" if q.script == "en" else "角色")
+    counted_role = _COUNTED_ROLE.search(norm) if q.script != "en" else None
+    if counted_role and counted_role.group(2) in slot_words().get("role_noun", ()):
+        # how many of a role (每场有几个评委): the role must be said with the count (评审团 is not 评委)
+        role, measure = counted_role.group(2), counted_role.group(1) or q.measure or "个"
+        return Asked("count", measure=measure, anchor=role, phrase=f"{role}有多少{measure}")
     if q.enum and not (q.measure and q.script != "en" and counted_heads(norm, ending=True)):
         return None  # (有几个村和社区？ reads as a list too, but asks how many there are: a count, checked below)
     # (a Cantonese bare classifier points: 條片叫咩名 asks the name of that 片, a word too short to require)
@@ -190,6 +195,9 @@ def asked_slot(q: Question) -> Asked | None:
         role = focus if focus and not is_verb(focus) and tag(focus) != "d" and not _NAME_ASKED.search(focus) else None
         if q.script == "en":
             return Asked("person", phrase="who", names_only=names_only)
+        asked_role = _WHICH_ROLE.search(norm)
+        if role is None and asked_role and asked_role.group(1) in slot_words().get("role_noun", ()):
+            role = asked_role.group(1)  # 哪位导演拍的: 导演 must be said
         who = re.search(r"谁", norm)
         if role is None and who:  # a rank after 谁+verb (谁获得了第一名 → 第一名; not 谁主持了会议)
             role = _head_role(norm, who)
@@ -278,6 +286,8 @@ def _term_asked(q: Question) -> bool:
 # A length asked of a built work or a river: Chinese 多长/长度/全长 right after its noun (大桥有多长, 大桥的长度; not
 # 《一路向前》有多长, a video), English "how long is the … bridge", "the length of"
 # The part someone plays (brief H12, tuned on fresh14_qa p14 担任咩角色): 担任/扮演/充当 什么角色, 以什么身份, what role
+_COUNTED_ROLE = re.compile(r"(?:多少|几)(个|名|位)?([\u4e00-\u9fff]{2,3}?)[呢啊呀吗]?[？?。！!]*$")
+_WHICH_ROLE = re.compile(r"(?:哪|哪一|什么|的)(?:位|个|名)?([\u4e00-\u9fff]{2,3}?)(?:拍|导|执导|编|演|担任|是谁|叫什么|[？?])")
 _ROLE_ASKED = re.compile(r"(?:担任|扮演|充当|担当|是|作为|以|当)了?(?:一个)?(?:什么|哪种|何种|怎样的|哪个|啥)(?:样的)?(?:角色|身份)|"
                          r"(?:角色|身份)(?:是|为)(?:什么|啥)|\b(?:what|which) role\b|\bin what capacity\b", re.I)
 _LENGTH_ASKED = re.compile(
