@@ -10,6 +10,7 @@ import pytest
 from rag.answering.absent import counted_list
 from rag.answering.asked_slot import asked_slot
 from rag.answering.question import analyze
+from rag.lang.script import to_simplified
 from tests.asserts import assert_answers, assert_refused
 from tests.seeds import lexical_asker
 
@@ -85,3 +86,23 @@ def test_role_nouns_are_read_from_the_question():
 ])
 def test_a_question_near_those_roles_is_still_answered(ask, question, key):
     assert_answers(ask(question), key, simplified=True)
+
+
+# -- a question across articles offering two places (在图书馆或者文化馆办的) ------------------------------------------
+
+def test_either_words_are_read_from_the_question():
+    from rag.answering.multi import either_words
+    from rag.lang.script import normalize
+
+    assert either_words(normalize("哪几场活动是在圖書館或者文化館辦的？")) == ("图书馆", "文化馆")
+    assert either_words(normalize("哪篇提到了签约或者颁奖？")) == ()  # acts, not places offered
+
+
+@pytest.mark.parametrize("question", [
+    "这几篇里，哪些活动是在图书馆或文化馆举行的？",
+    "這幾篇裡面，哪幾場活動是在圖書館或者文化館辦的？",
+])
+def test_each_line_names_the_place_it_was_held(ask, question):
+    answer = ask(question)
+    assert not answer.refused
+    assert "图书馆联合召开" in to_simplified(answer.answer) and "文化馆举办" in to_simplified(answer.answer)

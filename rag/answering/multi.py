@@ -24,6 +24,7 @@ from rag.answering.asks import asks
 from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
+from rag.answering.postags import is_verb
 from rag.answering.places import named_pairs, named_regions, pair_nouns, place_names
 from rag.answering.qfeatures import SLOT_FILLERS, term_match
 from rag.answering.question import Question, analyze, synonyms
@@ -171,6 +172,20 @@ def phrases(q: Question) -> list[str]:
     return [a + b for a, b in zip(terms, terms[1:]) if re.search(re.escape(a) + "的?" + re.escape(b), norm)]
 
 
+_EITHER = ("或者", "或是", "或")
+
+
+def either_words(norm: str) -> tuple[str, ...]:
+    """The two nouns a Chinese question offers as alternatives (在图书馆或者文化馆办的 → 图书馆, 文化馆): words of two or
+    more characters right before and after 或者/或是/或; () without such a pair."""
+    words = tokens(norm)
+    for i, w in enumerate(words[1:-1], start=1):
+        a, b = words[i - 1], words[i + 1]
+        if w in _EITHER and len(a) >= 2 and len(b) >= 2 and not (is_verb(a) or is_verb(b)):
+            return a, b
+    return ()
+
+
 def shared_rows(q: Question, ranked: Ranked, adjusted: np.ndarray, articles: Sequence[int] | None = None) -> dict[int, int]:
     """For a question comparing two or three articles (有什么共同点): pool index → the row of its line, the units
     reporting an outcome (签署, 颁发, 成立 …: `outcome` in data/unit_cues.tsv) that share the most words, weighed by
@@ -264,6 +279,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     # (石马镇、小枧镇; 新沟桥街道与红钢城街道), and that unit is its line — not when the question named its articles
     # (石马镇和两个街道的活动分别…: the articles are given, their pair is no condition)
     pairs = () if named else pair_nouns(q.text)
+    alternatives = either_words(norm)
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
         mine = np.where(ranked.owner == i)[0]
@@ -314,6 +330,10 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
             best = max(saying, key=lambda r: adjusted[r])
         best = shared.get(i, best)
         best = with_title(q, ranked, best, adjusted)  # what each thing is called: the unit quoting its name
+        either = [int(r) for r in mine if any(w in ranked.unit_of(int(r)).text for w in alternatives)]
+        if either and best not in either:  # 在图书馆或者文化馆办的: its line names the one it has, held
+            # there first (…在青山区图书馆联合召开…, not …大山里的图书馆建设)
+            best = max(either, key=lambda r: (says_verb(ranked.unit_of(r).text, HELD), adjusted[r]))
         if not (distributive and _filler_kinds(q)) and i not in shared and not held and not _question_weight(q, ranked.unit_of(best).text):
             # which articles are about X: a line sharing no word with the question (a bare 2022年 the model liked)
             # says nothing of X; the unit holding most of the question's words says why the article is listed
