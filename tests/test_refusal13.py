@@ -106,3 +106,13 @@ def test_each_line_names_the_place_it_was_held(ask, question):
     answer = ask(question)
     assert not answer.refused
     assert "图书馆联合召开" in to_simplified(answer.answer) and "文化馆举办" in to_simplified(answer.answer)
+
+
+# -- English "rotating" (glossary: 轮值) -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "Which street office was the rotating lead of the Qingshan neighbourhood Party-building community in 2022?",
+    "In Qingshan, which subdistrict took the rotating chair of the joint Party-building community for 2022?",
+])
+def test_the_rotating_lead_is_found_by_its_chinese_word(ask, question):
+    assert_answers(ask(question), "红钢城", simplified=True)
