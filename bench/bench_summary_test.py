@@ -54,7 +54,7 @@ def old_summariser():
 
 def undated(article) -> Summary:
     """The shipped summariser's picks without the dateline (its full budget), for the dateline's share."""
-    picks = choose(score_article(article, smooth=DEFAULTS["smooth"]), DEFAULTS)
+    picks = choose(score_article(article), DEFAULTS)
     cited = [citation(n, article, *piece) for n, piece in enumerate((q for p in picks for q in p.shown), start=1)]
     return Summary(article.id, article.title, render([[c.quote] for c in cited]), cited)
 

@@ -11,16 +11,14 @@ CV: 5 folds by article, nested: inside each training split, 5-fold out-of-fold s
 settings (target length, MMR lambda, compression quantile) on a grid, among settings whose median summary
 length is within MAX_LENGTH_RATIO of the references' median; the models refitted on the split then summarise
 the held-out fold. `--write` fits on all of dev and writes rag/answering/data/summary_model.json, with the
-report in bench/results_summary_model.json. The grid includes the neighbour smoothing of sentence scores
-(rag.answering.selection.smoothed) and the features the clause role columns (rag.answering.features.
-clause_role_columns); the package leaves short bracketed asides out and puts the year before a summary's own month
-and day (brief D11's stack, shipped in brief D12). `--compare unstacked`: the row as shipped before brief D12
-(none of the four). `--compare lengthreg,title,actor`: variants tried on dev and not shipped (see `tried` in the
-report; bench/summary_variants.py), kept here so that they can be re-measured;
+report in bench/results_summary_model.json. `--compare lengthreg,title,actor,yearline,smooth,asides,combo,
+comboasides`: variants tried on dev and not shipped (each below +0.004, the last two combining yearline, smooth
+and asides; see `tried` in the report; bench/summary_variants.py), kept here so that they can be re-measured;
 `--compare olddateline`: the dateline as shipped before brief D10b (a bare opening day said twice);
-`--compare untied`: clause runs without clause ties (or asides left out), as shipped before brief D10c
-(参加课程的退休教师李国华说。). Brief D11 (not kept, `tried`): `--compare rerank,rerankgbm` (summary-level reranking of
-18 candidates per article, bench/summary_rerank.py).
+`--compare untied`: clause runs without clause ties, as shipped before brief D10c (参加课程的退休教师李国华说。).
+Brief D11 (not kept, `tried`): `--compare rerank,rerankgbm` (summary-level reranking of 18 candidates per article,
+bench/summary_rerank.py), `roles` (clause role columns, summary_variants.role_columns), `stack` (yearline +
+smooth + asides with clause ties + roles).
 """
 
 from __future__ import annotations
@@ -46,19 +44,18 @@ sys.path.insert(0, str(ROOT))
 
 from bench.summary_data import Doc, load_docs, lcs_f  # noqa: E402
 from rag.answering.picks import choose, runs
-from rag.answering.selection import Scored, render, smoothed  # noqa: E402
+from rag.answering.selection import Scored, render  # noqa: E402
 from rag.answering.summaries import dated_picks  # noqa: E402
-from rag.answering.summary_model import (DEFAULTS, SURVIVAL_NAMES, Linear, Model, Survival, Trees,  # noqa: E402
+from rag.answering.summary_model import (DEFAULTS, SUMMARY_FEATURES, Linear, Model, Survival, Trees,  # noqa: E402
                                          survival_columns, survival_means)
 from rag.lang.script import HAN_CHAR  # noqa: E402
 from bench.summary_rerank import rerank_fold  # noqa: E402
-from bench.summary_variants import (role_columns, untied_cut, fit_length, length_target, opener, shipped_dated_picks,  # noqa: E402
-                                    )
+from bench.summary_variants import (aside_cut, role_columns, untied_cut, fit_length, length_target, opener, shipped_dated_picks,  # noqa: E402
+                                    year_line)
 
 MODEL_OUT = ROOT / "rag" / "answering" / "data" / "summary_model.json"
 REPORT_OUT = ROOT / "bench" / "results_summary_model.json"
-GRID = {"target_chars": [190, 200, 210, 220], "lam": [0.7, 0.85, 1.0], "tau_quantile": [0.0, 0.3, 0.4, 0.5],
-        "smooth": [0.0, 0.1, 0.2]}
+GRID = {"target_chars": [190, 200, 210, 220], "lam": [0.7, 0.85, 1.0], "tau_quantile": [0.0, 0.3, 0.4, 0.5]}
 MAX_LENGTH_RATIO = 1.15  # tuned settings keep the median summary within +15 % of the references' median
 DATELINE = True  # summaries open with the event's date, as the package's do (--no-dateline: without, for comparison)
 
@@ -91,12 +88,12 @@ def fit_survival(docs: list[Doc], smoothing: float = 3.0, min_articles: int = 2)
     return Survival(c, w, b, cp, wp, bp)
 
 
-ROLES = True  # clause role columns appended (rag.answering.features.clause_role_columns; --compare unstacked: without)
+ROLES = False  # bench variant (--compare roles): clause role columns appended (bench/summary_variants.role_columns)
 
 
 def features(d: Doc, sv: Survival | None) -> np.ndarray:
     if sv is None:
-        X = np.hstack([d.X, np.zeros((len(d.X), len(SURVIVAL_NAMES)), dtype=np.float32)])
+        X = np.hstack([d.X, np.zeros((len(d.X), len(SUMMARY_FEATURES) - d.X.shape[1]), dtype=np.float32)])
     else:
         v = survival_means(d.ix, d.units, sv)
         frame = [s.span for s in d.ix.frame]
@@ -213,7 +210,10 @@ def predict(models, d: Doc, X: np.ndarray):
 
 
 def scored_doc(d: Doc, ps: np.ndarray, pk_all: np.ndarray, rules: bool = True, smooth: float = 0.0) -> Scored:
-    ps = smoothed(ps.copy(), smooth)  # as rag.answering.selection._score (DEFAULTS' smooth there)
+    ps = ps.copy()
+    if smooth and len(ps) > 1:  # bench variant: each sentence gains smooth x its neighbours' mean score
+        padded = np.r_[ps[1], ps, ps[-2]]
+        ps = ps + smooth * 0.5 * (padded[:-2] + padded[2:])
     bounds = np.cumsum([0] + [len(s.clauses) for s in d.sentences])
     pk = [pk_all[bounds[i]:bounds[i + 1]].copy() for i in range(d.n_sent)]
     if rules:
@@ -232,6 +232,8 @@ def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict, cut=No
     bench-only variants (bench/summary_variants.py: `length_target`, `opener`, `year_line`, `aside_cut`) when
     params ask."""
     scored = scored or scored_doc(d, ps, pk_all, params.get("rules", True), params.get("smooth", 0.0))
+    if cut is None and params.get("asides"):
+        cut = aside_cut(scored, params, tied=params.get("asides") == "tied")
     if cut is None and params.get("untied"):
         cut = untied_cut(scored, params)
     params = length_target(d, params)
@@ -242,6 +244,8 @@ def doc_summary(d: Doc, ps: np.ndarray, pk_all: np.ndarray, params: dict, cut=No
     if not DATELINE:
         return pre + _text(d, choose(scored, params, cut))
     line, picks = (shipped_dated_picks if params.get("olddateline") else dated_picks)(d.article, scored, params, cut)
+    if params.get("yearline") and picks and not line:
+        line, picks = year_line(d, scored, params, cut, picks)
     return (line + pre if picks else "") + _text(d, picks)
 
 
@@ -265,7 +269,7 @@ def tune(docs, scores, grid=GRID, ratio=MAX_LENGTH_RATIO, extra=None) -> tuple[d
     for run_combo in itertools.product(*(grid[k] for k in run_keys)):
         base = {**DEFAULTS, **(extra or {}), **dict(zip(run_keys, run_combo))}
         scored = [scored_doc(d, ps, pk, base.get("rules", True), base.get("smooth", 0.0)) for d, (ps, pk) in zip(docs, scores)]
-        cuts = [untied_cut(s, base) if base.get("untied") else runs(s, base)
+        cuts = [aside_cut(s, base, tied=base.get("asides") == "tied") if base.get("asides") else untied_cut(s, base) if base.get("untied") else runs(s, base)
                 for s in scored]
         for combo in itertools.product(*(grid[k] for k in mmr_keys)):
             params = {**base, **dict(zip(mmr_keys, combo))}
@@ -293,7 +297,7 @@ def nested_cv(docs, kind="logistic", use_survival=True, grid=GRID, ratio=MAX_LEN
     """Nested CV (module note). `extra`: fixed params for every summary; with "length_model": True, a length
     regression (fit_length) is fitted on each training split and its slope (grid "len_slope") tuned there."""
     global ROLES
-    ROLES = (extra or {}).get("roles", True)
+    ROLES = bool((extra or {}).get("roles"))
     texts: list = [None] * len(docs)
     chosen = []
     for fi, test in enumerate(folds(len(docs), 5, seed=0)):
@@ -322,7 +326,7 @@ def nested_cv(docs, kind="logistic", use_survival=True, grid=GRID, ratio=MAX_LEN
             continue
         for i in test:
             texts[i] = doc_summary(docs[i], *predict(models, docs[i], features(docs[i], sv)), params)
-    ROLES = True
+    ROLES = False
     return texts, chosen
 
 
@@ -349,7 +353,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sentence-model", default="logistic", choices=SENTENCE_MODELS)
     ap.add_argument("--compare", default="", help="extra nested runs: gbm,pairwise,soft,mix,nosurvival,norules,nocompression,lengthreg,title,actor,smooth,"
-                    "olddateline,untied,rerank,rerankgbm,unstacked")
+                    "yearline,asides,combo,comboasides,olddateline,untied,rerank,rerankgbm,roles,stack")
     ap.add_argument("--write", action="store_true", help="fit on all of dev and write the package's model")
     ap.add_argument("--skip-main", action="store_true", help="only the --compare runs (not the shipped model's)")
     ap.add_argument("--limit", type=int)
@@ -399,14 +403,22 @@ def main(argv=None) -> int:
                               ", per-article length target (ridge on article length/paragraphs/sentences/numbers/title)"),
                 "title": ({**grid, "title_near": [0.4, 0.55, 0.7]}, {"opener": "title"}, ", title opens the summary"),
                 "actor": (grid, {"opener": "actor"}, ", the title's actor phrase (工信部：) opens the summary"),
+                "smooth": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {}, ", sentence score + smooth x its neighbours' mean"),
                 "olddateline": (grid, {"olddateline": True}, ", the dateline as shipped before brief D10b (26日… after "
                                 "2023年7月26日，)"),
                 "untied": (grid, {"untied": True}, ", clause runs without clause ties, as shipped before brief D10c "
                            "(a speech tail kept without its words)"),
                 "rerank": (grid, {"rerank": "ridge"}, ", summary-level reranking of 18 candidates (ridge)"),
                 "rerankgbm": (grid, {"rerank": "gbm"}, ", summary-level reranking of 18 candidates (trees)"),
-                "unstacked": ({**grid, "smooth": [0.0]}, {"yearline": False, "asides": False, "roles": False},
-                              ", as shipped before brief D12 (no yearline, smoothing, asides cut or clause role columns)")}
+                "roles": (grid, {"roles": True}, ", clause role columns (attribution, speech tail, time/place only, "
+                          "connective, quote, digits; the neighbours')"),
+                "stack": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {"yearline": True, "asides": "tied", "roles": True},
+                          ", yearline + smooth + asides left out (clause ties kept) + clause role columns"),
+                "yearline": (grid, {"yearline": True}, ", the year before a summary's own opening month and day"),
+                "asides": (grid, {"asides": True}, ", short bracketed asides left out as a cited gap"),
+                "combo": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {"yearline": True}, ", yearline + smooth"),
+                "comboasides": ({**grid, "smooth": [0.0, 0.1, 0.2]}, {"yearline": True, "asides": True},
+                                ", yearline + smooth + asides left out")}
     for name, (vgrid, vextra, vnote) in variants.items():
         if name in extra:
             runs.append((args.sentence_model, True, vgrid, vnote + tag, vextra))

@@ -1,9 +1,7 @@
 """Summary variants tried on CRUD summaries_dev by bench/fit_summary.py --compare and not shipped (issue #20, briefs
-D9 and D10; see `tried` in bench/results_summary_model.json): a per-article length target, the title or its actor
-phrase as opener. The year line, short bracketed asides left out and the clause role columns were measured here
-(briefs D10, D11) and shipped in brief D12 (rag.answering.summaries.year_line, rag.answering.elision.drop_asides,
-rag.answering.features.clause_role_columns); `aside_cut` keeps brief D11's measured cut, which the package's
-picks.runs now makes (tests/test_summary_rerank.py), and `untied_cut` the cut before brief D10c.
+D9 and D10; each short of the +0.004 a change must gain in nested CV: see `tried` in bench/results_summary_model.json):
+a per-article length target, the title or its actor phrase as opener, the year before a summary's own opening
+month and day, and short bracketed asides left out as a cited gap. Bench only: the package makes none of them.
 Also the dateline as shipped before brief D10b (`shipped_dated_picks`: a summary opening with a bare day, 26日…, or
 当日… got the whole dateline before it, 2023年7月26日，26日，…), so that nested CV compares it in one process."""
 
@@ -14,13 +12,13 @@ import re
 import numpy as np
 
 from bench.summary_data import Doc
-from rag.answering.features import clause_role_columns
-from rag.answering.elision import drop_asides, elide, shown_length
+from rag.answering.elision import elide, shown_length
 from rag.answering.picks import Cut, choose, unit_facts
 from rag.answering.selection import Scored, article_tau, best_run, best_short_run, sentence_ties
 from rag.answering.summary_model import DEFAULTS
 from rag.answering.cues import twin
-from rag.answering.summaries import dateline
+from rag.answering.summaries import dateline, opens_dated
+from rag.answering.timeline import stated_date
 
 # ---- the dateline before brief D10b ------------------------------------------------------------------------
 
@@ -98,12 +96,79 @@ def opener(d: Doc, body: str, params: dict) -> str:
 
 
 
-# year_line moved to rag.answering.summaries when brief D12 shipped the stack.
+_YEAR_FIRST = re.compile(r"\s*\d{4}\s*年")
+
+
+def year_line(d: Doc, scored, params: dict, cut, picks):
+    """("2023年", picks) when the summary opens with a month and day of its own (8月4日上午，…) but no year: the
+    year (rag.answering.timeline.stated_date: the article's, or the one before for a later month) goes before
+    it, inside the budget; else ("", picks)."""
+    def opening(ps):
+        p, a, _ = ps[0].shown[0]
+        return d.article.paragraph(p)[a:a + 24]
+
+    if not opens_dated(d.article, picks) or _YEAR_FIRST.match(opening(picks)):
+        return "", picks
+    when = stated_date(d.article.date, opening(picks))
+    if when is None or when.year is None:
+        return "", picks
+    line = f"{when.year}年"
+    again = choose(scored, {**params, "target_chars": params["target_chars"] - len(line),
+                            "max_chars": params["max_chars"] - len(line)}, cut)
+    if again and opens_dated(d.article, again) and not _YEAR_FIRST.match(opening(again)):
+        return line, again
+    return "", picks
 
 
 # ---- short bracketed asides left out (brief D10) --------------------------------------------------------------
 
-# drop_asides (and its ASIDE pattern) moved to rag.answering.elision when brief D12 shipped the stack.
+ASIDE = re.compile(r"[（(][^（()）“”‘’《》\n]{1,40}[）)]")  # a short aside in brackets, nothing nested
+QUOTE_OPEN, QUOTE_CLOSE = "“‘「『《", "”’」』》"  # an aside inside a quote or a title stays: quotes stay whole
+AFTER_ASIDE = "，、；：,;: "  # clause marks right after a left-out aside are left out with it
+FINAL_MARKS = "。！？!?；;"
+
+
+def covered(text: str, end: int) -> list[bool]:
+    """For each position of text[:end]: whether it lies inside a quote or a title mark (as measured in brief D10;
+    an aside inside a longer bracket is not looked for and would be cut: a bench variant, not shipped)."""
+    out, depth = [], 0
+    for ch in text[:end]:
+        if ch in QUOTE_OPEN:
+            depth += 1
+        out.append(depth > 0)
+        if ch in QUOTE_CLOSE:
+            depth = max(0, depth - 1)
+    return out
+
+
+def drop_asides(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The (start, end) pieces of `text` with each short bracketed aside (ASIDE) outside quotes and titles left out: a piece splits around it (shown joined by the GAP, each part a verbatim span), the clause
+    marks after it go with it; an aside that opens a piece moves its start, one followed only by closing
+    punctuation its end. An aside that is all its piece says stays."""
+    if not pieces:
+        return pieces
+    inside = covered(text, pieces[-1][1])
+    out: list[tuple[int, int]] = []
+    for a, b in pieces:
+        cur = a
+        for m in ASIDE.finditer(text, a, b):
+            if inside[m.start()] or m.start() < cur:
+                continue
+            after = m.end()
+            while after < b and text[after] in AFTER_ASIDE:
+                after += 1
+            head, rest = text[cur:m.start()], text[after:b]
+            if not head.strip(AFTER_ASIDE) and not rest.strip():
+                continue
+            if head.strip():
+                out.append((cur, m.start()))
+            if all(ch in FINAL_MARKS for ch in rest.strip()):
+                cur = b  # only closing punctuation after it: the piece ends before the aside (shown closes it)
+                break
+            cur = after
+        if cur < b:
+            out.append((cur, b))
+    return out or pieces
 
 
 def untied_cut(scored: Scored, params: dict) -> Cut:
@@ -150,8 +215,40 @@ def aside_cut(scored: Scored, params: dict, asides: bool = True, tied: bool = Fa
 
 # ---- clause roles (brief D11, idea 2) -------------------------------------------------------------------------
 
-# clause_role and role_columns moved to rag.answering.features when brief D12 shipped the stack.
+_ATTR_LEAD = re.compile(r"^\s*(?:据|记者|通讯员|本报讯|本报|新华社|中新社|中新网|央视网|人民网|新华网|央广网)"
+                        r"[^，,]{0,40}(?:报道|获悉|了解到|了解|消息|电|讯|介绍|得知|发布)?")
+_ATTR_ONLY = re.compile(r"^\s*(?:据[^，,]{0,40}(?:报道|消息|介绍|统计|通报|数据|显示)|记者[^，,]{0,40}(?:获悉|了解到|了解|"
+                        r"得知|注意到|看到)|[^，,]{0,8}(?:讯|电)(?:（[^）]*）)?)[，,：:\s]*$")
+_SAID_TAIL = re.compile(r"(?:表示|介绍|指出|称|说|强调|认为|透露|告诉记者|坦言|说道|表明)[，,：:\s]*$")
+_TIME_ONLY = re.compile(r"^\s*(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:近日|日前|近期|当天|当日|今天|昨天|今年|去年|目前|此前|"
+                        r"随后|同时|此外|另外|其中)?(?:上午|下午|晚上|晚间|中午|凌晨|早上|晚)?(?:\d{1,2}时(?:\d{1,2}分)?)?"
+                        r"(?:许|左右)?[，,\s]*$")
+_PLACE_ONLY = re.compile(r"^\s*(?:在|于)[^，,]{1,30}(?:举行|召开|举办|上|中|内|里)?[，,\s]*$")
+_CONNECT = re.compile(r"^\s*(?:同时|此外|另外|并且|并|而且|而|但是|但|其中|因此|所以|对此|为此|随后|然后|目前)")
+_QUOTE_MARK = re.compile(r"[“”「」]")
+_DIGIT = re.compile(r"\d")
+ROLE_NAMES = ("attr_lead", "attr_only", "said_tail", "time_only", "place_only", "connective", "quote", "digits")
+
+
+def clause_role(text: str) -> list[float]:
+    """What a clause is in its sentence (on the Simplified twin): attribution (据…报道, 记者…获悉), a speech tail
+    (…表示), only a time, only a place (在…), a connective opening, a quotation, its digits (capped)."""
+    t = text.strip()
+    return [float(bool(_ATTR_LEAD.match(t))), float(bool(_ATTR_ONLY.match(t))), float(bool(_SAID_TAIL.search(t))),
+            float(bool(_TIME_ONLY.match(t)) and len(t) > 1), float(bool(_PLACE_ONLY.match(t))),
+            float(bool(_CONNECT.match(t))), float(bool(_QUOTE_MARK.search(t))), min(3, len(_DIGIT.findall(t))) / 3]
 
 
 def role_columns(d: Doc) -> np.ndarray:
-    return clause_role_columns(d.ix.paragraphs, d.sentences)
+    """Rows as d.X (sentences, then clauses): zeros for sentences; for each clause its role, the previous
+    clause's first six roles, the next clause's first three, and whether it is first / last / where it is."""
+    rows = [[0.0] * 20] * d.n_sent
+    for s in d.sentences:
+        text = d.ix.paragraphs[s.paragraph - 1]
+        roles = [clause_role(text[a:b]) for a, b in s.clauses]
+        m = len(roles)
+        for j, r in enumerate(roles):
+            prev = roles[j - 1][:6] if j else [0.0] * 6
+            nxt = roles[j + 1][:3] if j + 1 < m else [0.0] * 3
+            rows.append(r + prev + nxt + [float(j == 0), float(j == m - 1), j / max(1, m - 1)])
+    return np.asarray(rows, dtype=np.float32).reshape(len(rows), 20)

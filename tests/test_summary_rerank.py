@@ -1,7 +1,7 @@
 """Brief D11's bench-only variants (issue #20, not shipped: below the +0.004 keep rule): summary-level reranking
 candidates (bench/summary_rerank.py) are the package's summaries at other selection settings, the one at the
-package's settings being its summary; clause roles (rag.answering.features.clause_role, shipped in brief D12) read
-on the Simplified twin, so both scripts get the same roles."""
+package's settings being its summary; clause roles (bench/summary_variants.clause_role) read on the Simplified
+twin, so both scripts get the same roles."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from bench.summary_rerank import FEATURE_NAMES, base_index, candidates, settings
-from rag.answering.features import ROLE_NAMES, clause_role
+from bench.summary_variants import ROLE_NAMES, clause_role
 from rag.answering.selection import score_article
 from rag.answering.summaries import summarize_article
 from rag.answering.summary_model import DEFAULTS
@@ -19,7 +19,7 @@ from rag.lang.script import to_simplified, to_traditional
 
 def test_the_candidates_include_the_package_summary_and_vary_around_it(seed_articles):
     for article in seed_articles.values():
-        texts, X = candidates(article, score_article(article, smooth=DEFAULTS["smooth"]), dict(DEFAULTS))
+        texts, X = candidates(article, score_article(article), dict(DEFAULTS))
         assert len(texts) == len(settings(DEFAULTS)) == X.shape[0] == 18
         assert X.shape[1] == len(FEATURE_NAMES) and np.isfinite(X).all()
         assert texts[base_index(DEFAULTS)] == strip_markers(summarize_article(article).summary)
@@ -39,15 +39,12 @@ def test_clause_roles_on_the_twin(convert):
     assert len(clause_role("x")) == len(ROLE_NAMES)
 
 
-def test_the_stack_cut_measured_in_brief_d11_is_the_package_cut(seed_articles):
-    """Brief D11's --compare stack left asides out of the tied clause runs (bench aside_cut); the package's runs()
-    now does the same (brief D12), and without asides the two agree too."""
+def test_the_stack_cut_without_asides_is_the_package_cut(seed_articles):
+    """--compare stack leaves asides out of the package's tied clause runs: without asides its cut is runs()'s."""
     from bench.summary_variants import aside_cut
     from rag.answering.picks import runs
 
     for article in seed_articles.values():
         scored = score_article(article)
-        mine, package = aside_cut(scored, {}, asides=True, tied=True), runs(scored)
-        assert mine.spans == package.spans and mine.pieces == package.pieces
-        mine, package = aside_cut(scored, {}, asides=False, tied=True), runs(scored, {"asides": False})
+        mine, package = aside_cut(scored, {}, asides=False, tied=True), runs(scored)
         assert mine.spans == package.spans and mine.pieces == package.pieces

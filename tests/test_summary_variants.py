@@ -1,14 +1,13 @@
-"""Short bracketed asides left out as a cited gap (rag.answering.elision.drop_asides, shipped in brief D12 from
-bench/summary_variants.py) keep every piece verbatim, quotes and titles whole; in both scripts. And the dateline
-as shipped before brief D10b, which bench/fit_summary.py --compare olddateline re-measures."""
+"""The summary variants bench/fit_summary.py --compare re-measures and the package does not ship
+(bench/summary_variants.py): short bracketed asides left out as a cited gap keep every piece verbatim, quotes and
+titles whole; in both scripts."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench.summary_variants import shipped_dated_picks
-from rag.answering.elision import GAP, drop_asides
-from rag.answering.picks import runs
+from bench.summary_variants import aside_cut, drop_asides, shipped_dated_picks
+from rag.answering.elision import GAP
 from rag.answering.selection import score_article
 from rag.answering.summaries import dated_picks
 from rag.answering.summary_model import DEFAULTS
@@ -43,7 +42,7 @@ def test_asides_inside_quotes_and_titles_and_long_brackets_stay(convert):
 
 def test_the_aside_cut_of_a_seed_shows_verbatim_pieces_at_their_shown_cost(seed_articles):
     article = seed_articles["000_049c7ef42d054db3"]  # 雙方村(社區)黨組織書記…
-    cut = runs(score_article(article))  # the package's cut: asides left out
+    cut = aside_cut(score_article(article), {})
     gaps = 0
     for pieces, length in zip(cut.pieces, cut.lengths):
         text = article.paragraph(pieces[0][0])

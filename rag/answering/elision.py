@@ -4,8 +4,6 @@ An editor names the count and one example; a summary that quotes the whole list 
 
 from __future__ import annotations
 
-import re
-
 from rag.lang.sentences import CLOSERS_INNER, OPENERS
 
 Piece = tuple[int, int]  # (start, end) in the paragraph
@@ -62,54 +60,3 @@ def _joinable(left: Piece, right: Piece, text: str) -> bool:
 
 def shown_length(pieces: list[Piece]) -> int:
     return sum(b - a for a, b in pieces) + len(GAP) * (len(pieces) - 1)
-
-
-# ---- short bracketed asides left out (brief D10, shipped in brief D12) -------------------------------------
-
-ASIDE = re.compile(r"[（(][^（()）“”‘’《》\n]{1,40}[）)]")  # a short aside in brackets, nothing nested
-QUOTE_OPEN, QUOTE_CLOSE = "“‘「『《", "”’」』》"  # an aside inside a quote or a title stays: quotes stay whole
-AFTER_ASIDE = "，、；：,;: "  # clause marks right after a left-out aside are left out with it
-FINAL_MARKS = "。！？!?；;"
-
-
-def covered(text: str, end: int) -> list[bool]:
-    """For each position of text[:end]: whether it lies inside a quote or a title mark (an aside inside a
-    longer bracket is not looked for)."""
-    out, depth = [], 0
-    for ch in text[:end]:
-        if ch in QUOTE_OPEN:
-            depth += 1
-        out.append(depth > 0)
-        if ch in QUOTE_CLOSE:
-            depth = max(0, depth - 1)
-    return out
-
-
-def drop_asides(text: str, pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The (start, end) pieces of `text` with each short bracketed aside (ASIDE) outside quotes and titles left out: a piece splits around it (shown joined by the GAP, each part a verbatim span), the clause
-    marks after it go with it; an aside that opens a piece moves its start, one followed only by closing
-    punctuation its end. An aside that is all its piece says stays."""
-    if not pieces:
-        return pieces
-    inside = covered(text, pieces[-1][1])
-    out: list[tuple[int, int]] = []
-    for a, b in pieces:
-        cur = a
-        for m in ASIDE.finditer(text, a, b):
-            if inside[m.start()] or m.start() < cur:
-                continue
-            after = m.end()
-            while after < b and text[after] in AFTER_ASIDE:
-                after += 1
-            head, rest = text[cur:m.start()], text[after:b]
-            if not head.strip(AFTER_ASIDE) and not rest.strip():
-                continue
-            if head.strip():
-                out.append((cur, m.start()))
-            if all(ch in FINAL_MARKS for ch in rest.strip()):
-                cur = b  # only closing punctuation after it: the piece ends before the aside (shown closes it)
-                break
-            cur = after
-        if cur < b:
-            out.append((cur, b))
-    return out or pieces

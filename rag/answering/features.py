@@ -17,7 +17,6 @@ prefix sums found by binary search, so a few hundred units cost little more than
 from __future__ import annotations
 
 import math
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -390,46 +389,3 @@ def absolute_features(ix: ArticleIndex, units: Sequence[Unit]) -> dict[str, np.n
         f[f"sent_{k}"] = np.asarray([1.0 if rx.match(t) else 0.0 for t in sent_texts])
     return f
 
-
-# ---- clause roles (brief D11 idea 2, shipped in brief D12; summary model only) -----------------------------
-
-_ATTR_LEAD = re.compile(r"^\s*(?:据|记者|通讯员|本报讯|本报|新华社|中新社|中新网|央视网|人民网|新华网|央广网)"
-                        r"[^，,]{0,40}(?:报道|获悉|了解到|了解|消息|电|讯|介绍|得知|发布)?")
-_ATTR_ONLY = re.compile(r"^\s*(?:据[^，,]{0,40}(?:报道|消息|介绍|统计|通报|数据|显示)|记者[^，,]{0,40}(?:获悉|了解到|了解|"
-                        r"得知|注意到|看到)|[^，,]{0,8}(?:讯|电)(?:（[^）]*）)?)[，,：:\s]*$")
-_SAID_TAIL = re.compile(r"(?:表示|介绍|指出|称|说|强调|认为|透露|告诉记者|坦言|说道|表明)[，,：:\s]*$")
-_TIME_ONLY = re.compile(r"^\s*(?:\d{4}年)?(?:\d{1,2}月)?(?:\d{1,2}日)?(?:近日|日前|近期|当天|当日|今天|昨天|今年|去年|目前|此前|"
-                        r"随后|同时|此外|另外|其中)?(?:上午|下午|晚上|晚间|中午|凌晨|早上|晚)?(?:\d{1,2}时(?:\d{1,2}分)?)?"
-                        r"(?:许|左右)?[，,\s]*$")
-_PLACE_ONLY = re.compile(r"^\s*(?:在|于)[^，,]{1,30}(?:举行|召开|举办|上|中|内|里)?[，,\s]*$")
-_CONNECT = re.compile(r"^\s*(?:同时|此外|另外|并且|并|而且|而|但是|但|其中|因此|所以|对此|为此|随后|然后|目前)")
-_QUOTE_MARK = re.compile(r"[“”「」]")
-_DIGIT = re.compile(r"\d")
-ROLE_NAMES = ("attr_lead", "attr_only", "said_tail", "time_only", "place_only", "connective", "quote", "digits")
-# The summary model's clause role columns (not unit features: the answer ranker does not read them)
-ROLE_COLUMNS = (ROLE_NAMES + tuple(f"prev_{n}" for n in ROLE_NAMES[:6]) + tuple(f"next_{n}" for n in ROLE_NAMES[:3])
-                + ("first_clause", "last_clause", "clause_place"))
-
-
-def clause_role(text: str) -> list[float]:
-    """What a clause is in its sentence (on the Simplified twin): attribution (据…报道, 记者…获悉), a speech tail
-    (…表示), only a time, only a place (在…), a connective opening, a quotation, its digits (capped)."""
-    t = text.strip()
-    return [float(bool(_ATTR_LEAD.match(t))), float(bool(_ATTR_ONLY.match(t))), float(bool(_SAID_TAIL.search(t))),
-            float(bool(_TIME_ONLY.match(t)) and len(t) > 1), float(bool(_PLACE_ONLY.match(t))),
-            float(bool(_CONNECT.match(t))), float(bool(_QUOTE_MARK.search(t))), min(3, len(_DIGIT.findall(t))) / 3]
-
-
-def clause_role_columns(paragraphs: Sequence[str], sentences: Sequence[Sentence]) -> np.ndarray:
-    """Rows as the summary model's units (sentences, then their clauses; paragraphs: the Simplified twins): zeros for sentences; for each clause its role, the previous
-    clause's first six roles, the next clause's first three, and whether it is first / last / where it is."""
-    rows = [[0.0] * 20] * len(sentences)
-    for s in sentences:
-        text = paragraphs[s.paragraph - 1]
-        roles = [clause_role(text[a:b]) for a, b in s.clauses]
-        m = len(roles)
-        for j, r in enumerate(roles):
-            prev = roles[j - 1][:6] if j else [0.0] * 6
-            nxt = roles[j + 1][:3] if j + 1 < m else [0.0] * 3
-            rows.append(r + prev + nxt + [float(j == 0), float(j == m - 1), j / max(1, m - 1)])
-    return np.asarray(rows, dtype=np.float32).reshape(len(rows), 20)

@@ -1,6 +1,6 @@
 """An article's summary units: the candidates (each sentence cut to its best clause run, and a long run also to
 its best short run; a speech tail never cut from its words, rag.answering.ties.clause_ties; long lists cut
-to their ends and short bracketed asides left out, rag.answering.elision; with their word bags and the facts — names, numbers, dates, documents —
+to their ends, rag.answering.elision; with their word bags and the facts — names, numbers, dates, documents —
 each holds), and the pick (MMR within the length budget).
 
     picks = choose(score_article(article))           # Picks in article order, each shown as verbatim pieces
@@ -16,7 +16,7 @@ import numpy as np
 
 from rag.answering.clauses import Sentence, Span
 from rag.answering.cues import editorial_patterns
-from rag.answering.elision import drop_asides, elide, shown_length
+from rag.answering.elision import elide, shown_length
 from rag.answering.features import TOKEN_ATTRS, ArticleIndex, global_spans, token_range
 from rag.answering.selection import Scored, article_tau, best_run, best_short_run, mmr_select, sentence_ties
 from rag.answering.summary_model import DEFAULTS
@@ -45,9 +45,7 @@ def runs(scored: Scored, params: dict | None = None) -> Cut:
     def add(i: int, s: Sentence, a: int, b: int) -> float:
         spans.append((s.paragraph, a, b))
         owners.append(i)
-        text = scored.paragraphs[s.paragraph - 1] if scored.paragraphs else ""
-        cut = elide(text, list(s.clauses), a, b) if p["elide"] and text else [(a, b)]
-        cut = drop_asides(text, cut) if p["asides"] and text else cut  # （…） asides left out: a cited gap
+        cut = elide(scored.paragraphs[s.paragraph - 1], list(s.clauses), a, b) if p["elide"] and scored.paragraphs else [(a, b)]
         pieces.append(tuple((s.paragraph, x, y) for x, y in cut))
         lengths.append(shown_length(cut))
         inside = [c for c, (x, y) in enumerate(s.clauses) if a <= x and y <= b]

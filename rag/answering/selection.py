@@ -13,7 +13,7 @@ import numpy as np
 from rag.answering.clauses import Sentence, Span
 from rag.answering.editorial import editorial_flags
 from rag.answering.elision import GAP
-from rag.answering.features import ArticleIndex, article_index, clause_role_columns, unit_vectors
+from rag.answering.features import ArticleIndex, article_index, unit_vectors
 from rag.answering.quoting import inert_markers
 from rag.answering.ties import NO_END, NO_START, clause_ties
 from rag.answering.summary_model import DEFAULTS, Model, shipped_model, summary_features
@@ -37,50 +37,38 @@ def candidate_sentences(ix: ArticleIndex, min_chars: int = 6) -> list[Sentence]:
     return [s for s in ix.frame if s.end - s.start >= min_chars]
 
 
-_SCORED: OrderedDict[tuple[str, float], Scored] = OrderedDict()
+_SCORED: OrderedDict[str, Scored] = OrderedDict()
 _SCORED_SIZE = 512
 
 
-def score_article(article: Article, model: Model | None = None, rules: bool = True, smooth: float = 0.0) -> Scored:
+def score_article(article: Article, model: Model | None = None, rules: bool = True) -> Scored:
     """The article's sentences and clauses scored by the shipped model (kept in memory by content hash); the
-    scores are only read, never changed, by what uses them. `smooth`: sentence scores smoothed with their
-    neighbours' (`smoothed`; the article summary's DEFAULTS["smooth"]; headlines, topics and timelines read them
-    unsmoothed)."""
+    scores are only read, never changed, by what uses them."""
     if model is not None or not rules:
-        return _score(article, model or shipped_model(), rules, smooth)
-    key = (article.content_hash, smooth)
+        return _score(article, model or shipped_model(), rules)
+    key = article.content_hash
     scored = _SCORED.get(key)
     if scored is None:
-        scored = _SCORED[key] = _score(article, shipped_model(), rules, smooth)
+        scored = _SCORED[key] = _score(article, shipped_model(), rules)
         if len(_SCORED) > _SCORED_SIZE:
             _SCORED.popitem(last=False)
     return scored
 
 
-def _score(article: Article, model: Model, rules: bool, smooth: float = 0.0) -> Scored:
+def _score(article: Article, model: Model, rules: bool) -> Scored:
     ix = article_index(article)
     sentences = candidate_sentences(ix)
     if not sentences:
         return Scored([], np.zeros(0), [], np.zeros((0, 1)), ix.paragraphs, ix)
     clause_spans = [(s.paragraph, a, b) for s in sentences for a, b in s.clauses]
-    X = np.hstack([summary_features(ix, [s.span for s in sentences] + clause_spans, model.survival),
-                   clause_role_columns(ix.paragraphs, sentences)])
-    ps = smoothed(model.sentence.score(X[: len(sentences)]), smooth)  # before the rules, as bench/fit_summary.py
+    X = summary_features(ix, [s.span for s in sentences] + clause_spans, model.survival)
+    ps = model.sentence.score(X[: len(sentences)])
     pk_all = model.clause.score(X[len(sentences):])
     bounds = np.cumsum([0] + [len(s.clauses) for s in sentences])
     pk = [pk_all[bounds[i]:bounds[i + 1]].copy() for i in range(len(sentences))]
     if rules:
         apply_rules(sentences, ix.paragraphs, ps, pk)
     return Scored(sentences, ps, pk, unit_vectors(ix, clause_spans, normalise=False), ix.paragraphs, ix)
-
-
-def smoothed(ps: np.ndarray, smooth: float) -> np.ndarray:
-    """Each sentence's score plus `smooth` times its neighbours' mean score (the first and last sentence: their one
-    neighbour's): a sentence among good ones is more likely kept (brief D11's stack, shipped in brief D12)."""
-    if not smooth or len(ps) < 2:
-        return ps
-    padded = np.r_[ps[1], ps, ps[-2]]
-    return ps + smooth * 0.5 * (padded[:-2] + padded[2:])
 
 
 def apply_rules(sentences: Sequence[Sentence], twins: Sequence[str], ps: np.ndarray, pk: list[np.ndarray]) -> None:

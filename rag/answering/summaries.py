@@ -31,7 +31,7 @@ from rag.answering.picks import Cut, Pick, choose
 from rag.answering.selection import Scored, score_article, shown_pieces
 from rag.answering.summary_cache import GuardedSummaries
 from rag.answering.summary_model import DEFAULTS
-from rag.answering.timeline import When, event_date, stated_date, timeline
+from rag.answering.timeline import When, event_date, timeline
 from rag.answering.topics import topic_summary
 from rag.answering.cues import twin
 from rag.contracts import Summarizer
@@ -40,7 +40,7 @@ from rag.lang.script import has_han
 from rag.records import Citation, Summary, TopicMatch
 
 # Bump when the algorithm changes: cached summaries made by an older version are recomputed.
-ALGORITHM = "extractive-learned-5"
+ALGORITHM = "extractive-learned-4"
 _BARE_DAY = re.compile(r"(?<![\d年月])(\d{1,2})\s*日")  # a day of the article's month: 11日
 LEAD_DAY_CHARS = 60  # a bare day counts when the lead states it this early
 BARE_DAY_BACK = 7  # ... at most this many days before the article's date (in its month)
@@ -128,39 +128,7 @@ def dateline_text(article: Article, when: When) -> str:
 def dated_picks(article: Article, scored: Scored, params: dict, cut: Cut | None = None) -> tuple[str, list[Pick]]:
     """(dateline, picks). Picks (from `cut`, when computed already) that open with a month and day of their own
     need no dateline; otherwise the picks are chosen again within the length budget less the whole dateline's
-    length, and the dateline fitted to how they open (fitted_line). Picks left without a dateline that open with
-    a month and day but no year get the year (year_line, when params' `yearline`)."""
-    line, picks = _dated_picks(article, scored, params, cut)
-    if picks and not line and params.get("yearline"):
-        return year_line(article, scored, params, cut, picks)
-    return line, picks
-
-
-_YEAR_FIRST = re.compile(r"\s*\d{4}\s*年")
-
-
-def year_line(article: Article, scored: Scored, params: dict, cut: Cut | None, picks: list[Pick]) -> tuple[str, list[Pick]]:
-    """("2023年", picks) when the summary opens with a month and day of its own (8月4日上午，…) but no year: the
-    year (rag.answering.timeline.stated_date: the article's, or the one before for a later month) goes before
-    it, the picks chosen again within the budget less its length (still opening so); else ("", picks)."""
-    def first(ps: list[Pick]) -> str:
-        p, a, _ = ps[0].shown[0]
-        return article.paragraph(p)[a:a + 24]
-
-    if not opens_dated(article, picks) or _YEAR_FIRST.match(first(picks)):
-        return "", picks
-    when = stated_date(article.date, first(picks))
-    if when is None or when.year is None:
-        return "", picks
-    line = f"{when.year}年"
-    again = choose(scored, {**params, "target_chars": params["target_chars"] - len(line),
-                            "max_chars": params["max_chars"] - len(line)}, cut)
-    if again and opens_dated(article, again) and not _YEAR_FIRST.match(first(again)):
-        return line, again
-    return "", picks
-
-
-def _dated_picks(article: Article, scored: Scored, params: dict, cut: Cut | None = None) -> tuple[str, list[Pick]]:
+    length, and the dateline fitted to how they open (fitted_line)."""
     picks = choose(scored, params, cut)
     when = event_when(article, scored)
     if when is None or not picks or opens_dated(article, picks):
@@ -177,7 +145,7 @@ def summarize_article(article: Article) -> Summary:
     """The cited summary of one article: its dateline, then its own sentences and clause runs; a run whose long
     list is cut shows as its pieces joined by "…", each piece cited."""
     citations: list[Citation] = []
-    line, picks = dated_picks(article, score_article(article, smooth=DEFAULTS["smooth"]), DEFAULTS)
+    line, picks = dated_picks(article, score_article(article), DEFAULTS)
     parts: list[str] = [line] if picks else []
     for pick in picks:
         cited = [citation(len(citations) + k, article, *piece) for k, piece in enumerate(pick.shown, start=1)]

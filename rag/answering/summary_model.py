@@ -3,8 +3,7 @@ fitted on CRUD summaries_dev by bench/fit_summary.py and shipped as data/summary
 
 Survival: how often a character, content word or character bigram of an article reappears in its reference
 summary (smoothed toward the overall rate). Its columns (`SURVIVAL_NAMES`) are appended to the shared unit
-features (rag.answering.features) to make the summary's feature matrix (`summary_features`), followed by the
-clause role columns (`ROLE_COLUMNS`, rag.answering.features.clause_role_columns; brief D12)."""
+features (rag.answering.features) to make the summary's feature matrix (`summary_features`)."""
 
 from __future__ import annotations
 
@@ -16,10 +15,10 @@ from typing import Sequence
 
 import numpy as np
 
-from rag.answering.features import FEATURE_NAMES, ROLE_COLUMNS, ArticleIndex, Unit, global_spans, token_range, unit_features
+from rag.answering.features import FEATURE_NAMES, ArticleIndex, Unit, global_spans, token_range, unit_features
 
 SURVIVAL_NAMES = ("surv_char", "surv_word", "surv_bigram", "rel_surv_bigram", "z_surv_bigram", "rel_surv_word", "z_surv_word")
-SUMMARY_FEATURES = FEATURE_NAMES + SURVIVAL_NAMES + ROLE_COLUMNS  # the role columns: selection._score appends them
+SUMMARY_FEATURES = FEATURE_NAMES + SURVIVAL_NAMES
 MODEL_FILE = "data/summary_model.json"
 
 # Selection settings (overridden by the model file's `select`, chosen by cross-validation on summaries_dev).
@@ -34,12 +33,6 @@ DEFAULTS = {
     # Editorial settings, set by hand (not fitted): what an editor makes sure a summary says (picks.unit_facts)
     "short_chars": 80,  # a run longer than this also offers its best clause run of at most this many characters
     "fact_bonus": 0.3,  # MMR bonus for the kinds of fact a unit adds to the summary
-    # Brief D12 (the stack of brief D11, chosen by nested CV on summaries_dev): sentence scores smoothed with
-    # their neighbours' (rag.answering.selection.smoothed), short bracketed asides left out as a cited gap
-    # (rag.answering.elision.drop_asides), the year before a summary's own month and day (summaries.year_line)
-    "smooth": 0.2,  # --write chose 0.2 on all of dev; the nested folds 0.0, 0.2 twice each, 0.1 once (brief D11)
-    "asides": True,
-    "yearline": True,
 }
 
 
