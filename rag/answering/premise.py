@@ -28,7 +28,7 @@ from rag.answering.model import Ranked
 from rag.answering.pool import PoolArticle
 from rag.answering.postags import pos_tokenizer
 from rag.answering.units import Span
-from rag.answering.question import Question, synonyms, written_forms
+from rag.answering.question import Question, synonyms, written_question
 from rag.answering.slots import proper_part, surnamed_persons
 from rag.lang.script import normalize
 from rag.lang.speech import speech_verbs
@@ -71,7 +71,7 @@ def event_verbs(q: Question) -> list[str]:
     order the question says them."""
     if q.script == "en":
         return []
-    norm = written_forms(normalize(q.text))
+    norm = written_question(q.text)
     return sorted((w for w in dict.fromkeys(q.predicates + q.focus) if w in _table()[0]), key=norm.find)
 
 
@@ -107,7 +107,7 @@ def missing_title(q: Question, text: str) -> str | None:
             if m and not any(f in text for f in forms):
                 return m.group(0)
         return None
-    norm = written_forms(normalize(q.text))
+    norm = written_question(q.text)
     for title in _table()[2]:
         if title in norm:
             return None if title in text else title
@@ -135,7 +135,7 @@ def wrong_holder(q: Question, text: str) -> str | None:
     """A job title the question gives its one named person (王仕军…以石马镇党委书记的身份) that the read text
     writes, but never in a stretch between punctuation with that person (主讲人王仕军教授; 镇党委书记魏爱军): the
     person and title (王仕军 党委书记), or None."""
-    norm = written_forms(normalize(q.text))
+    norm = written_question(q.text)
     if q.script == "en":
         return None
     title = next((t for t in _table()[2] if t in norm), None)
@@ -152,7 +152,7 @@ def wrong_holder(q: Question, text: str) -> str | None:
 def missing_rank(q: Question, text: str) -> str | None:
     """A place in a ranking the question asks of its one named person (郑素秀…拿了第几名) that no sentence of the
     read text naming that person gives (第一名, 冠军): the person and the ask (郑素秀 第几名), or None."""
-    norm = written_forms(normalize(q.text))
+    norm = written_question(q.text)
     asks, gives = _ranks()
     ask = next((a for a in asks if a in norm), None)
     if q.script == "en" or not ask:
@@ -175,7 +175,7 @@ def missing_winner(q: Question, text: str) -> str | None:
     or place the text writes is not checked."""
     if q.script == "en":
         return None
-    norm = written_forms(normalize(q.text))
+    norm = written_question(q.text)
     asks, gives = _ranks("winner")
     ask = next((a for a in asks if a in norm), None)
     if not ask or not _ASKS_WHO.search(norm):
@@ -198,7 +198,7 @@ def missing_speaker(q: Question, text: str) -> str | None:
     """A person the question has say something (小枧镇提名镇长商俊成在签约仪式上强调了哪三点？) whom the read text names
     but never has say it: every sentence with that speech verb gives it to someone else (陈胡立强调), none to a
     pronoun. The person and verb (商俊成强调), or None."""
-    norm = written_forms(normalize(q.text))
+    norm = written_question(q.text)
     # an act asked yes-or-no (决定是孙宇宣读的吗？) is answered by who did it (王海星), not refused
     acts = () if _YES_NO.search(norm) else speech_verbs("act")
     verbs = (*speech_verbs("premise"), *acts)
@@ -243,7 +243,7 @@ def missing_venue(q: Question, text: str) -> str | None:
     whole or without its leading towns and districts (文化馆), or None."""
     if q.script == "en":
         return None
-    for m in _venue().finditer(written_forms(normalize(q.text))):
+    for m in _venue().finditer(written_question(q.text)):
         venue = m.group(1)
         core = _LEADING_PLACES.sub("", venue)
         if venue not in text and not (len(core) >= 2 and core in text):
@@ -273,7 +273,7 @@ def missing_act(q: Question, text: str) -> str | None:
     data/asked_acts.tsv) that the read text (search form) reports in no form (brief P12): that article has no one do
     it, and a person doing something else there is no answer. The act as asked (主持, “chaired”), or None; a
     yes-or-no question is not checked (rule 'speaker' reads who did it)."""
-    if q.atype != "person" or _YES_NO.search(written_forms(normalize(q.text))):
+    if q.atype != "person" or _YES_NO.search(written_question(q.text)):
         return None
     acts, english = _acts()
     if q.script == "en":
@@ -337,7 +337,7 @@ def asked_role_place(q: Question, texts: Sequence[str]) -> tuple[str, str, tuple
                 words = named_words(replace(q, text=m.group(m.lastindex)), texts)
                 return (words[0], m.group(0).split()[0], forms) if len(words) == 1 else None
         return None
-    norm = written_forms(normalize(q.text))
+    norm = written_question(q.text)
     for title in _table()[2]:
         i = norm.find(title)
         m = _ZH_PLACE_ROLE.search(norm[:i]) if i > 0 else None
@@ -373,51 +373,34 @@ def role_elsewhere(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | No
     place, title, forms = asked
     if not place or not any(place in pa.units.text for pa in pas):
         return None  # a place the articles never name: another check's (the question's words)
-    person = _holder_elsewhere(q, pas, place, forms)
-    if person:
-        return f"{place} {title} {person}"
-    held = 0
-    for pa in pas:
-        places = pa.slots.spans.get("place", ())
-        for p, para in enumerate(pa.units.norm, start=1):
-            for m in _SEGMENT.finditer(para):
-                if not any(f in m.group() for f in forms):
-                    continue
-                if place in m.group():
-                    return None
-                named = [para[a:b] for q_, a, b in places if q_ == p and m.start() <= a and b <= m.end()]
-                if not any(proper_part(x) for x in named if place not in x):
-                    return None  # the title with no place: it may be held at the asked one
-                held += 1
-    return f"{place} {title}" if held else None
+    if q.script != "en":
+        people = _people(written_question(q.text), "\n".join("\n".join(pa.units.norm) for pa in pas))
+        if len(people) == 1 and _held_elsewhere(pas, place, forms, people[0]):
+            return f"{place} {title} {people[0]}"  # 红钢城街道党工委书记田志凯: he holds it at 新沟桥街道
+    return f"{place} {title}" if _held_elsewhere(pas, place, forms) else None
 
 
 _SEGMENT = re.compile(r"[^，,。；;！!？?“”\n]+")  # a stretch between punctuation, inside a quotation too
 
 
-def _holder_elsewhere(q: Question, pas: Sequence[PoolArticle], place: str, forms: Sequence[str]) -> str | None:
-    """The one person a Chinese question gives a title at a place (红钢城街道党工委书记田志凯) when every stretch
-    between punctuation that names that person with the title names another place (新沟桥街道党工委书记田志凯) and
-    none the asked one: that person, or None."""
-    if q.script == "en":
-        return None
-    people = _people(written_forms(normalize(q.text)), "\n".join("\n".join(pa.units.norm) for pa in pas))
-    if len(people) != 1:
-        return None
-    elsewhere = False
+def _held_elsewhere(pas: Sequence[PoolArticle], place: str, forms: Sequence[str], who: str = "") -> bool:
+    """Whether the title (any of `forms`) is written, with `who` where given, only at places other than `place`:
+    some stretch between punctuation holds it, every such stretch names another proper place and none the asked
+    one. A stretch with the title and no place may be the asked place's (镇党委书记王刚): False."""
+    held = False
     for pa in pas:
         places = pa.slots.spans.get("place", ())
         for p, para in enumerate(pa.units.norm, start=1):
             for m in _SEGMENT.finditer(para):
-                if people[0] not in m.group() or not any(f in m.group() for f in forms):
+                if who not in m.group() or not any(f in m.group() for f in forms):
                     continue
                 if place in m.group():
-                    return None
+                    return False
                 named = [para[a:b] for q_, a, b in places if q_ == p and m.start() <= a and b <= m.end()]
                 if not any(proper_part(x) for x in named if place not in x):
-                    return None  # the title with no place: it may be held at the asked one
-                elsewhere = True
-    return people[0] if elsewhere else None
+                    return False
+                held = True
+    return held
 
 
 def segments_naming(pa: PoolArticle, spans: Sequence[Span], word: str) -> list[Span]:
