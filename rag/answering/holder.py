@@ -21,9 +21,9 @@ from rag.answering.model import Ranked
 from rag.answering.premise import asked_role_place, ties_role
 from rag.answering.question import Question, written_question
 from rag.answering.slots import proper_part
+from rag.lang.sentences import STOPS
 
-_CLAUSE_END = "，,。；;！？!?：:\n"
-_SENTENCE_END = "。；;！？!?\n"
+_CLAUSE_END = STOPS + "，,：:"
 _DEPUTY = "副代"
 # what may stand before a title with no place of its own: nothing, or a bare 镇/乡/县/区/市 (镇党委书记)
 _BARE = re.compile(r"(?:^|[受由经据在与和及、])(?:镇|乡|县|区|市|街道|村|社区)?(?:党委|党工委)?$")
@@ -104,8 +104,8 @@ def _tie(norm: str, a: int, place: str, forms: Sequence[str]) -> int:
     before = norm[clause:start]
     if ties_role(before + title, place, (title,)):
         return 2
-    sentence_start = max((k + 1 for k in range(start) if norm[k] in _SENTENCE_END), default=0)
-    sentence_end = next((k for k in range(a, len(norm)) if norm[k] in _SENTENCE_END), len(norm))
+    sentence_start = max((k + 1 for k in range(start) if norm[k] in STOPS), default=0)
+    sentence_end = next((k for k in range(a, len(norm)) if norm[k] in STOPS), len(norm))
     if _BARE.search(before) and not _names_other(before, place) and place in norm[sentence_start:sentence_end]:
         return 1
     return 0
