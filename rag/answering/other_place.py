@@ -22,11 +22,14 @@ from rag.answering.slots import GENERIC_PLACE
 from rag.lang.pinyin import char_readings
 from rag.lang.display import to_script
 from rag.lang.script import normalize, script_of, search_twin
+from rag.lang.sentences import FULL_STRETCH
 from rag.lang.wordlists import read_rows
 
 MIN_MENTIONS = 2  # a place of the pair is written at least this often in the articles
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_SENTENCE = re.compile(r"[^。！？!?\n]+")
+# a place's proper part is of Unified Ideographs only: narrower than rag.lang.script.HAN (which adds Extension A
+# and the compatibility ideographs), kept so only to leave the pairs found as measured — the wider class would
+# also find places written with a rarer character (㮾梨街道: the CRUD distractors write 㮾梨)
+_UNIFIED = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +78,7 @@ def _places(texts: Sequence[str], suffixes: Sequence[str]) -> Counter:
             for m in re.finditer(re.escape(suffix), text):
                 for n in (2, 3):
                     proper = text[max(0, m.start() - n) : m.start()]
-                    if len(proper) == n and all(_HAN.match(c) for c in proper) and not GENERIC_PLACE.match(proper):
+                    if len(proper) == n and all(_UNIFIED.match(c) for c in proper) and not GENERIC_PLACE.match(proper):
                         counts[proper + suffix] += 1
     # a three-character part (新沟桥街道) stands for the two-character one inside it written only there (沟桥街道);
     # written less often than that one, it is a word before the name (聚石马镇)
@@ -108,7 +111,7 @@ def _pair(asked: str, texts: Sequence[str], places: Counter) -> str | None:
     """The place most often written in a sentence with `asked` (the other of the pair)."""
     together: Counter = Counter()
     for text in texts:
-        for s in _SENTENCE.finditer(text):
+        for s in FULL_STRETCH.finditer(text):
             sentence = s.group()
             if asked in sentence:
                 for p in places:
