@@ -23,13 +23,13 @@ from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
-from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, spreads
+from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, region_articles, spreads
 from rag.answering.organisers import organiser_row
 from rag.answering.pointed import pointed_answer
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.follow_ups import names_a_person, points_back
+from rag.answering.follow_ups import bare_ask, names_a_person, points_back
 from rag.answering.holder import holder_row
 from rag.answering.question import Question, analyze, clean_question, unanswerable, written_question
 from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
@@ -128,6 +128,20 @@ def acting_names_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted:
         if acts(r) and len(ranked.article_of(r).slots.within("person", ranked.unit_of(r))) >= NAMES_LIST:
             return r
     return None
+
+
+def event_rows(q: Question, ranked: Ranked, rows: Sequence[int], referent: Sequence[str]) -> list[int]:
+    """A bare ask (where?, 何时？) asks the place or day of the event the answer before told of: the chosen units
+    that hold that answer (its short answer's words) and a filler of the asked slot, else the best-ranked unit
+    that holds both; the chosen units when none does."""
+    def holds(r: int) -> bool:
+        text = normalize(ranked.unit_of(int(r)).text)
+        return any(w in text for w in referent) and holds_filler(q, ranked, int(r))
+
+    if any(holds(r) for r in rows):
+        return [r for r in rows if holds(r)]
+    held = [int(r) for r in ranked.order() if holds(int(r))]
+    return held[:1] or list(rows)
 
 
 def with_speakers(chosen: Sequence[Chosen]) -> list[Chosen]:
@@ -267,6 +281,10 @@ class ExtractiveAnswerer(Answerer):
             one = asked_article(asked, self._texts(hits, articles))
             hits = list(found[:k]) if found is not None else self._search(corpus, question, k, focus, articles)
         to_read = named or articles_to_read(hits, focus, multi, model.read_articles)
+        if multi and not (named or focus):  # 哪几篇报道是四川的: the articles naming its cities (绵阳) are read too
+            of_region = region_articles(asked, lambda text: [h.chunk.article_id for h in self._search(
+                corpus, text, MULTI_CHUNKS, focus, articles)], lambda aid: article_units(articles[aid]).text)
+            to_read = [*of_region, *(a for a in to_read if a not in of_region)][:max(MULTI_ARTICLES, len(of_region))]
         if one is not None:
             to_read = [one, *(a for a in to_read if a != one)][:max(1, len(to_read))]
         elif asked.script == "en" and not (multi or focus):  # the article spelling its pinyin names (Jinjiang: 锦江)
@@ -282,7 +300,7 @@ class ExtractiveAnswerer(Answerer):
             pool = named_pool(q, pool)
         if not pool:
             return refusal(q, hits, articles, note="nothing retrieved")
-        if q.script == "en":
+        if q.script == "en" and not (focus and bare_ask(request.question)):  # when? after a Chinese question
             unmet = unmet_english(q, [pa.units.text for pa in pool], request.previous)
             if unmet is not None:
                 return refusal(q, hits, articles, note="the articles never mention " + (unmet or "any word of the question"),
@@ -346,6 +364,8 @@ class ExtractiveAnswerer(Answerer):
                 rows = one_passage(q, ranked, [*rows, *more], adjusted)
             if referent and q.atype == "title":  # her job title: the units naming her (她是什么职务？ What's her post?)
                 rows = [r for r in rows if any(w in ranked.unit_of(r).text for w in referent)] or rows
+            if referent and bare_ask(request.question):  # where? after 多少人参加: the unit telling of that event
+                rows = event_rows(q, ranked, rows, referent)
             # the typed slot check: an article that names the topic but gives no filler of the asked-for
             # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
             asked = None if speaking else unfilled(q, ranked, rows)  # the speakers found speak
@@ -407,7 +427,7 @@ class ExtractiveAnswerer(Answerer):
         short = normalize(before.short)
         if names_a_person(request.question):
             return (short,) if analyze(before.message).atype in ("person", "speaker") else ()
-        if points_back(request.question):
+        if points_back(request.question) or bare_ask(request.question):  # where? after 多少人参加: that event's
             return tuple(dict.fromkeys(t for t in tokens(short) if len(t) >= 2 or t.isdigit()))
         return ()
 

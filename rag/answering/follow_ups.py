@@ -42,3 +42,15 @@ def is_follow_up(question: str) -> bool:
     return q.lexical and sum(len(t) for t, _ in q.terms) <= 2
 
 
+
+
+# a follow-up that is nothing but an ask word: where?, 何时？, 在哪儿？, and when?, 几号呢？
+_BARE_ASK = re.compile(r"^\s*(?:and|so|then|那|那么|还有)?\s*(?:where|when|what time|what day|which day|who|how many|"
+                       r"何时|何地|什么时候|啥时候|几时|几号|哪天|哪一天|哪里|哪儿|在哪|在哪里|在哪儿|何处|什么地方|谁|多少人|几个人)"
+                       r"\s*(?:呢|啊|呀|的|开的|办的)?\s*[?？!！.。]*\s*$", re.I)
+
+
+def bare_ask(question: str) -> bool:
+    """A follow-up that is only an ask word (where?, 何时？, 在哪儿呢？): it asks that slot of the event the answer
+    before it told of — the place or day of that event, not of anything else its article names."""
+    return bool(_BARE_ASK.match(normalize(question)))
