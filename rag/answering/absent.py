@@ -236,45 +236,52 @@ def _read_text(ranked: Ranked, rows: Sequence[int]) -> tuple[str, list[str]]:
 
 def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:
     """What the question asks about that the read article(s) never mention (高铁站, GDP, 2024年), or None."""
+    found = absent_reason(q, ranked, rows)
+    return found[1] if found else None
+
+
+def absent_reason(q: Question, ranked: Ranked, rows: Sequence[int]) -> tuple[str, str] | None:
+    """(the rule that found it: focus, place, award, rest, completion, period, day or year; what is absent), or
+    None: absent_focus with its rule named (bench/bench_refusal_rules.py counts each rule's fires)."""
     if q.multi or not len(rows):
         return None
     text, dates = _read_text(ranked, rows)
     if q.script == "en":
         for word, forms in en_focus(q.text):
             if not any(f in text for f in forms):
-                return word
+                return "focus", word
     else:
         focus = zh_focus(written_question(q.text))
         if focus and not mentioned(focus[0], text):
             m = re.search(re.escape(focus[0]), q.text, re.I)  # a Latin word as the question writes it (GDP)
-            return m.group(0) if m and focus[0].isascii() else focus[1]
+            return "focus", (m.group(0) if m and focus[0].isascii() else focus[1])
     place = unread_place(q, ranked)
     if place:
-        return place
+        return "place", place
     award = asked_award(q)
     if award and not any(w in text for w in slot_words()["award_said"]):
-        return award
+        return "award", award
     rest = counted_rest(q, text) or counted_list(q, text)
     if rest:
-        return rest
+        return "rest", rest
     done = completion_asked(q)
     if done and not any(w in text for w in slot_words()["completion"]):
-        return "when it will be finished" if q.script == "en" else f"{done}时间"
+        return "completion", ("when it will be finished" if q.script == "en" else f"{done}时间")
     period = asked_period(q)
     if period and not any(w in text for w in _PERIOD_WORDS):
         (year, month), said = period
         dated = [d[:7] for d in dates if re.match(r"\d{4}-\d{2}", d)]
         if dated and len(dated) == len(dates) and all(d < f"{year}-{month:02d}" for d in dated):
-            return said
+            return "period", said
     day = later_day(q, text, dates)
     if day:
-        return day
+        return "day", day
     for year in dict.fromkeys(_YEAR.findall(written_question(q.text))):
         # every read article dated before that year: it cannot report on it (an earlier year may be looked back on,
         # and a question's wrong earlier year is too often its writer's slip: CRUD qa_dev 2021年 ← a 2023 article)
         dated = [d[:4] for d in dates if d[:4].isdigit()]
         if year not in text and dated and len(dated) == len(dates) and all(d < year for d in dated):
-            return year if q.script == "en" else f"{year}年"
+            return "year", (year if q.script == "en" else f"{year}年")
     return None
 
 
