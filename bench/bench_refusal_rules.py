@@ -9,6 +9,7 @@ is put down to the rule that made it:
 
     python bench/bench_refusal_rules.py                      # writes bench/results_refusal_rules.json ("now")
     python bench/bench_refusal_rules.py --label before       # the same under another label (kept beside "now")
+    python bench/bench_refusal_rules.py --crud               # and CRUD qa_dev over .rag/crud-index (never qa_test)
 
 Every set was looked at while writing the rules (tuned on).
 """
@@ -26,8 +27,8 @@ sys.path.insert(0, str(ROOT))
 import rag.answering.absent as absent  # noqa: E402
 import rag.answering.extractive as extractive  # noqa: E402
 import rag.answering.slot_check as slot_check  # noqa: E402
-from bench.bench_answer import seed_engine  # noqa: E402
-from bench.crud_data import question_set  # noqa: E402
+from bench.bench_answer import answer_question, crud_setup, seed_engine  # noqa: E402
+from bench.crud_data import load_qa, question_set  # noqa: E402
 from rag import evaluate as ev  # noqa: E402
 from rag.batch import ask_records  # noqa: E402
 from rag.lang.script import normalize  # noqa: E402
@@ -83,22 +84,35 @@ def _rule(answer: dict, events: list[tuple[str, str]]) -> str:
     return "other"
 
 
-def run() -> dict:
+def _crud_answers(qa: list[dict]):
+    config, by_id, retriever, _how = crud_setup(lexical=False)
+    if retriever is None:
+        raise SystemExit("--crud: .rag/crud-index is not built")
+    for q in qa:
+        yield q, answer_question(q["question"], retriever, by_id, config).to_json()
+
+
+def run(crud: bool = False) -> dict:
     engine = seed_engine()
     events, undo = _wrap()
-    out: dict = {"rules": {}, "sets": {}, "fires": []}
+    out: dict = {"rules": {}, "crud_rules": {}, "sets": {}, "fires": []}
     try:
-        for name in set_names():
-            qa = ev.read_jsonl(question_set(name))
+        for name in set_names() + (["crud_qa_dev"] if crud else []):
+            if name == "crud_qa_dev":
+                qa = load_qa("qa_dev")
+                answered = _crud_answers(qa)
+            else:
+                qa = ev.read_jsonl(question_set(name))
+                answered = ask_records(engine, qa, strict=True)
             row = {"answerable": 0, "unanswerable": 0, "false_refusals": 0, "unanswerable_refused": 0}
             events.clear()
-            for rec, obj in ask_records(engine, qa, strict=True):
+            for rec, obj in answered:
                 answerable = ev.answerable(rec)
                 row["answerable" if answerable else "unanswerable"] += 1
                 if obj.get("refused"):
                     row["unanswerable_refused" if not answerable else "false_refusals"] += 1
                     rule = _rule(obj, events)
-                    counts = out["rules"].setdefault(rule, {"on_answerable": 0, "on_unanswerable": 0})
+                    counts = out["crud_rules" if name == "crud_qa_dev" else "rules"].setdefault(rule, {"on_answerable": 0, "on_unanswerable": 0})
                     counts["on_answerable" if answerable else "on_unanswerable"] += 1
                     if rule != "other":
                         out["fires"].append({"set": name, "id": rec.get("id"), "rule": rule, "answerable": answerable,
@@ -113,15 +127,18 @@ def run() -> dict:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--label", default="now", help="the key this run is kept under in the results file")
+    ap.add_argument("--crud", action="store_true", help="also CRUD qa_dev (its rules counted apart: crud_rules)")
     args = ap.parse_args()
-    res = run()
+    res = run(args.crud)
     old = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else {}
     old[args.label] = res
     old["tuned_on"] = "every set (rules written looking at them)"
     RESULTS.write_text(json.dumps(old, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-    for rule, c in sorted(res["rules"].items()):
-        print(f"{rule:12s} answerable {c['on_answerable']:3d}  unanswerable {c['on_unanswerable']:3d}")
-    tot = {k: sum(r[k] for r in res["sets"].values()) for k in ("answerable", "unanswerable", "false_refusals", "unanswerable_refused")}
+    for key in ("rules", "crud_rules"):
+        for rule, c in sorted(res[key].items()):
+            print(f"{key} {rule:12s} answerable {c['on_answerable']:3d}  unanswerable {c['on_unanswerable']:3d}")
+    seeds = [r for n, r in res["sets"].items() if n != "crud_qa_dev"]
+    tot = {k: sum(r[k] for r in seeds) for k in ("answerable", "unanswerable", "false_refusals", "unanswerable_refused")}
     print(json.dumps(tot))
     for f in res["fires"]:
         if f["answerable"]:
