@@ -3,15 +3,21 @@ signing, though it names no 他/这. It stays on the articles of the answer befo
 words (the event: 签约, 仪式) or names a person of them (What about Sun Yu?), and no article retrieval finds for it holds its words better than those do (it names
 no other article: 渠岸镇干部大会有多少人参加？ after the signing is a new question). One sharing no word at all is
 still a follow-up when it names nothing those articles lack and asks a slot they can fill (参加的有多少人？,
-主持的是谁？, How many people attended?: asks_slot_of)."""
+主持的是谁？, How many people attended?: asks_slot_of).
+
+`leaning` is the chat's one follow-up decision: how a question leans on the answer before it — asked again for the
+other place of a pair (rag.answering.other_place), a follow-up (rag.answering.follow_ups, or a slot of the same
+event), carried on its own words (stays_on), or a new question."""
 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Literal, Sequence
 
 from rag.answering.asked_slot import asked_slot
 from rag.answering.english import english_terms
+from rag.answering.follow_ups import is_follow_up
+from rag.answering.other_place import other_place_question
 from rag.answering.question import analyze
 from rag.answering.postags import tag
 from rag.answering.slots import person_names
@@ -19,6 +25,7 @@ from rag.contracts import Corpus
 from rag.ingest.articles import Article
 from rag.lang.script import has_han, normalize
 from rag.lang.words import jieba_tokenizer
+from rag.records import Turn
 
 CANDIDATES = 5  # articles retrieval finds for the new question, each compared with the answer's
 COMMON_NAME = 50  # jieba frequency under which a word the answer's articles lack is taken for a name
@@ -95,3 +102,29 @@ def stays_on(question: str, before: str, on: Sequence[str], corpus: Corpus) -> b
 
     best = max(held(text) for text in mine.values())
     return best > 0 and all(held(text) <= best for text in others.values())
+
+
+Leaning = Literal["other_place", "follow_up", "carried", ""]
+
+
+def leaning(question: str, last: Turn | None, last_articles: Sequence[str], on: tuple[str, ...],
+            corpus: Corpus) -> tuple[Leaning, str | None]:
+    """How `question` leans on the answer before it (`last`, the conversation's last question's turn; `on`, the
+    articles it was about that the filter still admits; `last_articles`, those of the conversation's last reply):
+    ("other_place", the question before asked for the other place of its articles' pair: "And the other town?");
+    ("follow_up", None): a pronoun, a demonstrative or almost no words of its own (is_follow_up), or a slot of the
+    same event asked in common words only (asks_slot_of) — read with the question before; ("carried", None): no
+    pronoun, but the same event's words and no other article named (stays_on) — read on those articles, on its own
+    words; ("", None): a new question."""
+    same = bool(on and last and last.kind == "answer" and last.article_ids == on)
+    if same:
+        swapped = other_place_question(question, last.message, [_text(corpus.articles[a]) for a in on if a in corpus.articles])
+        if swapped:
+            return "other_place", swapped
+    if on and is_follow_up(question):
+        return "follow_up", None
+    if same and tuple(last_articles) == on and stays_on(question, last.message, on, corpus):
+        return "carried", None
+    if same and asks_slot_of(question, on, corpus):
+        return "follow_up", None
+    return "", None
