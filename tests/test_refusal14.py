@@ -40,7 +40,8 @@ def test_the_focus_holds_a_content_word(question, focus):
 
 @pytest.mark.parametrize(("question", "head"), [
     ("两个街道在联席会上一起成立了哪家基金会？", "基金会"),
-    ("王仕軍教授是哪所大學的？", "大学"),
+    ("王仕軍教授是哪所大學的？", None),  # a head of the slot check (data/slot_heads.tsv `head`): it names what is missing
+    ("渠岸鎮大會上成立了哪家合作社？", "合作社"),
     ("渠岸鎮大會是哪家媒體報道的？", None),  # a kind whose answer names do not say it (大众日报)
     ("锦江区的活动是在哪个场馆办的？", None),  # 成都市文化馆
 ])
@@ -59,7 +60,8 @@ def test_a_question_with_function_words_before_its_question_word_is_answered(ask
 
 
 @pytest.mark.parametrize(("question", "named"), [
-    ("新沟桥街道和红钢城街道在联席会上共同成立了哪家研究院？", "没有提到研究院"),  # 002 founds nothing
+    ("新沟桥街道和红钢城街道在联席会上共同组建了哪家联盟？", "没有提到联盟"),  # 002 founds nothing
+    ("新溝橋街道和紅鋼城街道聯席會上一起成立了哪個商會？", "沒有提到商會"),
     ("渠岸鎮大會上成立了哪家合作社？", "沒有提到合作社"),  # 004: a 领导小组, no cooperative
     ("青島城投集團擂台賽的冠軍是哪個支部？", "沒有提到冠軍"),  # 003 names no 冠军
 ])

@@ -165,6 +165,8 @@ def which_head(norm: str) -> str | None:
     kinds = focus_words()["class_noun"]
     if len(head) < 2 or any(head.startswith(k) or head.endswith(k) for k in kinds):
         return None
+    if any(head.endswith(h) for h in slot_words().get("head", ())):
+        return None  # (哪所大学, 哪个支部: the typed slot check wants a name ending in it, and says which is missing)
     return _word(head)
 
 
