@@ -284,7 +284,7 @@ class ExtractiveAnswerer(Answerer):
         if multi and not (named or focus):  # 哪几篇报道是四川的: the articles naming its cities (绵阳) are read too
             of_region = region_articles(asked, lambda text: [h.chunk.article_id for h in self._search(
                 corpus, text, MULTI_CHUNKS, focus, articles)], lambda aid: article_units(articles[aid]).text)
-            to_read = [*of_region, *(a for a in to_read if a not in of_region)][:max(MULTI_ARTICLES, len(of_region))]
+            to_read = [*to_read, *[a for a in of_region if a not in to_read][:MULTI_ARTICLES]]
         if one is not None:
             to_read = [one, *(a for a in to_read if a != one)][:max(1, len(to_read))]
         elif asked.script == "en" and not (multi or focus):  # the article spelling its pinyin names (Jinjiang: 锦江)

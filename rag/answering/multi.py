@@ -123,11 +123,15 @@ def _singled_out(q: Question, texts: Mapping[str, str], places: bool = False) ->
     return [aid for aid in texts if aid in owners]
 
 
+_ARTICLES_ASKED = re.compile(r"哪(?:几|些|两|三)?(?:篇|则|条新闻)|哪些(?:文章|报道|报导|新闻|稿件)|有几篇")  # not 哪些城市
+
+
 def region_articles(q: Question, search: Callable[[str], Sequence[str]], texts: Callable[[str], str]) -> list[str]:
     """For a question across articles naming a province (哪几篇报道是四川的？), the articles a search for the province
     and its cities finds that name one of them (绵阳石马镇 … though it never says 四川), in the order found: read
-    beside those found for the question, whose words (四川) such an article may not hold."""
-    regions = named_regions(q) if q.multi else []
+    beside those found for the question, whose words (四川) such an article may not hold. Only a question asking for
+    articles (福建和广东分别有哪些城市… asks cities, of the articles found for it)."""
+    regions = named_regions(q) if q.multi and _ARTICLES_ASKED.search(normalize(q.text)) else []
     if not regions:
         return []
     words = [w for region in regions for w in region]

@@ -179,20 +179,15 @@ def _hides_names(question: str, searched: DateRange | None, facts: CorpusFacts) 
     if not names:
         return False
     admitted = set(facts.matching(Filter(*searched.bounds())))
-    if any(_names_any(names, facts.articles[i]) for i in admitted):
+    if any(n in facts.text_of(i) for i in admitted for n in names):
         return False
-    return any(_names_any(names, a) for i, a in facts.articles.items() if i not in admitted)
+    return any(n in facts.text_of(i) for i in facts.ids if i not in admitted for n in names)
 
 
 _HAN_NAME = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,4}(?![\u3400-\u9fff])")  # 孙宇 in an English question
 
 
-def _names_any(names, article) -> bool:
-    text = article_text(article)
-    return any(n in text for n in names)
-
-
 def _written(text: str, ids, facts: CorpusFacts) -> bool:
     """Whether any of these articles writes `text` (in search form)."""
     needle = search_twin(text).replace(" ", "")
-    return any(needle in article_text(facts.articles[i]) for i in ids)
+    return any(needle in facts.text_of(i) for i in ids)
