@@ -8,9 +8,11 @@ from __future__ import annotations
 import pytest
 
 from rag.answering.absent import asked_places, content_part, which_head, zh_focus
+from rag.answering.english import asked_verb, unmet_english
+from rag.answering.question import analyze
 from rag.lang.script import normalize
 from tests.asserts import assert_answers, assert_refused
-from tests.seeds import lexical_asker
+from tests.seeds import QINGSHAN, lexical_asker
 
 
 @pytest.fixture(scope="module")
@@ -93,3 +95,27 @@ def test_two_places_written_together_that_the_article_names_are_answered(ask, qu
 ])
 def test_one_place_of_a_run_no_article_names_is_refused(ask, question, named):
     assert_refused(ask(question), named)
+
+
+@pytest.fixture(scope="module")
+def qingshan_text(seed_articles):
+    article = seed_articles[QINGSHAN]
+    return normalize(article.title + "\n" + "\n".join(article.paragraphs))
+
+
+@pytest.mark.parametrize("question", [
+    "From which aspects did Tian Zhikai reaffirm the two subdistricts' neighbourhood Party-building work?",
+    "How did Liu Yun summarise the Qingshan joint meeting?",
+    "What did they extol at the Qingshan joint meeting?",
+])
+def test_an_english_verb_outside_the_dictionary_refuses_nothing(qingshan_text, question):
+    assert asked_verb(next(w for w in ("reaffirm", "summarise", "extol") if w in question), question)
+    assert unmet_english(analyze(question), [qingshan_text]) is None
+
+
+@pytest.mark.parametrize(("question", "unmet"), [
+    ("What is the blorfle of the Qingshan library?", "blorfle"),  # a thing the question asks about
+    ("Who carried the Universiade torch at the Qingshan joint meeting?", "Universiade"),
+])
+def test_an_english_thing_no_article_names_still_refuses(qingshan_text, question, unmet):
+    assert unmet_english(analyze(question), [qingshan_text]) == unmet
