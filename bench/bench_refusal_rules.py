@@ -4,7 +4,9 @@ is put down to the rule that made it:
 
 - the absent-focus rules of rag.answering.absent (focus, place, award, rest, completion, period, day, year), the
   premise check (premise) — recorded here by wrapping them (a benchmark's wrapper, no mode of the product);
-- English unmet words (en_unmet: rag.answering.english.unmet_english, "the articles never mention …");
+- English unmet words (rag.answering.english.unmet_reason, "the articles never mention …"): a name the question
+  writes in Chinese (en_han), a capitalised name (en_name), a word no English dictionary has (en_unknown), no
+  content word met at all (en_nothing);
 - any other refusal (other: the answerability threshold, the typed slot check, …).
 
     python bench/bench_refusal_rules.py                      # writes bench/results_refusal_rules.json ("now")
@@ -25,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import rag.answering.absent as absent  # noqa: E402
-import rag.answering.extractive as extractive  # noqa: E402
+import rag.answering.english as english  # noqa: E402
 import rag.answering.slot_check as slot_check  # noqa: E402
 from bench.bench_answer import answer_question, crud_setup, seed_engine  # noqa: E402
 from bench.crud_data import load_qa, question_set  # noqa: E402
@@ -43,7 +45,7 @@ def set_names() -> list[str]:
 
 def _wrap() -> tuple[list, callable]:
     events: list[tuple[str, str]] = []
-    real_reason, real_premise, real_unmet = absent.absent_reason, slot_check.premise_gap, extractive.unmet_english
+    real_reason, real_premise, real_unmet = absent.absent_reason, slot_check.premise_gap, english.unmet_reason
 
     def reason(*a, **k):
         found = real_reason(*a, **k)
@@ -60,13 +62,13 @@ def _wrap() -> tuple[list, callable]:
     def unmet(*a, **k):
         found = real_unmet(*a, **k)
         if found is not None:
-            events.append(("en_unmet", found or "any word of the question"))
+            events.append(("en_" + found[0], found[1] or "any word of the question"))
         return found
 
-    absent.absent_reason, slot_check.premise_gap, extractive.unmet_english = reason, premise, unmet
+    absent.absent_reason, slot_check.premise_gap, english.unmet_reason = reason, premise, unmet
 
     def undo() -> None:
-        absent.absent_reason, slot_check.premise_gap, extractive.unmet_english = real_reason, real_premise, real_unmet
+        absent.absent_reason, slot_check.premise_gap, english.unmet_reason = real_reason, real_premise, real_unmet
 
     return events, undo
 
@@ -75,10 +77,10 @@ def _rule(answer: dict, events: list[tuple[str, str]]) -> str:
     """The rule a refusal is put down to: the last recorded finding whose phrase the reply names."""
     note = answer.get("note") or ""
     if note.startswith("the articles never mention"):
-        return "en_unmet"
+        return next((rule for rule, _ in reversed(events) if rule.startswith("en_")), "en_unmet")
     if note == "slot check: no absent filler":
         for rule, phrase in reversed(events):
-            if rule != "en_unmet" and phrase and normalize(phrase) in normalize(answer["answer"]):
+            if not rule.startswith("en_") and phrase and normalize(phrase) in normalize(answer["answer"]):
                 return rule
         return "absent?"
     return "other"

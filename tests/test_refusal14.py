@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import pytest
 
-from rag.answering.absent import content_part, which_head, zh_focus
+from rag.answering.absent import asked_places, content_part, which_head, zh_focus
+from rag.answering.english import asked_verb, unmet_english
+from rag.answering.question import analyze
 from rag.lang.script import normalize
 from tests.asserts import assert_answers, assert_refused
-from tests.seeds import lexical_asker
+from tests.seeds import QINGSHAN, lexical_asker
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +34,7 @@ def test_function_words_are_stripped_from_the_focus(phrase, left):
     ("青岛城投集团擂台赛的冠军是哪个支部？", "冠军"),  # the role before 是哪个 (as 冠军是谁)
     ("聯席會的消息是哪家媒體報道的？", None),  # a verb after the head: 消息 is no role the answer holds
     ("联席会的召开地点是哪个图书馆？", None),  # a kind (地点), not a role: the library is the place
+    ("青島城投那場比賽叫什麼名字？", None),  # a kind: its name (擂台赛) need not say 比赛
 ])
 def test_the_focus_holds_a_content_word(question, focus):
     got = zh_focus(normalize(question))
@@ -67,3 +70,52 @@ def test_a_question_with_function_words_before_its_question_word_is_answered(ask
 ])
 def test_a_head_or_role_the_article_never_names_is_refused(ask, question, named):
     assert_refused(ask(question), named)
+
+
+@pytest.mark.parametrize(("question", "places"), [
+    ("石马镇小枧镇结对那次活动是谁主持的？", ["石马镇", "小枧镇"]),  # one token 镇小枧镇 split
+    ("石馬鎮小梘鎮簽約那天，宣講是誰講的？", ["石马镇", "小枧镇"]),
+    ("新沟桥街道渝中区联合举办了什么活动？", ["新沟桥街道", "渝中区"]),
+])
+def test_adjacent_place_names_are_each_asked(question, places):
+    assert asked_places(normalize(question)) == places
+
+
+@pytest.mark.parametrize(("question", "key"), [
+    ("石马镇小枧镇结对那次活动，结对文件是谁宣读的？", "李洁茹"),
+    ("石馬鎮小梘鎮結對那次活動，結對文件是誰宣讀的？", "李洁茹"),
+])
+def test_two_places_written_together_that_the_article_names_are_answered(ask, question, key):
+    assert_answers(ask(question), key, simplified=True)
+
+
+@pytest.mark.parametrize(("question", "named"), [
+    ("石马镇朝阳镇结对那次活动，宣讲是谁讲的？", "没有提到朝阳镇"),  # 000 pairs 石马 with 小枧, no 朝阳
+    ("石馬鎮青龍鎮結對那次活動，簽約儀式在幾樓舉行？", "沒有提到青龍鎮"),
+])
+def test_one_place_of_a_run_no_article_names_is_refused(ask, question, named):
+    assert_refused(ask(question), named)
+
+
+@pytest.fixture(scope="module")
+def qingshan_text(seed_articles):
+    article = seed_articles[QINGSHAN]
+    return normalize(article.title + "\n" + "\n".join(article.paragraphs))
+
+
+@pytest.mark.parametrize("question", [
+    "From which aspects did Tian Zhikai reaffirm the two subdistricts' neighbourhood Party-building work?",
+    "How did Liu Yun summarise the Qingshan joint meeting?",
+    "What did they extol at the Qingshan joint meeting?",
+])
+def test_an_english_verb_outside_the_dictionary_refuses_nothing(qingshan_text, question):
+    assert asked_verb(next(w for w in ("reaffirm", "summarise", "extol") if w in question), question)
+    assert unmet_english(analyze(question), [qingshan_text]) is None
+
+
+@pytest.mark.parametrize(("question", "unmet"), [
+    ("What is the blorfle of the Qingshan library?", "blorfle"),  # a thing the question asks about
+    ("Who carried the Universiade torch at the Qingshan joint meeting?", "Universiade"),
+])
+def test_an_english_thing_no_article_names_still_refuses(qingshan_text, question, unmet):
+    assert unmet_english(analyze(question), [qingshan_text]) == unmet

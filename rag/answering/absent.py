@@ -104,8 +104,8 @@ def zh_focus(norm: str) -> tuple[str, str] | None:
     if m.start() == 0 or clause[m.start() - 1] in "?？":  # a Cantonese bare classifier points (条片 → 片: too short to require)
         phrase = without_classifier(phrase)
     word = _word(content_part(_YEAR_PREFIX.sub("", _DEMONSTRATIVE.sub("", phrase))))
-    if word and m.re is _WHICH_IS and any(word.endswith(k) for k in focus_words()["class_noun"]):
-        return None  # a kind, not a role (举办地点是哪所学校: the school is the place)
+    if word and any(word.endswith(k) for k in focus_words()["class_noun"]):
+        return None  # a kind, not a role (举办地点是哪所学校: the school is the place; 比赛叫什么名字: 擂台赛)
     return (word, word) if word else None
 
 
@@ -397,6 +397,21 @@ _PLACE_TAGS = ("ns", "nt")
 _ASKING = re.compile(r"[哪何啥几那这该某]|什么|多少")  # 哪个街道, 什么区, 那个镇: a place asked or pointed at, not named
 
 
+_SUFFIX_END = re.compile(r".*?(?:街道|区|县|镇|乡)(?=[\u4e00-\u9fff]{2})")
+
+
+def _split_run(word: str, freq: dict) -> list[str]:
+    """A word jieba does not know that runs place names together, split after each place suffix inside it
+    (石马镇小枧镇 cut as 石马 / 镇小枧镇 → 镇, 小枧镇; brief T14, fresh17_qa f17_02): each place is looked for alone."""
+    if freq.get(word) or len(word) < 4:
+        return [word]
+    pieces, rest = [], word
+    while (m := _SUFFIX_END.match(rest)) and not freq.get(rest):
+        pieces.append(m.group(0))
+        rest = rest[m.end():]
+    return pieces + [rest]
+
+
 def asked_places(norm: str) -> list[str]:
     """The districts, counties, towns and subdistricts a Chinese question (search form) names: a word of jieba's
     dictionary tagged as a place or organisation, or a word it does not know, that ends in a `_PLACE_SUFFIX`
@@ -404,8 +419,8 @@ def asked_places(norm: str) -> list[str]:
     never a generic one (全区, 各镇: slots.GENERIC_PLACE), one asked or pointed at (哪个街道, 那个镇), a kind of
     place said with a common word (轮值街道, 试点镇, 中心镇: jieba frequency from slots.COMMON_WORD) or a common noun
     (社区, 辖区). Dictionary tags, not jieba.posseg: a cold `rag ask` never imports the tagger."""
-    words = tokens(norm)
     freq, tags = jieba_tokenizer().FREQ, word_tags()
+    words = [piece for word in tokens(norm) for piece in _split_run(word, freq)]
 
     def named(word: str) -> bool:
         return tags.get(word) in _PLACE_TAGS or not freq.get(word)
