@@ -25,6 +25,7 @@ from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
 from rag.answering.postags import is_verb
+from rag.answering.periods import asked_period, event_day
 from rag.answering.places import named_pairs, named_regions, pair_nouns, place_names
 from rag.answering.qfeatures import SLOT_FILLERS, term_match
 from rag.answering.question import Question, analyze, synonyms
@@ -52,6 +53,7 @@ NAME_MIN_CHARS = 2  # a name that singles out an article: a word of two characte
 NAME_MIN_IDF_SHARE = 0.75  # … as rare as this share of the median word at least (石马 0.94, 锦江区 1.1; 活动 0.39)
 DISTRIBUTIVE_FLOOR = 0.5  # share of the multi-article threshold an article needs when its best unit fills the slot
 MIN_LINE = 12  # a per-article line shorter than this (a bare date) is shown in its clause
+DATED_LINE = 120  # the longest line saying an article's event date for a question with a time condition
 SHARED_ARTICLES = 3  # a comparison of at most this many articles quotes what they share ...
 SHARED_UNITS = 12  # ... choosing among each article's best-ranked units that report an outcome
 
@@ -280,6 +282,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     # (石马镇和两个街道的活动分别…: the articles are given, their pair is no condition)
     pairs = () if named else pair_nouns(q.text)
     alternatives = either_words(norm)
+    period = asked_period(q)  # 哪几篇的活动是在6月举行的: an article joins when its event date is in June
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
         mine = np.where(ranked.owner == i)[0]
@@ -287,6 +290,9 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
             continue
         if regions and not all(any(w in ranked.pool[i].units.text for w in region) for region in regions):
             continue  # not of the province named
+        said, *day = event_day(ranked.pool[i].units.text, ranked.pool[i].article.date) if period else (None,)
+        if period is not None and not period.meets(*day):
+            continue  # its event is not in the period asked
         best = int(mine[np.argmax(adjusted[mine])])
         by_body = False  # the line answers who by a body that did the question's act
         acts_shared = False  # asked of every article, the line says the question's act (颁奖 → …颁发了荣誉证书)
@@ -348,9 +354,13 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                 continue  # names no two such places together: not what the question asks for
             if best not in paired:
                 best = max(paired, key=lambda r: (_question_weight(q, ranked.unit_of(r).text) > 0, adjusted[r]))
+        dated = [int(r) for r in mine if said and said in ranked.unit_of(int(r)).text and MIN_LINE <= ranked.unit_of(int(r)).chars <= DATED_LINE]
+        if dated:  # its line says the event's date (6月25日,石马镇、小枧镇…齐聚…; …6月16日,…联合召开…联席会)
+            best = max(dated, key=lambda r: (says_verb(ranked.unit_of(r).text, HELD),
+                                             ranked.unit_of(r).text.startswith(said), ranked.unit_of(r).chars))
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
-        if (bool(regions) and p >= floor) or (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
+        if ((bool(regions) or period is not None) and p >= floor) or (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
                 or (p >= floor and (bool(saying) or acts_shared))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]
