@@ -116,3 +116,27 @@ def test_an_articles_event_date_meets_the_period_a_question_names(text, question
 ])
 def test_a_date_said_in_passing_is_no_time_condition(question):
     assert asked_period(analyze(question)) is None
+
+
+# where each named article's event was held (f18_40): 5楼会议室 (Shima: …齐聚石马镇人民政府5楼会议室,举行…), 青山区图书馆
+# (Qingshan: …在青山区图书馆联合召开…); a spoken 开/办 for 举行/召开/举办
+@pytest.mark.parametrize("question", [
+    "石马镇和新沟桥街道的活动分别是在什么地方开的",
+    "石馬鎮和紅鋼城街道的活動各自是在什麼地方開的？",
+    "新沟桥街道和石马镇的活动分别在哪里办的",
+])
+def test_where_each_named_articles_event_was_held_quotes_its_venue(ask, question):
+    answer = ask(question)
+    assert not answer.refused and set(answer.article_ids) == {SHIMA, QINGSHAN}, answer.answer
+    assert ev.covers(answer.answer, [["5楼"], ["青山区图书馆"]]), answer.answer
+
+
+@pytest.mark.parametrize("question", [
+    "石马镇的活动是在什么地方开的",
+    "石马镇的活动是在哪里召开的",
+    "石馬鎮那次結對活動是在哪裡開的？",
+])
+def test_where_one_articles_event_was_held_quotes_the_unit_saying_it_was_held_there(ask, question):
+    answer = ask(question)
+    assert not answer.refused and answer.article_ids == [SHIMA], answer.answer
+    assert ev.covers(answer.answer, [["5楼会议室"]]), answer.answer

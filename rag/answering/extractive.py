@@ -23,7 +23,7 @@ from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
-from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, spreads
+from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, spreads, venue_row
 from rag.answering.organisers import organiser_row
 from rag.answering.pointed import pointed_answer
 from rag.answering.pool import PoolArticle, article_order
@@ -317,6 +317,9 @@ class ExtractiveAnswerer(Answerer):
             acting = acting_names_row(q, ranked, rows, adjusted)
             if acting is not None:
                 rows = [acting]
+            venue = venue_row(q, ranked, rows, adjusted)  # where it was held: the unit saying so (rag.answering.multi)
+            if venue is not None:
+                rows = [venue]
             hosts = organiser_row(q, ranked, rows, adjusted)  # who put the event on (rag.answering.organisers)
             if hosts is not None:
                 rows = [hosts]

@@ -138,9 +138,16 @@ def _filler_kinds(q: Question) -> list[tuple[str, ...]]:
     return [(k,) for k in kinds] if len(kinds) > 1 else [kinds] if kinds else []
 
 
+SPOKEN_HELD = ("开", "办")  # 在什么地方开的, 在哪办的: spoken for 召开/举办 when the question asks where
+
+
 def news_verbs(q: Question) -> list[str]:
-    """The question's news verbs that articles say in several ways (颁奖, 举办: rag/lang/data/news_verbs.tsv)."""
-    return [t for t, _ in q.terms if synonyms(t)]
+    """The question's news verbs that articles say in several ways (颁奖, 举办: rag/lang/data/news_verbs.tsv); a
+    spoken 开/办 of a where question as 举办 (石马镇和新沟桥街道的活动分别是在什么地方开的)."""
+    verbs = [t for t, _ in q.terms if synonyms(t)]
+    if q.atype == "place" and any(t in SPOKEN_HELD for t, _ in q.terms) and not verbs:
+        verbs.append(HELD[0])
+    return verbs
 
 
 def says_verb(text: str, verbs: Sequence[str]) -> bool:
@@ -364,6 +371,22 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                 or (p >= floor and (bool(saying) or acts_shared))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]
+
+
+def venue_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.ndarray) -> int | None:
+    """Where one article's event was held (石马镇的活动是在什么地方举办的; 召开, 举行, 开的 as written: its synonyms): when
+    no chosen unit says a verb of holding beside a place, the best-scoring unit of the chosen article that does
+    (…齐聚石马镇人民政府5楼会议室,举行…签约仪式), not a unit naming the place in passing; None otherwise."""
+    if q.atype != "place" or q.multi or not len(rows) or not says_verb(" ".join(news_verbs(q)), HELD):
+        return None
+
+    def held_there(r: int) -> bool:
+        return says_verb(ranked.unit_of(r).text, HELD) and holds_filler(q, ranked, r, ("place",))
+
+    if any(held_there(int(r)) for r in rows):
+        return None
+    owner = ranked.owner[rows[0]]
+    return next((int(r) for r in np.argsort(-adjusted, kind="stable") if ranked.owner[r] == owner and held_there(int(r))), None)
 
 
 def pair_row(q: Question, ranked: Ranked, row: int, adjusted: np.ndarray) -> int:
