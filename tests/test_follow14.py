@@ -140,3 +140,27 @@ def test_where_one_articles_event_was_held_quotes_the_unit_saying_it_was_held_th
     answer = ask(question)
     assert not answer.refused and answer.article_ids == [SHIMA], answer.answer
     assert ev.covers(answer.answer, [["5楼会议室"]]), answer.answer
+
+
+# who introduced X (f18_29): 来/去 before the act is no act of its own (是谁来介绍的 asks who 介绍), and of the units
+# chosen, one saying neither the act nor a person (…开展循环书屋计划…) is left out when another says the act
+@pytest.mark.parametrize("question, keys", [
+    ("循環書屋計劃是誰來介紹的啊", [["印象城"]]),
+    ("循环书屋计划是谁来介绍的", [["印象城"]]),
+    ("谁介绍了循环书屋计划？", [["印象城"]]),
+    ("渠岸镇干部大会是谁来主持的？", [["张晓敏"]]),
+])
+def test_who_did_an_act_quotes_the_unit_saying_it(ask, question, keys):
+    answer = ask(question)
+    assert not answer.refused and ev.covers(answer.answer, keys), answer.answer
+    assert len(answer.citations) == 1, answer.answer
+
+
+@pytest.mark.parametrize("question, act, light", [
+    ("循環書屋計劃是誰來介紹的啊", "介绍", "来"),
+    ("石马镇和小枧镇的共建合作协议是谁去签的", "签", "去"),
+    ("联席会有哪些人来了？", "来", None),  # 来 alone is the act asked
+])
+def test_coming_or_going_before_the_act_is_no_act_of_its_own(question, act, light):
+    predicates = analyze(question).predicates
+    assert act in predicates and light not in predicates

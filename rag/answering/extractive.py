@@ -130,6 +130,23 @@ def acting_names_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted:
     return None
 
 
+def acting_only(q: Question, ranked: Ranked, rows: Sequence[int]) -> list[int]:
+    """Of the units chosen for who did an act (循环书屋计划是谁来介绍的), those that say it (…印象城负责人分别介绍了…
+    循环书屋计划…) or name a person, when one of them says it: a unit that does neither (…开展循环书屋计划…) tells
+    nothing of who did it."""
+    if q.atype != "person" or not q.predicates or len(rows) < 2 or len(asks(written_question(q.text))) > 1:
+        return list(rows)  # (what it is, and who introduced it: two asks, the first's unit stays)
+
+    def says(r: int) -> bool:
+        pa = ranked.article_of(r)
+        text = "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in ranked.unit_of(r).spans)
+        return all(v in text for v in q.predicates)
+
+    if not any(says(int(r)) for r in rows):
+        return list(rows)
+    return [r for r in rows if says(int(r)) or holds_filler(q, ranked, int(r))]
+
+
 def with_speakers(chosen: Sequence[Chosen]) -> list[Chosen]:
     """The chosen units, a quotation's last sentence followed by the line naming its speaker (…探索。”郭健说。),
     which is never a unit alone (rag.answering.units: `speakers`)."""
@@ -334,6 +351,7 @@ class ExtractiveAnswerer(Answerer):
             extra = None if speaking else filler_row(q, ranked, rows, adjusted)
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
+            rows = acting_only(q, ranked, rows)  # who did it: not a unit saying neither the act nor a person
             if q.atype != "speaker" and not speaking:  # what someone said: their words, not only who spoke (rag.answering.said)
                 said = asks_said(question, request.previous)  # whose words: read only for such a question
                 rows = said_rows(ranked, rows, said, (referent or named_persons(q, ranked)) if said else (), speech_verbs(q))
