@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
-from rag.answering.carry import asks_slot_of, stays_on
+from rag.answering.carry import asks_slot_of, refused_on, stays_on
 from rag.answering.follow_ups import is_follow_up
 from rag.answering.other_place import other_place_question
 from rag.answering.question import NO_WORDS, clean_question, has_words
@@ -259,6 +259,11 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     # a follow-up stays on the last answer's articles that the filter still admits (the filter bar changed
     # to another outlet or range: a new question there, never an answer from outside it saying the filter)
     on = tuple(i for i in conversation.last_articles if scope.allowed is None or i in scope.allowed)
+    last = conversation.last_answer
+    # after a refusal: the article its question singled out by its names (rag.answering.carry)
+    refused = tuple(i for i in refused_on(last.message, corpus) if scope.allowed is None or i in scope.allowed) if (
+        last and last.kind == "refusal") else ()
+    on = refused or on
     swapped = _other_place(scope.asked, conversation, on, corpus)
     if swapped:  # "And the other town?": the question before, asked for the other place of its articles' pair
         request = AskRequest(swapped, on, k=k or None, filter=scope.filter)
@@ -267,9 +272,9 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
         return
     follow_up = bool(on) and is_follow_up(scope.asked)
     # no pronoun, but the same event's words and no other article named: read the same articles, on its own words
-    carried = bool(on) and not follow_up and _carried(scope.asked, conversation, on, corpus)
+    carried = bool(on) and not follow_up and _carried(scope.asked, conversation, on, corpus, bool(refused))
     # no word of the event's, but a slot of it asked in common words only (参加的有多少人？): a follow-up
-    follow_up = follow_up or (bool(on) and not carried and _slot_asked(scope.asked, conversation, on, corpus))
+    follow_up = follow_up or (bool(on) and not carried and _slot_asked(scope.asked, conversation, on, corpus, bool(refused)))
     listed = None if follow_up or carried else digest_ids(scope, facts, corpus.retriever)
     if listed:
         yield scope.annotate(_digest(engine, question, listed, scope))
@@ -287,10 +292,11 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
         yield scope.annotate(replace(item, question=question)) if isinstance(item, Answer) else item
 
 
-def _carried(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus) -> bool:
-    """A follow-up without a pronoun: the same event's words, no other article named (rag.answering.carry)."""
+def _carried(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus, refused: bool = False) -> bool:
+    """A follow-up without a pronoun: the same event's words, no other article named (rag.answering.carry);
+    `refused`: `on` is the article the refused question before singled out."""
     last = conversation.last_answer
-    return bool(last and last.kind == "answer" and last.article_ids == conversation.last_articles == on
+    return bool(last and (refused or last.kind == "answer" and last.article_ids == conversation.last_articles == on)
                 and stays_on(asked, last.message, on, corpus))
 
 
@@ -303,10 +309,11 @@ def _other_place(asked: str, conversation: Conversation, on: tuple[str, ...], co
     return other_place_question(asked, last.message, texts)
 
 
-def _slot_asked(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus) -> bool:
-    """A follow-up sharing no word with the question before that asks a slot of its articles, naming nothing else."""
+def _slot_asked(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus, refused: bool = False) -> bool:
+    """A follow-up sharing no word with the question before that asks a slot of its articles, naming nothing else;
+    `refused`: `on` is the article the refused question before singled out."""
     last = conversation.last_answer
-    return bool(last and last.kind == "answer" and last.article_ids == on and asks_slot_of(asked, on, corpus))
+    return bool(last and (refused or last.kind == "answer" and last.article_ids == on) and asks_slot_of(asked, on, corpus))
 
 
 def answer_turn(message: str, answer: Answer) -> Turn:

@@ -9,11 +9,16 @@ from __future__ import annotations
 import pytest
 
 from rag import evaluate as ev
+from rag.answering.carry import refused_on
 from rag.answering.periods import asked_period, event_day
 from rag.answering.pointed import pointed_ids
 from rag.answering.question import analyze
+from rag.chat import Conversation, respond
 from rag.lang.display import to_script
 from rag.lang.script import script_of
+from rag.records import Turn
+from rag.engine import Snapshot
+from tests.fakes import LexicalRetriever, lexical_engine
 from tests.seeds import JINJIANG, QINGDAO, QINGSHAN, QUAN, SHIMA, lexical_asker
 
 
@@ -164,3 +169,30 @@ def test_who_did_an_act_quotes_the_unit_saying_it(ask, question, keys):
 def test_coming_or_going_before_the_act_is_no_act_of_its_own(question, act, light):
     predicates = analyze(question).predicates
     assert act in predicates and light not in predicates
+
+
+@pytest.fixture(scope="module")
+def engine(seed_articles, tmp_path_factory):
+    return lexical_engine(seed_articles, tmp_path_factory.mktemp("follow14-index"))
+
+
+# a follow-up after a refusal (f17_15): the refused question's article, singled out by its names, is the one the
+# follow-up without a pronoun stays on (Shima: …双方村(社区)党组织书记共计60余人…; Qu'an: 会议由镇人大主席张晓敏主持)
+@pytest.mark.parametrize("refused, follow_up, expected, keys", [
+    ("石马镇小枧镇结对那次活动的奖金是多少？", "一共来了多少人？", SHIMA, [["60余人"]]),
+    ("石馬鎮和小枧鎮結對那次活動的獎金是多少？", "一共來了多少人？", SHIMA, [["60余人"]]),
+    ("渠岸镇干部大会的门票多少钱？", "主持的是谁？", QUAN, [["张晓敏"]]),
+])
+def test_a_follow_up_after_a_refusal_stays_on_the_refused_questions_article(engine, refused, follow_up, expected, keys):
+    conversation = Conversation().add(Turn(refused, "refusal"))  # however the refused question fared today
+    reply, _ = respond(engine, follow_up, conversation)
+    assert not reply.refused and reply.article_ids == [expected], reply.answer
+    assert ev.covers(reply.answer, keys), reply.answer
+
+
+def test_a_refused_question_naming_no_article_of_its_own_carries_none(seed_articles):
+    corpus = Snapshot(dict(seed_articles), LexicalRetriever(list(seed_articles.values())))
+    assert refused_on("火星登陆是哪天？", corpus) == ()
+    assert refused_on("石马镇小枧镇结对那次活动的奖金是多少？", corpus) == (SHIMA,)
+    assert refused_on("渠岸镇和青岛的奖金各是多少？", corpus) == ()  # two articles: none alone
+    assert refused_on("渠岸镇和青岛的奖金是多少？", corpus) == ()

@@ -10,6 +10,7 @@ The weights and thresholds come from bench/train_answer.py, in data/answer_model
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Iterator, Mapping, Sequence
 
@@ -134,17 +135,25 @@ def acting_only(q: Question, ranked: Ranked, rows: Sequence[int]) -> list[int]:
     """Of the units chosen for who did an act (循环书屋计划是谁来介绍的), those that say it (…印象城负责人分别介绍了…
     循环书屋计划…) or name a person, when one of them says it: a unit that does neither (…开展循环书屋计划…) tells
     nothing of who did it."""
-    if q.atype != "person" or not q.predicates or len(rows) < 2 or len(asks(written_question(q.text))) > 1:
-        return list(rows)  # (what it is, and who introduced it: two asks, the first's unit stays)
+    norm = normalize(q.text)
+    if (q.atype != "person" or not q.predicates or len(rows) < 2 or "谁的" in norm or "whose" in norm.lower()
+            or len(asks(written_question(q.text))) > 1):
+        return list(rows)  # (whose interest: not who acted; what it is, and who introduced it: the first ask's unit stays)
 
     def says(r: int) -> bool:
         pa = ranked.article_of(r)
         text = "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in ranked.unit_of(r).spans)
         return all(v in text for v in q.predicates)
 
-    if not any(says(int(r)) for r in rows):
+    # the unit saying the act names who did it (…武汉印象城负责人分别介绍了…), not by a pronoun (此前，…裁定，他…:
+    # whom 他 stands for is said before)
+    naming = [r for r in rows if says(int(r)) and not _PRONOUN.search(ranked.unit_of(int(r)).text)]
+    if not naming:
         return list(rows)
     return [r for r in rows if says(int(r)) or holds_filler(q, ranked, int(r))]
+
+
+_PRONOUN = re.compile(r"[他她它其]|该(?:人|男子|女子|名)")
 
 
 def with_speakers(chosen: Sequence[Chosen]) -> list[Chosen]:

@@ -93,6 +93,13 @@ def asked_article(q: Question, texts: Mapping[str, str]) -> str | None:
     return next(iter(named)) if len(named) == 1 else None
 
 
+def single_article(q: Question, texts: Mapping[str, str]) -> str | None:
+    """The one article of `texts` the question's names single out (石马镇小枧镇结对那次活动… → the article naming
+    石马 and 小枧, no other of them), or None when they single out none or several."""
+    named = _singled_out(q, texts)
+    return named[0] if len(named) == 1 else None
+
+
 def _singled_out(q: Question, texts: Mapping[str, str], places: bool = False) -> list[str]:
     """The articles of `texts` (in order) that a name of the question singles out: no other of them holds it; with
     `places` (a question asked of each or comparing), a city of data/provinces.tsv is a name whatever its weight
@@ -375,7 +382,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
 
 def venue_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.ndarray) -> int | None:
     """Where one article's event was held (石马镇的活动是在什么地方举办的; 召开, 举行, 开的 as written: its synonyms): when
-    no chosen unit says a verb of holding beside a place, the best-scoring unit of the chosen article that does
+    no chosen unit says a verb of holding, the best-scoring unit of the chosen article that says one beside a place
     (…齐聚石马镇人民政府5楼会议室,举行…签约仪式), not a unit naming the place in passing; None otherwise."""
     if q.atype != "place" or q.multi or not len(rows) or not says_verb(" ".join(news_verbs(q)), HELD):
         return None
@@ -383,8 +390,8 @@ def venue_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.nda
     def held_there(r: int) -> bool:
         return says_verb(ranked.unit_of(r).text, HELD) and holds_filler(q, ranked, r, ("place",))
 
-    if any(held_there(int(r)) for r in rows):
-        return None
+    if any(says_verb(ranked.unit_of(int(r)).text, HELD) for r in rows):
+        return None  # a chosen unit says it was held (…19日在伦敦举办: a place the slots may not know)
     owner = ranked.owner[rows[0]]
     return next((int(r) for r in np.argsort(-adjusted, kind="stable") if ranked.owner[r] == owner and held_there(int(r))), None)
 
