@@ -20,9 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
-from rag.answering.carry import asks_slot_of, refused_on, stays_on
-from rag.answering.follow_ups import is_follow_up
-from rag.answering.other_place import other_place_question
+from rag.answering.carry import leaning, refused_on
 from rag.answering.question import NO_WORDS, clean_question, has_words
 from rag.answering.topic_request import TopicRequest, topic_of, topic_request
 from rag.contracts import ChatContext
@@ -260,28 +258,22 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     # to another outlet or range: a new question there, never an answer from outside it saying the filter)
     on = tuple(i for i in conversation.last_articles if scope.allowed is None or i in scope.allowed)
     last = conversation.last_answer
-    # after a refusal: the article its question singled out by its names (rag.answering.carry)
+    # after a refusal: the article its question singled out by its names (rag.answering.carry refused_on)
     refused = tuple(i for i in refused_on(last.message, corpus) if scope.allowed is None or i in scope.allowed) if (
         last and last.kind == "refusal") else ()
     on = refused or on
-    swapped = _other_place(scope.asked, conversation, on, corpus)
-    if swapped:  # "And the other town?": the question before, asked for the other place of its articles' pair
-        request = AskRequest(swapped, on, k=k or None, filter=scope.filter)
-        for item in engine.answerer.stream(request, corpus):
-            yield scope.annotate(replace(item, question=question)) if isinstance(item, Answer) else item
-        return
-    follow_up = bool(on) and is_follow_up(scope.asked)
-    # no pronoun, but the same event's words and no other article named: read the same articles, on its own words
-    carried = bool(on) and not follow_up and _carried(scope.asked, conversation, on, corpus, bool(refused))
-    # no word of the event's, but a slot of it asked in common words only (参加的有多少人？): a follow-up
-    follow_up = follow_up or (bool(on) and not carried and _slot_asked(scope.asked, conversation, on, corpus, bool(refused)))
-    listed = None if follow_up or carried else digest_ids(scope, facts, corpus.retriever)
+    # how it leans on the answer before (rag.answering.carry.leaning): asked again for the other place of a pair,
+    # a follow-up, carried on its own words (the same articles), or a new question
+    lean, swapped = leaning(scope.asked, last, conversation.last_articles, on, corpus, bool(refused))
+    listed = None if lean else digest_ids(scope, facts, corpus.retriever)
     if listed:
         yield scope.annotate(_digest(engine, question, listed, scope))
         return
     asked = scope.for_answer()  # the words the filter met are not words to find again
-    request = AskRequest(asked, on if carried else (), k=k or None, filter=scope.filter)
-    if follow_up:
+    request = AskRequest(asked, on if lean == "carried" else (), k=k or None, filter=scope.filter)
+    if swapped:  # lean "other_place" ("And the other town?"): the question before, for the other place
+        request = AskRequest(swapped, on, k=k or None, filter=scope.filter)
+    elif lean == "follow_up":
         # the question before (even a refused one) and, when it is the answer the conversation is on, its answer
         last = conversation.last_answer
         if last and last.kind == "answer" and last.article_ids == on:
@@ -290,30 +282,6 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
             request = AskRequest(asked, on, last.message if last else None, k or None, scope.filter)
     for item in engine.answerer.stream(request, corpus):
         yield scope.annotate(replace(item, question=question)) if isinstance(item, Answer) else item
-
-
-def _carried(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus, refused: bool = False) -> bool:
-    """A follow-up without a pronoun: the same event's words, no other article named (rag.answering.carry);
-    `refused`: `on` is the article the refused question before singled out."""
-    last = conversation.last_answer
-    return bool(last and (refused or last.kind == "answer" and last.article_ids == conversation.last_articles == on)
-                and stays_on(asked, last.message, on, corpus))
-
-
-def _other_place(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus) -> str | None:
-    """The last answer's question asked for the other place of the pair its articles name (rag.answering.other_place)."""
-    last = conversation.last_answer
-    if not (on and last and last.kind == "answer" and last.article_ids == on):
-        return None
-    texts = [normalize("\n".join([a.title, *a.paragraphs])) for i in on if (a := corpus.articles.get(i)) is not None]
-    return other_place_question(asked, last.message, texts)
-
-
-def _slot_asked(asked: str, conversation: Conversation, on: tuple[str, ...], corpus: ScopedCorpus, refused: bool = False) -> bool:
-    """A follow-up sharing no word with the question before that asks a slot of its articles, naming nothing else;
-    `refused`: `on` is the article the refused question before singled out."""
-    last = conversation.last_answer
-    return bool(last and (refused or last.kind == "answer" and last.article_ids == on) and asks_slot_of(asked, on, corpus))
 
 
 def answer_turn(message: str, answer: Answer) -> Turn:

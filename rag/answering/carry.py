@@ -4,17 +4,23 @@ words (the event: 签约, 仪式) or names a person of them (What about Sun Yu?)
 no other article: 渠岸镇干部大会有多少人参加？ after the signing is a new question). One sharing no word at all is
 still a follow-up when it names nothing those articles lack and asks a slot they can fill (参加的有多少人？,
 主持的是谁？, How many people attended?: asks_slot_of). After a refusal, the article the refused question singled out by
-its names (石马镇小枧镇结对那次活动… → the Shima article) is the one a follow-up stays on (refused_on)."""
+its names (石马镇小枧镇结对那次活动… → the Shima article) is the one a follow-up stays on (refused_on).
+
+`leaning` is the chat's one follow-up decision: how a question leans on the answer before it — asked again for the
+other place of a pair (rag.answering.other_place), a follow-up (rag.answering.follow_ups, or a slot of the same
+event), carried on its own words (stays_on), or a new question."""
 
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from typing import Literal, Sequence
 
 from rag.answering.asked_slot import asked_slot
 from rag.answering.candidates import article_text
 from rag.answering.english import english_terms
+from rag.answering.follow_ups import is_follow_up
 from rag.answering.multi import single_article, spreads
+from rag.answering.other_place import other_place_question
 from rag.answering.question import analyze
 from rag.answering.postags import tag
 from rag.answering.slots import person_names
@@ -22,6 +28,7 @@ from rag.contracts import Corpus
 from rag.ingest.articles import Article
 from rag.lang.script import has_han, normalize
 from rag.lang.words import jieba_tokenizer
+from rag.records import Turn
 
 CANDIDATES = 5  # articles retrieval finds for the new question, each compared with the answer's
 REFUSED_CHUNKS = 20  # chunks searched for a refused question: its names must single out one of their articles
@@ -120,3 +127,31 @@ def refused_on(message: str, corpus: Corpus) -> tuple[str, ...]:
                 t in article_text(a) for aid, a in articles.items() if aid != one):
             return ()
     return (one,)
+
+
+Leaning = Literal["other_place", "follow_up", "carried", ""]
+
+
+def leaning(question: str, last: Turn | None, last_articles: Sequence[str], on: tuple[str, ...],
+            corpus: Corpus, refused: bool = False) -> tuple[Leaning, str | None]:
+    """How `question` leans on the answer before it (`last`, the conversation's last question's turn; `on`, the
+    articles it was about that the filter still admits; `last_articles`, those of the conversation's last reply):
+    ("other_place", the question before asked for the other place of its articles' pair: "And the other town?");
+    ("follow_up", None): a pronoun, a demonstrative or almost no words of its own (is_follow_up), or a slot of the
+    same event asked in common words only (asks_slot_of) — read with the question before; ("carried", None): no
+    pronoun, but the same event's words and no other article named (stays_on) — read on those articles, on its own
+    words; ("", None): a new question. `refused`: `last` was refused and `on` is the article its question singled
+    out (refused_on): a follow-up or carried question stays on it as on an answer's."""
+    same = bool(on and last and last.kind == "answer" and last.article_ids == on)
+    kept = same or bool(on and last and refused)  # the articles the question before was about, answered or refused
+    if same:
+        swapped = other_place_question(question, last.message, [_text(corpus.articles[a]) for a in on if a in corpus.articles])
+        if swapped:
+            return "other_place", swapped
+    if on and is_follow_up(question):
+        return "follow_up", None
+    if kept and (refused or tuple(last_articles) == on) and stays_on(question, last.message, on, corpus):
+        return "carried", None
+    if kept and asks_slot_of(question, on, corpus):
+        return "follow_up", None
+    return "", None

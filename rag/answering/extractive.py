@@ -266,7 +266,10 @@ class ExtractiveAnswerer(Answerer):
     def stream(self, request: AskRequest, corpus: Corpus) -> Iterator[str | Answer]:
         yield unanswerable(request.question) or self._answer(request, corpus)
 
-    def _answer(self, request: AskRequest, corpus: Corpus, slips: bool = True) -> Answer:
+    def _answer(self, request: AskRequest, corpus: Corpus, found: Sequence[Hit] | None = None) -> Answer:
+        """The answer to `request`. `found`: hits already searched for, best first (_read_as: the wider search of the
+        question as asked, its mistyped place names since read as the articles write them), read instead of
+        searching again, and no slip is looked for again."""
         model = self.model or answer_model()
         question, articles = clean_question(request.question), corpus.articles
         pointed = None if request.focus else pointed_answer(question, articles)
@@ -277,8 +280,9 @@ class ExtractiveAnswerer(Answerer):
         focus = [a for a in dict.fromkeys(request.focus) if a in articles]
         k = max(1, request.k or self.config.k)
         wide = multi or (spreads(question) and not focus)
-        hits = self._search(corpus, question, max(k, MULTI_CHUNKS) if wide else k, focus, articles)
-        read = self._read_as(request, corpus, question, hits) if slips else None
+        n = max(k, MULTI_CHUNKS) if wide else k
+        hits = list(found[:n]) if found is not None else self._search(corpus, question, n, focus, articles)
+        read = self._read_as(request, corpus, question, hits) if found is None else None
         if read is not None:  # a place name mistyped (小见镇): answered as the place the articles name
             return read
         named = [] if multi or not wide else self._named(asked, hits, articles)
@@ -287,7 +291,7 @@ class ExtractiveAnswerer(Answerer):
             multi = True  # names that each only one article holds, compared: a question across those articles
         elif wide and not multi:
             one = asked_article(asked, self._texts(hits, articles))
-            hits = self._search(corpus, question, k, focus, articles)
+            hits = list(found[:k]) if found is not None else self._search(corpus, question, k, focus, articles)
         to_read = named or articles_to_read(hits, focus, multi, model.read_articles)
         if one is not None:
             to_read = [one, *(a for a in to_read if a != one)][:max(1, len(to_read))]
@@ -415,7 +419,7 @@ class ExtractiveAnswerer(Answerer):
         for asked, written in slips:
             i = norm.find(asked)
             fixed = fixed[:i] + written + fixed[i + len(asked):]
-        answer = self._answer(replace(request, question=fixed), corpus, slips=False)
+        answer = self._answer(replace(request, question=fixed), corpus, found=wider)
         read = dict.fromkeys(h.chunk.article_id for h in wider)
         paragraphs = [(n, p) for aid in read for n, p in zip(article_units(corpus.articles[aid]).norm,
                                                              corpus.articles[aid].paragraphs)]

@@ -13,20 +13,20 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
 
 from rag.answering.model import Ranked
+from rag.answering.places import place_kinds, place_suffixes
 from rag.answering.premise import asked_role_place, ties_role
 from rag.answering.question import Question, written_question
 from rag.answering.slots import proper_part
+from rag.lang.sentences import STOPS
 
-_CLAUSE_END = "，,。；;！？!?：:\n"
-_SENTENCE_END = "。；;！？!?\n"
+_CLAUSE_END = STOPS + "，,：:"
 _DEPUTY = "副代"
-# what may stand before a title with no place of its own: nothing, or a bare 镇/乡/县/区/市 (镇党委书记)
-_BARE = re.compile(r"(?:^|[受由经据在与和及、])(?:镇|乡|县|区|市|街道|村|社区)?(?:党委|党工委)?$")
 
 
 def holder_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.ndarray) -> tuple[int, str] | None:
@@ -54,24 +54,30 @@ def holder_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.nd
     return (best[1], best[2]) if best else None
 
 
-# "Xiaojian town's Party secretary" is asked as "the Party secretary of Xiaojian town"
-_POSSESSIVE = re.compile(r"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*){0,2}(?:\s+(?:town|township|village|district|county|city|"
-                         r"street|subdistrict|community))?)['’]s\s+((?:[\w-]+\s+){0,3}?[\w-]+)(?=\s*(?:[?,.]|$|\b(?:in|at|on|from)\b))")
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
+    """Of the kinds of place (rag.answering.places.place_kinds; a province's never: 省委, no bare 省党委): what may
+    stand before a title with no place of its own (nothing, or a bare 镇/乡/县/区/市: 镇党委书记); "Xiaojian town's
+    Party secretary", asked as "the Party secretary of Xiaojian town"; a run of places within places ending a
+    question's words before its title (小枧镇三星社区); one place of such a run."""
+    kinds = place_kinds()
+    below = [s for s in place_suffixes() if s != "省"]
+    bare = re.compile(rf"(?:^|[受由经据在与和及、])(?:{'|'.join(below)})?(?:党委|党工委)?$")
+    english = "|".join(w for w, suffixes in kinds.items() if suffixes and "省" not in suffixes)
+    possessive = re.compile(rf"\b([A-Z][\w-]*(?:\s+[A-Z][\w-]*){{0,2}}(?:\s+(?:{english}))?)['’]s\s+((?:[\w-]+\s+){{0,3}}?[\w-]+)"
+                            r"(?=\s*(?:[?,.]|$|\b(?:in|at|on|from)\b))")
+    suffix = "|".join(place_suffixes())
+    return bare, possessive, re.compile(rf"(?:[\u4e00-\u9fff]{{2,6}}?(?:{suffix}))+$"), re.compile(rf"[\u4e00-\u9fff]{{2,6}}?(?:{suffix})")
 
 
 def _of_form(q: Question) -> Question:
     """An English question's "X town's <title>" written as "the <title> of X town" (what asked_role_place reads)."""
     if q.script != "en":
         return q
-    m = _POSSESSIVE.search(q.text)
+    m = _patterns()[1].search(q.text)
     if not m:
         return q
     return replace(q, text=q.text[: m.start()] + f"the {m.group(2)} of {m.group(1)}" + q.text[m.end() :])
-
-
-_PLACE_SUFFIX = "省|市|县|区|镇|乡|街道|村|社区"
-_PLACE_RUN = re.compile(rf"(?:[\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_SUFFIX}))+$")
-_PLACE = re.compile(rf"[\u4e00-\u9fff]{{2,6}}?(?:{_PLACE_SUFFIX})")
 
 
 def _innermost(q: Question, title: str, place: str) -> str:
@@ -81,14 +87,15 @@ def _innermost(q: Question, title: str, place: str) -> str:
         return place
     norm = written_question(q.text)
     i = norm.find(title)
-    run = _PLACE_RUN.search(re.sub(r"(?:的)?(?:党委|党工委|人民政府|政府)?(?:副|代)?$", "", norm[:i])) if i > 0 else None
-    places = _PLACE.findall(run.group()) if run else []
+    _, _, place_run, one_place = _patterns()
+    run = place_run.search(re.sub(r"(?:的)?(?:党委|党工委|人民政府|政府)?(?:副|代)?$", "", norm[:i])) if i > 0 else None
+    places = one_place.findall(run.group()) if run else []
     return proper_part(places[-1]) if len(places) > 1 else place
 
 
 def _names_other(before: str, place: str) -> bool:
     """Whether the clause `before` a title names a place other than `place` (小枧镇… when 石马 is asked)."""
-    return any(not m.group().startswith(place) and place not in m.group() for m in _PLACE.finditer(before))
+    return any(not m.group().startswith(place) and place not in m.group() for m in _patterns()[3].finditer(before))
 
 
 def _tie(norm: str, a: int, place: str, forms: Sequence[str]) -> int:
@@ -104,8 +111,8 @@ def _tie(norm: str, a: int, place: str, forms: Sequence[str]) -> int:
     before = norm[clause:start]
     if ties_role(before + title, place, (title,)):
         return 2
-    sentence_start = max((k + 1 for k in range(start) if norm[k] in _SENTENCE_END), default=0)
-    sentence_end = next((k for k in range(a, len(norm)) if norm[k] in _SENTENCE_END), len(norm))
-    if _BARE.search(before) and not _names_other(before, place) and place in norm[sentence_start:sentence_end]:
+    sentence_start = max((k + 1 for k in range(start) if norm[k] in STOPS), default=0)
+    sentence_end = next((k for k in range(a, len(norm)) if norm[k] in STOPS), len(norm))
+    if _patterns()[0].search(before) and not _names_other(before, place) and place in norm[sentence_start:sentence_end]:
         return 1
     return 0

@@ -4,7 +4,7 @@
 小枧镇 secretary is, and so does 小枧镇呢？ (the other place named). The question asked is the one before with its
 place swapped for the other (Shima → Xiaojian, 石马 → 小枧), read on the articles answered from.
 
-The other place is the one of the same kind (镇, 街道, 村 …: data/other_place.tsv) that those articles name most
+The other place is the one of the same kind (镇, 街道, 村 …: data/place_kinds.tsv) that those articles name most
 often in a sentence with the asked place (石马镇、小枧镇; 石马镇…与小枧镇…), written so at least twice: the pair the
 articles are about. A question naming no place of the articles, or articles naming no such pair, is no such
 follow-up (None)."""
@@ -17,28 +17,25 @@ from functools import lru_cache
 from typing import Sequence
 
 from rag.answering.english import named_words
+from rag.answering.places import place_kinds, place_suffixes
 from rag.answering.question import analyze
 from rag.answering.slots import GENERIC_PLACE
 from rag.lang.pinyin import char_readings
 from rag.lang.display import to_script
 from rag.lang.script import normalize, script_of, search_twin
-from rag.lang.wordlists import read_rows
+from rag.lang.sentences import FULL_STRETCH
 
 MIN_MENTIONS = 2  # a place of the pair is written at least this often in the articles
-_HAN = re.compile(r"[\u4e00-\u9fff]")
-_SENTENCE = re.compile(r"[^。！？!?\n]+")
-
-
-@lru_cache(maxsize=1)
-def _kinds() -> dict[str, tuple[str, ...]]:
-    return {row[0]: tuple(row[1].split()) if len(row) > 1 else () for row in read_rows("rag.answering", "data/other_place.tsv", 1, 2)}
+# a place's proper part is of Unified Ideographs only: narrower than rag.lang.script.HAN (which adds Extension A
+# and the compatibility ideographs), kept so only to leave the pairs found as measured — the wider class would
+# also find places written with a rarer character (㮾梨街道: the CRUD distractors write 㮾梨)
+_UNIFIED = re.compile(r"[\u4e00-\u9fff]")
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, tuple[str, ...]]:
-    kinds = _kinds()
-    words = "|".join(sorted(kinds, key=len, reverse=True))
-    suffixes = tuple(sorted({s for v in kinds.values() for s in v}, key=len, reverse=True))
+    words = "|".join(sorted(place_kinds(), key=len, reverse=True))
+    suffixes = place_suffixes()
     zh_kind = "|".join(suffixes)
     en = re.compile(rf"^\s*(?:and|but|so|now|ok(?:ay)?)?[\s,]*(?:what about|how about|same (?:question )?for)?\s*"
                     rf"(?:for|in|at|of|on behalf of)?\s*the other ({words})\s*[?？.!]*\s*$", re.I)
@@ -55,7 +52,7 @@ def _asked_kind(question: str) -> tuple[tuple[str, ...], str | None] | None:
     en, zh, named, _ = _patterns()
     m = en.match(question)
     if m:
-        return _kinds()[m.group(1).lower()], None
+        return place_kinds()[m.group(1).lower()], None
     norm = normalize(question).strip()
     m = zh.match(norm)
     if m:
@@ -75,7 +72,7 @@ def _places(texts: Sequence[str], suffixes: Sequence[str]) -> Counter:
             for m in re.finditer(re.escape(suffix), text):
                 for n in (2, 3):
                     proper = text[max(0, m.start() - n) : m.start()]
-                    if len(proper) == n and all(_HAN.match(c) for c in proper) and not GENERIC_PLACE.match(proper):
+                    if len(proper) == n and all(_UNIFIED.match(c) for c in proper) and not GENERIC_PLACE.match(proper):
                         counts[proper + suffix] += 1
     # a three-character part (新沟桥街道) stands for the two-character one inside it written only there (沟桥街道);
     # written less often than that one, it is a word before the name (聚石马镇)
@@ -108,7 +105,7 @@ def _pair(asked: str, texts: Sequence[str], places: Counter) -> str | None:
     """The place most often written in a sentence with `asked` (the other of the pair)."""
     together: Counter = Counter()
     for text in texts:
-        for s in _SENTENCE.finditer(text):
+        for s in FULL_STRETCH.finditer(text):
             sentence = s.group()
             if asked in sentence:
                 for p in places:

@@ -35,6 +35,19 @@ def province_cities(q: Question, texts: Iterable[str]) -> Question:
 
 
 @lru_cache(maxsize=1)
+def place_kinds() -> dict[str, tuple[str, ...]]:
+    """data/place_kinds.tsv: an English word for a kind of place → the Chinese suffixes it stands for (town → 镇 乡,
+    street → 街道; one, side, place → none: any kind)."""
+    return {row[0]: tuple(row[1].split()) if len(row) > 1 else () for row in read_rows("rag.answering", "data/place_kinds.tsv", 1, 2)}
+
+
+@lru_cache(maxsize=1)
+def place_suffixes() -> tuple[str, ...]:
+    """The Chinese suffixes of every kind of place (街道, 社区, 镇, 乡 …), longest first (then as listed)."""
+    return tuple(sorted(dict.fromkeys(s for v in place_kinds().values() for s in v), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
 def place_names() -> frozenset[str]:
     """Every province and city of data/provinces.tsv (Simplified): names, however common their words are."""
     return frozenset(w for name, cities in provinces().items() if not name.isascii() for w in (name, *cities))

@@ -2,7 +2,7 @@
 四川那两篇说的啥, 绵阳和成都那两篇讲了什么): one cited line per article, its overview line (rag.answering.overview
 article_headline). A province points at the articles naming it or a city of it (data/provinces.tsv); the count
 said (那两篇) must be the count found, and 那篇 one article — else it is no such question (None), and answered as
-any other. Patterns: data/place_pairs.tsv (point, about, split)."""
+any other. Patterns: data/pointed.tsv (point, about, split, numbers, measure, count, outlet)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,6 @@ from rag.lang.sentences import split_sentences
 from rag.lang.wordlists import alternation, read_rows
 from rag.records import Answer, Citation
 
-COUNTS = {"一": 1, "两": 2, "二": 2, "三": 3, "四": 4, "五": 5}
-
 
 MAX_NUMBERS = 6  # numbers a which-numbers answer quotes, in the article's order
 MIN_LINE = 12  # the shortest unit quoted for a number: no shorter than this (75周年 → 2024年是新中国成立75周年)
@@ -32,13 +30,13 @@ MIN_LINE = 12  # the shortest unit quoted for a number: no shorter than this (75
 
 @lru_cache(maxsize=1)
 def _outlet() -> re.Pattern:
-    """`rest` asking which outlet carried the article (data/place_pairs.tsv `outlet`)."""
-    return re.compile("|".join(f"(?:{r[1]})" for r in read_rows("rag.answering", "data/place_pairs.tsv", 2, 3) if r[0] == "outlet"))
+    """`rest` asking which outlet carried the article (data/pointed.tsv `outlet`)."""
+    return re.compile("|".join(f"(?:{r[1]})" for r in read_rows("rag.answering", "data/pointed.tsv", 2, 3) if r[0] == "outlet"))
 
 
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Pattern]:
-    rows = read_rows("rag.answering", "data/place_pairs.tsv", 2, 3)
+    rows = read_rows("rag.answering", "data/pointed.tsv", 2, 3)
     point = next(r[1] for r in rows if r[0] == "point")
     about = "|".join(f"(?:{r[1]})" for r in rows if r[0] == "about")
     numbers = "|".join(f"(?:{r[1]})" for r in rows if r[0] == "numbers")
@@ -46,6 +44,12 @@ def _patterns() -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern, re.Patt
     measure = alternation(w for r in rows if r[0] == "measure" for w in r[1].split())
     counted = rf"(?<![\d.])\d+(?:\.\d+)?(?:余|多)?(?:{measure})"
     return re.compile(point), re.compile(about), re.compile(split), re.compile(numbers), re.compile(counted)
+
+
+@lru_cache(maxsize=1)
+def _counts() -> dict[str, int]:
+    """Count word → how many articles it says (两 → 2: 四川那两篇), data/pointed.tsv `count`."""
+    return {r[1]: int(r[2]) for r in read_rows("rag.answering", "data/pointed.tsv", 2, 3) if r[0] == "count"}
 
 
 def pointed_ids(question: str, articles: Sequence[Article]) -> list[str]:
@@ -67,7 +71,7 @@ def pointed_ids(question: str, articles: Sequence[Article]) -> list[str]:
             return []
         found += [i for i in having if i not in found]
     n = m.group("n")
-    wanted = COUNTS.get(n, 1) if n != "几" else len(found)
+    wanted = _counts().get(n, 1) if n != "几" else len(found)
     return found if len(found) == wanted and (n or len(found) == 1) else []
 
 
@@ -127,7 +131,7 @@ def _no_outlet(question: str, pointed: Sequence[Article]) -> Answer:
 
 def _numbers_answer(question: str, article: Article) -> Answer | None:
     """渠岸镇那篇报道里提到了哪些数字: the counts the article gives (13个, 10件, 75周年: a number with a measure word,
-    data/place_pairs.tsv `measure`; never a date), each in the shortest unit of MIN_LINE characters or more that
+    data/pointed.tsv `measure`; never a date), each in the shortest unit of MIN_LINE characters or more that
     holds it, in the article's order, one cited line each; None when it gives none."""
     counted = _patterns()[4]
     units = [u for u in article_units(article).units if len(u.spans) == 1 and u.chars >= MIN_LINE]

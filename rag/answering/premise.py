@@ -31,6 +31,7 @@ from rag.answering.units import Span
 from rag.answering.question import Question, synonyms, written_question
 from rag.answering.slots import proper_part, surnamed_persons
 from rag.lang.script import normalize
+from rag.lang.sentences import FULL_STRETCH
 from rag.lang.speech import speech_verbs
 from rag.lang.wordlists import read_rows
 
@@ -160,7 +161,7 @@ def missing_rank(q: Question, text: str) -> str | None:
     people = _people(norm, text)
     if len(people) != 1:
         return None
-    said = [m.group() for m in _SENTENCE.finditer(text) if people[0] in m.group()]
+    said = [m.group() for m in FULL_STRETCH.finditer(text) if people[0] in m.group()]
     return None if any(g in s for s in said for g in gives) else f"{people[0]} {ask}"
 
 
@@ -190,7 +191,6 @@ def missing_winner(q: Question, text: str) -> str | None:
 
 
 # what someone is asked to have said (商俊成强调了哪三点): the article must give that speech to that person
-_SENTENCE = re.compile(r"[^。！？!?\n]+")
 _YES_NO = re.compile(r"吗\s*[？?]?\s*$|是不是|是否")
 
 
@@ -217,7 +217,7 @@ def missing_speaker(q: Question, text: str) -> str | None:
                 break
         if not name or name not in text:
             continue
-        said = [m.group() for m in _SENTENCE.finditer(text) if word in m.group()]
+        said = [m.group() for m in FULL_STRETCH.finditer(text) if word in m.group()]
         # 他要求… after 孙宇…: a pronoun may stand for the person
         if said and not any(name in sentence or re.search("[他她]", sentence[: sentence.find(word)]) for sentence in said):
             return f"{name}{word}"

@@ -22,6 +22,7 @@ from rag.answering.question import Question
 from rag.answering.slots import GENERIC_TAIL, NUM, slot_words
 from rag.answering.units import Span, Unit
 from rag.lang.script import HAN, normalize
+from rag.lang.sentences import STOPS
 from rag.lang.words import tokens
 
 SHORT_TYPES = frozenset({"person", "speaker", "title", "org", "place", "date", "year", "time", "duration", "age", "percent",
@@ -242,8 +243,7 @@ def _pick(q: Question, pa: PoolArticle, unit: Unit, fresh: list[Span], kinds: di
     return pa.article.paragraph(best[0])[best[1] : best[2]]
 
 
-_ROLE_CLAUSE_END = "，,。；;！？!?\n"
-_ROLE_SENTENCE_END = "。；;！？!?\n"
+_ROLE_CLAUSE_END = STOPS + "，,"
 _ROLE_TYPES = frozenset({"person", "speaker", "org", "place"})  # a name that fills a role of the asked action
 
 
@@ -265,7 +265,7 @@ def _role_fit(q: Question, pa: PoolArticle, unit: Unit, short: str,
             own = any(s[0] == p and s[1] <= i and i + len(short) <= s[2] for s in pa.slots.within("person", unit))
         norm = pa.units.norm[p - 1]
         lo = max((k + 1 for k in range(i) if norm[k] in _ROLE_CLAUSE_END), default=0)
-        hi = next((k for k in range(i + len(short), len(norm)) if norm[k] in _ROLE_SENTENCE_END), len(norm))
+        hi = next((k for k in range(i + len(short), len(norm)) if norm[k] in STOPS), len(norm))
         clause = norm[lo:hi]
         tied = asked is not None and ties_role(norm[lo:i], asked[0], asked[2])
         return own, tied, sum(w for t, w in q.terms if len(t) >= 2 and t in clause and is_verb(t))

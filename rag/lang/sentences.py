@@ -14,6 +14,15 @@ SENTENCE_END = re.compile(
 )
 
 
+# The stops of the answer checks that read a sentence character by character (rag.answering: holder, short,
+# other_place, premise), on search-form text. Narrower than SENTENCE_END, and kept so (their answers are measured
+# with these): no ellipsis … and no English full stop, while a line break (a paragraph's end in a joined text)
+# ends one. FULL_STOPS leaves ；; inside the stretch it cuts (…签约；…强调… stays one stretch), STOPS ends there.
+FULL_STOPS = "。！？!?\n"
+STOPS = FULL_STOPS + "；;"
+FULL_STRETCH = re.compile(f"[^{FULL_STOPS}]+")  # a stretch of text between full stops
+
+
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) covering `text`, leading/trailing whitespace excluded."""
     spans: list[tuple[int, int]] = []
