@@ -140,14 +140,21 @@ def acting_only(q: Question, ranked: Ranked, rows: Sequence[int]) -> list[int]:
             or len(asks(written_question(q.text))) > 1):
         return list(rows)  # (whose interest: not who acted; what it is, and who introduced it: the first ask's unit stays)
 
-    def says(r: int) -> bool:
+    def norm_text(r: int) -> str:
         pa = ranked.article_of(r)
-        text = "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in ranked.unit_of(r).spans)
-        return all(v in text for v in q.predicates)
+        return "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in ranked.unit_of(r).spans)
 
-    # the unit saying the act names who did it (…武汉印象城负责人分别介绍了…), not by a pronoun (此前，…裁定，他…:
-    # whom 他 stands for is said before)
-    naming = [r for r in rows if says(int(r)) and not _PRONOUN.search(ranked.unit_of(int(r)).text)]
+    def says(r: int) -> bool:
+        return all(v in norm_text(r) for v in q.predicates)
+
+    def named_there(r: int) -> bool:
+        """The unit saying the act names who did it (…武汉印象城负责人分别介绍了…): not by a pronoun (此前，…裁定，他…)
+        nor opening with the act, its subject in the sentence before (要求各小区物业…)."""
+        text = norm_text(r)
+        at = min(text.find(v) for v in q.predicates if v in text)  # (it says them all: says)
+        return len(text[:at].strip(" ，,。；;：:…“”\"")) >= 2 and not _PRONOUN.search(text)
+
+    naming = [r for r in rows if says(int(r)) and named_there(int(r))]
     if not naming:
         return list(rows)
     return [r for r in rows if says(int(r)) or holds_filler(q, ranked, int(r))]
