@@ -35,15 +35,17 @@ whole text and title of the article(s) the chosen units come from:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Sequence
 
 from rag.answering.english import english_dates
 from rag.answering.model import Ranked
-from rag.answering.postags import is_verb, word_tags
+from rag.answering.postags import is_verb, pos_tokenizer, word_tags
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question, written_question
 from rag.answering.slots import COMMON_WORD, GENERIC_PLACE, proper_part, slot_words, without_classifier
 from rag.lang.glossary import chinese_of
 from rag.lang.script import normalize
+from rag.lang.wordlists import read_word_lists
 from rag.lang.words import jieba_tokenizer, tokens
 
 _PIECE = r"[\u4e00-\u9fffa-z0-9]"
@@ -51,6 +53,10 @@ _PIECE = r"[\u4e00-\u9fffa-z0-9]"
 _BEFORE = re.compile(rf"({_PIECE}{{2,12}}?)(?:一共|总共)?(?:是|为|叫|有)?(?:多少|什么名字|谁)[?？]?$")
 # the action asked about, after 是谁/几点 (是谁执导的, 几点开门)
 _AFTER = re.compile(r"(?:是谁|(?<!哪)几点)((?:(?![的了])[\u4e00-\u9fff]){2,4})(?:的|了)?[?？]?$")
+# the thing asked about before 是哪个/是哪家 (冠军是哪个支部 → 冠军), and the 哪+classifier a head noun follows (哪家基金会)
+_WHICH = re.compile(r"哪(?:一)?(?:家|个|位|项|所|座|支|条|名|款|部|场|届|间|份)")
+_WHICH_IS = re.compile(rf"({_PIECE}{{2,12}}?)(?:是|为)哪(?:一)?(?:家|个|位|项|所|座|支|条|名|款|部|场|届|间|份)"
+                       r"[\u4e00-\u9fff]{0,6}?(?:呢|啊|呀)?[?？]?$")
 _DEMONSTRATIVE = re.compile(r"^(?:那|这|该)(?:一)?(?:座|个|位|家|所|条|次|项|场|部|名|支)?")
 # the rest of a list the question asks for: 除了A，其他九个获奖单位是哪些 (Cantonese 除咗…其他…係邊啲 once written)
 _REST = re.compile(r"除(?:了|去|开)?([\u4e00-\u9fff]{2,15}?)(?:之外|以外|外)?[，,]"
@@ -91,14 +97,77 @@ def zh_focus(norm: str) -> tuple[str, str] | None:
             return None
         word = _word(m.group(1))
         return (word, f"{word}的时间" if clock else word) if word else None
-    m = _BEFORE.search(clause)
-    if not m:
-        return None
+    m = _BEFORE.search(clause) or _WHICH_IS.search(clause)
+    if not m or (m.re is _WHICH_IS and not _noun_tail(clause[m.end(1):])):
+        return None  # (消息是哪家媒体报道的: the thing 是 ties to is no role the answer holds, a verb follows)
     phrase = re.split(r"[的之在]", m.group(1))[-1]
     if m.start() == 0 or clause[m.start() - 1] in "?？":  # a Cantonese bare classifier points (条片 → 片: too short to require)
         phrase = without_classifier(phrase)
-    word = _word(_YEAR_PREFIX.sub("", _DEMONSTRATIVE.sub("", phrase)))
+    word = _word(content_part(_YEAR_PREFIX.sub("", _DEMONSTRATIVE.sub("", phrase))))
+    if word and any(word.endswith(k) for k in focus_words()["class_noun"]):
+        return None  # a kind, not a role (举办地点是哪所学校: the school is the place; 比赛叫什么名字: 擂台赛)
     return (word, word) if word else None
+
+
+@lru_cache(maxsize=1)
+def focus_words() -> dict[str, frozenset[str]]:
+    """The `function` and `class_noun` lists of data/focus_words.tsv."""
+    return {k: frozenset(v) for k, v in read_word_lists("rag.answering", "data/focus_words.tsv").items()}
+
+
+# jieba tags of words that are never the thing asked about: adverbs, pronouns, conjunctions, prepositions, particles
+_FUNCTION_FLAGS = ("d", "r", "c", "p", "u", "y", "o")
+
+
+def _function(word: str, flag: str) -> bool:
+    return word in focus_words()["function"] or flag[:1] in _FUNCTION_FLAGS or flag == "e"
+
+
+def _content(word: str, flag: str) -> bool:
+    """A noun, a name, a place, an organisation, a nominal verb (投资), a Latin word (GDP) or a number (第一名, 5G)."""
+    return (flag.startswith("n") or flag in ("vn", "eng", "j")
+            or (flag == "m" and bool(re.search(r"\d|^第", word))))
+
+
+def content_part(phrase: str) -> str:
+    """The phrase without the function words at its ends (各叫 → "", 都有 → "", 具体负责人 → 负责人), or "" when what
+    is left holds no content word (data/focus_words.tsv `function`, and jieba's adverbs, pronouns and particles)."""
+    if not phrase:
+        return ""
+    words = [(w.word, w.flag) for w in pos_tokenizer().cut(phrase)]
+    while words and _function(*words[0]):
+        words.pop(0)
+    while words and _function(*words[-1]):
+        words.pop()
+    return "".join(w for w, _ in words) if any(_content(*w) for w in words) else ""
+
+
+def _noun_tail(tail: str) -> bool:
+    """Whether what follows 是/为+哪+classifier is nouns only (冠军是哪个支部), not a verb (是哪家媒体报道的)."""
+    m = _WHICH.search(tail)
+    words = [w for w in pos_tokenizer().cut(tail[m.end():]) if w.flag not in ("x", "y")] if m else []
+    return bool(words) and all(w.flag.startswith("n") or w.flag == "j" for w in words)
+
+
+def which_head(norm: str) -> str | None:
+    """The head noun a Chinese question asks which one of (成立了哪家基金会 → 基金会, 哪个党支部 → 党支部): the nouns right
+    after 哪+classifier; None for a kind whose answer names do not say it (哪家媒体 ← 大众日报: `class_noun`)."""
+    clause = re.split(r"[，,。；;：:！!]", norm.strip())[-1]
+    m = _WHICH.search(clause)
+    if not m:
+        return None
+    words = []
+    for w in pos_tokenizer().cut(clause[m.end():]):
+        if not (w.flag.startswith("n") or w.flag in ("j", "l")) or w.flag in ("nr", "nrfg", "nrt"):  # (合作社 l)
+            break
+        words.append(w.word)
+    head = "".join(words)
+    kinds = focus_words()["class_noun"]
+    if len(head) < 2 or any(head.startswith(k) or head.endswith(k) for k in kinds):
+        return None
+    if any(head.endswith(h) for h in slot_words().get("head", ())):
+        return None  # (哪所大学, 哪个支部: the typed slot check wants a name ending in it, and says which is missing)
+    return _word(head)
 
 
 def _word(phrase: str) -> str | None:
@@ -236,45 +305,55 @@ def _read_text(ranked: Ranked, rows: Sequence[int]) -> tuple[str, list[str]]:
 
 def absent_focus(q: Question, ranked: Ranked, rows: Sequence[int]) -> str | None:
     """What the question asks about that the read article(s) never mention (高铁站, GDP, 2024年), or None."""
+    found = absent_reason(q, ranked, rows)
+    return found[1] if found else None
+
+
+def absent_reason(q: Question, ranked: Ranked, rows: Sequence[int]) -> tuple[str, str] | None:
+    """(the rule that found it: focus, place, award, rest, completion, period, day or year; what is absent), or
+    None: absent_focus with its rule named (bench/bench_refusal_rules.py counts each rule's fires)."""
     if q.multi or not len(rows):
         return None
     text, dates = _read_text(ranked, rows)
     if q.script == "en":
         for word, forms in en_focus(q.text):
             if not any(f in text for f in forms):
-                return word
+                return "focus", word
     else:
         focus = zh_focus(written_question(q.text))
         if focus and not mentioned(focus[0], text):
             m = re.search(re.escape(focus[0]), q.text, re.I)  # a Latin word as the question writes it (GDP)
-            return m.group(0) if m and focus[0].isascii() else focus[1]
+            return "focus", (m.group(0) if m and focus[0].isascii() else focus[1])
+        head = which_head(written_question(q.text))
+        if head and head not in text and head[-2:] not in text:  # its kind is said with a name (党支部 ← 支部)
+            return "which", head
     place = unread_place(q, ranked)
     if place:
-        return place
+        return "place", place
     award = asked_award(q)
     if award and not any(w in text for w in slot_words()["award_said"]):
-        return award
+        return "award", award
     rest = counted_rest(q, text) or counted_list(q, text)
     if rest:
-        return rest
+        return "rest", rest
     done = completion_asked(q)
     if done and not any(w in text for w in slot_words()["completion"]):
-        return "when it will be finished" if q.script == "en" else f"{done}时间"
+        return "completion", ("when it will be finished" if q.script == "en" else f"{done}时间")
     period = asked_period(q)
     if period and not any(w in text for w in _PERIOD_WORDS):
         (year, month), said = period
         dated = [d[:7] for d in dates if re.match(r"\d{4}-\d{2}", d)]
         if dated and len(dated) == len(dates) and all(d < f"{year}-{month:02d}" for d in dated):
-            return said
+            return "period", said
     day = later_day(q, text, dates)
     if day:
-        return day
+        return "day", day
     for year in dict.fromkeys(_YEAR.findall(written_question(q.text))):
         # every read article dated before that year: it cannot report on it (an earlier year may be looked back on,
         # and a question's wrong earlier year is too often its writer's slip: CRUD qa_dev 2021年 ← a 2023 article)
         dated = [d[:4] for d in dates if d[:4].isdigit()]
         if year not in text and dated and len(dated) == len(dates) and all(d < year for d in dated):
-            return year if q.script == "en" else f"{year}年"
+            return "year", (year if q.script == "en" else f"{year}年")
     return None
 
 
@@ -284,6 +363,21 @@ _PLACE_TAGS = ("ns", "nt")
 _ASKING = re.compile(r"[哪何啥几那这该某]|什么|多少")  # 哪个街道, 什么区, 那个镇: a place asked or pointed at, not named
 
 
+_SUFFIX_END = re.compile(r".*?(?:街道|区|县|镇|乡)(?=[\u4e00-\u9fff]{2})")
+
+
+def _split_run(word: str, freq: dict) -> list[str]:
+    """A word jieba does not know that runs place names together, split after each place suffix inside it
+    (石马镇小枧镇 cut as 石马 / 镇小枧镇 → 镇, 小枧镇; brief T14, fresh17_qa f17_02): each place is looked for alone."""
+    if freq.get(word) or len(word) < 4:
+        return [word]
+    pieces, rest = [], word
+    while (m := _SUFFIX_END.match(rest)) and not freq.get(rest):
+        pieces.append(m.group(0))
+        rest = rest[m.end():]
+    return pieces + [rest]
+
+
 def asked_places(norm: str) -> list[str]:
     """The districts, counties, towns and subdistricts a Chinese question (search form) names: a word of jieba's
     dictionary tagged as a place or organisation, or a word it does not know, that ends in a `_PLACE_SUFFIX`
@@ -291,8 +385,8 @@ def asked_places(norm: str) -> list[str]:
     never a generic one (全区, 各镇: slots.GENERIC_PLACE), one asked or pointed at (哪个街道, 那个镇), a kind of
     place said with a common word (轮值街道, 试点镇, 中心镇: jieba frequency from slots.COMMON_WORD) or a common noun
     (社区, 辖区). Dictionary tags, not jieba.posseg: a cold `rag ask` never imports the tagger."""
-    words = tokens(norm)
     freq, tags = jieba_tokenizer().FREQ, word_tags()
+    words = [piece for word in tokens(norm) for piece in _split_run(word, freq)]
 
     def named(word: str) -> bool:
         return tags.get(word) in _PLACE_TAGS or not freq.get(word)

@@ -9,7 +9,7 @@ from functools import lru_cache
 from typing import Iterable, Mapping, Sequence
 
 from rag.answering.question import EN_STOP, Question
-from rag.lang.glossary import chinese_of, glossary_words, unknown_word
+from rag.lang.glossary import chinese_of, english_words, glossary_words, unknown_word
 from rag.answering.slots import person_names
 from rag.lang.pinyin import pinyin_index, romanisations, romanised_names, romanised_pairs
 from rag.lang.script import HAN_RUN, normalize
@@ -222,9 +222,39 @@ _EN_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]")
 _EN_NAME_RUN = re.compile(r"[A-Z][a-z][\w'-]*(?:[ \t]+[A-Z][a-z][\w'-]*)*")
 
 
+# a verb's place: right after an auxiliary or "to", a capitalised subject between (did Cheng Hanping affirm …)
+_VERB_PLACE = re.compile(r"\b(?:did|does|do|didn't|doesn't|don't|will|would|can|could|should|shall|may|might|must|to)\s+"
+                         r"(?:(?:the\s+)?[A-Z][\w'-]*\s+|(?:he|she|they|it|we|you|i)\s+)*([a-z][a-z-]*)\b")
+_ENDINGS = ("s", "es", "ed", "d", "ing", "er", "ation", "ment", "ion", "ive", "ly", "ance")
+_PREFIXES = ("re", "un", "dis", "pre", "co", "over", "under", "out", "mis")
+
+
+def asked_verb(word: str, text: str) -> bool:
+    """Whether a word no English dictionary has is no name or thing of the question: a verb in its verb's place
+    (did Cheng Hanping affirm → affirm), a dictionary word's stem (affirmed, affirmation → affirm; re-affirm,
+    summarise ← summarize) or an adverb (-ly). Only a thing the question asks about may refuse it (brief T14:
+    fresh17_qa f17_30 "The articles do not mention affirm", tuned on)."""
+    low = word.lower()
+    if any(m.group(1) == low for m in _VERB_PLACE.finditer(text)) or low.endswith("ly"):
+        return True
+    words = english_words()
+    stems = [low, *(low[len(p):] for p in _PREFIXES if low.startswith(p) and len(low) - len(p) >= 4)]
+    stems += [low.replace("ise", "ize"), low.replace("yse", "yze")] if re.search(r"[iy]se", low) else []
+    return any(s in words or any(s + e in words or (s.endswith("e") and s[:-1] + e in words) for e in _ENDINGS)
+               for s in stems)
+
+
 def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None) -> str | None:
     """What an English question names that `texts` never mention ("Mars"), "" when none of its words (nor,
-    for a follow-up, of the `previous` question) meets them at all, None when they meet the question.
+    for a follow-up, of the `previous` question) meets them at all, None when they meet the question
+    (unmet_reason without the rule's name)."""
+    found = unmet_reason(q, texts, previous)
+    return found[1] if found else None
+
+
+def unmet_reason(q: Question, texts: Iterable[str], previous: str | None = None) -> tuple[str, str] | None:
+    """(the rule: han, name, unknown or nothing; what is unmet) for unmet_english, or None
+    (bench/bench_refusal_rules.py counts each rule's fires).
 
     Cross-lingual dense retrieval ranks *some* article first for any question (20 of 20 off-topic English
     questions were answered from the bundled corpus before this check). A word meets the articles through
@@ -253,7 +283,7 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
     written = normalize(joined)
     for han in dict.fromkeys(w for run in HAN_RUN.findall(normalize(q.text)) for w in re.split("[和与及的]", run)):
         if len(han) >= 2 and han not in written:
-            return han
+            return "han", han
         met = met or len(han) >= 2
     for run in _EN_NAME_RUN.finditer(q.text):
         # the question's first word (a sentence's: Thank you.) is capitalised as a sentence's is: it names nothing by that
@@ -266,17 +296,17 @@ def unmet_english(q: Question, texts: Iterable[str], previous: str | None = None
             continue  # a capitalised news word ("the Party secretary") names nothing: it counts as a word below
         joined_pairs = [a + b for a, b in zip(name, name[1:])]  # Wang Gang → wanggang (王刚)
         if not any(meets(w, name=True) for w in name + joined_pairs):
-            return " ".join(name)
+            return "name", " ".join(name)
         met = True
     for word in dict.fromkeys(re.sub(r"'s$", "", w) for w in _EN_WORD.findall(q.text)):
         # a word no English dictionary has nor a slip of one (blorfle, Universiade) names what the question
         # means: the articles must spell it (Honggangcheng: 红钢城) or write it
-        if unknown_word(word.lower()) and not meets(word, name=True):
-            return word
+        if unknown_word(word.lower()) and not asked_verb(word, q.text) and not meets(word, name=True):
+            return "unknown", word
     if met:
         return None
     words = _EN_WORD.findall(q.text + " " + (previous or ""))
     content = [w for w in words if len(w) >= 3 and w.lower() not in EN_STOP | _EN_GENERIC]
     content += _EN_NUMBER.findall(q.text)
-    return None if any(meets(w) for w in content) else ""
+    return None if any(meets(w) for w in content) else ("nothing", "")
 
