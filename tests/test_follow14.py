@@ -90,6 +90,8 @@ def test_an_english_outlet_question_naming_two_events_answers_each_articles_outl
     ("哪几篇报道的活动发生在上半年？", {SHIMA, JINJIANG, QINGSHAN, QUAN}, [["6月25日"], ["6月16日"], ["2月25日"]]),
     ("哪几篇文章的会议是2月召开的", {QUAN}, [["2月25日"]]),
     ("哪幾篇報導的活動是在下半年舉辦的？", {QINGDAO}, [["7月"]]),
+    ("哪几篇讲的活动是在7月以前举行的", {SHIMA, JINJIANG, QINGSHAN, QUAN}, [["6月25日"], ["2月25日"]]),
+    ("哪些报道的活动是在6月之后办的？", {QINGDAO}, [["7月"]]),
 ])
 def test_which_articles_with_a_time_condition_lists_only_those_whose_event_meets_it(ask, question, expected, keys):
     answer = ask(question)
@@ -107,6 +109,9 @@ def test_which_articles_in_a_month_none_was_held_in_is_refused(ask):
     ("2月25日,渠岸镇召开…", "哪几篇的会议是在第一季度召开的", True),
     ("6月16日,…联合召开…", "Which articles are about events held in June?", True),
     ("6月16日,…联合召开…", "Which of the articles describe meetings that took place in February?", False),
+    ("7月6日,青岛城投集团举办…", "哪几篇的活动是在7月之前举行的", False),
+    ("2月25日,渠岸镇召开…", "Which articles are about events held before July?", True),
+    ("6月16日,…联合召开…", "Which articles report events held after June?", False),
 ])
 def test_an_articles_event_date_meets_the_period_a_question_names(text, question, meets):
     period = asked_period(analyze(question))

@@ -1,5 +1,5 @@
-"""A time condition on which articles a question selects (哪几篇讲的活动是在6月举行的, 哪些报道的活动发生在上半年,
-Which articles are about events held in June?): the months (and year, or day) the question names, and each
+"""A time condition on which articles a question selects (哪几篇讲的活动是在6月举行的, 哪些报道的活动发生在上半年, 7月以前,
+Which articles are about events held in June?, before July): the months (and year, or day) the question names, and each
 article's event date — the first day its text gives (6月25日, the lead's), else its publication date. An article
 joins such a question only when its event date meets the condition, its line the unit saying that date
 (rag.answering.multi per_article). Matched on the search form (Simplified)."""
@@ -20,7 +20,10 @@ _N = r"(?:[0-9]{1,2}|十[一二]?|[一二三四五六七八九])"
 # a month (2023年6月, 6月份, 六月), a day (6月16日), a half year (上半年), a quarter (第二季度)
 _ZH = re.compile(rf"(?:(?P<year>[0-9]{{4}})年)?(?P<month>{_N})月(?:份)?(?:(?P<day>[0-9]{{1,2}})[日号])?|"
                  r"(?P<half>[上下])半年|第(?P<quarter>[一二三四1-4])季度")
-_EN = re.compile(r"\b(?:in|during|on)\s+(?:the\s+)?(?:(?P<half>first|second)\s+half(?:\s+of\s+the\s+year)?|"
+# before or after a month (7月以前, 6月之后; before July, after June): the months on that side of it
+_SIDE_ZH = re.compile(r"(?:份)?(?:(?P<before>以前|之前|前)|(?P<after>以后|之后|后))")
+_SIDE_EN = re.compile(r"\b(?P<before>before|prior to)\s+(?:the\s+)?$|\b(?P<after>after|since)\s+(?:the\s+)?$", re.I)
+_EN = re.compile(r"\b(?:in|during|on|before|after|prior to|since)\s+(?:the\s+)?(?:(?P<half>first|second)\s+half(?:\s+of\s+the\s+year)?|"
                  rf"(?P<month>{'|'.join(_MONTHS_EN)})(?:\s+(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>[0-9]{{4}}))?)\b",
                  re.I)
 # the question asks when its event happened (举行, 召开, 活动, held, took place), not a date it mentions in passing
@@ -61,7 +64,11 @@ def asked_period(q: Question) -> Period | None:
             return Period(frozenset(range(1, 7) if m.group("half").lower() == "first" else range(7, 13)))
         year = int(m.group("year")) if m.group("year") else None
         day = int(m.group("day")) if m.group("day") else None
-        return Period(frozenset({_MONTHS_EN.index(m.group("month").lower()) + 1}), year, day)
+        month = _MONTHS_EN.index(m.group("month").lower()) + 1
+        side = _SIDE_EN.search(q.text[:m.start("month")])
+        if side:  # before July, after June: the months on that side (its year and day no condition then)
+            return Period(frozenset(range(1, month) if side.group("before") else range(month + 1, 13)))
+        return Period(frozenset({month}), year, day)
     norm = normalize(q.text)
     m = _ZH.search(norm)
     if not m or not _EVENT_ZH.search(norm):
@@ -74,6 +81,9 @@ def asked_period(q: Question) -> Period | None:
     month = _month(m.group("month"))
     if month is None:
         return None
+    side = _SIDE_ZH.match(norm, m.end())
+    if side and not m.group("day"):  # 7月以前, 6月之后: the months on that side
+        return Period(frozenset(range(1, month) if side.group("before") else range(month + 1, 13)))
     return Period(frozenset({month}), int(m.group("year")) if m.group("year") else None,
                   int(m.group("day")) if m.group("day") else None)
 
