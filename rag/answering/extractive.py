@@ -10,6 +10,7 @@ The weights and thresholds come from bench/train_answer.py, in data/answer_model
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Iterator, Mapping, Sequence
 
@@ -23,13 +24,13 @@ from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
-from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, region_articles, spreads
+from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, region_articles, spreads, venue_row
 from rag.answering.organisers import organiser_row
 from rag.answering.pointed import pointed_answer
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
-from rag.answering.follow_ups import bare_ask, names_a_person, points_back
+from rag.answering.follow_ups import bare_ask, event_rows, names_a_person, points_back
 from rag.answering.holder import holder_row
 from rag.answering.question import Question, analyze, clean_question, unanswerable, written_question
 from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
@@ -130,18 +131,36 @@ def acting_names_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted:
     return None
 
 
-def event_rows(q: Question, ranked: Ranked, rows: Sequence[int], referent: Sequence[str]) -> list[int]:
-    """A bare ask (where?, 何时？) asks the place or day of the event the answer before told of: the chosen units
-    that hold that answer (its short answer's words) and a filler of the asked slot, else the best-ranked unit
-    that holds both; the chosen units when none does."""
-    def holds(r: int) -> bool:
-        text = normalize(ranked.unit_of(int(r)).text)
-        return any(w in text for w in referent) and holds_filler(q, ranked, int(r))
+def acting_only(q: Question, ranked: Ranked, rows: Sequence[int]) -> list[int]:
+    """Of the units chosen for who did an act (循环书屋计划是谁来介绍的), those that say it (…印象城负责人分别介绍了…
+    循环书屋计划…) or name a person, when one of them says it: a unit that does neither (…开展循环书屋计划…) tells
+    nothing of who did it."""
+    norm = normalize(q.text)
+    if (q.atype != "person" or not q.predicates or len(rows) < 2 or "谁的" in norm or "whose" in norm.lower()
+            or len(asks(written_question(q.text))) > 1):
+        return list(rows)  # (whose interest: not who acted; what it is, and who introduced it: the first ask's unit stays)
 
-    if any(holds(r) for r in rows):
-        return [r for r in rows if holds(r)]
-    held = [int(r) for r in ranked.order() if holds(int(r))]
-    return held[:1] or list(rows)
+    def norm_text(r: int) -> str:
+        pa = ranked.article_of(r)
+        return "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in ranked.unit_of(r).spans)
+
+    def says(r: int) -> bool:
+        return all(v in norm_text(r) for v in q.predicates)
+
+    def named_there(r: int) -> bool:
+        """The unit saying the act names who did it (…武汉印象城负责人分别介绍了…): not by a pronoun (此前，…裁定，他…)
+        nor opening with the act, its subject in the sentence before (要求各小区物业…)."""
+        text = norm_text(r)
+        at = min(text.find(v) for v in q.predicates if v in text)  # (it says them all: says)
+        return len(text[:at].strip(" ，,。；;：:…“”\"")) >= 2 and not _PRONOUN.search(text)
+
+    naming = [r for r in rows if says(int(r)) and named_there(int(r))]
+    if not naming:
+        return list(rows)
+    return [r for r in rows if says(int(r)) or holds_filler(q, ranked, int(r))]
+
+
+_PRONOUN = re.compile(r"[他她它其]|该(?:人|男子|女子|名)")
 
 
 def with_speakers(chosen: Sequence[Chosen]) -> list[Chosen]:
@@ -359,6 +378,9 @@ class ExtractiveAnswerer(Answerer):
             acting = acting_names_row(q, ranked, rows, adjusted)
             if acting is not None:
                 rows = [acting]
+            venue = venue_row(q, ranked, rows, adjusted)  # where it was held: the unit saying so (rag.answering.multi)
+            if venue is not None:
+                rows = [venue]
             hosts = organiser_row(q, ranked, rows, adjusted)  # who put the event on (rag.answering.organisers)
             if hosts is not None:
                 rows = [hosts]
@@ -373,6 +395,7 @@ class ExtractiveAnswerer(Answerer):
             extra = None if speaking else filler_row(q, ranked, rows, adjusted)
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
+            rows = acting_only(q, ranked, rows)  # who did it: not a unit saying neither the act nor a person
             if q.atype != "speaker" and not speaking:  # what someone said: their words, not only who spoke (rag.answering.said)
                 said = asks_said(question, request.previous)  # whose words: read only for such a question
                 rows = said_rows(ranked, rows, said, (referent or named_persons(q, ranked)) if said else (), speech_verbs(q))
