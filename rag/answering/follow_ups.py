@@ -1,6 +1,6 @@
 """Whether a question leans on the answer before it: a pronoun (他/她/they/it), a demonstrative standing for what
-that answer named (这是谁总结的？), or almost no content of its own. Matched on the Simplified form (這是 as 这是); a bare ask (where?, 何时？) and the unit it
-reads (event_rows)."""
+that answer named (这是谁总结的？), or almost no content of its own. Matched on the Simplified form (這是 as 这是).
+A bare ask (where?, 何时？: bare_ask) reads the unit of the event the answer before told of (event_rows)."""
 
 from __future__ import annotations
 
