@@ -26,6 +26,7 @@ from rag.answering.english import english_terms, named_words, spelt_first, unmet
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, region_articles, spreads, venue_row
 from rag.answering.organisers import organiser_row
+from rag.answering.periods import asked_period, meeting_first
 from rag.answering.pointed import pointed_answer
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
@@ -324,6 +325,9 @@ class ExtractiveAnswerer(Answerer):
             of_region = region_articles(asked, lambda text: [h.chunk.article_id for h in self._search(
                 corpus, text, MULTI_CHUNKS, focus, articles)], lambda aid: article_units(articles[aid]).text)
             to_read = [*to_read, *[a for a in of_region if a not in to_read][:MULTI_ARTICLES]]
+        period = asked_period(asked) if multi and not (named or focus) else None
+        if period is not None:  # 哪几篇的活动是2023年办的: the articles whose event meets it (rag.answering.periods)
+            to_read = meeting_first(period, to_read, articles, MULTI_ARTICLES) or to_read
         if one is not None:
             to_read = [one, *(a for a in to_read if a != one)][:max(1, len(to_read))]
         elif asked.script == "en" and not (multi or focus):  # the article spelling its pinyin names (Jinjiang: 锦江)
