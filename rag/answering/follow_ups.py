@@ -62,8 +62,8 @@ def bare_ask(question: str) -> bool:
 
 def event_rows(q: Question, ranked: Ranked, rows: Sequence[int], referent: Sequence[str]) -> list[int]:
     """A bare ask (where?, 何时？) asks the place or day of the event the answer before told of: the chosen units
-    that hold that answer (its short answer's words) and a filler of the asked slot, else the best-ranked unit
-    that holds both; the chosen units when none does."""
+    that hold that answer (its short answer's words) and a filler of the asked slot, else the shortest unit that
+    holds both (the clause …60余人,齐聚…5楼会议室, not its whole sentence); the chosen units when none does."""
     def holds(r: int) -> bool:
         text = normalize(ranked.unit_of(int(r)).text)
         return any(w in text for w in referent) and holds_filler(q, ranked, int(r))
@@ -71,4 +71,4 @@ def event_rows(q: Question, ranked: Ranked, rows: Sequence[int], referent: Seque
     if any(holds(r) for r in rows):
         return [r for r in rows if holds(r)]
     held = [int(r) for r in ranked.order() if holds(int(r))]
-    return held[:1] or list(rows)
+    return [min(held, key=lambda r: ranked.unit_of(r).chars)] if held else list(rows)  # the clause, not its sentence
