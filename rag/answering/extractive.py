@@ -31,12 +31,13 @@ from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, wit
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.follow_ups import names_a_person, points_back
 from rag.answering.holder import holder_row
-from rag.answering.question import Question, analyze, clean_question, unanswerable, written_question
+from rag.answering.question import Question, analyze, clean_question, question_script, unanswerable, written_question
 from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
 from rag.answering.speakers import asks_speakers, speaker_rows
 from rag.answering.slips import place_slips, slip_note, unwritten_places
 from rag.answering.titled import with_title
 from rag.answering.units import article_units
+from rag.answering.yes_no import checked, verdict
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
 from rag.answering.slot_check import filler_row, slot_refusal, unfilled
@@ -238,7 +239,16 @@ class ExtractiveAnswerer(Answerer):
         self.model = model
 
     def stream(self, request: AskRequest, corpus: Corpus) -> Iterator[str | Answer]:
-        yield unanswerable(request.question) or self._in_turn(request, corpus, self._answer(request, corpus))
+        yield unanswerable(request.question) or self._checked(request, corpus) or \
+            self._in_turn(request, corpus, self._answer(request, corpus))
+
+    def _checked(self, request: AskRequest, corpus: Corpus) -> Answer | None:
+        """A yes/no check of a job title or a day (孙宇是镇党委书记吗？ Was … held on June 26?) answered 是/不是 from
+        the answer to the question it checks (rag.answering.yes_no); None when it is no such check or that question
+        finds no title or day."""
+        question = clean_question(request.question)
+        check = checked(question, question_script(question))
+        return None if check is None else verdict(check, self._answer(replace(request, question=check.asked), corpus))
 
     def _in_turn(self, request: AskRequest, corpus: Corpus, whole: Answer) -> Answer:
         """A question that asks more than once (组长是谁？下面设了几个专班？) answered ask by ask when the whole
