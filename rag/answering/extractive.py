@@ -20,6 +20,7 @@ from rag.answering.agents import agent_row
 from rag.answering.aspects import aspect_row
 from rag.answering.asks import ASKS, ask_spans, asks, in_turn
 from rag.answering.asked_twice import ask_unit, one_passage
+from rag.answering.compare import compare, compared
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
@@ -239,8 +240,18 @@ class ExtractiveAnswerer(Answerer):
         self.model = model
 
     def stream(self, request: AskRequest, corpus: Corpus) -> Iterator[str | Answer]:
-        yield unanswerable(request.question) or self._checked(request, corpus) or \
+        yield unanswerable(request.question) or self._compared(request, corpus) or self._checked(request, corpus) or \
             self._in_turn(request, corpus, self._answer(request, corpus))
+
+    def _compared(self, request: AskRequest, corpus: Corpus) -> Answer | None:
+        """Which of two named events came first, later or had more people (…和…，哪个先办的？), each event asked on
+        its own and the two compared (rag.answering.compare); None when it is no such question or an event is not
+        found with its day (number)."""
+        question = clean_question(request.question)
+        c = compared(question, question_script(question))
+        if c is None:
+            return None
+        return compare(c, [self._answer(replace(request, question=text), corpus) for text in c.asks])
 
     def _checked(self, request: AskRequest, corpus: Corpus) -> Answer | None:
         """A yes/no check of a job title or a day (孙宇是镇党委书记吗？ Was … held on June 26?) answered 是/不是 from
