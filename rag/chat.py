@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from typing import Iterator, Mapping, Sequence
 
-from rag.answering.carry import leaning
+from rag.answering.carry import leaning, refused_on
 from rag.answering.question import NO_WORDS, clean_question, has_words
 from rag.answering.topic_request import TopicRequest, topic_of, topic_request
 from rag.answering.yes_no import without_checked_day
@@ -259,9 +259,14 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     # a follow-up stays on the last answer's articles that the filter still admits (the filter bar changed
     # to another outlet or range: a new question there, never an answer from outside it saying the filter)
     on = tuple(i for i in conversation.last_articles if scope.allowed is None or i in scope.allowed)
+    last = conversation.last_answer
+    # after a refusal: the article its question singled out by its names (rag.answering.carry refused_on)
+    refused = tuple(i for i in refused_on(last.message, corpus) if scope.allowed is None or i in scope.allowed) if (
+        last and last.kind == "refusal") else ()
+    on = refused or on
     # how it leans on the answer before (rag.answering.carry.leaning): asked again for the other place of a pair,
     # a follow-up, carried on its own words (the same articles), or a new question
-    lean, swapped = leaning(scope.asked, conversation.last_answer, conversation.last_articles, on, corpus)
+    lean, swapped = leaning(scope.asked, last, conversation.last_articles, on, corpus, bool(refused))
     listed = None if lean else digest_ids(scope, facts, corpus.retriever)
     if listed:
         yield scope.annotate(_digest(engine, question, listed, scope))

@@ -40,12 +40,17 @@ def asked_predicates(norm: str, predicates: Sequence[str]) -> list[str]:
     """The question's verbs that its asking clause says (签, 共建 of …，签共建合作协议的是哪两个人), when it says
     any: a lead-in's verbs (结对) name the event the ask is about, not the act asked for, which the lead-in's
     topic words would otherwise outweigh (the speech on 结对互助…合作共建 quoted for who signed)."""
+    # 谁来介绍, 谁去签: 来/去 before the act asked is no act of its own
+    predicates = [p for p in predicates if not (p in _SERIAL and any(p + other in norm for other in predicates))]
     lead = lead_in(norm)
     if not lead:
         return list(predicates)
     asking = norm[norm.find(lead) + len(lead):] if lead in norm else norm
     kept = [p for p in predicates if p in asking]
     return kept or list(predicates)
+
+
+_SERIAL = ("来", "去")  # verbs of coming and going before the verb of the act (是谁来介绍的)
 
 
 RARE_COMPOUND = 5  # a dictionary word this rare (jieba's count) of a verb and a noun is read as the two

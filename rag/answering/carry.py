@@ -3,7 +3,8 @@ signing, though it names no 他/这. It stays on the articles of the answer befo
 words (the event: 签约, 仪式) or names a person of them (What about Sun Yu?), and no article retrieval finds for it holds its words better than those do (it names
 no other article: 渠岸镇干部大会有多少人参加？ after the signing is a new question). One sharing no word at all is
 still a follow-up when it names nothing those articles lack and asks a slot they can fill (参加的有多少人？,
-主持的是谁？, How many people attended?: asks_slot_of).
+主持的是谁？, How many people attended?: asks_slot_of). After a refusal, the article the refused question singled out by
+its names (石马镇小枧镇结对那次活动… → the Shima article) is the one a follow-up stays on (refused_on).
 
 `leaning` is the chat's one follow-up decision: how a question leans on the answer before it — asked again for the
 other place of a pair (rag.answering.other_place), a follow-up (rag.answering.follow_ups, or a slot of the same
@@ -15,8 +16,10 @@ import re
 from typing import Literal, Sequence
 
 from rag.answering.asked_slot import asked_slot
+from rag.answering.candidates import article_text
 from rag.answering.english import english_terms
 from rag.answering.follow_ups import is_follow_up
+from rag.answering.multi import single_article, spreads
 from rag.answering.other_place import other_place_question
 from rag.answering.question import analyze
 from rag.answering.postags import tag
@@ -28,6 +31,7 @@ from rag.lang.words import jieba_tokenizer
 from rag.records import Turn
 
 CANDIDATES = 5  # articles retrieval finds for the new question, each compared with the answer's
+REFUSED_CHUNKS = 20  # chunks searched for a refused question: its names must single out one of their articles
 COMMON_NAME = 50  # jieba frequency under which a word the answer's articles lack is taken for a name
 _CAPITALISED = re.compile(r"(?<=\S)\s+(?!I\b)[A-Z][a-z]")
 
@@ -104,27 +108,50 @@ def stays_on(question: str, before: str, on: Sequence[str], corpus: Corpus) -> b
     return best > 0 and all(held(text) <= best for text in others.values())
 
 
+def refused_on(message: str, corpus: Corpus) -> tuple[str, ...]:
+    """The article a refused question was about: the one of the articles retrieval finds for it that a name of the
+    question singles out (石马镇小枧镇结对那次活动，…是谁讲的？ → the only article naming 石马 and 小枧), so that a
+    follow-up (一共来了多少人？) stays on it as it would after an answer; () when its names single out none or several."""
+    if spreads(message):  # asked of several (渠岸镇和青岛的奖金各是多少？): no one article
+        return ()
+    articles = corpus.articles
+    hits = corpus.retriever.search(message, k=REFUSED_CHUNKS)
+    texts = {a: _text(articles[a]) for a in dict.fromkeys(h.chunk.article_id for h in hits) if a in articles}
+    one = single_article(analyze(message), texts) if texts else None
+    if one is None:
+        return ()
+    freq = jieba_tokenizer().FREQ
+    for t in _terms(message, [texts[one]]):
+        # a name it lacks that another article holds (渠岸镇和青岛的奖金是多少？: 青岛): about that one too
+        if t not in texts[one] and has_han(t) and ((freq.get(t) or 0) < COMMON_NAME or tag(t) in ("ns", "nt")) and any(
+                t in article_text(a) for aid, a in articles.items() if aid != one):
+            return ()
+    return (one,)
+
+
 Leaning = Literal["other_place", "follow_up", "carried", ""]
 
 
 def leaning(question: str, last: Turn | None, last_articles: Sequence[str], on: tuple[str, ...],
-            corpus: Corpus) -> tuple[Leaning, str | None]:
+            corpus: Corpus, refused: bool = False) -> tuple[Leaning, str | None]:
     """How `question` leans on the answer before it (`last`, the conversation's last question's turn; `on`, the
     articles it was about that the filter still admits; `last_articles`, those of the conversation's last reply):
     ("other_place", the question before asked for the other place of its articles' pair: "And the other town?");
     ("follow_up", None): a pronoun, a demonstrative or almost no words of its own (is_follow_up), or a slot of the
     same event asked in common words only (asks_slot_of) — read with the question before; ("carried", None): no
     pronoun, but the same event's words and no other article named (stays_on) — read on those articles, on its own
-    words; ("", None): a new question."""
+    words; ("", None): a new question. `refused`: `last` was refused and `on` is the article its question singled
+    out (refused_on): a follow-up or carried question stays on it as on an answer's."""
     same = bool(on and last and last.kind == "answer" and last.article_ids == on)
+    kept = same or bool(on and last and refused)  # the articles the question before was about, answered or refused
     if same:
         swapped = other_place_question(question, last.message, [_text(corpus.articles[a]) for a in on if a in corpus.articles])
         if swapped:
             return "other_place", swapped
     if on and is_follow_up(question):
         return "follow_up", None
-    if same and tuple(last_articles) == on and stays_on(question, last.message, on, corpus):
+    if kept and (refused or tuple(last_articles) == on) and stays_on(question, last.message, on, corpus):
         return "carried", None
-    if same and asks_slot_of(question, on, corpus):
+    if kept and asks_slot_of(question, on, corpus):
         return "follow_up", None
     return "", None

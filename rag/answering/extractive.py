@@ -10,6 +10,7 @@ The weights and thresholds come from bench/train_answer.py, in data/answer_model
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Iterator, Mapping, Sequence
 
@@ -24,7 +25,7 @@ from rag.answering.compare import compare, compared
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
-from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, spreads
+from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, spreads, venue_row
 from rag.answering.organisers import organiser_row
 from rag.answering.pointed import pointed_answer
 from rag.answering.pool import PoolArticle, article_order
@@ -130,6 +131,38 @@ def acting_names_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted:
         if acts(r) and len(ranked.article_of(r).slots.within("person", ranked.unit_of(r))) >= NAMES_LIST:
             return r
     return None
+
+
+def acting_only(q: Question, ranked: Ranked, rows: Sequence[int]) -> list[int]:
+    """Of the units chosen for who did an act (循环书屋计划是谁来介绍的), those that say it (…印象城负责人分别介绍了…
+    循环书屋计划…) or name a person, when one of them says it: a unit that does neither (…开展循环书屋计划…) tells
+    nothing of who did it."""
+    norm = normalize(q.text)
+    if (q.atype != "person" or not q.predicates or len(rows) < 2 or "谁的" in norm or "whose" in norm.lower()
+            or len(asks(written_question(q.text))) > 1):
+        return list(rows)  # (whose interest: not who acted; what it is, and who introduced it: the first ask's unit stays)
+
+    def norm_text(r: int) -> str:
+        pa = ranked.article_of(r)
+        return "\n".join(pa.units.norm[p - 1][a:b] for p, a, b in ranked.unit_of(r).spans)
+
+    def says(r: int) -> bool:
+        return all(v in norm_text(r) for v in q.predicates)
+
+    def named_there(r: int) -> bool:
+        """The unit saying the act names who did it (…武汉印象城负责人分别介绍了…): not by a pronoun (此前，…裁定，他…)
+        nor opening with the act, its subject in the sentence before (要求各小区物业…)."""
+        text = norm_text(r)
+        at = min(text.find(v) for v in q.predicates if v in text)  # (it says them all: says)
+        return len(text[:at].strip(" ，,。；;：:…“”\"")) >= 2 and not _PRONOUN.search(text)
+
+    naming = [r for r in rows if says(int(r)) and named_there(int(r))]
+    if not naming:
+        return list(rows)
+    return [r for r in rows if says(int(r)) or holds_filler(q, ranked, int(r))]
+
+
+_PRONOUN = re.compile(r"[他她它其]|该(?:人|男子|女子|名)")
 
 
 def with_speakers(chosen: Sequence[Chosen]) -> list[Chosen]:
@@ -362,6 +395,9 @@ class ExtractiveAnswerer(Answerer):
             acting = acting_names_row(q, ranked, rows, adjusted)
             if acting is not None:
                 rows = [acting]
+            venue = venue_row(q, ranked, rows, adjusted)  # where it was held: the unit saying so (rag.answering.multi)
+            if venue is not None:
+                rows = [venue]
             hosts = organiser_row(q, ranked, rows, adjusted)  # who put the event on (rag.answering.organisers)
             if hosts is not None:
                 rows = [hosts]
@@ -376,6 +412,7 @@ class ExtractiveAnswerer(Answerer):
             extra = None if speaking else filler_row(q, ranked, rows, adjusted)
             if extra is not None:
                 rows = with_unit(ranked, rows, extra)
+            rows = acting_only(q, ranked, rows)  # who did it: not a unit saying neither the act nor a person
             if q.atype != "speaker" and not speaking:  # what someone said: their words, not only who spoke (rag.answering.said)
                 said = asks_said(question, request.previous)  # whose words: read only for such a question
                 rows = said_rows(ranked, rows, said, (referent or named_persons(q, ranked)) if said else (), speech_verbs(q))

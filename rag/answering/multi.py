@@ -25,6 +25,7 @@ from rag.answering.cues import alt
 from rag.answering.english import english_terms, pinyin_terms
 from rag.answering.model import AnswerModel, Ranked
 from rag.answering.postags import is_verb
+from rag.answering.periods import asked_period, event_day
 from rag.answering.places import named_pairs, named_regions, pair_nouns, place_names
 from rag.answering.qfeatures import SLOT_FILLERS, term_match
 from rag.answering.question import Question, analyze, synonyms
@@ -52,6 +53,7 @@ NAME_MIN_CHARS = 2  # a name that singles out an article: a word of two characte
 NAME_MIN_IDF_SHARE = 0.75  # … as rare as this share of the median word at least (石马 0.94, 锦江区 1.1; 活动 0.39)
 DISTRIBUTIVE_FLOOR = 0.5  # share of the multi-article threshold an article needs when its best unit fills the slot
 MIN_LINE = 12  # a per-article line shorter than this (a bare date) is shown in its clause
+DATED_LINE = 120  # the longest line saying an article's event date for a question with a time condition
 SHARED_ARTICLES = 3  # a comparison of at most this many articles quotes what they share ...
 SHARED_UNITS = 12  # ... choosing among each article's best-ranked units that report an outcome
 
@@ -89,6 +91,13 @@ def asked_article(q: Question, texts: Mapping[str, str]) -> str | None:
     each = [_singled_out(analyze(text), texts) for text in found]
     named = {aid for one in each for aid in one}
     return next(iter(named)) if len(named) == 1 else None
+
+
+def single_article(q: Question, texts: Mapping[str, str]) -> str | None:
+    """The one article of `texts` the question's names single out (石马镇小枧镇结对那次活动… → the article naming
+    石马 and 小枧, no other of them), or None when they single out none or several."""
+    named = _singled_out(q, texts)
+    return named[0] if len(named) == 1 else None
 
 
 def _singled_out(q: Question, texts: Mapping[str, str], places: bool = False) -> list[str]:
@@ -136,9 +145,16 @@ def _filler_kinds(q: Question) -> list[tuple[str, ...]]:
     return [(k,) for k in kinds] if len(kinds) > 1 else [kinds] if kinds else []
 
 
+SPOKEN_HELD = ("开", "办")  # 在什么地方开的, 在哪办的: spoken for 召开/举办 when the question asks where
+
+
 def news_verbs(q: Question) -> list[str]:
-    """The question's news verbs that articles say in several ways (颁奖, 举办: rag/lang/data/news_verbs.tsv)."""
-    return [t for t, _ in q.terms if synonyms(t)]
+    """The question's news verbs that articles say in several ways (颁奖, 举办: rag/lang/data/news_verbs.tsv); a
+    spoken 开/办 of a where question as 举办 (石马镇和新沟桥街道的活动分别是在什么地方开的)."""
+    verbs = [t for t, _ in q.terms if synonyms(t)]
+    if q.atype == "place" and any(t in SPOKEN_HELD for t, _ in q.terms) and not verbs:
+        verbs.append(HELD[0])
+    return verbs
 
 
 def says_verb(text: str, verbs: Sequence[str]) -> bool:
@@ -280,6 +296,7 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
     # (石马镇和两个街道的活动分别…: the articles are given, their pair is no condition)
     pairs = () if named else pair_nouns(q.text)
     alternatives = either_words(norm)
+    period = asked_period(q)  # 哪几篇的活动是在6月举行的: an article joins when its event date is in June
     rows = []
     for i in range(len(ranked.pool)) if articles is None else articles:
         mine = np.where(ranked.owner == i)[0]
@@ -287,6 +304,9 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
             continue
         if regions and not all(any(w in ranked.pool[i].units.text for w in region) for region in regions):
             continue  # not of the province named
+        said, *day = event_day(ranked.pool[i].units.text, ranked.pool[i].article.date) if period else (None,)
+        if period is not None and not period.meets(*day):
+            continue  # its event is not in the period asked
         best = int(mine[np.argmax(adjusted[mine])])
         by_body = False  # the line answers who by a body that did the question's act
         acts_shared = False  # asked of every article, the line says the question's act (颁奖 → …颁发了荣誉证书)
@@ -348,12 +368,32 @@ def per_article(q: Question, ranked: Ranked, model: AnswerModel, adjusted: np.nd
                 continue  # names no two such places together: not what the question asks for
             if best not in paired:
                 best = max(paired, key=lambda r: (_question_weight(q, ranked.unit_of(r).text) > 0, adjusted[r]))
+        dated = [int(r) for r in mine if said and said in ranked.unit_of(int(r)).text and MIN_LINE <= ranked.unit_of(int(r)).chars <= DATED_LINE]
+        if dated:  # its line says the event's date (6月25日,石马镇、小枧镇…齐聚…; …6月16日,…联合召开…联席会)
+            best = max(dated, key=lambda r: (says_verb(ranked.unit_of(r).text, HELD),
+                                             ranked.unit_of(r).text.startswith(said), ranked.unit_of(r).chars))
         p = answerability(q, ranked, model, mine)
         floor = 0.0 if named else DISTRIBUTIVE_FLOOR * model.multi_threshold
-        if (bool(regions) and p >= floor) or (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
+        if ((bool(regions) or period is not None) and p >= floor) or (p >= model.multi_threshold or (distributive and p >= floor and (by_body or holds_filler(q, ranked, best)))
                 or (p >= floor and (bool(saying) or acts_shared))):
             rows.append(widen(ranked, best, adjusted))
     return sorted(rows, key=lambda r: -ranked.scores[r])[:limit]
+
+
+def venue_row(q: Question, ranked: Ranked, rows: Sequence[int], adjusted: np.ndarray) -> int | None:
+    """Where one article's event was held (石马镇的活动是在什么地方举办的; 召开, 举行, 开的 as written: its synonyms): when
+    no chosen unit says a verb of holding, the best-scoring unit of the chosen article that says one beside a place
+    (…齐聚石马镇人民政府5楼会议室,举行…签约仪式), not a unit naming the place in passing; None otherwise."""
+    if q.atype != "place" or q.multi or not len(rows) or not says_verb(" ".join(news_verbs(q)), HELD):
+        return None
+
+    def held_there(r: int) -> bool:
+        return says_verb(ranked.unit_of(r).text, HELD) and holds_filler(q, ranked, r, ("place",))
+
+    if any(says_verb(ranked.unit_of(int(r)).text, HELD) for r in rows):
+        return None  # a chosen unit says it was held (…19日在伦敦举办: a place the slots may not know)
+    owner = ranked.owner[rows[0]]
+    return next((int(r) for r in np.argsort(-adjusted, kind="stable") if ranked.owner[r] == owner and held_there(int(r))), None)
 
 
 def pair_row(q: Question, ranked: Ranked, row: int, adjusted: np.ndarray) -> int:

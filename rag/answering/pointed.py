@@ -2,7 +2,7 @@
 四川那两篇说的啥, 绵阳和成都那两篇讲了什么): one cited line per article, its overview line (rag.answering.overview
 article_headline). A province points at the articles naming it or a city of it (data/provinces.tsv); the count
 said (那两篇) must be the count found, and 那篇 one article — else it is no such question (None), and answered as
-any other. Patterns: data/pointed.tsv (point, about, split, numbers, measure, count)."""
+any other. Patterns: data/pointed.tsv (point, about, split, numbers, measure, count, outlet)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Mapping, Sequence
 
 from rag.answering.candidates import article_text
+from rag.answering.compose import chinese_date
 from rag.answering.english import provinces
 from rag.answering.overview import article_headline
 from rag.answering.units import article_units
@@ -25,6 +26,12 @@ from rag.records import Answer, Citation
 
 MAX_NUMBERS = 6  # numbers a which-numbers answer quotes, in the article's order
 MIN_LINE = 12  # the shortest unit quoted for a number: no shorter than this (75周年 → 2024年是新中国成立75周年)
+
+
+@lru_cache(maxsize=1)
+def _outlet() -> re.Pattern:
+    """`rest` asking which outlet carried the article (data/pointed.tsv `outlet`)."""
+    return re.compile("|".join(f"(?:{r[1]})" for r in read_rows("rag.answering", "data/pointed.tsv", 2, 3) if r[0] == "outlet"))
 
 
 @lru_cache(maxsize=1)
@@ -51,7 +58,7 @@ def pointed_ids(question: str, articles: Sequence[Article]) -> list[str]:
     or the count it says (那两篇; 那篇: one) is not the count found."""
     point, about, split, numbers, _ = _patterns()
     m = point.match(normalize(question).strip())
-    if not m or not (about.match(m.group("rest")) or numbers.match(m.group("rest"))):
+    if not m or not (about.match(m.group("rest")) or numbers.match(m.group("rest")) or _outlet().match(m.group("rest"))):
         return []
     table = provinces()
     found: list[str] = []
@@ -75,8 +82,12 @@ def pointed_answer(question: str, articles: Mapping[str, Article]) -> Answer | N
     if not ids:
         return None
     point, _, _, numbers, _ = _patterns()
-    if numbers.match(point.match(normalize(question).strip()).group("rest")):
+    rest = point.match(normalize(question).strip()).group("rest")
+    if numbers.match(rest):
         return _numbers_answer(question, articles[ids[0]]) if len(ids) == 1 else None
+    outlet = bool(_outlet().match(rest))
+    if outlet and not any(articles[aid].source for aid in ids):
+        return _no_outlet(question, [articles[aid] for aid in ids])
     lines, citations = [], []
     for aid in ids:
         article = articles[aid]
@@ -93,11 +104,29 @@ def pointed_answer(question: str, articles: Mapping[str, Article]) -> Answer | N
         if cited[-1].end not in bounds:
             line = line.rstrip("。") + "…"
         line += "".join(f"[{c.n}]" for c in cited)
-        lines.append(f"《{article.title}》：{line}" if len(ids) > 1 else line)
+        if outlet:  # where it came from: its credits (outlet, date), the line saying what it reports beside them
+            lines.append(_credits(article) + line)
+        else:
+            lines.append(f"《{article.title}》：{line}" if len(ids) > 1 else line)
     original = "\n".join(lines)
     script = script_of(question)
     shown = to_script(original, script)
-    return Answer(question, shown, False, citations, original=original if shown != original else None)
+    short = articles[ids[0]].source if outlet and len(ids) == 1 else None
+    return Answer(question, shown, False, citations, original=original if shown != original else None, short=short)
+
+
+def _credits(article: Article) -> str:
+    """《title》（outlet，2024年2月27日）： — 未注明来源 for an article that names no outlet."""
+    meta = "，".join(x for x in (article.source or "未注明来源", chinese_date(article.date)) if x)
+    return f"《{article.title}》（{meta}）："
+
+
+def _no_outlet(question: str, pointed: Sequence[Article]) -> Answer:
+    """The refusal of an outlet question about articles none of which names its outlet."""
+    text = "、".join(f"《{a.title}》" for a in pointed) + "没有注明来源（哪家媒体的报道）。"
+    closest = [{"article_id": a.id, "title": a.title} for a in pointed]
+    return Answer(question, to_script(text, script_of(question)), True, [], closest=closest,
+                  note="the article pointed at names no outlet")
 
 
 def _numbers_answer(question: str, article: Article) -> Answer | None:

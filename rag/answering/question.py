@@ -91,7 +91,7 @@ ATYPES: tuple[tuple[str, re.Pattern], ...] = (
     # who wrote the article (its byline), and where or when it was published: answered from the article's credits
     ("author", re.compile(r"(是)?谁(写|撰写|采写|执笔)的|作者|撰稿人|(哪|那)(位|个|名)记者|记者是谁|"
                           r"\bwho (wrote|authored|reported)\b|\bauthor|\bbyline\b|\bwriter of\b", re.I)),
-    ("source", re.compile(r"哪家(报|媒体|网站)|哪个(媒体|网站)|来源|出处|\b(newspaper|outlet|source|published)\b|"
+    ("source", re.compile(r"哪家(报|媒体|网站)|哪个(媒体|网站)|来源|出处|\b(newspaper|outlet|source)s?\b|\bpublished\b|"
                           r"(报道|文章|新闻|稿件|消息|这篇|那篇|本文)[^，。？?]{0,8}(哪天|哪一天|什么时候|何时|几号|什么日期|哪个日期)"
                           r"(发布|发表|刊登|刊发|登出|发出|发稿)", re.I)),
     ("speaker", re.compile(r"(是)?谁(说|讲|提出|表示|指出|强调)的?|出自谁|\bwho said\b|\bwho\b[\w\s-]{0,30}?\b(?:is|was|were|are|gets|got) quoted\b", re.I)),

@@ -1,0 +1,103 @@
+"""A time condition on which articles a question selects (哪几篇讲的活动是在6月举行的, 哪些报道的活动发生在上半年, 7月以前,
+Which articles are about events held in June?, before July): the months (and year, or day) the question names, and each
+article's event date — the first day its text gives (6月25日, the lead's), else its publication date. An article
+joins such a question only when its event date meets the condition, its line the unit saying that date
+(rag.answering.multi per_article). Matched on the search form (Simplified)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from rag.answering.question import Question
+from rag.lang.script import normalize
+
+_CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
+           "十一": 11, "十二": 12}
+_MONTHS_EN = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+              "november", "december")
+_N = r"(?:[0-9]{1,2}|十[一二]?|[一二三四五六七八九])"
+# a month (2023年6月, 6月份, 六月), a day (6月16日), a half year (上半年), a quarter (第二季度)
+_ZH = re.compile(rf"(?:(?P<year>[0-9]{{4}})年)?(?P<month>{_N})月(?:份)?(?:(?P<day>[0-9]{{1,2}})[日号])?|"
+                 r"(?P<half>[上下])半年|第(?P<quarter>[一二三四1-4])季度")
+# before or after a month (7月以前, 6月之后; before July, after June): the months on that side of it
+_SIDE_ZH = re.compile(r"(?:份)?(?:(?P<before>以前|之前|前)|(?P<after>以后|之后|后))")
+_SIDE_EN = re.compile(r"\b(?P<before>before|prior to)\s+(?:the\s+)?$|\b(?P<after>after|since)\s+(?:the\s+)?$", re.I)
+_EN = re.compile(r"\b(?:in|during|on|before|after|prior to|since)\s+(?:the\s+)?(?:(?P<half>first|second)\s+half(?:\s+of\s+the\s+year)?|"
+                 rf"(?P<month>{'|'.join(_MONTHS_EN)})(?:\s+(?P<day>[0-9]{{1,2}})(?:st|nd|rd|th)?)?(?:,?\s+(?P<year>[0-9]{{4}}))?)\b",
+                 re.I)
+# the question asks when its event happened (举行, 召开, 活动, held, took place), not a date it mentions in passing
+_EVENT_ZH = re.compile(r"举行|举办|召开|开的|开了|办的|办了|开展|进行|发生|活动|会议|仪式|签约|签的")
+_EVENT_EN = re.compile(r"\b(held|hold|took place|take place|happened|happen|organi[sz]ed|events?|meetings?|activit(?:y|ies)|"
+                       r"ceremon(?:y|ies))\b", re.I)
+_DAY = re.compile(r"(?:(?P<year>[0-9]{4})年)?(?P<month>[0-9]{1,2})月(?P<day>[0-9]{1,2})[日号]")
+
+
+@dataclass(frozen=True)
+class Period:
+    """The months a question's time condition covers, with its year and day when it names them."""
+
+    months: frozenset[int]
+    year: int | None = None
+    day: int | None = None
+
+    def meets(self, year: int | None, month: int, day: int | None) -> bool:
+        """Whether an event on that date (its year unknown: None) falls in the period."""
+        return (month in self.months and (self.year is None or year is None or year == self.year)
+                and (self.day is None or day == self.day))
+
+
+def _month(text: str) -> int | None:
+    n = int(text) if text.isdigit() else _CN_NUM.get(text)
+    return n if n and 1 <= n <= 12 else None
+
+
+def asked_period(q: Question) -> Period | None:
+    """The time condition of a which-articles question about events (哪几篇的活动是6月份办的 → June), or None."""
+    if not q.multi:
+        return None
+    if q.script == "en":
+        m = _EN.search(q.text)
+        if not m or not _EVENT_EN.search(q.text):
+            return None
+        if m.group("half"):
+            return Period(frozenset(range(1, 7) if m.group("half").lower() == "first" else range(7, 13)))
+        year = int(m.group("year")) if m.group("year") else None
+        day = int(m.group("day")) if m.group("day") else None
+        month = _MONTHS_EN.index(m.group("month").lower()) + 1
+        side = _SIDE_EN.search(q.text[:m.start("month")])
+        if side:  # before July, after June: the months on that side (its year and day no condition then)
+            return Period(frozenset(range(1, month) if side.group("before") else range(month + 1, 13)))
+        return Period(frozenset({month}), year, day)
+    norm = normalize(q.text)
+    m = _ZH.search(norm)
+    if not m or not _EVENT_ZH.search(norm):
+        return None
+    if m.group("half"):
+        return Period(frozenset(range(1, 7) if m.group("half") == "上" else range(7, 13)))
+    if m.group("quarter"):
+        n = _month(m.group("quarter"))
+        return Period(frozenset(range(3 * n - 2, 3 * n + 1))) if n else None
+    month = _month(m.group("month"))
+    if month is None:
+        return None
+    side = _SIDE_ZH.match(norm, m.end())
+    if side and not m.group("day"):  # 7月以前, 6月之后: the months on that side
+        return Period(frozenset(range(1, month) if side.group("before") else range(month + 1, 13)))
+    return Period(frozenset({month}), int(m.group("year")) if m.group("year") else None,
+                  int(m.group("day")) if m.group("day") else None)
+
+
+def event_day(text: str, published: str | None) -> tuple[str | None, int | None, int, int | None]:
+    """An article's event date from its search-form `text`: (the words saying it, year, month, day) of the first
+    day it gives (its year: said with it, else the publication year); else the publication date (no words); else
+    (None, None, 0, None)."""
+    year = int(published[:4]) if published and published[:4].isdigit() else None
+    m = _DAY.search(text)
+    if m and _month(m.group("month")):
+        said_year = int(m.group("year")) if m.group("year") else year
+        return m.group(0), said_year, int(m.group("month")), int(m.group("day"))
+    iso = re.match(r"(?:([0-9]{4})|-)-([0-9]{2})-([0-9]{2})", published or "")
+    if iso:
+        return None, int(iso.group(1)) if iso.group(1) else None, int(iso.group(2)), int(iso.group(3))
+    return None, None, 0, None
