@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from rag.lang.script import normalize
-from rag.records import Answer, Citation
+from rag.records import Answer
 
 # Two asks in one question ("What project did they launch, and whose representative introduced it?"; 开展了什么
 #计划，由谁介绍的？): where the second begins, when the first asks too

@@ -19,9 +19,8 @@ import numpy as np
 from rag.answering.act_lists import act_list_row
 from rag.answering.agents import agent_row
 from rag.answering.aspects import aspect_row
-from rag.answering.asks import ASKS, ask_spans, asks, in_turn
+from rag.answering.asks import ASKS, asks
 from rag.answering.asked_twice import ask_unit, one_passage
-from rag.answering.compare import compare, compared
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
@@ -31,15 +30,15 @@ from rag.answering.pointed import pointed_answer
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
+from rag.answering.forms import form_answer
 from rag.answering.follow_ups import names_a_person, points_back
 from rag.answering.holder import holder_row
-from rag.answering.question import Question, analyze, clean_question, question_script, unanswerable, written_question
+from rag.answering.question import Question, analyze, clean_question, unanswerable, written_question
 from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
 from rag.answering.speakers import asks_speakers, speaker_rows
 from rag.answering.slips import place_slips, slip_note, unwritten_places
 from rag.answering.titled import with_title
 from rag.answering.units import article_units
-from rag.answering.yes_no import checked, verdict
 from rag.answering.refusal import MISSING_EN, MISSING_ZH, answerability, missing_slot, too_little_of_it
 from rag.answering.short import role_shorts, short_answer
 from rag.answering.slot_check import filler_row, slot_refusal, unfilled
@@ -47,9 +46,9 @@ from rag.config import Config
 from rag.contracts import Answerer, Corpus
 from rag.ingest.articles import Article
 from rag.lang.display import to_script
-from rag.lang.script import normalize, search_twin
+from rag.lang.script import normalize
 from rag.lang.words import idf, tokens
-from rag.records import Answer, AskRequest, Hit, Turn
+from rag.records import Answer, AskRequest, Hit
 
 MULTI_CHUNKS = 40  # "which articles …" questions look wider
 ANSWER_BUDGET = 200  # a second unit joins only while the answer stays within this many characters
@@ -273,46 +272,8 @@ class ExtractiveAnswerer(Answerer):
         self.model = model
 
     def stream(self, request: AskRequest, corpus: Corpus) -> Iterator[str | Answer]:
-        yield unanswerable(request.question) or self._compared(request, corpus) or self._checked(request, corpus) or \
-            self._in_turn(request, corpus, self._answer(request, corpus))
-
-    def _compared(self, request: AskRequest, corpus: Corpus) -> Answer | None:
-        """Which of two named events came first, later or had more people (…和…，哪个先办的？), each event asked on
-        its own and the two compared (rag.answering.compare); None when it is no such question or an event is not
-        found with its day (number)."""
-        question = clean_question(request.question)
-        c = compared(question, question_script(question))
-        if c is None:
-            return None
-        return compare(c, [self._answer(replace(request, question=text), corpus) for text in c.asks])
-
-    def _checked(self, request: AskRequest, corpus: Corpus) -> Answer | None:
-        """A yes/no check of a job title or a day (孙宇是镇党委书记吗？ Was … held on June 26?) answered 是/不是 from
-        the answer to the question it checks (rag.answering.yes_no); None when it is no such check or that question
-        finds no title or day."""
-        question = clean_question(request.question)
-        check = checked(question, question_script(question))
-        return None if check is None else verdict(check, self._answer(replace(request, question=check.asked), corpus))
-
-    def _in_turn(self, request: AskRequest, corpus: Corpus, whole: Answer) -> Answer:
-        """A question that asks more than once (组长是谁？下面设了几个专班？) answered ask by ask when the whole
-        question's answer misses or refuses an ask that is answered on its own (rag.answering.asks.in_turn): the
-        first ask as asked, each later one as a follow-up on the articles the first ask's answer cites."""
-        question = clean_question(request.question)
-        spans = ask_spans(search_twin(question))
-        if not spans or analyze(question).multi:  # (a question across articles answers each article's asks: multi)
-            return whole
-        texts = [question[a:b].strip(" ,，;；、") for a, b in spans]
-        first = self._answer(replace(request, question=texts[0]), corpus)
-        parts = [first]
-        for text in texts[1:]:
-            if request.focus or first.refused:
-                later = replace(request, question=text, previous=request.previous or texts[0])
-            else:
-                later = AskRequest.following(text, Turn(texts[0], "answer", tuple(first.article_ids), first.short),
-                                             request.k, request.filter)
-            parts.append(self._answer(later, corpus))
-        return in_turn(whole, parts)
+        # which came first, yes/no checks and two asks go through the plainer questions (rag.answering.forms)
+        yield unanswerable(request.question) or form_answer(request, lambda plain: self._answer(plain, corpus))
 
     def _answer(self, request: AskRequest, corpus: Corpus, found: Sequence[Hit] | None = None) -> Answer:
         """The answer to `request`. `found`: hits already searched for, best first (_read_as: the wider search of the
