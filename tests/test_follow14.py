@@ -92,6 +92,9 @@ def test_an_english_outlet_question_naming_two_events_answers_each_articles_outl
     ("哪幾篇報導的活動是在下半年舉辦的？", {QINGDAO}, [["7月"]]),
     ("哪几篇讲的活动是在7月以前举行的", {SHIMA, JINJIANG, QINGSHAN, QUAN}, [["6月25日"], ["2月25日"]]),
     ("哪些报道的活动是在6月之后办的？", {QINGDAO}, [["7月"]]),
+    # a year alone: the event's year must be known (Jinjiang's 6月26日 has none, Qingdao no date)
+    ("哪几篇报道的会议是在2024年召开的", {QUAN}, [["2月25日"]]),
+    ("哪几篇报道的活动是在2023年办的？", {SHIMA, QINGSHAN}, [["6月25日"], ["6月16日"]]),
 ])
 def test_which_articles_with_a_time_condition_lists_only_those_whose_event_meets_it(ask, question, expected, keys):
     answer = ask(question)
@@ -120,7 +123,19 @@ def test_an_articles_event_date_meets_the_period_a_question_names(text, question
     assert period.meets(*day) is meets
 
 
+@pytest.mark.parametrize("question, year", [
+    ("哪几篇报道的活动是在2023年举办的", 2023),
+    ("哪些活动发生在2024年，是哪几篇报道的？", 2024),
+    ("Which articles are about events held in 2024?", 2024),
+])
+def test_a_year_alone_as_when_the_event_was_held_is_a_time_condition(question, year):
+    period = asked_period(analyze(question))
+    assert period is not None and period.year == year and period.year_only
+    assert period.meets(year, 6, 25) and not period.meets(None, 6, 26) and not period.meets(year + 1, 2, 25)
+
+
 @pytest.mark.parametrize("question", [
+    "哪几篇报道提到了2024年镇村干部大会？",  # a year in a name: no condition
     "哪几篇报道提到了2022年的工作？",  # a year said in passing: no time condition on the event
     "6月16日的联席会上谁主持的？",  # one article's question, not which articles
 ])

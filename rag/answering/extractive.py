@@ -26,6 +26,7 @@ from rag.answering.english import english_terms, named_words, spelt_first, unmet
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
 from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, spreads, venue_row
 from rag.answering.organisers import organiser_row
+from rag.answering.periods import asked_period, meeting_first
 from rag.answering.pointed import pointed_answer
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
@@ -302,6 +303,9 @@ class ExtractiveAnswerer(Answerer):
             one = asked_article(asked, self._texts(hits, articles))
             hits = list(found[:k]) if found is not None else self._search(corpus, question, k, focus, articles)
         to_read = named or articles_to_read(hits, focus, multi, model.read_articles)
+        period = asked_period(asked) if multi and not (named or focus) else None
+        if period is not None:  # 哪几篇的活动是2023年办的: the articles whose event meets it (rag.answering.periods)
+            to_read = meeting_first(period, to_read, articles, MULTI_ARTICLES) or to_read
         if one is not None:
             to_read = [one, *(a for a in to_read if a != one)][:max(1, len(to_read))]
         elif asked.script == "en" and not (multi or focus):  # the article spelling its pinyin names (Jinjiang: 锦江)

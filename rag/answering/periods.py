@@ -9,7 +9,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from typing import Mapping, Sequence
+
+from rag.answering.candidates import article_text
 from rag.answering.question import Question
+from rag.ingest.articles import Article
 from rag.lang.script import normalize
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
@@ -20,6 +24,11 @@ _N = r"(?:[0-9]{1,2}|十[一二]?|[一二三四五六七八九])"
 # a month (2023年6月, 6月份, 六月), a day (6月16日), a half year (上半年), a quarter (第二季度)
 _ZH = re.compile(rf"(?:(?P<year>[0-9]{{4}})年)?(?P<month>{_N})月(?:份)?(?:(?P<day>[0-9]{{1,2}})[日号])?|"
                  r"(?P<half>[上下])半年|第(?P<quarter>[一二三四1-4])季度")
+# a year alone as when the event was held (2024年召开的, 在2023年举办, 发生在2023年; held in 2024): its event year must be
+# known to meet it
+_YEAR_ZH = re.compile(r"(?:在|于|是|发生在)(?P<year>[0-9]{4})年(?!的?[0-9一二三四五六七八九十]{1,3}月|[上下]半年|第)(?:的时候)?(?:召开|举行|举办|开|办|开展|进行|发生)|"
+                      r"发生在(?P<year2>[0-9]{4})年(?![0-9一二三四五六七八九十]{1,3}月|[上下]半年)")
+_YEAR_EN = re.compile(r"\b(?:in|during)\s+(?P<year>[0-9]{4})\b(?!\s*[,-]?\s*[0-9])")
 # before or after a month (7月以前, 6月之后; before July, after June): the months on that side of it
 _SIDE_ZH = re.compile(r"(?:份)?(?:(?P<before>以前|之前|前)|(?P<after>以后|之后|后))")
 _SIDE_EN = re.compile(r"\b(?P<before>before|prior to)\s+(?:the\s+)?$|\b(?P<after>after|since)\s+(?:the\s+)?$", re.I)
@@ -41,8 +50,12 @@ class Period:
     year: int | None = None
     day: int | None = None
 
+    year_only: bool = False  # a year alone: an event whose year is unknown does not meet it
+
     def meets(self, year: int | None, month: int, day: int | None) -> bool:
         """Whether an event on that date (its year unknown: None) falls in the period."""
+        if self.year_only:
+            return year == self.year
         return (month in self.months and (self.year is None or year is None or year == self.year)
                 and (self.day is None or day == self.day))
 
@@ -58,8 +71,11 @@ def asked_period(q: Question) -> Period | None:
         return None
     if q.script == "en":
         m = _EN.search(q.text)
-        if not m or not _EVENT_EN.search(q.text):
+        year = _YEAR_EN.search(q.text)
+        if not (m or year) or not _EVENT_EN.search(q.text):
             return None
+        if not m:
+            return Period(frozenset(range(1, 13)), int(year.group("year")), year_only=True)
         if m.group("half"):
             return Period(frozenset(range(1, 7) if m.group("half").lower() == "first" else range(7, 13)))
         year = int(m.group("year")) if m.group("year") else None
@@ -71,8 +87,11 @@ def asked_period(q: Question) -> Period | None:
         return Period(frozenset({month}), year, day)
     norm = normalize(q.text)
     m = _ZH.search(norm)
-    if not m or not _EVENT_ZH.search(norm):
+    year = _YEAR_ZH.search(norm)
+    if not (m or year) or not _EVENT_ZH.search(norm):
         return None
+    if not m:
+        return Period(frozenset(range(1, 13)), int(year.group("year") or year.group("year2")), year_only=True)
     if m.group("half"):
         return Period(frozenset(range(1, 7) if m.group("half") == "上" else range(7, 13)))
     if m.group("quarter"):
@@ -101,3 +120,20 @@ def event_day(text: str, published: str | None) -> tuple[str | None, int | None,
     if iso:
         return None, int(iso.group(1)) if iso.group(1) else None, int(iso.group(2)), int(iso.group(3))
     return None, None, 0, None
+
+
+def meeting_first(period: Period, read: Sequence[str], articles: Mapping[str, Article], most: int) -> list[str]:
+    """The articles to read for a which-articles question with a time condition: those of `read` (retrieved, in
+    order) whose event date meets it, then any other article of `articles` that meets it (retrieval on 2023年办的
+    finds none of its events' words), at most `most`."""
+    def meets(a: Article) -> bool:
+        _, *day = event_day(article_text(a), a.date)
+        return period.meets(*day)
+
+    found = [i for i in read if i in articles and meets(articles[i])]
+    for i, a in articles.items():
+        if len(found) >= most:
+            break
+        if i not in found and meets(a):
+            found.append(i)
+    return found[:most]
