@@ -272,6 +272,40 @@ def counted_list(q: Question, text: str) -> str | None:
     return (said.group(0) if said else num + unit + thing) + "具体是哪些" if found else None
 
 
+# a list asked for by 哪 and its count after the thing named (「12345」工作机制，具体是指哪五项)
+_WHICH_COUNT = re.compile(r"([^，,。？?]{2,30}?)[，,]?(?:它|这)?(?:具体|究竟|分别|都|到底)*(?:是指|指的是|指|是|包括|包含|有)"
+                          r"哪([一二三四五六七八九十两]|\d+)(个方面|项|个|条|件|点|大|方面)(?:内容|措施|要求|机制)?(?:呢|啊)?[?？]?$")
+
+
+def which_counted(q: Question, text: str) -> str | None:
+    """The items of a named thing a Chinese question asks for by 哪 and their count (「12345」工作机制，具体是指哪五项 →
+    「12345」工作机制具体是哪五项) when the text names the thing (its quoted name, else its last word) but never lists
+    that many items: no colon, 一是, 第一 or （一） in its sentence or the next one's start, and no clause of the
+    text joining exactly as many by 、; None otherwise (哪两个人 asks persons, not items)."""
+    if q.script == "en":
+        return None
+    asked = written_question(q.text)
+    m = _WHICH_COUNT.search(asked)
+    if not m:
+        return None
+    said, num, unit = m.groups()
+    n = int(_ZH_DIGITS.get(num, num)) if num.isdigit() or num in _ZH_DIGITS else 0
+    said = re.sub(r"^.*?的", "", said.strip()) or said.strip()  # 红钢城街道说的「12345」工作机制 → the thing
+    names = [x for x in q.quoted if len(x) >= 2] or ([w for w in tokens(said) if len(w) >= 2][-1:])
+    spots = [hit for name in names for hit in re.finditer(re.escape(normalize(name)), text)]
+    if not spots or n < 2:
+        return None
+    if any(clause.count("、") == n - 1 for clause in re.split(r"[，,。；;\n]", text)):
+        return None  # as many items joined by 、 somewhere (以互查、互学、互赛、互评为机制 for 四互): they may be its items
+    for hit in spots:
+        ends = [e for e in (text.find(x, hit.end()) for x in "。\n") if e >= 0]
+        end = min(ends) if ends else len(text)
+        sentence = text[hit.end(): end] + "。" + text[end + 1: end + 6]
+        if re.search(r"[：:]|[一二三四五六七八九十]是|第[一二三四五六七八九十]|[（(][一二三四五六七八九十1-9][）)]", sentence):
+            return None  # the article lists its items
+    return f"{said}具体是哪{num}{unit}"
+
+
 def completion_asked(q: Question) -> str | None:
     """The completion word a when-question asks by (什么时候完工 → 完工, when will it be finished → finished)."""
     asked = q.text if q.script == "en" else written_question(q.text)
@@ -333,7 +367,7 @@ def absent_reason(q: Question, ranked: Ranked, rows: Sequence[int]) -> tuple[str
     award = asked_award(q)
     if award and not any(w in text for w in slot_words()["award_said"]):
         return "award", award
-    rest = counted_rest(q, text) or counted_list(q, text)
+    rest = counted_rest(q, text) or counted_list(q, text) or which_counted(q, text)
     if rest:
         return "rest", rest
     done = completion_asked(q)

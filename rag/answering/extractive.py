@@ -24,7 +24,7 @@ from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
 from rag.answering.model import AnswerModel, Ranked, answer_model, rank_pool
-from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, spreads, venue_row
+from rag.answering.multi import asked_article, holds_filler, named_articles, pair_row, per_article, region_articles, spreads, venue_row
 from rag.answering.organisers import organiser_row
 from rag.answering.periods import asked_period, meeting_first
 from rag.answering.pointed import pointed_answer
@@ -32,7 +32,7 @@ from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
 from rag.answering.forms import form_answer
-from rag.answering.follow_ups import names_a_person, points_back
+from rag.answering.follow_ups import bare_ask, event_rows, names_a_person, points_back
 from rag.answering.holder import holder_row
 from rag.answering.question import Question, analyze, clean_question, unanswerable, written_question
 from rag.answering.said import asks_said, named_persons, said_rows, speech_verbs
@@ -303,6 +303,10 @@ class ExtractiveAnswerer(Answerer):
             one = asked_article(asked, self._texts(hits, articles))
             hits = list(found[:k]) if found is not None else self._search(corpus, question, k, focus, articles)
         to_read = named or articles_to_read(hits, focus, multi, model.read_articles)
+        if multi and not (named or focus):  # 哪几篇报道是四川的: the articles naming its cities (绵阳) are read too
+            of_region = region_articles(asked, lambda text: [h.chunk.article_id for h in self._search(
+                corpus, text, MULTI_CHUNKS, focus, articles)], lambda aid: article_units(articles[aid]).text)
+            to_read = [*to_read, *[a for a in of_region if a not in to_read][:MULTI_ARTICLES]]
         period = asked_period(asked) if multi and not (named or focus) else None
         if period is not None:  # 哪几篇的活动是2023年办的: the articles whose event meets it (rag.answering.periods)
             to_read = meeting_first(period, to_read, articles, MULTI_ARTICLES) or to_read
@@ -321,7 +325,7 @@ class ExtractiveAnswerer(Answerer):
             pool = named_pool(q, pool)
         if not pool:
             return refusal(q, hits, articles, note="nothing retrieved")
-        if q.script == "en":
+        if q.script == "en" and not (focus and bare_ask(request.question)):  # when? after a Chinese question
             unmet = unmet_english(q, [pa.units.text for pa in pool], request.previous)
             if unmet is not None:
                 return refusal(q, hits, articles, note="the articles never mention " + (unmet or "any word of the question"),
@@ -389,6 +393,8 @@ class ExtractiveAnswerer(Answerer):
                 rows = one_passage(q, ranked, [*rows, *more], adjusted)
             if referent and q.atype == "title":  # her job title: the units naming her (她是什么职务？ What's her post?)
                 rows = [r for r in rows if any(w in ranked.unit_of(r).text for w in referent)] or rows
+            if referent and bare_ask(request.question):  # where? after 多少人参加: the unit telling of that event
+                rows = event_rows(q, ranked, rows, referent)
             # the typed slot check: an article that names the topic but gives no filler of the asked-for
             # slot (the university, the winner, the population) is no answer (rag.answering.slot_check)
             asked = None if speaking else unfilled(q, ranked, rows)  # the speakers found speak
@@ -450,7 +456,7 @@ class ExtractiveAnswerer(Answerer):
         short = normalize(before.short)
         if names_a_person(request.question):
             return (short,) if analyze(before.message).atype in ("person", "speaker") else ()
-        if points_back(request.question):
+        if points_back(request.question) or bare_ask(request.question):  # where? after 多少人参加: that event's
             return tuple(dict.fromkeys(t for t in tokens(short) if len(t) >= 2 or t.isdigit()))
         return ()
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from functools import lru_cache
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -130,6 +130,21 @@ def _singled_out(q: Question, texts: Mapping[str, str], places: bool = False) ->
         if len(having) == 1:
             owners.setdefault(having[0], term)
     return [aid for aid in texts if aid in owners]
+
+
+_ARTICLES_ASKED = re.compile(r"哪(?:几|些|两|三)?(?:篇|则|条新闻)|哪些(?:文章|报道|报导|新闻|稿件)|有几篇")  # not 哪些城市
+
+
+def region_articles(q: Question, search: Callable[[str], Sequence[str]], texts: Callable[[str], str]) -> list[str]:
+    """For a question across articles naming a province (哪几篇报道是四川的？), the articles a search for the province
+    and its cities finds that name one of them (绵阳石马镇 … though it never says 四川), in the order found: read
+    beside those found for the question, whose words (四川) such an article may not hold. Only a question asking for
+    articles (福建和广东分别有哪些城市… asks cities, of the articles found for it)."""
+    regions = named_regions(q) if q.multi and _ARTICLES_ASKED.search(normalize(q.text)) else []
+    if not regions:
+        return []
+    words = [w for region in regions for w in region]
+    return [aid for aid in dict.fromkeys(search(" ".join(words))) if any(w in texts(aid) for w in words)]
 
 
 def holds_filler(q: Question, ranked: Ranked, row: int, kinds: Sequence[str] | None = None) -> bool:

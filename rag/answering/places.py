@@ -87,8 +87,11 @@ def pair_nouns(question: str, asked: bool = False) -> tuple[str, ...]:
     norm = normalize(question)
     which = r"(?:哪|是哪)\s*" if asked else ""
     found = [n for n in nouns if re.search(rf"{which}(?:两|二|2)\s*个?\s*{re.escape(n)}", norm)]
+    every = alternation(w for words in nouns.values() for w in words.split())
+    # two of a kind, or of another after or/and ("a pair of towns or street offices": 镇, 街道)
     english = [n for n, words in nouns.items() if words and re.search(
-        rf"\b{'which' if asked else '(?:which )?'}\s*(?:two|2{'' if asked else '|both'})\s+(?:{alternation(words.split())})\b", norm, re.I)]
+        rf"\b{'which' if asked else '(?:which )?'}\s*(?:two|2{'' if asked else '|both|a pair of|pairs of'})\s+"
+        rf"(?:(?:{every})\s+(?:or|and)\s+(?:two\s+)?)?(?:{alternation(words.split())})\b", norm, re.I)]
     return tuple(dict.fromkeys(found + english))
 
 

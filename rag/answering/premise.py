@@ -57,7 +57,7 @@ def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, tuple[
             titles.append(word)
         elif kind == "title_en":
             english_titles.append((re.compile(word, re.I), forms))
-        elif kind not in ("rank", "venue", "venue_tail", "winner"):  # (rank, winner rows: _ranks; venue: _venue)
+        elif kind not in ("rank", "venue", "venue_tail", "venue_en", "winner"):  # (rank, winner: _ranks; venue: _venue)
             raise ValueError(f"data/premise.tsv: unknown kind {kind!r}")
     return verbs, tuple(english), tuple(sorted(titles, key=len, reverse=True)), tuple(english_titles)
 
@@ -247,12 +247,30 @@ def missing_venue(q: Question, text: str) -> str | None:
     """A place the Chinese question says its event was held at (在成都市文化馆举行) that the read text never writes,
     whole or without its leading towns and districts (文化馆), or None."""
     if q.script == "en":
-        return None
+        return _missing_venue_en(q.text, text)
     for m in _venue().finditer(written_question(q.text)):
         venue = m.group(1)
         core = _LEADING_PLACES.sub("", venue)
         if venue not in text and not (len(core) >= 2 and core in text):
             return venue
+    return None
+
+
+@lru_cache(maxsize=1)
+def _venue_en() -> tuple[re.Pattern, dict[str, tuple[str, ...]]]:
+    nouns = {r[1]: tuple(r[2].split()) for r in read_rows("rag.answering", "data/premise.tsv", 2, 3) if r[0] == "venue_en"}
+    held = r"\b(?:held|hosted|staged|convened|organi[sz]ed|signed|opened|took place|happened|happen|hold|host)"
+    return re.compile(rf"{held}\s+(?:at|in|inside)\s+(?:the\s+)?((?:[A-Z][\w'-]*\s+){{0,3}}({'|'.join(nouns)}))\b",
+                      re.I), nouns
+
+
+def _missing_venue_en(question: str, text: str) -> str | None:
+    """A place an English question holds its event at (held at Wuhan University) whose kind (university: data/
+    premise.tsv venue_en) the read text never writes in any of its Chinese words (大学), as the question says it."""
+    pattern, nouns = _venue_en()
+    for m in pattern.finditer(question):
+        if not any(w in text for w in nouns[m.group(2).lower()]):
+            return m.group(1)
     return None
 
 

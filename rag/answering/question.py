@@ -12,7 +12,7 @@ from typing import Sequence
 
 from rag.answering.asked_act import LIGHT_VERBS, asked_compounds, asked_predicates, closing_verb, verb_focus
 from rag.answering.asks import ASKS, SECOND_ASK
-from rag.answering.role_verbs import as_verbs
+from rag.answering.role_verbs import as_verbs, ends_with_role
 from rag.lang.glossary import chinese_of, english_measure, respelt
 from rag.lang.script import has_han, normalize, script_of
 from rag.lang.wordlists import read_rows
@@ -134,7 +134,7 @@ _CUE_OF = {"person": "person", "speaker": "person", "number": "number", "money":
 
 MULTI = re.compile(
     r"哪些(文章|报道|新闻|稿件|篇|地方|地区|城市|镇|街道|县)|哪几(篇|个地方|个地区|个城市|场|次活动)|这几(篇|场|次|个活动|项活动)|"
-    r"(所有|全部|各篇|每篇|几篇)(的)?(文章|报道)|\b(which|what) (articles|stories|reports|places|towns|cities|districts)\b|"
+    r"(所有|全部|各篇|每篇|几篇)(的)?(文章|报道)|\b(which|what) (?:(?:two|three|four|both|several|\d) )?(articles|stories|reports|places|towns|cities|districts)\b|"
     r"\bin which articles\b|\bwhich of (the|these|those) (articles|stories|reports|events)\b|\beach (article|event|story)\b",
     re.I,
 )
@@ -307,7 +307,12 @@ def atype_of(norm: str, quoted: Sequence[str] = ()) -> str:
     for name, pattern in ATYPES:
         if pattern.search(norm):
             return name
-    return "unknown"
+    return "person" if ends_with_role(norm) else "unknown"  # 渠岸镇干部大会 主持人: the role noun is the ask
+
+
+@lru_cache(maxsize=1)
+def _report_part() -> re.Pattern:  # 环节, 内容, segment: what a "which articles" question frames its ask with
+    return re.compile("|".join(p for n, p in read_rows("rag.answering", "data/spread_cues.tsv", 2, 2) if n == "report_part"), re.I)
 
 
 @lru_cache(maxsize=1)
@@ -387,7 +392,8 @@ def analyze(question: str) -> Question:
             predicates.append(tok)
     seen = _without_preamble(norm, seen)
     multi = bool(MULTI.search(norm))
-    if multi:  # which articles report an award: one that says 颁发荣誉证书 reports it too
+    if multi:  # which articles report an award: one that says 颁发荣誉证书 reports it too; 环节 frames the ask
+        seen = {t: w for t, w in seen.items() if not _report_part().fullmatch(t)} or seen  # (哪几篇…有颁奖的环节)
         for t, w in list(seen.items()):
             for other in synonyms(t):
                 seen.setdefault(other, w * SYNONYM_SHARE)

@@ -13,6 +13,7 @@ from typing import Mapping
 import numpy as np
 
 from rag.config import Config
+from rag.answering.candidates import article_text
 from rag.index.backend import DateRule, day_number, month_day
 from rag.ingest.articles import Article
 from rag.lang.outlets import OutletIndex, build_index
@@ -34,6 +35,7 @@ class CorpusFacts:
     by_source: Mapping[str, np.ndarray] = field(default_factory=dict)  # stored source → its articles' positions
     source_outlets: Mapping[str, frozenset[str]] = field(default_factory=dict)  # stored source → canonical outlets
     _answered: dict = field(default_factory=dict, compare=False, repr=False)
+    _texts: dict = field(default_factory=dict, compare=False, repr=False)  # article id → its search-form text
     _guard: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     @classmethod
@@ -60,6 +62,13 @@ class CorpusFacts:
         if setting == "today":
             return date.today()
         return date.fromisoformat(setting)
+
+    def text_of(self, aid: str) -> str:
+        """The article's title and text in search form (rag.answering.candidates.article_text), made once."""
+        found = self._texts.get(aid)
+        if found is None:
+            found = self._texts[aid] = article_text(self.articles[aid])  # (a race only makes it twice)
+        return found
 
     def outlets_of(self, names) -> frozenset[str]:
         """The canonical outlets names stand for, each with its group (新华社 → 新华社, 新华网)."""

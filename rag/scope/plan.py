@@ -11,14 +11,18 @@ question tells of a past the articles may mention); a statistic's period or cut-
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
+from functools import lru_cache
 
 from rag.lang.outlets import OutletMatch, find_outlets, source_filter
 from rag.answering.candidates import article_text
 from rag.lang.display import to_script
 from rag.lang.script import script_of, search_twin
-from rag.lang.when import Span, TimeQuery, parse, strip
+from rag.lang.when import DateRange, Span, TimeQuery, parse, strip
+from rag.lang.wordlists import read_rows
+from rag.answering.slots import surnamed_persons
 from rag.records import Answer, Filter, Summary
 from rag.scope.facts import CorpusFacts
 from rag.scope.filters import describe_filter, merged
@@ -119,7 +123,10 @@ def plan_scope(question: str, explicit: Filter, facts: CorpusFacts, anchor: date
         # (哪个街道是2022年睦邻党建轮值街道, asked of 2023's articles): the date stays a word of the question
         if not facts.matching(Filter(*asked.widened(EVENT_SLACK_DAYS).bounds())):
             asked = None
-    searched = asked.widened(EVENT_SLACK_DAYS) if asked is not None and time.role == "event" else asked
+    if asked is not None and not dated_by_user and (talked_about(question, time.spans)
+                                                    or _hides_names(question, _searched(asked, time.role), facts)):
+        asked = None  # the year is what is talked about, or the range would hide the one article naming the asked
+    searched = _searched(asked, time.role)
     since, until = searched.bounds() if searched is not None else (None, None)
     own = Filter(since, until, sources)
     f = merged(explicit, own)
@@ -136,7 +143,51 @@ def plan_scope(question: str, explicit: Filter, facts: CorpusFacts, anchor: date
     return Scope(f, time, outlets, allowed, anchor, lang, describe_filter(shown, lang), rest, question, tuple(taken))
 
 
+def _searched(asked: DateRange | None, role: str | None) -> DateRange | None:
+    """The range searched for an asked range: an event's widened by EVENT_SLACK_DAYS after it."""
+    return asked.widened(EVENT_SLACK_DAYS) if asked is not None and role == "event" else asked
+
+
+@lru_cache(maxsize=1)
+def _year_cues() -> tuple[re.Pattern, ...]:
+    return tuple(re.compile(row[0]) for row in read_rows("rag.scope", "data/year_topics.tsv", 1, 1))
+
+
+_BARE_YEAR = re.compile(r"(?:the\s+year\s+)?\d{4}(?:\s*年度?)?")
+
+
+def talked_about(question: str, spans) -> bool:
+    """Whether a bare year of the question is what it talks about (`what did 孙宇 call the year 2023`,
+    `2023年是什么之年`, `回顾2023年`: data/year_topics.tsv), not when the asked thing happened or was reported."""
+    twin = search_twin(question)
+    for s in spans:
+        if s.kind != "date" or not _BARE_YEAR.fullmatch(twin[s.start:s.end].strip()):
+            continue
+        marked = twin[:s.start] + "§" + twin[s.end:]
+        if any(cue.search(marked) for cue in _year_cues()):
+            return True
+    return False
+
+
+def _hides_names(question: str, searched: DateRange | None, facts: CorpusFacts) -> bool:
+    """Whether a range from the question admits no article naming the persons it names while another article
+    does: `2023年孙宇说了什么` of a 2024 report that quotes 孙宇 on 2023 — the range would hide the one answer."""
+    if searched is None:
+        return False
+    twin = search_twin(question)
+    names = list(dict.fromkeys(_HAN_NAME.findall(twin) if script_of(question) == "en" else surnamed_persons(twin)))
+    if not names:
+        return False
+    admitted = set(facts.matching(Filter(*searched.bounds())))
+    if any(n in facts.text_of(i) for i in admitted for n in names):
+        return False
+    return any(n in facts.text_of(i) for i in facts.ids if i not in admitted for n in names)
+
+
+_HAN_NAME = re.compile(r"(?<![\u3400-\u9fff])[\u3400-\u9fff]{2,4}(?![\u3400-\u9fff])")  # 孙宇 in an English question
+
+
 def _written(text: str, ids, facts: CorpusFacts) -> bool:
     """Whether any of these articles writes `text` (in search form)."""
     needle = search_twin(text).replace(" ", "")
-    return any(needle in article_text(facts.articles[i]) for i in ids)
+    return any(needle in facts.text_of(i) for i in ids)
