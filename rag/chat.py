@@ -23,6 +23,7 @@ from typing import Iterator, Mapping, Sequence
 from rag.answering.carry import leaning, refused_on
 from rag.answering.question import NO_WORDS, clean_question, has_words
 from rag.answering.topic_request import TopicRequest, topic_of, topic_request
+from rag.answering.yes_no import without_checked_day
 from rag.contracts import ChatContext
 from rag.ingest.articles import Article
 from rag.lang.display import to_script
@@ -248,7 +249,8 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
     conversation = conversation or Conversation()
     question = clean_question(question)  # QuestionError (a ValueError) names a question too long to ask
     facts = facts_for(engine.articles)
-    scope = plan_scope(_THEN_WHAT_ABOUT.sub("", question), filter, facts, facts.anchor(engine.config))
+    unchecked = without_checked_day(question)  # the day a yes/no question checks is no range to search within
+    scope = plan_scope(_THEN_WHAT_ABOUT.sub("", unchecked or question), filter, facts, facts.anchor(engine.config))
     refusal = scope.refusal(question)
     if refusal is not None:
         yield refusal
@@ -270,6 +272,7 @@ def answer_stream(engine: ChatContext, question: str, conversation: Conversation
         yield scope.annotate(_digest(engine, question, listed, scope))
         return
     asked = scope.for_answer()  # the words the filter met are not words to find again
+    asked = question if unchecked and not scope.taken else asked  # (the checked day stays: rag.answering.yes_no)
     request = AskRequest(asked, on if lean == "carried" else (), k=k or None, filter=scope.filter)
     if swapped:  # lean "other_place" ("And the other town?"): the question before, for the other place
         request = AskRequest(swapped, on, k=k or None, filter=scope.filter)

@@ -10,7 +10,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from rag.lang.script import normalize
-from rag.records import Answer, Citation
+from rag.records import Answer
 
 # Two asks in one question ("What project did they launch, and whose representative introduced it?"; 开展了什么
 #计划，由谁介绍的？): where the second begins, when the first asks too
@@ -100,7 +100,13 @@ def in_turn(whole: Answer, parts: Sequence[Answer]) -> Answer:
     # an ask whose answer another ask's (as long or longer) says whole is said once: …王刚任组长…并下设…13个工作专班
     parts = [p for i, p in enumerate(parts) if p.refused or not any(
         j != i and not o.refused and _covered(p, o) and (len(o.answer), -j) > (len(p.answer), -i) for j, o in enumerate(parts))]
-    lines, raw, citations, heads = [], [], [], set()
+    return joined(whole, parts, "asked in turn")
+
+
+def joined(base: Answer, parts: Sequence[Answer], note: str, head: str = "") -> Answer:
+    """`base` answered by the lines of `parts` in turn (after a `head` line when given), their citations numbered on;
+    a refused part's line says what is missing, without the closest articles; an English article's credits said once."""
+    lines, raw, citations, heads = ([head], [head], [], set()) if head else ([], [], [], set())
     for part in parts:
         if part.refused:  # what the articles do not give, without the closest articles (the answered ask cites them)
             line = re.split(r"(?<=[。.])\s*(?:最接近的文章|Closest:)", part.answer)[0]
@@ -116,5 +122,5 @@ def in_turn(whole: Answer, parts: Sequence[Answer]) -> Answer:
         lines += [_renumbered(s, offset) for s in shown]
         raw += [_renumbered(s, offset) for s in original]
     text, original = "\n".join(lines), "\n".join(raw)
-    return replace(whole, answer=text, refused=False, citations=citations, original=original if original != text else None,
-                   closest=[], short=None, note="asked in turn")
+    return replace(base, answer=text, refused=False, citations=citations, original=original if original != text else None,
+                   closest=[], short=None, note=note)

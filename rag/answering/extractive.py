@@ -19,7 +19,7 @@ import numpy as np
 from rag.answering.act_lists import act_list_row
 from rag.answering.agents import agent_row
 from rag.answering.aspects import aspect_row
-from rag.answering.asks import ASKS, ask_spans, asks, in_turn
+from rag.answering.asks import ASKS, asks
 from rag.answering.asked_twice import ask_unit, one_passage
 from rag.answering.compose import Chosen, compose
 from rag.answering.english import english_terms, named_words, spelt_first, unmet_english
@@ -31,6 +31,7 @@ from rag.answering.pointed import pointed_answer
 from rag.answering.pool import PoolArticle, article_order
 from rag.answering.prepare import MULTI_ARTICLES, articles_to_read, prepare, with_previous
 from rag.answering.qfeatures import SLOT_FILLERS
+from rag.answering.forms import form_answer
 from rag.answering.follow_ups import bare_ask, event_rows, names_a_person, points_back
 from rag.answering.holder import holder_row
 from rag.answering.question import Question, analyze, clean_question, unanswerable, written_question
@@ -46,9 +47,9 @@ from rag.config import Config
 from rag.contracts import Answerer, Corpus
 from rag.ingest.articles import Article
 from rag.lang.display import to_script
-from rag.lang.script import normalize, search_twin
+from rag.lang.script import normalize
 from rag.lang.words import idf, tokens
-from rag.records import Answer, AskRequest, Hit, Turn
+from rag.records import Answer, AskRequest, Hit
 
 MULTI_CHUNKS = 40  # "which articles …" questions look wider
 ANSWER_BUDGET = 200  # a second unit joins only while the answer stays within this many characters
@@ -272,27 +273,8 @@ class ExtractiveAnswerer(Answerer):
         self.model = model
 
     def stream(self, request: AskRequest, corpus: Corpus) -> Iterator[str | Answer]:
-        yield unanswerable(request.question) or self._in_turn(request, corpus, self._answer(request, corpus))
-
-    def _in_turn(self, request: AskRequest, corpus: Corpus, whole: Answer) -> Answer:
-        """A question that asks more than once (组长是谁？下面设了几个专班？) answered ask by ask when the whole
-        question's answer misses or refuses an ask that is answered on its own (rag.answering.asks.in_turn): the
-        first ask as asked, each later one as a follow-up on the articles the first ask's answer cites."""
-        question = clean_question(request.question)
-        spans = ask_spans(search_twin(question))
-        if not spans or analyze(question).multi:  # (a question across articles answers each article's asks: multi)
-            return whole
-        texts = [question[a:b].strip(" ,，;；、") for a, b in spans]
-        first = self._answer(replace(request, question=texts[0]), corpus)
-        parts = [first]
-        for text in texts[1:]:
-            if request.focus or first.refused:
-                later = replace(request, question=text, previous=request.previous or texts[0])
-            else:
-                later = AskRequest.following(text, Turn(texts[0], "answer", tuple(first.article_ids), first.short),
-                                             request.k, request.filter)
-            parts.append(self._answer(later, corpus))
-        return in_turn(whole, parts)
+        # which came first, yes/no checks and two asks go through the plainer questions (rag.answering.forms)
+        yield unanswerable(request.question) or form_answer(request, lambda plain: self._answer(plain, corpus))
 
     def _answer(self, request: AskRequest, corpus: Corpus, found: Sequence[Hit] | None = None) -> Answer:
         """The answer to `request`. `found`: hits already searched for, best first (_read_as: the wider search of the

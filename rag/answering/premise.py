@@ -62,6 +62,11 @@ def _table() -> tuple[dict[str, tuple[str, ...]], tuple[tuple[re.Pattern, tuple[
     return verbs, tuple(english), tuple(sorted(titles, key=len, reverse=True)), tuple(english_titles)
 
 
+def job_titles() -> tuple[str, ...]:
+    """The job titles of data/premise.tsv (区委书记, 镇长 …), longest first."""
+    return _table()[2]
+
+
 def verb_forms(verb: str) -> tuple[str, ...]:
     """The verb and the words an article may report its event with (公布 → 发布, 宣布 …; 举办 → 召开, 举行)."""
     return (verb, *_table()[0].get(verb, ()), *synonyms(verb))
