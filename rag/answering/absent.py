@@ -38,14 +38,14 @@ import re
 from functools import lru_cache
 from typing import Sequence
 
-from rag.answering.english import english_dates
+from rag.answering.english import counted_list_en, english_dates
 from rag.answering.model import Ranked
 from rag.answering.postags import is_verb, pos_tokenizer, word_tags
 from rag.answering.question import LIGHT_VERBS, QUESTION_WORDS, Question, written_question
 from rag.answering.slots import COMMON_WORD, GENERIC_PLACE, proper_part, slot_words, without_classifier
 from rag.lang.glossary import chinese_of
 from rag.lang.script import normalize
-from rag.lang.wordlists import read_word_lists
+from rag.lang.wordlists import read_rows, read_word_lists
 from rag.lang.words import jieba_tokenizer, tokens
 
 _PIECE = r"[\u4e00-\u9fffa-z0-9]"
@@ -71,6 +71,11 @@ _EN_FOCUS = (
     re.compile(r"\b(?i:what) (?:is|was|are|were) [A-Z][\w]*'s ([\w ]+?)(?: in\b| of\b|\?|$)"),
     re.compile(r"\bwhat ([a-z]+) (?:did|does|do|will|was|is|were|are)\b", re.I),  # what score did … get: a measure only
 )
+# who made a work the article shows ("who directed the video", "who filmed the short film"): the verb's Chinese
+# (data/work_roles_en.tsv) must be in the read text
+_EN_MAKER = re.compile(r"\bwho (\w+) (?:the|this|that|its|their) (?:[\w-]+ ){0,3}?(?:videos?|films?|documentar(?:y|ies)|"
+                       r"movies?|shorts?|programmes?|programs?|shows?|songs?|music|plays?|performances?|photos?|pictures?|"
+                       r"micro-films?)\b", re.I)
 _WHEN = re.compile(r"什么时候|何时|哪年|哪一年|哪天|几月|\bwhen\b|\bwhat (?:date|year)\b", re.I)
 _YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?:年|(?!\d))")
 # A part of a year the question asks about (2024年底, the end of 2024) and the month it starts in
@@ -207,6 +212,12 @@ def en_focus(text: str) -> list[tuple[str, tuple[str, ...]]]:
     return []
 
 
+@lru_cache(maxsize=1)
+def _maker_words() -> dict[str, tuple[str, ...]]:
+    """An English verb of making a work → the Chinese words an article names its maker with."""
+    return {verb: tuple(forms.split()) for verb, forms in read_rows("rag.answering", "data/work_roles_en.tsv", 2, 2)}
+
+
 def asked_award(q: Question) -> str | None:
     """The award a question asks which was given (颁发了哪些奖项 → 奖项; what awards → "any award"), or None."""
     if q.script == "en":
@@ -250,7 +261,7 @@ def counted_list(q: Question, text: str) -> str | None:
     when the text only counts it (做好全面10件为民办实事重点工作): the count said before the asked thing, and no run
     of items around it (A、B、C等, a colon, 一是…, 第一…, （一）); None otherwise."""
     if q.script == "en":
-        return None
+        return counted_list_en(q.text, text)
     m = _COUNT_ASK.search(written_question(q.text))
     if not m:
         return None
@@ -353,6 +364,10 @@ def absent_reason(q: Question, ranked: Ranked, rows: Sequence[int]) -> tuple[str
         for word, forms in en_focus(q.text):
             if not any(f in text for f in forms):
                 return "focus", word
+        maker = _EN_MAKER.search(q.text)
+        forms = _maker_words().get(maker.group(1).lower(), ()) if maker else ()
+        if forms and not any(f in text for f in forms):
+            return "focus", maker.group(0)[0].lower() + maker.group(0)[1:]  # (refused as "… never mentions who directed the video")
     else:
         focus = zh_focus(written_question(q.text))
         if focus and not mentioned(focus[0], text):

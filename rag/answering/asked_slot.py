@@ -299,5 +299,5 @@ _LENGTH_ASKED = re.compile(
 _RUNNING_TIME = re.compile(r"(视频|短片|影片|电影|节目|演出|会议|直播|讲座|仪式|典礼)[^，,。？?]{0,8}有?多长|"
                            # how long someone spoke (王仕军教授讲了多长时间, 宣讲了多久): the talk's running time
                            r"(?:讲|说|发言|讲话|宣讲|致辞|演讲|讲课|授课|报告)了?(?:有)?(?:多长时间|多久|几个小时|几分钟|多少分钟)|"
-                           r"\bhow long (?:is|was) (?:the|that|its) (?:video|film|show|programme|program|speech|ceremony|talk|lecture)\b|"
+                           r"\bhow long (?:is|was) (?:the|that|its|(?:\w+ ){0,2}\w+'s) (?:video|film|show|programme|program|speech|ceremony|talk|lecture)\b|"
                            r"\bhow long did [^?]{1,60}? (?:speak|talk|lecture|present|give (?:his|her|the) (?:talk|speech|lecture))\b", re.I)

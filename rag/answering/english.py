@@ -211,6 +211,39 @@ def glossary_terms(q: Question, texts: Iterable[str]) -> Question:
     return replace(q, terms=tuple(have.items()))
 
 
+_EN_COUNT_WORDS = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+                   "eleven": 11, "twelve": 12, "thirteen": 13, "fifteen": 15, "twenty": 20}
+_ZH_COUNT = {2: "二两", 3: "三", 4: "四", 5: "五", 6: "六", 7: "七", 8: "八", 9: "九", 10: "十"}
+# a list asked for by its count: "which ten practical projects …", "what are the 13 task forces", "list the 10 …"
+_EN_COUNT_ASK = re.compile(r"\b(?:(?:which|what)(?:\s+(?:are|were|will\s+be|is))?|list)\s+(?:all\s+)?(?:the\s+|its\s+|their\s+)?"
+                           rf"(\d+|{'|'.join(_EN_COUNT_WORDS)})\s+((?:[a-z-]+\s+){{0,3}}?[a-z-]+?s)\b", re.I)
+_ZH_ITEM_RUN = re.compile(r"、[^、。；]{1,30}、|[：:]|[一二三四五六七八九十]是|第[一二三四五六七八九十]|[（(][一二三四五六七八九十1-9][）)]")
+
+
+def counted_list_en(question: str, text: str) -> str | None:
+    """The items an English question asks for by their count (Which ten practical projects …? List them.) when the
+    read `text` (search form) only counts them (做好全面10件为民办实事重点工作): the count with a classifier, its
+    thing's Chinese (glossary: practical → 实事) right after it, and no run of items around it (A、B等, a colon,
+    一是, 第一, （一）); "which ten practical projects" then, else None (the Chinese form: rag.answering.absent)."""
+    m = _EN_COUNT_ASK.search(question)
+    if not m:
+        return None
+    num = int(m.group(1)) if m.group(1).isdigit() else _EN_COUNT_WORDS[m.group(1).lower()]
+    if num < 2:
+        return None
+    counts = [str(num), *_ZH_COUNT.get(num, "")]
+    hits = [h for c in counts for h in re.finditer(rf"(?<![0-9一二三四五六七八九十百]){c}(?:个|件|项|大|条|点|家|位|名|所|支)", text)]
+    thing = [han for w in m.group(2).split() for han in chinese_of(w.lower())]
+    hits = [h for h in hits if any(t in text[h.end(): h.end() + 10] for t in thing)]  # that thing counted
+    for hit in hits:
+        before = re.split(r"[，,。；;\n]", text[: hit.start()])[-1]
+        ends = [e for e in (text.find(x, hit.end()) for x in "。\n") if e >= 0]
+        end = min(ends) if ends else len(text)
+        if "、" in before or _ZH_ITEM_RUN.search(text[hit.end(): end] + "。" + text[end + 1: end + 6]):
+            return None  # the article lists them around the count
+    return f"which {m.group(1)} {m.group(2)}" if hits else None
+
+
 # Words an English question uses that name nothing it asks about: an English article may contain any of them.
 _EN_GENERIC = stop_words("generic_en")
 _EN_NUMBER = re.compile(r"(?<![A-Za-z0-9.])[0-9]+(?:\.[0-9]+)?(?![A-Za-z0-9])")

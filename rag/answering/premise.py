@@ -67,6 +67,11 @@ def job_titles() -> tuple[str, ...]:
     return _table()[2]
 
 
+def english_titles() -> tuple[tuple[re.Pattern, tuple[str, ...]], ...]:
+    """The English job titles of data/premise.tsv (title_en) with the Chinese titles each stands for."""
+    return _table()[3]
+
+
 def verb_forms(verb: str) -> tuple[str, ...]:
     """The verb and the words an article may report its event with (公布 → 发布, 宣布 …; 举办 → 召开, 举行)."""
     return (verb, *_table()[0].get(verb, ()), *synonyms(verb))

@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from rag.answering.premise import job_titles
+from rag.answering.premise import english_titles, job_titles
 from rag.answering.question import question_script
 from rag.lang.display import to_script
+from rag.lang.pinyin import pinyin_index
 from rag.lang.script import normalize, search_twin
 from rag.records import Answer
 
@@ -41,9 +42,10 @@ class Check:
     `asked` the question that finds the fact (孙宇是什么职务？ When was … held?)."""
 
     kind: str
-    value: str | tuple[int, int]
+    value: str | tuple[int, int] | tuple[str, ...]
     asked: str
     script: str
+    who: str = ""  # English checks of a person ('title', 'who'): the name as asked (Sun Yu)
 
 
 def _month(word: str) -> int:
@@ -58,7 +60,7 @@ def checked(question: str, script: str) -> Check | None:
             return None
         m = _EN_DATE.search(question)
         if not m:
-            return None
+            return _en_person_check(question)
         rest = (question[:m.start()] + question[m.end():]).strip().rstrip("?？").strip()
         aux, body = rest.split(None, 1) if " " in rest else (rest, "")
         mon, day = m.group("mon") or m.group("mon2"), m.group("day") or m.group("day2")
@@ -76,6 +78,85 @@ def checked(question: str, script: str) -> Check | None:
     if not m or not any(t in m.group("title") for t in job_titles()):
         return None
     return Check("role", m.group("title"), question[:m.end("who")] + ("是什麼職務？" if script == "hant" else "是什么职务？"), script)
+
+
+# an English check of a person (Is Sun Yu the Party secretary of Qu'an town? Was Liu Yun the one who chaired …?):
+# the name is capitalised pinyin of two or three syllable words
+_EN_PERSON = r"(?P<who>[A-Z][a-z]+(?:'[a-z]+)?(?: [A-Z][a-z]+(?:'[a-z]+)?|-[a-z]+){0,2})"
+_EN_WHO = re.compile(rf"^\s*(?i:was|is)\s+(?:it\s+{_EN_PERSON}\s+(?:who|that)|{_EN_PERSON.replace('who', 'who2')}\s+the\s+"
+                     r"(?:one|person|official|man|woman|leader)\s+(?:who|that))\s+(?P<rest>[^?？]+?)\s*[?？]?\s*$")
+_EN_TITLED = re.compile(rf"^\s*(?i:was|is)\s+{_EN_PERSON}\s+(?:still\s+)?(?:the\s+|a\s+|an\s+)?(?P<title>[^?？]+?)\s*[?？]?\s*$")
+# what an English title's word before it makes it (acting town head → 代镇长, deputy mayor → 副镇长)
+_EN_TITLE_MARK = {"acting": "代", "deputy": "副", "vice": "副", "former": "原", "executive": "常务"}
+
+
+def _en_person_check(question: str) -> Check | None:
+    """The English check of a person: who did something ('who': Was Liu Yun the one who chaired the meeting? →
+    Who chaired the meeting?), or a title held ('title': Is Sun Yu the Party secretary of Qu'an town? → What
+    position does Sun Yu hold?, `value` the Chinese titles the asked one stands for: data/premise.tsv title_en)."""
+    m = _EN_WHO.match(question)
+    if m:
+        who = m.group("who") or m.group("who2")
+        return Check("who", who, f"Who {m.group('rest')}?", "en", who)
+    m = _EN_TITLED.match(question)
+    if not m:
+        return None
+    title = m.group("title")
+    found = [(t.search(title), forms) for t, forms in english_titles()]
+    found = [(hit, forms) for hit, forms in found if hit]
+    if not found:
+        return None
+    hit, forms = max(found, key=lambda f: len(f[0].group()))
+    mark = re.search(r"(\w+)[ -]$", title[:hit.start()])
+    prefix = _EN_TITLE_MARK.get(mark.group(1).lower(), "") if mark else ""
+    who = m.group("who")
+    return Check("title", tuple(prefix + f for f in forms), f"What position does {who} hold?", "en", who)
+
+
+def _spelt_person(who: str, text: str) -> list[str]:
+    """The Han names of `text` that an English name spells (Sun Yu → 孙宇), longest first."""
+    spelling = re.sub(r"[^a-z]", "", who.lower())
+    return sorted(pinyin_index(text).get(spelling, ()), key=len, reverse=True)
+
+
+def _titles_of(name: str, text: str) -> list[str]:
+    """The titles `text` writes right before `name` (镇党委副书记、代镇长孙宇 → 镇党委副书记、代镇长): the stretch
+    back to the last punctuation, from its first job title on."""
+    out = []
+    for m in re.finditer(re.escape(name), text):
+        stretch = re.split(r"[,，。；;：:!！?？\s“”\"()（）]", text[:m.start()])[-1]
+        starts = [stretch.find(t) for t in job_titles() if t in stretch]
+        lead = re.search(r"(?:由|请|是|为|和|与|及)(?=[^由请是为和与及]*$)", stretch)
+        cut = lead.end() if lead and lead.end() <= min(starts, default=0) else 0
+        if starts and stretch[cut:]:
+            out.append(stretch[cut:])
+    return list(dict.fromkeys(out))
+
+
+def _as_written(words: str, written: str, text: str) -> str:
+    """`words` of the search form `text` as the answer `written` writes them (Traditional stays Traditional)."""
+    i = text.find(words)
+    return written[i:i + len(words)] if i >= 0 and len(written) == len(text) else words
+
+
+def _en_person_verdict(check: Check, answer: Answer) -> str | None:
+    """The head line of an English check of a person, or None when the answer does not give what it checks."""
+    text = normalize(answer.answer)
+    if check.kind == "who":
+        named = normalize(answer.short or "")
+        if not named:
+            return None
+        if _spelt_person(check.who, named):
+            return "Yes."
+        return f"No — the article names {answer.short}, not {check.who}."
+    for name in _spelt_person(check.who, text):
+        titles = _titles_of(name, text)
+        if titles:
+            given = "、".join(titles)
+            if any(_holds(given, t) for t in check.value):
+                return "Yes."
+            return f"No — the article says {_as_written(name, answer.answer, text)} is {_as_written(given, answer.answer, text)}."
+    return None
 
 
 def without_checked_day(question: str) -> str | None:
@@ -114,7 +195,12 @@ def verdict(check: Check, answer: Answer) -> Answer | None:
     if answer.refused:
         return None
     en = check.script == "en"
-    if check.kind == "date":
+    if check.kind in ("who", "title"):
+        head = _en_person_verdict(check, answer)
+        if head is None:
+            return None
+        yes = head == "Yes."
+    elif check.kind == "date":
         given = _given_date(answer)
         if given is None:
             return None
