@@ -40,8 +40,10 @@ def test_a_counted_list_the_article_spells_out_is_not_flagged():
     assert counted_list(analyze("渠岸镇那10件为民办实事都有哪些？"), listed) is None
 
 
-def test_the_english_count_question_is_left_to_other_checks():
-    assert counted_list(analyze("Which are the 10 practical projects of Qu'an town?"), "10件为民办实事") is None
+def test_the_english_count_question_has_its_own_form():  # (brief E17: rag.answering.english.counted_list_en)
+    only = "做好全面10件为民办实事重点工作。"
+    assert counted_list(analyze("Which are the 10 practical projects of Qu'an town?"), only) == "which 10 practical projects"
+    assert counted_list(analyze("Which are the 10 practical projects of Qu'an town?"), "办好10件为民办实事。一是修路,二是建校。") is None
 
 
 # -- a person given a title at a place the article gives them at another ----------------------------------------
