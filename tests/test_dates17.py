@@ -30,6 +30,8 @@ def scope_of(seed_articles):
     ("Which articles report events held in July?", True),
     ("哪些报道是6月18日发布的", False),
     ("Which articles were published in June?", False),
+    ("湖北日报7月31日报道，警方立案侦办了多少起案件？", False),  # the report's date; 侦办了 is no event held
+    ("6月18日的消息说，联席会是哪天召开的？", False),
 ])
 def test_held_asked_reads_when_the_event_was_held(question, held):
     assert held_asked(question) is held

@@ -40,7 +40,10 @@ _EVENT_ZH = re.compile(r"举行|举办|召开|开的|开了|办的|办了|开展
 _EVENT_EN = re.compile(r"\b(held|hold|took place|take place|happened|happen|organi[sz]ed|events?|meetings?|activit(?:y|ies)|"
                        r"ceremon(?:y|ies))\b", re.I)
 # the question asks when its event was held (举行的, 召开, held in, took place): a date it names is the event's
-_HELD_ZH = re.compile(r"举行|举办|召开|开的|开了|办的|办了|开展|进行的|发生")
+_HELD_ZH = re.compile(r"举行|举办|召开|开的|开了|(?<![侦查承督])办[的了]|开展|进行的|发生")
+# a date said as the report's (湖北日报7月31日报道, 6月18日的消息, reported on July 31): a publication date
+_REPORTED_ZH = re.compile(r"[0-9一二三四五六七八九十]{1,3}[日号月]份?的?(?:报道|报导|消息|发布|发表|刊发|刊登|电|讯)")
+_REPORTED_EN = re.compile(r"\b(?:reported|published|reports?)\s+(?:on|in)\b", re.I)
 _HELD_EN = re.compile(r"\b(held|hold|took place|take place|happened|happen|organi[sz]ed)\b", re.I)
 _DAY = re.compile(r"(?:(?P<year>[0-9]{4})年)?(?P<month>[0-9]{1,2})月(?P<day>[0-9]{1,2})[日号]")
 
@@ -114,8 +117,9 @@ def held_asked(question: str) -> bool:
     """Whether `question` asks about events held at a time (6月16日举行的, 哪几篇报道的活动是在7月举办的, events held in
     July): the date it names is then the event's, met by the event date an article states (`event_day`)."""
     if script_of(question) == "en":
-        return bool(_HELD_EN.search(question))
-    return bool(_HELD_ZH.search(normalize(question)))
+        return bool(_HELD_EN.search(question)) and not _REPORTED_EN.search(question)
+    norm = normalize(question)
+    return bool(_HELD_ZH.search(norm)) and not _REPORTED_ZH.search(norm)
 
 
 def event_day(text: str, published: str | None) -> tuple[str | None, int | None, int, int | None]:
