@@ -14,7 +14,7 @@ from typing import Mapping, Sequence
 from rag.answering.candidates import article_text
 from rag.answering.question import Question
 from rag.ingest.articles import Article
-from rag.lang.script import normalize
+from rag.lang.script import normalize, script_of
 
 _CN_NUM = {"一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
            "十一": 11, "十二": 12}
@@ -39,6 +39,12 @@ _EN = re.compile(r"\b(?:in|during|on|before|after|prior to|since)\s+(?:the\s+)?(
 _EVENT_ZH = re.compile(r"举行|举办|召开|开的|开了|办的|办了|开展|进行|发生|活动|会议|仪式|签约|签的")
 _EVENT_EN = re.compile(r"\b(held|hold|took place|take place|happened|happen|organi[sz]ed|events?|meetings?|activit(?:y|ies)|"
                        r"ceremon(?:y|ies))\b", re.I)
+# the question asks when its event was held (举行的, 召开, held in, took place): a date it names is the event's
+_HELD_ZH = re.compile(r"举行|举办|召开|开的|开了|(?<![侦查承督])办[的了]|开展|进行的|发生")
+# a date said as the report's (湖北日报7月31日报道, 6月18日的消息, reported on July 31): a publication date
+_REPORTED_ZH = re.compile(r"[0-9一二三四五六七八九十]{1,3}[日号月]份?的?(?:报道|报导|消息|发布|发表|刊发|刊登|电|讯)")
+_REPORTED_EN = re.compile(r"\b(?:reported|published|reports?)\s+(?:on|in)\b", re.I)
+_HELD_EN = re.compile(r"\b(held|hold|took place|take place|happened|happen|organi[sz]ed)\b", re.I)
 _DAY = re.compile(r"(?:(?P<year>[0-9]{4})年)?(?P<month>[0-9]{1,2})月(?P<day>[0-9]{1,2})[日号]")
 
 
@@ -105,6 +111,15 @@ def asked_period(q: Question) -> Period | None:
         return Period(frozenset(range(1, month) if side.group("before") else range(month + 1, 13)))
     return Period(frozenset({month}), int(m.group("year")) if m.group("year") else None,
                   int(m.group("day")) if m.group("day") else None)
+
+
+def held_asked(question: str) -> bool:
+    """Whether `question` asks about events held at a time (6月16日举行的, 哪几篇报道的活动是在7月举办的, events held in
+    July): the date it names is then the event's, met by the event date an article states (`event_day`)."""
+    if script_of(question) == "en":
+        return bool(_HELD_EN.search(question)) and not _REPORTED_EN.search(question)
+    norm = normalize(question)
+    return bool(_HELD_ZH.search(norm)) and not _REPORTED_ZH.search(norm)
 
 
 def event_day(text: str, published: str | None) -> tuple[str | None, int | None, int, int | None]:

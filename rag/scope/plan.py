@@ -18,6 +18,7 @@ from functools import lru_cache
 
 from rag.lang.outlets import OutletMatch, find_outlets, source_filter
 from rag.answering.candidates import article_text
+from rag.answering.periods import event_day, held_asked
 from rag.lang.display import to_script
 from rag.lang.script import script_of, search_twin
 from rag.lang.when import DateRange, Span, TimeQuery, parse, strip
@@ -45,6 +46,7 @@ class Scope:
     question: str  # the question without the dates, outlets and recency words the scope took over
     asked: str = ""  # the question as asked
     taken: tuple[Span, ...] = ()  # the spans the filter and the boost took over
+    held: bool = False  # the range is when the asked event was held, and no article tells of one then
 
     def for_answer(self) -> str:
         """The question the answerer reads: without the taken words of the STRIP_FOR_ANSWER kinds."""
@@ -72,6 +74,9 @@ class Scope:
         if self.missing and not any(m.present for m in self.outlets):
             names = "、".join(self.missing) if not en else ", ".join(self.missing)
             text = (f"None of the articles is from {names}." if en else f"这些文章中没有来自{names}的报道。")
+        elif self.held:
+            text = (f"No article reports an event held on the date asked: {self.description}." if en
+                    else f"没有文章报道在所问日期举行的活动：{self.description}。")
         else:
             text = (f"No article matches the range searched: {self.description}." if en
                     else f"没有符合检索范围的文章：{self.description}。")
@@ -118,7 +123,22 @@ def plan_scope(question: str, explicit: Filter, facts: CorpusFacts, anchor: date
     asked = time.hull if time.role in ("publication", "event") else None
     dated_by_user = bool(explicit.since or explicit.until)
     sources = tuple(sorted(source_filter(outlets)))
-    if asked is not None and time.role == "event" and not dated_by_user:
+    kept = none_held = False  # a held-at date that no article's event or publication date meets: refused, naming it
+    if asked is not None and not dated_by_user and _narrow(asked) and held_asked(question):
+        # the date is when the event was held (哪几篇报道的活动是6月16日举行的, events held in July): an article
+        # published 6月18日 reports a 6月16日 event. Where the event dates the articles state meet it beyond what the
+        # publication range admits, the date is no filter but a condition on events (rag.answering.periods); where
+        # neither an event nor a publication date meets it, the range stays and is refused, naming it.
+        events = _events_in(asked, facts)
+        published = set(facts.matching(Filter(*_searched(asked, time.role).bounds())))
+        if events - published:
+            asked = None
+        elif not events and not published and not any(
+                _written(s.text, facts.ids, facts) for s in time.spans if s.kind == "date"):
+            kept = True  # a day or month no article was published in, held its event in, or writes
+        elif not events and _held_elsewhere(asked, published, facts):
+            kept = none_held = True  # 昨天召开的 (2月26日) of the one article published 2月27日 on its 2月25日 meeting
+    if asked is not None and time.role == "event" and not dated_by_user and not kept:
         # an event's range that holds no article at all names a past the articles may still tell of
         # (哪个街道是2022年睦邻党建轮值街道, asked of 2023's articles): the date stays a word of the question
         if not facts.matching(Filter(*asked.widened(EVENT_SLACK_DAYS).bounds())):
@@ -132,7 +152,7 @@ def plan_scope(question: str, explicit: Filter, facts: CorpusFacts, anchor: date
     f = merged(explicit, own)
     lang = script_of(question)
     shown = f if dated_by_user or asked is None else replace(f, since=asked.bounds()[0], until=asked.bounds()[1])
-    allowed = tuple(facts.matching(f)) if f else None
+    allowed = () if none_held else tuple(facts.matching(f)) if f else None
     # the words the filter and the boost took over are no longer words to match, unless the articles it
     # admits write them (`2024年渠岸镇开了什么会`: the meeting is the 2024年镇村干部大会)
     taken = [s if s.kind == "recency" or not _written(s.text, allowed or (), facts) else replace(s, kind="written")
@@ -140,12 +160,63 @@ def plan_scope(question: str, explicit: Filter, facts: CorpusFacts, anchor: date
     if not explicit.sources:
         taken += [Span(m.start, m.end, m.text, "outlet") for m in outlets if m.present]
     rest = strip(question, taken) if taken else question
-    return Scope(f, time, outlets, allowed, anchor, lang, describe_filter(shown, lang), rest, question, tuple(taken))
+    return Scope(f, time, outlets, allowed, anchor, lang, describe_filter(shown, lang), rest, question, tuple(taken),
+                 kept and not allowed)
 
 
 def _searched(asked: DateRange | None, role: str | None) -> DateRange | None:
     """The range searched for an asked range: an event's widened by EVENT_SLACK_DAYS after it."""
     return asked.widened(EVENT_SLACK_DAYS) if asked is not None and role == "event" else asked
+
+
+def _narrow(asked: DateRange) -> bool:
+    """A day-to-month range (6月20日, 2023年7月; no year, half year or open side)."""
+    if asked.yearless:
+        m1, d1, m2, d2 = asked.yearless
+        return (m2 - m1) % 12 <= 1
+    return asked.since is not None and asked.until is not None and (asked.until - asked.since).days <= 31
+
+
+def _held_elsewhere(asked: DateRange, published: set[str], facts: CorpusFacts) -> bool:
+    """For one asked day: whether every article the publication range admits states its event on another day
+    and never writes the asked one (6月20日), so none of them tells of an event held that day."""
+    if asked.yearless:
+        m1, d1, m2, d2 = asked.yearless
+        if (m1, d1) != (m2, d2):
+            return False
+        day = (m1, d1)
+    elif asked.since is None or asked.since != asked.until:
+        return False
+    else:
+        day = (asked.since.month, asked.since.day)
+    written = f"{day[0]}月{day[1]}日"
+    for aid in published:
+        said, *_ = event_day(facts.text_of(aid), facts.articles[aid].date)
+        if said is None or written in facts.text_of(aid):
+            return False
+    return bool(published)
+
+
+def _events_in(asked: DateRange, facts: CorpusFacts) -> set[str]:
+    """The articles whose event date (rag.answering.periods.event_day: the first day the text gives, else the
+    publication date) lies in `asked` (a day of no known year only a range of no year)."""
+    found = set()
+    for aid in facts.ids:
+        _, year, month, day = event_day(facts.text_of(aid), facts.articles[aid].date)
+        if not month or day is None:
+            continue
+        if asked.yearless:
+            if asked.contains_month_day(month, day):
+                found.add(aid)
+            continue
+        if year is None:  # a day of no known year meets no dated range
+            continue
+        try:
+            if asked.contains(date(year, month, day)):
+                found.add(aid)
+        except ValueError:
+            continue
+    return found
 
 
 @lru_cache(maxsize=1)
