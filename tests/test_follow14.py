@@ -160,8 +160,7 @@ def test_where_each_named_articles_event_was_held_quotes_its_venue(ask, question
 ])
 def test_where_one_articles_event_was_held_quotes_the_unit_saying_it_was_held_there(ask, question):
     answer = ask(question)
-    assert not answer.refused and answer.article_ids == [SHIMA], answer.answer
-    assert ev.covers(answer.answer, [["5楼会议室"]]), answer.answer
+    assert_covers(answer, [["5楼会议室"]], among={SHIMA}, count=1)
 
 
 # who introduced X (f18_29): 来/去 before the act is no act of its own (是谁来介绍的 asks who 介绍), and of the units

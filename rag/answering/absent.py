@@ -54,9 +54,9 @@ _BEFORE = re.compile(rf"({_PIECE}{{2,12}}?)(?:一共|总共)?(?:是|为|叫|有)
 # the action asked about, after 是谁/几点 (是谁执导的, 几点开门)
 _AFTER = re.compile(r"(?:是谁|(?<!哪)几点)((?:(?![的了])[\u4e00-\u9fff]){2,4})(?:的|了)?[?？]?$")
 # the thing asked about before 是哪个/是哪家 (冠军是哪个支部 → 冠军), and the 哪+classifier a head noun follows (哪家基金会)
-_WHICH = re.compile(r"哪(?:一)?(?:家|个|位|项|所|座|支|条|名|款|部|场|届|间|份)")
-_WHICH_IS = re.compile(rf"({_PIECE}{{2,12}}?)(?:是|为)哪(?:一)?(?:家|个|位|项|所|座|支|条|名|款|部|场|届|间|份)"
-                       r"[\u4e00-\u9fff]{0,6}?(?:呢|啊|呀)?[?？]?$")
+_WHICH_ONE = r"哪(?:一)?(?:家|个|位|项|所|座|支|条|名|款|部|场|届|间|份)"
+_WHICH = re.compile(_WHICH_ONE)
+_WHICH_IS = re.compile(rf"({_PIECE}{{2,12}}?)(?:是|为){_WHICH_ONE}" r"[\u4e00-\u9fff]{0,6}?(?:呢|啊|呀)?[?？]?$")
 _DEMONSTRATIVE = re.compile(r"^(?:那|这|该)(?:一)?(?:座|个|位|家|所|条|次|项|场|部|名|支)?")
 # the rest of a list the question asks for: 除了A，其他九个获奖单位是哪些 (Cantonese 除咗…其他…係邊啲 once written)
 _REST = re.compile(r"除(?:了|去|开)?([\u4e00-\u9fff]{2,15}?)(?:之外|以外|外)?[，,]"
